@@ -1,0 +1,41 @@
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { CreatePolicyCommand, EntityAlreadyExistsException, IAMClient, ListPoliciesCommand } from '@aws-sdk/client-iam';
+import { ensureSnsPolicy, SNS_PUBLISH_POLICY } from './ensureSnsPolicy';
+
+const iam = mockClient(IAMClient);
+const ARN = 'arn:aws:iam::123456789012:policy/cognito-sms-mfa/Cognito-SNS-Policy';
+beforeEach(() => iam.reset());
+
+describe('ensureSnsPolicy', () => {
+  it('creates the sns:Publish policy under the managed path when no page lists it', async () => {
+    iam.on(ListPoliciesCommand).resolves({ Policies: [{ PolicyName: 'Other', Arn: 'arn:aws:iam::1:policy/x' }], IsTruncated: false });
+    iam.on(CreatePolicyCommand).resolves({ Policy: { Arn: ARN } });
+    await expect(ensureSnsPolicy({ policyName: 'Cognito-SNS-Policy' })).resolves.toEqual({ policyName: 'Cognito-SNS-Policy', policyArn: ARN, created: true });
+    const input = iam.commandCalls(CreatePolicyCommand)[0].args[0].input;
+    expect(input.Path).toBe('/cognito-sms-mfa/');
+    expect(JSON.parse(input.PolicyDocument!)).toEqual(SNS_PUBLISH_POLICY);
+    expect(iam).toHaveReceivedCommandWith(ListPoliciesCommand, { Scope: 'Local', PathPrefix: '/cognito-sms-mfa/' });
+  });
+
+  it('finds an existing policy on a later page and creates nothing', async () => {
+    iam
+      .on(ListPoliciesCommand)
+      .resolvesOnce({ Policies: [{ PolicyName: 'A', Arn: 'arn:a' }], IsTruncated: true, Marker: 'm1' })
+      .resolvesOnce({ Policies: [{ PolicyName: 'Cognito-SNS-Policy', Arn: ARN }], IsTruncated: false });
+    await expect(ensureSnsPolicy({ policyName: 'Cognito-SNS-Policy' })).resolves.toEqual({ policyName: 'Cognito-SNS-Policy', policyArn: ARN, created: false });
+    expect(iam).toHaveReceivedCommandTimes(ListPoliciesCommand, 2);
+    expect(iam).toHaveReceivedCommandWith(ListPoliciesCommand, { Marker: 'm1' });
+    expect(iam).not.toHaveReceivedCommand(CreatePolicyCommand);
+  });
+
+  it('names the failure when the policy name is taken outside the managed path', async () => {
+    iam.on(ListPoliciesCommand).resolves({ Policies: [], IsTruncated: false });
+    iam.on(CreatePolicyCommand).rejects(new EntityAlreadyExistsException({ message: 'exists', $metadata: {} }));
+    await expect(ensureSnsPolicy({ policyName: 'Cognito-SNS-Policy' })).rejects.toMatchObject({ name: 'SnsPolicyOutsideManagedPath' });
+  });
+
+  it('rejects a policy name IAM would refuse', async () => {
+    await expect(ensureSnsPolicy({ policyName: 'x'.repeat(129) })).rejects.toMatchObject({ name: 'ValidationError', field: 'policyName' });
+  });
+});

@@ -1,0 +1,56 @@
+import { CreatePolicyCommand } from '@aws-sdk/client-iam';
+import { iam } from '../../lib/clients';
+import { envOnce } from '../../lib/env';
+import { isAwsError, NamedError } from '../../lib/errors';
+import { taskHandler } from '../../lib/handler';
+import { findPolicyByName } from '../../lib/iam/findPolicyByName';
+import { logger } from '../../lib/logger';
+import { IAM_POLICY_NAME } from '../../lib/names';
+import { asObject, requiredString } from '../../lib/validate';
+
+const iamPath = envOnce('IAM_PATH');
+
+export interface EnsureSnsPolicyOutput { policyName: string; policyArn: string; created: boolean }
+
+/** Cognito publishes SMS directly to phone numbers, which has no resource ARN: hence `*`. */
+export const SNS_PUBLISH_POLICY = {
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Action: ['sns:Publish'], Resource: ['*'] }],
+};
+
+/** The managed policy letting the SMS role publish, found by name over all pages before creating. */
+export async function ensureSnsPolicy(event: unknown): Promise<EnsureSnsPolicyOutput> {
+  const policyName = requiredString(asObject(event), 'policyName', IAM_POLICY_NAME);
+  const existing = await findPolicyByName(policyName, iamPath());
+  if (existing?.Arn) {
+    logger.info('reusing SNS policy', { policyName });
+    return { policyName, policyArn: existing.Arn, created: false };
+  }
+  try {
+    const { Policy: policy } = await iam().send(
+      new CreatePolicyCommand({
+        PolicyName: policyName,
+        Path: iamPath(),
+        PolicyDocument: JSON.stringify(SNS_PUBLISH_POLICY),
+        Description: 'Lets the Cognito SMS role publish SMS through SNS',
+        Tags: [{ Key: 'managed-by', Value: 'cognito-sms-mfa' }],
+      }),
+    );
+    if (!policy?.Arn) throw new NamedError('Unexpected', `IAM returned no ARN for policy ${policyName}`);
+    logger.info('created SNS policy', { policyName });
+    return { policyName, policyArn: policy.Arn, created: true };
+  } catch (error) {
+    // Not in our path but the name is taken: a policy elsewhere in the account.
+    if (isAwsError(error, 'EntityAlreadyExists')) {
+      throw new NamedError(
+        'SnsPolicyOutsideManagedPath',
+        `Policy ${policyName} exists outside ${iamPath()}, where this stack may manage policies; ` +
+          'choose another policyName or deploy with the iamPath parameter set to its path.',
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+}
+
+export const handler = taskHandler(ensureSnsPolicy);

@@ -1,0 +1,75 @@
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import {
+  CognitoIdentityProviderClient,
+  CreateUserPoolCommand,
+  DescribeUserPoolCommand,
+  InvalidSmsRoleTrustRelationshipException,
+  ListUserPoolsCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { ensureUserPool } from './ensureUserPool';
+
+const cognito = mockClient(CognitoIdentityProviderClient);
+const ROLE = 'arn:aws:iam::123456789012:role/cognito-sms-mfa/MyUserPool-SMS-Role';
+const EXT = '1dda6cb7-e93d-4802-8419-a6bbaf7b0e7d';
+const POOL_ARN = 'arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_abc';
+const input = { userPoolName: 'MyUserPool', roleArn: ROLE, externalId: EXT };
+beforeEach(() => cognito.reset());
+
+describe('ensureUserPool', () => {
+  it('creates the pool as the walkthrough does: phone required and auto-verified, SMS config, MFA ON, case-insensitive', async () => {
+    cognito.on(ListUserPoolsCommand).resolves({ UserPools: [] });
+    cognito.on(CreateUserPoolCommand).resolves({ UserPool: { Id: 'us-east-1_abc', Arn: POOL_ARN } });
+    await expect(ensureUserPool(input)).resolves.toEqual({ userPoolId: 'us-east-1_abc', userPoolArn: POOL_ARN, created: true, drift: [] });
+    expect(cognito).toHaveReceivedCommandWith(CreateUserPoolCommand, {
+      PoolName: 'MyUserPool',
+      AutoVerifiedAttributes: ['phone_number'],
+      SmsConfiguration: { SnsCallerArn: ROLE, ExternalId: EXT },
+      MfaConfiguration: 'ON',
+      UsernameConfiguration: { CaseSensitive: false },
+      Schema: [expect.objectContaining({ Name: 'phone_number', Required: true })],
+    });
+  });
+
+  it('looks past the first page (the walkthrough read only 10 pools) and reuses the pool', async () => {
+    cognito
+      .on(ListUserPoolsCommand)
+      .resolvesOnce({ UserPools: [{ Id: 'us-east-1_x', Name: 'Other' }], NextToken: 't1' })
+      .resolvesOnce({ UserPools: [{ Id: 'us-east-1_abc', Name: 'MyUserPool' }] });
+    cognito.on(DescribeUserPoolCommand).resolves({
+      UserPool: {
+        Id: 'us-east-1_abc', Arn: POOL_ARN, MfaConfiguration: 'ON', AutoVerifiedAttributes: ['phone_number'],
+        SmsConfiguration: { SnsCallerArn: ROLE, ExternalId: EXT }, UsernameConfiguration: { CaseSensitive: false },
+      },
+    });
+    await expect(ensureUserPool(input)).resolves.toEqual({ userPoolId: 'us-east-1_abc', userPoolArn: POOL_ARN, created: false, drift: [] });
+    expect(cognito).toHaveReceivedCommandWith(ListUserPoolsCommand, { NextToken: 't1' });
+    expect(cognito).not.toHaveReceivedCommand(CreateUserPoolCommand);
+  });
+
+  it('reports (and does not change) an existing pool that drifted', async () => {
+    cognito.on(ListUserPoolsCommand).resolves({ UserPools: [{ Id: 'us-east-1_abc', Name: 'MyUserPool' }] });
+    cognito.on(DescribeUserPoolCommand).resolves({ UserPool: { Id: 'us-east-1_abc', Arn: POOL_ARN, MfaConfiguration: 'OFF' } });
+    const out = await ensureUserPool(input);
+    expect(out.drift).toEqual(expect.arrayContaining(['MfaConfiguration is OFF, expected ON', 'usernames are case-sensitive']));
+    expect(cognito).not.toHaveReceivedCommand(CreateUserPoolCommand);
+  });
+
+  it('fails with DuplicateUserPoolName listing both ids when two pools share the name', async () => {
+    cognito.on(ListUserPoolsCommand).resolves({ UserPools: [{ Id: 'us-east-1_a', Name: 'MyUserPool' }, { Id: 'us-east-1_b', Name: 'MyUserPool' }] });
+    await expect(ensureUserPool(input)).rejects.toMatchObject({
+      name: 'DuplicateUserPoolName',
+      message: expect.stringContaining('us-east-1_a, us-east-1_b'),
+    });
+  });
+
+  it('lets InvalidSmsRoleTrustRelationshipException through by name, for the propagation retry', async () => {
+    cognito.on(ListUserPoolsCommand).resolves({ UserPools: [] });
+    cognito.on(CreateUserPoolCommand).rejects(new InvalidSmsRoleTrustRelationshipException({ message: 'Role does not have a trust relationship allowing Cognito to assume the role', $metadata: {} }));
+    await expect(ensureUserPool(input)).rejects.toMatchObject({ name: 'InvalidSmsRoleTrustRelationshipException' });
+  });
+
+  it('rejects a role that is not an IAM role ARN', async () => {
+    await expect(ensureUserPool({ ...input, roleArn: 'MyUserPool-SMS-Role' })).rejects.toMatchObject({ name: 'ValidationError', field: 'roleArn' });
+  });
+});

@@ -1,0 +1,75 @@
+import {
+  CreateUserPoolCommand,
+  DescribeUserPoolCommand,
+  type UserPoolType,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { cognito } from '../../lib/clients';
+import { findUserPoolByName } from '../../lib/cognito/findUserPoolByName';
+import { NamedError } from '../../lib/errors';
+import { taskHandler } from '../../lib/handler';
+import { ROLE_ARN } from '../../lib/iam/arns';
+import { logger } from '../../lib/logger';
+import { USER_POOL_NAME } from '../../lib/names';
+import { asObject, requiredString, type StringRule } from '../../lib/validate';
+
+const EXTERNAL_ID: StringRule = { pattern: /^[\w+=,.@:/-]+$/, min: 2, max: 1224, describe: 'letters, digits and _+=,.@:/-' };
+
+export interface EnsureUserPoolOutput {
+  userPoolId: string;
+  userPoolArn: string;
+  created: boolean;
+  /** How an existing pool differs from what provisioning would create; reported, never overwritten. */
+  drift: string[];
+}
+
+/**
+ * The SMS-MFA user pool of the walkthrough. Right after the role is created, Cognito may not yet
+ * be able to assume it (IAM is eventually consistent): the InvalidSmsRole* errors propagate with
+ * their names so the state machine retries them with backoff.
+ */
+export async function ensureUserPool(event: unknown): Promise<EnsureUserPoolOutput> {
+  const input = asObject(event);
+  const userPoolName = requiredString(input, 'userPoolName', USER_POOL_NAME);
+  const roleArn = requiredString(input, 'roleArn', ROLE_ARN);
+  const externalId = requiredString(input, 'externalId', EXTERNAL_ID);
+
+  const existingId = await findUserPoolByName(userPoolName);
+  if (existingId) {
+    const { UserPool: pool } = await cognito().send(new DescribeUserPoolCommand({ UserPoolId: existingId }));
+    const drift = describeDrift(pool, roleArn, externalId);
+    if (drift.length) logger.warn('existing user pool differs from the provisioning spec', { userPoolId: existingId, drift });
+    return { userPoolId: existingId, userPoolArn: arnOf(pool, userPoolName), created: false, drift };
+  }
+
+  const { UserPool: pool } = await cognito().send(
+    new CreateUserPoolCommand({
+      PoolName: userPoolName,
+      AutoVerifiedAttributes: ['phone_number'],
+      SmsConfiguration: { SnsCallerArn: roleArn, ExternalId: externalId },
+      MfaConfiguration: 'ON',
+      UsernameConfiguration: { CaseSensitive: false },
+      Schema: [{ Name: 'phone_number', AttributeDataType: 'String', Required: true, Mutable: true }],
+      UserPoolTags: { 'managed-by': 'cognito-sms-mfa' },
+    }),
+  );
+  if (!pool?.Id) throw new NamedError('Unexpected', `Cognito returned no id for user pool ${userPoolName}`);
+  logger.info('created user pool', { userPoolId: pool.Id });
+  return { userPoolId: pool.Id, userPoolArn: arnOf(pool, userPoolName), created: true, drift: [] };
+}
+
+function arnOf(pool: UserPoolType | undefined, name: string): string {
+  if (!pool?.Arn) throw new NamedError('Unexpected', `Cognito returned no ARN for user pool ${name}`);
+  return pool.Arn;
+}
+
+export function describeDrift(pool: UserPoolType | undefined, roleArn: string, externalId: string): string[] {
+  const drift: string[] = [];
+  if (pool?.MfaConfiguration !== 'ON') drift.push(`MfaConfiguration is ${pool?.MfaConfiguration ?? 'unset'}, expected ON`);
+  if (!pool?.AutoVerifiedAttributes?.includes('phone_number')) drift.push('phone_number is not auto-verified');
+  if (pool?.SmsConfiguration?.SnsCallerArn !== roleArn) drift.push(`SmsConfiguration.SnsCallerArn is not ${roleArn}`);
+  if (pool?.SmsConfiguration?.ExternalId !== externalId) drift.push('SmsConfiguration.ExternalId differs from the role trust policy');
+  if (pool?.UsernameConfiguration?.CaseSensitive !== false) drift.push('usernames are case-sensitive');
+  return drift;
+}
+
+export const handler = taskHandler(ensureUserPool);

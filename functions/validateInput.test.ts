@@ -1,0 +1,30 @@
+import { validateInput } from './validateInput';
+
+describe('validateInput', () => {
+  it("fills the manual walkthrough's names by default", async () => {
+    await expect(validateInput({})).resolves.toEqual({
+      userPoolName: 'MyUserPool', clientName: 'MyUserPoolClient', roleName: 'MyUserPool-SMS-Role', policyName: 'Cognito-SNS-Policy', targetName: 'MyUserPool',
+    });
+  });
+
+  it.each([
+    [{ roleName: 'has space' }, 'roleName', 'may contain only'],
+    [{ roleName: 'r'.repeat(65) }, 'roleName', '1-64 characters'],
+    [{ policyName: '' }, 'policyName', '1-128 characters'],
+    [{ userPoolName: 'pool#1' }, 'userPoolName', 'may contain only'],
+    [{ clientName: 42 }, 'clientName', 'must be a string'],
+    [{ userPoolName: 'My Pool' }, 'targetName', 'is required'],
+    [{ targetName: 'a/b' }, 'targetName', 'may contain only'],
+    [{ rolename: 'typo' }, 'rolename', 'is not a known field'],
+  ])('%j fails on %s', async (input, field, reason) => {
+    await expect(validateInput(input)).rejects.toMatchObject({ name: 'ValidationError', field, message: expect.stringContaining(reason) });
+  });
+
+  it('accepts a pool name with spaces when a target name is given', async () => {
+    await expect(validateInput({ userPoolName: 'My Pool', targetName: 'my-pool' })).resolves.toMatchObject({ userPoolName: 'My Pool', targetName: 'my-pool' });
+  });
+
+  it('rejects a non-object input', async () => {
+    await expect(validateInput([1])).rejects.toMatchObject({ name: 'ValidationError', field: 'input' });
+  });
+});

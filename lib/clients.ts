@@ -1,0 +1,17 @@
+import { IAMClient } from '@aws-sdk/client-iam';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { SSMClient } from '@aws-sdk/client-ssm';
+
+/**
+ * One SDK client per service per container, created on first use: endpoints come from the
+ * standard AWS_ENDPOINT_URL_<SERVICE> variables (how the local cloud points us at emulators),
+ * so they must be set before the first call, not before the module loads.
+ */
+function lazy<T>(create: () => T): () => T {
+  let client: T | undefined;
+  return () => (client ??= create());
+}
+
+export const iam = lazy(() => new IAMClient({}));
+export const cognito = lazy(() => new CognitoIdentityProviderClient({}));
+export const ssm = lazy(() => new SSMClient({}));

@@ -1,0 +1,107 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { parse } from 'yaml';
+
+/**
+ * Reads serverless.yml the way the local cloud needs it: which handler each function runs, which
+ * ASL file each state machine loads, which HTTP routes exist. Only `${file(...)}` used as a whole
+ * value is resolved; the rest of Serverless's variables are irrelevant here.
+ */
+export const PROJECT_ROOT = resolve(__dirname, '..');
+
+export interface FunctionConfig {
+  /** Key in serverless.yml, e.g. ensureSmsRole. */
+  name: string;
+  /** CloudFormation logical id Serverless gives it, e.g. EnsureSmsRoleLambdaFunction. */
+  logicalId: string;
+  /** Module path relative to the project root, without extension, e.g. functions/provision/ensureSmsRole. */
+  module: string;
+  /** Exported handler name, e.g. handler. */
+  exportName: string;
+  httpEvents: { method: string; path: string }[];
+}
+
+export interface StateMachineConfig {
+  key: string;
+  logicalId?: string;
+  definitionFile: string;
+}
+
+export interface ServerlessConfig {
+  service: string;
+  functions: FunctionConfig[];
+  stateMachines: StateMachineConfig[];
+}
+
+const FILE_REF = /^\$\{file\(([^)]+)\)\}$/;
+
+function loadYaml(path: string): unknown {
+  return parse(readFileSync(path, 'utf8'), { merge: true });
+}
+
+function resolveFileRef(value: unknown, baseDir: string): unknown {
+  if (typeof value === 'string') {
+    const match = FILE_REF.exec(value.trim());
+    if (match) return loadYaml(join(baseDir, match[1]));
+  }
+  return value;
+}
+
+/** Serverless's own normalisation: ensureSmsRole → EnsureSmsRoleLambdaFunction. */
+export function functionLogicalId(name: string): string {
+  const normalized = name.replace(/-/g, 'Dash').replace(/_/g, 'Underscore');
+  return `${normalized.charAt(0).toUpperCase()}${normalized.slice(1)}LambdaFunction`;
+}
+
+export function readServerlessConfig(root = PROJECT_ROOT): ServerlessConfig {
+  const doc = loadYaml(join(root, 'serverless.yml')) as Record<string, any>;
+  const functionsDoc = resolveFileRef(doc.functions, root) as Record<string, any>;
+  const functions = Object.entries(functionsDoc ?? {}).map(([name, fn]): FunctionConfig => {
+    const handler = String(fn.handler);
+    const dot = handler.lastIndexOf('.');
+    const httpEvents = ((fn.events ?? []) as any[])
+      .map((e) => e.http ?? e.httpApi)
+      .filter(Boolean)
+      .map((h) => ({ method: String(h.method).toUpperCase(), path: `/${String(h.path).replace(/^\//, '')}` }));
+    return { name, logicalId: functionLogicalId(name), module: handler.slice(0, dot), exportName: handler.slice(dot + 1), httpEvents };
+  });
+  const machines = (doc.stepFunctions?.stateMachines ?? {}) as Record<string, any>;
+  const stateMachines = Object.entries(machines).map(([key, sm]): StateMachineConfig => {
+    const match = FILE_REF.exec(String(sm.definition).trim());
+    if (!match) throw new Error(`stateMachines.${key}.definition must be \${file(statemachines/...)} so that the local cloud runs the same file`);
+    return { key, logicalId: sm.id, definitionFile: join(dirname(join(root, 'serverless.yml')), match[1]) };
+  });
+  return { service: String(doc.service), functions, stateMachines };
+}
+
+/** The function ARN a deployed stack would have, so local definitions look like deployed ones. */
+export function lambdaArn(service: string, stage: string, fn: string, region: string, accountId: string): string {
+  return `arn:aws:lambda:${region}:${accountId}:function:${service}-${stage}-${fn}`;
+}
+
+/**
+ * The ASL definition with every `Fn::GetAtt: [XLambdaFunction, Arn]` replaced by that function's
+ * ARN, exactly what CloudFormation does on deploy.
+ */
+export function loadDefinition(
+  config: ServerlessConfig,
+  machine: StateMachineConfig,
+  arnOf: (fn: FunctionConfig) => string,
+): Record<string, unknown> {
+  const byLogicalId = new Map(config.functions.map((f) => [f.logicalId, f]));
+  const substitute = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(substitute);
+    if (node && typeof node === 'object') {
+      const obj = node as Record<string, unknown>;
+      const getAtt = obj['Fn::GetAtt'];
+      if (Array.isArray(getAtt) && Object.keys(obj).length === 1) {
+        const fn = byLogicalId.get(String(getAtt[0]));
+        if (!fn || getAtt[1] !== 'Arn') throw new Error(`${machine.definitionFile}: Fn::GetAtt ${JSON.stringify(getAtt)} names no function in serverless.yml`);
+        return arnOf(fn);
+      }
+      return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, substitute(v)]));
+    }
+    return node;
+  };
+  return substitute(loadYaml(machine.definitionFile)) as Record<string, unknown>;
+}

@@ -1,0 +1,135 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageOffline, TEMPLATE_PATH, type Template } from './template';
+import { PROJECT_ROOT, readServerlessConfig } from '../../local/serverlessConfig';
+
+/**
+ * The deployable stack, proven offline: the packaged template holds the state machines wired to
+ * our Lambdas, and every function's role grants exactly the AWS actions its code makes.
+ */
+let template: Template;
+beforeAll(() => {
+  template = packageOffline();
+}, 240_000);
+
+const config = readServerlessConfig();
+
+/** AWS actions that a call needs besides its own (tagging on create, passing the SMS role). */
+const IMPLIED_ACTIONS: Record<string, string[]> = {
+  'iam:CreateRole': ['iam:TagRole'],
+  'iam:CreatePolicy': ['iam:TagPolicy'],
+  'cognito-idp:CreateUserPool': ['cognito-idp:TagResource', 'iam:PassRole'],
+};
+
+/** Actions IAM grants only on `*` (no resource-level permissions). */
+const STAR_ONLY = new Set(['iam:ListPolicies', 'cognito-idp:ListUserPools', 'cognito-idp:CreateUserPool']);
+
+const SDK_PREFIX: Record<string, string> = {
+  '@aws-sdk/client-iam': 'iam',
+  '@aws-sdk/client-cognito-identity-provider': 'cognito-idp',
+  '@aws-sdk/client-ssm': 'ssm',
+  '@aws-sdk/client-sfn': 'states',
+  '@aws-sdk/client-dynamodb': 'dynamodb',
+  '@aws-sdk/lib-dynamodb': 'dynamodb',
+  '@aws-sdk/client-secrets-manager': 'secretsmanager',
+  '@aws-sdk/client-sns': 'sns',
+  '@aws-sdk/client-cloudwatch': 'cloudwatch',
+};
+
+/** The document client's commands are named after the item, not the API action. */
+const LIB_DYNAMODB: Record<string, string> = {
+  Get: 'GetItem', Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem',
+  TransactWrite: 'TransactWriteItems', TransactGet: 'TransactGetItems', BatchWrite: 'BatchWriteItem', BatchGet: 'BatchGetItem',
+};
+
+/** IAM actions a module (and the project modules it imports) makes, read from its SDK commands. */
+function actionsOf(modulePath: string, seen = new Set<string>()): Set<string> {
+  const actions = new Set<string>();
+  if (seen.has(modulePath)) return actions;
+  seen.add(modulePath);
+  const source = readFileSync(`${modulePath}.ts`, 'utf8');
+  for (const match of source.matchAll(/import\s*\{([^}]*)\}\s*from\s*'([^']+)'/g)) {
+    const [, names, from] = match;
+    const prefix = SDK_PREFIX[from];
+    if (prefix) {
+      for (const raw of names.split(',')) {
+        const name = raw.replace(/^\s*type\s+/, '').trim().split(/\s+as\s+/)[0];
+        const op = /^(\w+)Command$/.exec(name)?.[1] ?? /^paginate(\w+)$/.exec(name)?.[1];
+        if (op) actions.add(`${prefix}:${from === '@aws-sdk/lib-dynamodb' ? (LIB_DYNAMODB[op] ?? op) : op}`);
+      }
+    } else if (from.startsWith('.')) {
+      for (const a of actionsOf(join(modulePath, '..', from), seen)) actions.add(a);
+    }
+  }
+  return actions;
+}
+
+function roleStatements(fnName: string) {
+  const fnId = config.functions.find((f) => f.name === fnName)!.logicalId;
+  const roleRef = template.Resources[fnId].Properties.Role['Fn::GetAtt'][0] as string;
+  const role = template.Resources[roleRef];
+  return (role.Properties.Policies as any[]).flatMap((p) => p.PolicyDocument.Statement as any[]);
+}
+
+const list = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
+
+describe('sls package (offline)', () => {
+  it('holds the provisioning and teardown state machines', () => {
+    expect(template.Resources.ProvisionStateMachine.Type).toBe('AWS::StepFunctions::StateMachine');
+    expect(template.Resources.TeardownStateMachine.Type).toBe('AWS::StepFunctions::StateMachine');
+  });
+
+  it('substitutes every Task resource with Fn::GetAtt of one of our functions', () => {
+    const fnIds = new Set(config.functions.map((f) => f.logicalId));
+    for (const id of ['ProvisionStateMachine', 'TeardownStateMachine']) {
+      const [body, vars] = template.Resources[id].Properties.DefinitionString['Fn::Sub'] as [string, Record<string, any>];
+      const definition = JSON.parse(body);
+      const tasks = Object.values(definition.States as Record<string, any>).filter((s) => s.Type === 'Task');
+      expect(tasks.length).toBeGreaterThan(0);
+      for (const task of tasks) {
+        const ref = /^\$\{(\w+)\}$/.exec(task.Resource)?.[1] ?? /^\$\{(\w+)\}$/.exec(task.Parameters?.FunctionName ?? '')?.[1];
+        expect(ref).toBeDefined();
+        const getAtt = vars[ref!]['Fn::GetAtt'];
+        expect(fnIds.has(getAtt[0])).toBe(true);
+        expect(getAtt[1]).toBe('Arn');
+      }
+    }
+  });
+
+  it('runs Lambdas on nodejs22.x, each with its own role', () => {
+    const roles = new Set<string>();
+    for (const fn of config.functions) {
+      const resource = template.Resources[fn.logicalId];
+      expect(resource.Properties.Runtime).toBe('nodejs22.x');
+      roles.add(JSON.stringify(resource.Properties.Role));
+    }
+    expect(roles.size).toBe(config.functions.length);
+  });
+
+  it.each(config.functions.map((f) => [f.name, f.module]))("gives %s's role exactly the actions its code calls", (name, module) => {
+    const called = actionsOf(join(PROJECT_ROOT, module));
+    const expected = new Set(called);
+    for (const action of called) for (const implied of IMPLIED_ACTIONS[action] ?? []) expected.add(implied);
+    const statements = roleStatements(name).filter((s) => !list(s.Action).every((a: string) => a.startsWith('logs:')));
+    const granted = new Set(statements.flatMap((s) => list(s.Action) as string[]));
+    expect([...granted].sort()).toEqual([...expected].sort());
+    for (const statement of statements) {
+      if (statement.Resource === '*') {
+        for (const action of list(statement.Action) as string[]) expect(STAR_ONLY.has(action) ? action : `${action} on *`).toBe(action);
+      } else {
+        expect(JSON.stringify(statement.Resource)).toMatch(/arn:\$\{AWS::Partition\}:/);
+      }
+    }
+  });
+
+  it('passes cfn-lint with no errors', () => {
+    const found = spawnSync('sh', ['-c', 'command -v cfn-lint']);
+    if (found.status !== 0) {
+      throw new Error('cfn-lint is not installed: pip install "cfn-lint>=1.51" (it validates the packaged CloudFormation template)');
+    }
+    const result = spawnSync('cfn-lint', ['--non-zero-exit-code', 'error', TEMPLATE_PATH], { encoding: 'utf8' });
+    expect({ status: result.status, errors: result.stdout.split('\n\n').filter((b) => /^E\d/.test(b)) }).toEqual({ status: 0, errors: [] });
+  });
+});
+
