@@ -1,0 +1,58 @@
+import { lambdaArn, newEngine, runToEnd } from './testing';
+
+describe('context object', () => {
+  it('resolves $$.Task.Token, $$.Execution.*, $$.State.* and $$.StateMachine.* in Task and Pass states', async () => {
+    const fixed = Date.parse('2030-01-02T03:04:05.000Z');
+    const engine = newEngine(async (_arn, payload) => payload, { now: () => fixed });
+    const stateMachineArn = engine.createStateMachine('ctx', {
+      StartAt: 'Capture',
+      States: {
+        Capture: {
+          Type: 'Task',
+          Resource: lambdaArn('echo'),
+          Parameters: {
+            'token.$': '$$.Task.Token',
+            'executionId.$': '$$.Execution.Id',
+            'executionName.$': '$$.Execution.Name',
+            'startTime.$': '$$.Execution.StartTime',
+            'input.$': '$$.Execution.Input',
+            'stateName.$': '$$.State.Name',
+            'enteredTime.$': '$$.State.EnteredTime',
+            'machineId.$': '$$.StateMachine.Id',
+            'machineName.$': '$$.StateMachine.Name',
+          },
+          ResultPath: '$.task',
+          Next: 'Also in Pass',
+        },
+        'Also in Pass': { Type: 'Pass', Parameters: { 'state.$': '$$.State.Name', 'task.$': '$.task' }, End: true },
+      },
+    });
+    const { executionArn } = engine.startExecution({ stateMachineArn, name: 'run-1', input: '{"phone":"+15550100"}' });
+    const done = await engine.waitForExecution(executionArn);
+    const out = JSON.parse(done.output!);
+    expect(out.state).toBe('Also in Pass');
+    expect(out.task).toEqual({
+      token: expect.stringMatching(/^[A-Za-z0-9_-]{40,}$/),
+      executionId: executionArn,
+      executionName: 'run-1',
+      startTime: '2030-01-02T03:04:05.000Z',
+      input: { phone: '+15550100' },
+      stateName: 'Capture',
+      enteredTime: '2030-01-02T03:04:05.000Z',
+      machineId: stateMachineArn,
+      machineName: 'ctx',
+    });
+  });
+
+  it('lets Choice rules read the execution context through the library', async () => {
+    const result = await runToEnd(newEngine(async () => null), {
+      StartAt: 'Which',
+      States: {
+        Which: { Type: 'Choice', Choices: [{ Variable: '$$.Execution.Name', StringMatches: 'named-*', Next: 'Yes' }], Default: 'No' },
+        Yes: { Type: 'Pass', Result: 'yes', End: true },
+        No: { Type: 'Pass', Result: 'no', End: true },
+      },
+    }, {}, undefined);
+    expect(result.parsedOutput).toBe('no');
+  });
+});
