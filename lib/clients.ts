@@ -15,3 +15,14 @@ function lazy<T>(create: () => T): () => T {
 export const iam = lazy(() => new IAMClient({}));
 export const cognito = lazy(() => new CognitoIdentityProviderClient({}));
 export const ssm = lazy(() => new SSMClient({}));
+
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+
+export const dynamo = lazy(() =>
+  DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }),
+);
+export const sfn = lazy(() => new SFNClient({}));
+export const secrets = lazy(() => new SecretsManagerClient({}));

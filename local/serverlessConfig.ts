@@ -31,6 +31,12 @@ export interface ServerlessConfig {
   service: string;
   functions: FunctionConfig[];
   stateMachines: StateMachineConfig[];
+  /** provider.environment, unresolved. */
+  environment: Record<string, unknown>;
+  /** params.default, unresolved. */
+  params: Record<string, unknown>;
+  /** CloudFormation Resources from every `resources` file. */
+  resources: Record<string, { Type: string; Properties?: Record<string, any> }>;
 }
 
 const FILE_REF = /^\$\{file\(([^)]+)\)\}$/;
@@ -71,7 +77,46 @@ export function readServerlessConfig(root = PROJECT_ROOT): ServerlessConfig {
     if (!match) throw new Error(`stateMachines.${key}.definition must be \${file(statemachines/...)} so that the local cloud runs the same file`);
     return { key, logicalId: sm.id, definitionFile: join(dirname(join(root, 'serverless.yml')), match[1]) };
   });
-  return { service: String(doc.service), functions, stateMachines };
+  const resources: ServerlessConfig['resources'] = {};
+  for (const entry of (doc.resources ?? []) as unknown[]) {
+    const part = resolveFileRef(entry, root) as { Resources?: ServerlessConfig['resources'] } | undefined;
+    Object.assign(resources, part?.Resources ?? {});
+  }
+  return {
+    service: String(doc.service),
+    functions,
+    stateMachines,
+    environment: (doc.provider?.environment ?? {}) as Record<string, unknown>,
+    params: (doc.params?.default ?? {}) as Record<string, unknown>,
+    resources,
+  };
+}
+
+/**
+ * Resolves the few Serverless variables our configuration uses (`${self:service}`, `${sls:stage}`,
+ * `${param:x}`) and CloudFormation `Ref`s to the local stand-ins of those resources.
+ */
+export function resolveValue(
+  config: ServerlessConfig,
+  value: unknown,
+  ctx: { stage: string; params?: Record<string, unknown>; refs: Record<string, string> },
+): string {
+  if (value && typeof value === 'object' && 'Ref' in value) {
+    const ref = String((value as { Ref: unknown }).Ref);
+    if (!(ref in ctx.refs)) throw new Error(`The local cloud has no stand-in for CloudFormation resource ${ref}`);
+    return ctx.refs[ref];
+  }
+  const params = { ...config.params, ...ctx.params };
+  let text = String(value);
+  for (let i = 0; i < 5 && text.includes('${'); i++) {
+    text = text.replace(/\$\{(self:service|sls:stage|param:(\w+))\}/g, (_m, what: string, param?: string) => {
+      if (what === 'self:service') return config.service;
+      if (what === 'sls:stage') return ctx.stage;
+      if (!(param! in params)) throw new Error(`serverless.yml uses \${param:${param}} but params.default has no ${param}`);
+      return String(params[param!]);
+    });
+  }
+  return text;
 }
 
 /** The function ARN a deployed stack would have, so local definitions look like deployed ones. */

@@ -1,0 +1,17 @@
+/**
+ * Test helper: makes the shared Powertools logger write at DEBUG and records every line it
+ * writes, so tests can assert on what reaches the logs. Import it before anything that imports
+ * lib/logger: the logger reads its level once, when it is created.
+ */
+process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
+
+export function captureLogs(): { lines: string[]; restore(): void } {
+  const lines: string[] = [];
+  const spies = [process.stdout, process.stderr].map((stream) =>
+    jest.spyOn(stream, 'write').mockImplementation(((chunk: string | Uint8Array) => {
+      lines.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+      return true;
+    }) as never),
+  );
+  return { lines, restore: () => spies.forEach((s) => s.mockRestore()) };
+}

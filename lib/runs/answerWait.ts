@@ -1,0 +1,62 @@
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamo } from '../clients';
+import { isAwsError } from '../errors';
+import { codeHash } from './codeHash';
+import { runsTable, waitKey, type WaitItem } from './model';
+
+export type AnswerOutcome =
+  | { outcome: 'ACCEPTED'; wait: WaitItem }
+  | { outcome: 'NOT_WAITING' }
+  | { outcome: 'ALREADY_ANSWERED'; wait: WaitItem }
+  | { outcome: 'EXPIRED'; wait: WaitItem };
+
+export interface AnswerOptions {
+  /**
+   * Answer only if the phone's wait belongs to this run (a code submitted by run id): another
+   * run that took the phone since must not get this run's code. A wait of another run is
+   * reported as NOT_WAITING, as if there were none.
+   */
+  runId?: string;
+  now?: number;
+}
+
+/**
+ * Stores a delivered code on the phone's open wait. First answer wins: the conditional update
+ * refuses a second one, and a repeat of the previous step's code, so a retried webhook cannot
+ * answer the next step with a stale code.
+ */
+export async function answerWait(phone: string, code: string, options: AnswerOptions | number = {}): Promise<AnswerOutcome> {
+  const { runId, now = Date.now() } = typeof options === 'number' ? { now: options } : options;
+  try {
+    const { Attributes } = await dynamo().send(
+      new UpdateCommand({
+        TableName: runsTable(),
+        Key: waitKey(phone),
+        UpdateExpression: 'SET #code = :code, #answered = :yes, #answeredAt = :now',
+        ConditionExpression:
+          'attribute_exists(#pk) AND attribute_not_exists(#answered) AND #expiresAt > :now AND ' +
+          '(attribute_not_exists(#previousCodeHash) OR #previousCodeHash <> :hash)' +
+          (runId === undefined ? '' : ' AND #runId = :run'),
+        ExpressionAttributeNames: {
+          '#pk': 'pk', '#code': 'code', '#answered': 'answered', '#answeredAt': 'answeredAt',
+          '#expiresAt': 'expiresAt', '#previousCodeHash': 'previousCodeHash',
+          ...(runId === undefined ? {} : { '#runId': 'runId' }),
+        },
+        ExpressionAttributeValues: {
+          ':code': code, ':yes': true, ':now': now, ':hash': codeHash(code),
+          ...(runId === undefined ? {} : { ':run': runId }),
+        },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return { outcome: 'ACCEPTED', wait: Attributes as WaitItem };
+  } catch (error) {
+    if (!isAwsError(error, 'ConditionalCheckFailed')) throw error;
+  }
+  // Why the condition failed decides the answer (404/409/410); read it back to tell.
+  const { Item } = await dynamo().send(new GetCommand({ TableName: runsTable(), Key: waitKey(phone), ConsistentRead: true }));
+  const wait = Item as WaitItem | undefined;
+  if (!wait || (runId !== undefined && wait.runId !== runId)) return { outcome: 'NOT_WAITING' };
+  if (wait.answered || wait.previousCodeHash === codeHash(code)) return { outcome: 'ALREADY_ANSWERED', wait };
+  return { outcome: 'EXPIRED', wait };
+}

@@ -1,0 +1,55 @@
+import { envOnce } from '../env';
+
+/**
+ * One DynamoDB table (RUNS_TABLE, key `pk`, TTL on `ttl`) holds three kinds of item:
+ * - `RUN#<runId>`: a verification run: target, synthetic username, phone, verdict, step timings,
+ *   and, only between InitiateAuth and RespondToAuthChallenge, the Cognito session;
+ * - `LEASE#<phone>`: which run may use a phone number now (so runs never read each other's SMS);
+ * - `WAIT#<phone>`: the SMS code a run waits for on that phone: step, task token, expiry, and the
+ *   code once the callback delivered it.
+ * Secrets (session, code, task token) live only here, never in Step Functions state.
+ */
+export const runsTable = envOnce('RUNS_TABLE');
+
+export type WaitStep = 'SIGN_UP' | 'MFA';
+
+export const runKey = (runId: string) => ({ pk: `RUN#${runId}` });
+export const leaseKey = (phone: string) => ({ pk: `LEASE#${phone}` });
+export const waitKey = (phone: string) => ({ pk: `WAIT#${phone}` });
+
+export interface RunItem {
+  pk: string;
+  runId: string;
+  phoneNumber: string;
+  userPoolId: string;
+  clientId: string;
+  username: string;
+  targetName?: string;
+  startedAt: string;
+  status: 'RUNNING' | 'PASS' | 'FAIL';
+  timeouts: { signUpCodeSeconds: number; mfaCodeSeconds: number };
+  authSession?: string;
+  ttl: number;
+}
+
+export interface WaitItem {
+  pk: string;
+  runId: string;
+  step: WaitStep;
+  registeredAt: number;
+  /** Epoch ms after which a code is refused as late (410). */
+  expiresAt: number;
+  taskToken?: string;
+  code?: string;
+  answered?: boolean;
+  answeredAt?: number;
+  /** Hash of the code answered for the previous step, so its duplicate is not taken for this one. */
+  previousCodeHash?: string;
+  ttl: number;
+}
+
+/** Run records are kept for history; leases and waits only as long as a run can last. */
+export const RUN_RETENTION_SECONDS = 30 * 24 * 3600;
+export const SHORT_RETENTION_SECONDS = 2 * 3600;
+
+export const ttlIn = (seconds: number, now = Date.now()) => Math.floor(now / 1000) + seconds;

@@ -1,0 +1,50 @@
+/**
+ * Maps whatever stopped a run to the named failure reasons people alert and act on.
+ * A Lambda error's Cause is the runtime's JSON ({errorType, errorMessage, trace}); Step Functions'
+ * own errors (States.Timeout) carry plain text.
+ */
+export const FAILURE_REASONS = [
+  'SmsCodeNotReceived', 'CodeMismatch', 'ExpiredCode', 'MfaNotEnforced', 'UnexpectedChallenge',
+  'UserStatusUnexpected', 'TokenInvalid', 'Throttled', 'PhoneBusy', 'TargetNotFound', 'ValidationError', 'Unexpected',
+] as const;
+export type FailureReason = (typeof FAILURE_REASONS)[number];
+
+const BY_ERROR: Record<string, FailureReason> = {
+  'States.Timeout': 'SmsCodeNotReceived',
+  'States.HeartbeatTimeout': 'SmsCodeNotReceived',
+  SmsCodeNotReceived: 'SmsCodeNotReceived',
+  CodeMismatchException: 'CodeMismatch',
+  ExpiredCodeException: 'ExpiredCode',
+  TooManyRequestsException: 'Throttled',
+  Throttling: 'Throttled',
+  ThrottlingException: 'Throttled',
+  LimitExceededException: 'Throttled',
+  TooManyFailedAttemptsException: 'Throttled',
+};
+
+export interface Failure { reason: FailureReason; cause: string }
+
+export function describeCause(cause: string | undefined): string {
+  if (!cause) return '';
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
+    if (parsed && typeof parsed.errorMessage === 'string') return parsed.errorMessage;
+  } catch {
+    // Not JSON: a Step Functions error's plain-text cause.
+  }
+  return cause;
+}
+
+export function classifyFailure(error: string | undefined, cause: string | undefined): Failure {
+  const name = error ?? 'Unexpected';
+  const message = describeCause(cause);
+  if ((FAILURE_REASONS as readonly string[]).includes(name)) return { reason: name as FailureReason, cause: message || name };
+  const mapped = BY_ERROR[name];
+  if (mapped === 'SmsCodeNotReceived' && name.startsWith('States.')) {
+    return { reason: mapped, cause: 'No SMS code reached the callback before the wait timed out' };
+  }
+  if (mapped) return { reason: mapped, cause: `${name}: ${message}` };
+  // Cognito answers an expired or reused auth session with NotAuthorized.
+  if (name === 'NotAuthorizedException' && /session/i.test(message)) return { reason: 'ExpiredCode', cause: `${name}: ${message}` };
+  return { reason: 'Unexpected', cause: `${name}: ${message}`.slice(0, 1000) };
+}

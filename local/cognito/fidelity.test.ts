@@ -1,0 +1,330 @@
+/**
+ * One block per fidelity fix. Each shows the Cognito behaviour with the fix, and what
+ * cognito-local does with that fix switched off: if cognito-local one day gets it right, the
+ * "without" test fails and tells us the fix can go.
+ */
+import { createPublicKey, verify } from 'node:crypto';
+import {
+  AdminGetUserCommand,
+  type CognitoIdentityProviderClient,
+  ConfirmSignUpCommand,
+  CreateUserPoolCommand,
+  InitiateAuthCommand,
+  ListUserPoolsCommand,
+  RespondToAuthChallengeCommand,
+  SignUpCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { startLocalCognito, type LocalCognito } from './server';
+import type { FidelityFix } from './fidelity/types';
+import {
+  PASSWORD,
+  PHONE,
+  cognitoClient,
+  createPoolAndClient,
+  decodeJwt,
+  lastSms,
+  signUpAndConfirm,
+  smsMfaPoolInput,
+  wrongCode,
+} from './testing';
+
+interface Env {
+  local: LocalCognito;
+  client: CognitoIdentityProviderClient;
+  userPoolId: string;
+  clientId: string;
+}
+
+const open: Env[] = [];
+async function env(without?: FidelityFix): Promise<Env> {
+  const local = await startLocalCognito(without ? { fidelity: { [without]: false } } : {});
+  const client = cognitoClient(local.url);
+  const e = { local, client, ...(await createPoolAndClient(client)) };
+  open.push(e);
+  return e;
+}
+afterAll(async () => {
+  for (const e of open) e.client.destroy();
+  await Promise.all(open.map((e) => e.local.close()));
+});
+
+const signIn = (e: Env, username = 'user1', password = PASSWORD) =>
+  e.client.send(
+    new InitiateAuthCommand({ ClientId: e.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: username, PASSWORD: password } }),
+  );
+const answerMfa = (e: Env, session: string | undefined, code: string, username = 'user1') =>
+  e.client.send(
+    new RespondToAuthChallengeCommand({
+      ClientId: e.clientId,
+      ChallengeName: 'SMS_MFA',
+      Session: session,
+      ChallengeResponses: { USERNAME: username, SMS_MFA_CODE: code },
+    }),
+  );
+async function mfaLogin(e: Env) {
+  const challenge = await signIn(e);
+  return answerMfa(e, challenge.Session, lastSms(e.local, 'MFA').code);
+}
+
+describe('1. SMS_MFA for a pool with MfaConfiguration ON', () => {
+  it('challenges a confirmed user with SMS_MFA and sends the code by SMS', async () => {
+    const e = await env();
+    await signUpAndConfirm(e.local, e.client, e.clientId);
+    const out = await signIn(e);
+    expect(out.ChallengeName).toBe('SMS_MFA');
+    expect(typeof out.Session).toBe('string');
+    expect(out.ChallengeParameters).toEqual({
+      CODE_DELIVERY_DELIVERY_MEDIUM: 'SMS',
+      CODE_DELIVERY_DESTINATION: '+*******0100',
+      USER_ID_FOR_SRP: 'user1',
+    });
+    const sms = lastSms(e.local, 'MFA');
+    expect(sms).toMatchObject({ phoneNumber: PHONE, userPoolId: e.userPoolId, username: 'user1' });
+    expect(sms.code).toMatch(/^\d{6}$/);
+    expect(sms.message).toBe(`Your authentication code is ${sms.code}. `);
+    const users = await e.client.send(new AdminGetUserCommand({ UserPoolId: e.userPoolId, Username: 'user1' }));
+    expect(users.MFAOptions).toEqual([{ DeliveryMedium: 'SMS', AttributeName: 'phone_number' }]);
+  });
+
+  it('without the fix cognito-local refuses the sign-in (no MFAOptions on the user)', async () => {
+    const e = await env('smsMfa');
+    await signUpAndConfirm(e.local, e.client, e.clientId);
+    await expect(signIn(e)).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+  });
+});
+
+describe('2. phone_number_verified after ConfirmSignUp', () => {
+  const verified = async (e: Env) => {
+    await signUpAndConfirm(e.local, e.client, e.clientId);
+    const user = await e.client.send(new AdminGetUserCommand({ UserPoolId: e.userPoolId, Username: 'user1' }));
+    expect(user.UserStatus).toBe('CONFIRMED');
+    return user.UserAttributes?.find((a) => a.Name === 'phone_number_verified')?.Value;
+  };
+  it('is true when the pool auto-verifies phone_number', async () => expect(await verified(await env())).toBe('true'));
+  it('without the fix stays unset', async () => expect(await verified(await env('verifyOnConfirm'))).toBeUndefined());
+});
+
+describe('3. masked destinations', () => {
+  const signUp = (e: Env) =>
+    e.client.send(
+      new SignUpCommand({ ClientId: e.clientId, Username: 'user1', Password: PASSWORD, UserAttributes: [{ Name: 'phone_number', Value: PHONE }] }),
+    );
+  it('SignUp returns +*******0100 like Cognito', async () => {
+    const out = await signUp(await env());
+    expect(out.UserConfirmed).toBe(false);
+    expect(out.CodeDeliveryDetails).toEqual({ Destination: '+*******0100', DeliveryMedium: 'SMS', AttributeName: 'phone_number' });
+  });
+  it('without the fix SignUp and the challenge show the full number', async () => {
+    const e = await env('maskDestinations');
+    expect((await signUp(e)).CodeDeliveryDetails?.Destination).toBe(PHONE);
+    await e.client.send(new ConfirmSignUpCommand({ ClientId: e.clientId, Username: 'user1', ConfirmationCode: lastSms(e.local, 'SIGN_UP').code }));
+    expect((await signIn(e)).ChallengeParameters?.CODE_DELIVERY_DESTINATION).toBe(PHONE);
+  });
+});
+
+describe('4. UsernameConfiguration.CaseSensitive false', () => {
+  const dup = (e: Env) =>
+    e.client.send(
+      new SignUpCommand({ ClientId: e.clientId, Username: 'USER1', Password: PASSWORD, UserAttributes: [{ Name: 'phone_number', Value: PHONE }] }),
+    );
+  it('USER1 signs in as user1 and cannot sign up again', async () => {
+    const e = await env();
+    await signUpAndConfirm(e.local, e.client, e.clientId, 'user1');
+    const out = await signIn(e, 'USER1');
+    expect(out.ChallengeParameters?.USER_ID_FOR_SRP).toBe('user1');
+    const done = await answerMfa(e, out.Session, lastSms(e.local, 'MFA').code, 'USER1');
+    expect(done.AuthenticationResult?.AccessToken).toBeDefined();
+    await expect(dup(e)).rejects.toMatchObject({ name: 'UsernameExistsException', message: 'User already exists' });
+  });
+  it('without the fix USER1 is another user', async () => {
+    const e = await env('caseInsensitiveUsernames');
+    await signUpAndConfirm(e.local, e.client, e.clientId, 'user1');
+    await expect(signIn(e, 'USER1')).rejects.toMatchObject({ name: 'UserNotFoundException' });
+    await expect(dup(e)).resolves.toMatchObject({ UserConfirmed: false });
+  });
+});
+
+describe('5. password policy on SignUp', () => {
+  const signUp = (e: Env, password: string) =>
+    e.client.send(
+      new SignUpCommand({ ClientId: e.clientId, Username: 'user1', Password: password, UserAttributes: [{ Name: 'phone_number', Value: PHONE }] }),
+    );
+  it.each([
+    ['Sh0rt!', 'Password not long enough'],
+    ['lowercase1!', 'Password must have uppercase characters'],
+    ['UPPERCASE1!', 'Password must have lowercase characters'],
+    ['NoNumbers!', 'Password must have numeric characters'],
+    ['NoSymbols1', 'Password must have symbol characters'],
+  ])('refuses %j: %s', async (password, reason) => {
+    const e = open[0] ?? (await env());
+    await expect(signUp(e, password)).rejects.toMatchObject({
+      name: 'InvalidPasswordException',
+      message: `Password did not conform with policy: ${reason}`,
+    });
+  });
+  it('without the fix any password is accepted', async () => {
+    await expect(signUp(await env('passwordPolicy'), 'password')).resolves.toMatchObject({ UserConfirmed: false });
+  });
+});
+
+describe('6. Session and code checks', () => {
+  it('refuses a bogus session, accepts retries after a wrong code, refuses a used session', async () => {
+    const e = await env();
+    await signUpAndConfirm(e.local, e.client, e.clientId);
+    const challenge = await signIn(e);
+    const code = lastSms(e.local, 'MFA').code;
+    await expect(answerMfa(e, 'bogus-session', code)).rejects.toMatchObject({
+      name: 'NotAuthorizedException',
+      message: 'Invalid session for the user.',
+    });
+    await expect(answerMfa(e, challenge.Session, wrongCode(code))).rejects.toMatchObject({
+      name: 'CodeMismatchException',
+      message: 'Invalid code or auth state for the user.',
+    });
+    await expect(answerMfa(e, challenge.Session, code)).resolves.toHaveProperty('AuthenticationResult.AccessToken');
+    await expect(answerMfa(e, challenge.Session, code)).rejects.toMatchObject({
+      name: 'NotAuthorizedException',
+      message: 'Invalid session for the user, session can only be used once.',
+    });
+  });
+  it('ConfirmSignUp with a wrong code is CodeMismatchException', async () => {
+    const e = open[0] ?? (await env());
+    await e.client.send(
+      new SignUpCommand({ ClientId: e.clientId, Username: 'user6', Password: PASSWORD, UserAttributes: [{ Name: 'phone_number', Value: PHONE }] }),
+    );
+    const code = lastSms(e.local, 'SIGN_UP').code;
+    await expect(e.client.send(new ConfirmSignUpCommand({ ClientId: e.clientId, Username: 'user6', ConfirmationCode: wrongCode(code) }))).rejects.toMatchObject({
+      name: 'CodeMismatchException',
+      message: 'Invalid verification code provided, please try again.',
+    });
+  });
+  it('without the fix any session string passes', async () => {
+    const e = await env('sessions');
+    await signUpAndConfirm(e.local, e.client, e.clientId);
+    await signIn(e);
+    await expect(answerMfa(e, 'bogus-session', lastSms(e.local, 'MFA').code)).resolves.toHaveProperty('AuthenticationResult.AccessToken');
+  });
+});
+
+describe('7. AuthenticationResult and tokens', () => {
+  it('has ExpiresIn 3600, Bearer, and RS256 tokens verifiable with the JWKS under the issuer', async () => {
+    const e = await env();
+    await signUpAndConfirm(e.local, e.client, e.clientId);
+    const { AuthenticationResult: result, ChallengeParameters } = await mfaLogin(e);
+    expect(ChallengeParameters).toEqual({});
+    expect(result).toMatchObject({ ExpiresIn: 3600, TokenType: 'Bearer' });
+    const issuer = `${e.local.url}/${e.userPoolId}`;
+    const jwks = (await (await fetch(`${issuer}/.well-known/jwks.json`)).json()) as { keys: Array<{ kid: string }> };
+    for (const [token, use] of [[result!.AccessToken!, 'access'], [result!.IdToken!, 'id']] as const) {
+      const { header, payload } = decodeJwt(token);
+      expect(header).toMatchObject({ alg: 'RS256', kid: 'CognitoLocal' });
+      expect(payload).toMatchObject({ iss: issuer, token_use: use });
+      expect(Number(payload.exp) - Number(payload.iat)).toBe(3600);
+      const jwk = jwks.keys.find((k) => k.kid === header.kid)!;
+      const [h, p, sig] = token.split('.');
+      const key = createPublicKey({ key: jwk as unknown as import('node:crypto').JsonWebKey, format: 'jwk' });
+      expect(verify('RSA-SHA256', Buffer.from(`${h}.${p}`), key, Buffer.from(sig!, 'base64url'))).toBe(true);
+    }
+    expect(decodeJwt(result!.IdToken!).payload.aud).toBe(e.clientId);
+  });
+  it('without the fix ExpiresIn/TokenType are missing and tokens live 24 h', async () => {
+    const e = await env('tokenResult');
+    await signUpAndConfirm(e.local, e.client, e.clientId);
+    const { AuthenticationResult: result } = await mfaLogin(e);
+    expect(result?.ExpiresIn).toBeUndefined();
+    expect(result?.TokenType).toBeUndefined();
+    const { payload } = decodeJwt(result!.AccessToken!);
+    expect(Number(payload.exp) - Number(payload.iat)).toBe(86400);
+  });
+});
+
+describe('8. REFRESH_TOKEN_AUTH after an MFA login', () => {
+  const refresh = (e: Env, token: string) =>
+    e.client.send(new InitiateAuthCommand({ ClientId: e.clientId, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: token } }));
+  it('returns new tokens', async () => {
+    const e = await env();
+    await signUpAndConfirm(e.local, e.client, e.clientId);
+    const login = await mfaLogin(e);
+    const out = await refresh(e, login.AuthenticationResult!.RefreshToken!);
+    expect(out.AuthenticationResult).toMatchObject({ ExpiresIn: 3600, TokenType: 'Bearer' });
+    expect(out.AuthenticationResult?.AccessToken).toBeDefined();
+    expect(out.AuthenticationResult?.IdToken).toBeDefined();
+    await expect(refresh(e, 'not-a-token')).rejects.toMatchObject({ name: 'NotAuthorizedException', message: 'Invalid Refresh Token' });
+  });
+  it('without the fix the refresh token is unknown', async () => {
+    const e = await env('refreshAfterMfa');
+    await signUpAndConfirm(e.local, e.client, e.clientId);
+    const login = await mfaLogin(e);
+    await expect(refresh(e, login.AuthenticationResult!.RefreshToken!)).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+  });
+});
+
+describe('wrong password', () => {
+  it('is NotAuthorizedException "Incorrect username or password."', async () => {
+    const e = await env();
+    await signUpAndConfirm(e.local, e.client, e.clientId);
+    await expect(signIn(e, 'user1', 'Wr0ng-password!')).rejects.toMatchObject({
+      name: 'NotAuthorizedException',
+      message: 'Incorrect username or password.',
+    });
+    await expect(signIn(e, 'nobody')).rejects.toMatchObject({ name: 'UserNotFoundException', message: 'User does not exist.' });
+  });
+  it('without the fix it is InvalidPasswordException', async () => {
+    const e = await env('errorMessages');
+    await signUpAndConfirm(e.local, e.client, e.clientId);
+    await expect(signIn(e, 'user1', 'Wr0ng-password!')).rejects.toMatchObject({ name: 'InvalidPasswordException' });
+  });
+});
+
+describe('regional pool ids', () => {
+  it('pool ids and ARNs name the region and an account', async () => {
+    const e = open[0] ?? (await env());
+    const pool = await e.client.send(new CreateUserPoolCommand(smsMfaPoolInput('Regional')));
+    expect(pool.UserPool?.Id).toMatch(/^us-east-1_[0-9A-Za-z]+$/);
+    expect(pool.UserPool?.Arn).toBe(`arn:aws:cognito-idp:us-east-1:123456789012:userpool/${pool.UserPool?.Id}`);
+  });
+  it('without the fix they are local_…', async () => {
+    expect((await env('regionalIds')).userPoolId).toMatch(/^local_/);
+  });
+});
+
+describe('ListUserPools paging', () => {
+  const pageThrough = async (e: Env) => {
+    const ids: string[] = [];
+    let NextToken: string | undefined;
+    let pages = 0;
+    do {
+      const out = await e.client.send(new ListUserPoolsCommand({ MaxResults: 2, NextToken }));
+      ids.push(...(out.UserPools ?? []).map((p) => p.Id!));
+      NextToken = out.NextToken;
+      pages++;
+    } while (NextToken && pages < 10);
+    return { ids, pages };
+  };
+  it('honours MaxResults and NextToken', async () => {
+    const e = await env();
+    for (const n of [1, 2, 3, 4]) await e.client.send(new CreateUserPoolCommand(smsMfaPoolInput(`pool${n}`)));
+    const { ids, pages } = await pageThrough(e);
+    expect(new Set(ids).size).toBe(5);
+    expect(pages).toBe(3);
+    await expect(e.client.send(new ListUserPoolsCommand({ MaxResults: 61 }))).rejects.toMatchObject({ name: 'InvalidParameterException' });
+  });
+  it('without the fix everything comes in one page', async () => {
+    const e = await env('listPagination');
+    for (const n of [1, 2, 3, 4]) await e.client.send(new CreateUserPoolCommand(smsMfaPoolInput(`pool${n}`)));
+    expect(await pageThrough(e)).toEqual({ ids: expect.any(Array), pages: 1 });
+  });
+});
+
+describe('OpenID discovery document', () => {
+  const discover = async (e: Env) =>
+    (await (await fetch(`${e.local.url}/${e.userPoolId}/.well-known/openid-configuration`)).json()) as Record<string, string>;
+  it('names this server as issuer and JWKS host', async () => {
+    const e = open[0] ?? (await env());
+    const issuer = `${e.local.url}/${e.userPoolId}`;
+    expect(await discover(e)).toMatchObject({ issuer, jwks_uri: `${issuer}/.well-known/jwks.json` });
+  });
+  it('without the fix it names localhost:9229', async () => {
+    expect((await discover(await env('discovery'))).issuer).toMatch(/^http:\/\/localhost:9229\//);
+  });
+});

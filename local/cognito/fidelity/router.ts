@@ -1,0 +1,58 @@
+import { UnsupportedError } from 'cognito-local/lib/errors';
+import { isSupportedTarget } from 'cognito-local/lib/targets/Target';
+import { Targets } from 'cognito-local/lib/targets/targets';
+import type { Router } from 'cognito-local/lib/server/Router';
+import type { Services } from 'cognito-local/lib/services';
+import type { FakePhone, OutboxContext, SentSms } from '../fakePhone';
+import { errorMessagesFix } from './errors';
+import { listPaginationFix } from './listing';
+import { maskDestinationsFix } from './mask';
+import { passwordPolicyFix } from './passwordPolicy';
+import { sessionsFix } from './sessions';
+import { smsMfaFix, verifyOnConfirmFix } from './smsMfa';
+import { refreshAfterMfaFix, tokenResultFix } from './tokens';
+import type { FidelityEnv, FidelityFix, FidelityRoute, TargetFix } from './types';
+
+// Innermost first: the session check runs before cognito-local, error wording and masking last.
+const TARGET_FIXES: readonly TargetFix[] = [
+  smsMfaFix,
+  verifyOnConfirmFix,
+  refreshAfterMfaFix,
+  tokenResultFix,
+  passwordPolicyFix,
+  sessionsFix,
+  listPaginationFix,
+  errorMessagesFix,
+  maskDestinationsFix,
+];
+
+/**
+ * Our replacement for cognito-local's Router: the same target table, each handler wrapped in
+ * the enabled fixes. Wrapping handlers (not patching cognito-local's module objects) keeps two
+ * local clouds in one process independent.
+ */
+export function fidelityRouter(
+  services: Services,
+  env: FidelityEnv,
+  enabled: Record<FidelityFix, boolean>,
+  phone: FakePhone,
+): Router {
+  const fixes = TARGET_FIXES.filter((f) => enabled[f.fix]);
+  return (target) => {
+    if (!isSupportedTarget(target)) {
+      return () => Promise.reject(new UnsupportedError(`Unsupported x-amz-target header "${target}"`));
+    }
+    let route = (Targets[target] as unknown as (s: Services) => FidelityRoute)(services);
+    for (const fix of fixes) {
+      if (fix.targets === '*' || fix.targets.includes(target)) route = fix.wrap(route, env, target);
+    }
+    return async (ctx, req) => {
+      const outbox: SentSms[] = [];
+      try {
+        return await route({ ...ctx, outbox } as OutboxContext, req ?? {});
+      } finally {
+        for (const sms of outbox) phone.deliver(sms);
+      }
+    };
+  };
+}

@@ -1,0 +1,57 @@
+import type { Route } from 'cognito-local/lib/server/Router';
+import type { Services } from 'cognito-local/lib/services';
+import type { UserPoolService } from 'cognito-local/lib/services/userPoolService';
+import type { OutboxContext } from '../fakePhone';
+import type { AuthSessions } from './sessions';
+
+/** Every correction we make to cognito-local; each can be switched off to show what it fixes. */
+export const FIDELITY_FIXES = [
+  'smsMfa',
+  'verifyOnConfirm',
+  'maskDestinations',
+  'caseInsensitiveUsernames',
+  'passwordPolicy',
+  'sessions',
+  'tokenResult',
+  'refreshAfterMfa',
+  'listPagination',
+  'errorMessages',
+  'regionalIds',
+  'discovery',
+] as const;
+export type FidelityFix = (typeof FIDELITY_FIXES)[number];
+
+/** `true`/absent: all fixes; `false`: plain cognito-local; a record: switch single fixes off. */
+export type FidelityOptions = boolean | Partial<Record<FidelityFix, boolean>>;
+
+export function enabledFixes(opts: FidelityOptions | undefined): Record<FidelityFix, boolean> {
+  const all = opts !== false;
+  const overrides = typeof opts === 'object' ? opts : {};
+  return Object.fromEntries(FIDELITY_FIXES.map((f) => [f, overrides[f] ?? all])) as Record<FidelityFix, boolean>;
+}
+
+export interface FidelityEnv {
+  services: Services;
+  sessions: AuthSessions;
+}
+
+// Requests arrive as parsed JSON; cognito-local types them per target, we only read a few fields.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = any;
+export type FidelityRoute = (ctx: OutboxContext, req: Json) => Promise<Json>;
+
+/** A wrapper around cognito-local's handler for some targets (API operations). */
+export interface TargetFix {
+  fix: FidelityFix;
+  targets: readonly string[] | '*';
+  wrap(inner: FidelityRoute, env: FidelityEnv, target: string): FidelityRoute;
+}
+
+export type { Route };
+
+/** The pool a request is about: admin calls name it, client calls name the app client. */
+export function poolOf(env: FidelityEnv, ctx: OutboxContext, req: Json): Promise<UserPoolService> {
+  return req?.UserPoolId
+    ? env.services.cognito.getUserPool(ctx, req.UserPoolId)
+    : env.services.cognito.getUserPoolForClientId(ctx, req?.ClientId);
+}

@@ -1,0 +1,2 @@
+export { MOTO_INSTALL_HINT, MotoNotInstalledError, MotoStartError, startMoto } from './server';
+export type { MotoServer, StartMotoOptions } from './server';
