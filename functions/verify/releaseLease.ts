@@ -1,4 +1,4 @@
-import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../../lib/clients';
 import { isAwsError } from '../../lib/errors';
 import { taskHandler } from '../../lib/handler';
@@ -7,27 +7,37 @@ import { leaseKey, runsTable, waitKey } from '../../lib/runs/model';
 import { asObject, requiredString } from '../../lib/validate';
 import { RUN_ID } from '../../lib/verify/runId';
 
-/** Frees the phone and closes its wait, but only if they are still this run's (never another's). */
+/**
+ * Frees the phone, but only if the lease is still this run's (never another's). The run's wait is
+ * closed (expired now) rather than deleted, so a code arriving late is told 410 Gone, not 404.
+ */
 export async function releaseLease(event: unknown): Promise<{ released: boolean }> {
   const runId = requiredString(asObject(event), 'runId', RUN_ID);
   const run = await getRun(runId);
-  let released = false;
-  for (const key of [waitKey(run.phoneNumber), leaseKey(run.phoneNumber)]) {
-    try {
-      await dynamo().send(
-        new DeleteCommand({
-          TableName: runsTable(),
-          Key: key,
-          ConditionExpression: '#runId = :run',
-          ExpressionAttributeNames: { '#runId': 'runId' },
-          ExpressionAttributeValues: { ':run': runId },
-        }),
-      );
-      if (key.pk.startsWith('LEASE#')) released = true;
-    } catch (error) {
-      if (!isAwsError(error, 'ConditionalCheckFailed')) throw error;
-    }
-  }
+  const ownedByRun = {
+    ConditionExpression: '#runId = :run',
+    ExpressionAttributeNames: { '#runId': 'runId' },
+    ExpressionAttributeValues: { ':run': runId },
+  };
+  const ignoreOthers = (error: unknown) => {
+    if (!isAwsError(error, 'ConditionalCheckFailed')) throw error;
+    return false;
+  };
+  await dynamo()
+    .send(
+      new UpdateCommand({
+        TableName: runsTable(),
+        Key: waitKey(run.phoneNumber),
+        UpdateExpression: 'SET #expiresAt = :now REMOVE #taskToken',
+        ...ownedByRun,
+        ExpressionAttributeNames: { ...ownedByRun.ExpressionAttributeNames, '#expiresAt': 'expiresAt', '#taskToken': 'taskToken' },
+        ExpressionAttributeValues: { ...ownedByRun.ExpressionAttributeValues, ':now': Date.now() },
+      }),
+    )
+    .catch(ignoreOthers);
+  const released = await dynamo()
+    .send(new DeleteCommand({ TableName: runsTable(), Key: leaseKey(run.phoneNumber), ...ownedByRun }))
+    .then(() => true, ignoreOthers);
   return { released };
 }
 

@@ -1,0 +1,104 @@
+import { classifyFailure, describeCause, FAILURE_REASONS, type FailureReason } from './classify';
+
+/** A Lambda error's Cause, as the Node runtime reports it to Step Functions. */
+const lambdaCause = (errorType: string, errorMessage: string) =>
+  JSON.stringify({ errorType, errorMessage, trace: [`${errorType}: ${errorMessage}`, '    at secretFrame (/var/task/index.js:1:1)'] });
+
+describe('classifyFailure', () => {
+  it.each(FAILURE_REASONS.map((r) => [r]))('passes our own named reason %s through, with the errorMessage of the Lambda cause', (reason) => {
+    const out = classifyFailure(reason, lambdaCause(reason, `what went wrong for ${reason}`));
+    expect(out).toEqual({ reason, cause: `what went wrong for ${reason}` });
+  });
+
+  it('names the reason itself as the cause when the error has none', () => {
+    expect(classifyFailure('PhoneBusy', undefined)).toEqual({ reason: 'PhoneBusy', cause: 'PhoneBusy' });
+    expect(classifyFailure('TargetNotFound', '')).toEqual({ reason: 'TargetNotFound', cause: 'TargetNotFound' });
+  });
+
+  it.each([['States.Timeout'], ['States.HeartbeatTimeout']])('turns %s of a code wait into SmsCodeNotReceived, never the raw Step Functions error', (error) => {
+    const out = classifyFailure(error, 'The task timed out.');
+    expect(out.reason).toBe('SmsCodeNotReceived');
+    expect(out.cause).toBe('No SMS code reached the callback before the wait timed out');
+    expect(out.cause).not.toContain('States.');
+  });
+
+  it.each<[string, FailureReason]>([
+    ['CodeMismatchException', 'CodeMismatch'],
+    ['ExpiredCodeException', 'ExpiredCode'],
+    ['Throttling', 'Throttled'],
+    ['ThrottlingException', 'Throttled'],
+    ['TooManyRequestsException', 'Throttled'],
+    ['LimitExceededException', 'Throttled'],
+    ['TooManyFailedAttemptsException', 'Throttled'],
+  ])('maps the AWS error %s to %s, keeping the AWS name and message in the cause', (error, reason) => {
+    const out = classifyFailure(error, lambdaCause(error, 'Rate exceeded or bad code'));
+    expect(out).toEqual({ reason, cause: `${error}: Rate exceeded or bad code` });
+  });
+
+  // BUG (lib/verify/classify.ts, BY_ERROR): the state machine retries ProvisionedThroughputExceededException and
+  // Lambda.TooManyRequestsException as throttling (statemachines/verify.asl.yml, &taskRetry), but once the retries
+  // are exhausted the run is recorded as 'Unexpected' instead of 'Throttled'. Fix: add both names to BY_ERROR.
+  it.failing.each([['ProvisionedThroughputExceededException'], ['Lambda.TooManyRequestsException']])(
+    'maps %s (retried as throttling by the state machine) to Throttled',
+    (error) => {
+      expect(classifyFailure(error, lambdaCause(error, 'Rate exceeded')).reason).toBe('Throttled');
+    },
+  );
+
+  it('treats NotAuthorized on an expired or reused auth session as ExpiredCode', () => {
+    expect(classifyFailure('NotAuthorizedException', lambdaCause('NotAuthorizedException', 'Invalid session for the user, session is expired.'))).toEqual({
+      reason: 'ExpiredCode',
+      cause: 'NotAuthorizedException: Invalid session for the user, session is expired.',
+    });
+  });
+
+  it('keeps any other NotAuthorized as Unexpected', () => {
+    expect(classifyFailure('NotAuthorizedException', lambdaCause('NotAuthorizedException', 'Incorrect username or password.')).reason).toBe('Unexpected');
+  });
+
+  it.each([['RunNotFound'], ['WaitNotRegistered'], ['UsernameExistsException'], ['States.TaskFailed'], ['Lambda.Unknown']])(
+    'maps an unknown error %s to Unexpected with its name and message',
+    (error) => {
+      expect(classifyFailure(error, lambdaCause(error, 'details'))).toEqual({ reason: 'Unexpected', cause: `${error}: details` });
+    },
+  );
+
+  it('maps a missing error name to Unexpected', () => {
+    expect(classifyFailure(undefined, undefined)).toEqual({ reason: 'Unexpected', cause: 'Unexpected' });
+  });
+
+  it('caps the cause of an unexpected error at 1000 characters', () => {
+    const out = classifyFailure('SomethingElse', 'x'.repeat(5000));
+    expect(out.reason).toBe('Unexpected');
+    expect(out.cause).toHaveLength(1000);
+    expect(out.cause.startsWith('SomethingElse: xxx')).toBe(true);
+  });
+
+  it('never copies the Lambda stack trace into the cause', () => {
+    const out = classifyFailure('CodeMismatchException', lambdaCause('CodeMismatchException', 'Invalid code'));
+    expect(out.cause).not.toContain('secretFrame');
+    expect(out.cause).not.toContain('trace');
+  });
+});
+
+describe('describeCause', () => {
+  it('reads errorMessage from a Lambda JSON cause', () => {
+    expect(describeCause(lambdaCause('PhoneBusy', 'Another run holds the lease'))).toBe('Another run holds the lease');
+  });
+
+  it('keeps a plain-text Step Functions cause as it is', () => {
+    expect(describeCause('The task timed out.')).toBe('The task timed out.');
+  });
+
+  it('keeps JSON without a string errorMessage as it is', () => {
+    expect(describeCause('{"foo":1}')).toBe('{"foo":1}');
+    expect(describeCause('{"errorMessage":42}')).toBe('{"errorMessage":42}');
+    expect(describeCause('null')).toBe('null');
+    expect(describeCause('42')).toBe('42');
+  });
+
+  it('is empty for no cause', () => {
+    expect(describeCause(undefined)).toBe('');
+    expect(describeCause('')).toBe('');
+  });
+});

@@ -1,0 +1,169 @@
+import { AdminGetUserCommand, CognitoIdentityProviderClient, CreateUserPoolClientCommand, CreateUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { nextPhone, ScenarioCloud } from './harness';
+
+/** Issue: the end-to-end sign-up / SMS-MFA verification state machine and the code callback. */
+let s: ScenarioCloud;
+let cognito: CognitoIdentityProviderClient;
+let db: DynamoDBDocumentClient;
+
+beforeAll(async () => {
+  s = await ScenarioCloud.start();
+  cognito = new CognitoIdentityProviderClient({});
+  db = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+}, 60_000);
+afterAll(async () => {
+  cognito?.destroy();
+  db?.destroy();
+  await s?.close();
+});
+
+const item = async (pk: string) => (await db.send(new GetCommand({ TableName: process.env.RUNS_TABLE, Key: { pk }, ConsistentRead: true }))).Item;
+const userExists = async (userPoolId: string, username: string) =>
+  cognito.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: username })).then(
+    () => true,
+    (e: Error) => (e.name === 'UserNotFoundException' ? false : Promise.reject(e)),
+  );
+
+async function expectCleanedUp(runId: string, phone: string) {
+  const run = await item(`RUN#${runId}`);
+  expect(await userExists(run!.userPoolId, run!.username)).toBe(false);
+  expect(await item(`LEASE#${phone}`)).toBeUndefined();
+  expect(run!.authSession).toBeUndefined();
+}
+
+describe('verification run', () => {
+  it('passes end to end: sign-up, SMS code, confirm, password login, SMS MFA, tokens; records step timings', async () => {
+    const phone = nextPhone();
+    const result = await s.run('verify', { target: s.targetName, phoneNumber: phone });
+    expect(result.status).toBe('SUCCEEDED');
+    const output = JSON.parse(result.output!);
+    expect(output).toMatchObject({
+      verdict: 'PASS',
+      phone: `+*******${phone.slice(-4)}`,
+      codeDelivery: { destination: `+*******${phone.slice(-4)}`, medium: 'SMS', attribute: 'phone_number' },
+      tokens: { issuerVerified: true, tokenType: 'Bearer', expiresIn: 3600, refreshTokenIssued: true, idToken: { tokenUse: 'id' }, accessToken: { tokenUse: 'access' } },
+    });
+    const run = await item(`RUN#${output.runId}`);
+    expect(run).toMatchObject({ status: 'PASS', reason: null });
+    const steps = Object.fromEntries((run!.steps as { name: string; ms: number }[]).map((x) => [x.name, x.ms]));
+    for (const name of ['PrepareRun', 'AcquireLease', 'SignUp', 'AwaitSignUpCode', 'ConfirmSignUp', 'InitiateAuth', 'AwaitMfaCode', 'RespondToAuthChallenge', 'DeleteUser', 'ReleaseLease']) {
+      expect(steps[name]).toEqual(expect.any(Number));
+    }
+    await expectCleanedUp(output.runId, phone);
+  });
+
+  it('fails with SmsCodeNotReceived when no code arrives, and cleans up', async () => {
+    const phone = nextPhone();
+    s.modes.set(phone, 'drop');
+    const result = await s.run('verify', { target: s.targetName, phoneNumber: phone, timeouts: { signUpCodeSeconds: 1 } });
+    expect(result).toMatchObject({ status: 'FAILED', error: 'SmsCodeNotReceived' });
+    await expectCleanedUp(result.name!, phone);
+    expect(await item(`RUN#${result.name}`)).toMatchObject({ status: 'FAIL', reason: 'SmsCodeNotReceived' });
+  });
+
+  it('fails with SmsCodeNotReceived when the MFA code does not arrive in time', async () => {
+    const phone = nextPhone();
+    s.modes.set(phone, 'hold');
+    const executionArn = await s.start('verify', { target: s.targetName, phoneNumber: phone, timeouts: { mfaCodeSeconds: 1 } });
+    await s.reached(executionArn, 'AwaitSignUpCode');
+    const signUpSms = s.held.find((m) => m.phoneNumber === phone)!;
+    expect((await s.submit({ phoneNumber: phone, code: signUpSms.code })).status).toBe(202);
+    const result = await s.finish(executionArn);
+    expect(result).toMatchObject({ status: 'FAILED', error: 'SmsCodeNotReceived' });
+    await expectCleanedUp(result.name!, phone);
+  });
+
+  it('fails with CodeMismatch on a wrong code, and cleans up', async () => {
+    const phone = nextPhone();
+    s.modes.set(phone, 'wrong');
+    const result = await s.run('verify', { target: s.targetName, phoneNumber: phone });
+    expect(result).toMatchObject({ status: 'FAILED', error: 'CodeMismatch' });
+    await expectCleanedUp(result.name!, phone);
+  });
+
+  it('fails with MfaNotEnforced on a pool with MFA off', async () => {
+    const { UserPool } = await cognito.send(
+      new CreateUserPoolCommand({ PoolName: 'NoMfaPool', MfaConfiguration: 'OFF', AutoVerifiedAttributes: ['phone_number'] }),
+    );
+    const { UserPoolClient } = await cognito.send(
+      new CreateUserPoolClientCommand({ UserPoolId: UserPool!.Id, ClientName: 'c', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }),
+    );
+    const phone = nextPhone();
+    const result = await s.run('verify', { userPoolId: UserPool!.Id, clientId: UserPoolClient!.ClientId, phoneNumber: phone });
+    expect(result).toMatchObject({ status: 'FAILED', error: 'MfaNotEnforced' });
+    await expectCleanedUp(result.name!, phone);
+  });
+
+  it('fails with ValidationError naming the field on bad input', async () => {
+    const result = await s.run('verify', { target: s.targetName, phoneNumber: '555-0100' });
+    expect(result).toMatchObject({ status: 'FAILED', error: 'ValidationError', cause: expect.stringContaining('phoneNumber') });
+  });
+
+  it('fails with TargetNotFound for an unknown target', async () => {
+    const result = await s.run('verify', { target: 'NoSuchTarget', phoneNumber: nextPhone() });
+    expect(result).toMatchObject({ status: 'FAILED', error: 'TargetNotFound' });
+  });
+
+  it('answers a duplicate callback 409 and still passes', async () => {
+    const phone = nextPhone();
+    s.modes.set(phone, 'duplicate');
+    const result = await s.run('verify', { target: s.targetName, phoneNumber: phone });
+    expect(result.status).toBe('SUCCEEDED');
+    const statuses = s.answers.filter((a) => a.phoneNumber === phone).map((a) => a.status);
+    expect(statuses).toEqual([202, 409, 202, 409]);
+  });
+
+  it('answers a callback after the run ended 410', async () => {
+    const phone = nextPhone();
+    s.modes.set(phone, 'drop');
+    const result = await s.run('verify', { target: s.targetName, phoneNumber: phone, timeouts: { signUpCodeSeconds: 1 } });
+    expect(result.status).toBe('FAILED');
+    expect((await s.submit({ phoneNumber: phone, code: '123456' })).status).toBe(410);
+  });
+
+  it('refuses missing, bad and stale signatures with 401 and resumes nothing', async () => {
+    const phone = nextPhone();
+    s.modes.set(phone, 'hold');
+    const executionArn = await s.start('verify', { target: s.targetName, phoneNumber: phone, timeouts: { signUpCodeSeconds: 5 } });
+    await s.reached(executionArn, 'AwaitSignUpCode');
+    const code = s.held.find((m) => m.phoneNumber === phone)!.code;
+    const body = { phoneNumber: phone, code };
+    const stale = `t=${Math.floor(Date.now() / 1000) - 600},v1=${'0'.repeat(64)}`;
+    for (const signature of [null, 't=1,v1=nothex', `t=${Math.floor(Date.now() / 1000)},v1=${'a'.repeat(64)}`, stale]) {
+      const answer = await s.submit(body, { signature });
+      expect(answer.status).toBe(401);
+      expect(JSON.stringify(answer.body)).not.toContain(code);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await s.statusOf(executionArn)).toBe('RUNNING');
+    expect((await s.history(executionArn)).some((e) => e.stateEnteredEventDetails?.name === 'ConfirmSignUp')).toBe(false);
+    // The real code, properly signed, still resumes it.
+    expect((await s.submit(body)).status).toBe(202);
+    await s.reached(executionArn, 'ConfirmSignUp');
+    await s.cloud.engine.stopExecution({ executionArn, error: 'TestDone', cause: 'scenario finished' });
+  });
+
+  it('serialises two runs on the same phone: both pass, neither takes the other’s code', async () => {
+    const phone = nextPhone();
+    const [a, b] = await Promise.all([s.start('verify', { target: s.targetName, phoneNumber: phone }), s.start('verify', { target: s.targetName, phoneNumber: phone })]);
+    const results = await Promise.all([s.finish(a), s.finish(b)]);
+    expect(results.map((r) => r.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+    // One run's whole SMS conversation ends before the other's begins.
+    const window = async (arn: string) => {
+      const events = await s.history(arn);
+      const at = (state: string, kind: 'Entered' | 'Exited') =>
+        events.find((e) => e.type?.endsWith(`State${kind}`) && (e.stateEnteredEventDetails ?? e.stateExitedEventDetails)?.name === state)!.timestamp!.getTime();
+      return [at('SignUp', 'Entered'), at('ReleaseLease', 'Exited')];
+    };
+    const [wa, wb] = [await window(a), await window(b)];
+    expect(wa[1] <= wb[0] || wb[1] <= wa[0]).toBe(true);
+  });
+
+  it('runs ten checks on ten phones at once, all passing', async () => {
+    const arns = await Promise.all(Array.from({ length: 10 }, () => s.start('verify', { target: s.targetName, phoneNumber: nextPhone() })));
+    const results = await Promise.all(arns.map((arn) => s.finish(arn)));
+    expect(results.map((r) => r.status)).toEqual(Array(10).fill('SUCCEEDED'));
+  });
+});
