@@ -96,7 +96,6 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
       process.env[name] = resolveValue(config, value, { stage, refs });
     }
     process.env.POWERTOOLS_LOG_LEVEL = opts.logLevel ?? 'SILENT';
-    process.env.POWERTOOLS_DEV = 'true';
 
     const stateMachineArns = new Map<string, string>();
     for (const machine of config.stateMachines) {

@@ -13,5 +13,11 @@ export function captureLogs(): { lines: string[]; restore(): void } {
       return true;
     }) as never),
   );
-  return { lines, restore: () => spies.forEach((s) => s.mockRestore()) };
+  // Under `jest --ci` a logger that writes through the global console never reaches the streams.
+  const consoleSpies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((method) =>
+    jest.spyOn(console, method).mockImplementation((...args: unknown[]) => {
+      lines.push(`${args.map(String).join(' ')}\n`);
+    }),
+  );
+  return { lines, restore: () => [...spies, ...consoleSpies].forEach((s) => s.mockRestore()) };
 }

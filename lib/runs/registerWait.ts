@@ -11,7 +11,8 @@ import { SHORT_RETENTION_SECONDS, ttlIn, waitKey, runsTable, type WaitItem, type
 export async function registerWait(phone: string, runId: string, step: WaitStep, timeoutSeconds: number): Promise<void> {
   const now = Date.now();
   const { Item: previous } = await dynamo().send(new GetCommand({ TableName: runsTable(), Key: waitKey(phone), ConsistentRead: true }));
-  const carried = previous && previous.runId === runId && previous.code ? codeHash(String(previous.code)) : undefined;
+  // A Lambda retry re-registers the same step: keep the hash carried the first time.
+  const carried = previous?.runId === runId ? (previous.code ? codeHash(String(previous.code)) : previous.previousCodeHash) : undefined;
   const item: WaitItem = {
     ...waitKey(phone),
     runId,

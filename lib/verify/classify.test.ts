@@ -38,7 +38,7 @@ describe('classifyFailure', () => {
   // BUG (lib/verify/classify.ts, BY_ERROR): the state machine retries ProvisionedThroughputExceededException and
   // Lambda.TooManyRequestsException as throttling (statemachines/verify.asl.yml, &taskRetry), but once the retries
   // are exhausted the run is recorded as 'Unexpected' instead of 'Throttled'. Fix: add both names to BY_ERROR.
-  it.failing.each([['ProvisionedThroughputExceededException'], ['Lambda.TooManyRequestsException']])(
+  it.each([['ProvisionedThroughputExceededException'], ['Lambda.TooManyRequestsException']])(
     'maps %s (retried as throttling by the state machine) to Throttled',
     (error) => {
       expect(classifyFailure(error, lambdaCause(error, 'Rate exceeded')).reason).toBe('Throttled');

@@ -20,6 +20,8 @@ const BY_ERROR: Record<string, FailureReason> = {
   ThrottlingException: 'Throttled',
   LimitExceededException: 'Throttled',
   TooManyFailedAttemptsException: 'Throttled',
+  ProvisionedThroughputExceededException: 'Throttled',
+  'Lambda.TooManyRequestsException': 'Throttled',
 };
 
 export interface Failure { reason: FailureReason; cause: string }

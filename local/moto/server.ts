@@ -138,6 +138,9 @@ async function attempt(command: string[], host: string, port: number, env: NodeJ
     detached: true,
   });
   track(child);
+  // A moto nobody closed must not keep this process alive; the exit handler still stops it.
+  child.unref();
+  for (const stream of [child.stdout, child.stderr]) (stream as unknown as { unref?: () => void } | null)?.unref?.();
   let tail = '';
   const keep = (chunk: Buffer) => {
     tail = (tail + chunk.toString('utf8')).slice(-TAIL_CHARS);
@@ -160,7 +163,7 @@ async function attempt(command: string[], host: string, port: number, env: NodeJ
       const res = await fetch(`${url}/moto-api/`, { signal: AbortSignal.timeout(1000) });
       await res.arrayBuffer();
       if (res.ok) {
-        // Once up, its request log is of no use to us; keep reading so its pipes never fill.
+        // Its output is still read (into `tail`) so that the pipes never fill up and block it.
         let closing: Promise<void> | undefined;
         return { server: { url, port, close: () => (closing ??= stop(child)) } };
       }

@@ -1,0 +1,113 @@
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetParameterCommand, ParameterNotFound, SSMClient } from '@aws-sdk/client-ssm';
+import { handler, prepareRun } from './prepareRun';
+
+process.env.RUNS_TABLE = 'runs-test';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const ssm = mockClient(SSMClient);
+const PHONE = '+15555550100';
+const MASKED = '+*******0100';
+const TARGET = {
+  name: 'MyUserPool', region: 'us-east-1', userPoolId: 'us-east-1_abc', userPoolArn: 'arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_abc',
+  userPoolName: 'MyUserPool', clientId: 'client1abc', clientName: 'MyUserPoolClient',
+};
+const event = (input: Record<string, unknown>, runId = 'run-1') => ({ input, runId });
+
+function expectNoSecrets(out: unknown) {
+  const json = JSON.stringify(out);
+  expect(json).not.toContain(PHONE);
+  expect(json).not.toContain('5555550100');
+}
+
+beforeEach(() => {
+  ddb.reset();
+  ssm.reset();
+  ddb.on(PutCommand).resolves({});
+});
+
+describe('prepareRun', () => {
+  it('resolves a named target from SSM, writes the run record with the phone, and returns state with the phone masked', async () => {
+    ssm.on(GetParameterCommand).resolves({ Parameter: { Value: JSON.stringify(TARGET) } });
+    const out = await prepareRun(event({ target: 'MyUserPool', phoneNumber: PHONE }));
+    expect(out).toEqual({
+      runId: 'run-1', userPoolId: 'us-east-1_abc', clientId: 'client1abc', username: 'synthetic-run-1', targetName: 'MyUserPool',
+      timeouts: { signUpCodeSeconds: 300, mfaCodeSeconds: 150 }, phone: MASKED,
+    });
+    expect(ssm).toHaveReceivedCommandWith(GetParameterCommand, { Name: '/cognito-sms-mfa/test/targets/MyUserPool' });
+    const put = ddb.commandCalls(PutCommand)[0].args[0].input;
+    expect(put.TableName).toBe('runs-test');
+    expect(put.Item).toEqual({
+      pk: 'RUN#run-1', runId: 'run-1', userPoolId: 'us-east-1_abc', clientId: 'client1abc', username: 'synthetic-run-1', targetName: 'MyUserPool',
+      timeouts: { signUpCodeSeconds: 300, mfaCodeSeconds: 150 }, phoneNumber: PHONE, startedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      status: 'RUNNING', ttl: expect.any(Number),
+    });
+    expectNoSecrets(out);
+  });
+
+  it('takes userPoolId + clientId directly, without SSM, and the given timeouts', async () => {
+    const out = await prepareRun(event({ userPoolId: 'eu-west-1_XyZ', clientId: 'abc123', phoneNumber: PHONE, timeouts: { mfaCodeSeconds: 120 } }));
+    expect(out).toMatchObject({ userPoolId: 'eu-west-1_XyZ', clientId: 'abc123', timeouts: { signUpCodeSeconds: 300, mfaCodeSeconds: 120 }, phone: MASKED });
+    expect(out.targetName).toBeUndefined();
+    expect(ssm.calls()).toHaveLength(0);
+    expectNoSecrets(out);
+  });
+
+  it('derives a lower-case synthetic username from the execution name', async () => {
+    const out = await prepareRun(event({ userPoolId: 'us-east-1_abc', clientId: 'c1', phoneNumber: PHONE }, 'Run_ABC-42'));
+    expect(out.username).toBe('synthetic-run_abc-42');
+  });
+
+  it('fails with TargetNotFound when the target parameter does not exist, writing nothing', async () => {
+    ssm.on(GetParameterCommand).rejects(new ParameterNotFound({ message: 'not found', $metadata: {} }));
+    await expect(prepareRun(event({ target: 'Nope', phoneNumber: PHONE }))).rejects.toMatchObject({
+      name: 'TargetNotFound',
+      message: expect.stringContaining('"Nope"'),
+    });
+    expect(ddb).not.toHaveReceivedCommand(PutCommand);
+  });
+
+  it.each<[string, unknown, string]>([
+    ['a missing phone number', { target: 'MyUserPool' }, 'phoneNumber'],
+    ['a phone number that is not E.164', { target: 'MyUserPool', phoneNumber: '5555550100' }, 'phoneNumber'],
+    ['a phone number that is not a string', { target: 'MyUserPool', phoneNumber: 15555550100 }, 'phoneNumber'],
+    ['an unknown field (e.g. a password)', { target: 'MyUserPool', phoneNumber: PHONE, password: 'x' }, 'password'],
+    ['both target and pool ids', { target: 'MyUserPool', userPoolId: 'us-east-1_abc', clientId: 'c', phoneNumber: PHONE }, 'target'],
+    ['neither target nor pool ids', { phoneNumber: PHONE }, 'target'],
+    ['a pool id without client id', { userPoolId: 'us-east-1_abc', phoneNumber: PHONE }, 'clientId'],
+    ['a bad pool id', { userPoolId: 'abc', clientId: 'c', phoneNumber: PHONE }, 'userPoolId'],
+    ['a bad target name', { target: '../etc', phoneNumber: PHONE }, 'target'],
+    ['an MFA wait longer than the Cognito session', { target: 'MyUserPool', phoneNumber: PHONE, timeouts: { mfaCodeSeconds: 300 } }, 'timeouts.mfaCodeSeconds'],
+    ['an input that is not an object', 'hello', 'input'],
+  ])('rejects %s with a ValidationError naming the field', async (_what, input, field) => {
+    const error = await prepareRun({ input, runId: 'run-1' }).catch((e: Error) => e);
+    expect(error).toMatchObject({ name: 'ValidationError', field });
+    expect(ssm.calls()).toHaveLength(0);
+    expect(ddb.calls()).toHaveLength(0);
+  });
+
+  it('rejects a bad run id and a non-object event', async () => {
+    await expect(prepareRun(event({ target: 'MyUserPool', phoneNumber: PHONE }, 'run 1!'))).rejects.toMatchObject({ name: 'ValidationError', field: 'runId' });
+    await expect(prepareRun(null)).rejects.toMatchObject({ name: 'ValidationError', field: 'event' });
+  });
+
+  it('rejects a missing input by naming the phone number', async () => {
+    await expect(prepareRun({ runId: 'run-1' })).rejects.toMatchObject({ name: 'ValidationError', field: 'phoneNumber' });
+  });
+
+  it('never echoes the rejected phone number in the error', async () => {
+    const bad = '+1555555010099999';
+    const error = (await prepareRun(event({ target: 'MyUserPool', phoneNumber: bad })).catch((e: Error) => e)) as Error;
+    expect(error.name).toBe('ValidationError');
+    expect(error.message).not.toContain(bad);
+    expect(error.message).not.toContain('5555550100');
+  });
+
+  it('as a Lambda handler, returns the same masked state', async () => {
+    const out = await handler(event({ userPoolId: 'us-east-1_abc', clientId: 'c1', phoneNumber: PHONE }), {} as never);
+    expect(out.phone).toBe(MASKED);
+    expectNoSecrets(out);
+  });
+});

@@ -1,0 +1,87 @@
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { handler, releaseLease } from './releaseLease';
+import type { RunItem } from '../../lib/runs/model';
+
+process.env.RUNS_TABLE = 'runs-test';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const PHONE = '+15555550100';
+const LEASE = { pk: `LEASE#${PHONE}` };
+const WAIT = { pk: `WAIT#${PHONE}` };
+const run = (): RunItem => ({
+  pk: 'RUN#run-1', runId: 'run-1', phoneNumber: PHONE, userPoolId: 'us-east-1_abc', clientId: 'client1abc', username: 'synthetic-run-1',
+  startedAt: '2025-01-01T00:00:00.000Z', status: 'RUNNING', timeouts: { signUpCodeSeconds: 300, mfaCodeSeconds: 150 }, ttl: 0,
+});
+const conditionFailed = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+
+/** Every write the release made, whatever command it used (the wait may be deleted or closed). */
+const writes = () =>
+  ddb
+    .calls()
+    .map((c) => c.args[0] as { constructor: { name: string }; input: Record<string, any> })
+    .filter((cmd) => !(cmd instanceof GetCommand))
+    .map((cmd) => cmd.input);
+
+function expectEveryWriteOwnedByRun() {
+  expect(ddb).not.toHaveReceivedCommand(PutCommand);
+  for (const w of writes()) {
+    expect(w.TableName).toBe('runs-test');
+    expect(w.ConditionExpression).toBe('#runId = :run');
+    expect(w.ExpressionAttributeNames).toMatchObject({ '#runId': 'runId' });
+    expect(w.ExpressionAttributeValues).toMatchObject({ ':run': 'run-1' });
+  }
+}
+
+beforeEach(() => {
+  ddb.reset();
+  ddb.on(GetCommand, { Key: { pk: 'RUN#run-1' } }).resolves({ Item: run() });
+  ddb.on(DeleteCommand).resolves({});
+  ddb.on(UpdateCommand).resolves({});
+});
+
+describe('releaseLease', () => {
+  it('deletes the run’s lease and closes its wait, each only if still the run’s', async () => {
+    await expect(releaseLease({ runId: 'run-1' })).resolves.toEqual({ released: true });
+    expect(ddb).toHaveReceivedCommandWith(DeleteCommand, { TableName: 'runs-test', Key: LEASE, ConditionExpression: '#runId = :run' });
+    expect(writes().some((w) => w.Key?.pk === WAIT.pk)).toBe(true);
+    expectEveryWriteOwnedByRun();
+  });
+
+  it('never deletes another run’s lease: the failed condition is tolerated and reported as not released', async () => {
+    ddb.on(DeleteCommand, { Key: LEASE }).rejects(conditionFailed());
+    ddb.on(DeleteCommand, { Key: WAIT }).rejects(conditionFailed());
+    ddb.on(UpdateCommand).rejects(conditionFailed());
+    await expect(releaseLease({ runId: 'run-1' })).resolves.toEqual({ released: false });
+    expectEveryWriteOwnedByRun();
+  });
+
+  it('still releases its lease when the wait is already another run’s', async () => {
+    ddb.on(DeleteCommand, { Key: WAIT }).rejects(conditionFailed());
+    ddb.on(UpdateCommand).rejects(conditionFailed());
+    await expect(releaseLease({ runId: 'run-1' })).resolves.toEqual({ released: true });
+    expect(ddb).toHaveReceivedCommandWith(DeleteCommand, { Key: LEASE });
+  });
+
+  it('lets other errors through by name (so the state machine retries)', async () => {
+    ddb.on(DeleteCommand, { Key: LEASE }).rejects(Object.assign(new Error('slow down'), { name: 'ProvisionedThroughputExceededException' }));
+    await expect(releaseLease({ runId: 'run-1' })).rejects.toMatchObject({ name: 'ProvisionedThroughputExceededException' });
+  });
+
+  it('fails with RunNotFound for an unknown run, touching nothing', async () => {
+    ddb.on(GetCommand).resolves({});
+    await expect(releaseLease({ runId: 'run-1' })).rejects.toMatchObject({ name: 'RunNotFound' });
+    expect(writes()).toHaveLength(0);
+  });
+
+  it('rejects a bad run id', async () => {
+    await expect(releaseLease({ runId: '../x' })).rejects.toMatchObject({ name: 'ValidationError', field: 'runId' });
+  });
+
+  it('as a Lambda handler, returns no phone number', async () => {
+    const out = await handler({ runId: 'run-1' }, {} as never);
+    expect(JSON.stringify(out)).not.toContain('5555550100');
+  });
+});

@@ -1,0 +1,171 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { generateKeyPairSync, sign } from 'node:crypto';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  CodeMismatchException, CognitoIdentityProviderClient, ExpiredCodeException, RespondToAuthChallengeCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { handler, respondToAuthChallenge } from './respondToAuthChallenge';
+import type { RunItem } from '../../lib/runs/model';
+
+process.env.RUNS_TABLE = 'runs-test';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const cognito = mockClient(CognitoIdentityProviderClient);
+const PHONE = '+15555550100';
+const CODE = '482913';
+const SESSION = 'AYABeCognitoChallengeSession-secret-value';
+const POOL = 'us-east-1_abc';
+const CLIENT_ID = 'client1abc';
+const SUB = '7f1c0a2e-1111-2222-3333-444455556666';
+const KID = 'k1';
+const REFRESH = 'eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIn0.refresh.iv.cipher.tag';
+
+// Real RS256 tokens, verified against a JWKS served locally at the issuer the Lambda derives.
+const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+const jwt = (payload: Record<string, unknown>) => {
+  const data = `${b64({ alg: 'RS256', kid: KID, typ: 'JWT' })}.${b64(payload)}`;
+  return `${data}.${sign('RSA-SHA256', Buffer.from(data), privateKey).toString('base64url')}`;
+};
+let server: Server;
+let issuer: string;
+const savedEndpoint = process.env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER;
+beforeAll(async () => {
+  const jwk = { ...publicKey.export({ format: 'jwk' }), kid: KID, alg: 'RS256', use: 'sig' };
+  server = createServer((req, res) => {
+    if (req.url === `/${POOL}/.well-known/jwks.json`) res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] }));
+    else res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  process.env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER = endpoint;
+  issuer = `${endpoint}/${POOL}`;
+});
+afterAll(async () => {
+  if (savedEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER;
+  else process.env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER = savedEndpoint;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+const exp = () => Math.floor(Date.now() / 1000) + 3600;
+const idToken = (over: Record<string, unknown> = {}) =>
+  jwt({ sub: SUB, aud: CLIENT_ID, iss: issuer, token_use: 'id', 'cognito:username': 'synthetic-run-1', phone_number: PHONE, exp: exp(), iat: exp() - 3600, ...over });
+const accessToken = (over: Record<string, unknown> = {}) =>
+  jwt({ sub: SUB, client_id: CLIENT_ID, iss: issuer, token_use: 'access', username: 'synthetic-run-1', exp: exp(), iat: exp() - 3600, ...over });
+
+const run = (over: Partial<RunItem> = {}): RunItem => ({
+  pk: 'RUN#run-1', runId: 'run-1', phoneNumber: PHONE, userPoolId: POOL, clientId: CLIENT_ID, username: 'synthetic-run-1',
+  startedAt: '2025-01-01T00:00:00.000Z', status: 'RUNNING', timeouts: { signUpCodeSeconds: 300, mfaCodeSeconds: 150 }, ttl: 0,
+  authSession: SESSION, ...over,
+});
+let tokens: { IdToken: string; AccessToken: string; RefreshToken: string };
+
+function expectNoSecrets(out: unknown) {
+  const json = JSON.stringify(out);
+  for (const s of [CODE, SESSION, tokens.IdToken, tokens.AccessToken, REFRESH, PHONE, '5555550100']) expect(json).not.toContain(s);
+  expect(json).not.toMatch(/eyJ[\w-]+\.[\w-]+/);
+}
+
+beforeEach(() => {
+  ddb.reset();
+  cognito.reset();
+  tokens = { IdToken: idToken(), AccessToken: accessToken(), RefreshToken: REFRESH };
+  ddb.on(GetCommand, { Key: { pk: 'RUN#run-1' } }).resolves({ Item: run() });
+  ddb.on(UpdateCommand, { Key: { pk: `WAIT#${PHONE}` } }).resolves({ Attributes: { pk: `WAIT#${PHONE}`, runId: 'run-1', step: 'MFA', code: CODE, answered: true } });
+  ddb.on(UpdateCommand, { Key: { pk: 'RUN#run-1' } }).resolves({});
+  cognito.on(RespondToAuthChallengeCommand).callsFake(() => ({ AuthenticationResult: { ...tokens, ExpiresIn: 3600, TokenType: 'Bearer' }, ChallengeParameters: {} }));
+});
+
+const sessionCleared = () =>
+  ddb.commandCalls(UpdateCommand).some((c) => c.args[0].input.Key?.pk === 'RUN#run-1' && c.args[0].input.UpdateExpression === 'REMOVE #s');
+
+describe('respondToAuthChallenge', () => {
+  it('answers SMS_MFA with the stored Session and the MFA code, drops the session, verifies the tokens and returns a summary', async () => {
+    const out = await respondToAuthChallenge({ runId: 'run-1' });
+    expect(cognito.commandCalls(RespondToAuthChallengeCommand)[0].args[0].input).toEqual({
+      ClientId: CLIENT_ID,
+      ChallengeName: 'SMS_MFA',
+      Session: SESSION,
+      ChallengeResponses: { USERNAME: 'synthetic-run-1', SMS_MFA_CODE: CODE },
+    });
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      Key: { pk: `WAIT#${PHONE}` },
+      ExpressionAttributeValues: expect.objectContaining({ ':run': 'run-1', ':step': 'MFA' }),
+    });
+    expect(sessionCleared()).toBe(true);
+    expect(out).toEqual({
+      sub: SUB,
+      username: 'synthetic-run-1',
+      idToken: { tokenUse: 'id', exp: expect.any(Number) },
+      accessToken: { tokenUse: 'access', exp: expect.any(Number) },
+      refreshTokenIssued: true,
+      issuerVerified: true,
+      expiresIn: 3600,
+      tokenType: 'Bearer',
+    });
+    expectNoSecrets(out);
+  });
+
+  it('fails with ExpiredCode when the run has no auth session, before taking the code or calling Cognito', async () => {
+    ddb.on(GetCommand, { Key: { pk: 'RUN#run-1' } }).resolves({ Item: run({ authSession: undefined }) });
+    await expect(respondToAuthChallenge({ runId: 'run-1' })).rejects.toMatchObject({ name: 'ExpiredCode' });
+    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
+    expect(cognito.calls()).toHaveLength(0);
+  });
+
+  it('fails with SmsCodeNotReceived when no MFA code was delivered', async () => {
+    ddb.on(UpdateCommand, { Key: { pk: `WAIT#${PHONE}` } }).rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
+    await expect(respondToAuthChallenge({ runId: 'run-1' })).rejects.toMatchObject({ name: 'SmsCodeNotReceived' });
+    expect(cognito.calls()).toHaveLength(0);
+  });
+
+  it.each([
+    ['CodeMismatchException', () => new CodeMismatchException({ message: 'Invalid code or auth state for the user.', $metadata: {} })],
+    ['ExpiredCodeException', () => new ExpiredCodeException({ message: 'Your software token has already been used once.', $metadata: {} })],
+  ])('lets %s through by name', async (name, make) => {
+    cognito.on(RespondToAuthChallengeCommand).rejects(make());
+    const error = (await respondToAuthChallenge({ runId: 'run-1' }).catch((e: Error) => e)) as Error;
+    expect(error.name).toBe(name);
+    expect(error.message).not.toContain(CODE);
+    expect(error.message).not.toContain(SESSION);
+  });
+
+  it('fails with UnexpectedChallenge when the answer brings another challenge instead of tokens', async () => {
+    cognito.on(RespondToAuthChallengeCommand).resolves({ ChallengeName: 'SMS_MFA', Session: 'another-session' });
+    const error = (await respondToAuthChallenge({ runId: 'run-1' }).catch((e: Error) => e)) as Error;
+    expect(error).toMatchObject({ name: 'UnexpectedChallenge', message: expect.stringContaining('SMS_MFA') });
+    expect(error.message).not.toContain('another-session');
+    expect(sessionCleared()).toBe(true);
+  });
+
+  it('fails with TokenInvalid when the tokens were issued to another app client, quoting no token', async () => {
+    tokens = { IdToken: idToken({ aud: 'otherClient' }), AccessToken: accessToken({ client_id: 'otherClient' }), RefreshToken: REFRESH };
+    const error = (await respondToAuthChallenge({ runId: 'run-1' }).catch((e: Error) => e)) as Error;
+    expect(error.name).toBe('TokenInvalid');
+    expectNoSecrets(error.message);
+    expect(sessionCleared()).toBe(true);
+  });
+
+  it('fails with TokenInvalid when the tokens come from another pool', async () => {
+    tokens = { IdToken: idToken({ iss: issuer.replace(POOL, 'us-east-1_zzz') }), AccessToken: accessToken(), RefreshToken: REFRESH };
+    await expect(respondToAuthChallenge({ runId: 'run-1' })).rejects.toMatchObject({ name: 'TokenInvalid' });
+  });
+
+  it('fails with TokenInvalid when Cognito returns no tokens in the result', async () => {
+    cognito.on(RespondToAuthChallengeCommand).resolves({ AuthenticationResult: { ExpiresIn: 3600 } });
+    await expect(respondToAuthChallenge({ runId: 'run-1' })).rejects.toMatchObject({ name: 'TokenInvalid' });
+  });
+
+  it('rejects a bad run id before any call', async () => {
+    await expect(respondToAuthChallenge({ runId: 1 })).rejects.toMatchObject({ name: 'ValidationError', field: 'runId' });
+    expect(ddb.calls()).toHaveLength(0);
+  });
+
+  it('as a Lambda handler, returns no code, Session, JWT or phone number', async () => {
+    expectNoSecrets(await handler({ runId: 'run-1' }, {} as never));
+  });
+});
