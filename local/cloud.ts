@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { startLocalCognito, type LocalCognito, type SentSms } from './cognito';
+import { startLocalCognito, type FaultRule, type LocalCognito, type SentSms } from './cognito';
 import { startMoto, type MotoServer } from './moto';
 import { LocalStepFunctions, startStepFunctionsServer } from './stepfunctions';
 import { routesFromServerlessConfig, startApiServer } from './api/server';
@@ -28,6 +28,8 @@ export interface LocalCloudOptions {
   retryIntervalScale?: number;
   /** Quiet Lambda logs (default) or a Powertools log level. */
   logLevel?: string;
+  /** Cognito calls that fail from the start (more later with `cognito.injectFault`). */
+  cognitoFaults?: FaultRule[];
 }
 
 export interface LocalCloud {
@@ -59,7 +61,7 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
   try {
     const [moto, cognito] = await Promise.all([
       startMoto().then((m: MotoServer) => (closers.push(() => m.close()), m)),
-      startLocalCognito({ region: LOCAL_REGION }).then((c) => (closers.push(() => c.close()), c)),
+      startLocalCognito({ region: LOCAL_REGION, faults: opts.cognitoFaults }).then((c) => (closers.push(() => c.close()), c)),
     ]);
     timings.emulators = performance.now() - t0;
 

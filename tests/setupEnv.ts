@@ -6,3 +6,4 @@ process.env.IAM_PATH ??= '/cognito-sms-mfa/';
 process.env.TARGET_PARAMETER_PREFIX ??= '/cognito-sms-mfa/test/targets';
 process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';

@@ -1,6 +1,7 @@
 import { ConfirmSignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { cognito } from '../../lib/clients';
 import { taskHandler } from '../../lib/handler';
+import { publishTimeToSms } from '../../lib/metrics';
 import { getRun } from '../../lib/runs/getRun';
 import { takeCode } from '../../lib/runs/takeCode';
 import { asObject, requiredString } from '../../lib/validate';
@@ -10,7 +11,8 @@ import { RUN_ID } from '../../lib/verify/runId';
 export async function confirmSignUp(event: unknown): Promise<{ confirmed: true }> {
   const runId = requiredString(asObject(event), 'runId', RUN_ID);
   const run = await getRun(runId);
-  const { code } = await takeCode(run.phoneNumber, runId, 'SIGN_UP');
+  const { code, wait } = await takeCode(run.phoneNumber, runId, 'SIGN_UP');
+  if (wait.answeredAt) publishTimeToSms('SIGN_UP', wait.answeredAt - wait.registeredAt);
   await cognito().send(new ConfirmSignUpCommand({ ClientId: run.clientId, Username: run.username, ConfirmationCode: code }));
   return { confirmed: true };
 }

@@ -17,6 +17,8 @@ import { JwtTokenGenerator } from 'cognito-local/lib/services/tokenGenerator';
 import type { Triggers } from 'cognito-local/lib/services/triggers';
 import { UserPoolServiceFactoryImpl } from 'cognito-local/lib/services/userPoolService';
 import { FakePhone } from './fakePhone';
+import { FaultInjector } from './faults';
+import type { FaultRule, InjectedFault } from './faults';
 import type { SentSms } from './fakePhone';
 import { useRegionalIds } from './fidelity/regionalIds';
 import { fidelityRouter } from './fidelity/router';
@@ -33,6 +35,10 @@ export interface LocalCognito {
   close(): Promise<void>;
   onSms(listener: (sms: SentSms) => void): () => void;
   sent: SentSms[];
+  /** Makes the next calls of an operation fail with an AWS error (see FaultRule); effective at once. */
+  injectFault(rule: FaultRule): InjectedFault;
+  /** Removes every fault rule still in force. */
+  clearFaults(): void;
 }
 
 export interface LocalCognitoOptions {
@@ -46,6 +52,8 @@ export interface LocalCognitoOptions {
   region?: string;
   /** Switch fidelity fixes off (tests prove each fix this way). Default: all on. */
   fidelity?: FidelityOptions;
+  /** Fault rules in force from the start, e.g. CreateUserPool failing twice with InvalidSmsRoleTrustRelationshipException. */
+  faults?: readonly FaultRule[];
 }
 
 // pino is cognito-local's dependency, not ours: load the copy it uses.
@@ -84,6 +92,8 @@ export async function startLocalCognito(opts: LocalCognitoOptions = {}): Promise
   const region = opts.region ?? 'us-east-1';
   const fixes = enabledFixes(opts.fidelity);
   const ownsDataDir = !opts.dataDir;
+  // Checked before anything starts: a mistyped rule fails here, not silently never.
+  const faults = new FaultInjector(opts.faults);
   const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'local-cognito-')));
 
   try {
@@ -120,7 +130,8 @@ export async function startLocalCognito(opts: LocalCognitoOptions = {}): Promise
       triggers: NO_TRIGGERS,
     };
     const sessions = new AuthSessions(() => clock.get().getTime());
-    const router = fidelityRouter(services, { services, sessions }, fixes, phone);
+    // Outermost: an injected fault answers before cognito-local or the fidelity layer runs.
+    const router = faults.wrap(fidelityRouter(services, { services, sessions }, fixes, phone));
     const app = createServer(router, logger, config.ServerConfig, services).application as http.RequestListener;
 
     let issuerBase = '';
@@ -159,7 +170,16 @@ export async function startLocalCognito(opts: LocalCognitoOptions = {}): Promise
         if (ownsDataDir) await rm(dataDir, { recursive: true, force: true, maxRetries: 3 });
       })());
 
-    return { url, port, dataDir, close, onSms: (l) => phone.onSms(l), sent: phone.sent };
+    return {
+      url,
+      port,
+      dataDir,
+      close,
+      onSms: (l) => phone.onSms(l),
+      sent: phone.sent,
+      injectFault: (rule) => faults.inject(rule),
+      clearFaults: () => faults.clear(),
+    };
   } catch (e) {
     if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
     throw e;

@@ -130,6 +130,51 @@ describe('sls package (offline)', () => {
     }
   });
 
+  it('holds the verification machine with two task-token waits, each with an explicit timeout', () => {
+    const [body] = template.Resources.VerifyStateMachine.Properties.DefinitionString['Fn::Sub'] as [string];
+    const states = JSON.parse(body).States as Record<string, any>;
+    const waits = Object.entries(states).filter(([, st]) => st.Resource === 'arn:aws:states:::lambda:invoke.waitForTaskToken');
+    expect(waits.map(([name]) => name).sort()).toEqual(['AwaitMfaCode', 'AwaitSignUpCode']);
+    for (const [, st] of waits) {
+      expect(st.TimeoutSeconds ?? st.TimeoutSecondsPath).toBeDefined();
+      expect(st.Payload ?? st.Parameters.Payload).toMatchObject({ 'taskToken.$': '$$.Task.Token' });
+      expect(st.Catch[0].ErrorEquals).toContain('States.ALL');
+    }
+  });
+
+  it('serves POST /codes on an HTTP API with stage throttling', () => {
+    const routes = Object.values(template.Resources).filter((r) => r.Type === 'AWS::ApiGatewayV2::Route');
+    expect(routes.map((r) => r.Properties.RouteKey)).toEqual(['POST /codes']);
+    expect(template.Resources.HttpApiStage.Properties.DefaultRouteSettings).toMatchObject({ ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 });
+  });
+
+  it('keeps runs, leases and waits in a DynamoDB table with TTL, and generates both secrets', () => {
+    expect(template.Resources.RunsTable.Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'ttl', Enabled: true });
+    for (const id of ['CallbackSigningSecret', 'SyntheticPasswordSecret']) {
+      expect(template.Resources[id].Properties.GenerateSecretString).toBeDefined();
+    }
+  });
+
+  it('schedules the synthetic check (off unless enabled) with the target and phone as input', () => {
+    const schedule = template.Resources.CheckSchedule.Properties;
+    expect(schedule).toMatchObject({ ScheduleExpression: 'rate(5 minutes)', State: 'DISABLED', Target: { Arn: { Ref: 'VerifyStateMachine' } } });
+    expect(JSON.parse(schedule.Target.Input)).toEqual({ target: 'MyUserPool', phoneNumber: '+15555550100' });
+  });
+
+  it('has the alarms, their topic, the dashboard and the metric namespace the Lambdas write to', () => {
+    const alarms = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm').map(([id]) => id).sort();
+    expect(alarms).toEqual([
+      'CallbackClientErrorsAlarm', 'CallbackServerErrorsAlarm', 'CheckFailingAlarm', 'MfaTimeToSmsAlarm',
+      'NoSuccessfulCheckAlarm', 'ProvisioningFailedAlarm', 'SignUpTimeToSmsAlarm',
+    ]);
+    for (const id of alarms) expect(template.Resources[id].Properties.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
+    expect(template.Resources.NoSuccessfulCheckAlarm.Properties.TreatMissingData).toBe('breaching');
+    expect(template.Resources.AlarmTopic.Type).toBe('AWS::SNS::Topic');
+    expect(template.Resources.CheckDashboard.Type).toBe('AWS::CloudWatch::Dashboard');
+    const fn = template.Resources[config.functions.find((f) => f.name === 'recordResult')!.logicalId];
+    expect(fn.Properties.Environment.Variables.POWERTOOLS_METRICS_NAMESPACE).toBe(template.Resources.CheckFailingAlarm.Properties.Namespace);
+  });
+
   it('passes cfn-lint with no errors', () => {
     const found = spawnSync('sh', ['-c', 'command -v cfn-lint']);
     if (found.status !== 0) {
