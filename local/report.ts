@@ -1,55 +1,208 @@
-import type { HistoryEvent } from './stepfunctions';
+import { maskPhone } from '../lib/phone';
 
 /**
- * Live progress for a person watching a run: one line per state as it exits, with its duration
- * and a short summary of its output. Outputs hold only ids and masked data by design; this
- * still cuts them short and never prints a field whose name suggests a secret.
+ * Progress and reports for a person (or a script) watching local runs: one line per state as it
+ * exits, with its duration and what that state changed; per-step timings from the execution
+ * history; a summary table. Outputs hold only ids and masked data by design; this still never
+ * prints a field whose name suggests a secret, masks anything shaped like a phone number and
+ * cuts values short.
  */
-const SECRET_FIELD = /token|password|session|code$|secret/i;
+export const SECRET_FIELD = /token|password|session|code$|secret/i;
 
-export function summarize(output: string | undefined, max = 70): string {
-  if (!output) return '';
-  let value: unknown;
+const E164 = /\+[1-9]\d{6,14}/g;
+const maskText = (text: string) => text.replace(E164, (m) => maskPhone(m));
+
+/** A name that may carry a secret; `tokens` itself only holds token metadata (use, expiry). */
+const isSecretKey = (key: string) => key !== 'tokens' && SECRET_FIELD.test(key);
+
+/** Deep copy without secret-looking fields, with phone numbers masked: safe for a report. */
+export function redact(value: unknown): unknown {
+  if (typeof value === 'string') return maskText(value);
+  if (Array.isArray(value)) return value.map(redact);
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) if (!isSecretKey(k)) out[k] = redact(v);
+  return out;
+}
+
+function parse(text: string | undefined): unknown {
+  if (text === undefined) return undefined;
   try {
-    value = JSON.parse(output);
+    return JSON.parse(text);
   } catch {
-    return '';
+    return undefined;
   }
-  if (value === null || typeof value !== 'object') return JSON.stringify(value).slice(0, max);
-  const parts: string[] = [];
-  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
-    if (SECRET_FIELD.test(key) && key !== 'tokens') continue;
-    if (v === null || typeof v === 'object') continue;
-    parts.push(`${key}=${String(v)}`);
+}
+
+/** Scalars (and empty containers) by dotted path; secret-looking paths left out. */
+function flatten(value: unknown, prefix = '', into = new Map<string, unknown>()): Map<string, unknown> {
+  if (value !== null && typeof value === 'object' && Object.keys(value).length > 0) {
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      if (isSecretKey(k)) continue;
+      flatten(v, prefix ? `${prefix}.${k}` : k, into);
+    }
+  } else if (prefix) {
+    into.set(prefix, value);
   }
-  const text = parts.join(' ');
+  return into;
+}
+
+function shortValue(v: unknown, max = 28): string {
+  const text = maskText(typeof v === 'string' ? v : JSON.stringify(v));
+  // ARNs and ids: the tail is what tells them apart.
+  if (text.length <= max) return text;
+  if (text.startsWith('arn:')) return `…${text.slice(-(max - 1))}`;
+  return `${text.slice(0, max - 1)}…`;
+}
+
+function clip(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
-export interface StepLine { execution: string; state: string; ms: number; status: 'ok' | 'failed'; summary: string }
+/**
+ * What a state did to the data: the fields it added or changed (`path=value`) and how many it
+ * dropped, e.g. `signUp.userConfirmed=false signUp.userSub=7b8c…`; `(no change)` for a state
+ * whose result was discarded (`ResultPath: null`).
+ */
+export function stateResult(input: string | undefined, output: string | undefined, max = 80): string {
+  const before = parse(input);
+  const after = parse(output);
+  if (after === undefined) return '';
+  if (after === null || typeof after !== 'object') return clip(shortValue(after, max), max);
+  const a = flatten(before);
+  const b = flatten(after);
+  const parts: string[] = [];
+  for (const [path, v] of b) {
+    if (!a.has(path) || JSON.stringify(a.get(path)) !== JSON.stringify(v)) parts.push(`${path}=${shortValue(v)}`);
+  }
+  const dropped = [...a.keys()].filter((p) => !b.has(p)).length;
+  if (dropped) parts.push(`(−${dropped} field${dropped === 1 ? '' : 's'})`);
+  if (!parts.length) return '(no change)';
+  return clip(parts.join(' '), max);
+}
 
-interface Details { name?: string; output?: string; error?: string; cause?: string }
+/** Kept for callers that only have an output: its scalar top-level fields. */
+export function summarize(output: string | undefined, max = 70): string {
+  return stateResult('{}', output, max);
+}
 
-/** Turns engine history events into per-state lines (entered → exited). */
+export interface StepLine { execution: string; executionArn: string; state: string; ms: number; status: 'ok' | 'failed'; summary: string }
+
+interface Details { name?: string; input?: string; output?: string; error?: string; cause?: string }
+
+/** Enough of a history event (the engine's and the SDK's both fit). */
+export interface HistoryLike {
+  type?: string;
+  timestamp?: Date | string | number;
+  stateEnteredEventDetails?: object;
+  stateExitedEventDetails?: object;
+  executionFailedEventDetails?: object;
+  executionAbortedEventDetails?: object;
+  executionTimedOutEventDetails?: object;
+}
+
+const timeOf = (event: HistoryLike) => new Date(event.timestamp as string | number | Date).getTime();
+
+/** Turns engine history events into per-state lines (entered → exited) with what the state changed. */
 export function stepTracker(onLine: (line: StepLine) => void) {
-  const entered = new Map<string, number>();
-  return (executionArn: string, event: HistoryEvent) => {
+  const entered = new Map<string, { at: number; input?: string }>();
+  return (executionArn: string, event: HistoryLike) => {
     const execution = executionArn.split(':').pop() ?? executionArn;
     const type = event.type ?? '';
-    const enteredDetails = event.stateEnteredEventDetails as Details | undefined;
-    const exited = event.stateExitedEventDetails as Details | undefined;
-    const at = new Date(event.timestamp as unknown as string | number | Date).getTime();
+    const at = timeOf(event);
     if (type.endsWith('StateEntered')) {
-      entered.set(`${executionArn}/${enteredDetails?.name}`, at);
+      const d = event.stateEnteredEventDetails as Details | undefined;
+      entered.set(`${executionArn}/${d?.name}`, { at, input: d?.input });
     } else if (type.endsWith('StateExited')) {
-      const name = exited?.name ?? '?';
+      const d = event.stateExitedEventDetails as Details | undefined;
+      const name = d?.name ?? '?';
       const key = `${executionArn}/${name}`;
-      const start = entered.get(key) ?? at;
+      const start = entered.get(key);
       entered.delete(key);
-      onLine({ execution, state: name, ms: at - start, status: 'ok', summary: summarize(exited?.output) });
-    } else if (type === 'ExecutionFailed') {
-      const d = event.executionFailedEventDetails as Details | undefined;
-      onLine({ execution, state: '(execution)', ms: 0, status: 'failed', summary: `${d?.error ?? ''}: ${d?.cause ?? ''}`.slice(0, 120) });
+      onLine({ execution, executionArn, state: name, ms: at - (start?.at ?? at), status: 'ok', summary: stateResult(start?.input, d?.output) });
+    } else if (type === 'ExecutionFailed' || type === 'ExecutionAborted' || type === 'ExecutionTimedOut') {
+      const d = (event.executionFailedEventDetails ?? event.executionAbortedEventDetails ?? event.executionTimedOutEventDetails) as Details | undefined;
+      // The state that was running when the execution ended.
+      const open = [...entered.entries()].find(([k]) => k.startsWith(`${executionArn}/`));
+      if (open) entered.delete(open[0]);
+      onLine({
+        execution,
+        executionArn,
+        state: open ? open[0].slice(executionArn.length + 1) : '(execution)',
+        ms: open ? at - open[1].at : 0,
+        status: 'failed',
+        summary: maskText(`${d?.error ?? type}: ${d?.cause ?? ''}`).slice(0, 120),
+      });
     }
   };
+}
+
+export interface Step { state: string; ms: number; status: 'ok' | 'failed' | 'open' }
+
+/** Per-state timings of one execution, from its history (StateEntered → StateExited). */
+export function stepsFromHistory(events: HistoryLike[]): Step[] {
+  const steps: Step[] = [];
+  const open = new Map<string, { at: number; index: number }>();
+  for (const event of events) {
+    const type = event.type ?? '';
+    if (type.endsWith('StateEntered')) {
+      const name = (event.stateEnteredEventDetails as Details | undefined)?.name ?? '?';
+      open.set(name, { at: timeOf(event), index: steps.length });
+      steps.push({ state: name, ms: 0, status: 'open' });
+    } else if (type.endsWith('StateExited')) {
+      const name = (event.stateExitedEventDetails as Details | undefined)?.name ?? '?';
+      const o = open.get(name);
+      if (o) {
+        steps[o.index] = { state: name, ms: timeOf(event) - o.at, status: 'ok' };
+        open.delete(name);
+      }
+    } else if (type === 'ExecutionFailed' || type === 'ExecutionAborted' || type === 'ExecutionTimedOut') {
+      for (const o of open.values()) steps[o.index] = { ...steps[o.index]!, ms: timeOf(event) - o.at, status: 'failed' };
+      open.clear();
+    }
+  }
+  return steps;
+}
+
+/** State transitions as AWS bills them: one per state entered. */
+export const stateTransitions = (events: HistoryLike[]) => events.filter((e) => (e.type ?? '').endsWith('StateEntered')).length;
+
+export function quantile(values: number[], q: number): number {
+  if (!values.length) return Number.NaN;
+  const sorted = [...values].sort((x, y) => x - y);
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+}
+export const median = (values: number[]) => quantile(values, 0.5);
+
+const ms = (n: number) => (Number.isFinite(n) ? String(Math.round(n)) : '-');
+
+/** A fixed-width table: first column left-aligned, the others right-aligned. */
+export function table(header: string[], rows: (string | number)[][], indent = '  '): string[] {
+  const cells = [header, ...rows.map((r) => r.map((c) => (typeof c === 'number' ? ms(c) : c)))];
+  const widths = header.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]) => indent + r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  return [line(header), indent + widths.map((w) => '─'.repeat(w)).join('  '), ...cells.slice(1).map(line)];
+}
+
+/** Step timings of several runs of one machine: median, min and max per state, in first-seen order. */
+export function stepTable(runs: Step[][]): string[] {
+  const order: string[] = [];
+  const byState = new Map<string, number[]>();
+  for (const steps of runs) {
+    for (const s of steps) {
+      if (!byState.has(s.state)) (order.push(s.state), byState.set(s.state, []));
+      byState.get(s.state)!.push(s.ms);
+    }
+  }
+  if (runs.length === 1) return table(['state', 'ms'], order.map((s) => [s, byState.get(s)![0]!]));
+  return table(
+    ['state', 'median ms', 'min', 'max', 'runs'],
+    order.map((s) => {
+      const v = byState.get(s)!;
+      return [s, median(v), Math.min(...v), Math.max(...v), String(v.length)];
+    }),
+  );
 }

@@ -2,155 +2,224 @@
  * `npm start`: boots the embedded local cloud, provisions a pool with the provisioning state
  * machine, verifies it end to end with the verification state machine (SMS codes delivered by
  * the fake phone through the signed callback API), prints a verdict, exits 0 (PASS) or 1.
- *
- *   npm start -- [--runs N] [--concurrency C] [--phone +15555550100] [--json]
- *                [--interactive] [--keep-running] [--teardown]
  */
-import { createInterface } from 'node:readline/promises';
+import { randomUUID } from 'node:crypto';
+import { createInterface, type Interface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { startLocalCloud, type LocalCloud } from './cloud';
-import { stepTracker, type StepLine } from './report';
-import { sign } from '../lib/signature';
+import { redact, stateTransitions, stepsFromHistory, stepTable, stepTracker, table, median, type Step } from './report';
+import { sign, SIGNATURE_HEADER } from '../lib/signature';
 import { maskPhone } from '../lib/phone';
 
-const { values: args } = parseArgs({
-  options: {
-    runs: { type: 'string', default: '1' },
-    concurrency: { type: 'string', default: '1' },
-    phone: { type: 'string', default: '+15555550100' },
-    json: { type: 'boolean', default: false },
-    interactive: { type: 'boolean', default: false },
-    'keep-running': { type: 'boolean', default: false },
-    teardown: { type: 'boolean', default: false },
-    help: { type: 'boolean', default: false },
-  },
-});
+const HELP = `Usage: npm start -- [options]
 
-const out = (line: string) => {
-  if (!args.json) process.stdout.write(`${line}\n`);
+Boots the local cloud on loopback (moto, cognito-local with a fake phone, the local Step Functions
+engine, the callback API), runs the provisioning state machine, then the verification state
+machine, and prints a line per state, a table of step timings and a verdict.
+Exit code: 0 on PASS, 1 on FAIL, 2 on bad options, 130/143 when interrupted.
+
+Options:
+  --runs N            verification runs (default 1)
+  --concurrency C     runs at a time, each on its own phone number (default 1)
+  --phone E164        first phone number (default +15555550100; the next ones count up)
+  --sms-delay MS      delay before the fake phone's webhook delivers an SMS (default 20)
+  --interactive       the fake phone shows each SMS and you type the code (stdin may be piped)
+  --keep-running      after the runs, print the endpoints and AWS_ENDPOINT_URL_* variables and
+                      stay up until Ctrl-C / SIGTERM
+  --teardown          run the teardown state machine after the verifications
+  --json              print only one JSON report on stdout
+  --lambda-logs       show the Lambdas' logs and metrics (on stderr)
+  --help              this text
+`;
+
+type Args = {
+  runs: number;
+  concurrency: number;
+  phone: string;
+  smsDelay?: number;
+  json: boolean;
+  interactive: boolean;
+  keepRunning: boolean;
+  teardown: boolean;
+  lambdaLogs: boolean;
+  help: boolean;
 };
 
-interface ExecutionResult { name: string; status: string; error?: string; cause?: string; output?: unknown; ms: number }
+class UsageError extends Error {}
 
-async function runExecution(cloud: LocalCloud, sfn: SFNClient, machine: string, input: object, name?: string): Promise<ExecutionResult> {
-  const started = performance.now();
-  const { executionArn } = await sfn.send(
-    new StartExecutionCommand({ stateMachineArn: cloud.stateMachineArn(machine), input: JSON.stringify(input), name }),
-  );
-  const final = await cloud.engine.waitForExecution(executionArn!);
-  const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+function readArgs(argv: string[]): Args {
+  const { values: v } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      runs: { type: 'string', default: '1' },
+      concurrency: { type: 'string', default: '1' },
+      phone: { type: 'string', default: '+15555550100' },
+      'sms-delay': { type: 'string' },
+      json: { type: 'boolean', default: false },
+      interactive: { type: 'boolean', default: false },
+      'keep-running': { type: 'boolean', default: false },
+      teardown: { type: 'boolean', default: false },
+      'lambda-logs': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const int = (name: string, text: string, min: number) => {
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer ≥ ${min}, got "${text}"`);
+    return n;
+  };
+  if (!/^\+[1-9]\d{6,14}$/.test(v.phone!)) throw new UsageError(`--phone must be an E.164 number such as +15555550100`);
+  const runs = int('runs', v.runs!, 1);
   return {
-    name: executionArn!.split(':').pop()!,
-    status: String(described.status ?? final.status),
-    error: described.error,
-    cause: described.cause,
-    output: described.output ? JSON.parse(described.output) : undefined,
-    ms: performance.now() - started,
+    runs,
+    concurrency: Math.min(int('concurrency', v.concurrency!, 1), runs),
+    phone: v.phone!,
+    smsDelay: v['sms-delay'] === undefined ? undefined : int('sms-delay', v['sms-delay'], 0),
+    json: v.json!,
+    interactive: v.interactive!,
+    keepRunning: v['keep-running']!,
+    teardown: v.teardown!,
+    lambdaLogs: v['lambda-logs']!,
+    help: v.help!,
   };
 }
 
-/** The fake phone, shown to a person: each SMS is printed and the code typed back, as in the walkthrough. */
-function interactivePhone(cloud: LocalCloud) {
-  const rl = createInterface({ input: process.stdin, output: process.stdout });
-  let queue = Promise.resolve();
-  cloud.onSms((sms) => {
-    queue = queue.then(async () => {
-      out(`\n📱 SMS to ${maskPhone(sms.phoneNumber)}: ${sms.message}`);
-      const code = (await rl.question('   type the code: ')).trim();
-      const body = JSON.stringify({ phoneNumber: sms.phoneNumber, code });
-      const response = await fetch(`${cloud.urls.api}/codes`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-signature': sign(cloud.callbackSecret, body) },
-        body,
-      });
-      out(`   callback answered ${response.status}`);
-    });
-  });
-  return () => rl.close();
+// ---------------------------------------------------------------------------------------------
+// Output. Only this script writes to stdout: the handlers run in this process, and what they log
+// (Powertools logs, EMF metrics) would be CloudWatch Logs in AWS. It goes to stderr with
+// --lambda-logs, nowhere otherwise, so `--json` really prints one JSON document.
+const stdoutWrite = process.stdout.write.bind(process.stdout) as (chunk: string) => boolean;
+let lambdaLogs = false;
+process.stdout.write = ((chunk: unknown, ...rest: unknown[]) => {
+  if (lambdaLogs) return (process.stderr.write as (...a: unknown[]) => boolean)(chunk, ...rest);
+  const cb = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
+  cb?.();
+  return true;
+}) as typeof process.stdout.write;
+
+interface Output { line(text: string): void; info(text: string): void; prompt(text: string): void }
+function output(json: boolean): Output {
+  // Human lines go to stdout, or to stderr (only what a person must see) under --json.
+  return {
+    line: (text) => {
+      if (!json) stdoutWrite(`${text}\n`);
+    },
+    info: (text) => (json ? process.stderr.write(`${text}\n`) : stdoutWrite(`${text}\n`)) as unknown as void,
+    prompt: (text) => (json ? process.stderr.write(text) : stdoutWrite(text)) as unknown as void,
+  };
 }
 
-async function main(): Promise<number> {
-  if (args.help) {
-    process.stdout.write(`${String(require('node:fs').readFileSync(__filename, 'utf8').split('*/')[0])}*/\n`);
-    return 0;
-  }
-  const runs = Math.max(1, Number(args.runs));
-  const concurrency = Math.max(1, Math.min(Number(args.concurrency), runs));
-  const t0 = performance.now();
-  out('Starting the local cloud (moto, cognito-local, Step Functions, callback API)…');
-  const cloud = await startLocalCloud({ smsDelivery: args.interactive ? 'none' : 'webhook' });
-  const stopInteractive = args.interactive ? interactivePhone(cloud) : () => undefined;
-  let firstStateMs: number | undefined;
-  const lines: StepLine[] = [];
-  cloud.engine.on(
-    'event',
-    stepTracker((line) => {
-      firstStateMs ??= performance.now() - t0;
-      lines.push(line);
-      const mark = line.status === 'ok' ? '✓' : '✗';
-      out(`  ${mark} ${line.execution.slice(0, 12).padEnd(12)} ${line.state.padEnd(24)} ${String(Math.round(line.ms)).padStart(6)} ms  ${line.summary}`);
-    }),
-  );
-  out(`Local cloud up in ${Math.round(cloud.timings.ready)} ms.`);
-  const sfn = new SFNClient({});
-  let exitCode = 1;
-  try {
-    out('\n▶ provision');
-    const provision = await runExecution(cloud, sfn, 'provision', {});
-    if (provision.status !== 'SUCCEEDED') {
-      out(`\nFAIL provisioning: ${provision.error}: ${provision.cause}`);
-      report({ provision, verifications: [], firstStateMs, t0 });
-      return 1;
-    }
-    const target = (provision.output as { targetName: string }).targetName;
-    out(`\n▶ verify ×${runs} (concurrency ${concurrency})`);
-    const phones = Array.from({ length: concurrency }, (_, i) => phoneWithOffset(args.phone!, i));
-    const verifications: ExecutionResult[] = [];
-    let next = 0;
-    await Promise.all(
-      phones.map(async (phoneNumber) => {
-        while (next < runs) {
-          next++;
-          verifications.push(await runExecution(cloud, sfn, 'verify', { target, phoneNumber }));
-        }
-      }),
-    );
-    if (args.teardown) {
-      out('\n▶ teardown');
-      const teardown = await runExecution(cloud, sfn, 'teardown', {});
-      if (teardown.status !== 'SUCCEEDED') verifications.push(teardown);
-    }
-    exitCode = report({ provision, verifications, firstStateMs, t0 });
-    if (args['keep-running']) {
-      printEndpoints(cloud, provision);
-      await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
-    }
-    return exitCode;
-  } finally {
-    stopInteractive();
-    sfn.destroy();
-    await cloud.close();
+// ---------------------------------------------------------------------------------------------
+
+interface RunReport {
+  machine: string;
+  name: string;
+  executionArn: string;
+  phone?: string;
+  status: string;
+  error?: string;
+  cause?: string;
+  ms: number;
+  stateTransitions: number;
+  lambdaInvocations: number;
+  steps: Step[];
+  output?: unknown;
+}
+
+/** Lambda invocations per execution: the engine records LambdaFunctionStarted/TaskStarted and calls the Lambda right after, synchronously. */
+function attributeInvocations(cloud: LocalCloud) {
+  const counts = new Map<string, number>();
+  let owner: string | undefined;
+  cloud.engine.on('event', (arn: string, event: { type?: string; taskStartedEventDetails?: unknown }) => {
+    if (event.type === 'LambdaFunctionStarted') owner = arn;
+    else if (event.type === 'TaskStarted' && (event.taskStartedEventDetails as { resourceType?: string } | undefined)?.resourceType === 'lambda') owner = arn;
+  });
+  const invoke = cloud.lambda.invoke.bind(cloud.lambda);
+  cloud.lambda.invoke = (functionArn, payload) => {
+    const key = owner ?? '(unattributed)';
+    owner = undefined;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+    return invoke(functionArn, payload);
+  };
+  return (executionArn: string) => counts.get(executionArn) ?? 0;
+}
+
+async function history(sfn: SFNClient, executionArn: string): Promise<HistoryEvent[]> {
+  const events: HistoryEvent[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, nextToken }));
+    events.push(...(page.events ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return events;
+}
+
+/** The fake phone, shown to a person: each SMS is printed and the typed code is POSTed, signed, to the callback. */
+class InteractivePhone {
+  private readonly rl: Interface;
+  private readonly lines: string[] = [];
+  private readonly waiting: ((line: string | undefined) => void)[] = [];
+  private ended = false;
+  private queue = Promise.resolve();
+  private readonly stopListening: () => void;
+
+  constructor(
+    private readonly cloud: LocalCloud,
+    private readonly out: Output,
+    private readonly onNoMoreInput: () => void,
+  ) {
+    // Lines are queued as they come, so piped input typed ahead is not lost.
+    this.rl = createInterface({ input: process.stdin, terminal: false });
+    this.rl.on('line', (line) => {
+      const w = this.waiting.shift();
+      if (w) w(line);
+      else this.lines.push(line);
+    });
+    this.rl.on('close', () => {
+      this.ended = true;
+      for (const w of this.waiting.splice(0)) w(undefined);
+    });
+    this.stopListening = cloud.onSms((sms) => {
+      this.queue = this.queue.then(() => this.answer(sms.phoneNumber, sms.message)).catch((e: Error) => this.out.info(`   ✗ ${e.message}`));
+    });
   }
 
-  function report(r: { provision: ExecutionResult; verifications: ExecutionResult[]; firstStateMs?: number; t0: number }): number {
-    const failed = r.verifications.filter((v) => v.status !== 'SUCCEEDED');
-    const pass = r.provision.status === 'SUCCEEDED' && failed.length === 0 && r.verifications.length > 0;
-    const totalMs = performance.now() - r.t0;
-    if (args.json) {
-      process.stdout.write(
-        `${JSON.stringify({ verdict: pass ? 'PASS' : 'FAIL', totalMs, firstStateMs: r.firstStateMs, stackReadyMs: cloud.timings.ready, provision: r.provision, verifications: r.verifications }, null, 2)}\n`,
-      );
-      return pass ? 0 : 1;
+  private nextLine(): Promise<string | undefined> {
+    if (this.lines.length) return Promise.resolve(this.lines.shift());
+    if (this.ended) return Promise.resolve(undefined);
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private async answer(phoneNumber: string, message: string) {
+    const masked = maskPhone(phoneNumber);
+    this.out.info(`📱 SMS to ${masked}: ${message.trim()}`);
+    let code: string | undefined;
+    do {
+      this.out.prompt(`   type the code for ${masked}: `);
+      code = (await this.nextLine())?.trim();
+    } while (code === '');
+    if (code === undefined) {
+      this.out.info('\n   stdin closed before a code was typed: stopping the runs.');
+      this.onNoMoreInput();
+      return;
     }
-    const verifyLines = lines.filter((l) => l.execution === r.verifications[0]?.name);
-    if (verifyLines.length) {
-      out('\nStep timings (first verification run):');
-      for (const l of verifyLines) out(`  ${l.state.padEnd(26)} ${String(Math.round(l.ms)).padStart(6)} ms`);
-    }
-    for (const f of failed) out(`\n✗ ${f.name}: ${f.error ?? f.status}: ${f.cause ?? ''}`);
-    out(`\n${pass ? 'PASS' : 'FAIL'}: provisioned, ${r.verifications.length - failed.length}/${r.verifications.length} verification runs passed in ${Math.round(totalMs)} ms (first state after ${Math.round(r.firstStateMs ?? 0)} ms).`);
-    return pass ? 0 : 1;
+    const body = JSON.stringify({ phoneNumber, code });
+    const response = await fetch(`${this.cloud.urls.api}/codes`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: sign(this.cloud.callbackSecret, body) },
+      body,
+    });
+    const answer = (await response.json().catch(() => ({}))) as { status?: string; step?: string; error?: { code?: string } };
+    this.out.info(`   callback answered ${response.status} ${answer.status ?? answer.error?.code ?? ''}${answer.step ? ` (${answer.step})` : ''}`);
+  }
+
+  close() {
+    this.stopListening();
+    this.rl.close();
+    process.stdin.destroy();
   }
 }
 
@@ -160,19 +229,264 @@ function phoneWithOffset(phone: string, offset: number): string {
   return `+${digits.slice(0, -4)}${String(last).padStart(4, '0')}`;
 }
 
-function printEndpoints(cloud: LocalCloud, provision: ExecutionResult) {
-  out('\nThe local cloud keeps running (Ctrl-C to stop). Point the AWS CLI or any SDK at it:');
-  for (const [k, v] of Object.entries(cloud.env)) out(`  export ${k}=${v}`);
-  out(`  # state machines: ${['provision', 'verify', 'teardown'].map((m) => cloud.stateMachineArn(m)).join(' ')}`);
-  out(`  # callback: POST ${cloud.urls.api}/codes  (user pool ${(provision.output as { userPoolId: string }).userPoolId})`);
-  out('  aws cognito-idp list-user-pools --max-results 10');
-  out(`  aws stepfunctions list-executions --state-machine-arn ${cloud.stateMachineArn('verify')}`);
+const shortId = () => randomUUID().slice(0, 8);
+
+// ---------------------------------------------------------------------------------------------
+
+async function main(argv: string[]): Promise<number> {
+  let args: Args;
+  try {
+    args = readArgs(argv);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${HELP}`);
+    return 2;
+  }
+  if (args.help) {
+    stdoutWrite(HELP);
+    return 0;
+  }
+  lambdaLogs = args.lambdaLogs;
+  const out = output(args.json);
+  const mainStartedMs = performance.now();
+
+  // Ctrl-C / SIGTERM at any point: close the cloud (moto included), then exit. A second signal exits at once.
+  let cloud: LocalCloud | undefined;
+  let cloudStarting: Promise<LocalCloud> | undefined;
+  let interactive: InteractivePhone | undefined;
+  const sfn = new SFNClient({});
+  let closing: Promise<void> | undefined;
+  const shutdown = () =>
+    (closing ??= (async () => {
+      interactive?.close();
+      sfn.destroy();
+      const c = cloud ?? (await cloudStarting?.catch(() => undefined));
+      await c?.close();
+    })());
+  let releaseKeepRunning: (() => void) | undefined;
+  let signalled = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (releaseKeepRunning) return releaseKeepRunning();
+    if (signalled) process.exit(signal === 'SIGINT' ? 130 : 143);
+    signalled = true;
+    process.stderr.write(`\n${signal}: closing the local cloud…\n`);
+    void shutdown().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  out.line('Starting the local cloud (moto, cognito-local, Step Functions, callback API)…');
+  cloudStarting = startLocalCloud({
+    smsDelivery: args.interactive ? 'none' : 'webhook',
+    smsDelayMs: args.smsDelay,
+    logLevel: args.lambdaLogs ? 'INFO' : undefined,
+  });
+  cloud = await cloudStarting;
+  const c = cloud;
+  const lambdaCount = attributeInvocations(c);
+
+  let firstStateMs: number | undefined;
+  const labels = new Map<string, string>();
+  c.engine.on(
+    'event',
+    stepTracker((line) => {
+      const label = (labels.get(line.executionArn) ?? line.execution).padEnd(16);
+      const mark = line.status === 'ok' ? '✓' : '✗';
+      out.line(`  ${mark} ${label} ${line.state.padEnd(24)} ${String(Math.round(line.ms)).padStart(6)} ms  ${line.summary}`);
+    }),
+  );
+  c.engine.on('event', (_arn: string, event: { type?: string }) => {
+    if (firstStateMs === undefined && event.type?.endsWith('StateEntered')) firstStateMs = performance.now();
+  });
+  out.line(`Local cloud up in ${Math.round(c.timings.ready ?? 0)} ms.`);
+
+  const running = new Set<string>();
+  let stopReason: string | undefined;
+  const stopAll = (error: string, cause: string) => {
+    stopReason ??= cause;
+    for (const executionArn of running) {
+      try {
+        c.engine.stopExecution({ executionArn, error, cause });
+      } catch {
+        // already finished
+      }
+    }
+  };
+  if (args.interactive) {
+    interactive = new InteractivePhone(c, out, () => stopAll('NoCodeTyped', 'stdin closed before the code was typed'));
+  }
+
+  async function run(machine: string, input: object, label: string, phone?: string): Promise<RunReport> {
+    const started = performance.now();
+    const name = `${label.replace('#', '-')}-${shortId()}`;
+    const executionArn = `${c.stateMachineArn(machine).replace(':stateMachine:', ':execution:')}:${name}`;
+    labels.set(executionArn, label);
+    running.add(executionArn);
+    try {
+      if (stopReason) throw new Error(stopReason);
+      await sfn.send(new StartExecutionCommand({ stateMachineArn: c.stateMachineArn(machine), input: JSON.stringify(input), name }));
+      await c.engine.waitForExecution(executionArn);
+    } finally {
+      running.delete(executionArn);
+    }
+    const ms = performance.now() - started;
+    const [described, events] = await Promise.all([sfn.send(new DescribeExecutionCommand({ executionArn })), history(sfn, executionArn)]);
+    return {
+      machine,
+      name,
+      executionArn,
+      phone: phone && maskPhone(phone),
+      status: String(described.status),
+      error: described.error,
+      cause: described.cause,
+      ms,
+      stateTransitions: stateTransitions(events),
+      lambdaInvocations: lambdaCount(executionArn),
+      steps: stepsFromHistory(events),
+      output: described.output ? redact(JSON.parse(described.output)) : undefined,
+    };
+  }
+
+  let provision: RunReport | undefined;
+  const verifications: RunReport[] = [];
+  const extra: RunReport[] = [];
+  let verifyWallMs = 0;
+  let fatal: Error | undefined;
+  let exitCode = 1;
+  try {
+    try {
+      out.line('\n▶ provision');
+      provision = await run('provision', {}, 'provision');
+      if (provision.status === 'SUCCEEDED') {
+        const target = (provision.output as { targetName: string }).targetName;
+        out.line(`\n▶ verify ×${args.runs} (concurrency ${args.concurrency})`);
+        const phones = Array.from({ length: args.concurrency }, (_, i) => phoneWithOffset(args.phone, i));
+        let next = 0;
+        const verifyStarted = performance.now();
+        await Promise.all(
+          phones.map(async (phoneNumber) => {
+            while (next < args.runs && !stopReason) {
+              const n = ++next;
+              verifications.push(await run('verify', { target, phoneNumber }, `verify#${n}`, phoneNumber));
+            }
+          }),
+        );
+        verifyWallMs = performance.now() - verifyStarted;
+        if (args.teardown && !stopReason) {
+          out.line('\n▶ teardown');
+          extra.push(await run('teardown', {}, 'teardown'));
+        }
+      }
+    } catch (error) {
+      fatal = error as Error;
+    }
+    exitCode = report();
+    if (args.keepRunning && !fatal) {
+      printEndpoints(c, out);
+      await new Promise<void>((resolve) => (releaseKeepRunning = resolve));
+      out.info('\nStopping the local cloud…');
+    }
+    return exitCode;
+  } finally {
+    await shutdown();
+  }
+
+  function report(): number {
+    const failed = verifications.filter((v) => v.status !== 'SUCCEEDED');
+    const pass =
+      !fatal &&
+      provision?.status === 'SUCCEEDED' &&
+      verifications.length === args.runs &&
+      failed.length === 0 &&
+      extra.every((e) => e.status === 'SUCCEEDED');
+    const totalMs = performance.now();
+    const verdict = pass ? 'PASS' : 'FAIL';
+    const runsPerSecond = verifyWallMs > 0 ? verifications.length / (verifyWallMs / 1000) : undefined;
+    if (args.json) {
+      const doc = {
+        verdict,
+        ...(fatal && { error: `${fatal.name}: ${fatal.message}` }),
+        // All times in ms; totalMs, firstStateMs and bootMs count from the start of this process.
+        totalMs,
+        bootMs: mainStartedMs,
+        stackReadyMs: c.timings.ready,
+        firstStateMs: firstStateMs,
+        cloudTimings: c.timings,
+        runs: args.runs,
+        concurrency: args.concurrency,
+        passed: verifications.length - failed.length,
+        failed: failed.length + (args.runs - verifications.length),
+        verifyWallMs,
+        runsPerSecond,
+        medianVerificationMs: verifications.length ? median(verifications.map((v) => v.ms)) : undefined,
+        lambdaInvocationsTotal: c.lambda.invocations.length,
+        peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+        provision,
+        verifications,
+        ...(extra.length && { teardown: extra[0] }),
+      };
+      stdoutWrite(`${JSON.stringify(doc, null, 2)}\n`);
+      return pass ? 0 : 1;
+    }
+    if (provision) {
+      out.line(`\nStep timings — provision (${provision.stateTransitions} state transitions, ${provision.lambdaInvocations} Lambda invocations):`);
+      for (const l of stepTable([provision.steps])) out.line(l);
+    }
+    if (verifications.length) {
+      const v0 = verifications[0]!;
+      out.line(
+        `\nStep timings — verification, ${verifications.length} run${verifications.length === 1 ? '' : 's'} (${v0.stateTransitions} state transitions, ${v0.lambdaInvocations} Lambda invocations per run):`,
+      );
+      for (const l of stepTable(verifications.map((v) => v.steps))) out.line(l);
+    }
+    const rows: (string | number)[][] = [
+      ['stack up (startLocalCloud)', c.timings.ready ?? Number.NaN],
+      ['first state (since process start)', firstStateMs ?? Number.NaN],
+    ];
+    if (provision) rows.push(['provision', provision.ms]);
+    if (verifications.length) {
+      rows.push([`verification (median of ${verifications.length})`, median(verifications.map((v) => v.ms))]);
+      rows.push([`all verifications (${args.concurrency} at a time)`, verifyWallMs]);
+    }
+    for (const e of extra) rows.push([e.machine, e.ms]);
+    rows.push(['total (since process start)', totalMs]);
+    out.line('\nSummary:');
+    for (const l of table(['', 'ms'], rows)) out.line(l);
+    if (runsPerSecond !== undefined && verifications.length > 1) out.line(`  ${runsPerSecond.toFixed(1)} runs/s`);
+
+    if (fatal) out.line(`\n✗ ${fatal.name}: ${fatal.message}`);
+    if (provision && provision.status !== 'SUCCEEDED') out.line(`\n✗ provisioning ${provision.status}: ${provision.error ?? ''}: ${provision.cause ?? ''}`);
+    for (const f of [...failed, ...extra.filter((e) => e.status !== 'SUCCEEDED')]) out.line(`✗ ${f.name} (${f.phone ?? f.machine}) ${f.status}: ${f.error ?? ''}: ${f.cause ?? ''}`);
+    const passed = verifications.length - failed.length;
+    out.line(
+      `\n${verdict}: ${provision?.status === 'SUCCEEDED' ? 'provisioned' : 'provisioning failed'}, ${passed}/${args.runs} verification runs passed in ${Math.round(totalMs)} ms (first state after ${Math.round(firstStateMs ?? 0)} ms).`,
+    );
+    return pass ? 0 : 1;
+  }
 }
 
-main().then(
+function printEndpoints(cloud: LocalCloud, out: Output) {
+  const p = (t: string) => out.info(t);
+  p('\nThe local cloud keeps running — Ctrl-C (or SIGTERM) stops it.');
+  p('Endpoints:');
+  p(`  Step Functions  ${cloud.urls.stepFunctions}`);
+  p(`  Cognito         ${cloud.urls.cognito}`);
+  p(`  moto            ${cloud.urls.moto}  (IAM, STS, SNS, DynamoDB, SSM, Secrets Manager)`);
+  p(`  callback API    POST ${cloud.urls.api}/codes`);
+  p('State machines:');
+  for (const m of cloud.config.stateMachines) p(`  ${m.key.padEnd(10)} ${cloud.stateMachineArn(m.key)}`);
+  p('Point the AWS CLI or any SDK at it (local credentials, not real ones):');
+  for (const [k, v] of Object.entries(cloud.env)) p(`  export ${k}=${v}`);
+  p('Then, for example:');
+  p('  aws cognito-idp list-user-pools --max-results 10');
+  p(`  aws stepfunctions list-executions --state-machine-arn ${cloud.stateMachineArn('verify')}`);
+  p('Waiting for Ctrl-C…');
+}
+
+main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: Error) => {
     process.stderr.write(`${error.name}: ${error.message}\n`);
+    if (process.argv.includes('--json')) stdoutWrite(`${JSON.stringify({ verdict: 'FAIL', error: `${error.name}: ${error.message}` })}\n`);
     process.exit(1);
   },
 );

@@ -1,0 +1,17 @@
+#!/usr/bin/env -S npx tsx
+/** Ops CLI for the Cognito SMS-MFA check: see `cogcheck help`. */
+import { main } from '../cli/main';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+main(process.argv.slice(2), {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+  isTTY: Boolean(process.stdout.isTTY),
+  stdin: process.stdin,
+}).then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    process.stderr.write(`${error.name === 'ConfigError' ? '' : `${error.name}: `}${error.message}\n`);
+    process.exit(error.name === 'ConfigError' ? 2 : 1);
+  },
+);

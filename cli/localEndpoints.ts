@@ -1,0 +1,13 @@
+import type { LocalCloud } from '../local/cloud';
+import type { Endpoints } from './config';
+
+/** What the CLI needs to drive a running local cloud, as `--local` reads it. */
+export function localCloudEndpoints(cloud: LocalCloud): Endpoints {
+  return {
+    region: cloud.env.AWS_REGION,
+    stateMachines: { provision: cloud.stateMachineArn('provision'), verify: cloud.stateMachineArn('verify'), teardown: cloud.stateMachineArn('teardown') },
+    callbackUrl: `${cloud.urls.api}/codes`,
+    callbackSecret: cloud.callbackSecret,
+    env: cloud.env,
+  };
+}

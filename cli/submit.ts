@@ -1,0 +1,22 @@
+import { sign } from '../lib/signature';
+
+export interface SubmitResult { status: number; body: unknown }
+
+/** Signs a code submission as DESIGN §5 specifies and posts it to the callback. */
+export async function submitCode(url: string, secret: string, body: Record<string, string>): Promise<SubmitResult> {
+  const raw = JSON.stringify(body);
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-signature': sign(secret, raw) },
+    body: raw,
+    signal: AbortSignal.timeout(15_000),
+  });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // API Gateway's own errors may be plain text.
+  }
+  return { status: response.status, body: parsed };
+}
