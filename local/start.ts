@@ -12,6 +12,9 @@ import { redact, stateTransitions, stepsFromHistory, stepTable, stepTracker, tab
 import { sign, SIGNATURE_HEADER } from '../lib/signature';
 import { maskPhone } from '../lib/phone';
 
+// The handlers' SDK clients run in this process, on Node 20: no upgrade nag on stderr.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const HELP = `Usage: npm start -- [options]
 
 Boots the local cloud on loopback (moto, cognito-local with a fake phone, the local Step Functions
@@ -198,7 +201,8 @@ class InteractivePhone {
     this.out.info(`📱 SMS to ${masked}: ${message.trim()}`);
     let code: string | undefined;
     do {
-      this.out.prompt(`   type the code for ${masked}: `);
+      // A terminal echoes what is typed on the prompt's line; piped input does not, so end the line.
+      this.out.prompt(`   type the code for ${masked}: ${process.stdin.isTTY ? '' : '\n'}`);
       code = (await this.nextLine())?.trim();
     } while (code === '');
     if (code === undefined) {
@@ -253,12 +257,12 @@ async function main(argv: string[]): Promise<number> {
   let cloud: LocalCloud | undefined;
   let cloudStarting: Promise<LocalCloud> | undefined;
   let interactive: InteractivePhone | undefined;
-  const sfn = new SFNClient({});
+  let sfn: SFNClient | undefined;
   let closing: Promise<void> | undefined;
   const shutdown = () =>
     (closing ??= (async () => {
       interactive?.close();
-      sfn.destroy();
+      sfn?.destroy();
       const c = cloud ?? (await cloudStarting?.catch(() => undefined));
       await c?.close();
     })());
@@ -282,6 +286,8 @@ async function main(argv: string[]): Promise<number> {
   });
   cloud = await cloudStarting;
   const c = cloud;
+  // Created now: it reads AWS_ENDPOINT_URL_SFN, which the cloud has just set.
+  const client = (sfn = new SFNClient({}));
   const lambdaCount = attributeInvocations(c);
 
   let firstStateMs: number | undefined;
@@ -323,13 +329,13 @@ async function main(argv: string[]): Promise<number> {
     running.add(executionArn);
     try {
       if (stopReason) throw new Error(stopReason);
-      await sfn.send(new StartExecutionCommand({ stateMachineArn: c.stateMachineArn(machine), input: JSON.stringify(input), name }));
+      await client.send(new StartExecutionCommand({ stateMachineArn: c.stateMachineArn(machine), input: JSON.stringify(input), name }));
       await c.engine.waitForExecution(executionArn);
     } finally {
       running.delete(executionArn);
     }
     const ms = performance.now() - started;
-    const [described, events] = await Promise.all([sfn.send(new DescribeExecutionCommand({ executionArn })), history(sfn, executionArn)]);
+    const [described, events] = await Promise.all([client.send(new DescribeExecutionCommand({ executionArn })), history(client, executionArn)]);
     return {
       machine,
       name,

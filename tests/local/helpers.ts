@@ -36,6 +36,10 @@ export class SfnDriver {
     return this.finish(await this.start(stateMachineArn, input, name));
   }
 
+  async statusOf(executionArn: string) {
+    return (await this.sfn.send(new DescribeExecutionCommand({ executionArn }))).status;
+  }
+
   /** The whole history, paged with small pages so paging is exercised too. */
   async history(executionArn: string): Promise<HistoryEvent[]> {
     const events: HistoryEvent[] = [];
