@@ -98,6 +98,8 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
       process.env[name] = resolveValue(config, value, { stage, refs });
     }
     process.env.POWERTOOLS_LOG_LEVEL = opts.logLevel ?? 'SILENT';
+    // EMF lines would bury the progress output; tests that assert on metrics turn them on.
+    process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 
     const stateMachineArns = new Map<string, string>();
     for (const machine of config.stateMachines) {

@@ -303,7 +303,10 @@ async function main(argv: string[]): Promise<number> {
   c.engine.on('event', (_arn: string, event: { type?: string }) => {
     if (firstStateMs === undefined && event.type?.endsWith('StateEntered')) firstStateMs = performance.now();
   });
-  out.line(`Local cloud up in ${Math.round(c.timings.ready ?? 0)} ms.`);
+  const port = (url: string) => new URL(url).port;
+  out.line(
+    `Local cloud up in ${Math.round(c.timings.ready ?? 0)} ms (Step Functions :${port(c.urls.stepFunctions)}, Cognito :${port(c.urls.cognito)}, moto :${port(c.urls.moto)}, callback API :${port(c.urls.api)}).`,
+  );
 
   const running = new Set<string>();
   let stopReason: string | undefined;

@@ -53,7 +53,9 @@ type StateDef = Record<string, Json>;
 type MachineDef = { StartAt?: Json; States?: Record<string, StateDef>; [k: string]: unknown };
 
 export function parseDefinition(definition: object | string): MachineDef {
-  if (typeof definition !== 'string') return structuredClone(definition) as MachineDef;
+  // A JSON round trip, not structuredClone: the library only walks objects of its own realm's
+  // Object.prototype, and under jest structuredClone's copies are not (templates went unresolved).
+  if (typeof definition !== 'string') return JSON.parse(JSON.stringify(definition)) as MachineDef;
   try {
     return JSON.parse(definition) as MachineDef;
   } catch (err) {

@@ -78,16 +78,3 @@ export function eventsOfState(events: HistoryEvent[], state: string, type?: stri
     .filter((e) => e.state === state && (!type || e.event.type === type))
     .map((e) => e.event);
 }
-
-/**
- * Works around a bug of the local engine under jest (reported, not ours to fix): a definition
- * given as an object is copied with `structuredClone`, which in jest's sandbox returns objects of
- * the outer realm; aws-local-stepfunctions then does not see nested objects as plain and leaves
- * nested `"x.$"` templates of un-rewritten states (the Provisioned Pass state's `created` and
- * `drift`) unresolved. Re-registering the same definition from its JSON text avoids the copy.
- */
-export function reloadFromJson(cloud: LocalCloud, key: string): string {
-  const stateMachineArn = cloud.stateMachineArn(key);
-  const { name, definition } = cloud.engine.describeStateMachine({ stateMachineArn });
-  return cloud.engine.createStateMachine(name, definition);
-}

@@ -1,0 +1,222 @@
+import { execFile, execSync, spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+/**
+ * `npm start` as a user runs it: `tsx local/start.ts` in a child process, on the embedded local
+ * cloud, checked through its stdout, exit code, and (with --keep-running) the AWS CLI.
+ */
+const ROOT = join(__dirname, '..', '..');
+const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+const run = promisify(execFile);
+
+jest.setTimeout(120_000);
+
+interface Started {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  /** Resolves with the first match of `pattern` in stdout (waiting for more output if needed). */
+  waitFor: (pattern: RegExp, timeoutMs?: number) => Promise<RegExpMatchArray>;
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+const children = new Set<ChildProcess>();
+afterAll(() => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+});
+
+function start(args: string[]): Started {
+  const child = spawn(TSX, ['local/start.ts', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, CI: 'true', FORCE_COLOR: '0' },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  children.add(child);
+  let out = '';
+  let err = '';
+  const listeners = new Set<() => void>();
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+    out += d;
+    for (const l of [...listeners]) l();
+  });
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => {
+      for (const l of [...listeners]) l();
+      resolve({ code, signal });
+    }),
+  );
+  const waitFor = (pattern: RegExp, timeoutMs = 90_000) =>
+    new Promise<RegExpMatchArray>((resolve, reject) => {
+      const check = () => {
+        const m = out.match(pattern);
+        if (m) {
+          listeners.delete(check);
+          clearTimeout(timer);
+          resolve(m);
+        } else if (child.exitCode !== null || child.signalCode !== null) {
+          listeners.delete(check);
+          clearTimeout(timer);
+          reject(new Error(`exited (${child.exitCode ?? child.signalCode}) before printing ${pattern}\nstdout:\n${out}\nstderr:\n${err}`));
+        }
+      };
+      const timer = setTimeout(() => {
+        listeners.delete(check);
+        reject(new Error(`no ${pattern} within ${timeoutMs} ms\nstdout:\n${out}\nstderr:\n${err}`));
+      }, timeoutMs);
+      listeners.add(check);
+      check();
+    });
+  return { child, stdout: () => out, stderr: () => err, waitFor, exit };
+}
+
+async function finished(args: string[]) {
+  const s = start(args);
+  const { code } = await s.exit;
+  return { code, stdout: s.stdout(), stderr: s.stderr() };
+}
+
+const hasAwsCli = (() => {
+  try {
+    execSync('command -v aws', { stdio: 'ignore', shell: '/bin/sh' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+function motoServersOn(port: string): string[] {
+  try {
+    return execSync('pgrep -af moto_server', { encoding: 'utf8' })
+      .split('\n')
+      .filter((l) => new RegExp(`-p ${port}(\\s|$)`).test(l));
+  } catch {
+    return []; // pgrep exits 1 when nothing matches
+  }
+}
+
+describe('npm start (local/start.ts)', () => {
+  it('provisions, verifies once, prints a line per state, a timings table and PASS, exits 0', async () => {
+    const r = await finished([]);
+    expect(r.stderr).not.toMatch(/Error|Warning/);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^PASS: provisioned, 1\/1 verification runs passed/m);
+    // Live lines show what each state changed, masked; never a code, password or token.
+    expect(r.stdout).toMatch(/✓ verify#1\s+SignUp\s+\d+ ms\s+signUp\.userConfirmed=false/);
+    expect(r.stdout).toMatch(/✓ verify#1\s+AwaitSignUpCode\s+\d+ ms\s+\(no change\)/);
+    expect(r.stdout).toMatch(/InitiateAuth\s+\d+ ms\s+challenge\.challenge=SMS_MFA challenge\.destination=\+\*+0100/);
+    expect(r.stdout).not.toMatch(/\+15555550100|password|session=|idToken|accessToken|refreshToken/i);
+    expect(r.stdout).toMatch(/Step timings — verification, 1 run \(14 state transitions, 13 Lambda invocations per run\)/);
+    expect(r.stdout).toMatch(/^\s+RespondToAuthChallenge\s+\d+$/m);
+    // Lambda logs and EMF metrics stay off stdout.
+    expect(r.stdout).not.toContain('CloudWatchMetrics');
+  });
+
+  it('--json prints exactly one JSON report with the verdict, timings and counts', async () => {
+    const r = await finished(['--json']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report).toMatchObject({ verdict: 'PASS', runs: 1, passed: 1, failed: 0 });
+    for (const key of ['totalMs', 'stackReadyMs', 'firstStateMs', 'bootMs', 'lambdaInvocationsTotal', 'peakRssMb']) {
+      expect(typeof report[key]).toBe('number');
+    }
+    expect(report.firstStateMs).toBeGreaterThan(report.stackReadyMs);
+    expect(report.totalMs).toBeGreaterThan(report.firstStateMs);
+    expect(report.provision).toMatchObject({ status: 'SUCCEEDED', stateTransitions: 8, lambdaInvocations: 7 });
+    const [v] = report.verifications;
+    expect(v).toMatchObject({ status: 'SUCCEEDED', phone: '+*******0100', stateTransitions: 14, lambdaInvocations: 13 });
+    expect(v.steps.map((s: { state: string }) => s.state)).toEqual(expect.arrayContaining(['SignUp', 'AwaitSignUpCode', 'AwaitMfaCode', 'RespondToAuthChallenge']));
+    for (const s of v.steps) expect(s).toEqual({ state: expect.any(String), ms: expect.any(Number), status: 'ok' });
+    // Every Lambda invocation is attributed to its execution.
+    expect(report.lambdaInvocationsTotal).toBe(report.provision.lambdaInvocations + v.lambdaInvocations);
+    expect(r.stdout).not.toMatch(/\+15555550100|idToken|accessToken|password/i);
+  });
+
+  it('--runs 3 --concurrency 3 runs 3 verifications over 3 phones: 3/3', async () => {
+    const r = await finished(['--runs', '3', '--concurrency', '3']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^PASS: provisioned, 3\/3 verification runs passed/m);
+    for (const phone of ['0100', '0101', '0102']) expect(r.stdout).toContain(`+*******${phone}`);
+    expect(r.stdout).toMatch(/state\s+median ms\s+min\s+max\s+runs/);
+    expect(r.stdout).toMatch(/runs\/s/);
+  });
+
+  it('--keep-running serves the AWS CLI at the printed endpoints, and SIGINT closes everything', async () => {
+    const s = start(['--keep-running']);
+    await s.waitFor(/Waiting for Ctrl-C/);
+    const out = s.stdout();
+    expect(out).toMatch(/^PASS:/m);
+    const env: Record<string, string> = {};
+    for (const m of out.matchAll(/^\s+export (AWS_[A-Z0-9_]+)=(\S+)$/gm)) env[m[1]!] = m[2]!;
+    expect(Object.keys(env)).toEqual(expect.arrayContaining(['AWS_ENDPOINT_URL_SFN', 'AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER', 'AWS_ENDPOINT_URL_IAM']));
+    const verifyArn = out.match(/^\s+verify\s+(arn:aws:states:\S+)$/m)?.[1];
+    expect(verifyArn).toMatch(/:stateMachine:.*-verify$/);
+    const motoPort = new URL(env.AWS_ENDPOINT_URL_IAM!).port;
+    expect(motoServersOn(motoPort)).toHaveLength(1);
+
+    if (hasAwsCli) {
+      const cli = async (...args: string[]) => {
+        const { stdout } = await run('aws', [...args, '--output', 'json'], { env: { ...process.env, ...env, AWS_PROFILE: '', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' } });
+        return JSON.parse(stdout);
+      };
+      const pools = await cli('cognito-idp', 'list-user-pools', '--max-results', '10');
+      expect(pools.UserPools.map((p: { Name: string }) => p.Name)).toContain('MyUserPool');
+      const executions = await cli('stepfunctions', 'list-executions', '--state-machine-arn', verifyArn!);
+      expect(executions.executions).toEqual([expect.objectContaining({ status: 'SUCCEEDED', name: expect.stringMatching(/^verify-1-/) })]);
+    } else {
+      console.log('AWS CLI not installed (command -v aws failed): skipping the aws cognito-idp / stepfunctions checks');
+    }
+
+    s.child.kill('SIGINT');
+    const { code } = await s.exit;
+    expect(code).toBe(0);
+    expect(motoServersOn(motoPort)).toEqual([]);
+  });
+
+  it('Ctrl-C during the runs closes the local cloud (no moto left) and exits 130', async () => {
+    const s = start(['--runs', '50']);
+    const [, motoPort] = await s.waitFor(/Local cloud up in \d+ ms \(.*moto :(\d+)/);
+    await s.waitFor(/✓ verify#1 /);
+    expect(motoServersOn(motoPort!)).toHaveLength(1);
+    s.child.kill('SIGINT');
+    const { code } = await s.exit;
+    expect(code).toBe(130);
+    expect(s.stderr()).toMatch(/SIGINT: closing the local cloud/);
+    expect(motoServersOn(motoPort!)).toEqual([]);
+  });
+
+  it('--interactive shows each SMS and takes the code typed on stdin (piped here): PASS', async () => {
+    const s = start(['--interactive']);
+    const answered: string[] = [];
+    for (const kind of ['verification', 'authentication']) {
+      const m = await s.waitFor(new RegExp(`SMS to \\+\\*+0100: Your ${kind} code is (\\d{6})`));
+      s.child.stdin!.write(`${m[1]}\n`);
+      answered.push(m[1]!);
+    }
+    const { code } = await s.exit;
+    expect(code).toBe(0);
+    expect(s.stdout()).toMatch(/callback answered 202 accepted \(SIGN_UP\)/);
+    expect(s.stdout()).toMatch(/callback answered 202 accepted \(MFA\)/);
+    expect(s.stdout()).toMatch(/^PASS: provisioned, 1\/1/m);
+    expect(answered).toHaveLength(2);
+  });
+
+  it('--interactive with stdin closed before a code: the run is stopped, FAIL, exit 1', async () => {
+    const s = start(['--interactive']);
+    s.child.stdin!.end();
+    const { code } = await s.exit;
+    expect(code).toBe(1);
+    expect(s.stdout()).toMatch(/stdin closed before a code was typed/);
+    expect(s.stdout()).toMatch(/^FAIL: provisioned, 0\/1/m);
+  });
+
+  it('--help prints the options; a bad option exits 2', async () => {
+    const help = await finished(['--help']);
+    expect(help.code).toBe(0);
+    for (const opt of ['--runs', '--concurrency', '--interactive', '--keep-running', '--json']) expect(help.stdout).toContain(opt);
+    const bad = await finished(['--runs', 'zero']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--runs must be an integer/);
+  });
+});
