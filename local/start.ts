@@ -3,6 +3,9 @@
  * machine, verifies it end to end with the verification state machine (SMS codes delivered by
  * the fake phone through the signed callback API), prints a verdict, exits 0 (PASS) or 1.
  */
+import { rmSync } from 'node:fs';
+import { LOCAL_ENDPOINTS_FILE, writeLocalEndpoints } from '../cli/config';
+import { localCloudEndpoints } from '../cli/localEndpoints';
 import { randomUUID } from 'node:crypto';
 import { createInterface, type Interface } from 'node:readline';
 import { parseArgs } from 'node:util';
@@ -235,6 +238,10 @@ function phoneWithOffset(phone: string, offset: number): string {
 
 const shortId = () => randomUUID().slice(0, 8);
 
+/** Set on Ctrl-C / SIGTERM: what fails after it (moto killed mid-start, say) is the interruption, not an error. */
+let interruptedBy: NodeJS.Signals | undefined;
+const interruptedExit = (signal: NodeJS.Signals) => (signal === 'SIGINT' ? 130 : 143);
+
 // ---------------------------------------------------------------------------------------------
 
 async function main(argv: string[]): Promise<number> {
@@ -267,13 +274,18 @@ async function main(argv: string[]): Promise<number> {
       await c?.close();
     })());
   let releaseKeepRunning: (() => void) | undefined;
-  let signalled = false;
+  let signalledAt: number | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     if (releaseKeepRunning) return releaseKeepRunning();
-    if (signalled) process.exit(signal === 'SIGINT' ? 130 : 143);
-    signalled = true;
+    if (signalledAt !== undefined) {
+      // tsx may relay the terminal's Ctrl-C a moment later: only a second, deliberate one forces the exit.
+      if (performance.now() - signalledAt > 1000) process.exit(interruptedExit(signal));
+      return;
+    }
+    signalledAt = performance.now();
+    interruptedBy = signal;
     process.stderr.write(`\n${signal}: closing the local cloud…\n`);
-    void shutdown().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+    void shutdown().finally(() => process.exit(interruptedExit(signal)));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -390,8 +402,11 @@ async function main(argv: string[]): Promise<number> {
     }
     exitCode = report();
     if (args.keepRunning && !fatal) {
+      // So that `npm run cli -- <command> --local` finds this cloud.
+      writeLocalEndpoints(localCloudEndpoints(c));
       printEndpoints(c, out);
       await new Promise<void>((resolve) => (releaseKeepRunning = resolve));
+      rmSync(LOCAL_ENDPOINTS_FILE, { force: true });
       out.info('\nStopping the local cloud…');
     }
     return exitCode;
@@ -414,9 +429,10 @@ async function main(argv: string[]): Promise<number> {
       const doc = {
         verdict,
         ...(fatal && { error: `${fatal.name}: ${fatal.message}` }),
-        // All times in ms; totalMs, firstStateMs and bootMs count from the start of this process.
+        // All times in ms; totalMs, firstStateMs and bootMs count from the start of this process (timeOrigin, epoch ms).
         totalMs,
         bootMs: mainStartedMs,
+        timeOrigin: performance.timeOrigin,
         stackReadyMs: c.timings.ready,
         firstStateMs: firstStateMs,
         cloudTimings: c.timings,
@@ -488,12 +504,15 @@ function printEndpoints(cloud: LocalCloud, out: Output) {
   p('Then, for example:');
   p('  aws cognito-idp list-user-pools --max-results 10');
   p(`  aws stepfunctions list-executions --state-machine-arn ${cloud.stateMachineArn('verify')}`);
+  p(`The ops CLI works too: npm run cli -- history --local   (endpoints in ${LOCAL_ENDPOINTS_FILE})`);
   p('Waiting for Ctrl-C…');
 }
 
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => process.exit(interruptedBy ? interruptedExit(interruptedBy) : code),
   (error: Error) => {
+    // The signal handler is closing the cloud and will exit; nothing failed.
+    if (interruptedBy) return;
     process.stderr.write(`${error.name}: ${error.message}\n`);
     if (process.argv.includes('--json')) stdoutWrite(`${JSON.stringify({ verdict: 'FAIL', error: `${error.name}: ${error.message}` })}\n`);
     process.exit(1);

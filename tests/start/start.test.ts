@@ -21,9 +21,27 @@ interface Started {
   exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-const children = new Set<ChildProcess>();
-afterAll(() => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+const children = new Set<Started>();
+const running = (c: ChildProcess) => c.exitCode === null && c.signalCode === null;
+
+/** Stops a child still running (a failed test): Ctrl-C to its process group, as a terminal would, then SIGKILL. */
+async function stop(s: Started) {
+  if (!running(s.child)) return;
+  const group = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-s.child.pid!, signal);
+    } catch {
+      // gone
+    }
+  };
+  group('SIGINT');
+  const timer = setTimeout(() => group('SIGKILL'), 10_000);
+  await s.exit;
+  clearTimeout(timer);
+}
+afterEach(async () => {
+  for (const s of children) await stop(s);
+  children.clear();
 });
 
 function start(args: string[]): Started {
@@ -31,8 +49,9 @@ function start(args: string[]): Started {
     cwd: ROOT,
     env: { ...process.env, CI: 'true', FORCE_COLOR: '0' },
     stdio: ['pipe', 'pipe', 'pipe'],
+    // Its own process group, so that a failed test can stop tsx and the node it runs together.
+    detached: true,
   });
-  children.add(child);
   let out = '';
   let err = '';
   const listeners = new Set<() => void>();
@@ -68,7 +87,9 @@ function start(args: string[]): Started {
       listeners.add(check);
       check();
     });
-  return { child, stdout: () => out, stderr: () => err, waitFor, exit };
+  const started = { child, stdout: () => out, stderr: () => err, waitFor, exit };
+  children.add(started);
+  return started;
 }
 
 async function finished(args: string[]) {
@@ -157,7 +178,9 @@ describe('npm start (local/start.ts)', () => {
 
     if (hasAwsCli) {
       const cli = async (...args: string[]) => {
-        const { stdout } = await run('aws', [...args, '--output', 'json'], { env: { ...process.env, ...env, AWS_PROFILE: '', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' } });
+        const cliEnv: NodeJS.ProcessEnv = { ...process.env, ...env, AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' };
+        delete cliEnv.AWS_PROFILE;
+        const { stdout } = await run('aws', [...args, '--output', 'json'], { env: cliEnv });
         return JSON.parse(stdout);
       };
       const pools = await cli('cognito-idp', 'list-user-pools', '--max-results', '10');
