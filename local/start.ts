@@ -268,6 +268,7 @@ async function main(argv: string[]): Promise<number> {
   let closing: Promise<void> | undefined;
   const shutdown = () =>
     (closing ??= (async () => {
+      if (args.keepRunning) rmSync(LOCAL_ENDPOINTS_FILE, { force: true });
       interactive?.close();
       sfn?.destroy();
       const c = cloud ?? (await cloudStarting?.catch(() => undefined));
@@ -406,7 +407,6 @@ async function main(argv: string[]): Promise<number> {
       writeLocalEndpoints(localCloudEndpoints(c));
       printEndpoints(c, out);
       await new Promise<void>((resolve) => (releaseKeepRunning = resolve));
-      rmSync(LOCAL_ENDPOINTS_FILE, { force: true });
       out.info('\nStopping the local cloud…');
     }
     return exitCode;
