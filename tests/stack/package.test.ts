@@ -185,3 +185,16 @@ describe('sls package (offline)', () => {
   });
 });
 
+// Last in this file on purpose: osls clears .serverless on every package, also one that the
+// guardrail stops, so it must not run while the template above is being read.
+describe('SMS cost guardrail in sls package', () => {
+  it('stops sls package with the numbers when the schedule would overrun', () => {
+    const result = spawnSync(
+      join(PROJECT_ROOT, 'node_modules/.bin/sls'),
+      ['package', '--stage', 'ci', '--param=checkScheduleState=ENABLED', '--param=checkScheduleExpression=rate(1 minute)'],
+      { cwd: PROJECT_ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, CI: '1' }, encoding: 'utf8', timeout: 120_000 },
+    );
+    expect(result.status).not.toBe(0);
+    expect(result.stdout + result.stderr).toContain('SMS budget exceeded: rate(1 minute) = 44640 runs');
+  }, 120_000);
+});

@@ -1,6 +1,3 @@
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
-import { PROJECT_ROOT } from '../../local/serverlessConfig';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { checkSmsBudget, runsPerMonth } = require('../../plugins/smsBudget.js');
 
@@ -23,14 +20,31 @@ describe('SMS cost guardrail', () => {
     expect(checkSmsBudget({ enabled: true, expression: 'rate(1 day)', pricePerSmsUsd: 0.00645, monthlyLimitUsd: 1 })).toMatchObject({ ok: true, monthlyCostUsd: 0.3999 });
     expect(checkSmsBudget({ enabled: false, expression: 'rate(1 minute)', pricePerSmsUsd: 1, monthlyLimitUsd: 0 }).ok).toBe(true);
   });
+});
 
-  it('stops sls package with the numbers when the schedule would overrun', () => {
-    const result = spawnSync(
-      join(PROJECT_ROOT, 'node_modules/.bin/sls'),
-      ['package', '--stage', 'ci', '--package', join(PROJECT_ROOT, '.serverless-guardrail'), '--param=checkScheduleState=ENABLED', '--param=checkScheduleExpression=rate(1 minute)'],
-      { cwd: PROJECT_ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, CI: '1' }, encoding: 'utf8', timeout: 120_000 },
-    );
-    expect(result.status).not.toBe(0);
-    expect(result.stdout + result.stderr).toContain('SMS budget exceeded: rate(1 minute) = 44640 runs');
-  }, 120_000);
+describe('SMS sandbox warning on deploy', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const SmsBudgetPlugin = require('../../plugins/smsBudget.js');
+  const pluginWith = (request: () => Promise<unknown>) => {
+    const warnings: string[] = [];
+    const serverless = { getProvider: () => ({ request }), service: { provider: { stage: 'prod' } }, configurationInput: {} };
+    const plugin = new SmsBudgetPlugin(serverless, {}, { log: { notice: () => undefined, warning: (m: string) => warnings.push(m) } });
+    return { plugin, warnings };
+  };
+
+  it('warns, with what to do, when the account is in the SMS sandbox', async () => {
+    const { plugin, warnings } = pluginWith(async () => ({ IsInSandbox: true }));
+    await plugin.hooks['before:deploy:deploy']();
+    expect(warnings).toEqual([expect.stringContaining('SMS sandbox')]);
+    expect(warnings[0]).toContain('create-sms-sandbox-phone-number');
+  });
+
+  it('stays quiet out of the sandbox, and does not fail the deploy when the status cannot be read', async () => {
+    const out = pluginWith(async () => ({ IsInSandbox: false }));
+    await out.plugin.hooks['before:deploy:deploy']();
+    expect(out.warnings).toEqual([]);
+    const denied = pluginWith(async () => Promise.reject(Object.assign(new Error('denied'), { code: 'AccessDenied' })));
+    await denied.plugin.hooks['before:deploy:deploy']();
+    expect(denied.warnings).toEqual([expect.stringContaining('AccessDenied')]);
+  });
 });
