@@ -12,17 +12,17 @@ function lazy<T>(create: () => T): () => T {
   return () => (client ??= create());
 }
 
-export const iam = lazy(() => new IAMClient({}));
-export const cognito = lazy(() => new CognitoIdentityProviderClient({}));
-export const ssm = lazy(() => new SSMClient({}));
+export const iam = /* @__PURE__ */ lazy(() => new IAMClient({}));
+export const cognito = /* @__PURE__ */ lazy(() => new CognitoIdentityProviderClient({}));
+export const ssm = /* @__PURE__ */ lazy(() => new SSMClient({}));
 
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 
-export const dynamo = lazy(() =>
+export const dynamo = /* @__PURE__ */ lazy(() =>
   DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }),
 );
-export const sfn = lazy(() => new SFNClient({}));
-export const secrets = lazy(() => new SecretsManagerClient({}));
+export const sfn = /* @__PURE__ */ lazy(() => new SFNClient({}));
+export const secrets = /* @__PURE__ */ lazy(() => new SecretsManagerClient({}));
