@@ -1,6 +1,9 @@
 import { ValidationError } from '../../lib/errors';
 import { PHONE_NUMBER } from '../../lib/phone';
 import { asObject, noUnknownFields, type Json, type StringRule } from '../../lib/validate';
+import { RUN_ID } from '../../lib/verify/runId';
+
+export { RUN_ID };
 
 /** What `POST /codes` accepts, once validated: who (phone or run) and the code itself. */
 export type Submission = ({ phoneNumber: string } | { runId: string }) & { code: string; codeFrom: 'code' | 'message' };
@@ -10,7 +13,6 @@ const FIELDS = ['phoneNumber', 'runId', 'code', 'message'] as const;
 /** Cognito codes are 6 digits; 4-8 covers custom message templates and other providers. */
 const CODE = /^\d{4,8}$/;
 /** Run ids are execution names or UUIDs: never anything that needs escaping in a key. */
-export const RUN_ID: StringRule = { pattern: /^[\w.:-]+$/, min: 1, max: 128, describe: 'letters, digits and _.:-' };
 /** A long concatenated SMS is 10 segments of 160 characters; anything longer is not an SMS. */
 const MAX_MESSAGE_LENGTH = 1600;
 

@@ -9,7 +9,8 @@ import { RUN_ID } from '../../lib/verify/runId';
 
 /**
  * Frees the phone, but only if the lease is still this run's (never another's). The run's wait is
- * closed (expired now) rather than deleted, so a code arriving late is told 410 Gone, not 404.
+ * closed (expired now, token and any unused code removed) rather than deleted, so a code arriving
+ * late is told 410 Gone, not 404.
  */
 export async function releaseLease(event: unknown): Promise<{ released: boolean }> {
   const runId = requiredString(asObject(event), 'runId', RUN_ID);
@@ -28,9 +29,9 @@ export async function releaseLease(event: unknown): Promise<{ released: boolean 
       new UpdateCommand({
         TableName: runsTable(),
         Key: waitKey(run.phoneNumber),
-        UpdateExpression: 'SET #expiresAt = :now REMOVE #taskToken',
+        UpdateExpression: 'SET #expiresAt = :now REMOVE #taskToken, #code',
         ...ownedByRun,
-        ExpressionAttributeNames: { ...ownedByRun.ExpressionAttributeNames, '#expiresAt': 'expiresAt', '#taskToken': 'taskToken' },
+        ExpressionAttributeNames: { ...ownedByRun.ExpressionAttributeNames, '#expiresAt': 'expiresAt', '#taskToken': 'taskToken', '#code': 'code' },
         ExpressionAttributeValues: { ...ownedByRun.ExpressionAttributeValues, ':now': Date.now() },
       }),
     )

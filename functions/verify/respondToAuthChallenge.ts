@@ -3,6 +3,7 @@ import { cognito } from '../../lib/clients';
 import { cognitoIssuer } from '../../lib/cognito/issuer';
 import { NamedError } from '../../lib/errors';
 import { taskHandler } from '../../lib/handler';
+import { logger } from '../../lib/logger';
 import { publishTimeToSms } from '../../lib/metrics';
 import { clearAuthSession } from '../../lib/runs/authSession';
 import { getRun } from '../../lib/runs/getRun';
@@ -31,8 +32,9 @@ export async function respondToAuthChallenge(event: unknown): Promise<TokensOutp
       ChallengeResponses: { USERNAME: run.username, SMS_MFA_CODE: code },
     }),
   );
-  // A session answers once; drop it whatever happens next.
-  await clearAuthSession(runId);
+  // A session answers once: drop it now. Failing to is no reason to fail a passing check (and to
+  // retry a used session): recordResult removes it from the run record in any case.
+  await clearAuthSession(runId).catch((error: Error) => logger.warn('could not clear the auth session yet', { runId, errorName: error.name }));
   const tokens = result.AuthenticationResult;
   if (!tokens) throw new NamedError('UnexpectedChallenge', `MFA answer returned the ${result.ChallengeName ?? 'no'} challenge instead of tokens`);
   const summary = await verifyTokens({

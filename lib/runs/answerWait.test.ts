@@ -27,7 +27,7 @@ describe('answerWait', () => {
     expect(update()).toMatchObject({
       TableName: 'runs-test',
       Key: { pk: `WAIT#${PHONE}` },
-      UpdateExpression: 'SET #code = :code, #answered = :yes, #answeredAt = :now',
+      UpdateExpression: 'SET #code = :code, #codeHash = :hash, #answered = :yes, #answeredAt = :now',
       ReturnValues: 'ALL_NEW',
     });
     expect(update().ConditionExpression).toBe(

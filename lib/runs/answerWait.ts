@@ -32,13 +32,13 @@ export async function answerWait(phone: string, code: string, options: AnswerOpt
       new UpdateCommand({
         TableName: runsTable(),
         Key: waitKey(phone),
-        UpdateExpression: 'SET #code = :code, #answered = :yes, #answeredAt = :now',
+        UpdateExpression: 'SET #code = :code, #codeHash = :hash, #answered = :yes, #answeredAt = :now',
         ConditionExpression:
           'attribute_exists(#pk) AND attribute_not_exists(#answered) AND #expiresAt > :now AND ' +
           '(attribute_not_exists(#previousCodeHash) OR #previousCodeHash <> :hash)' +
           (runId === undefined ? '' : ' AND #runId = :run'),
         ExpressionAttributeNames: {
-          '#pk': 'pk', '#code': 'code', '#answered': 'answered', '#answeredAt': 'answeredAt',
+          '#pk': 'pk', '#code': 'code', '#codeHash': 'codeHash', '#answered': 'answered', '#answeredAt': 'answeredAt',
           '#expiresAt': 'expiresAt', '#previousCodeHash': 'previousCodeHash',
           ...(runId === undefined ? {} : { '#runId': 'runId' }),
         },

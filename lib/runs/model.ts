@@ -40,9 +40,13 @@ export interface WaitItem {
   /** Epoch ms after which a code is refused as late (410). */
   expiresAt: number;
   taskToken?: string;
+  /** The delivered code, only between the callback and the step that uses it. */
   code?: string;
+  /** Hash of the delivered code, kept after the code is used (duplicates get 409). */
+  codeHash?: string;
   answered?: boolean;
   answeredAt?: number;
+  consumedAt?: number;
   /** Hash of the code answered for the previous step, so its duplicate is not taken for this one. */
   previousCodeHash?: string;
   ttl: number;

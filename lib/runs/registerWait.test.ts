@@ -48,18 +48,28 @@ describe('registerWait', () => {
     expect(JSON.stringify(item)).not.toContain('123456');
   });
 
-  it('does not carry another run’s code hash', async () => {
-    ddb.on(GetCommand).resolves({ Item: { pk: `WAIT#${PHONE}`, runId: 'run-0', step: 'MFA', code: '999999', answered: true } });
+  it('carries the previous run’s last code hash too, so its late duplicate cannot answer this run', async () => {
+    ddb.on(GetCommand).resolves({ Item: { pk: `WAIT#${PHONE}`, runId: 'run-0', step: 'MFA', codeHash: codeHash('999999'), answered: true, expiresAt: NOW - 1 } });
     await registerWait(PHONE, 'run-1', 'SIGN_UP', 300);
-    expect(put().Item?.previousCodeHash).toBeUndefined();
+    expect(put().Item?.previousCodeHash).toBe(codeHash('999999'));
   });
 
-  // BUG (lib/runs/registerWait.ts, line computing `carried`): when InitiateAuth is retried (e.g. after a
-  // TooManyRequestsException, which the state machine retries), registerWait runs again and finds the run's own
-  // MFA wait, which has no code yet, so the SIGN_UP code hash carried over the first time is dropped. A late
-  // duplicate delivery of the sign-up code is then accepted as the MFA code. Fix: when the previous wait is this
-  // run's and has no code, keep its previousCodeHash:
-  //   previous?.runId === runId ? (previous.code ? codeHash(String(previous.code)) : previous.previousCodeHash) : undefined
+  it('may replace only its own wait, a free one, or one that has expired', async () => {
+    ddb.on(GetCommand).resolves({});
+    await registerWait(PHONE, 'run-1', 'SIGN_UP', 300);
+    expect(put()).toMatchObject({
+      ConditionExpression: 'attribute_not_exists(#pk) OR #runId = :run OR #expiresAt < :now',
+      ExpressionAttributeValues: { ':run': 'run-1', ':now': NOW },
+    });
+  });
+
+  it('fails with PhoneBusy when another run took the phone after this run’s lease ran out', async () => {
+    ddb.on(GetCommand).resolves({ Item: { pk: `WAIT#${PHONE}`, runId: 'run-2', step: 'SIGN_UP', expiresAt: NOW + 60_000 } });
+    ddb.on(PutCommand).rejects(Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException' }));
+    await expect(registerWait(PHONE, 'run-1', 'MFA', 150)).rejects.toMatchObject({ name: 'PhoneBusy' });
+  });
+
+  // A Lambda retry (e.g. after throttling) registers the same step again: the hash carried the first time stays.
   it('keeps the carried hash when the same step’s wait is registered again (Lambda retry)', async () => {
     ddb.on(GetCommand).resolves({
       Item: { pk: `WAIT#${PHONE}`, runId: 'run-1', step: 'MFA', registeredAt: NOW - 1000, expiresAt: NOW + 149_000, previousCodeHash: codeHash('123456') },

@@ -1,18 +1,24 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../clients';
+import { isAwsError, NamedError } from '../errors';
 import { codeHash } from './codeHash';
 import { SHORT_RETENTION_SECONDS, ttlIn, waitKey, runsTable, type WaitItem, type WaitStep } from './model';
 
 /**
  * Opens the wait *before* the Cognito call that sends the SMS, so a code that arrives before the
  * await task has stored its task token is kept, not refused (the await task then resumes at once).
- * The previous step's code hash is carried over so a duplicate delivery of it is recognised.
+ * The last code answered on this phone (the previous step's, or the previous run's) is carried
+ * over as a hash, so a late duplicate of it is refused instead of answering this step.
+ * Only this run, or nobody, may own the wait: a run whose lease ran out cannot take over the
+ * wait of the run that holds the phone now.
  */
 export async function registerWait(phone: string, runId: string, step: WaitStep, timeoutSeconds: number): Promise<void> {
   const now = Date.now();
   const { Item: previous } = await dynamo().send(new GetCommand({ TableName: runsTable(), Key: waitKey(phone), ConsistentRead: true }));
-  // A Lambda retry re-registers the same step: keep the hash carried the first time.
-  const carried = previous?.runId === runId ? (previous.code ? codeHash(String(previous.code)) : previous.previousCodeHash) : undefined;
+  // A Lambda retry re-registers the same step, which has no code yet: keep the hash it carried.
+  const carried = !previous
+    ? undefined
+    : ((previous.codeHash as string | undefined) ?? (previous.code ? codeHash(String(previous.code)) : (previous.previousCodeHash as string | undefined)));
   const item: WaitItem = {
     ...waitKey(phone),
     runId,
@@ -22,5 +28,20 @@ export async function registerWait(phone: string, runId: string, step: WaitStep,
     previousCodeHash: carried,
     ttl: ttlIn(SHORT_RETENTION_SECONDS, now),
   };
-  await dynamo().send(new PutCommand({ TableName: runsTable(), Item: item }));
+  try {
+    await dynamo().send(
+      new PutCommand({
+        TableName: runsTable(),
+        Item: item,
+        ConditionExpression: 'attribute_not_exists(#pk) OR #runId = :run OR #expiresAt < :now',
+        ExpressionAttributeNames: { '#pk': 'pk', '#runId': 'runId', '#expiresAt': 'expiresAt' },
+        ExpressionAttributeValues: { ':run': runId, ':now': now },
+      }),
+    );
+  } catch (error) {
+    if (isAwsError(error, 'ConditionalCheckFailed')) {
+      throw new NamedError('PhoneBusy', `Run ${runId} no longer holds its phone (its lease ran out): another run is waiting for a code on it`);
+    }
+    throw error;
+  }
 }

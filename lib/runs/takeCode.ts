@@ -4,8 +4,9 @@ import { NamedError, isAwsError } from '../errors';
 import { runsTable, waitKey, type WaitItem, type WaitStep } from './model';
 
 /**
- * The code the callback stored for this run's step. The code stays on the wait item (marked
- * consumed) so a duplicate callback still gets 409, until the next step's wait replaces it.
+ * The code the callback stored for this run's step, taken off the wait item as it is read, so no
+ * used code stays at rest. Its hash stays (set by the callback), and the item is marked consumed,
+ * so a duplicate callback still gets 409.
  */
 export async function takeCode(phone: string, runId: string, step: WaitStep): Promise<{ code: string; wait: WaitItem }> {
   try {
@@ -13,11 +14,12 @@ export async function takeCode(phone: string, runId: string, step: WaitStep): Pr
       new UpdateCommand({
         TableName: runsTable(),
         Key: waitKey(phone),
-        UpdateExpression: 'SET #consumedAt = :now',
+        UpdateExpression: 'SET #consumedAt = :now REMOVE #code',
         ConditionExpression: '#runId = :run AND #step = :step AND #answered = :yes AND attribute_exists(#code)',
         ExpressionAttributeNames: { '#consumedAt': 'consumedAt', '#runId': 'runId', '#step': 'step', '#answered': 'answered', '#code': 'code' },
         ExpressionAttributeValues: { ':now': Date.now(), ':run': runId, ':step': step, ':yes': true },
-        ReturnValues: 'ALL_NEW',
+        // The item as it was: the only read of the code, in the same request that removes it.
+        ReturnValues: 'ALL_OLD',
       }),
     );
     const wait = Attributes as WaitItem;

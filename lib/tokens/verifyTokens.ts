@@ -17,10 +17,22 @@ export interface TokenSummary {
   issuerVerified: true;
 }
 
+/** Not being able to fetch the keys says nothing about the tokens: a failure of its own. */
+class JwksUnavailable extends NamedError {
+  constructor(message: string, cause: unknown) {
+    super('JwksUnavailable', message, { cause });
+  }
+}
+
 const fetcher = {
   async fetch(uri: string): Promise<ArrayBuffer> {
-    const response = await fetch(uri, { signal: AbortSignal.timeout(3000) });
-    if (!response.ok) throw new Error(`JWKS fetch ${uri} answered ${response.status}`);
+    let response: Response;
+    try {
+      response = await fetch(uri, { signal: AbortSignal.timeout(3000) });
+    } catch (error) {
+      throw new JwksUnavailable(`The pool's JWKS (${uri}) could not be fetched: ${(error as Error).message}`, error);
+    }
+    if (!response.ok) throw new JwksUnavailable(`The pool's JWKS (${uri}) answered ${response.status}`, undefined);
     return response.arrayBuffer();
   },
 };
@@ -54,6 +66,7 @@ export async function verifyTokens(opts: {
       issuerVerified: true,
     };
   } catch (error) {
+    if (error instanceof JwksUnavailable) throw error;
     // The library's messages name claims and values, never the token itself.
     throw new NamedError('TokenInvalid', `Token verification failed: ${(error as Error).message}`, { cause: error });
   }

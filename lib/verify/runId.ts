@@ -1,4 +1,12 @@
 import type { StringRule } from '../validate';
 
-/** Step Functions execution names: what Cognito usernames and our keys can safely carry. */
-export const RUN_ID: StringRule = { pattern: /^[A-Za-z0-9_-]+$/, min: 1, max: 80, describe: 'letters, digits, _ and - (an execution name)' };
+/**
+ * Step Functions execution names (the run id): 1-80 characters, no whitespace, none of
+ * < > { } [ ] ? * " # % \ ^ | ~ ` $ & , ; : / and no control characters, as the API allows.
+ */
+export const RUN_ID: StringRule = {
+  pattern: /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]+$/,
+  min: 1,
+  max: 80,
+  describe: 'an execution name (no whitespace and none of <>{}[]?*"#%\\^|~`$&,;:/)',
+};

@@ -36,3 +36,20 @@ describe('readTimeouts', () => {
     expect(() => readTimeouts(value)).toThrow(expect.objectContaining({ name: 'ValidationError', field: 'timeouts' }));
   });
 });
+
+describe('run ids and synthetic usernames', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { RUN_ID } = require('./runId') as typeof import('./runId');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { syntheticUsername } = require('./username') as typeof import('./username');
+  it.each(['3f1c2a9e-0d4b-4c1e-9b7a-1e2f3a4b5c6d', 'nightly.check@2026+1', 'A_b-C'])('accepts the execution name %s', (name) => {
+    expect(RUN_ID.pattern.test(name)).toBe(true);
+  });
+  it.each(['has space', 'a/b', 'a:b', 'semi;colon', 'q?'])('refuses %s, which Step Functions would too', (name) => {
+    expect(RUN_ID.pattern.test(name)).toBe(false);
+  });
+  it('maps any execution name to a plain synthetic username', () => {
+    expect(syntheticUsername('Nightly.Check@2026+1')).toBe('synthetic-nightly-check-2026-1');
+    expect(syntheticUsername('3F1C-ab_9')).toBe('synthetic-3f1c-ab_9');
+  });
+});

@@ -101,6 +101,18 @@ describe('verification run', () => {
     expect(result).toMatchObject({ status: 'FAILED', error: 'ValidationError', cause: expect.stringContaining('phoneNumber') });
   });
 
+  it('keeps the raw phone number out of every state after the first, also when the input is refused', async () => {
+    const phone = nextPhone();
+    const result = await s.run('verify', { target: s.targetName, phoneNumber: phone, timeouts: { mfaCodeSeconds: 999 } });
+    expect(result).toMatchObject({ status: 'FAILED', error: 'ValidationError', cause: expect.stringContaining('timeouts.mfaCodeSeconds') });
+    const events = await s.history(result.executionArn!);
+    // A caught error is added to the failed state's input, so the first state's exit and the Pass
+    // state that drops everything but the error still see it; nothing after them does.
+    const dropped = events.findIndex((e) => e.stateExitedEventDetails?.name === 'KeepOnlyTheError');
+    expect(dropped).toBeGreaterThan(0);
+    expect(JSON.stringify(events.slice(dropped))).not.toContain(phone);
+  });
+
   it('fails with TargetNotFound for an unknown target', async () => {
     const result = await s.run('verify', { target: 'NoSuchTarget', phoneNumber: nextPhone() });
     expect(result).toMatchObject({ status: 'FAILED', error: 'TargetNotFound' });
