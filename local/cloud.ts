@@ -7,6 +7,7 @@ import { LocalStepFunctions, startStepFunctionsServer } from './stepfunctions';
 import { routesFromServerlessConfig, startApiServer } from './api/server';
 import { webhookDelivery } from './fakePhone/webhook';
 import { createLocalLambda, type LocalLambda } from './lambda';
+import { routeExecutionEvents } from './eventBridge';
 import { loadDefinition, readServerlessConfig, resolveValue, type ServerlessConfig } from './serverlessConfig';
 
 /**
@@ -104,8 +105,11 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     const stateMachineArns = new Map<string, string>();
     for (const machine of config.stateMachines) {
       const definition = loadDefinition(config, machine, lambda.arnOf);
-      stateMachineArns.set(machine.key, engine.createStateMachine(`${config.service}-${stage}-${machine.key}`, definition));
+      const arn = engine.createStateMachine(`${config.service}-${stage}-${machine.key}`, definition);
+      stateMachineArns.set(machine.key, arn);
+      if (machine.logicalId) refs[machine.logicalId] = arn;
     }
+    engine.on('event', routeExecutionEvents(config, lambda, refs, (error) => process.stderr.write(`local EventBridge target failed: ${error.name}: ${error.message}\n`)));
 
     const api = await startApiServer(routesFromServerlessConfig(config));
     closers.push(() => api.close());

@@ -19,6 +19,8 @@ export interface FunctionConfig {
   /** Exported handler name, e.g. handler. */
   exportName: string;
   httpEvents: { method: string; path: string }[];
+  /** `eventBridge` event patterns, unresolved (may hold CloudFormation Refs). */
+  eventPatterns: unknown[];
 }
 
 export interface StateMachineConfig {
@@ -69,7 +71,8 @@ export function readServerlessConfig(root = PROJECT_ROOT): ServerlessConfig {
       .map((e) => e.http ?? e.httpApi)
       .filter(Boolean)
       .map((h) => ({ method: String(h.method).toUpperCase(), path: `/${String(h.path).replace(/^\//, '')}` }));
-    return { name, logicalId: functionLogicalId(name), module: handler.slice(0, dot), exportName: handler.slice(dot + 1), httpEvents };
+    const eventPatterns = ((fn.events ?? []) as any[]).map((e) => e.eventBridge?.pattern).filter(Boolean);
+    return { name, logicalId: functionLogicalId(name), module: handler.slice(0, dot), exportName: handler.slice(dot + 1), httpEvents, eventPatterns };
   });
   const machines = (doc.stepFunctions?.stateMachines ?? {}) as Record<string, any>;
   const stateMachines = Object.entries(machines).map(([key, sm]): StateMachineConfig => {

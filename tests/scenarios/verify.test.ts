@@ -159,6 +159,22 @@ describe('verification run', () => {
     await s.cloud.engine.stopExecution({ executionArn, error: 'TestDone', cause: 'scenario finished' });
   });
 
+  it('cleans up a run that is stopped while it waits (EventBridge status change → clean-up Lambda)', async () => {
+    const phone = nextPhone();
+    s.modes.set(phone, 'hold');
+    const executionArn = await s.start('verify', { target: s.targetName, phoneNumber: phone });
+    await s.reached(executionArn, 'AwaitSignUpCode');
+    const runId = executionArn.split(':').pop()!;
+    const run = await item(`RUN#${runId}`);
+    expect(await userExists(run!.userPoolId, run!.username)).toBe(true);
+    await s.cloud.engine.stopExecution({ executionArn, error: 'Stopped', cause: 'an operator stopped it' });
+    for (let i = 0; i < 100 && (await item(`RUN#${runId}`))!.status === 'RUNNING'; i++) await new Promise((r) => setTimeout(r, 20));
+    await expectCleanedUp(runId, phone);
+    expect(await item(`RUN#${runId}`)).toMatchObject({ status: 'FAIL', reason: 'Unexpected', cause: 'The execution was ABORTED' });
+    // A code arriving now is told the wait is over.
+    expect((await s.submit({ phoneNumber: phone, code: s.held.at(-1)!.code })).status).toBe(410);
+  });
+
   it('serialises two runs on the same phone: both pass, neither takes the other’s code', async () => {
     const phone = nextPhone();
     const [a, b] = await Promise.all([s.start('verify', { target: s.targetName, phoneNumber: phone }), s.start('verify', { target: s.targetName, phoneNumber: phone })]);
