@@ -1,4 +1,4 @@
-import { sign } from '../lib/signature';
+import { sign, SIGNATURE_HEADER } from '../lib/signature';
 
 export interface SubmitResult { status: number; body: unknown }
 
@@ -7,7 +7,7 @@ export async function submitCode(url: string, secret: string, body: Record<strin
   const raw = JSON.stringify(body);
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-signature': sign(secret, raw) },
+    headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: sign(secret, raw) },
     body: raw,
     signal: AbortSignal.timeout(15_000),
   });

@@ -3,16 +3,16 @@
  * machine, verifies it end to end with the verification state machine (SMS codes delivered by
  * the fake phone through the signed callback API), prints a verdict, exits 0 (PASS) or 1.
  */
-import { rmSync } from 'node:fs';
-import { LOCAL_ENDPOINTS_FILE, writeLocalEndpoints } from '../cli/config';
-import { localCloudEndpoints } from '../cli/localEndpoints';
 import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { createInterface, type Interface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { startLocalCloud, type LocalCloud } from './cloud';
 import { redact, stateTransitions, stepsFromHistory, stepTable, stepTracker, table, median, type Step } from './report';
-import { sign, SIGNATURE_HEADER } from '../lib/signature';
+import { LOCAL_ENDPOINTS_FILE, writeLocalEndpoints } from '../cli/config';
+import { localCloudEndpoints } from '../cli/localEndpoints';
+import { submitCode } from '../cli/submit';
 import { maskPhone } from '../lib/phone';
 
 // The handlers' SDK clients run in this process, on Node 20: no upgrade nag on stderr.
@@ -213,13 +213,8 @@ class InteractivePhone {
       this.onNoMoreInput();
       return;
     }
-    const body = JSON.stringify({ phoneNumber, code });
-    const response = await fetch(`${this.cloud.urls.api}/codes`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: sign(this.cloud.callbackSecret, body) },
-      body,
-    });
-    const answer = (await response.json().catch(() => ({}))) as { status?: string; step?: string; error?: { code?: string } };
+    const response = await submitCode(`${this.cloud.urls.api}/codes`, this.cloud.callbackSecret, { phoneNumber, code });
+    const answer = (response.body ?? {}) as { status?: string; step?: string; error?: { code?: string } };
     this.out.info(`   callback answered ${response.status} ${answer.status ?? answer.error?.code ?? ''}${answer.step ? ` (${answer.step})` : ''}`);
   }
 

@@ -165,12 +165,7 @@ export class LocalStepFunctions extends EventEmitter<LocalStepFunctionsEvents> {
   describeExecution(req: { executionArn?: string }) {
     const e = this.execution(req.executionArn);
     return {
-      executionArn: e.executionArn,
-      stateMachineArn: e.stateMachineArn,
-      name: e.name,
-      status: e.status,
-      startDate: e.startDate,
-      ...(e.stopDate && { stopDate: e.stopDate }),
+      ...executionSummary(e),
       input: e.input,
       inputDetails: { included: true },
       ...(e.output !== undefined && { output: e.output, outputDetails: { included: true } }),
@@ -198,14 +193,7 @@ export class LocalStepFunctions extends EventEmitter<LocalStepFunctionsEvents> {
     const items = [...this.executions.values()]
       .filter((e) => e.stateMachineArn === sm.arn && (!req.statusFilter || e.status === req.statusFilter))
       .sort((a, b) => b.startDate.getTime() - a.startDate.getTime() || b.seq - a.seq)
-      .map((e) => ({
-        executionArn: e.executionArn,
-        stateMachineArn: e.stateMachineArn,
-        name: e.name,
-        status: e.status,
-        startDate: e.startDate,
-        ...(e.stopDate && { stopDate: e.stopDate }),
-      }));
+      .map(executionSummary);
     const { page, nextToken } = paginate(items, req.maxResults, req.nextToken);
     return { executions: page, ...(nextToken && { nextToken }) };
   }
@@ -369,6 +357,18 @@ function asText(value: unknown): string {
   if (typeof value === 'string') return value;
   if (value instanceof Error) return value.message;
   return JSON.stringify(value ?? '');
+}
+
+/** The fields DescribeExecution and ListExecutions share. */
+function executionSummary(e: ExecutionRecord) {
+  return {
+    executionArn: e.executionArn,
+    stateMachineArn: e.stateMachineArn,
+    name: e.name,
+    status: e.status,
+    startDate: e.startDate,
+    ...(e.stopDate && { stopDate: e.stopDate }),
+  };
 }
 
 function withoutData(event: HistoryEvent): HistoryEvent {
