@@ -18,12 +18,22 @@ import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { AdminDeleteUserCommand, AdminGetUserCommand, CognitoIdentityProviderClient, ConfirmSignUpCommand, InitiateAuthCommand, RespondToAuthChallengeCommand, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { LocalCloud } from '../local/cloud';
 import type { SentSms } from '../local/cognito';
 import { median, quantile, table } from '../local/report';
 import { webhookDelivery } from '../local/fakePhone/webhook';
+import {
+  DESIGN_MINIMUM_CALLBACK_REQUESTS,
+  DESIGN_MINIMUM_ENGINE_REQUESTS,
+  DESIGN_MINIMUM_STORE_REQUESTS,
+  measureHttpPostFloorMs,
+  measureSdkRequestFloorMs,
+  medianRequestMs,
+  ratioLowerBound,
+} from './requestFloor';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -184,6 +194,47 @@ async function main() {
     rows.push([`(a) same Cognito calls direct (SDK), median of ${N}`, `${fmt(dirMs)} ms`, `p90 ${fmt(quantile(dir.map((m) => m.ms), 0.9))} ms`]);
     rows.push(['(a) orchestration / direct', fmt(ratio, 2), '']);
     targets.push({ name: 'orchestration/direct ratio', value: fmt(ratio, 2), target: '≤ 1.5', ok: ratio <= 1.5 });
+
+    // What no implementation can beat. Every SDK request the orchestrated run makes beyond the
+    // direct path's Cognito calls costs at least one round trip of the real SDK against a server
+    // that answers at once; a state-store request on moto (issue 3 item 2, DESIGN §6) at least one
+    // moto GetItem on an idle machine. Requests sent with fetch (webhook, JWKS) are not counted.
+    const floorMs = await measureSdkRequestFloorMs();
+    const postMs = await measureHttpPostFloorMs();
+    const store = new DynamoDBClient({});
+    const motoMs = await medianRequestMs(() => store.send(new GetItemCommand({ TableName: process.env.RUNS_TABLE!, Key: { pk: { S: 'RUN#bench-floor' } } })), 100, 10);
+    store.destroy();
+    const requests = (ms: Measured[]) => median(ms.map((m) => Object.entries(m.http).filter(([k]) => !k.includes(' ')).reduce((a, [, v]) => a + v.count, 0)));
+    const extraRequests = Math.max(0, requests(orch) - requests(dir));
+    const bound = ratioLowerBound(dirMs, [{ requests: extraRequests, ms: floorMs }]);
+    const callbacks = { requests: DESIGN_MINIMUM_CALLBACK_REQUESTS, ms: postMs };
+    const engineCalls = { requests: DESIGN_MINIMUM_ENGINE_REQUESTS, ms: floorMs };
+    const designBound = ratioLowerBound(dirMs, [{ requests: DESIGN_MINIMUM_STORE_REQUESTS, ms: floorMs }, engineCalls, callbacks]);
+    const designOnMotoBound = ratioLowerBound(dirMs, [{ requests: DESIGN_MINIMUM_STORE_REQUESTS, ms: motoMs }, engineCalls, callbacks]);
+    const fewestSdk = DESIGN_MINIMUM_STORE_REQUESTS + DESIGN_MINIMUM_ENGINE_REQUESTS;
+    const posts = `${DESIGN_MINIMUM_CALLBACK_REQUESTS} × ${fmt(postMs, 2)}`;
+    rows.push(['(a) one SDK request, floor (real client, in-process server answering at once)', `${fmt(floorMs, 2)} ms`, 'median of 300']);
+    rows.push(['(a) one JSON POST with fetch, floor (same server)', `${fmt(postMs, 2)} ms`, 'median of 300']);
+    rows.push(['(a) one DynamoDB GetItem on moto, idle', `${fmt(motoMs, 2)} ms`, 'median of 100']);
+    rows.push(['(a) ratio floor: this run\'s extra requests at the SDK floor', fmt(bound, 2), `(${fmt(dirMs)} + ${extraRequests} × ${fmt(floorMs, 2)}) / ${fmt(dirMs)}`]);
+    rows.push(['(a) ratio floor: fewest requests DESIGN §3–§5 allow, SDK floor', fmt(designBound, 2), `(${fmt(dirMs)} + ${fewestSdk} × ${fmt(floorMs, 2)} + ${posts}) / ${fmt(dirMs)}`]);
+    rows.push([
+      '(a) ratio floor: fewest requests, store on moto',
+      fmt(designOnMotoBound, 2),
+      `(${fmt(dirMs)} + ${DESIGN_MINIMUM_STORE_REQUESTS} × ${fmt(motoMs, 2)} + ${DESIGN_MINIMUM_ENGINE_REQUESTS} × ${fmt(floorMs, 2)} + ${posts}) / ${fmt(dirMs)}`,
+    ]);
+    if (designOnMotoBound > 1.5) {
+      const budget = dirMs / 2;
+      notes.push(
+        `The ratio target (≤ 1.5) leaves ${fmt(budget)} ms (half the direct time) for all orchestration. ` +
+          `The ${DESIGN_MINIMUM_STORE_REQUESTS} state-store requests that DESIGN §3–§4 cannot do without (lease ×2; token, code and take per SMS step; session) ` +
+          `cost ${fmt(DESIGN_MINIMUM_STORE_REQUESTS * motoMs)} ms on an idle moto (issue 3 item 2). ` +
+          (designBound > 1.5
+            ? `Even against a server that answers at once, the design's fewest requests cost ${fmt((designBound - 1) * dirMs)} ms, with engine, Lambda code and emulators counted as free.`
+            : `Against a server that answers at once they would cost ${fmt((designBound - 1) * dirMs)} ms, leaving ${fmt(budget - (designBound - 1) * dirMs)} ms for the engine, Lambda code and the emulators' own work.`),
+        '',
+      );
+    }
     rows.push(['in-process: startLocalCloud → stack ready', `${fmt(cloud.timings.ready)} ms`, `emulators ${fmt(cloud.timings.emulators)} ms`]);
     rows.push(['in-process: startLocalCloud → first engine event', `${fmt(inProcessFirstStateMs)} ms`, 'excl. process start']);
 
