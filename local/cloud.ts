@@ -60,10 +60,15 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     for (const c of closers.reverse()) await c().catch(() => undefined);
   };
   try {
-    const [moto, cognito] = await Promise.all([
+    // Both settle before anything is closed: if moto is missing, cognito-local's data folder must
+    // still be removed once it has started.
+    const [motoStarted, cognitoStarted] = await Promise.allSettled([
       startMoto().then((m: MotoServer) => (closers.push(() => m.close()), m)),
       startLocalCognito({ region: LOCAL_REGION, faults: opts.cognitoFaults }).then((c) => (closers.push(() => c.close()), c)),
     ]);
+    if (motoStarted.status === 'rejected') throw motoStarted.reason;
+    if (cognitoStarted.status === 'rejected') throw cognitoStarted.reason;
+    const [moto, cognito] = [motoStarted.value, cognitoStarted.value];
     timings.emulators = performance.now() - t0;
 
     const lambda = createLocalLambda(config, { stage, region: LOCAL_REGION, accountId: LOCAL_ACCOUNT });

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
+import { constants } from 'node:os';
 import { createInterface, type Interface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
@@ -71,9 +72,10 @@ function readArgs(argv: string[]): Args {
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
-  const int = (name: string, text: string, min: number) => {
-    const n = Number(text);
-    if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer ≥ ${min}, got "${text}"`);
+  const int = (name: string, text: string, min: number, max = 1_000_000) => {
+    // Digits only: Number() would also take "1e2", "0x2" or " 3".
+    const n = /^\d{1,9}$/.test(text) ? Number(text) : Number.NaN;
+    if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got "${text}"`);
     return n;
   };
   if (!/^\+[1-9]\d{6,14}$/.test(v.phone!)) throw new UsageError(`--phone must be an E.164 number such as +15555550100`);
@@ -82,7 +84,9 @@ function readArgs(argv: string[]): Args {
     runs,
     concurrency: Math.min(int('concurrency', v.concurrency!, 1), runs),
     phone: v.phone!,
-    smsDelay: v['sms-delay'] === undefined ? undefined : int('sms-delay', v['sms-delay'], 0),
+    // An hour at most: longer than any code wait (so late-code runs can be tried), and far below
+    // what Node can time.
+    smsDelay: v['sms-delay'] === undefined ? undefined : int('sms-delay', v['sms-delay'], 0, 3_600_000),
     json: v.json!,
     interactive: v.interactive!,
     keepRunning: v['keep-running']!,
@@ -96,7 +100,10 @@ function readArgs(argv: string[]): Args {
 // Output. Only this script writes to stdout: the handlers run in this process, and what they log
 // (Powertools logs, EMF metrics) would be CloudWatch Logs in AWS. It goes to stderr with
 // --lambda-logs, nowhere otherwise, so `--json` really prints one JSON document.
-const stdoutWrite = process.stdout.write.bind(process.stdout) as (chunk: string) => boolean;
+const writeStdout = process.stdout.write.bind(process.stdout) as (chunk: string) => boolean;
+/** Set once stdout's reader went away (EPIPE): nothing more is written there. */
+let stdoutClosed = false;
+const stdoutWrite = (chunk: string) => (stdoutClosed ? false : writeStdout(chunk));
 let lambdaLogs = false;
 process.stdout.write = ((chunk: unknown, ...rest: unknown[]) => {
   if (lambdaLogs) return (process.stderr.write as (...a: unknown[]) => boolean)(chunk, ...rest);
@@ -235,7 +242,7 @@ const shortId = () => randomUUID().slice(0, 8);
 
 /** Set on Ctrl-C / SIGTERM: what fails after it (moto killed mid-start, say) is the interruption, not an error. */
 let interruptedBy: NodeJS.Signals | undefined;
-const interruptedExit = (signal: NodeJS.Signals) => (signal === 'SIGINT' ? 130 : 143);
+const interruptedExit = (signal: NodeJS.Signals) => 128 + (constants.signals[signal] ?? 15);
 
 // ---------------------------------------------------------------------------------------------
 
@@ -283,8 +290,14 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`\n${signal}: closing the local cloud…\n`);
     void shutdown().finally(() => process.exit(interruptedExit(signal)));
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  // SIGHUP: the terminal was closed. moto runs in its own process group, so it never gets that one.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
+  // stdout closed under us (`npm start | head`): stop as a pipe writer would on SIGPIPE, quietly.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    stdoutClosed = true;
+    if (signalledAt === undefined) onSignal('SIGPIPE');
+  });
 
   out.line('Starting the local cloud (moto, cognito-local, Step Functions, callback API)…');
   cloudStarting = startLocalCloud({

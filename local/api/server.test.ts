@@ -99,6 +99,34 @@ describe('startApiServer', () => {
     expect(handler.calls[0].event).toMatchObject({ routeKey: 'ANY /runs/{runId}/files/{rest+}', pathParameters: { runId: 'r 1', rest: 'a/b' } });
   });
 
+  it('prefers the most specific route, whatever order serverless.yml declares them in', async () => {
+    const handler = echo();
+    const api = await serve([
+      { method: 'GET', path: '/runs/{proxy+}', handler },
+      { method: 'GET', path: '/runs/{runId}', handler },
+      { method: 'GET', path: '/runs/latest', handler },
+    ]);
+    for (const path of ['/runs/latest', '/runs/r1', '/runs/r1/steps']) await fetch(`${api.url}${path}`);
+    expect(handler.calls.map((c) => c.event.routeKey)).toEqual(['GET /runs/latest', 'GET /runs/{runId}', 'GET /runs/{proxy+}']);
+  });
+
+  it('joins every repeat of a header with commas, as payload 2.0 does, and keeps repeated cookies', async () => {
+    const handler = echo();
+    const api = await serve([{ method: 'POST', path: '/codes', handler }]);
+    await new Promise<void>((resolve, reject) => {
+      const req = request(`${api.url}/codes`, { method: 'POST' }, (res) => res.resume().on('end', resolve));
+      req.on('error', reject);
+      // Node's req.headers keeps only the first of some repeated headers (authorization among them).
+      req.setHeader('authorization', ['a', 'b']);
+      req.setHeader('x-multi', ['one', 'two']);
+      req.setHeader('cookie', ['c1=v1', 'c2=v2; c3=v3']);
+      req.end('{}');
+    });
+    const { event } = handler.calls[0];
+    expect(event.headers).toMatchObject({ authorization: 'a,b', 'x-multi': 'one,two' });
+    expect(event.cookies).toEqual(['c1=v1', 'c2=v2', 'c3=v3']);
+  });
+
   it('cuts off bodies over 1 MB with 413 before the handler runs', async () => {
     const handler = echo();
     const api = await serve([{ method: 'POST', path: '/codes', handler }]);

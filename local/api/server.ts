@@ -39,7 +39,7 @@ const INTERNAL = { statusCode: 500, body: { message: 'Internal Server Error' } }
 
 export function startApiServer(routes: HttpRoute[], opts: { port?: number; host?: string } = {}): Promise<ApiServer> {
   const host = opts.host ?? '127.0.0.1';
-  const compiled = routes.map(compileRoute);
+  const compiled = routes.map(compileRoute).sort((a, b) => a.specificity - b.specificity);
   const server = createServer((req, res) => {
     handle(compiled, req, res).catch((error: unknown) => {
       // Only reached if writing the answer itself failed; the connection is beyond saving.
@@ -83,6 +83,8 @@ interface CompiledRoute {
   route: HttpRoute;
   method: string;
   routeKey: string;
+  /** Lower is tried first: HTTP API prefers a full match, then path variables, then a greedy one. */
+  specificity: number;
   match: (path: string) => Record<string, string> | undefined;
 }
 
@@ -100,10 +102,12 @@ function compileRoute(route: HttpRoute): CompiledRoute {
     })
     .join('/');
   const regex = new RegExp(`^${pattern}$`);
+  const greedy = /\{[^}]+\+\}/.test(route.path);
   return {
     route,
     method,
     routeKey: `${method} ${route.path}`,
+    specificity: (greedy ? 1000 : 0) + names.length,
     match: (path) => {
       const m = regex.exec(path);
       if (!m) return undefined;
@@ -212,13 +216,13 @@ interface EventParts {
 
 function toEvent(req: IncomingMessage, p: EventParts): APIGatewayProxyEventV2 {
   // Payload 2.0: lower-case names, repeated headers joined with commas, cookies on their own.
+  // headersDistinct keeps every repeat (req.headers drops repeats of some, e.g. authorization).
   const headers: Record<string, string> = {};
   let cookies: string[] | undefined;
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined) continue;
-    const joined = Array.isArray(value) ? value.join(',') : value;
-    if (name === 'cookie') cookies = joined.split(/;\s*/).filter(Boolean);
-    else headers[name] = joined;
+  for (const [name, values] of Object.entries(req.headersDistinct)) {
+    if (values === undefined) continue;
+    if (name === 'cookie') cookies = values.flatMap((v) => v.split(/;\s*/)).filter(Boolean);
+    else headers[name] = values.join(',');
   }
   const query: Record<string, string> = {};
   for (const [key, value] of new URLSearchParams(p.rawQueryString)) query[key] = key in query ? `${query[key]},${value}` : value;

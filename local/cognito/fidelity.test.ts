@@ -5,9 +5,13 @@
  */
 import { createPublicKey, verify } from 'node:crypto';
 import {
+  AdminDisableUserCommand,
   AdminGetUserCommand,
+  AdminInitiateAuthCommand,
   type CognitoIdentityProviderClient,
   ConfirmSignUpCommand,
+  CreateUserPoolClientCommand,
+  type CreateUserPoolClientCommandInput,
   CreateUserPoolCommand,
   InitiateAuthCommand,
   ListUserPoolsCommand,
@@ -15,6 +19,7 @@ import {
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { startLocalCognito, type LocalCognito } from './server';
+import { secretHash } from './fidelity/appClient';
 import type { FidelityFix } from './fidelity/types';
 import {
   PASSWORD,
@@ -65,6 +70,26 @@ async function mfaLogin(e: Env) {
   const challenge = await signIn(e);
   return answerMfa(e, challenge.Session, lastSms(e.local, 'MFA').code);
 }
+/** Another app client of the same pool, e.g. with other ExplicitAuthFlows or a secret. */
+async function otherClient(e: Env, input: Omit<CreateUserPoolClientCommandInput, 'UserPoolId' | 'ClientName'>) {
+  const out = await e.client.send(new CreateUserPoolClientCommand({ UserPoolId: e.userPoolId, ClientName: 'other', ...input }));
+  return { clientId: out.UserPoolClient!.ClientId!, secret: out.UserPoolClient!.ClientSecret };
+}
+const signInWith = (e: Env, clientId: string, AuthFlow: 'USER_PASSWORD_AUTH' | 'USER_SRP_AUTH', extra: Record<string, string> = {}) =>
+  e.client.send(
+    new InitiateAuthCommand({ ClientId: clientId, AuthFlow, AuthParameters: { USERNAME: 'user1', PASSWORD: PASSWORD, SRP_A: 'ab', ...extra } }),
+  );
+const adminSignIn = (e: Env, clientId: string) =>
+  e.client.send(
+    new AdminInitiateAuthCommand({
+      UserPoolId: e.userPoolId,
+      ClientId: clientId,
+      AuthFlow: 'ADMIN_USER_PASSWORD_AUTH',
+      AuthParameters: { USERNAME: 'user1', PASSWORD: PASSWORD },
+    }),
+  );
+const refreshWith = (e: Env, clientId: string, token: string) =>
+  e.client.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: token } }));
 
 describe('1. SMS_MFA for a pool with MfaConfiguration ON', () => {
   it('challenges a confirmed user with SMS_MFA and sends the code by SMS', async () => {
@@ -187,6 +212,18 @@ describe('6. Session and code checks', () => {
       message: 'Invalid session for the user, session can only be used once.',
     });
   });
+  it('after five wrong codes the session takes no more answers, not even the right code', async () => {
+    // given a challenge answered wrongly five times
+    const e = await env();
+    await signUpAndConfirm(e.local, e.client, e.clientId);
+    const challenge = await signIn(e);
+    const code = lastSms(e.local, 'MFA').code;
+    for (let n = 1; n <= 5; n++) {
+      await expect(answerMfa(e, challenge.Session, wrongCode(code))).rejects.toMatchObject({ name: 'CodeMismatchException' });
+    }
+    // when answering the right code, then
+    await expect(answerMfa(e, challenge.Session, code)).rejects.toMatchObject({ name: 'NotAuthorizedException', message: 'Password attempts exceeded' });
+  });
   it('ConfirmSignUp with a wrong code is CodeMismatchException', async () => {
     const e = open[0] ?? (await env());
     await e.client.send(
@@ -273,6 +310,129 @@ describe('wrong password', () => {
     const e = await env('errorMessages');
     await signUpAndConfirm(e.local, e.client, e.clientId);
     await expect(signIn(e, 'user1', 'Wr0ng-password!')).rejects.toMatchObject({ name: 'InvalidPasswordException' });
+  });
+});
+
+describe('ConfirmSignUp for a confirmed or unknown user', () => {
+  const confirm = (e: Env, username: string) =>
+    e.client.send(new ConfirmSignUpCommand({ ClientId: e.clientId, Username: username, ConfirmationCode: '123456' }));
+  it('names the status, or says the user is not found, like Cognito', async () => {
+    // given a confirmed user1
+    const e = await env();
+    await signUpAndConfirm(e.local, e.client, e.clientId);
+    // when confirming again, or confirming nobody, then
+    await expect(confirm(e, 'user1')).rejects.toMatchObject({
+      name: 'NotAuthorizedException',
+      message: 'User cannot be confirmed. Current status is CONFIRMED',
+    });
+    await expect(confirm(e, 'nobody')).rejects.toMatchObject({
+      name: 'UserNotFoundException',
+      message: 'Username/client id combination not found.',
+    });
+  });
+  it('without the fix they are ExpiredCodeException and a bare NotAuthorizedException', async () => {
+    const e = await env('errorMessages');
+    await signUpAndConfirm(e.local, e.client, e.clientId);
+    await expect(confirm(e, 'user1')).rejects.toMatchObject({ name: 'ExpiredCodeException' });
+    await expect(confirm(e, 'nobody')).rejects.toMatchObject({ name: 'NotAuthorizedException', message: 'User not authorized' });
+  });
+});
+
+describe('password policy: spaces', () => {
+  const signUp = (e: Env, username: string, password: string) =>
+    e.client.send(
+      new SignUpCommand({ ClientId: e.clientId, Username: username, Password: password, UserAttributes: [{ Name: 'phone_number', Value: PHONE }] }),
+    );
+  it('counts a space between other characters as a symbol, a leading or trailing one not', async () => {
+    const e = await env();
+    await expect(signUp(e, 'inner', 'Abcdef1 gh')).resolves.toMatchObject({ UserConfirmed: false });
+    for (const [username, password] of [['leading', ' Abcdef1gh'], ['trailing', 'Abcdef1gh ']]) {
+      await expect(signUp(e, username, password)).rejects.toMatchObject({
+        name: 'InvalidPasswordException',
+        message: 'Password did not conform with policy: Password must have symbol characters',
+      });
+    }
+  });
+});
+
+describe('disabled users', () => {
+  const disable = (e: Env) => e.client.send(new AdminDisableUserCommand({ UserPoolId: e.userPoolId, Username: 'user1' }));
+  it('cannot sign in (no MFA code is sent), through any flow, nor refresh their tokens', async () => {
+    // given user1 signed in once, then disabled
+    const e = await env();
+    await signUpAndConfirm(e.local, e.client, e.clientId);
+    const { AuthenticationResult } = await mfaLogin(e);
+    const admin = await otherClient(e, { ExplicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH'] });
+    await disable(e);
+    const smsBefore = e.local.sent.length;
+    // when signing in, then
+    const disabled = { name: 'NotAuthorizedException', message: 'User is disabled.' };
+    await expect(signIn(e)).rejects.toMatchObject(disabled);
+    await expect(signIn(e, 'user1', 'Wr0ng-password!')).rejects.toMatchObject(disabled);
+    await expect(adminSignIn(e, admin.clientId)).rejects.toMatchObject(disabled);
+    await expect(refreshWith(e, e.clientId, AuthenticationResult!.RefreshToken!)).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+    expect(e.local.sent.length).toBe(smsBefore);
+  });
+  it('without the fix a disabled user is challenged and sent a code', async () => {
+    const e = await env('disabledUsers');
+    await signUpAndConfirm(e.local, e.client, e.clientId);
+    await disable(e);
+    await expect(signIn(e)).resolves.toMatchObject({ ChallengeName: 'SMS_MFA' });
+  });
+});
+
+describe('ExplicitAuthFlows of the app client', () => {
+  const notEnabled = (flow: string) => ({ name: 'InvalidParameterException', message: `${flow} flow not enabled for this client` });
+  it('refuses the flows the client does not allow; a client without a list allows SRP, custom and refresh', async () => {
+    // given user1, a client with SRP only and one created without ExplicitAuthFlows
+    const e = await env();
+    await signUpAndConfirm(e.local, e.client, e.clientId);
+    const srpOnly = await otherClient(e, { ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH'] });
+    const unlisted = await otherClient(e, {});
+    const { AuthenticationResult } = await mfaLogin(e);
+    // when signing in through flows they lack, then
+    await expect(signInWith(e, srpOnly.clientId, 'USER_PASSWORD_AUTH')).rejects.toMatchObject(notEnabled('USER_PASSWORD_AUTH'));
+    await expect(refreshWith(e, srpOnly.clientId, AuthenticationResult!.RefreshToken!)).rejects.toMatchObject(notEnabled('REFRESH_TOKEN_AUTH'));
+    await expect(adminSignIn(e, e.clientId)).rejects.toMatchObject(notEnabled('ADMIN_USER_PASSWORD_AUTH'));
+    await expect(signInWith(e, unlisted.clientId, 'USER_PASSWORD_AUTH')).rejects.toMatchObject(notEnabled('USER_PASSWORD_AUTH'));
+    // and through flows they have, cognito-local answers as before (it has no SRP: its own error, not ours)
+    await expect(refreshWith(e, unlisted.clientId, AuthenticationResult!.RefreshToken!)).resolves.toHaveProperty('AuthenticationResult.AccessToken');
+    await expect(signInWith(e, srpOnly.clientId, 'USER_SRP_AUTH')).rejects.toMatchObject({ name: 'Unsupported' });
+  });
+  it('without the fix an SRP-only client signs in with USER_PASSWORD_AUTH', async () => {
+    const e = await env('explicitAuthFlows');
+    await signUpAndConfirm(e.local, e.client, e.clientId);
+    const srpOnly = await otherClient(e, { ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH'] });
+    await expect(signInWith(e, srpOnly.clientId, 'USER_PASSWORD_AUTH')).resolves.toMatchObject({ ChallengeName: 'SMS_MFA' });
+  });
+});
+
+describe('app client with a secret', () => {
+  const flows = { GenerateSecret: true, ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH' as const, 'ALLOW_REFRESH_TOKEN_AUTH' as const] };
+  it('needs the right SECRET_HASH', async () => {
+    // given a client with a secret
+    const e = await env();
+    await signUpAndConfirm(e.local, e.client, e.clientId);
+    const { clientId, secret } = await otherClient(e, flows);
+    const refused = { name: 'NotAuthorizedException', message: `Unable to verify secret hash for client ${clientId}` };
+    // when the hash is missing or wrong, then refused
+    await expect(signInWith(e, clientId, 'USER_PASSWORD_AUTH')).rejects.toMatchObject(refused);
+    await expect(signInWith(e, clientId, 'USER_PASSWORD_AUTH', { SECRET_HASH: secretHash(secret!, 'user2', clientId) })).rejects.toMatchObject(refused);
+    await expect(
+      e.client.send(
+        new SignUpCommand({ ClientId: clientId, Username: 'user2', Password: PASSWORD, UserAttributes: [{ Name: 'phone_number', Value: PHONE }] }),
+      ),
+    ).rejects.toMatchObject(refused);
+    // and with Base64(HMAC-SHA256(secret, username + clientId)) it signs in
+    await expect(signInWith(e, clientId, 'USER_PASSWORD_AUTH', { SECRET_HASH: secretHash(secret!, 'user1', clientId) })).resolves.toMatchObject({
+      ChallengeName: 'SMS_MFA',
+    });
+  });
+  it('without the fix no SECRET_HASH is needed', async () => {
+    const e = await env('secretHash');
+    await signUpAndConfirm(e.local, e.client, e.clientId);
+    const { clientId } = await otherClient(e, flows);
+    await expect(signInWith(e, clientId, 'USER_PASSWORD_AUTH')).resolves.toMatchObject({ ChallengeName: 'SMS_MFA' });
   });
 });
 

@@ -1,4 +1,5 @@
 import { maskDestination, maskEmail, maskPhoneNumber } from './mask';
+import { allowedAuthFlows } from './fidelity/appClient';
 import { passwordPolicyViolation } from './fidelity/passwordPolicy';
 import { AuthSessions } from './fidelity/sessions';
 
@@ -14,8 +15,26 @@ describe('masking like Cognito', () => {
 
 describe('password policy', () => {
   it('accepts a password with every class', () => expect(passwordPolicyViolation('Corr3ct-Horse!')).toBeNull());
+  it.each([
+    ['Abcdef1 gh', null],
+    ['Abc  def1gh', null],
+    [' Abcdef1gh', 'Password must have symbol characters'],
+    ['Abcdef1gh  ', 'Password must have symbol characters'],
+  ])('counts only a non-leading, non-trailing space as a symbol: %j', (password, violation) =>
+    expect(passwordPolicyViolation(password)).toBe(violation));
   it('honours a relaxed policy', () =>
     expect(passwordPolicyViolation('abcdef', { MinimumLength: 6, RequireUppercase: false, RequireNumbers: false, RequireSymbols: false })).toBeNull());
+});
+
+describe('ExplicitAuthFlows', () => {
+  it('a client without a list allows SRP, custom and refresh, as Cognito does', () =>
+    expect([...allowedAuthFlows({})].sort()).toEqual(['ALLOW_CUSTOM_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_SRP_AUTH']));
+  it('ALLOW_ names are taken as listed', () =>
+    expect([...allowedAuthFlows({ ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH'] })]).toEqual(['ALLOW_USER_PASSWORD_AUTH']));
+  it('legacy names add their flow to the defaults', () =>
+    expect(allowedAuthFlows({ ExplicitAuthFlows: ['ADMIN_NO_SRP_AUTH'] })).toEqual(
+      new Set(['ALLOW_USER_SRP_AUTH', 'ALLOW_CUSTOM_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH']),
+    ));
 });
 
 describe('auth sessions', () => {

@@ -215,7 +215,7 @@ describe('lifecycle, failures and signals', () => {
   });
 
   // 'exit': the parent simply ends (moto does not keep it alive); a signal: the parent is killed.
-  it.each(['exit', 'SIGTERM', 'SIGINT'] as const)('takes moto down when its parent process ends (%s)', async (how) => {
+  it.each(['exit', 'SIGTERM', 'SIGINT', 'SIGHUP'] as const)('takes moto down when its parent process ends (%s)', async (how) => {
     const keepAlive = how === 'exit' ? 'setTimeout(() => {}, 300)' : 'setInterval(() => {}, 1000)';
     const script = `require(${JSON.stringify(join(__dirname, 'server.ts'))}).startMoto().then((m) => { console.log(m.port); ${keepAlive}; });`;
     const parent = spawn(process.execPath, ['-r', 'tsx/cjs', '-e', script], { cwd: join(__dirname, '../..'), stdio: ['ignore', 'pipe', 'inherit'] });

@@ -71,6 +71,9 @@ function freePort(host: string): Promise<number> {
   });
 }
 
+// SIGHUP too: moto runs in its own process group, so a closed terminal would not reach it.
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
 // Every moto we started, so that an exit or a signal of this process takes them down too.
 const live = new Set<ChildProcess>();
 
@@ -100,8 +103,7 @@ const onSignal = (signal: NodeJS.Signals) => {
 function track(child: ChildProcess): void {
   if (live.size === 0) {
     process.on('exit', onExit);
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+    for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
   }
   live.add(child);
 }
@@ -110,8 +112,7 @@ function untrack(child?: ChildProcess): void {
   else live.clear();
   if (live.size === 0) {
     process.off('exit', onExit);
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
   }
 }
 

@@ -6,6 +6,19 @@ export interface ClockOptions {
   signal: AbortSignal;
 }
 
+/** Node's timers fire after 1 ms above this delay; AWS allows timeouts of up to 99,999,999 s. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A setTimeout for any delay: longer ones are waited out in steps that Node can keep. */
+export function setLongTimeout(fn: () => void, ms: number): { clear(): void } {
+  let timer: NodeJS.Timeout;
+  const arm = (remaining: number) => {
+    timer = setTimeout(() => (remaining > MAX_TIMER_MS ? arm(remaining - MAX_TIMER_MS) : fn()), Math.min(Math.max(remaining, 0), MAX_TIMER_MS));
+  };
+  arm(ms);
+  return { clear: () => clearTimeout(timer) };
+}
+
 /** Marks the rejection used when the execution ends under a running task (stop, failure elsewhere). */
 export function executionClosedError(): Error {
   const err = new Error('The execution was closed while this task was running');
@@ -21,8 +34,9 @@ export function executionClosedError(): Error {
 export class TaskClock {
   readonly expired: Promise<never>;
   private reject!: (err: Error) => void;
-  private timeoutTimer?: NodeJS.Timeout;
-  private heartbeatTimer?: NodeJS.Timeout;
+  private timeoutTimer?: { clear(): void };
+  private heartbeatTimer?: { clear(): void };
+  private beats = 0;
   private readonly onAbort = () => this.fire(executionClosedError());
 
   constructor(private readonly opts: ClockOptions) {
@@ -37,7 +51,7 @@ export class TaskClock {
     }
     opts.signal.addEventListener('abort', this.onAbort, { once: true });
     if (opts.timeoutSeconds !== undefined) {
-      this.timeoutTimer = setTimeout(() => {
+      this.timeoutTimer = setLongTimeout(() => {
         void statesTimeoutError('Task timed out').then((err) => this.fire(err));
       }, opts.timeoutSeconds * 1000);
     }
@@ -46,11 +60,17 @@ export class TaskClock {
 
   heartbeat(): void {
     if (this.opts.heartbeatSeconds === undefined) return;
-    clearTimeout(this.heartbeatTimer);
-    this.heartbeatTimer = setTimeout(() => {
-      const err = new Error('Task heartbeat timed out');
-      err.name = 'States.HeartbeatTimeout';
-      this.fire(err);
+    this.heartbeatTimer?.clear();
+    const beat = ++this.beats;
+    this.heartbeatTimer = setLongTimeout(() => {
+      // A heartbeat timeout is a kind of States.Timeout on AWS: States.TaskFailed does not match it
+      // (the library decides that by the timeout class), and `States.Timeout` retriers and catchers
+      // do (definition.ts adds States.HeartbeatTimeout next to them).
+      void statesTimeoutError('Task heartbeat timed out').then((err) => {
+        err.name = 'States.HeartbeatTimeout';
+        // A heartbeat that arrived while the error was being made keeps the task alive.
+        if (beat === this.beats) this.fire(err);
+      });
     }, this.opts.heartbeatSeconds * 1000);
   }
 
@@ -59,8 +79,8 @@ export class TaskClock {
   }
 
   stop(): void {
-    clearTimeout(this.timeoutTimer);
-    clearTimeout(this.heartbeatTimer);
+    this.timeoutTimer?.clear();
+    this.heartbeatTimer?.clear();
     this.opts.signal.removeEventListener('abort', this.onAbort);
   }
 
@@ -74,13 +94,13 @@ export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(executionClosedError());
     const onAbort = () => {
-      clearTimeout(timer);
+      timer.clear();
       reject(executionClosedError());
     };
-    const timer = setTimeout(() => {
+    const timer = setLongTimeout(() => {
       signal.removeEventListener('abort', onAbort);
       resolve();
-    }, Math.max(0, ms));
+    }, ms);
     signal.addEventListener('abort', onAbort, { once: true });
   });
 }

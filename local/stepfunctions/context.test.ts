@@ -1,4 +1,4 @@
-import { lambdaArn, newEngine, runToEnd } from './testing';
+import { lambdaArn, namedError, newEngine, runToEnd } from './testing';
 
 describe('context object', () => {
   it('resolves $$.Task.Token, $$.Execution.*, $$.State.* and $$.StateMachine.* in Task and Pass states', async () => {
@@ -54,5 +54,39 @@ describe('context object', () => {
       },
     }, {}, undefined);
     expect(result.parsedOutput).toBe('no');
+  });
+
+  it('counts retries of the current entry in $$.State.RetryCount, from 0 again when the state is entered anew', async () => {
+    const seen: number[] = [];
+    let calls = 0;
+    const engine = newEngine(
+      async (_arn, payload) => {
+        const { retry } = payload as { retry: number };
+        seen.push(retry);
+        // Fails on the first two attempts of each entry.
+        if (++calls % 3 !== 0) throw namedError('Flaky');
+        return retry;
+      },
+      { retryIntervalScale: 0.001 },
+    );
+    const result = await runToEnd(engine, {
+      StartAt: 'Flaky',
+      States: {
+        Flaky: {
+          Type: 'Task',
+          Resource: lambdaArn('flaky'),
+          Parameters: { 'retry.$': '$$.State.RetryCount' },
+          Retry: [{ ErrorEquals: ['Flaky'], IntervalSeconds: 1, MaxAttempts: 2 }],
+          ResultPath: '$.last',
+          Next: 'Again?',
+        },
+        'Again?': { Type: 'Choice', Choices: [{ Variable: '$.again', BooleanEquals: true, Next: 'Once more' }], Default: 'Done' },
+        'Once more': { Type: 'Pass', Result: false, ResultPath: '$.again', Next: 'Flaky' },
+        Done: { Type: 'Succeed' },
+      },
+    }, { again: true });
+    expect(result.status).toBe('SUCCEEDED');
+    expect(seen).toEqual([0, 1, 2, 0, 1, 2]);
+    expect(result.parsedOutput.last).toBe(2);
   });
 });

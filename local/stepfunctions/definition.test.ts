@@ -43,12 +43,21 @@ describe('definitions', () => {
     ).toThrow(expect.objectContaining({ name: 'InvalidDefinition', message: expect.stringMatching(/smaller than TimeoutSeconds/) }));
   });
 
-  it('replaces the definition when the same name is created again', async () => {
+  it('is idempotent for the same name and definition, and refuses another definition under that name', async () => {
     const first = engine.createStateMachine('same', { StartAt: 'P', States: { P: { Type: 'Pass', Result: 1, End: true } } });
-    const second = engine.createStateMachine('same', { StartAt: 'P', States: { P: { Type: 'Pass', Result: 2, End: true } } });
-    expect(second).toBe(first);
-    const { executionArn } = engine.startExecution({ stateMachineArn: second });
-    expect((await engine.waitForExecution(executionArn)).output).toBe('2');
+    // A different role alone is ignored, as on AWS.
+    expect(engine.createStateMachine('same', '{"StartAt":"P","States":{"P":{"Type":"Pass","Result":1,"End":true}}}', 'arn:aws:iam::000000000000:role/other')).toBe(first);
+    expect(() => engine.createStateMachine('same', { StartAt: 'P', States: { P: { Type: 'Pass', Result: 2, End: true } } })).toThrow(
+      expect.objectContaining({ name: 'StateMachineAlreadyExists' }),
+    );
+    const { executionArn } = engine.startExecution({ stateMachineArn: first });
+    expect((await engine.waitForExecution(executionArn)).output).toBe('1');
+  });
+
+  it('refuses definitions whose states are not objects with InvalidDefinition, not a TypeError', () => {
+    for (const bad of ['null', '[]', '{"StartAt":"P"}', '{"StartAt":"P","States":{"P":null}}', '{"StartAt":"B","States":{"B":{"Type":"Parallel","Branches":[null],"End":true}}}']) {
+      expect(() => engine.createStateMachine('malformed', bad)).toThrow(expect.objectContaining({ name: 'InvalidDefinition' }));
+    }
   });
 
   it('scales retry intervals without dropping backoff, and leaves them alone by default', () => {

@@ -35,6 +35,8 @@ export const ENVELOPE = {
   input: '__input',
   seconds: '__seconds',
   timestamp: '__timestamp',
+  secondsPath: '__secondsPath',
+  timestampPath: '__timestampPath',
 } as const;
 
 /** Marks a `$$` reference the library cannot resolve (Task.Token, State.*), resolved by our handler. */
@@ -68,6 +70,7 @@ export function parseDefinition(definition: object | string): MachineDef {
 
 export function compileDefinition(definition: object | string, opts: CompileOptions): CompiledDefinition {
   const original = parseDefinition(definition);
+  checkShape(original, 'The definition');
   refuseJsonata(original, '');
   validate(original);
   const stateTypes = new Map<string, string>();
@@ -78,6 +81,25 @@ export function compileDefinition(definition: object | string, opts: CompileOpti
   }
   delete (runnable as { QueryLanguage?: unknown }).QueryLanguage;
   return { runnable, stateTypes, plans };
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+// Everything after this walks states as objects: a null or a list there must be InvalidDefinition
+// (400), as on AWS, not a TypeError that the wire would report as a 500.
+function checkShape(machine: unknown, what: string): asserts machine is MachineDef {
+  if (!isObject(machine)) throw invalidDefinition(`${what} must be a JSON object`);
+  if (!isObject(machine.States)) throw invalidDefinition(`${what} must have a States object`);
+  for (const [name, state] of Object.entries(machine.States)) {
+    if (!isObject(state)) throw invalidDefinition(`State '${name}' must be a JSON object`);
+    for (const key of ['Iterator', 'ItemProcessor'] as const) {
+      if (state[key] !== undefined) checkShape(state[key], `The ${key} of '${name}'`);
+    }
+    if (state.Branches !== undefined) {
+      if (!Array.isArray(state.Branches)) throw invalidDefinition(`The Branches of '${name}' must be a list`);
+      state.Branches.forEach((branch, i) => checkShape(branch, `Branch ${i} of '${name}'`));
+    }
+  }
 }
 
 // The library has no JSONata support and would run such states as JSONPath, silently wrong.
@@ -195,6 +217,7 @@ function rewriteMachine(machine: MachineDef, ctx: RewriteCtx): MachineDef {
     const s = rewriteState(name, { ...state }, ctx);
     withNested(s, (m) => rewriteMachine(m, ctx));
     scaleRetry(s, ctx.retryIntervalScale);
+    matchHeartbeatTimeoutAsTimeout(s);
     delete s.QueryLanguage;
     out.States![name] = s;
   }
@@ -247,8 +270,9 @@ function rewriteWait(name: string, state: StateDef, ctx: RewriteCtx): StateDef {
   const envelope: Record<string, Json> = { [`${ENVELOPE.input}.$`]: '$' };
   if (state.Seconds !== undefined) envelope[ENVELOPE.seconds] = state.Seconds;
   if (state.Timestamp !== undefined) envelope[ENVELOPE.timestamp] = state.Timestamp;
-  if (typeof state.SecondsPath === 'string') envelope[`${ENVELOPE.seconds}.$`] = state.SecondsPath;
-  if (typeof state.TimestampPath === 'string') envelope[`${ENVELOPE.timestamp}.$`] = state.TimestampPath;
+  // Paths get keys of their own: only values read at run time are checked there.
+  if (typeof state.SecondsPath === 'string') envelope[`${ENVELOPE.secondsPath}.$`] = state.SecondsPath;
+  if (typeof state.TimestampPath === 'string') envelope[`${ENVELOPE.timestampPath}.$`] = state.TimestampPath;
   const task: StateDef = {
     Type: 'Task',
     Resource: 'local:wait',
@@ -259,6 +283,19 @@ function rewriteWait(name: string, state: StateDef, ctx: RewriteCtx): StateDef {
     if (state[key] !== undefined) task[key] = state[key];
   }
   return task;
+}
+
+// On AWS, States.Timeout in a retrier or catcher also matches a missed heartbeat (the older,
+// coarser name); the library matches names exactly, so States.HeartbeatTimeout is added beside it.
+function matchHeartbeatTimeoutAsTimeout(state: StateDef): void {
+  for (const key of ['Retry', 'Catch'] as const) {
+    if (!Array.isArray(state[key])) continue;
+    state[key] = (state[key] as Record<string, Json>[]).map((rule) => {
+      const names = rule.ErrorEquals;
+      if (!Array.isArray(names) || !names.includes('States.Timeout') || names.includes('States.HeartbeatTimeout')) return rule;
+      return { ...rule, ErrorEquals: [...names, 'States.HeartbeatTimeout'] };
+    });
+  }
 }
 
 // Scaling the retrier itself (rather than the library's fixed-ms override) keeps BackoffRate,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { compileDefinition, type CompiledDefinition } from './definition';
+import { compileDefinition, parseDefinition, type CompiledDefinition } from './definition';
 import { SfnServiceError, validation } from './errors';
 import { ExecutionHistory, historyFromLibraryEvent, type HistoryEvent } from './history';
 import { StateMachine, statesTimeoutError, type JsonValue, type LibraryEvent } from './library';
@@ -25,7 +25,8 @@ export interface LocalStepFunctionsOptions {
   waitScale?: number;
 }
 
-export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+export const EXECUTION_STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'] as const;
+export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
 
 interface StateMachineRecord {
   arn: string;
@@ -50,6 +51,8 @@ interface ExecutionRecord {
   cause?: string;
   seq: number;
   history: ExecutionHistory;
+  /** Retries of each state's current entry. */
+  retries: Map<string, number>;
   /** Aborted when the execution closes, releasing every task still waiting in it. */
   closed: AbortController;
   abortRun(): void;
@@ -66,6 +69,9 @@ export interface LocalStepFunctionsEvents {
   event: [executionArn: string, event: HistoryEvent];
 }
 
+// What AWS answers InvalidArn for (an execution name where an ARN belongs, a truncated ARN).
+const STATE_MACHINE_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[^:]+$/;
+const EXECUTION_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[^:]+:[^:]+$/;
 const NAME_PATTERN = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]{1,80}$/;
 
 /**
@@ -97,18 +103,27 @@ export class LocalStepFunctions extends EventEmitter<LocalStepFunctionsEvents> {
     void statesTimeoutError('warm-up');
   }
 
-  /** Registers (or replaces, for the same name) a state machine; returns its ARN. */
+  /**
+   * Registers a state machine; returns its ARN. As on AWS, creating the same name again is
+   * idempotent for the same definition (a different roleArn is ignored) and refused with
+   * StateMachineAlreadyExists for another one.
+   */
   createStateMachine(name: string, definition: object | string, roleArn?: string): string {
     if (typeof name !== 'string' || !NAME_PATTERN.test(name)) throw new SfnServiceError('InvalidName', `Invalid State Machine Name: '${name}'`);
     const compiled = compileDefinition(definition, { retryIntervalScale: this.retryIntervalScale });
     const arn = `arn:aws:states:${this.region}:${this.accountId}:stateMachine:${name}`;
+    const text = typeof definition === 'string' ? definition : JSON.stringify(definition);
     const previous = this.stateMachines.get(arn);
+    if (previous) {
+      if (JSON.stringify(parseDefinition(previous.definition)) === JSON.stringify(parseDefinition(text))) return arn;
+      throw new SfnServiceError('StateMachineAlreadyExists', `State Machine Already Exists: '${arn}'`);
+    }
     this.stateMachines.set(arn, {
       arn,
       name,
-      definition: typeof definition === 'string' ? definition : JSON.stringify(definition),
+      definition: text,
       roleArn: roleArn ?? `arn:aws:iam::${this.accountId}:role/local-stepfunctions`,
-      creationDate: previous?.creationDate ?? new Date(this.now()),
+      creationDate: new Date(this.now()),
       compiled,
       machine: new StateMachine(compiled.runnable, { validationOptions: { noValidate: true } }),
     });
@@ -135,7 +150,7 @@ export class LocalStepFunctions extends EventEmitter<LocalStepFunctionsEvents> {
       type: 'STANDARD',
       creationDate: sm.creationDate,
     }));
-    const { page, nextToken } = paginate(all, req.maxResults, req.nextToken);
+    const { page, nextToken } = paginate(all, req, (sm) => sm.stateMachineArn, 'ListStateMachines');
     return { stateMachines: page, ...(nextToken && { nextToken }) };
   }
 
@@ -184,17 +199,23 @@ export class LocalStepFunctions extends EventEmitter<LocalStepFunctionsEvents> {
     const e = this.execution(req.executionArn);
     let events = e.history.events.map((ev) => (req.includeExecutionData === false ? withoutData(ev) : structuredClone(ev)));
     if (req.reverseOrder) events = events.reverse();
-    const { page, nextToken } = paginate(events, req.maxResults, req.nextToken);
+    const scope = `GetExecutionHistory ${e.executionArn} ${req.reverseOrder ? 'reverse' : 'forward'}`;
+    const { page, nextToken } = paginate(events, req, (ev) => String(ev.id), scope);
     return { events: page, ...(nextToken && { nextToken }) };
   }
 
   listExecutions(req: { stateMachineArn?: string; statusFilter?: ExecutionStatus; maxResults?: number; nextToken?: string }) {
     const sm = this.stateMachine(req.stateMachineArn);
+    if (req.statusFilter !== undefined && !EXECUTION_STATUSES.includes(req.statusFilter)) {
+      throw validation(
+        `1 validation error detected: Value '${String(req.statusFilter)}' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [${EXECUTION_STATUSES.join(', ')}]`,
+      );
+    }
     const items = [...this.executions.values()]
       .filter((e) => e.stateMachineArn === sm.arn && (!req.statusFilter || e.status === req.statusFilter))
       .sort((a, b) => b.startDate.getTime() - a.startDate.getTime() || b.seq - a.seq)
       .map(executionSummary);
-    const { page, nextToken } = paginate(items, req.maxResults, req.nextToken);
+    const { page, nextToken } = paginate(items, req, (e) => e.executionArn, `ListExecutions ${sm.arn} ${req.statusFilter ?? ''}`);
     return { executions: page, ...(nextToken && { nextToken }) };
   }
 
@@ -230,6 +251,7 @@ export class LocalStepFunctions extends EventEmitter<LocalStepFunctionsEvents> {
 
   private stateMachine(arn: string | undefined): StateMachineRecord {
     if (typeof arn !== 'string') throw validation('stateMachineArn is required');
+    if (!STATE_MACHINE_ARN.test(arn)) throw new SfnServiceError('InvalidArn', `Invalid Arn: '${arn}'`);
     const sm = this.stateMachines.get(arn);
     if (!sm) throw new SfnServiceError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
     return sm;
@@ -237,6 +259,7 @@ export class LocalStepFunctions extends EventEmitter<LocalStepFunctionsEvents> {
 
   private execution(arn: string | undefined): ExecutionRecord {
     if (typeof arn !== 'string') throw validation('executionArn is required');
+    if (!EXECUTION_ARN.test(arn)) throw new SfnServiceError('InvalidArn', `Invalid Arn: '${arn}'`);
     const e = this.executions.get(arn);
     if (!e) throw new SfnServiceError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
     return e;
@@ -256,6 +279,7 @@ export class LocalStepFunctions extends EventEmitter<LocalStepFunctionsEvents> {
       startDate: new Date(this.now()),
       seq: ++this.seq,
       history: new ExecutionHistory(this.now, (event) => this.emit('event', executionArn, event)),
+      retries: new Map(),
       closed: new AbortController(),
       abortRun: () => undefined,
       done,
@@ -285,6 +309,7 @@ export class LocalStepFunctions extends EventEmitter<LocalStepFunctionsEvents> {
       record: (type, details) => {
         if (rec.status === 'RUNNING') rec.history.record(type, details);
       },
+      retryCount: (stateName) => rec.retries.get(stateName) ?? 0,
     };
     const handlers = Object.fromEntries([...sm.compiled.plans].map(([state, plan]) => [state, makeTaskHandler(runtime, plan)]));
     const execution = sm.machine.run(input, {
@@ -319,6 +344,10 @@ export class LocalStepFunctions extends EventEmitter<LocalStepFunctionsEvents> {
             this.close(rec, { status: 'ABORTED' });
             break;
           default: {
+            // Read by our task handlers for $$.State.RetryCount. The library logs these before it
+            // calls the handler, which yields once before it reads the context.
+            if (event.type === 'StateEntered') rec.retries.set(event.state.name, 0);
+            if (event.type === 'StateRetried') rec.retries.set(event.state.name, (rec.retries.get(event.state.name) ?? 0) + 1);
             const mapped = historyFromLibraryEvent(event, sm.compiled.stateTypes);
             if (mapped && rec.status === 'RUNNING') rec.history.record(mapped.type, mapped.details);
           }

@@ -195,6 +195,51 @@ describe('HTTP endpoint (AWS JSON 1.0)', () => {
     expect([...page.executions!, ...rest.executions!].map((e) => e.executionArn)).toEqual(all.executions!.map((e) => e.executionArn));
   });
 
+  it('answers bad requests as AWS does: InvalidArn, ValidationException, InvalidToken, InvalidDefinition, StateMachineAlreadyExists', async () => {
+    const nameOf = (p: Promise<unknown>) => p.then(() => 'no error', (err: Error & { $metadata?: { httpStatusCode?: number } }) => `${err.name}/${err.$metadata?.httpStatusCode}`);
+    expect(await nameOf(sfn.send(new DescribeExecutionCommand({ executionArn: 'my-run' })))).toBe('InvalidArn/400');
+    expect(await nameOf(sfn.send(new ListExecutionsCommand({ stateMachineArn: 'verify' })))).toBe('InvalidArn/400');
+    expect(await nameOf(sfn.send(new ListExecutionsCommand({ stateMachineArn, maxResults: 5000 })))).toBe('ValidationException/400');
+    expect(await nameOf(sfn.send(new ListExecutionsCommand({ stateMachineArn, statusFilter: 'BOGUS' as never })))).toBe('ValidationException/400');
+
+    const role = 'arn:aws:iam::000000000000:role/x';
+    for (const bad of ['null', '{"StartAt":"P","States":{"P":null}}']) {
+      expect(await nameOf(sfn.send(new CreateStateMachineCommand({ name: 'malformed', roleArn: role, definition: bad })))).toBe('InvalidDefinition/400');
+    }
+    const again = await sfn.send(new CreateStateMachineCommand({ name: 'verify', roleArn: role, definition: JSON.stringify(definition) }));
+    expect(again.stateMachineArn).toBe(stateMachineArn);
+    const other = JSON.stringify({ ...definition, Comment: 'changed' });
+    expect(await nameOf(sfn.send(new CreateStateMachineCommand({ name: 'verify', roleArn: role, definition: other })))).toBe('StateMachineAlreadyExists/400');
+
+    // A token belongs to the request it was issued for.
+    const executions = (await sfn.send(new ListExecutionsCommand({ stateMachineArn }))).executions!;
+    const [a, b] = executions.map((e) => e.executionArn!);
+    const historyPage = await sfn.send(new GetExecutionHistoryCommand({ executionArn: a, maxResults: 2 }));
+    expect(historyPage.nextToken).toBeDefined();
+    expect(await nameOf(sfn.send(new GetExecutionHistoryCommand({ executionArn: b, maxResults: 2, nextToken: historyPage.nextToken })))).toBe('InvalidToken/400');
+    expect(await nameOf(sfn.send(new ListExecutionsCommand({ stateMachineArn, nextToken: 'garbage' })))).toBe('InvalidToken/400');
+  });
+
+  it('pages ListExecutions without repeating or skipping an execution when a new one starts between pages', async () => {
+    const page1 = await sfn.send(new ListExecutionsCommand({ stateMachineArn, maxResults: 2 }));
+    await sfn.send(new StartExecutionCommand({ stateMachineArn, name: 'between-pages' }));
+    const before = page1.executions!.map((e) => e.name!);
+    const rest: string[] = [];
+    let nextToken = page1.nextToken;
+    while (nextToken) {
+      const page = await sfn.send(new ListExecutionsCommand({ stateMachineArn, maxResults: 2, nextToken }));
+      rest.push(...page.executions!.map((e) => e.name!));
+      nextToken = page.nextToken;
+    }
+    const names = [...before, ...rest];
+    expect(new Set(names).size).toBe(names.length);
+    expect(names).not.toContain('between-pages'); // newer than the first page: not part of this listing
+    const now = (await sfn.send(new ListExecutionsCommand({ stateMachineArn }))).executions!.map((e) => e.name!);
+    expect(names).toEqual(now.filter((n) => n !== 'between-pages'));
+    const token = await tokens.next();
+    await sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' }));
+  });
+
   it('works with the AWS CLI', async () => {
     try {
       await run('sh', ['-c', 'command -v aws']);

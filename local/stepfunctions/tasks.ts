@@ -24,6 +24,8 @@ export interface TaskRuntime {
   invokeLambda: LambdaInvoker;
   now(): number;
   record(type: string, details?: Record<string, unknown>): void;
+  /** How many times the state's current entry was retried ($$.State.RetryCount). */
+  retryCount(stateName: string): number;
 }
 
 type Envelope = Record<string, unknown>;
@@ -44,7 +46,7 @@ export function makeTaskHandler(rt: TaskRuntime, plan: TaskPlan): LocalHandler {
     const context = {
       Execution: { Id: rt.executionArn, Name: rt.executionName, Input: rt.input, StartTime: rt.startTime, RoleArn: rt.roleArn },
       StateMachine: { Id: rt.stateMachineArn, Name: rt.stateMachineName },
-      State: { Name: plan.stateName, EnteredTime: new Date(rt.now()).toISOString() },
+      State: { Name: plan.stateName, EnteredTime: new Date(rt.now()).toISOString(), RetryCount: rt.retryCount(plan.stateName) },
       Task: {
         get Token() {
           return mintToken();
@@ -64,14 +66,14 @@ export function makeTaskHandler(rt: TaskRuntime, plan: TaskPlan): LocalHandler {
           isCatchable: false,
         });
       default: {
-        const clock = new TaskClock({
-          timeoutSeconds: numberOr(envelope[ENVELOPE.timeout], plan.timeoutSeconds),
-          heartbeatSeconds: numberOr(envelope[ENVELOPE.heartbeat], plan.heartbeatSeconds),
-          signal: rt.signal,
-        });
+        const limits = {
+          timeoutSeconds: secondsFromPath(envelope, ENVELOPE.timeout, 'TimeoutSecondsPath', 1) ?? plan.timeoutSeconds,
+          heartbeatSeconds: secondsFromPath(envelope, ENVELOPE.heartbeat, 'HeartbeatSecondsPath', 1) ?? plan.heartbeatSeconds,
+        };
+        const clock = new TaskClock({ ...limits, signal: rt.signal });
         try {
-          if (plan.kind === 'lambda') return await runLambda(rt, plan, payload, clock);
-          return await runLambdaIntegration(rt, plan, payload as Envelope, clock, plan.kind === 'lambdaCallback' ? mintToken() : undefined);
+          if (plan.kind === 'lambda') return await runLambda(rt, plan, limits, payload, clock);
+          return await runLambdaIntegration(rt, limits, payload as Envelope, clock, plan.kind === 'lambdaCallback' ? mintToken() : undefined);
         } finally {
           clock.stop();
           if (token) rt.tokens.close(token);
@@ -81,12 +83,18 @@ export function makeTaskHandler(rt: TaskRuntime, plan: TaskPlan): LocalHandler {
   };
 }
 
-async function runLambda(rt: TaskRuntime, plan: TaskPlan, payload: unknown, clock: TaskClock): Promise<JsonValue> {
+/** The timeout and heartbeat a task runs with: as written, or read through their *Path. */
+interface Limits {
+  timeoutSeconds?: number;
+  heartbeatSeconds?: number;
+}
+
+async function runLambda(rt: TaskRuntime, plan: TaskPlan, limits: Limits, payload: unknown, clock: TaskClock): Promise<JsonValue> {
   rt.record('LambdaFunctionScheduled', {
     resource: plan.resource,
     input: json(payload),
     inputDetails: { truncated: false },
-    ...(plan.timeoutSeconds !== undefined && { timeoutInSeconds: plan.timeoutSeconds }),
+    ...(limits.timeoutSeconds !== undefined && { timeoutInSeconds: limits.timeoutSeconds }),
   });
   rt.record('LambdaFunctionStarted');
   try {
@@ -103,7 +111,7 @@ async function runLambda(rt: TaskRuntime, plan: TaskPlan, payload: unknown, cloc
 
 async function runLambdaIntegration(
   rt: TaskRuntime,
-  plan: TaskPlan,
+  limits: Limits,
   params: Envelope,
   clock: TaskClock,
   token: string | undefined,
@@ -115,8 +123,8 @@ async function runLambdaIntegration(
     ...ids,
     region: rt.region,
     parameters: json(params),
-    ...(plan.timeoutSeconds !== undefined && { timeoutInSeconds: plan.timeoutSeconds }),
-    ...(plan.heartbeatSeconds !== undefined && { heartbeatInSeconds: plan.heartbeatSeconds }),
+    ...(limits.timeoutSeconds !== undefined && { timeoutInSeconds: limits.timeoutSeconds }),
+    ...(limits.heartbeatSeconds !== undefined && { heartbeatInSeconds: limits.heartbeatSeconds }),
   });
   rt.record('TaskStarted', ids);
   try {
@@ -210,14 +218,34 @@ function toFunctionArn(name: unknown, rt: TaskRuntime): string {
   return name.startsWith('arn:') ? name : `arn:aws:lambda:${rt.region}:${rt.accountId}:function:${name}`;
 }
 
-function numberOr(value: unknown, fallback: number | undefined): number | undefined {
-  return typeof value === 'number' ? value : fallback;
+/** A runtime error: AWS fails the execution, and no Retry or Catch (not even States.ALL) sees it. */
+function runtimeError(cause: string): Error {
+  return Object.assign(taskError('States.Runtime', cause), { isRetryable: false, isCatchable: false });
+}
+
+/**
+ * A number of seconds that a *Path field selected, if the state declares one. AWS requires an
+ * integer of at least `min` there and fails the execution otherwise.
+ */
+function secondsFromPath(envelope: Envelope, key: string, field: string, min: number): number | undefined {
+  if (!(key in envelope)) return undefined;
+  const value = envelope[key];
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    throw runtimeError(`The value for the field '${field}' must be ${min === 1 ? 'a positive' : 'a non-negative'} integer, got ${JSON.stringify(value)}`);
+  }
+  return value;
 }
 
 function waitMs(envelope: Envelope, rt: TaskRuntime): number {
-  const seconds = envelope[ENVELOPE.seconds];
+  const seconds = secondsFromPath(envelope, ENVELOPE.secondsPath, 'SecondsPath', 0) ?? envelope[ENVELOPE.seconds];
   if (typeof seconds === 'number') return seconds * 1000 * rt.waitScale;
-  const timestamp = envelope[ENVELOPE.timestamp];
+  let timestamp = envelope[ENVELOPE.timestamp];
+  if (ENVELOPE.timestampPath in envelope) {
+    timestamp = envelope[ENVELOPE.timestampPath];
+    if (typeof timestamp !== 'string' || Number.isNaN(Date.parse(timestamp))) {
+      throw runtimeError(`The value for the field 'TimestampPath' must be an ISO-8601 timestamp, got ${JSON.stringify(timestamp)}`);
+    }
+  }
   if (typeof timestamp === 'string') return (Date.parse(timestamp) - rt.now()) * rt.waitScale;
   return 0;
 }

@@ -56,9 +56,13 @@ describe('TimeoutSeconds and HeartbeatSeconds', () => {
       States: {
         Wait: callback({
           HeartbeatSeconds: 1,
-          Catch: [{ ErrorEquals: ['States.TaskFailed'], ResultPath: '$.error', Next: 'Lost' }],
+          Catch: [
+            { ErrorEquals: ['States.TaskFailed'], Next: 'WrongCatcher' },
+            { ErrorEquals: ['States.HeartbeatTimeout'], ResultPath: '$.error', Next: 'Lost' },
+          ],
           End: true,
         }),
+        WrongCatcher: { Type: 'Fail', Error: 'WrongCatcher' },
         Lost: { Type: 'Pass', End: true },
       },
     });
@@ -72,11 +76,95 @@ describe('TimeoutSeconds and HeartbeatSeconds', () => {
     engine.sendTaskSuccess({ taskToken: aliveToken, output: '"done"' });
     expect(await engine.waitForExecution(alive.executionArn)).toMatchObject({ status: 'SUCCEEDED', output: '"done"' });
 
-    // Silent: times out after one heartbeat period; States.TaskFailed matches a heartbeat timeout.
+    // Silent: times out after one heartbeat period. Like States.Timeout, it is not a States.TaskFailed.
     const silent = engine.startExecution({ stateMachineArn, name: 'silent' });
     await tokens.next();
     const done = await engine.waitForExecution(silent.executionArn);
+    expect(done.status).toBe('SUCCEEDED');
     expect(JSON.parse(done.output!).error.Error).toBe('States.HeartbeatTimeout');
+  });
+
+  it('lets States.Timeout retriers and catchers match a heartbeat timeout, as AWS does', async () => {
+    let invocations = 0;
+    const counting = newEngine(async () => {
+      invocations++;
+      return null;
+    });
+    const stateMachineArn = counting.createStateMachine('heartbeat-as-timeout', {
+      StartAt: 'Wait',
+      States: {
+        Wait: callback({
+          HeartbeatSeconds: 1,
+          Retry: [{ ErrorEquals: ['States.Timeout'], IntervalSeconds: 1, MaxAttempts: 1 }],
+          Catch: [{ ErrorEquals: ['States.Timeout'], ResultPath: '$.error', Next: 'Lost' }],
+          End: true,
+        }),
+        Lost: { Type: 'Pass', End: true },
+      },
+    });
+    const { executionArn } = counting.startExecution({ stateMachineArn });
+    const done = await counting.waitForExecution(executionArn);
+    expect(invocations).toBe(2);
+    expect(done.status).toBe('SUCCEEDED');
+    expect(JSON.parse(done.output!).error.Error).toBe('States.HeartbeatTimeout');
+  }, 10_000);
+
+  it('keeps timeouts longer than Node can time (2^31 ms, about 24.8 days) instead of firing at once', async () => {
+    const { engine, tokens } = callbackEngine();
+    const thirtyDays = 30 * 24 * 3600;
+    const stateMachineArn = engine.createStateMachine('long-timeouts', {
+      StartAt: 'Wait',
+      States: { Wait: callback({ TimeoutSeconds: thirtyDays, HeartbeatSeconds: thirtyDays - 1, End: true }) },
+    });
+    const { executionArn } = engine.startExecution({ stateMachineArn });
+    const token = await tokens.next();
+    await sleep(300);
+    expect(engine.describeExecution({ executionArn }).status).toBe('RUNNING');
+    engine.sendTaskSuccess({ taskToken: token, output: '1' });
+    expect((await engine.waitForExecution(executionArn)).status).toBe('SUCCEEDED');
+  });
+
+  it('takes TimeoutSecondsPath from the input, records it, and fails the run on a value that is not a positive integer', async () => {
+    const { engine, tokens } = callbackEngine();
+    const stateMachineArn = engine.createStateMachine('timeout-path', {
+      StartAt: 'Wait',
+      States: { Wait: callback({ TimeoutSecondsPath: '$.t', Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Caught' }], End: true }), Caught: { Type: 'Pass', End: true } },
+    });
+    const ok = engine.startExecution({ stateMachineArn, name: 'ok', input: '{"t":1}' });
+    await tokens.next();
+    expect(await engine.waitForExecution(ok.executionArn)).toMatchObject({ status: 'SUCCEEDED' });
+    const scheduled = engine.getExecutionHistory({ executionArn: ok.executionArn }).events.find((e) => e.type === 'TaskScheduled');
+    expect(scheduled?.taskScheduledEventDetails).toMatchObject({ timeoutInSeconds: 1 });
+
+    for (const [name, t] of [['text', '"1"'], ['zero', '0'], ['negative', '-5'], ['fraction', '1.5']] as const) {
+      const bad = engine.startExecution({ stateMachineArn, name, input: `{"t":${t}}` });
+      const done = await engine.waitForExecution(bad.executionArn);
+      // A runtime error: neither retried nor caught, even by States.ALL.
+      expect(done).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
+      expect(done.cause).toContain('TimeoutSecondsPath');
+    }
+  });
+
+  it('fails the run when a Wait state\'s SecondsPath or TimestampPath selects an unusable value', async () => {
+    const engine = newEngine(async () => null);
+    const cases: Array<[string, object, object]> = [
+      ['seconds-text', { SecondsPath: '$.s' }, { s: 'soon' }],
+      ['seconds-negative', { SecondsPath: '$.s' }, { s: -1 }],
+      ['timestamp-garbage', { TimestampPath: '$.at' }, { at: 'tomorrow-ish' }],
+      ['timestamp-number', { TimestampPath: '$.at' }, { at: 1767225600 }],
+    ];
+    for (const [name, wait, input] of cases) {
+      const stateMachineArn = engine.createStateMachine(name, {
+        StartAt: 'W',
+        States: { W: { Type: 'Wait', ...wait, Next: 'Done' }, Done: { Type: 'Succeed' } },
+      });
+      const { executionArn } = engine.startExecution({ stateMachineArn, input: JSON.stringify(input) });
+      const done = await engine.waitForExecution(executionArn);
+      expect({ name, status: done.status, error: done.error }).toEqual({ name, status: 'FAILED', error: 'States.Runtime' });
+    }
+    const ok = engine.createStateMachine('seconds-ok', { StartAt: 'W', States: { W: { Type: 'Wait', SecondsPath: '$.s', Next: 'Done' }, Done: { Type: 'Succeed' } } });
+    const { executionArn } = engine.startExecution({ stateMachineArn: ok, input: '{"s":0}' });
+    expect((await engine.waitForExecution(executionArn)).status).toBe('SUCCEEDED');
   });
 
   it('applies a timeout to direct Lambda tasks too', async () => {

@@ -1,4 +1,5 @@
 import { execFile, execSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -9,6 +10,7 @@ import { promisify } from 'node:util';
 const ROOT = join(__dirname, '..', '..');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 const run = promisify(execFile);
+const ENDPOINTS_FILE = join(ROOT, '.local-cloud', 'endpoints.json');
 
 jest.setTimeout(120_000);
 
@@ -44,8 +46,13 @@ afterEach(async () => {
   children.clear();
 });
 
-function start(args: string[]): Started {
-  const child = spawn(TSX, ['local/start.ts', ...args], {
+/**
+ * `viaNode`: node itself with tsx's loader, no tsx wrapper process in between, so that a signal
+ * the wrapper would not relay (SIGHUP) reaches the script and its exit code is the child's.
+ */
+function start(args: string[], opts: { viaNode?: boolean } = {}): Started {
+  const [command, prefix] = opts.viaNode ? [process.execPath, ['--import', 'tsx']] : [TSX, []];
+  const child = spawn(command, [...prefix, 'local/start.ts', ...args], {
     cwd: ROOT,
     env: { ...process.env, CI: 'true', FORCE_COLOR: '0' },
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -241,5 +248,43 @@ describe('npm start (local/start.ts)', () => {
     const bad = await finished(['--runs', 'zero']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--runs must be an integer/);
+    // Number() would take these; the options take plain digits, within their range.
+    for (const [opt, value] of [['--runs', '1e2'], ['--concurrency', '0x2'], ['--sms-delay', '4294967296']]) {
+      const refused = await finished([opt!, value!]);
+      expect({ opt, code: refused.code }).toEqual({ opt, code: 2 });
+      expect(refused.stderr).toContain(`${opt} must be an integer from`);
+    }
+  });
+
+  it('SIGHUP (the terminal closed) with --keep-running closes everything, endpoints file included, with the runs\' verdict', async () => {
+    const s = start(['--keep-running'], { viaNode: true });
+    await s.waitFor(/Waiting for Ctrl-C/);
+    const motoPort = new URL(s.stdout().match(/export AWS_ENDPOINT_URL_IAM=(\S+)/)![1]!).port;
+    expect(existsSync(ENDPOINTS_FILE)).toBe(true);
+    s.child.kill('SIGHUP');
+    const { code } = await s.exit;
+    expect(code).toBe(0); // --keep-running treats any stop signal as "done": the runs had passed
+    expect(motoServersOn(motoPort)).toEqual([]);
+    expect(existsSync(ENDPOINTS_FILE)).toBe(false);
+  });
+
+  it('SIGHUP during the runs closes the local cloud and exits 129', async () => {
+    const s = start(['--runs', '50'], { viaNode: true });
+    const [, motoPort] = await s.waitFor(/Local cloud up in \d+ ms \(.*moto :(\d+)/);
+    await s.waitFor(/✓ verify#1 /);
+    s.child.kill('SIGHUP');
+    const { code } = await s.exit;
+    expect(code).toBe(129);
+    expect(motoServersOn(motoPort!)).toEqual([]);
+  });
+
+  it('a reader that goes away (`npm start | head -1`) stops it quietly: no stack trace, no moto left', async () => {
+    const s = start(['--runs', '50']);
+    const [, motoPort] = await s.waitFor(/Local cloud up in \d+ ms \(.*moto :(\d+)/);
+    s.child.stdout!.destroy();
+    const { code } = await s.exit;
+    expect(code).toBe(141);
+    expect(s.stderr()).not.toMatch(/Unhandled|EPIPE|\n\s+at /);
+    expect(motoServersOn(motoPort!)).toEqual([]);
   });
 });

@@ -1,6 +1,26 @@
 import { CognitoError } from 'cognito-local/lib/errors';
-import type { TargetFix } from './types';
+import type { OutboxContext } from '../fakePhone';
+import type { FidelityEnv, Json, TargetFix } from './types';
 import { poolOf } from './types';
+
+/**
+ * cognito-local refuses ConfirmSignUp for an unknown user with a bare NotAuthorizedException, and
+ * for a confirmed one with ExpiredCodeException (it has no code left to compare). Cognito says
+ * which: UserNotFoundException, or NotAuthorizedException naming the status. Clients that hide
+ * whether users exist (PreventUserExistenceErrors) keep cognito-local's answer.
+ */
+async function confirmSignUpError(e: CognitoError, env: FidelityEnv, ctx: OutboxContext, req: Json): Promise<CognitoError> {
+  if (e.code !== 'NotAuthorizedException' && e.code !== 'ExpiredCodeException') return e;
+  const user = await (await poolOf(env, ctx, req)).getUserByUsername(ctx, String(req?.Username ?? ''));
+  if (e.code === 'ExpiredCodeException') {
+    return user && user.UserStatus !== 'UNCONFIRMED'
+      ? new CognitoError('NotAuthorizedException', `User cannot be confirmed. Current status is ${user.UserStatus}`)
+      : e;
+  }
+  if (user) return e;
+  const client = await env.services.cognito.getAppClient(ctx, req?.ClientId);
+  return client?.PreventUserExistenceErrors === 'ENABLED' ? e : new CognitoError('UserNotFoundException', 'Username/client id combination not found.');
+}
 
 /**
  * cognito-local uses the right exception names in most places but not the right words, and
@@ -24,6 +44,7 @@ export const errorMessagesFix: TargetFix = {
             : 'Invalid code or auth state for the user.',
         );
       }
+      if (target === 'ConfirmSignUp') throw await confirmSignUpError(e, env, ctx, req);
       const flow = req?.AuthFlow;
       if (target.endsWith('InitiateAuth') && (flow === 'REFRESH_TOKEN_AUTH' || flow === 'REFRESH_TOKEN')) {
         if (e.code === 'NotAuthorizedException') throw new CognitoError('NotAuthorizedException', 'Invalid Refresh Token');

@@ -21,6 +21,12 @@ const DEFAULT_POLICY: Required<PasswordPolicy> = {
 // The characters Cognito counts as symbols.
 const SYMBOLS = new Set('^$*.[]{}()?"!@#%&/\\,><\':;|_~`=+-');
 
+// Cognito also counts a space as a symbol, but not a leading or trailing one.
+function hasSymbol(password: string): boolean {
+  const inner = password.replace(/^ +| +$/g, '');
+  return [...password].some((c) => SYMBOLS.has(c)) || inner.includes(' ');
+}
+
 /** Cognito's own wording, so that code matching on messages behaves the same locally. */
 export function passwordPolicyViolation(password: string, policy: PasswordPolicy = {}): string | null {
   const p = { ...DEFAULT_POLICY, ...policy };
@@ -29,7 +35,7 @@ export function passwordPolicyViolation(password: string, policy: PasswordPolicy
   if (p.RequireUppercase && !/[A-Z]/.test(password)) return 'Password must have uppercase characters';
   if (p.RequireLowercase && !/[a-z]/.test(password)) return 'Password must have lowercase characters';
   if (p.RequireNumbers && !/[0-9]/.test(password)) return 'Password must have numeric characters';
-  if (p.RequireSymbols && !chars.some((c) => SYMBOLS.has(c))) return 'Password must have symbol characters';
+  if (p.RequireSymbols && !hasSymbol(password)) return 'Password must have symbol characters';
   return null;
 }
 

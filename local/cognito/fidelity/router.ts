@@ -4,6 +4,8 @@ import { Targets } from 'cognito-local/lib/targets/targets';
 import type { Router } from 'cognito-local/lib/server/Router';
 import type { Services } from 'cognito-local/lib/services';
 import type { FakePhone, OutboxContext, SentSms } from '../fakePhone';
+import { explicitAuthFlowsFix, secretHashFix } from './appClient';
+import { disabledUsersFix } from './disabledUsers';
 import { errorMessagesFix } from './errors';
 import { listPaginationFix } from './listing';
 import { maskDestinationsFix } from './mask';
@@ -14,6 +16,8 @@ import { refreshAfterMfaFix, tokenResultFix } from './tokens';
 import type { FidelityEnv, FidelityFix, FidelityRoute, TargetFix } from './types';
 
 // Innermost first: the session check runs before cognito-local, error wording and masking last.
+// The app client and disabled-user checks sit outside the error wording, which would otherwise
+// take their NotAuthorizedException for cognito-local's and reword it.
 const TARGET_FIXES: readonly TargetFix[] = [
   smsMfaFix,
   verifyOnConfirmFix,
@@ -23,6 +27,9 @@ const TARGET_FIXES: readonly TargetFix[] = [
   sessionsFix,
   listPaginationFix,
   errorMessagesFix,
+  disabledUsersFix,
+  secretHashFix,
+  explicitAuthFlowsFix,
   maskDestinationsFix,
 ];
 

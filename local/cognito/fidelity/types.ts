@@ -16,6 +16,9 @@ export const FIDELITY_FIXES = [
   'refreshAfterMfa',
   'listPagination',
   'errorMessages',
+  'disabledUsers',
+  'secretHash',
+  'explicitAuthFlows',
   'regionalIds',
   'discovery',
 ] as const;
