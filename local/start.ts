@@ -293,9 +293,10 @@ async function main(argv: string[]): Promise<number> {
   // SIGHUP: the terminal was closed. moto runs in its own process group, so it never gets that one.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
   // stdout closed under us (`npm start | head`): stop as a pipe writer would on SIGPIPE, quietly.
+  // Any other stdout error ends the output too, and still closes the cloud.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
     stdoutClosed = true;
+    if (error.code !== 'EPIPE') process.stderr.write(`stdout failed (${error.code ?? error.message}): closing the local cloud\n`);
     if (signalledAt === undefined) onSignal('SIGPIPE');
   });
 
@@ -366,8 +367,9 @@ async function main(argv: string[]): Promise<number> {
       executionArn,
       phone: phone && maskPhone(phone),
       status: String(described.status),
-      error: described.error,
-      cause: described.cause,
+      // Masked like everything else shown: a cause quotes whatever a Lambda's error said.
+      error: redact(described.error) as string | undefined,
+      cause: redact(described.cause) as string | undefined,
       ms,
       stateTransitions: stateTransitions(events),
       lambdaInvocations: lambdaCount(executionArn),

@@ -102,12 +102,20 @@ describe('startApiServer', () => {
   it('prefers the most specific route, whatever order serverless.yml declares them in', async () => {
     const handler = echo();
     const api = await serve([
+      { method: 'GET', path: '/{proxy+}', handler },
       { method: 'GET', path: '/runs/{proxy+}', handler },
+      { method: 'GET', path: '/runs/{runId}/files/{rest+}', handler },
       { method: 'GET', path: '/runs/{runId}', handler },
       { method: 'GET', path: '/runs/latest', handler },
     ]);
-    for (const path of ['/runs/latest', '/runs/r1', '/runs/r1/steps']) await fetch(`${api.url}${path}`);
-    expect(handler.calls.map((c) => c.event.routeKey)).toEqual(['GET /runs/latest', 'GET /runs/{runId}', 'GET /runs/{proxy+}']);
+    for (const path of ['/runs/latest', '/runs/r1', '/runs/r1/steps', '/runs/r1/files/a/b', '/other']) await fetch(`${api.url}${path}`);
+    expect(handler.calls.map((c) => c.event.routeKey)).toEqual([
+      'GET /runs/latest',
+      'GET /runs/{runId}',
+      'GET /runs/{proxy+}',
+      'GET /runs/{runId}/files/{rest+}',
+      'GET /{proxy+}',
+    ]);
   });
 
   it('joins every repeat of a header with commas, as payload 2.0 does, and keeps repeated cookies', async () => {

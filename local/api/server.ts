@@ -39,7 +39,7 @@ const INTERNAL = { statusCode: 500, body: { message: 'Internal Server Error' } }
 
 export function startApiServer(routes: HttpRoute[], opts: { port?: number; host?: string } = {}): Promise<ApiServer> {
   const host = opts.host ?? '127.0.0.1';
-  const compiled = routes.map(compileRoute).sort((a, b) => a.specificity - b.specificity);
+  const compiled = routes.map(compileRoute).sort(bySpecificity);
   const server = createServer((req, res) => {
     handle(compiled, req, res).catch((error: unknown) => {
       // Only reached if writing the answer itself failed; the connection is beyond saving.
@@ -83,9 +83,20 @@ interface CompiledRoute {
   route: HttpRoute;
   method: string;
   routeKey: string;
-  /** Lower is tried first: HTTP API prefers a full match, then path variables, then a greedy one. */
-  specificity: number;
+  greedy: boolean;
+  variables: number;
+  segments: number;
   match: (path: string) => Record<string, string> | undefined;
+}
+
+/**
+ * HTTP API tries the most specific route first: a full match, then routes with path variables
+ * (fewest first), then greedy ones (longest first, so /runs/{proxy+} before /{proxy+}).
+ */
+function bySpecificity(a: CompiledRoute, b: CompiledRoute): number {
+  if (a.greedy !== b.greedy) return a.greedy ? 1 : -1;
+  if (a.greedy) return b.segments - a.segments || a.variables - b.variables;
+  return a.variables - b.variables;
 }
 
 /** `/codes`, `/runs/{runId}`, `/files/{proxy+}`, as HTTP API route paths are written. */
@@ -107,7 +118,9 @@ function compileRoute(route: HttpRoute): CompiledRoute {
     route,
     method,
     routeKey: `${method} ${route.path}`,
-    specificity: (greedy ? 1000 : 0) + names.length,
+    greedy,
+    variables: names.length,
+    segments: route.path.split('/').filter(Boolean).length,
     match: (path) => {
       const m = regex.exec(path);
       if (!m) return undefined;

@@ -34,6 +34,8 @@ interface StateMachineRecord {
   definition: string;
   roleArn: string;
   creationDate: Date;
+  /** Creation order, for paging ListStateMachines. */
+  seq: number;
   compiled: CompiledDefinition;
   machine: StateMachine;
 }
@@ -124,6 +126,7 @@ export class LocalStepFunctions extends EventEmitter<LocalStepFunctionsEvents> {
       definition: text,
       roleArn: roleArn ?? `arn:aws:iam::${this.accountId}:role/local-stepfunctions`,
       creationDate: new Date(this.now()),
+      seq: ++this.seq,
       compiled,
       machine: new StateMachine(compiled.runnable, { validationOptions: { noValidate: true } }),
     });
@@ -144,14 +147,10 @@ export class LocalStepFunctions extends EventEmitter<LocalStepFunctionsEvents> {
   }
 
   listStateMachines(req: { maxResults?: number; nextToken?: string } = {}) {
-    const all = [...this.stateMachines.values()].map((sm) => ({
-      stateMachineArn: sm.arn,
-      name: sm.name,
-      type: 'STANDARD',
-      creationDate: sm.creationDate,
-    }));
-    const { page, nextToken } = paginate(all, req, (sm) => sm.stateMachineArn, 'ListStateMachines');
-    return { stateMachines: page, ...(nextToken && { nextToken }) };
+    const all = [...this.stateMachines.values()];
+    const { page, nextToken } = paginate({ items: all, positionOf: (sm) => sm.seq, order: 'ascending', scope: 'ListStateMachines' }, req);
+    const stateMachines = page.map((sm) => ({ stateMachineArn: sm.arn, name: sm.name, type: 'STANDARD', creationDate: sm.creationDate }));
+    return { stateMachines, ...(nextToken && { nextToken }) };
   }
 
   startExecution(req: { stateMachineArn?: string; name?: string; input?: string }): { executionArn: string; startDate: Date } {
@@ -200,7 +199,8 @@ export class LocalStepFunctions extends EventEmitter<LocalStepFunctionsEvents> {
     let events = e.history.events.map((ev) => (req.includeExecutionData === false ? withoutData(ev) : structuredClone(ev)));
     if (req.reverseOrder) events = events.reverse();
     const scope = `GetExecutionHistory ${e.executionArn} ${req.reverseOrder ? 'reverse' : 'forward'}`;
-    const { page, nextToken } = paginate(events, req, (ev) => String(ev.id), scope);
+    const order = req.reverseOrder ? 'descending' : 'ascending';
+    const { page, nextToken } = paginate({ items: events, positionOf: (ev) => ev.id, order, scope }, req);
     return { events: page, ...(nextToken && { nextToken }) };
   }
 
@@ -213,10 +213,11 @@ export class LocalStepFunctions extends EventEmitter<LocalStepFunctionsEvents> {
     }
     const items = [...this.executions.values()]
       .filter((e) => e.stateMachineArn === sm.arn && (!req.statusFilter || e.status === req.statusFilter))
-      .sort((a, b) => b.startDate.getTime() - a.startDate.getTime() || b.seq - a.seq)
-      .map(executionSummary);
-    const { page, nextToken } = paginate(items, req, (e) => e.executionArn, `ListExecutions ${sm.arn} ${req.statusFilter ?? ''}`);
-    return { executions: page, ...(nextToken && { nextToken }) };
+      // Newest first, as AWS lists them; the sequence number orders executions started in the same ms.
+      .sort((a, b) => b.seq - a.seq);
+    const scope = `ListExecutions ${sm.arn} ${req.statusFilter ?? ''}`;
+    const { page, nextToken } = paginate({ items, positionOf: (e) => e.seq, order: 'descending', scope }, req);
+    return { executions: page.map(executionSummary), ...(nextToken && { nextToken }) };
   }
 
   stopExecution(req: { executionArn?: string; error?: string; cause?: string }): { stopDate: Date } {
@@ -346,6 +347,8 @@ export class LocalStepFunctions extends EventEmitter<LocalStepFunctionsEvents> {
           default: {
             // Read by our task handlers for $$.State.RetryCount. The library logs these before it
             // calls the handler, which yields once before it reads the context.
+            // Known limit: counted per state name, so Map iterations that retry the same state at
+            // the same time share one count (a task cannot tell which iteration it runs in).
             if (event.type === 'StateEntered') rec.retries.set(event.state.name, 0);
             if (event.type === 'StateRetried') rec.retries.set(event.state.name, (rec.retries.get(event.state.name) ?? 0) + 1);
             const mapped = historyFromLibraryEvent(event, sm.compiled.stateTypes);

@@ -9,22 +9,37 @@ export interface PageRequest {
 }
 
 /**
- * AWS-style paging. The token names the last item returned, not an offset, so a page does not
- * shift when items are added in front of it (a new execution, a new event in reverse order); and
- * it names the request it belongs to, so it is refused for another one, as AWS does (InvalidToken).
+ * A listing in a fixed order: `positionOf` strictly increases ('ascending') or decreases
+ * ('descending') along `items`, and never changes for an item (an execution's sequence number,
+ * an event id).
  */
-export function paginate<T>(items: T[], req: PageRequest, keyOf: (item: T) => string, scope: string): { page: T[]; nextToken?: string } {
+export interface Listing<T> {
+  items: T[];
+  positionOf: (item: T) => number;
+  order: 'ascending' | 'descending';
+  /** The request the listing answers; a token is refused for any other (InvalidToken, as AWS). */
+  scope: string;
+}
+
+/**
+ * AWS-style paging. The token holds the position of the last item returned, not an offset, so
+ * the next page neither repeats nor skips items when others appear in front (a new execution,
+ * new events in reverse order) or leave the listing (an execution that no longer matches a
+ * status filter).
+ */
+export function paginate<T>(listing: Listing<T>, req: PageRequest): { page: T[]; nextToken?: string } {
   const size = pageSize(req.maxResults);
+  const { items, positionOf, order, scope } = listing;
   let start = 0;
   if (req.nextToken !== undefined && req.nextToken !== null) {
     const after = decodeToken(req.nextToken, scope);
-    const index = items.findIndex((item) => keyOf(item) === after);
-    if (index < 0) throw new SfnServiceError('InvalidToken', 'Invalid Token: the item it continues from no longer exists');
-    start = index + 1;
+    const beyond = (item: T) => (order === 'ascending' ? positionOf(item) > after : positionOf(item) < after);
+    start = items.findIndex(beyond);
+    if (start < 0) start = items.length;
   }
   const page = items.slice(start, start + size);
   if (start + size >= items.length || page.length === 0) return { page };
-  return { page, nextToken: Buffer.from(JSON.stringify({ s: scope, k: keyOf(page[page.length - 1]!) })).toString('base64url') };
+  return { page, nextToken: Buffer.from(JSON.stringify({ s: scope, p: positionOf(page[page.length - 1]!) })).toString('base64url') };
 }
 
 function pageSize(maxResults: unknown): number {
@@ -38,10 +53,10 @@ function pageSize(maxResults: unknown): number {
   return maxResults || DEFAULT_PAGE_SIZE;
 }
 
-function decodeToken(token: unknown, scope: string): string {
+function decodeToken(token: unknown, scope: string): number {
   try {
-    const { s, k } = JSON.parse(Buffer.from(String(token), 'base64url').toString('utf8')) as { s?: unknown; k?: unknown };
-    if (s === scope && typeof k === 'string') return k;
+    const { s, p } = JSON.parse(Buffer.from(String(token), 'base64url').toString('utf8')) as { s?: unknown; p?: unknown };
+    if (s === scope && typeof p === 'number') return p;
   } catch {
     // falls through to the refusal
   }

@@ -240,6 +240,22 @@ describe('HTTP endpoint (AWS JSON 1.0)', () => {
     await sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' }));
   });
 
+  it('keeps paging a status-filtered listing after the last execution shown has left it', async () => {
+    await sfn.send(new StartExecutionCommand({ stateMachineArn, name: 'filtered-1' }));
+    const first = await tokens.next();
+    await sfn.send(new StartExecutionCommand({ stateMachineArn, name: 'filtered-2' }));
+    const second = await tokens.next();
+    const page1 = await sfn.send(new ListExecutionsCommand({ stateMachineArn, statusFilter: 'RUNNING', maxResults: 1 }));
+    expect(page1.executions!.map((e) => e.name)).toEqual(['filtered-2']);
+    // The execution on page 1 finishes: it is no longer RUNNING, and page 2 still follows on.
+    await sfn.send(new SendTaskSuccessCommand({ taskToken: second, output: '{}' }));
+    await engine.waitForExecution(page1.executions![0]!.executionArn!);
+    const rest = await sfn.send(new ListExecutionsCommand({ stateMachineArn, statusFilter: 'RUNNING', maxResults: 100, nextToken: page1.nextToken }));
+    expect(rest.executions!.map((e) => e.name)).toContain('filtered-1');
+    expect(rest.executions!.map((e) => e.name)).not.toContain('filtered-2');
+    await sfn.send(new SendTaskSuccessCommand({ taskToken: first, output: '{}' }));
+  });
+
   it('works with the AWS CLI', async () => {
     try {
       await run('sh', ['-c', 'command -v aws']);

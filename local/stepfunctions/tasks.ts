@@ -236,14 +236,17 @@ function secondsFromPath(envelope: Envelope, key: string, field: string, min: nu
   return value;
 }
 
+// What AWS accepts in a Wait state: a date, an upper-case T, a time and a zone (Date.parse takes far more).
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
 function waitMs(envelope: Envelope, rt: TaskRuntime): number {
   const seconds = secondsFromPath(envelope, ENVELOPE.secondsPath, 'SecondsPath', 0) ?? envelope[ENVELOPE.seconds];
   if (typeof seconds === 'number') return seconds * 1000 * rt.waitScale;
   let timestamp = envelope[ENVELOPE.timestamp];
   if (ENVELOPE.timestampPath in envelope) {
     timestamp = envelope[ENVELOPE.timestampPath];
-    if (typeof timestamp !== 'string' || Number.isNaN(Date.parse(timestamp))) {
-      throw runtimeError(`The value for the field 'TimestampPath' must be an ISO-8601 timestamp, got ${JSON.stringify(timestamp)}`);
+    if (typeof timestamp !== 'string' || !RFC3339.test(timestamp) || Number.isNaN(Date.parse(timestamp))) {
+      throw runtimeError(`The value for the field 'TimestampPath' must be an RFC 3339 timestamp such as 2030-01-02T03:04:05Z, got ${JSON.stringify(timestamp)}`);
     }
   }
   if (typeof timestamp === 'string') return (Date.parse(timestamp) - rt.now()) * rt.waitScale;

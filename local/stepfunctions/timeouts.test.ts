@@ -152,6 +152,9 @@ describe('TimeoutSeconds and HeartbeatSeconds', () => {
       ['seconds-negative', { SecondsPath: '$.s' }, { s: -1 }],
       ['timestamp-garbage', { TimestampPath: '$.at' }, { at: 'tomorrow-ish' }],
       ['timestamp-number', { TimestampPath: '$.at' }, { at: 1767225600 }],
+      // Date.parse takes these; AWS wants RFC 3339 (a T and a zone).
+      ['timestamp-prose', { TimestampPath: '$.at' }, { at: 'March 7, 2030' }],
+      ['timestamp-no-zone', { TimestampPath: '$.at' }, { at: '2030-01-01T00:00:00' }],
     ];
     for (const [name, wait, input] of cases) {
       const stateMachineArn = engine.createStateMachine(name, {
@@ -165,6 +168,9 @@ describe('TimeoutSeconds and HeartbeatSeconds', () => {
     const ok = engine.createStateMachine('seconds-ok', { StartAt: 'W', States: { W: { Type: 'Wait', SecondsPath: '$.s', Next: 'Done' }, Done: { Type: 'Succeed' } } });
     const { executionArn } = engine.startExecution({ stateMachineArn: ok, input: '{"s":0}' });
     expect((await engine.waitForExecution(executionArn)).status).toBe('SUCCEEDED');
+    const past = engine.createStateMachine('timestamp-ok', { StartAt: 'W', States: { W: { Type: 'Wait', TimestampPath: '$.at', Next: 'Done' }, Done: { Type: 'Succeed' } } });
+    const at = engine.startExecution({ stateMachineArn: past, input: '{"at":"2020-01-02T03:04:05.678+01:00"}' });
+    expect((await engine.waitForExecution(at.executionArn)).status).toBe('SUCCEEDED');
   });
 
   it('applies a timeout to direct Lambda tasks too', async () => {

@@ -1,6 +1,7 @@
 import { execFile, execSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 
 /**
@@ -10,7 +11,8 @@ import { promisify } from 'node:util';
 const ROOT = join(__dirname, '..', '..');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 const run = promisify(execFile);
-const ENDPOINTS_FILE = join(ROOT, '.local-cloud', 'endpoints.json');
+const ENDPOINTS_FILE = join(mkdtempSync(join(tmpdir(), 'start-test-')), 'endpoints.json');
+afterAll(() => rmSync(dirname(ENDPOINTS_FILE), { recursive: true, force: true }));
 
 jest.setTimeout(120_000);
 
@@ -54,7 +56,8 @@ function start(args: string[], opts: { viaNode?: boolean } = {}): Started {
   const [command, prefix] = opts.viaNode ? [process.execPath, ['--import', 'tsx']] : [TSX, []];
   const child = spawn(command, [...prefix, 'local/start.ts', ...args], {
     cwd: ROOT,
-    env: { ...process.env, CI: 'true', FORCE_COLOR: '0' },
+    // --keep-running writes its endpoints file here, not over a developer's own local cloud's.
+    env: { ...process.env, CI: 'true', FORCE_COLOR: '0', COGCHECK_LOCAL_ENDPOINTS: ENDPOINTS_FILE },
     stdio: ['pipe', 'pipe', 'pipe'],
     // Its own process group, so that a failed test can stop tsx and the node it runs together.
     detached: true,

@@ -39,12 +39,22 @@ export function passwordPolicyViolation(password: string, policy: PasswordPolicy
   return null;
 }
 
+// The Password member's pattern in Cognito's API model.
+const PASSWORD_PATTERN = /^[\S]+.*[\S]+$/;
+
 /** cognito-local stores any password; Cognito refuses those that break the pool's policy. */
 export const passwordPolicyFix: TargetFix = {
   fix: 'passwordPolicy',
   targets: ['SignUp', 'AdminSetUserPassword'],
   wrap: (inner, env) => async (ctx, req) => {
     if (typeof req?.Password === 'string') {
+      // Checked by the API before any policy: no leading or trailing whitespace.
+      if (!PASSWORD_PATTERN.test(req.Password)) {
+        throw new CognitoError(
+          'InvalidParameterException',
+          "1 validation error detected: Value at 'password' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[\\S]+.*[\\S]+$",
+        );
+      }
       const pool = await poolOf(env, ctx, req);
       const violation = passwordPolicyViolation(req.Password, pool.options.Policies?.PasswordPolicy);
       if (violation) {

@@ -8,19 +8,16 @@ import { poolOf } from './types';
  * cognito-local hands out a random uuid as `Session` and never looks at it again: any string,
  * an old session, or one already used is accepted. Cognito binds the session to the user and
  * app client, lets it be used once, and expires it after the client's AuthSessionValidity
- * (3 minutes by default). A wrong code does not burn it (Cognito lets the user retry), but after
- * five wrong codes Cognito takes no more answers on it, not even the right code.
+ * (3 minutes by default). A wrong code does not burn it (Cognito lets the user retry).
  */
 interface AuthSession {
   clientId: string;
   username: string;
   expiresAt: number;
   used: boolean;
-  wrongCodes: number;
 }
 
 const DEFAULT_VALIDITY_MINUTES = 3;
-const MAX_WRONG_CODES = 5;
 // Remember finished sessions a while so that a replay gets the precise error, then forget them.
 const FORGET_AFTER_MS = 15 * 60_000;
 
@@ -35,23 +32,17 @@ export class AuthSessions {
     this.forgetOld();
     // Real sessions are ~1,500 opaque characters; length matters to code that stores them.
     const token = randomBytes(768).toString('base64url');
-    this.sessions.set(token, { clientId, username, expiresAt: this.now() + validityMinutes * 60_000, used: false, wrongCodes: 0 });
+    this.sessions.set(token, { clientId, username, expiresAt: this.now() + validityMinutes * 60_000, used: false });
     return token;
   }
 
-  /** Throws NotAuthorizedException unless the session is live, unused, not locked and belongs to this client. */
+  /** Throws NotAuthorizedException unless the session is live, unused and belongs to this client. */
   check(token: unknown, clientId: string): AuthSession {
     const session = typeof token === 'string' ? this.sessions.get(token) : undefined;
     if (!session || session.clientId !== clientId) throw invalid();
     if (session.used) throw invalid(', session can only be used once');
     if (this.now() > session.expiresAt) throw invalid(', session is expired');
-    if (session.wrongCodes >= MAX_WRONG_CODES) throw new CognitoError('NotAuthorizedException', 'Password attempts exceeded');
     return session;
-  }
-
-  wrongCode(token: string): void {
-    const session = this.sessions.get(token);
-    if (session) session.wrongCodes++;
   }
 
   markUsed(token: string): void {
@@ -90,10 +81,7 @@ export const sessionsFix: TargetFix = {
       if (user?.Username !== session.username) throw invalid();
     }
     // cognito-local only wants a non-empty Session; the real check happened above.
-    const out = await inner(ctx, { ...req, Session: 'checked-by-fidelity-layer' }).catch((e: unknown) => {
-      if (e instanceof CognitoError && e.code === 'CodeMismatchException') env.sessions.wrongCode(req.Session);
-      throw e;
-    });
+    const out = await inner(ctx, { ...req, Session: 'checked-by-fidelity-layer' });
     env.sessions.markUsed(req.Session);
     if (out?.Session) {
       out.Session = env.sessions.issue(req.ClientId, session.username, await validityMinutes(env, ctx, req.ClientId));
