@@ -23,7 +23,9 @@ function pageSize(value: unknown, required: boolean): number {
  * deleting items between calls neither repeats nor skips the others.
  */
 export function paginate<T>(items: readonly T[], key: (t: T) => string, max: number, token: unknown): { page: T[]; nextToken?: string } {
-  const sorted = [...items].sort((a, b) => key(a).localeCompare(key(b)));
+  // Code-unit order, the same order as the `>=` below: localeCompare would put `a` before `B`
+  // while `>=` puts `B` first, so pages skipped or repeated ids of mixed case.
+  const sorted = [...items].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   let start = 0;
   if (token !== undefined && token !== null) {
     const after = typeof token === 'string' ? Buffer.from(token, 'base64url').toString('utf8') : '';
