@@ -326,6 +326,24 @@ describe('ConfirmSignUp for a confirmed or unknown user', () => {
   });
 });
 
+describe('phone number format', () => {
+  const signUp = (e: Env, username: string, phone: string) =>
+    e.client.send(
+      new SignUpCommand({ ClientId: e.clientId, Username: username, Password: PASSWORD, UserAttributes: [{ Name: 'phone_number', Value: phone }] }),
+    );
+  it('refuses a phone_number that is not + and digits, as Cognito does', async () => {
+    const e = await env();
+    for (const [username, phone] of [['dashes', '555-555-0100'], ['spaces', '+1 555 555 0100'], ['no-plus', '15555550100']]) {
+      await expect(signUp(e, username, phone)).rejects.toMatchObject({ name: 'InvalidParameterException', message: 'Invalid phone number format.' });
+    }
+    await expect(signUp(e, 'e164', '+15555550100')).resolves.toMatchObject({ UserConfirmed: false });
+  });
+  it('without the fix any phone_number is stored', async () => {
+    const e = await env('phoneFormat');
+    await expect(signUp(e, 'dashes', '555-555-0100')).resolves.toMatchObject({ UserConfirmed: false });
+  });
+});
+
 describe('password policy: spaces', () => {
   const signUp = (e: Env, username: string, password: string) =>
     e.client.send(

@@ -9,6 +9,7 @@ import { disabledUsersFix } from './disabledUsers';
 import { errorMessagesFix } from './errors';
 import { listPaginationFix } from './listing';
 import { maskDestinationsFix } from './mask';
+import { phoneFormatFix } from './phoneFormat';
 import { passwordPolicyFix } from './passwordPolicy';
 import { sessionsFix } from './sessions';
 import { smsMfaFix, verifyOnConfirmFix } from './smsMfa';
@@ -30,6 +31,7 @@ const TARGET_FIXES: readonly TargetFix[] = [
   disabledUsersFix,
   secretHashFix,
   explicitAuthFlowsFix,
+  phoneFormatFix,
   maskDestinationsFix,
 ];
 

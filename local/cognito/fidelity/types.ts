@@ -19,6 +19,7 @@ export const FIDELITY_FIXES = [
   'disabledUsers',
   'secretHash',
   'explicitAuthFlows',
+  'phoneFormat',
   'regionalIds',
   'discovery',
 ] as const;
