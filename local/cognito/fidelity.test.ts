@@ -326,11 +326,14 @@ describe('ConfirmSignUp for a confirmed or unknown user', () => {
   });
 });
 
+/** SignUp of one more user, with the password and phone given (or the usual ones). */
+const signUpWith = (e: Env, username: string, { password = PASSWORD, phone = PHONE } = {}) =>
+  e.client.send(
+    new SignUpCommand({ ClientId: e.clientId, Username: username, Password: password, UserAttributes: [{ Name: 'phone_number', Value: phone }] }),
+  );
+
 describe('phone number format', () => {
-  const signUp = (e: Env, username: string, phone: string) =>
-    e.client.send(
-      new SignUpCommand({ ClientId: e.clientId, Username: username, Password: PASSWORD, UserAttributes: [{ Name: 'phone_number', Value: phone }] }),
-    );
+  const signUp = (e: Env, username: string, phone: string) => signUpWith(e, username, { phone });
   it('refuses a phone_number that is not + and digits, as Cognito does', async () => {
     const e = await env();
     for (const [username, phone] of [['dashes', '555-555-0100'], ['spaces', '+1 555 555 0100'], ['no-plus', '15555550100']]) {
@@ -345,10 +348,7 @@ describe('phone number format', () => {
 });
 
 describe('password policy: spaces', () => {
-  const signUp = (e: Env, username: string, password: string) =>
-    e.client.send(
-      new SignUpCommand({ ClientId: e.clientId, Username: username, Password: password, UserAttributes: [{ Name: 'phone_number', Value: PHONE }] }),
-    );
+  const signUp = (e: Env, username: string, password: string) => signUpWith(e, username, { password });
   it('counts a space between other characters as a symbol; refuses a leading or trailing one outright', async () => {
     const e = await env();
     await expect(signUp(e, 'inner', 'Abcdef1 gh')).resolves.toMatchObject({ UserConfirmed: false });
