@@ -4,19 +4,16 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { SendTaskSuccessCommand, SFNClient, TaskTimedOut } from '@aws-sdk/client-sfn';
 import { awaitCode, handler } from './awaitCode';
-import type { RunItem, WaitItem } from '../../lib/runs/model';
+import type { WaitItem } from '../../lib/runs/model';
+import { PHONE, runItem } from './testing';
 
 process.env.RUNS_TABLE = 'runs-test';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const sfn = mockClient(SFNClient);
-const PHONE = '+15555550100';
 const CODE = '739154';
 const TOKEN = 'AQCEAAAAKgAAAAMAAAAAAAAAAf-task-token+/=';
-const run = (): RunItem => ({
-  pk: 'RUN#run-1', runId: 'run-1', phoneNumber: PHONE, userPoolId: 'us-east-1_abc', clientId: 'client1abc', username: 'synthetic-run-1',
-  startedAt: '2025-01-01T00:00:00.000Z', status: 'RUNNING', timeouts: { signUpCodeSeconds: 300, mfaCodeSeconds: 150 }, ttl: 0,
-});
+const run = runItem;
 const wait = (over: Partial<WaitItem> = {}): WaitItem => ({
   pk: `WAIT#${PHONE}`, runId: 'run-1', step: 'SIGN_UP', registeredAt: 0, expiresAt: Date.now() + 60_000, taskToken: TOKEN, ttl: 0, ...over,
 });

@@ -6,18 +6,14 @@ import {
   CodeMismatchException, CognitoIdentityProviderClient, ConfirmSignUpCommand, ExpiredCodeException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { confirmSignUp, handler } from './confirmSignUp';
-import type { RunItem } from '../../lib/runs/model';
+import { PHONE, runItem } from './testing';
 
 process.env.RUNS_TABLE = 'runs-test';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const cognito = mockClient(CognitoIdentityProviderClient);
-const PHONE = '+15555550100';
 const CODE = '739154';
-const run = (): RunItem => ({
-  pk: 'RUN#run-1', runId: 'run-1', phoneNumber: PHONE, userPoolId: 'us-east-1_abc', clientId: 'client1abc', username: 'synthetic-run-1',
-  startedAt: '2025-01-01T00:00:00.000Z', status: 'RUNNING', timeouts: { signUpCodeSeconds: 300, mfaCodeSeconds: 150 }, ttl: 0,
-});
+const run = runItem;
 
 function expectNoSecrets(out: unknown) {
   const json = JSON.stringify(out);

@@ -7,7 +7,7 @@ import { handler, initiateAuth } from './initiateAuth';
 import { clearSecretCache } from '../../lib/secrets/getSecret';
 import { syntheticPassword } from '../../lib/verify/password';
 import { codeHash } from '../../lib/runs/codeHash';
-import type { RunItem } from '../../lib/runs/model';
+import { PHONE, runItem } from './testing';
 
 process.env.RUNS_TABLE = 'runs-test';
 process.env.PASSWORD_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:password-AbCdEf';
@@ -15,16 +15,12 @@ process.env.PASSWORD_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012
 const ddb = mockClient(DynamoDBDocumentClient);
 const cognito = mockClient(CognitoIdentityProviderClient);
 const sm = mockClient(SecretsManagerClient);
-const PHONE = '+15555550100';
 const MASKED = '+*******0100';
 const SIGN_UP_CODE = '111111';
 const SESSION = 'AYABeCognitoChallengeSession-secret-value';
 const JWT = 'eyJraWQiOiJrMSIsImFsZyI6IlJTMjU2In0.eyJzdWIiOiJ4In0.c2ln';
 const NOW = 1_750_000_000_000;
-const run = (): RunItem => ({
-  pk: 'RUN#run-1', runId: 'run-1', phoneNumber: PHONE, userPoolId: 'us-east-1_abc', clientId: 'client1abc', username: 'synthetic-run-1',
-  startedAt: '2025-01-01T00:00:00.000Z', status: 'RUNNING', timeouts: { signUpCodeSeconds: 300, mfaCodeSeconds: 150 }, ttl: 0,
-});
+const run = runItem;
 let order: string[];
 
 async function expectNoSecrets(out: unknown) {

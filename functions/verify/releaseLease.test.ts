@@ -3,18 +3,14 @@ import 'aws-sdk-client-mock-jest';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { handler, releaseLease } from './releaseLease';
-import type { RunItem } from '../../lib/runs/model';
+import { PHONE, runItem } from './testing';
 
 process.env.RUNS_TABLE = 'runs-test';
 
 const ddb = mockClient(DynamoDBDocumentClient);
-const PHONE = '+15555550100';
 const LEASE = { pk: `LEASE#${PHONE}` };
 const WAIT = { pk: `WAIT#${PHONE}` };
-const run = (): RunItem => ({
-  pk: 'RUN#run-1', runId: 'run-1', phoneNumber: PHONE, userPoolId: 'us-east-1_abc', clientId: 'client1abc', username: 'synthetic-run-1',
-  startedAt: '2025-01-01T00:00:00.000Z', status: 'RUNNING', timeouts: { signUpCodeSeconds: 300, mfaCodeSeconds: 150 }, ttl: 0,
-});
+const run = runItem;
 const conditionFailed = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
 
 /** Every write the release made, whatever command it used (the wait may be deleted or closed). */

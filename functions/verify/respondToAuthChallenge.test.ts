@@ -10,12 +10,12 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { handler, respondToAuthChallenge } from './respondToAuthChallenge';
 import type { RunItem } from '../../lib/runs/model';
+import { PHONE, runItem } from './testing';
 
 process.env.RUNS_TABLE = 'runs-test';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const cognito = mockClient(CognitoIdentityProviderClient);
-const PHONE = '+15555550100';
 const CODE = '482913';
 const SESSION = 'AYABeCognitoChallengeSession-secret-value';
 const POOL = 'us-east-1_abc';
@@ -57,11 +57,7 @@ const idToken = (over: Record<string, unknown> = {}) =>
 const accessToken = (over: Record<string, unknown> = {}) =>
   jwt({ sub: SUB, client_id: CLIENT_ID, iss: issuer, token_use: 'access', username: 'synthetic-run-1', exp: exp(), iat: exp() - 3600, ...over });
 
-const run = (over: Partial<RunItem> = {}): RunItem => ({
-  pk: 'RUN#run-1', runId: 'run-1', phoneNumber: PHONE, userPoolId: POOL, clientId: CLIENT_ID, username: 'synthetic-run-1',
-  startedAt: '2025-01-01T00:00:00.000Z', status: 'RUNNING', timeouts: { signUpCodeSeconds: 300, mfaCodeSeconds: 150 }, ttl: 0,
-  authSession: SESSION, ...over,
-});
+const run = (over: Partial<RunItem> = {}): RunItem => runItem({ authSession: SESSION, ...over });
 let tokens: { IdToken: string; AccessToken: string; RefreshToken: string };
 
 function expectNoSecrets(out: unknown) {

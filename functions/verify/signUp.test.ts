@@ -6,7 +6,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { handler, signUp } from './signUp';
 import { clearSecretCache } from '../../lib/secrets/getSecret';
 import { syntheticPassword } from '../../lib/verify/password';
-import type { RunItem } from '../../lib/runs/model';
+import { PHONE, runItem } from './testing';
 
 process.env.RUNS_TABLE = 'runs-test';
 process.env.PASSWORD_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:password-AbCdEf';
@@ -14,13 +14,9 @@ process.env.PASSWORD_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012
 const ddb = mockClient(DynamoDBDocumentClient);
 const cognito = mockClient(CognitoIdentityProviderClient);
 const sm = mockClient(SecretsManagerClient);
-const PHONE = '+15555550100';
 const MASKED = '+*******0100';
 const NOW = 1_750_000_000_000;
-const run = (over: Partial<RunItem> = {}): RunItem => ({
-  pk: 'RUN#run-1', runId: 'run-1', phoneNumber: PHONE, userPoolId: 'us-east-1_abc', clientId: 'client1abc', username: 'synthetic-run-1',
-  startedAt: '2025-01-01T00:00:00.000Z', status: 'RUNNING', timeouts: { signUpCodeSeconds: 300, mfaCodeSeconds: 150 }, ttl: 0, ...over,
-});
+const run = runItem;
 let order: string[];
 
 async function expectNoSecrets(out: unknown) {
