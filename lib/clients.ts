@@ -26,3 +26,8 @@ export const dynamo = /* @__PURE__ */ lazy(() =>
 );
 export const sfn = /* @__PURE__ */ lazy(() => new SFNClient({}));
 export const secrets = /* @__PURE__ */ lazy(() => new SecretsManagerClient({}));
+
+import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
+
+/** AWS End User Messaging SMS (service `sms-voice`, API "Pinpoint SMS Voice V2"). */
+export const smsVoice = /* @__PURE__ */ lazy(() => new PinpointSMSVoiceV2Client({}));

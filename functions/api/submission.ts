@@ -1,9 +1,10 @@
 import { ValidationError } from '../../lib/errors';
 import { PHONE_NUMBER } from '../../lib/phone';
 import { asObject, noUnknownFields, type Json, type StringRule } from '../../lib/validate';
+import { extractCode } from '../../lib/sms/extractCode';
 import { RUN_ID } from '../../lib/verify/runId';
 
-export { RUN_ID };
+export { RUN_ID, extractCode };
 
 /** What `POST /codes` accepts, once validated: who (phone or run) and the code itself. */
 export type Submission = ({ phoneNumber: string } | { runId: string }) & { code: string; codeFrom: 'code' | 'message' };
@@ -67,19 +68,4 @@ function messageOf(value: unknown): string {
     throw new ValidationError('message', `must be 1-${MAX_MESSAGE_LENGTH} characters long (got ${value.length})`);
   }
   return value;
-}
-
-/**
- * The code in an SMS text: a run of 4-8 digits standing alone (not part of a phone number or a
- * longer number). When several stand alone, the one right after the word "code" wins (Cognito's
- * "Your verification code is {####}."); if none follows "code", the message is ambiguous.
- */
-export function extractCode(message: string): string {
-  const candidates = [...message.matchAll(/(?<![\d+])\d{4,8}(?!\d)/g)].map((m) => m[0]);
-  const distinct = [...new Set(candidates)];
-  if (distinct.length === 1) return distinct[0];
-  if (distinct.length === 0) throw new ValidationError('message', 'contains no 4-8 digit code');
-  const afterWord = /\bcode\b\D{0,24}?(?<![\d+])(\d{4,8})(?!\d)/i.exec(message);
-  if (afterWord) return afterWord[1];
-  throw new ValidationError('message', `contains ${distinct.length} candidate codes and none follows the word "code"; send "code" instead`);
 }

@@ -2,13 +2,14 @@ import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../clients';
 import { isAwsError } from '../errors';
 import { codeHash } from './codeHash';
-import { runsTable, waitKey, type WaitItem } from './model';
+import { runsTable, waitKey, type WaitItem, type WaitStep } from './model';
 
 export type AnswerOutcome =
   | { outcome: 'ACCEPTED'; wait: WaitItem }
   | { outcome: 'NOT_WAITING' }
   | { outcome: 'ALREADY_ANSWERED'; wait: WaitItem }
-  | { outcome: 'EXPIRED'; wait: WaitItem };
+  | { outcome: 'EXPIRED'; wait: WaitItem }
+  | { outcome: 'WRONG_STEP'; wait: WaitItem };
 
 export interface AnswerOptions {
   /**
@@ -17,6 +18,11 @@ export interface AnswerOptions {
    * reported as NOT_WAITING, as if there were none.
    */
   runId?: string;
+  /**
+   * Answer only the wait of this step. A route that knows what the code is for (the Custom SMS
+   * Sender's triggerSource) must not answer the MFA wait with a resent sign-up code.
+   */
+  step?: WaitStep;
   now?: number;
 }
 
@@ -26,7 +32,7 @@ export interface AnswerOptions {
  * answer the next step with a stale code.
  */
 export async function answerWait(phone: string, code: string, options: AnswerOptions | number = {}): Promise<AnswerOutcome> {
-  const { runId, now = Date.now() } = typeof options === 'number' ? { now: options } : options;
+  const { runId, step, now = Date.now() } = typeof options === 'number' ? { now: options } : options;
   try {
     const { Attributes } = await dynamo().send(
       new UpdateCommand({
@@ -36,15 +42,18 @@ export async function answerWait(phone: string, code: string, options: AnswerOpt
         ConditionExpression:
           'attribute_exists(#pk) AND attribute_not_exists(#answered) AND #expiresAt > :now AND ' +
           '(attribute_not_exists(#previousCodeHash) OR #previousCodeHash <> :hash)' +
-          (runId === undefined ? '' : ' AND #runId = :run'),
+          (runId === undefined ? '' : ' AND #runId = :run') +
+          (step === undefined ? '' : ' AND #step = :step'),
         ExpressionAttributeNames: {
           '#pk': 'pk', '#code': 'code', '#codeHash': 'codeHash', '#answered': 'answered', '#answeredAt': 'answeredAt',
           '#expiresAt': 'expiresAt', '#previousCodeHash': 'previousCodeHash',
           ...(runId === undefined ? {} : { '#runId': 'runId' }),
+          ...(step === undefined ? {} : { '#step': 'step' }),
         },
         ExpressionAttributeValues: {
           ':code': code, ':yes': true, ':now': now, ':hash': codeHash(code),
           ...(runId === undefined ? {} : { ':run': runId }),
+          ...(step === undefined ? {} : { ':step': step }),
         },
         ReturnValues: 'ALL_NEW',
       }),
@@ -57,6 +66,7 @@ export async function answerWait(phone: string, code: string, options: AnswerOpt
   const { Item } = await dynamo().send(new GetCommand({ TableName: runsTable(), Key: waitKey(phone), ConsistentRead: true }));
   const wait = Item as WaitItem | undefined;
   if (!wait || (runId !== undefined && wait.runId !== runId)) return { outcome: 'NOT_WAITING' };
+  if (step !== undefined && wait.step !== step) return { outcome: 'WRONG_STEP', wait };
   if (wait.answered || wait.previousCodeHash === codeHash(code)) return { outcome: 'ALREADY_ANSWERED', wait };
   return { outcome: 'EXPIRED', wait };
 }

@@ -57,3 +57,10 @@ export const RUN_RETENTION_SECONDS = 30 * 24 * 3600;
 export const SHORT_RETENTION_SECONDS = 2 * 3600;
 
 export const ttlIn = (seconds: number, now = Date.now()) => Math.floor(now / 1000) + seconds;
+
+/**
+ * `SEEN#<route>#<messageId>`: a received message (inbound SMS id, Twilio MessageSid), kept a day
+ * so that SNS's at-least-once delivery and replayed webhooks are recognised as repeats.
+ */
+export const seenKey = (route: string, messageId: string) => ({ pk: `SEEN#${route}#${messageId}` });
+export const SEEN_RETENTION_SECONDS = 24 * 3600;

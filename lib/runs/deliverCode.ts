@@ -1,0 +1,82 @@
+import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import { sfn } from '../clients';
+import { awsErrorName, isAwsError } from '../errors';
+import { answerWait, type AnswerOptions } from './answerWait';
+import type { WaitItem, WaitStep } from './model';
+
+/**
+ * What became of a delivered code. Every route that brings codes back (the signed callback,
+ * two-way SMS, the Custom SMS Sender, the Twilio webhook) ends here, so "first answer wins",
+ * late codes and stale repeats behave the same whichever way a code came.
+ */
+export type Delivery =
+  /** Stored and the waiting execution resumed (or, for a repeat of the same code, resumed again). */
+  | { outcome: 'Resumed'; runId: string; step: WaitStep }
+  /** Stored before the await task parked its token: that task finds it and resumes itself. */
+  | { outcome: 'StoredBeforeAwait'; runId: string; step: WaitStep }
+  /** No wait on that phone (or not of the named run). */
+  | { outcome: 'NotWaiting' }
+  /** The wait has its code already, or this is the previous step's code again. */
+  | { outcome: 'AlreadyAnswered'; runId: string; step: WaitStep; previousStep: boolean }
+  /** The wait is of the other step (a resent sign-up code while the MFA code is awaited). */
+  | { outcome: 'WrongStep'; runId: string; step: WaitStep }
+  /** Too late: the wait's deadline passed, or Step Functions says the task is closed. */
+  | { outcome: 'WaitExpired'; runId: string; step: WaitStep; why: string };
+
+export type DeliveryOutcome = Delivery['outcome'];
+
+/** What a closed task token answers: the execution no longer waits for this code. */
+const TASK_CLOSED = ['TaskTimedOut', 'InvalidToken', 'TaskDoesNotExist'];
+
+/**
+ * Stores the code on the phone's open wait (first answer wins) and resumes the execution with
+ * `SendTaskSuccess`. AWS failures (throttling, DynamoDB down) are thrown: they are transient,
+ * and the caller's retry (SNS, Lambda, the HTTP client) is what should happen.
+ */
+export async function deliverCode(phone: string, code: string, options: AnswerOptions = {}): Promise<Delivery> {
+  const answer = await answerWait(phone, code, options);
+  switch (answer.outcome) {
+    case 'NOT_WAITING':
+      return { outcome: 'NotWaiting' };
+    case 'WRONG_STEP':
+      return { outcome: 'WrongStep', runId: answer.wait.runId, step: answer.wait.step };
+    case 'EXPIRED':
+      return { outcome: 'WaitExpired', runId: answer.wait.runId, step: answer.wait.step, why: 'the wait expired before the code arrived' };
+    case 'ALREADY_ANSWERED': {
+      const wait = answer.wait;
+      // The same code again, on a wait whose execution may never have been told (the earlier
+      // SendTaskSuccess failed): resuming is idempotent and Step Functions says whether the task
+      // is still open. Any other repeat is a second answer, which loses.
+      if (wait.answered && wait.code === code && wait.taskToken && wait.consumedAt === undefined) {
+        if ((await resume(wait)) === true) return { outcome: 'Resumed', runId: wait.runId, step: wait.step };
+      }
+      return { outcome: 'AlreadyAnswered', runId: wait.runId, step: wait.step, previousStep: !wait.answered };
+    }
+    case 'ACCEPTED': {
+      const wait = answer.wait;
+      if (!wait.taskToken) return { outcome: 'StoredBeforeAwait', runId: wait.runId, step: wait.step };
+      const resumed = await resume(wait);
+      if (resumed !== true) return { outcome: 'WaitExpired', runId: wait.runId, step: wait.step, why: `the execution stopped waiting (${resumed})` };
+      return { outcome: 'Resumed', runId: wait.runId, step: wait.step };
+    }
+  }
+}
+
+/**
+ * Resumes the waiting execution. The output names the run and the step only: the next task
+ * reads the code from DynamoDB, because state output is kept in the execution history.
+ * Returns true, or the AWS error name saying the task is closed.
+ */
+async function resume(wait: WaitItem & { consumedAt?: number }): Promise<true | string> {
+  try {
+    await sfn().send(new SendTaskSuccessCommand({ taskToken: wait.taskToken, output: JSON.stringify({ runId: wait.runId, step: wait.step }) }));
+    return true;
+  } catch (error) {
+    if (isAwsError(error, ...TASK_CLOSED)) return awsErrorName(error) ?? 'TaskTimedOut';
+    throw error;
+  }
+}
+
+/** True for the outcomes where the code reached its run. */
+export const delivered = (d: Delivery): d is Extract<Delivery, { outcome: 'Resumed' | 'StoredBeforeAwait' }> =>
+  d.outcome === 'Resumed' || d.outcome === 'StoredBeforeAwait';

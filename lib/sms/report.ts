@@ -1,0 +1,68 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logger } from '../logger';
+import { metrics } from '../metrics';
+import { maskPhone } from '../phone';
+import type { Delivery, DeliveryOutcome } from '../runs/deliverCode';
+
+/** How a code came back to its run (DESIGN §5a). */
+export type CodeRoute = 'inbound-sms' | 'custom-sender' | 'twilio' | 'callback';
+
+/**
+ * Why a route could not hand a code to a run, besides what `deliverCode` answers. Each is final:
+ * the receiver returns success for it, so SNS, Lambda or the provider never retry what can
+ * never succeed.
+ */
+export type RouteOutcome =
+  | DeliveryOutcome
+  /** The payload is not what the route's sender publishes (field, rule in the log line). */
+  | 'Malformed'
+  /** The text holds no code (or several and none follows "code"). */
+  | 'NoCode'
+  /** STOP, HELP and other keywords that the carrier or End User Messaging answer themselves. */
+  | 'Keyword'
+  /** The same message again (SNS delivers at least once; a provider may replay). */
+  | 'Duplicate'
+  /** The Custom SMS Sender could not decrypt the code (key policy, wrong key, bad ciphertext). */
+  | 'DecryptFailed'
+  /** A message for someone who is not a waiting synthetic user, sent on as a real SMS. */
+  | 'Forwarded'
+  /** Such a message with no origination identity to send it from: it is lost, and said so. */
+  | 'Dropped'
+  /** A webhook whose signature does not verify. */
+  | 'BadSignature'
+  | 'TooLarge';
+
+const REACHED_RUN = new Set<RouteOutcome>(['Resumed', 'StoredBeforeAwait']);
+
+export interface OutcomeDetails {
+  /** Shown masked. */
+  phone?: string;
+  delivery?: Delivery;
+  [field: string]: unknown;
+}
+
+/**
+ * One named log line per message a route receives (`code <Outcome>`), and for every message that
+ * did not reach a run, one `CodeNotDelivered` count per route. The outcome is EMF metadata, not a
+ * dimension: it is searchable in Logs Insights and costs no metric series of its own (each series
+ * is billed monthly). Never pass a code, a token or a decrypted payload in `details`.
+ */
+export function reportOutcome(route: CodeRoute, outcome: RouteOutcome, details: OutcomeDetails = {}): void {
+  const { phone, delivery, ...rest } = details;
+  const fields = {
+    route,
+    outcome,
+    ...(phone === undefined ? {} : { phone: maskPhone(phone) }),
+    ...(delivery && 'runId' in delivery ? { runId: delivery.runId, step: delivery.step } : {}),
+    ...rest,
+  };
+  if (REACHED_RUN.has(outcome)) {
+    logger.info(`code ${outcome}`, fields);
+    return;
+  }
+  logger.warn(`code ${outcome}`, fields);
+  const metric = metrics.singleMetric();
+  metric.addDimension('route', route);
+  metric.addMetadata('outcome', outcome);
+  metric.addMetric('CodeNotDelivered', MetricUnit.Count, 1);
+}
