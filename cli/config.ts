@@ -14,6 +14,8 @@ export interface Endpoints {
   /** The callback signing secret, or the Secrets Manager id to read it from. */
   callbackSecret?: string;
   callbackSecretArn?: string;
+  /** The runs table (waits, leases), for commands that open a wait themselves. */
+  runsTable?: string;
   /** AWS_ENDPOINT_URL_* and credentials for a local cloud. */
   env?: Record<string, string>;
 }
@@ -57,6 +59,7 @@ export async function readStageEndpoints(stage: string, region?: string): Promis
       stateMachines: { provision: need('ProvisionStateMachineArn'), verify: need('VerifyStateMachineArn'), teardown: need('TeardownStateMachineArn') },
       callbackUrl: need('CallbackUrl'),
       callbackSecretArn: need('CallbackSigningSecretArn'),
+      runsTable: outputs.RunsTableName,
     };
   } finally {
     cfn.destroy();

@@ -8,6 +8,7 @@ export function localCloudEndpoints(cloud: LocalCloud): Endpoints {
     stateMachines: { provision: cloud.stateMachineArn('provision'), verify: cloud.stateMachineArn('verify'), teardown: cloud.stateMachineArn('teardown') },
     callbackUrl: `${cloud.urls.api}/codes`,
     callbackSecret: cloud.callbackSecret,
+    runsTable: cloud.refs.RunsTable,
     env: cloud.env,
   };
 }

@@ -5,6 +5,8 @@ import { callbackSecret, ConfigError, readLocalEndpoints, readStageEndpoints, ty
 import { followExecution } from './follow';
 import { recentRuns, successRate } from './history';
 import { submitCode } from './submit';
+import { verifySandboxPhone } from './sandbox';
+import { maskPhone, PHONE_NUMBER } from '../lib/phone';
 
 export const USAGE = `Usage: cogcheck <command> [--stage <stage> [--region <region>] | --local] [--json]
 
@@ -17,6 +19,10 @@ Commands:
   submit-code --phone <+E164> | --run-id <id>, and --code <digits> | --message "<sms text>"
               [--secret <s>] [--url <callback url>]
                                            sign and POST a code to the callback
+  sms-sandbox-verify --phone <+E164> [--timeout-seconds N]
+                                           while the account is in the SNS SMS sandbox: add the check
+                                           phone as a destination and verify it with the one-time
+                                           password that comes back through the stack's inbound route
   status      [--limit N]                  the last N runs (default 10) and the success rate
   history     [--limit N]                  same as status, with step timings
 
@@ -35,6 +41,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       input: { type: 'string' }, target: { type: 'string' }, phone: { type: 'string' }, timeouts: { type: 'string' },
       interactive: { type: 'boolean', default: false }, code: { type: 'string' }, message: { type: 'string' }, 'run-id': { type: 'string' },
       secret: { type: 'string' }, url: { type: 'string' }, limit: { type: 'string', default: '10' }, help: { type: 'boolean', default: false },
+      'timeout-seconds': { type: 'string' },
     },
   });
   if (!command || o.help || command === 'help') {
@@ -64,6 +71,17 @@ export async function main(argv: string[], io: Io): Promise<number> {
         const result = await submitCode(o.url ?? endpoints.callbackUrl, await callbackSecret(endpoints, o.secret), body);
         print(result, () => `${result.status} ${JSON.stringify(result.body)}`);
         return result.status === 202 ? 0 : 3;
+      }
+      case 'sms-sandbox-verify': {
+        if (!o.phone || !PHONE_NUMBER.pattern.test(o.phone)) fail('sms-sandbox-verify needs --phone <+E164>');
+        if (!endpoints.runsTable) fail('these endpoints name no runs table: deploy this version (output RunsTableName)');
+        // The inbound route stores the password in the stage's runs table, where lib/runs reads it.
+        process.env.RUNS_TABLE = endpoints.runsTable;
+        const timeout = o['timeout-seconds'] === undefined ? undefined : Number(o['timeout-seconds']);
+        if (timeout !== undefined && !(Number.isInteger(timeout) && timeout > 0 && timeout <= 3600)) fail('--timeout-seconds must be an integer from 1 to 3600');
+        const result = await verifySandboxPhone({ phone: o.phone, timeoutSeconds: timeout, log: (l) => !o.json && io.out(l) });
+        if (o.json) print({ phone: maskPhone(o.phone), result }, () => result);
+        return 0;
       }
       case 'status':
       case 'history': {

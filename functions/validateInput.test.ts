@@ -4,6 +4,7 @@ describe('validateInput', () => {
   it("fills the manual walkthrough's names by default", async () => {
     await expect(validateInput({})).resolves.toEqual({
       userPoolName: 'MyUserPool', clientName: 'MyUserPoolClient', roleName: 'MyUserPool-SMS-Role', policyName: 'Cognito-SNS-Policy', targetName: 'MyUserPool',
+      smsSender: 'cognito',
     });
   });
 
@@ -16,12 +17,17 @@ describe('validateInput', () => {
     [{ userPoolName: 'My Pool' }, 'targetName', 'is required'],
     [{ targetName: 'a/b' }, 'targetName', 'may contain only'],
     [{ rolename: 'typo' }, 'rolename', 'is not a known field'],
+    [{ smsSender: 'sns' }, 'smsSender', 'must be one of cognito, custom-sender'],
   ])('%j fails on %s', async (input, field, reason) => {
     await expect(validateInput(input)).rejects.toMatchObject({ name: 'ValidationError', field, message: expect.stringContaining(reason) });
   });
 
   it('accepts a pool name with spaces when a target name is given', async () => {
     await expect(validateInput({ userPoolName: 'My Pool', targetName: 'my-pool' })).resolves.toMatchObject({ userPoolName: 'My Pool', targetName: 'my-pool' });
+  });
+
+  it('takes the custom-sender mode by name', async () => {
+    await expect(validateInput({ smsSender: 'custom-sender' })).resolves.toMatchObject({ smsSender: 'custom-sender' });
   });
 
   it('rejects a non-object input', async () => {

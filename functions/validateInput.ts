@@ -10,9 +10,18 @@ export interface TargetNames {
   policyName: string;
   /** Key under which provisioning records the target for later verification runs. */
   targetName: string;
+  /**
+   * Who sends the pool's codes: Cognito, by SMS through the SMS role (default), or the stack's
+   * Custom SMS Sender, which hands them to the waiting check and sends no SMS (pools used only
+   * for checks).
+   */
+  smsSender: SmsSender;
 }
 
-const FIELDS = ['userPoolName', 'clientName', 'roleName', 'policyName', 'targetName'] as const;
+export const SMS_SENDERS = ['cognito', 'custom-sender'] as const;
+export type SmsSender = (typeof SMS_SENDERS)[number];
+
+const FIELDS = ['userPoolName', 'clientName', 'roleName', 'policyName', 'targetName', 'smsSender'] as const;
 
 /**
  * First state of provisioning and teardown: fills the walkthrough's defaults and checks every name
@@ -31,8 +40,15 @@ export async function validateInput(event: unknown): Promise<TargetNames> {
     roleName: optionalString(input, 'roleName', IAM_ROLE_NAME, DEFAULT_NAMES.roleName),
     policyName: optionalString(input, 'policyName', IAM_POLICY_NAME, DEFAULT_NAMES.policyName),
     targetName: optionalString(input, 'targetName', TARGET_NAME, userPoolName),
+    smsSender: smsSenderOf(input.smsSender),
   };
   return names;
+}
+
+function smsSenderOf(value: unknown): SmsSender {
+  if (value === undefined || value === null) return 'cognito';
+  if (typeof value === 'string' && (SMS_SENDERS as readonly string[]).includes(value)) return value as SmsSender;
+  throw new ValidationError('smsSender', `must be one of ${SMS_SENDERS.join(', ')}`);
 }
 
 export const handler = taskHandler(validateInput);

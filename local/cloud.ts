@@ -1,11 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { startLocalCognito, type FaultRule, type LocalCognito, type SentSms } from './cognito';
 import { startMoto, type MotoServer } from './moto';
 import { LocalStepFunctions, startStepFunctionsServer } from './stepfunctions';
 import { routesFromServerlessConfig, startApiServer } from './api/server';
 import { webhookDelivery } from './fakePhone/webhook';
+import { twilioDelivery } from './fakePhone/twilio';
+import { inboundSmsDelivery } from './fakePhone/inboundSms';
+import { linkSnsToLambda } from './events/sns';
+import { startSmsVoiceServer, type SmsVoiceServer } from './smsVoice/server';
 import { createLocalLambda, type LocalLambda } from './lambda';
 import { routeExecutionEvents } from './eventBridge';
 import { loadDefinition, readServerlessConfig, resolveValue, type ServerlessConfig } from './serverlessConfig';
@@ -19,11 +25,24 @@ import { loadDefinition, readServerlessConfig, resolveValue, type ServerlessConf
 export const LOCAL_REGION = 'us-east-1';
 export const LOCAL_ACCOUNT = '123456789012';
 
+/**
+ * How codes come back to a waiting run (DESIGN §5a), each the way it works on AWS:
+ * - `inbound-sms`: the fake phone is a two-way End User Messaging number; each SMS is published as
+ *   the two-way payload to the stack's inbound topic (moto), whose subscription invokes the receiver;
+ * - `custom-sender`: the pool has a Custom SMS Sender; no SMS at all, Cognito's stand-in invokes the
+ *   sender with the code encrypted under the stack's KMS key (moto);
+ * - `twilio`: the fake phone is a Twilio number; its inbound-SMS webhook is signed and posted;
+ * - `callback`: the fake phone posts the signed `POST /codes` a relay script would;
+ * - `none`: SMS go only to `onSms` listeners (tests and the interactive phone answer them).
+ */
+export const CODE_SOURCES = ['inbound-sms', 'custom-sender', 'twilio', 'callback'] as const;
+export type CodeSource = (typeof CODE_SOURCES)[number];
+
 export interface LocalCloudOptions {
   stage?: string;
-  /** How the fake phone hands over each SMS: to the callback API as a webhook (default), or only to listeners. */
-  smsDelivery?: 'webhook' | 'none';
-  /** Delay before the fake phone's webhook posts an SMS (ms). */
+  /** How the fake phone's SMS come back to the runs; default `inbound-sms`. */
+  codeSource?: CodeSource | 'none';
+  /** Delay before the fake phone hands over an SMS (ms). */
   smsDelayMs?: number;
   /** Compress Retry intervals (e.g. 0.05 makes a 3 s PhoneBusy backoff 150 ms). Default 1. */
   retryIntervalScale?: number;
@@ -31,7 +50,15 @@ export interface LocalCloudOptions {
   logLevel?: string;
   /** Cognito calls that fail from the start (more later with `cognito.injectFault`). */
   cognitoFaults?: FaultRule[];
+  /**
+   * The stage's inbound-SMS number (E.164): an End User Messaging number on the local emulator,
+   * two-way SMS off until provisioning points it at the inbound topic. Default +15555550100.
+   */
+  inboundPhoneNumber?: string;
 }
+
+/** The number Cognito's stand-in sends from, and the local End User Messaging number that forwards real users' codes. */
+export const LOCAL_SENDER_NUMBER = '+18005550199';
 
 export interface LocalCloud {
   config: ServerlessConfig;
@@ -39,11 +66,18 @@ export interface LocalCloud {
   engine: LocalStepFunctions;
   lambda: LocalLambda;
   cognito: LocalCognito;
-  urls: { stepFunctions: string; cognito: string; moto: string; api: string };
+  urls: { stepFunctions: string; cognito: string; moto: string; api: string; smsVoice: string };
+  /** The local AWS End User Messaging SMS (pinpoint-sms-voice-v2): phone numbers, texts sent. */
+  smsVoice: SmsVoiceServer;
   /** The AWS_ENDPOINT_URL_* and credentials that point any SDK or the AWS CLI here. */
   env: Record<string, string>;
   stateMachineArn: (key: string) => string;
   callbackSecret: string;
+  /** Generated secret values by logical id (CallbackSigningSecret, TwilioAuthTokenSecret, ...). */
+  secrets: Record<string, string>;
+  /** Physical ids of the stack's resources by logical id, and `Id.Attribute` for Fn::GetAtt. */
+  refs: Record<string, string>;
+  codeSource: CodeSource | 'none';
   onSms(listener: (sms: SentSms) => void): () => void;
   close(): Promise<void>;
   /** Milestones since start, for the benchmark. */
@@ -56,6 +90,7 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
   const stage = opts.stage ?? 'local';
   const config = readServerlessConfig();
   const closers: (() => Promise<void>)[] = [];
+  const envOwners: Record<string, string> = {};
   const close = async () => {
     for (const c of closers.reverse()) await c().catch(() => undefined);
   };
@@ -80,6 +115,13 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     });
     const sfnServer = await startStepFunctionsServer(engine);
     closers.push(() => sfnServer.close());
+    const inboundPhoneNumber = opts.inboundPhoneNumber ?? '+15555550100';
+    const smsVoice = await startSmsVoiceServer({
+      region: LOCAL_REGION,
+      accountId: LOCAL_ACCOUNT,
+      phoneNumbers: [{ phoneNumber: inboundPhoneNumber }, { phoneNumber: LOCAL_SENDER_NUMBER, numberType: 'TOLL_FREE' }],
+    });
+    closers.push(() => smsVoice.close());
 
     const env: Record<string, string> = {
       AWS_REGION: LOCAL_REGION,
@@ -92,14 +134,17 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
       AWS_ENDPOINT_URL_DYNAMODB: moto.url,
       AWS_ENDPOINT_URL_SSM: moto.url,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: moto.url,
+      AWS_ENDPOINT_URL_KMS: moto.url,
       AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.url,
       AWS_ENDPOINT_URL_SFN: sfnServer.url,
+      AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2: smsVoice.url,
     };
     // The handlers run in this process, as they would in a Lambda container with this environment.
     Object.assign(process.env, env, { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' });
 
-    const refs = await createStatefulResources(config, stage);
-    const callbackSecret = refs.$callbackSecretValue;
+    const { refs, secrets } = await createStatefulResources(config, stage);
+    for (const fn of config.functions) refs[`${fn.logicalId}.Arn`] = lambda.arnOf(fn);
+    const callbackSecret = secrets.CallbackSigningSecret;
     for (const [name, value] of Object.entries(config.environment)) {
       process.env[name] = resolveValue(config, value, { stage, refs });
     }
@@ -119,8 +164,54 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     const api = await startApiServer(routesFromServerlessConfig(config));
     closers.push(() => api.close());
 
-    if ((opts.smsDelivery ?? 'webhook') === 'webhook') {
-      const deliver = webhookDelivery({ apiUrl: api.url, secret: callbackSecret, delayMs: opts.smsDelayMs ?? 20 });
+    // Each function's own environment, as its Lambda would have it. The handlers share this
+    // process, so names must not clash between functions with different values.
+    const idOf = (phone: string) => smsVoice.numbers.find((n) => n.PhoneNumber === phone)!.PhoneNumberId;
+    const params = {
+      // Twilio signs the URL it posts to; here that is the loopback API, over http.
+      twilioWebhookUrl: `${api.url}/sms/twilio`,
+      inboundPhoneNumberId: idOf(inboundPhoneNumber),
+      forwardOriginationPhoneNumberId: idOf(LOCAL_SENDER_NUMBER),
+    };
+    for (const fn of config.functions) {
+      for (const [name, value] of Object.entries(fn.environment)) {
+        const resolved = resolveValue(config, value, { stage, refs, params });
+        if (process.env[name] !== undefined && process.env[name] !== resolved && name in envOwners && envOwners[name] !== fn.name) {
+          throw new Error(`serverless.yml: functions ${envOwners[name]} and ${fn.name} set ${name} to different values; the local cloud runs them in one process`);
+        }
+        envOwners[name] = fn.name;
+        process.env[name] = resolved;
+      }
+    }
+
+    // SNS topics deliver to the functions subscribed in serverless.yml (moto → loopback → Lambda).
+    const snsLink = await linkSnsToLambda({
+      config,
+      topicArnOf: (value) => resolveValue(config, value, { stage, refs }),
+      arnOf: lambda.arnOf,
+      invoke: (arn, event) => lambda.invoke(arn, event),
+      onFailure: (f) => process.stderr.write(`local SNS → ${f.functionName} lost after ${f.attempts} attempts: ${f.error.name}\n`),
+    });
+    closers.push(() => snsLink.close());
+
+    const codeSource = opts.codeSource ?? 'inbound-sms';
+    const delayMs = opts.smsDelayMs ?? 20;
+    if (codeSource === 'callback') {
+      const deliver = webhookDelivery({ apiUrl: api.url, secret: callbackSecret, delayMs });
+      cognito.onSms((sms) => deliver({ phoneNumber: sms.phoneNumber, message: sms.message }));
+    } else if (codeSource === 'inbound-sms') {
+      // A number on the local End User Messaging publishes only where its two-way channel points
+      // (the stage's number, once provisioning wired it); any other phone of a run stands for a
+      // two-way number of the account already wired to the stack's topic.
+      const known = (phone: string) => smsVoice.numbers.some((n) => n.PhoneNumber === phone);
+      const deliver = inboundSmsDelivery({
+        topicArn: (phone) => (known(phone) ? smsVoice.twoWayChannelOf(phone) : refs.InboundSmsTopic),
+        originationNumber: LOCAL_SENDER_NUMBER,
+        delayMs,
+      });
+      cognito.onSms((sms) => deliver({ phoneNumber: sms.phoneNumber, message: sms.message }));
+    } else if (codeSource === 'twilio') {
+      const deliver = twilioDelivery({ apiUrl: api.url, authToken: secrets.TwilioAuthTokenSecret, from: LOCAL_SENDER_NUMBER, delayMs });
       cognito.onSms((sms) => deliver({ phoneNumber: sms.phoneNumber, message: sms.message }));
     }
     timings.ready = performance.now() - t0;
@@ -131,7 +222,8 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
       engine,
       lambda,
       cognito,
-      urls: { stepFunctions: sfnServer.url, cognito: cognito.url, moto: moto.url, api: api.url },
+      urls: { stepFunctions: sfnServer.url, cognito: cognito.url, moto: moto.url, api: api.url, smsVoice: smsVoice.url },
+      smsVoice,
       env,
       stateMachineArn: (key) => {
         const arn = stateMachineArns.get(key);
@@ -139,6 +231,9 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
         return arn;
       },
       callbackSecret,
+      secrets,
+      refs,
+      codeSource,
       onSms: (listener) => cognito.onSms(listener),
       close,
       timings,
@@ -151,39 +246,54 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
 
 /**
  * What CloudFormation would create before the first run: the DynamoDB table (from its definition
- * in resources/) and the two generated secrets. Returns Ref → physical id, as CloudFormation does.
+ * in resources/), the generated secrets, the SNS topics and the KMS keys. Returns Ref → physical
+ * id and `Id.Arn` → ARN, as CloudFormation resolves them, and the generated secret values.
  */
-async function createStatefulResources(config: ServerlessConfig, stage: string): Promise<Record<string, string>> {
+async function createStatefulResources(config: ServerlessConfig, stage: string): Promise<{ refs: Record<string, string>; secrets: Record<string, string> }> {
   const refs: Record<string, string> = {};
+  const secretValues: Record<string, string> = {};
   const dynamodb = new DynamoDBClient({});
   const secrets = new SecretsManagerClient({});
-  for (const [logicalId, resource] of Object.entries(config.resources)) {
-    const props = resource.Properties ?? {};
-    if (resource.Type === 'AWS::DynamoDB::Table') {
-      const TableName = `${config.service}-${stage}-${logicalId}`;
-      await dynamodb.send(
-        new CreateTableCommand({
-          TableName,
-          BillingMode: props.BillingMode,
-          AttributeDefinitions: props.AttributeDefinitions,
-          KeySchema: props.KeySchema,
-        }),
-      );
-      if (props.TimeToLiveSpecification?.Enabled) {
+  const sns = new SNSClient({});
+  const kms = new KMSClient({});
+  try {
+    for (const [logicalId, resource] of Object.entries(config.resources)) {
+      const props = resource.Properties ?? {};
+      if (resource.Type === 'AWS::DynamoDB::Table') {
+        const TableName = `${config.service}-${stage}-${logicalId}`;
         await dynamodb.send(
-          new UpdateTimeToLiveCommand({ TableName, TimeToLiveSpecification: { AttributeName: props.TimeToLiveSpecification.AttributeName, Enabled: true } }),
+          new CreateTableCommand({
+            TableName,
+            BillingMode: props.BillingMode,
+            AttributeDefinitions: props.AttributeDefinitions,
+            KeySchema: props.KeySchema,
+          }),
         );
+        if (props.TimeToLiveSpecification?.Enabled) {
+          await dynamodb.send(
+            new UpdateTimeToLiveCommand({ TableName, TimeToLiveSpecification: { AttributeName: props.TimeToLiveSpecification.AttributeName, Enabled: true } }),
+          );
+        }
+        refs[logicalId] = TableName;
+      } else if (resource.Type === 'AWS::SecretsManager::Secret') {
+        const value = randomBytes(24).toString('hex');
+        const name = resolveValue(config, props.Name ?? `${config.service}/${stage}/${logicalId}`, { stage, refs });
+        const created = await secrets.send(new CreateSecretCommand({ Name: name, SecretString: value }));
+        refs[logicalId] = created.ARN!;
+        secretValues[logicalId] = value;
+      } else if (resource.Type === 'AWS::SNS::Topic') {
+        const name = resolveValue(config, props.TopicName ?? `${config.service}-${stage}-${logicalId}`, { stage, refs });
+        const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: name }));
+        refs[logicalId] = TopicArn!;
+        refs[`${logicalId}.TopicArn`] = TopicArn!;
+      } else if (resource.Type === 'AWS::KMS::Key') {
+        const { KeyMetadata } = await kms.send(new CreateKeyCommand({ Description: props.Description }));
+        refs[logicalId] = KeyMetadata!.KeyId!;
+        refs[`${logicalId}.Arn`] = KeyMetadata!.Arn!;
       }
-      refs[logicalId] = TableName;
-    } else if (resource.Type === 'AWS::SecretsManager::Secret') {
-      const value = randomBytes(24).toString('hex');
-      const name = resolveValue(config, props.Name ?? `${config.service}/${stage}/${logicalId}`, { stage, refs });
-      const created = await secrets.send(new CreateSecretCommand({ Name: name, SecretString: value }));
-      refs[logicalId] = created.ARN!;
-      if (logicalId === 'CallbackSigningSecret') refs.$callbackSecretValue = value;
     }
+  } finally {
+    for (const client of [dynamodb, secrets, sns, kms]) client.destroy();
   }
-  dynamodb.destroy();
-  secrets.destroy();
-  return refs;
+  return { refs, secrets: secretValues };
 }

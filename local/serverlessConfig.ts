@@ -21,6 +21,10 @@ export interface FunctionConfig {
   httpEvents: { method: string; path: string }[];
   /** `eventBridge` event patterns, unresolved (may hold CloudFormation Refs). */
   eventPatterns: unknown[];
+  /** `sns` events: the topic each subscribes the function to, unresolved (`{ Ref: Topic }` or an ARN). */
+  snsEvents: { arn: unknown }[];
+  /** The function's own `environment`, unresolved (added to provider.environment). */
+  environment: Record<string, unknown>;
 }
 
 export interface StateMachineConfig {
@@ -72,7 +76,17 @@ export function readServerlessConfig(root = PROJECT_ROOT): ServerlessConfig {
       .filter(Boolean)
       .map((h) => ({ method: String(h.method).toUpperCase(), path: `/${String(h.path).replace(/^\//, '')}` }));
     const eventPatterns = ((fn.events ?? []) as any[]).map((e) => e.eventBridge?.pattern).filter(Boolean);
-    return { name, logicalId: functionLogicalId(name), module: handler.slice(0, dot), exportName: handler.slice(dot + 1), httpEvents, eventPatterns };
+    const snsEvents = ((fn.events ?? []) as any[]).filter((e) => e.sns).map((e) => ({ arn: typeof e.sns === 'string' ? e.sns : e.sns.arn }));
+    return {
+      name,
+      logicalId: functionLogicalId(name),
+      module: handler.slice(0, dot),
+      exportName: handler.slice(dot + 1),
+      httpEvents,
+      eventPatterns,
+      snsEvents,
+      environment: (fn.environment ?? {}) as Record<string, unknown>,
+    };
   });
   const machines = (doc.stepFunctions?.stateMachines ?? {}) as Record<string, any>;
   const stateMachines = Object.entries(machines).map(([key, sm]): StateMachineConfig => {
@@ -108,6 +122,13 @@ export function resolveValue(
     const ref = String((value as { Ref: unknown }).Ref);
     if (!(ref in ctx.refs)) throw new Error(`The local cloud has no stand-in for CloudFormation resource ${ref}`);
     return ctx.refs[ref];
+  }
+  // Fn::GetAtt [Resource, Attribute]: the stand-ins register `Resource.Attribute`.
+  if (value && typeof value === 'object' && 'Fn::GetAtt' in value) {
+    const [resource, attribute] = (value as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'];
+    const key = `${resource}.${attribute}`;
+    if (!(key in ctx.refs)) throw new Error(`The local cloud has no stand-in for Fn::GetAtt ${resource}.${attribute}`);
+    return ctx.refs[key];
   }
   const params = { ...config.params, ...ctx.params };
   let text = String(value);

@@ -9,7 +9,7 @@ import { constants } from 'node:os';
 import { createInterface, type Interface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
-import { startLocalCloud, type LocalCloud } from './cloud';
+import { CODE_SOURCES, startLocalCloud, type CodeSource, type LocalCloud } from './cloud';
 import { redact, stateTransitions, stepsFromHistory, stepTable, stepTracker, table, median, type Step } from './report';
 import { LOCAL_ENDPOINTS_FILE, writeLocalEndpoints } from '../cli/config';
 import { localCloudEndpoints } from '../cli/localEndpoints';
@@ -30,8 +30,14 @@ Options:
   --runs N            verification runs (default 1)
   --concurrency C     runs at a time, each on its own phone number (default 1)
   --phone E164        first phone number (default +15555550100; the next ones count up)
-  --sms-delay MS      delay before the fake phone's webhook delivers an SMS (default 20)
-  --interactive       the fake phone shows each SMS and you type the code (stdin may be piped)
+  --code-source S     how codes come back to the runs (default inbound-sms):
+                        inbound-sms    two-way SMS: the phone's SMS published to the inbound topic
+                        custom-sender  the pool's Custom SMS Sender gets the code (KMS), no SMS sent
+                        twilio         the phone is a Twilio number: signed inbound-SMS webhook
+                        callback       the signed POST /codes a relay script would send
+  --sms-delay MS      delay before the fake phone hands over an SMS (default 20)
+  --interactive       the fake phone shows each SMS and you type the code (stdin may be piped;
+                      the code goes back through the signed callback)
   --keep-running      after the runs, print the endpoints and AWS_ENDPOINT_URL_* variables and
                       stay up until Ctrl-C / SIGTERM
   --teardown          run the teardown state machine after the verifications
@@ -44,6 +50,7 @@ type Args = {
   runs: number;
   concurrency: number;
   phone: string;
+  codeSource: CodeSource;
   smsDelay?: number;
   json: boolean;
   interactive: boolean;
@@ -63,6 +70,7 @@ function readArgs(argv: string[]): Args {
       runs: { type: 'string', default: '1' },
       concurrency: { type: 'string', default: '1' },
       phone: { type: 'string', default: '+15555550100' },
+      'code-source': { type: 'string', default: 'inbound-sms' },
       'sms-delay': { type: 'string' },
       json: { type: 'boolean', default: false },
       interactive: { type: 'boolean', default: false },
@@ -80,10 +88,14 @@ function readArgs(argv: string[]): Args {
   };
   if (!/^\+[1-9]\d{6,14}$/.test(v.phone!)) throw new UsageError(`--phone must be an E.164 number such as +15555550100`);
   const runs = int('runs', v.runs!, 1);
+  const codeSource = v['code-source'] as CodeSource;
+  if (!CODE_SOURCES.includes(codeSource)) throw new UsageError(`--code-source must be one of ${CODE_SOURCES.join(', ')}, got "${codeSource}"`);
+  if (v.interactive && codeSource === 'custom-sender') throw new UsageError('--interactive needs an SMS to show: the custom-sender pool sends none');
   return {
     runs,
     concurrency: Math.min(int('concurrency', v.concurrency!, 1), runs),
     phone: v.phone!,
+    codeSource,
     // An hour at most: longer than any code wait (so late-code runs can be tried), and far below
     // what Node can time.
     smsDelay: v['sms-delay'] === undefined ? undefined : int('sms-delay', v['sms-delay'], 0, 3_600_000),
@@ -302,7 +314,7 @@ async function main(argv: string[]): Promise<number> {
 
   out.line('Starting the local cloud (moto, cognito-local, Step Functions, callback API)…');
   cloudStarting = startLocalCloud({
-    smsDelivery: args.interactive ? 'none' : 'webhook',
+    codeSource: args.interactive ? 'none' : args.codeSource,
     smsDelayMs: args.smsDelay,
     logLevel: args.lambdaLogs ? 'INFO' : undefined,
   });
@@ -387,7 +399,8 @@ async function main(argv: string[]): Promise<number> {
   try {
     try {
       out.line('\n▶ provision');
-      provision = await run('provision', {}, 'provision');
+      // The carrier-free route is a property of the pool: provisioning sets its Custom SMS Sender.
+      provision = await run('provision', args.codeSource === 'custom-sender' ? { smsSender: 'custom-sender' } : {}, 'provision');
       if (provision.status === 'SUCCEEDED') {
         const target = (provision.output as { targetName: string }).targetName;
         out.line(`\n▶ verify ×${args.runs} (concurrency ${args.concurrency})`);
@@ -438,6 +451,7 @@ async function main(argv: string[]): Promise<number> {
     if (args.json) {
       const doc = {
         verdict,
+        codeSource: args.interactive ? 'interactive' : args.codeSource,
         ...(fatal && { error: `${fatal.name}: ${fatal.message}` }),
         // All times in ms; totalMs, firstStateMs and bootMs count from the start of this process (timeOrigin, epoch ms).
         totalMs,
@@ -492,6 +506,7 @@ async function main(argv: string[]): Promise<number> {
     if (provision && provision.status !== 'SUCCEEDED') out.line(`\n✗ provisioning ${provision.status}: ${provision.error ?? ''}: ${provision.cause ?? ''}`);
     for (const f of [...failed, ...extra.filter((e) => e.status !== 'SUCCEEDED')]) out.line(`✗ ${f.name} (${f.phone ?? f.machine}) ${f.status}: ${f.error ?? ''}: ${f.cause ?? ''}`);
     const passed = verifications.length - failed.length;
+    out.line(`\nCodes came back by: ${args.interactive ? 'interactive (typed, signed callback)' : args.codeSource}.`);
     out.line(
       `\n${verdict}: ${provision?.status === 'SUCCEEDED' ? 'provisioned' : 'provisioning failed'}, ${passed}/${args.runs} verification runs passed in ${Math.round(totalMs)} ms (first state after ${Math.round(firstStateMs ?? 0)} ms).`,
     );

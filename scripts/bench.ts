@@ -117,7 +117,7 @@ async function main() {
   let firstEventMs: number | undefined;
   // The fake phone's webhook (delay 0), as startLocalCloud sets it up, but only for the orchestrated
   // runs: the direct runs take their codes from the phone, and must not pay for a callback too.
-  const cloud = await startLocalCloud({ smsDelivery: 'none' });
+  const cloud = await startLocalCloud({ codeSource: 'none' });
   const deliver = webhookDelivery({ apiUrl: cloud.urls.api, secret: cloud.callbackSecret, delayMs: 0 });
   cloud.onSms((sms) => {
     if (!sms.username.startsWith('bench-direct-')) deliver(sms);

@@ -20,7 +20,7 @@ describe('ensureUserPool', () => {
   it('creates the pool as the walkthrough does: phone required and auto-verified, SMS config, MFA ON, case-insensitive', async () => {
     cognito.on(ListUserPoolsCommand).resolves({ UserPools: [] });
     cognito.on(CreateUserPoolCommand).resolves({ UserPool: { Id: 'us-east-1_abc', Arn: POOL_ARN } });
-    await expect(ensureUserPool(input)).resolves.toEqual({ userPoolId: 'us-east-1_abc', userPoolArn: POOL_ARN, created: true, drift: [] });
+    await expect(ensureUserPool(input)).resolves.toEqual({ userPoolId: 'us-east-1_abc', userPoolArn: POOL_ARN, created: true, drift: [], smsSender: 'cognito' });
     expect(cognito).toHaveReceivedCommandWith(CreateUserPoolCommand, {
       PoolName: 'MyUserPool',
       AutoVerifiedAttributes: ['phone_number'],
@@ -42,7 +42,7 @@ describe('ensureUserPool', () => {
         SmsConfiguration: { SnsCallerArn: ROLE, ExternalId: EXT }, UsernameConfiguration: { CaseSensitive: false },
       },
     });
-    await expect(ensureUserPool(input)).resolves.toEqual({ userPoolId: 'us-east-1_abc', userPoolArn: POOL_ARN, created: false, drift: [] });
+    await expect(ensureUserPool(input)).resolves.toEqual({ userPoolId: 'us-east-1_abc', userPoolArn: POOL_ARN, created: false, drift: [], smsSender: 'cognito' });
     expect(cognito).toHaveReceivedCommandWith(ListUserPoolsCommand, { NextToken: 't1' });
     expect(cognito).not.toHaveReceivedCommand(CreateUserPoolCommand);
   });
@@ -53,6 +53,17 @@ describe('ensureUserPool', () => {
     const out = await ensureUserPool(input);
     expect(out.drift).toEqual(expect.arrayContaining(['MfaConfiguration is OFF, expected ON', 'usernames are case-sensitive']));
     expect(cognito).not.toHaveReceivedCommand(CreateUserPoolCommand);
+  });
+
+  it('reports the custom-sender mode of a found pool, as drift only when Cognito SMS was asked for', async () => {
+    const LambdaConfig = { CustomSMSSender: { LambdaArn: 'arn:aws:lambda:us-east-1:123456789012:function:sender', LambdaVersion: 'V1_0' as const }, KMSKeyID: 'arn:aws:kms:us-east-1:123456789012:key/k' };
+    cognito.on(ListUserPoolsCommand).resolves({ UserPools: [{ Id: 'us-east-1_abc', Name: 'MyUserPool' }] });
+    cognito.on(DescribeUserPoolCommand).resolves({ UserPool: { Id: 'us-east-1_abc', Arn: POOL_ARN, LambdaConfig } });
+    const asked = await ensureUserPool(input);
+    expect(asked.smsSender).toBe('custom-sender');
+    expect(asked.drift).toEqual(expect.arrayContaining([expect.stringContaining('custom-sender mode')]));
+    const wanted = await ensureUserPool({ ...input, smsSender: 'custom-sender' });
+    expect(wanted.drift.some((d) => d.includes('custom-sender'))).toBe(false);
   });
 
   it('fails with DuplicateUserPoolName listing both ids when two pools share the name', async () => {

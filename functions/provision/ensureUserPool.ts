@@ -20,6 +20,8 @@ export interface EnsureUserPoolOutput {
   created: boolean;
   /** How an existing pool differs from what provisioning would create; reported, never overwritten. */
   drift: string[];
+  /** Who sends the pool's codes now: Cognito by SMS, or a Custom SMS Sender Lambda. */
+  smsSender: 'cognito' | 'custom-sender';
 }
 
 /**
@@ -32,13 +34,20 @@ export async function ensureUserPool(event: unknown): Promise<EnsureUserPoolOutp
   const userPoolName = requiredString(input, 'userPoolName', USER_POOL_NAME);
   const roleArn = requiredString(input, 'roleArn', ROLE_ARN);
   const externalId = requiredString(input, 'externalId', EXTERNAL_ID);
+  const wanted = input.smsSender === 'custom-sender' ? 'custom-sender' : 'cognito';
 
   const existingId = await findUserPoolByName(userPoolName);
   if (existingId) {
     const { UserPool: pool } = await cognito().send(new DescribeUserPoolCommand({ UserPoolId: existingId }));
+    const smsSender = smsSenderOf(pool);
     const drift = describeDrift(pool, roleArn, externalId);
+    // Switching to the Custom SMS Sender is asked for by name (the next state does it); switching
+    // back is not, because it would start sending real SMS from a pool that never did.
+    if (smsSender === 'custom-sender' && wanted === 'cognito') {
+      drift.push('LambdaConfig.CustomSMSSender is set: codes go to a Lambda, Cognito sends no SMS (custom-sender mode)');
+    }
     if (drift.length) logger.warn('existing user pool differs from the provisioning spec', { userPoolId: existingId, drift });
-    return { userPoolId: existingId, userPoolArn: arnOf(pool, userPoolName), created: false, drift };
+    return { userPoolId: existingId, userPoolArn: arnOf(pool, userPoolName), created: false, drift, smsSender };
   }
 
   const { UserPool: pool } = await cognito().send(
@@ -54,13 +63,15 @@ export async function ensureUserPool(event: unknown): Promise<EnsureUserPoolOutp
   );
   if (!pool?.Id) throw new NamedError('Unexpected', `Cognito returned no id for user pool ${userPoolName}`);
   logger.info('created user pool', { userPoolId: pool.Id });
-  return { userPoolId: pool.Id, userPoolArn: arnOf(pool, userPoolName), created: true, drift: [] };
+  return { userPoolId: pool.Id, userPoolArn: arnOf(pool, userPoolName), created: true, drift: [], smsSender: 'cognito' };
 }
 
 function arnOf(pool: UserPoolType | undefined, name: string): string {
   if (!pool?.Arn) throw new NamedError('Unexpected', `Cognito returned no ARN for user pool ${name}`);
   return pool.Arn;
 }
+
+const smsSenderOf = (pool: UserPoolType | undefined) => (pool?.LambdaConfig?.CustomSMSSender?.LambdaArn ? 'custom-sender' : 'cognito');
 
 export function describeDrift(pool: UserPoolType | undefined, roleArn: string, externalId: string): string[] {
   const drift: string[] = [];

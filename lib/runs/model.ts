@@ -11,7 +11,8 @@ import { envOnce } from '../env';
  */
 export const runsTable = envOnce('RUNS_TABLE');
 
-export type WaitStep = 'SIGN_UP' | 'MFA';
+/** SANDBOX: the one-time password of `cogcheck sms-sandbox-verify` (no run, no task token). */
+export type WaitStep = 'SIGN_UP' | 'MFA' | 'SANDBOX';
 
 export const runKey = (runId: string) => ({ pk: `RUN#${runId}` });
 export const leaseKey = (phone: string) => ({ pk: `LEASE#${phone}` });

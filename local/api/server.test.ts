@@ -186,8 +186,8 @@ describe('routesFromServerlessConfig', () => {
     params: {},
     resources: {},
     functions: [
-      { name: 'submitCode', logicalId: functionLogicalId('submitCode'), module: 'functions/api/submitCode', exportName: 'handler', httpEvents: [{ method: 'POST', path: '/codes' }], eventPatterns: [] },
-      { name: 'ensureSmsRole', logicalId: functionLogicalId('ensureSmsRole'), module: 'functions/provision/ensureSmsRole', exportName: 'handler', httpEvents: [], eventPatterns: [] },
+      { name: 'submitCode', logicalId: functionLogicalId('submitCode'), module: 'functions/api/submitCode', exportName: 'handler', httpEvents: [{ method: 'POST', path: '/codes' }], eventPatterns: [], snsEvents: [], environment: {} },
+      { name: 'ensureSmsRole', logicalId: functionLogicalId('ensureSmsRole'), module: 'functions/provision/ensureSmsRole', exportName: 'handler', httpEvents: [], eventPatterns: [], snsEvents: [], environment: {} },
     ],
   };
 

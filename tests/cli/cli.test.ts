@@ -18,7 +18,7 @@ const { main } = require('../../cli/main') as typeof import('../../cli/main');
 
 let cloud: LocalCloud;
 beforeAll(async () => {
-  cloud = await startLocalCloud({ smsDelivery: 'none' });
+  cloud = await startLocalCloud({ codeSource: 'none' });
   writeLocalEndpoints(localCloudEndpoints(cloud));
 }, 60_000);
 afterAll(async () => {

@@ -24,7 +24,7 @@ let functionArn: string;
 let machines = 0;
 
 beforeAll(async () => {
-  cloud = await startLocalCloud({ smsDelivery: 'none' });
+  cloud = await startLocalCloud({ codeSource: 'none' });
   sfn = new SfnDriver(cloud);
   functionArn = cloud.lambda.arnOf(cloud.config.functions.find((f) => f.name === 'validateInput')!);
 }, 30_000);

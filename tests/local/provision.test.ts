@@ -33,7 +33,7 @@ let teardown: string;
 
 beforeAll(async () => {
   // Retry intervals compressed 100x: EnsureUserPool's 2 s/4 s backoff becomes 20/40 ms.
-  cloud = await startLocalCloud({ smsDelivery: 'none', retryIntervalScale: 0.01 });
+  cloud = await startLocalCloud({ codeSource: 'none', retryIntervalScale: 0.01 });
   sfn = new SfnDriver(cloud);
   iam = new IAMClient({});
   cognito = new CognitoIdentityProviderClient({});

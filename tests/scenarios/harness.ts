@@ -24,7 +24,7 @@ export class ScenarioCloud {
   }
 
   static async start(opts: { logLevel?: string } = {}): Promise<ScenarioCloud> {
-    const cloud = await startLocalCloud({ smsDelivery: 'none', retryIntervalScale: 0.05, logLevel: opts.logLevel });
+    const cloud = await startLocalCloud({ codeSource: 'none', retryIntervalScale: 0.05, logLevel: opts.logLevel });
     const scenario = new ScenarioCloud(cloud);
     const provision = await scenario.run('provision', {});
     if (provision.status !== 'SUCCEEDED') throw new Error(`provisioning failed: ${provision.error}: ${provision.cause}`);

@@ -20,6 +20,8 @@ const IMPLIED_ACTIONS: Record<string, string[]> = {
   'iam:CreateRole': ['iam:TagRole'],
   'iam:CreatePolicy': ['iam:TagPolicy'],
   'cognito-idp:CreateUserPool': ['cognito-idp:TagResource', 'iam:PassRole'],
+  // UpdateUserPool sends the pool's SmsConfiguration (its SMS role) back.
+  'cognito-idp:UpdateUserPool': ['iam:PassRole'],
 };
 
 /** Actions IAM grants only on `*` (no resource-level permissions). */
@@ -35,6 +37,13 @@ const SDK_PREFIX: Record<string, string> = {
   '@aws-sdk/client-secrets-manager': 'secretsmanager',
   '@aws-sdk/client-sns': 'sns',
   '@aws-sdk/client-cloudwatch': 'cloudwatch',
+  '@aws-sdk/client-pinpoint-sms-voice-v2': 'sms-voice',
+  '@aws-sdk/client-kms': 'kms',
+};
+
+/** Libraries that call AWS on their own: the AWS Encryption SDK's KMS keyring decrypts with the key. */
+const LIBRARY_ACTIONS: Record<string, (names: string[]) => string[]> = {
+  '@aws-crypto/client-node': (names) => (names.includes('KmsKeyringNode') ? ['kms:Decrypt'] : []),
 };
 
 /** The document client's commands are named after the item, not the API action. */
@@ -52,7 +61,10 @@ function actionsOf(modulePath: string, seen = new Set<string>()): Set<string> {
   for (const match of source.matchAll(/import\s*\{([^}]*)\}\s*from\s*'([^']+)'/g)) {
     const [, names, from] = match;
     const prefix = SDK_PREFIX[from];
-    if (prefix) {
+    const library = LIBRARY_ACTIONS[from];
+    if (library) {
+      for (const a of library(names.split(',').map((n) => n.trim()))) actions.add(a);
+    } else if (prefix) {
       for (const raw of names.split(',')) {
         const name = raw.replace(/^\s*type\s+/, '').trim().split(/\s+as\s+/)[0];
         const op = /^(\w+)Command$/.exec(name)?.[1] ?? /^paginate(\w+)$/.exec(name)?.[1];
@@ -83,6 +95,9 @@ const list = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
 
 describe('sls package (offline)', () => {
   it('holds the provisioning and teardown state machines', () => {
+    const [body] = template.Resources.ProvisionStateMachine.Properties.DefinitionString['Fn::Sub'] as [string];
+    const states = Object.keys(JSON.parse(body).States as Record<string, unknown>);
+    expect(states).toEqual(expect.arrayContaining(['UpdateUserPool', 'DescribePhoneNumber', 'UpdatePhoneNumber']));
     expect(template.Resources.ProvisionStateMachine.Type).toBe('AWS::StepFunctions::StateMachine');
     expect(template.Resources.TeardownStateMachine.Type).toBe('AWS::StepFunctions::StateMachine');
   });
@@ -142,15 +157,55 @@ describe('sls package (offline)', () => {
     }
   });
 
-  it('serves POST /codes on an HTTP API with stage throttling', () => {
+  it('serves POST /codes and the Twilio webhook POST /sms/twilio on an HTTP API with stage throttling', () => {
     const routes = Object.values(template.Resources).filter((r) => r.Type === 'AWS::ApiGatewayV2::Route');
-    expect(routes.map((r) => r.Properties.RouteKey)).toEqual(['POST /codes']);
+    expect(routes.map((r) => r.Properties.RouteKey).sort()).toEqual(['POST /codes', 'POST /sms/twilio']);
     expect(template.Resources.HttpApiStage.Properties.DefaultRouteSettings).toMatchObject({ ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 });
+  });
+
+  it('takes two-way SMS on a topic that only End User Messaging of this account may publish to, with the receiver subscribed', () => {
+    const fnId = config.functions.find((f) => f.name === 'receiveInboundSms')!.logicalId;
+    const policy = template.Resources.InboundSmsTopicPolicy.Properties;
+    expect(policy.Topics).toEqual([{ Ref: 'InboundSmsTopic' }]);
+    expect(policy.PolicyDocument.Statement).toEqual([
+      expect.objectContaining({
+        Effect: 'Allow',
+        Principal: { Service: 'sms-voice.amazonaws.com' },
+        Action: 'sns:Publish',
+        Resource: { Ref: 'InboundSmsTopic' },
+        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+      }),
+    ]);
+    const subscriptions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::SNS::Subscription');
+    expect(subscriptions).toEqual([
+      expect.objectContaining({ Properties: expect.objectContaining({ Protocol: 'lambda', TopicArn: { Ref: 'InboundSmsTopic' }, Endpoint: { 'Fn::GetAtt': [fnId, 'Arn'] } }) }),
+    ]);
+    const invokedBySns = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Permission' && r.Properties.Principal === 'sns.amazonaws.com');
+    expect(invokedBySns.map((p) => p.Properties.SourceArn)).toEqual([{ Ref: 'InboundSmsTopic' }]);
+  });
+
+  it('lets Cognito invoke the Custom SMS Sender and encrypt with its key, and only that Lambda decrypt', () => {
+    const fnId = config.functions.find((f) => f.name === 'customSmsSender')!.logicalId;
+    const permission = template.Resources.CustomSmsSenderInvokedByCognito.Properties;
+    expect(permission).toMatchObject({
+      FunctionName: { 'Fn::GetAtt': [fnId, 'Arn'] },
+      Action: 'lambda:InvokeFunction',
+      Principal: 'cognito-idp.amazonaws.com',
+      SourceAccount: { Ref: 'AWS::AccountId' },
+    });
+    expect(permission.SourceArn['Fn::Sub']).toMatch(/:cognito-idp:\$\{AWS::Region\}:\$\{AWS::AccountId\}:userpool\/\*$/);
+    const statements = template.Resources.CustomSmsSenderKey.Properties.KeyPolicy.Statement as any[];
+    const cognitoStatement = statements.find((st) => st.Principal?.Service === 'cognito-idp.amazonaws.com');
+    expect(cognitoStatement).toMatchObject({ Effect: 'Allow', Action: 'kms:Encrypt', Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } });
+    // Only the account (for administration) and Cognito are named in the key policy; no role gets kms:Decrypt there.
+    expect(statements.map((st) => st.Principal?.Service ?? 'account').sort()).toEqual(['account', 'cognito-idp.amazonaws.com']);
+    const decrypters = config.functions.filter((f) => roleStatements(f.name).some((st) => list(st.Action).includes('kms:Decrypt')));
+    expect(decrypters.map((f) => f.name)).toEqual(['customSmsSender']);
   });
 
   it('keeps runs, leases and waits in a DynamoDB table with TTL, and generates both secrets', () => {
     expect(template.Resources.RunsTable.Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'ttl', Enabled: true });
-    for (const id of ['CallbackSigningSecret', 'SyntheticPasswordSecret']) {
+    for (const id of ['CallbackSigningSecret', 'SyntheticPasswordSecret', 'TwilioAuthTokenSecret']) {
       expect(template.Resources[id].Properties.GenerateSecretString).toBeDefined();
     }
   });

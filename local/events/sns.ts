@@ -1,0 +1,204 @@
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SNSClient, SubscribeCommand, UnsubscribeCommand } from '@aws-sdk/client-sns';
+import type { SNSEvent } from 'aws-lambda';
+import type { FunctionConfig, ServerlessConfig } from '../serverlessConfig';
+
+/**
+ * The local SNS → Lambda link. moto (the local SNS) has no Lambda to call, but it delivers `http`
+ * subscriptions: a POST whose JSON body is the SNS notification (moto's sns/models.py,
+ * `Subscription.publish` → `get_post_data`). So a loopback server is subscribed, with a real SNS
+ * `Subscribe`, once per `sns` event that serverless.yml declares, and each notification becomes
+ * the event Lambda gets from SNS, handed to the function as an asynchronous invocation: the
+ * notification is acknowledged at once, the function's result is ignored, and a thrown error is
+ * retried twice more (Lambda waits about 1 and 2 minutes; here `retryDelaysMs`), then reported
+ * as lost, as with no on-failure destination.
+ */
+export interface SnsLinkOptions {
+  config: Pick<ServerlessConfig, 'functions'>;
+  /** The topic ARN of an `sns` event's `arn` (a `{ Ref: Topic }`, or an ARN), e.g. through resolveValue. */
+  topicArnOf: (value: unknown) => string;
+  arnOf: (fn: FunctionConfig) => string;
+  /** Runs the function (the local Lambda's invoke). */
+  invoke: (functionArn: string, event: SNSEvent) => Promise<unknown>;
+  /** Waits before the 2nd and 3rd attempt; default 50 and 100 ms (Lambda: about 1 and 2 minutes). */
+  retryDelaysMs?: number[];
+  /** Told when a notification is lost after every attempt failed. Never given the message. */
+  onFailure?: (failure: SnsDeliveryFailure) => void;
+  /** Told after every attempt (for tests and the progress display). */
+  onAttempt?: (attempt: SnsAttempt) => void;
+  /** Default: an SNS client configured from the environment (AWS_ENDPOINT_URL_SNS). */
+  sns?: SNSClient;
+  /** Default 127.0.0.1. moto must be able to reach it. */
+  host?: string;
+}
+
+export interface SnsSubscription { functionName: string; functionArn: string; topicArn: string; subscriptionArn: string; endpoint: string }
+export interface SnsAttempt { functionName: string; messageId: string; attempt: number; ok: boolean; errorName?: string }
+export interface SnsDeliveryFailure { functionName: string; messageId: string; topicArn: string; attempts: number; error: Error }
+
+export interface SnsLink {
+  url: string;
+  subscriptions: SnsSubscription[];
+  /** Resolves once every notification received so far has been handled (or given up). */
+  idle(): Promise<void>;
+  /** Unsubscribes, waits for deliveries in flight, and stops the server. */
+  close(): Promise<void>;
+}
+
+/** The notification moto (and SNS) POSTs to an http subscriber. */
+interface HttpNotification {
+  Type: string;
+  MessageId: string;
+  TopicArn: string;
+  Subject?: string;
+  Message: string;
+  Timestamp: string;
+  SignatureVersion: string;
+  Signature: string;
+  SigningCertURL: string;
+  UnsubscribeURL: string;
+  MessageAttributes?: Record<string, { Type: string; Value: string }>;
+}
+
+/** Lambda's SNS event for one notification (note `SigningCertUrl`/`UnsubscribeUrl`, not `...URL`). */
+export function lambdaSnsEvent(notification: HttpNotification, subscriptionArn: string): SNSEvent {
+  return {
+    Records: [
+      {
+        EventSource: 'aws:sns',
+        EventVersion: '1.0',
+        EventSubscriptionArn: subscriptionArn,
+        Sns: {
+          Type: notification.Type,
+          MessageId: notification.MessageId,
+          TopicArn: notification.TopicArn,
+          // Lambda sends null for a message published without a subject.
+          Subject: (notification.Subject ?? null) as unknown as string,
+          Message: notification.Message,
+          Timestamp: notification.Timestamp,
+          SignatureVersion: notification.SignatureVersion,
+          Signature: notification.Signature,
+          SigningCertUrl: notification.SigningCertURL,
+          UnsubscribeUrl: notification.UnsubscribeURL,
+          MessageAttributes: notification.MessageAttributes ?? {},
+        },
+      },
+    ],
+  };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function linkSnsToLambda(opts: SnsLinkOptions): Promise<SnsLink> {
+  const sns = opts.sns ?? new SNSClient({});
+  const ownClient = !opts.sns;
+  const delays = opts.retryDelaysMs ?? [50, 100];
+  const byPath = new Map<string, SnsSubscription>();
+  const inFlight = new Set<Promise<void>>();
+
+  const deliver = async (sub: SnsSubscription, notification: HttpNotification) => {
+    const event = lambdaSnsEvent(notification, sub.subscriptionArn);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await opts.invoke(sub.functionArn, event);
+        opts.onAttempt?.({ functionName: sub.functionName, messageId: notification.MessageId, attempt, ok: true });
+        return;
+      } catch (error) {
+        const err = error instanceof Error ? error : new Error(String(error));
+        opts.onAttempt?.({ functionName: sub.functionName, messageId: notification.MessageId, attempt, ok: false, errorName: err.name });
+        if (attempt > delays.length) {
+          opts.onFailure?.({ functionName: sub.functionName, messageId: notification.MessageId, topicArn: notification.TopicArn, attempts: attempt, error: err });
+          return;
+        }
+        await sleep(delays[attempt - 1]);
+      }
+    }
+  };
+  const track = (work: Promise<void>) => {
+    const tracked = work.catch(() => undefined).finally(() => inFlight.delete(tracked));
+    inFlight.add(tracked);
+  };
+
+  const server = createServer((req, res) => {
+    readBody(req).then(
+      (raw) => {
+        const sub = req.method === 'POST' ? byPath.get((req.url ?? '').split('?')[0]) : undefined;
+        if (!sub) {
+          res.writeHead(404).end();
+          return;
+        }
+        let notification: HttpNotification;
+        try {
+          notification = JSON.parse(raw) as HttpNotification;
+        } catch {
+          res.writeHead(400).end();
+          return;
+        }
+        // SNS retries an http endpoint that does not answer 2xx; the function's own failures are
+        // Lambda's to retry, so the notification is acknowledged before the function runs.
+        res.writeHead(200).end();
+        // moto confirms http subscriptions itself; a SubscriptionConfirmation or
+        // UnsubscribeConfirmation is nothing a function receives.
+        if (notification?.Type !== 'Notification') return;
+        track(deliver(sub, notification));
+      },
+      () => res.destroy(),
+    );
+  });
+  const host = opts.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${(server.address() as AddressInfo).port}`;
+
+  const idle = async () => {
+    while (inFlight.size > 0) await Promise.all([...inFlight]);
+  };
+  const subscriptions: SnsSubscription[] = [];
+  const close = async () => {
+    await Promise.all(
+      subscriptions.map((s) =>
+        sns.send(new UnsubscribeCommand({ SubscriptionArn: s.subscriptionArn }), { abortSignal: AbortSignal.timeout(2000) }).catch(() => undefined),
+      ),
+    );
+    await idle();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+    if (ownClient) sns.destroy();
+  };
+
+  try {
+    for (const fn of opts.config.functions) {
+      for (const [index, event] of (fn.snsEvents ?? []).entries()) {
+        const topicArn = opts.topicArnOf(event.arn);
+        if (!topicArn.startsWith('arn:')) throw new Error(`functions.${fn.name}: the sns event's topic resolved to "${topicArn}", not an ARN`);
+        const path = `/sns/${encodeURIComponent(fn.name)}/${index}`;
+        const endpoint = `${url}${path}`;
+        const { SubscriptionArn } = await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'http', Endpoint: endpoint, ReturnSubscriptionArn: true }));
+        const sub = { functionName: fn.name, functionArn: opts.arnOf(fn), topicArn, subscriptionArn: SubscriptionArn!, endpoint };
+        byPath.set(path, sub);
+        subscriptions.push(sub);
+      }
+    }
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { url, subscriptions, idle, close };
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}

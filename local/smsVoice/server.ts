@@ -1,0 +1,386 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A small local AWS End User Messaging SMS ("Pinpoint SMS Voice V2", service `sms-voice`), which
+ * moto does not have: the calls this stack makes (DescribePhoneNumbers, UpdatePhoneNumber,
+ * SendTextMessage), over the AWS JSON 1.0 protocol exactly as the SDK and the AWS CLI send it
+ * (`POST /`, `X-Amz-Target: PinpointSMSVoiceV2.<Operation>`), with AWS-shaped errors. Point
+ * clients here with AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2. The phone numbers are seeded at start
+ * (nobody can buy one locally); SendTextMessage records each text and tells listeners.
+ */
+export const TARGET_PREFIX = 'PinpointSMSVoiceV2.';
+export const CONTENT_TYPE = 'application/x-amz-json-1.0';
+const ERROR_NAMESPACE = 'com.amazonaws.pinpointsmsvoicev2#';
+
+export type NumberCapability = 'SMS' | 'VOICE' | 'MMS' | 'RCS';
+
+export interface SeedPhoneNumber {
+  /** E.164, e.g. +12065550142. */
+  phoneNumber: string;
+  /** Default: `phone-` + 32 hex digits derived from the number (stable across starts). */
+  phoneNumberId?: string;
+  status?: 'ACTIVE' | 'PENDING' | 'ASSOCIATING' | 'DISASSOCIATING' | 'DELETED';
+  numberCapabilities?: NumberCapability[];
+  numberType?: 'SHORT_CODE' | 'LONG_CODE' | 'TOLL_FREE' | 'TEN_DLC' | 'SIMULATOR';
+  isoCountryCode?: string;
+  messageType?: 'TRANSACTIONAL' | 'PROMOTIONAL';
+  twoWayEnabled?: boolean;
+  twoWayChannelArn?: string;
+  twoWayChannelRole?: string;
+  poolId?: string;
+}
+
+/** A phone number as DescribePhoneNumbers answers it (`PhoneNumberInformation`, timestamps in epoch seconds on the wire). */
+export interface PhoneNumberRecord {
+  PhoneNumberArn: string;
+  PhoneNumberId: string;
+  PhoneNumber: string;
+  Status: string;
+  IsoCountryCode: string;
+  MessageType: string;
+  NumberCapabilities: NumberCapability[];
+  NumberType: string;
+  MonthlyLeasingPrice: string;
+  TwoWayEnabled: boolean;
+  TwoWayChannelArn?: string;
+  TwoWayChannelRole?: string;
+  SelfManagedOptOutsEnabled: boolean;
+  OptOutListName: string;
+  InternationalSendingEnabled: boolean;
+  DeletionProtectionEnabled: boolean;
+  PoolId?: string;
+  CreatedTimestamp: number;
+}
+
+/** One SendTextMessage call. */
+export interface SentText {
+  messageId: string;
+  destinationPhoneNumber: string;
+  /** As the request named it (id, ARN or number), if it did. */
+  originationIdentity?: string;
+  /** The number it was sent from. */
+  originationNumber: string;
+  messageBody: string;
+  messageType?: string;
+  sentAt: string;
+}
+
+export interface SmsVoiceServerOptions {
+  phoneNumbers?: SeedPhoneNumber[];
+  region?: string;
+  accountId?: string;
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1: no authentication, so loopback only unless asked. */
+  host?: string;
+}
+
+export interface SmsVoiceServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+  /** The account's numbers, live: tests may read and change them. */
+  numbers: PhoneNumberRecord[];
+  /** Every text sent (DryRun excluded). */
+  texts: SentText[];
+  /** Called for each text sent; returns an unsubscribe function. A listener's error is swallowed. */
+  onText(listener: (text: SentText) => void): () => void;
+  /**
+   * Where End User Messaging would publish an SMS that this number receives: its two-way channel
+   * when two-way SMS is enabled, else undefined (the SMS reaches no application).
+   */
+  twoWayChannelOf(phoneNumber: string): string | undefined;
+  addPhoneNumber(seed: SeedPhoneNumber): PhoneNumberRecord;
+}
+
+export class SmsVoiceError extends Error {
+  constructor(
+    override readonly name: string,
+    message: string,
+    readonly fields: Record<string, unknown> = {},
+    readonly httpStatus = name === 'InternalServerException' ? 500 : 400,
+  ) {
+    super(message);
+  }
+}
+
+const PHONE_ID_OR_ARN = /^[A-Za-z0-9_:/-]+$/;
+const PHONE_NUMBER = /^\+?[1-9][0-9]{1,18}$/;
+const ORIGINATION_IDENTITY = /^[A-Za-z0-9_:/+-]+$/;
+const FILTERS: Record<string, (n: PhoneNumberRecord) => string[]> = {
+  status: (n) => [n.Status],
+  'iso-country-code': (n) => [n.IsoCountryCode],
+  'message-type': (n) => [n.MessageType],
+  'number-capability': (n) => n.NumberCapabilities,
+  'number-type': (n) => [n.NumberType],
+  'two-way-enabled': (n) => [String(n.TwoWayEnabled)],
+  'self-managed-opt-outs-enabled': (n) => [String(n.SelfManagedOptOutsEnabled)],
+  'opt-out-list-name': (n) => [n.OptOutListName],
+  'deletion-protection-enabled': (n) => [String(n.DeletionProtectionEnabled)],
+  'two-way-channel-arn': (n) => (n.TwoWayChannelArn ? [n.TwoWayChannelArn] : []),
+};
+
+const invalid = (field: string, message: string, reason = 'FIELD_VALIDATION_FAILED') =>
+  new SmsVoiceError('ValidationException', message, { Reason: reason, Fields: [{ Name: field, Message: message }] });
+
+function checkString(body: Body, field: string, opts: { required?: boolean; min: number; max: number; pattern?: RegExp }): string | undefined {
+  const value = body[field];
+  if (value === undefined || value === null) {
+    if (opts.required) throw invalid(field, `1 validation error detected: Value null at '${lower(field)}' failed to satisfy constraint: Member must not be null`, 'MISSING_PARAMETER');
+    return undefined;
+  }
+  if (typeof value !== 'string') throw new SmsVoiceError('SerializationException', `${field} must be a string`);
+  if (value.length < opts.min || value.length > opts.max) {
+    throw invalid(field, `1 validation error detected: Value at '${lower(field)}' failed to satisfy constraint: Member must have length between ${opts.min} and ${opts.max}`);
+  }
+  if (opts.pattern && !opts.pattern.test(value)) {
+    throw invalid(field, `1 validation error detected: Value at '${lower(field)}' failed to satisfy constraint: Member must satisfy regular expression pattern: ${opts.pattern.source.replace(/^\^|\$$/g, '')}`);
+  }
+  return value;
+}
+
+function checkBoolean(body: Body, field: string): boolean | undefined {
+  const value = body[field];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'boolean') throw new SmsVoiceError('SerializationException', `${field} must be a boolean`);
+  return value;
+}
+
+const lower = (field: string) => field.charAt(0).toLowerCase() + field.slice(1);
+
+type Body = Record<string, unknown>;
+
+export function startSmsVoiceServer(opts: SmsVoiceServerOptions = {}): Promise<SmsVoiceServer> {
+  const region = opts.region ?? 'us-east-1';
+  const accountId = opts.accountId ?? '123456789012';
+  const numbers: PhoneNumberRecord[] = [];
+  const texts: SentText[] = [];
+  const listeners = new Set<(text: SentText) => void>();
+
+  function addPhoneNumber(seed: SeedPhoneNumber): PhoneNumberRecord {
+    if (!PHONE_NUMBER.test(seed.phoneNumber) || !seed.phoneNumber.startsWith('+')) throw new Error(`Seed phone number ${seed.phoneNumber} is not E.164`);
+    const id = seed.phoneNumberId ?? `phone-${createHash('sha256').update(seed.phoneNumber).digest('hex').slice(0, 32)}`;
+    if (numbers.some((n) => n.PhoneNumberId === id || n.PhoneNumber === seed.phoneNumber)) throw new Error(`Phone number ${seed.phoneNumber} (${id}) is seeded twice`);
+    const record: PhoneNumberRecord = {
+      PhoneNumberArn: `arn:aws:sms-voice:${region}:${accountId}:phone-number/${id}`,
+      PhoneNumberId: id,
+      PhoneNumber: seed.phoneNumber,
+      Status: seed.status ?? 'ACTIVE',
+      IsoCountryCode: seed.isoCountryCode ?? 'US',
+      MessageType: seed.messageType ?? 'TRANSACTIONAL',
+      NumberCapabilities: seed.numberCapabilities ?? ['SMS', 'VOICE'],
+      NumberType: seed.numberType ?? 'TOLL_FREE',
+      MonthlyLeasingPrice: '2.00',
+      TwoWayEnabled: seed.twoWayEnabled ?? false,
+      ...(seed.twoWayChannelArn && { TwoWayChannelArn: seed.twoWayChannelArn }),
+      ...(seed.twoWayChannelRole && { TwoWayChannelRole: seed.twoWayChannelRole }),
+      SelfManagedOptOutsEnabled: false,
+      OptOutListName: 'Default',
+      InternationalSendingEnabled: false,
+      DeletionProtectionEnabled: false,
+      ...(seed.poolId && { PoolId: seed.poolId }),
+      CreatedTimestamp: Math.floor(Date.now() / 1000),
+    };
+    numbers.push(record);
+    return record;
+  }
+  for (const seed of opts.phoneNumbers ?? []) addPhoneNumber(seed);
+
+  /** By id, ARN (of this account and region) or, for an origination identity, the number itself. */
+  const find = (idOrArn: string, byNumber = false) =>
+    numbers.find((n) => n.PhoneNumberId === idOrArn || n.PhoneNumberArn === idOrArn || (byNumber && n.PhoneNumber === idOrArn));
+  const notFound = (id: string) =>
+    new SmsVoiceError('ResourceNotFoundException', `The phone number ${id} does not exist.`, { ResourceType: 'phone-number', ResourceId: id });
+
+  const operations: Record<string, (body: Body) => unknown> = {
+    DescribePhoneNumbers(body) {
+      const ids = body.PhoneNumberIds;
+      if (ids !== undefined && (!Array.isArray(ids) || ids.length > 5)) throw invalid('PhoneNumberIds', 'PhoneNumberIds must be a list of at most 5 ids or ARNs');
+      const filters = body.Filters ?? [];
+      if (!Array.isArray(filters) || filters.length > 20) throw invalid('Filters', 'Filters must be a list of at most 20 filters');
+      let found: PhoneNumberRecord[];
+      if (ids && ids.length > 0) {
+        found = ids.map((id, i) => {
+          checkString({ [`PhoneNumberIds.${i}`]: id }, `PhoneNumberIds.${i}`, { min: 1, max: 256, pattern: PHONE_ID_OR_ARN, required: true });
+          const number = find(id as string);
+          if (!number) throw notFound(id as string);
+          return number;
+        });
+      } else {
+        found = [...numbers];
+      }
+      for (const filter of filters as { Name?: unknown; Values?: unknown }[]) {
+        const read = FILTERS[String(filter?.Name)];
+        if (!read) throw invalid('Filters', `Unknown filter name ${String(filter?.Name)}`, 'INVALID_FILTER_VALUES');
+        if (!Array.isArray(filter.Values) || filter.Values.length === 0) throw invalid('Filters', 'A filter needs 1-20 Values', 'INVALID_FILTER_VALUES');
+        const values = filter.Values.map(String);
+        found = found.filter((n) => read(n).some((v) => values.includes(v)));
+      }
+      const max = body.MaxResults === undefined ? 100 : Number(body.MaxResults);
+      if (!Number.isInteger(max) || max < 1 || max > 100) throw invalid('MaxResults', 'MaxResults must be between 1 and 100');
+      let start = 0;
+      if (body.NextToken !== undefined) {
+        start = Number(Buffer.from(String(body.NextToken), 'base64url').toString('utf8'));
+        if (!Number.isInteger(start) || start < 0) throw invalid('NextToken', 'The NextToken is not valid', 'INVALID_NEXT_TOKEN');
+      }
+      const page = found.slice(start, start + max);
+      const next = start + max < found.length ? Buffer.from(String(start + max)).toString('base64url') : undefined;
+      return { PhoneNumbers: page, ...(next && { NextToken: next }) };
+    },
+
+    UpdatePhoneNumber(body) {
+      const id = checkString(body, 'PhoneNumberId', { required: true, min: 1, max: 256, pattern: PHONE_ID_OR_ARN })!;
+      const twoWayEnabled = checkBoolean(body, 'TwoWayEnabled');
+      const channel = checkString(body, 'TwoWayChannelArn', { min: 20, max: 2048, pattern: /^\S+$/ });
+      const role = checkString(body, 'TwoWayChannelRole', { min: 20, max: 2048, pattern: /^arn:\S+$/ });
+      const optOutList = checkString(body, 'OptOutListName', { min: 1, max: 256, pattern: /^[A-Za-z0-9_:/-]+$/ });
+      const flags = {
+        SelfManagedOptOutsEnabled: checkBoolean(body, 'SelfManagedOptOutsEnabled'),
+        InternationalSendingEnabled: checkBoolean(body, 'InternationalSendingEnabled'),
+        DeletionProtectionEnabled: checkBoolean(body, 'DeletionProtectionEnabled'),
+      };
+      const number = find(id);
+      if (!number) throw notFound(id);
+      if (number.PoolId) {
+        throw new SmsVoiceError('ConflictException', `The phone number ${id} is associated with pool ${number.PoolId}; update the pool instead.`, {
+          Reason: 'PHONE_NUMBER_ASSOCIATED_TO_POOL', ResourceType: 'phone-number', ResourceId: id,
+        });
+      }
+      if (twoWayEnabled === true && !channel && !number.TwoWayChannelArn) {
+        throw invalid('TwoWayChannelArn', 'Two-way SMS needs a TwoWayChannelArn', 'TWO_WAY_CHANNEL_NOT_PRESENT');
+      }
+      if (twoWayEnabled !== undefined) number.TwoWayEnabled = twoWayEnabled;
+      if (channel !== undefined) number.TwoWayChannelArn = channel;
+      if (role !== undefined) number.TwoWayChannelRole = role;
+      if (optOutList !== undefined) number.OptOutListName = optOutList;
+      for (const [key, value] of Object.entries(flags)) if (value !== undefined) (number as unknown as Record<string, boolean>)[key] = value;
+      const { PoolId: _pool, ...result } = number;
+      return result;
+    },
+
+    SendTextMessage(body) {
+      const destination = checkString(body, 'DestinationPhoneNumber', { required: true, min: 1, max: 20, pattern: PHONE_NUMBER })!;
+      const identity = checkString(body, 'OriginationIdentity', { min: 1, max: 256, pattern: ORIGINATION_IDENTITY });
+      const messageBody = checkString(body, 'MessageBody', { min: 1, max: 1600 });
+      if (messageBody === undefined || messageBody.trim() === '') throw invalid('MessageBody', 'MessageBody is required', 'MISSING_PARAMETER');
+      const messageType = checkString(body, 'MessageType', { min: 1, max: 20, pattern: /^(TRANSACTIONAL|PROMOTIONAL)$/ });
+      let from: PhoneNumberRecord | undefined;
+      if (identity !== undefined) {
+        from = find(identity, true);
+        if (!from) throw notFound(identity);
+      } else {
+        from = numbers.find((n) => n.Status === 'ACTIVE' && n.NumberCapabilities.includes('SMS'));
+        if (!from) throw new SmsVoiceError('ConflictException', 'No origination identity can send this message.', { Reason: 'NO_ORIGINATION_IDENTITIES_FOUND' });
+      }
+      if (from.Status !== 'ACTIVE') {
+        throw new SmsVoiceError('ConflictException', `The phone number ${from.PhoneNumberId} is not active.`, { Reason: 'RESOURCE_NOT_ACTIVE', ResourceType: 'phone-number', ResourceId: from.PhoneNumberId });
+      }
+      if (!from.NumberCapabilities.includes('SMS')) {
+        throw new SmsVoiceError('ConflictException', `The phone number ${from.PhoneNumberId} cannot send SMS.`, { Reason: 'NUMBER_CAPABILITIES_MISMATCH', ResourceType: 'phone-number', ResourceId: from.PhoneNumberId });
+      }
+      const messageId = randomUUID();
+      if (body.DryRun === true) return { MessageId: messageId };
+      const text: SentText = {
+        messageId,
+        destinationPhoneNumber: destination,
+        ...(identity !== undefined && { originationIdentity: identity }),
+        originationNumber: from.PhoneNumber,
+        messageBody,
+        ...(messageType !== undefined && { messageType }),
+        sentAt: new Date().toISOString(),
+      };
+      texts.push(text);
+      for (const listener of listeners) {
+        try {
+          listener(text);
+        } catch {
+          // A listener's bug must not fail the caller's send.
+        }
+      }
+      return { MessageId: messageId };
+    },
+  };
+
+  function handle(target: string | undefined, raw: string): { status: number; body: unknown; errorType?: string } {
+    try {
+      const operation = target?.startsWith(TARGET_PREFIX) ? operations[target.slice(TARGET_PREFIX.length)] : undefined;
+      if (!operation) throw new SmsVoiceError('UnknownOperationException', `Unknown operation ${target ?? '(no X-Amz-Target)'}; this local End User Messaging SMS serves ${Object.keys(operations).join(', ')}`);
+      let body: unknown;
+      try {
+        body = raw.trim() === '' ? {} : JSON.parse(raw);
+      } catch {
+        throw new SmsVoiceError('SerializationException', 'The request body is not valid JSON');
+      }
+      if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new SmsVoiceError('SerializationException', 'The request body must be a JSON object');
+      return { status: 200, body: operation(body as Body) };
+    } catch (error) {
+      const e = error instanceof SmsVoiceError ? error : new SmsVoiceError('InternalServerException', 'The local End User Messaging SMS failed', { RequestId: randomUUID() });
+      // `__type` is what the SDK and the AWS CLI map to the modelled exception; the members
+      // (Message, Reason, ResourceType, ResourceId, Fields) are the exception's own fields.
+      return { status: e.httpStatus, errorType: e.name, body: { __type: `${ERROR_NAMESPACE}${e.name}`, message: e.message, Message: e.message, ...e.fields } };
+    }
+  }
+
+  const server = createServer((req, res) => {
+    readBody(req).then(
+      (raw) => {
+        const target = req.headers['x-amz-target'];
+        const answer = req.method === 'POST'
+          ? handle(Array.isArray(target) ? target[0] : target, raw)
+          : handle(undefined, '');
+        const payload = JSON.stringify(answer.body);
+        res.writeHead(answer.status, {
+          'Content-Type': CONTENT_TYPE,
+          'Content-Length': Buffer.byteLength(payload),
+          'x-amzn-RequestId': randomUUID(),
+          ...(answer.errorType && { 'x-amzn-ErrorType': answer.errorType }),
+        });
+        res.end(payload);
+      },
+      () => res.destroy(),
+    );
+  });
+  const close = () =>
+    new Promise<void>((resolve, reject) => {
+      listeners.clear();
+      server.close((err) => (err ? reject(err) : resolve()));
+      server.closeAllConnections();
+    });
+
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    const host = opts.host ?? '127.0.0.1';
+    server.listen(opts.port ?? 0, host, () => {
+      server.off('error', reject);
+      const { port } = server.address() as AddressInfo;
+      const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+      resolve({
+        url: `http://${urlHost}:${port}`,
+        port,
+        close,
+        numbers,
+        texts,
+        onText: (listener) => {
+          listeners.add(listener);
+          return () => listeners.delete(listener);
+        },
+        twoWayChannelOf: (phoneNumber) => {
+          const number = numbers.find((n) => n.PhoneNumber === phoneNumber);
+          return number?.TwoWayEnabled && number.Status === 'ACTIVE' ? number.TwoWayChannelArn : undefined;
+        },
+        addPhoneNumber,
+      });
+    });
+  });
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}

@@ -1,0 +1,304 @@
+import { captureLogs } from '../../functions/api/logCapture';
+import { CognitoIdentityProviderClient, DescribeUserPoolCommand, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import type { CustomSmsSenderEvent } from '../../functions/sms/customSmsSender';
+import { decryptCode } from '../../lib/sms/decryptCode';
+import { FakePhone } from '../../local/cognito/fakePhone';
+import type { CognitoMessageSource, LocalCustomSmsSender } from '../../local/cognito/customSender';
+import { LOCAL_SENDER_NUMBER } from '../../local/cloud';
+import { nextPhone, ScenarioCloud } from './harness';
+
+/**
+ * Issue 10, route 2: the carrier-free mode. Provisioning with `smsSender: custom-sender` gives the
+ * pool the stack's Custom SMS Sender and KMS key (moto); the local Cognito then sends no SMS and,
+ * as Cognito does, hands each code — encrypted with the AWS Encryption SDK under the pool's key —
+ * to the sender Lambda, whose real handler decrypts it and resumes the waiting run. The scenarios
+ * stand between Cognito and the Lambda, so they can hold, repeat or corrupt a hand-over.
+ */
+process.env.POWERTOOLS_METRICS_DISABLED = 'false';
+
+type Mode = 'deliver' | 'duplicate' | 'hold';
+interface Handover { arn: string; event: CustomSmsSenderEvent }
+
+// The FakePhone that the local Cognito creates, caught as it is wired into cognito-local.
+const phonesMade: FakePhone[] = [];
+const messages = FakePhone.prototype.messages;
+jest.spyOn(FakePhone.prototype, 'messages').mockImplementation(function (this: FakePhone, cognitoService) {
+  phonesMade.push(this);
+  return messages.call(this, cognitoService);
+});
+
+let logs: ReturnType<typeof captureLogs>;
+let s: ScenarioCloud;
+let sender: LocalCustomSmsSender;
+let senderArn: string;
+let userPoolId: string;
+let clientId: string;
+let cognito: CognitoIdentityProviderClient;
+let db: DynamoDBDocumentClient;
+const modes = new Map<string, Mode>();
+const held: Handover[] = [];
+const phones: string[] = [];
+/** Every code handed to the sender, decrypted here only to prove that none reaches a log. */
+const codes: string[] = [];
+
+beforeAll(async () => {
+  logs = captureLogs();
+  s = await ScenarioCloud.start({ logLevel: 'DEBUG' });
+  const provision = await s.run('provision', { smsSender: 'custom-sender' });
+  if (provision.status !== 'SUCCEEDED') throw new Error(`provisioning in custom-sender mode failed: ${provision.error}: ${provision.cause}`);
+  ({ userPoolId, clientId } = JSON.parse(provision.output!));
+  senderArn = s.cloud.refs['CustomSmsSenderLambdaFunction.Arn'];
+  cognito = new CognitoIdentityProviderClient({});
+  db = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+  // Whatever local/cloud.ts attaches, these scenarios stand between Cognito and the Lambda.
+  const [phone] = phonesMade;
+  sender = phone.useCustomSmsSender({ invoke: handOver, retryDelaysMs: [50, 100] })!;
+}, 60_000);
+afterAll(async () => {
+  await sender?.settled();
+  logs?.restore();
+  cognito?.destroy();
+  db?.destroy();
+  await s?.close();
+});
+
+/** Cognito → the sender Lambda, through the local Lambda runtime, as the scenario's mode says. */
+async function handOver(arn: string, event: unknown): Promise<unknown> {
+  const handover = { arn, event: event as CustomSmsSenderEvent };
+  codes.push(await decryptCode(handover.event.request.code!));
+  const mode = modes.get(handover.event.request.userAttributes.phone_number) ?? 'deliver';
+  if (mode === 'hold') {
+    held.push(handover);
+    return null;
+  }
+  const out = await s.cloud.lambda.invoke(arn, event);
+  if (mode === 'duplicate') await s.cloud.lambda.invoke(arn, event);
+  return out;
+}
+
+function usePhone(mode: Mode, phone = nextPhone()): string {
+  modes.set(phone, mode);
+  phones.push(phone);
+  return phone;
+}
+
+/** The event Cognito would send for this user and code (encrypted under `kmsKeyId`, the pool's key by default). */
+async function cognitoEvent(over: { source: CognitoMessageSource; username: string; phone: string; code: string; kmsKeyId?: string }): Promise<CustomSmsSenderEvent> {
+  const { UserPool } = await cognito.send(new DescribeUserPoolCommand({ UserPoolId: userPoolId }));
+  codes.push(over.code);
+  return sender.buildEvent({
+    source: over.source,
+    userPoolId,
+    clientId,
+    username: over.username,
+    userAttributes: { phone_number: over.phone, 'cognito:user_status': 'CONFIRMED' },
+    code: over.code,
+    lambdaArn: senderArn,
+    kmsKeyId: over.kmsKeyId ?? UserPool!.LambdaConfig!.KMSKeyID,
+  });
+}
+
+const masked = (phone: string) => `+*******${phone.slice(-4)}`;
+const item = async (pk: string) => (await db.send(new GetCommand({ TableName: process.env.RUNS_TABLE, Key: { pk }, ConsistentRead: true }))).Item;
+const heldFor = (phone: string, triggerSource: string) =>
+  held.filter((h) => h.event.request.userAttributes.phone_number === phone && h.event.triggerSource === triggerSource).at(-1)!;
+const release = (h: Handover) => s.cloud.lambda.invoke(h.arn, h.event);
+
+const logLines = () =>
+  logs.lines
+    .flatMap((chunk) => chunk.split('\n'))
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, any>);
+const routeLines = () => logLines().filter((l) => l.route === 'custom-sender' && !l._aws && /^code /.test(l.message));
+const outcomesFor = (phone: string) => routeLines().filter((l) => l.phone === masked(phone)).map((l) => l.outcome);
+const notDelivered = (outcome: string) => logLines().filter((l) => l._aws && l.CodeNotDelivered === 1 && l.route === 'custom-sender' && l.outcome === outcome);
+const textsTo = (phone: string) => s.cloud.smsVoice.texts.filter((t) => t.destinationPhoneNumber === phone);
+
+async function runWaitingForSignUpCode(timeouts: object = {}) {
+  const phone = usePhone('hold');
+  const executionArn = await s.start('verify', { target: s.targetName, phoneNumber: phone, timeouts: { signUpCodeSeconds: 10, ...timeouts } });
+  await s.reached(executionArn, 'AwaitSignUpCode');
+  await sender.settled();
+  return { phone, executionArn };
+}
+
+async function stillWaiting(executionArn: string, state = 'ConfirmSignUp') {
+  await new Promise((r) => setTimeout(r, 100));
+  expect(await s.statusOf(executionArn)).toBe('RUNNING');
+  expect((await s.history(executionArn)).some((e) => e.stateEnteredEventDetails?.name === state)).toBe(false);
+}
+
+describe('provisioning in custom-sender mode', () => {
+  it("given a provisioned pool, when provisioned with smsSender custom-sender, then its codes go to the stack's sender under the stack's key, every other setting kept", async () => {
+    const { UserPool } = await cognito.send(new DescribeUserPoolCommand({ UserPoolId: userPoolId }));
+    expect(UserPool).toMatchObject({
+      LambdaConfig: { CustomSMSSender: { LambdaArn: senderArn, LambdaVersion: 'V1_0' }, KMSKeyID: s.cloud.refs['CustomSmsSenderKey.Arn'] },
+      MfaConfiguration: 'ON',
+      AutoVerifiedAttributes: ['phone_number'],
+      SmsConfiguration: { SnsCallerArn: expect.stringContaining(':role/'), ExternalId: expect.any(String) },
+    });
+  });
+
+  it('given the pool is in custom-sender mode, when provisioning runs again, then it succeeds and changes nothing', async () => {
+    const before = (await cognito.send(new DescribeUserPoolCommand({ UserPoolId: userPoolId }))).UserPool!;
+    const again = await s.run('provision', { smsSender: 'custom-sender' });
+    expect(again.status).toBe('SUCCEEDED');
+    expect(JSON.parse(again.output!)).toMatchObject({ userPoolId, smsSender: 'custom-sender' });
+    const after = (await cognito.send(new DescribeUserPoolCommand({ UserPoolId: userPoolId }))).UserPool!;
+    expect(after.LambdaConfig).toEqual(before.LambdaConfig);
+    expect(after.LastModifiedDate).toEqual(before.LastModifiedDate);
+  });
+});
+
+describe('codes come back through the Custom SMS Sender', () => {
+  it('given the custom-sender pool, when a check runs, then both codes reach the run with no SMS sent, and it passes', async () => {
+    const phone = usePhone('deliver');
+    const result = await s.run('verify', { target: s.targetName, phoneNumber: phone });
+    expect(result.status).toBe('SUCCEEDED');
+    expect(JSON.parse(result.output!)).toMatchObject({ verdict: 'PASS', phone: masked(phone) });
+    await sender.settled();
+    expect(s.cloud.cognito.sent.filter((m) => m.phoneNumber === phone)).toEqual([]);
+    expect(textsTo(phone)).toEqual([]);
+    const mine = sender.invocations.filter((i) => i.event?.request.userAttributes.phone_number === phone);
+    expect(mine.map((i) => i.triggerSource)).toEqual(['CustomSMSSender_SignUp', 'CustomSMSSender_Authentication']);
+    expect(mine.every((i) => i.ok && i.username.startsWith('synthetic-'))).toBe(true);
+    const reached = routeLines().filter((l) => l.phone === masked(phone) && ['Resumed', 'StoredBeforeAwait'].includes(l.outcome));
+    expect(reached.map((l) => l.step).sort()).toEqual(['MFA', 'SIGN_UP']);
+  });
+
+  it('given the MFA wait, when a resent sign-up code arrives, then it is WrongStep, answers nothing, and the MFA code still passes the run', async () => {
+    const { phone, executionArn } = await runWaitingForSignUpCode();
+    await release(heldFor(phone, 'CustomSMSSender_SignUp'));
+    await s.reached(executionArn, 'AwaitMfaCode');
+    await sender.settled();
+    const resent = await cognitoEvent({ source: 'ResendCode', username: heldFor(phone, 'CustomSMSSender_SignUp').event.userName!, phone, code: '864209' });
+    await s.cloud.lambda.invoke(senderArn, resent);
+    expect(outcomesFor(phone).at(-1)).toBe('WrongStep');
+    expect(notDelivered('WrongStep').length).toBeGreaterThanOrEqual(1);
+    expect(await item(`WAIT#${phone}`)).toMatchObject({ step: 'MFA' });
+    expect((await item(`WAIT#${phone}`))!.answered).toBeUndefined();
+    expect(textsTo(phone)).toEqual([]);
+    await release(heldFor(phone, 'CustomSMSSender_Authentication'));
+    expect((await s.finish(executionArn)).status).toBe('SUCCEEDED');
+  });
+
+  it('given Lambda runs the same event twice, then the repeat gives no second answer and the run passes', async () => {
+    const phone = usePhone('duplicate');
+    expect((await s.run('verify', { target: s.targetName, phoneNumber: phone })).status).toBe('SUCCEEDED');
+    await sender.settled();
+    const all = outcomesFor(phone);
+    expect(all).toHaveLength(4);
+    // A repeat is AlreadyAnswered, unless Step Functions had not yet closed the task its twin
+    // resumed (resuming with the same code is idempotent). Never a second, different answer.
+    for (const outcome of all) expect(['Resumed', 'StoredBeforeAwait', 'AlreadyAnswered']).toContain(outcome);
+    expect(textsTo(phone)).toEqual([]);
+  });
+
+  it('given the wait ended (SmsCodeNotReceived), when the late code arrives, then it is WaitExpired and is not forwarded', async () => {
+    const phone = usePhone('hold');
+    const result = await s.run('verify', { target: s.targetName, phoneNumber: phone, timeouts: { signUpCodeSeconds: 1 } });
+    expect(result).toMatchObject({ status: 'FAILED', error: 'SmsCodeNotReceived' });
+    await sender.settled();
+    await release(heldFor(phone, 'CustomSMSSender_SignUp'));
+    expect(outcomesFor(phone)).toEqual(['WaitExpired']);
+    expect(notDelivered('WaitExpired').length).toBeGreaterThanOrEqual(1);
+    expect(textsTo(phone)).toEqual([]);
+  });
+
+  it('given a run waits, when a code encrypted under another KMS key arrives, then it is DecryptFailed, not retried, and the genuine code still passes the run', async () => {
+    const { phone, executionArn } = await runWaitingForSignUpCode();
+    const kms = new KMSClient({});
+    const otherKey = (await kms.send(new CreateKeyCommand({ Description: 'not the pool key' }))).KeyMetadata!.Arn!;
+    kms.destroy();
+    const genuine = heldFor(phone, 'CustomSMSSender_SignUp');
+    const forged = await cognitoEvent({ source: 'SignUp', username: genuine.event.userName!, phone, code: '135790', kmsKeyId: otherKey });
+    await expect(s.cloud.lambda.invoke(senderArn, forged)).resolves.toBeNull();
+    expect(outcomesFor(phone)).toEqual(['DecryptFailed']);
+    expect(routeLines().find((l) => l.phone === masked(phone))).toMatchObject({ level: 'WARN', why: expect.any(String), userPoolId });
+    expect(notDelivered('DecryptFailed').length).toBeGreaterThanOrEqual(1);
+    await stillWaiting(executionArn);
+    modes.set(phone, 'deliver');
+    await release(genuine);
+    expect((await s.finish(executionArn)).status).toBe('SUCCEEDED');
+  });
+});
+
+describe('codes that are not a waiting check’s', () => {
+  it('given no run waits for a synthetic user, when its code arrives, then it is forwarded as a real SMS from the configured number', async () => {
+    const phone = usePhone('deliver');
+    const event = await cognitoEvent({ source: 'SignUp', username: 'synthetic-nobody-waits', phone, code: '975310' });
+    await s.cloud.lambda.invoke(senderArn, event);
+    expect(routeLines().filter((l) => l.phone === masked(phone))).toEqual([
+      expect.objectContaining({ outcome: 'Forwarded', why: 'no run waits for a code on this phone' }),
+    ]);
+    expect(textsTo(phone)).toEqual([
+      expect.objectContaining({ originationNumber: LOCAL_SENDER_NUMBER, messageBody: 'Your verification code is 975310.', messageType: 'TRANSACTIONAL' }),
+    ]);
+    expect(await item(`WAIT#${phone}`)).toBeUndefined();
+  });
+
+  it('given a real user signs up in the custom-sender pool, then Cognito hands over the code and the sender forwards it as an SMS', async () => {
+    const phone = usePhone('deliver');
+    await cognito.send(
+      new SignUpCommand({ ClientId: clientId, Username: `alice-${phone.slice(-4)}`, Password: 'Corr3ct-Horse!', UserAttributes: [{ Name: 'phone_number', Value: phone }] }),
+    );
+    await sender.settled();
+    expect(s.cloud.cognito.sent.filter((m) => m.phoneNumber === phone)).toEqual([]);
+    expect(textsTo(phone)).toEqual([expect.objectContaining({ messageBody: expect.stringMatching(/^Your verification code is \d{6}\.$/) })]);
+    const [line] = routeLines().filter((l) => l.phone === masked(phone));
+    expect(line).toMatchObject({ outcome: 'Forwarded', why: 'not a synthetic user', triggerSource: 'CustomSMSSender_SignUp' });
+    expect(line).not.toHaveProperty('username');
+  });
+
+  it('given no origination identity is configured, when a real user’s code arrives, then it is Dropped with a named log line and a metric', async () => {
+    const phone = usePhone('deliver');
+    const saved = process.env.FORWARD_ORIGINATION_IDENTITY;
+    process.env.FORWARD_ORIGINATION_IDENTITY = '';
+    try {
+      const event = await cognitoEvent({ source: 'Authentication', username: 'bob', phone, code: '802468' });
+      await s.cloud.lambda.invoke(senderArn, event);
+    } finally {
+      process.env.FORWARD_ORIGINATION_IDENTITY = saved;
+    }
+    expect(routeLines().filter((l) => l.phone === masked(phone))).toEqual([
+      expect.objectContaining({ outcome: 'Dropped', level: 'WARN', why: 'not a synthetic user', forward: expect.stringContaining('FORWARD_ORIGINATION_IDENTITY') }),
+    ]);
+    expect(notDelivered('Dropped').length).toBeGreaterThanOrEqual(1);
+    expect(textsTo(phone)).toEqual([]);
+  });
+
+  it('given an event that is not what Cognito sends, then it is Malformed (field and rule logged) and not retried', async () => {
+    const phone = usePhone('deliver');
+    const event = await cognitoEvent({ source: 'SignUp', username: 'synthetic-x', phone, code: '111111' });
+    await expect(s.cloud.lambda.invoke(senderArn, { ...event, request: { ...event.request, type: 'customEmailSenderRequestV1' } })).resolves.toBeNull();
+    const [line] = routeLines().filter((l) => l.outcome === 'Malformed' && l.field === 'request.type');
+    expect(line).toMatchObject({ rule: expect.stringContaining('customSMSSenderRequestV1'), userPoolId });
+    expect(notDelivered('Malformed').length).toBeGreaterThanOrEqual(1);
+  });
+});
+
+// Runs last: everything this file made the cloud log.
+describe('what the Custom SMS Sender route writes', () => {
+  /** A code is found only as a whole number, not inside an id or a timestamp. */
+  const contains = (text: string, value: string) => (/^\d+$/.test(value) ? new RegExp(`(?<!\\d)${value}(?!\\d)`).test(text) : text.includes(value));
+
+  it('holds no code, no ciphertext, no clear phone number and no message text in any log line', async () => {
+    await sender.settled();
+    expect(codes.length).toBeGreaterThanOrEqual(10);
+    expect(routeLines().length).toBeGreaterThanOrEqual(12);
+    const text = logs.lines.join('');
+    const ciphertexts = sender.invocations.flatMap((i) => (i.event?.request.code ? [i.event.request.code.slice(0, 48)] : []));
+    const secrets = {
+      codes,
+      ciphertexts,
+      phones,
+      bodies: ['Your verification code', 'Your authentication code'],
+    };
+    for (const [kind, values] of Object.entries(secrets)) {
+      for (const value of values) expect({ kind, value, found: contains(text, value) }).toEqual({ kind, value, found: false });
+    }
+  });
+});
