@@ -107,6 +107,8 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     timings.emulators = performance.now() - t0;
 
     const lambda = createLocalLambda(config, { stage, region: LOCAL_REGION, accountId: LOCAL_ACCOUNT });
+    // Pools with a Custom SMS Sender send no SMS: Cognito's stand-in invokes the sender instead.
+    cognito.useCustomSmsSender((arn, event) => lambda.invoke(arn, event));
     const engine = new LocalStepFunctions({
       invokeLambda: (arn, payload) => lambda.invoke(arn, payload),
       region: LOCAL_REGION,

@@ -468,6 +468,9 @@ async function main(argv: string[]): Promise<number> {
         runsPerSecond,
         medianVerificationMs: verifications.length ? median(verifications.map((v) => v.ms)) : undefined,
         lambdaInvocationsTotal: c.lambda.invocations.length,
+        // Invoked by the code route, not by a state machine: the inbound-SMS receiver (by SNS) or
+        // the Custom SMS Sender (by Cognito), once per code.
+        codeRouteInvocations: lambdaCount('(unattributed)'),
         peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
         provision,
         verifications,

@@ -4,31 +4,13 @@ import { envOnce } from '../../lib/env';
 import { isAwsError, NamedError } from '../../lib/errors';
 import { taskHandler } from '../../lib/handler';
 import { logger } from '../../lib/logger';
-import { maskPhone } from '../../lib/phone';
-import type { StringRule } from '../../lib/validate';
+import { inboundPhoneSummary, PHONE_NUMBER_ID, type InboundPhoneSummary } from '../../lib/sms/phoneNumber';
 
-/** End User Messaging's `PhoneNumberIdOrArn`: `phone-…` or the number's ARN (never the number itself). */
-export const PHONE_NUMBER_ID: StringRule = {
-  pattern: /^[A-Za-z0-9_:/-]+$/,
-  min: 1,
-  max: 256,
-  describe: 'the phone number id (phone-…) or its ARN, not the number itself',
-};
+export { PHONE_NUMBER_ID };
 
 const inboundTopicArn = envOnce('INBOUND_SMS_TOPIC_ARN');
 
-export type DescribePhoneNumberOutput =
-  | { configured: false }
-  | {
-      configured: true;
-      phoneNumberId: string;
-      phoneNumberArn: string;
-      /** Masked, as everywhere in state and logs. */
-      phoneNumber: string;
-      /** Whether inbound SMS reach this stack's topic already. */
-      twoWay: 'this-stack' | 'off';
-      needsUpdate: boolean;
-    };
+export type DescribePhoneNumberOutput = { configured: false } | InboundPhoneSummary;
 
 /**
  * The inbound-SMS phone number (parameter inboundPhoneNumberId) and where its two-way SMS go.
@@ -84,8 +66,8 @@ export async function describePhoneNumber(_event?: unknown): Promise<DescribePho
         `--phone-number-id ${phoneNumberId} --two-way-enabled --two-way-channel-arn ${topic}) or choose another number.`,
     );
   }
-  const twoWay = enabled && channel === topic ? 'this-stack' : 'off';
-  if (twoWay === 'off' && info.PoolId) {
+  const out = inboundPhoneSummary({ ...info, PhoneNumberId: phoneNumberId }, configuredId, topic);
+  if (out.twoWay === 'off' && info.PoolId) {
     // UpdatePhoneNumber refuses a number in a pool; its two-way settings are the pool's.
     throw new NamedError(
       'PhoneNumberInPool',
@@ -93,15 +75,7 @@ export async function describePhoneNumber(_event?: unknown): Promise<DescribePho
         `two-way channel to ${topic} (aws pinpoint-sms-voice-v2 update-pool) or take the number out of the pool.`,
     );
   }
-  const out = {
-    configured: true as const,
-    phoneNumberId,
-    phoneNumberArn: info.PhoneNumberArn ?? configuredId,
-    phoneNumber: maskPhone(info.PhoneNumber ?? ''),
-    twoWay,
-    needsUpdate: twoWay !== 'this-stack',
-  } satisfies DescribePhoneNumberOutput;
-  logger.info('inbound SMS phone number', { phoneNumberId, phoneNumber: out.phoneNumber, twoWay, needsUpdate: out.needsUpdate });
+  logger.info('inbound SMS phone number', { phoneNumberId, phoneNumber: out.phoneNumber, twoWay: out.twoWay, needsUpdate: out.needsUpdate });
   return out;
 }
 

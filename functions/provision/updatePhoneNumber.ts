@@ -4,13 +4,14 @@ import { envOnce } from '../../lib/env';
 import { NamedError } from '../../lib/errors';
 import { taskHandler } from '../../lib/handler';
 import { logger } from '../../lib/logger';
+import { inboundPhoneSummary, PHONE_NUMBER_ID, type InboundPhoneSummary } from '../../lib/sms/phoneNumber';
 import { asObject, requiredString } from '../../lib/validate';
-import { PHONE_NUMBER_ID } from './describePhoneNumber';
 
 const inboundTopicArn = envOnce('INBOUND_SMS_TOPIC_ARN');
 
 export interface UpdatePhoneNumberInput { phoneNumberId: string }
-export interface UpdatePhoneNumberOutput { phoneNumberId: string; twoWay: 'this-stack' }
+/** The same summary describePhoneNumber gives, after the update: a re-run reports the same thing. */
+export type UpdatePhoneNumberOutput = InboundPhoneSummary;
 
 /**
  * Points the inbound-SMS phone number's two-way channel at this stack's topic. Runs only after
@@ -28,7 +29,7 @@ export async function updatePhoneNumber(event: unknown): Promise<UpdatePhoneNumb
     throw new NamedError('Unexpected', `UpdatePhoneNumber answered for ${phoneNumberId} without two-way SMS to ${topic}`);
   }
   logger.info('inbound SMS phone number points at this stack', { phoneNumberId });
-  return { phoneNumberId, twoWay: 'this-stack' };
+  return { ...inboundPhoneSummary({ TwoWayEnabled: true, TwoWayChannelArn: topic, ...updated }, phoneNumberId, topic), twoWay: 'this-stack', needsUpdate: false };
 }
 
 export const handler = taskHandler(updatePhoneNumber);

@@ -3,6 +3,7 @@ import type { CognitoService } from 'cognito-local/lib/services/cognitoService';
 import type { Messages } from 'cognito-local/lib/services/messages';
 import type { DeliveryDetails } from 'cognito-local/lib/services/messageDelivery/messageDelivery';
 import type { User } from 'cognito-local/lib/services/userPoolService';
+import { LocalCustomSmsSender, type CognitoMessageSource, type InvokeFunction, type LocalCustomSmsSenderOptions } from './customSender';
 
 export interface SentSms {
   kind: 'SIGN_UP' | 'MFA' | 'OTHER';
@@ -45,6 +46,24 @@ function kindOf(source: MessageSource): SentSms['kind'] {
 export class FakePhone {
   readonly sent: SentSms[] = [];
   private readonly listeners = new Set<SmsListener>();
+  private customSender?: LocalCustomSmsSender;
+  /** Outbox entries that stand for a Custom SMS Sender hand-over, not an SMS (see messages()). */
+  private readonly handovers = new WeakMap<SentSms, () => void>();
+
+  /**
+   * Attaches the Lambda runtime that pools with a Custom SMS Sender hand their codes to (the
+   * local cloud passes its in-process Lambda `invoke`). Without one, such a pool's codes are lost
+   * with a line on stderr, as they would be with a sender Cognito cannot invoke.
+   */
+  useCustomSmsSender(invoke: InvokeFunction | LocalCustomSmsSenderOptions | undefined): LocalCustomSmsSender | undefined {
+    this.customSender = invoke === undefined ? undefined : new LocalCustomSmsSender(typeof invoke === 'function' ? { invoke } : invoke);
+    return this.customSender;
+  }
+
+  /** The Custom SMS Sender hand-overs (no codes), for tests and for a person to look at. */
+  get customSmsSender(): LocalCustomSmsSender | undefined {
+    return this.customSender;
+  }
 
   onSms(listener: SmsListener): () => void {
     this.listeners.add(listener);
@@ -55,6 +74,12 @@ export class FakePhone {
 
   /** Records the SMS and tells the listeners; a failing listener never breaks the API call. */
   deliver(sms: SentSms): void {
+    const handover = this.handovers.get(sms);
+    if (handover) {
+      this.handovers.delete(sms);
+      handover();
+      return;
+    }
     const delivered = { ...sms, at: Date.now() };
     this.sent.push(delivered);
     if (this.sent.length > MAX_KEPT) this.sent.splice(0, this.sent.length - MAX_KEPT);
@@ -82,11 +107,35 @@ export class FakePhone {
   /** The `Messages` service to give cognito-local. */
   messages(cognito: CognitoService): Messages {
     return {
-      deliver: async (ctx, source, _clientId, userPoolId, user: User, code, _meta, details: DeliveryDetails) => {
+      deliver: async (ctx, source, clientId, userPoolId, user: User, code, clientMetadata, details: DeliveryDetails) => {
         // Only SMS exist in this flow; an email has nowhere to go and is dropped.
         if (details.DeliveryMedium !== 'SMS') return;
         const pool = await cognito.getUserPool(ctx, userPoolId);
         const kind = kindOf(source);
+        const lambdaConfig = pool.options.LambdaConfig;
+        if (lambdaConfig?.CustomSMSSender?.LambdaArn) {
+          // Cognito sends no SMS for this pool: the code goes, encrypted, to its Custom SMS Sender,
+          // which Cognito invokes asynchronously, so only once the API call is over.
+          const userAttributes = Object.fromEntries((user.Attributes ?? []).map((a) => [a.Name, a.Value ?? '']));
+          const handover = {
+            source: source as CognitoMessageSource,
+            userPoolId,
+            clientId,
+            clientMetadata,
+            username: user.Username,
+            userAttributes: { ...userAttributes, 'cognito:user_status': user.UserStatus ?? 'UNCONFIRMED' },
+            code,
+            lambdaArn: lambdaConfig.CustomSMSSender.LambdaArn,
+            kmsKeyId: lambdaConfig.KMSKeyID,
+          };
+          const placeholder: SentSms = { kind, phoneNumber: details.Destination, code: '', message: '', userPoolId, username: user.Username, at: Date.now() };
+          this.handovers.set(placeholder, () => {
+            if (this.customSender) this.customSender.send(handover);
+            else process.stderr.write(`local cognito: pool ${userPoolId} has a Custom SMS Sender but no Lambda runtime is attached; its ${source} code is lost\n`);
+          });
+          this.deliverLater(ctx, placeholder);
+          return;
+        }
         const template =
           kind === 'MFA'
             ? (pool.options.SmsAuthenticationMessage ?? DEFAULT_MFA_SMS)

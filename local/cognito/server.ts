@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import type { InvokeFunction, LocalCustomSmsSender, LocalCustomSmsSenderOptions } from './customSender';
 import { mkdtemp, rm } from 'node:fs/promises';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -39,6 +40,8 @@ export interface LocalCognito {
   injectFault(rule: FaultRule): InjectedFault;
   /** Removes every fault rule still in force. */
   clearFaults(): void;
+  /** Attaches the Lambda runtime that pools with a Custom SMS Sender hand their codes to (FakePhone.useCustomSmsSender). */
+  useCustomSmsSender(invoke: InvokeFunction | LocalCustomSmsSenderOptions | undefined): LocalCustomSmsSender | undefined;
 }
 
 export interface LocalCognitoOptions {
@@ -179,6 +182,7 @@ export async function startLocalCognito(opts: LocalCognitoOptions = {}): Promise
       sent: phone.sent,
       injectFault: (rule) => faults.inject(rule),
       clearFaults: () => faults.clear(),
+      useCustomSmsSender: (invoke) => phone.useCustomSmsSender(invoke),
     };
   } catch (e) {
     if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });

@@ -20,8 +20,9 @@ const IMPLIED_ACTIONS: Record<string, string[]> = {
   'iam:CreateRole': ['iam:TagRole'],
   'iam:CreatePolicy': ['iam:TagPolicy'],
   'cognito-idp:CreateUserPool': ['cognito-idp:TagResource', 'iam:PassRole'],
-  // UpdateUserPool sends the pool's SmsConfiguration (its SMS role) back.
-  'cognito-idp:UpdateUserPool': ['iam:PassRole'],
+  // UpdateUserPool sends the pool's SmsConfiguration (its SMS role) back, and setting KMSKeyID
+  // makes Cognito create a grant on the key as the caller.
+  'cognito-idp:UpdateUserPool': ['iam:PassRole', 'kms:CreateGrant'],
 };
 
 /** Actions IAM grants only on `*` (no resource-level permissions). */
@@ -176,7 +177,7 @@ describe('sls package (offline)', () => {
         Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
       }),
     ]);
-    const subscriptions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::SNS::Subscription');
+    const subscriptions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::SNS::Subscription' && r.Properties.Protocol === 'lambda');
     expect(subscriptions).toEqual([
       expect.objectContaining({ Properties: expect.objectContaining({ Protocol: 'lambda', TopicArn: { Ref: 'InboundSmsTopic' }, Endpoint: { 'Fn::GetAtt': [fnId, 'Arn'] } }) }),
     ]);
@@ -196,7 +197,7 @@ describe('sls package (offline)', () => {
     expect(permission.SourceArn['Fn::Sub']).toMatch(/:cognito-idp:\$\{AWS::Region\}:\$\{AWS::AccountId\}:userpool\/\*$/);
     const statements = template.Resources.CustomSmsSenderKey.Properties.KeyPolicy.Statement as any[];
     const cognitoStatement = statements.find((st) => st.Principal?.Service === 'cognito-idp.amazonaws.com');
-    expect(cognitoStatement).toMatchObject({ Effect: 'Allow', Action: 'kms:Encrypt', Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } });
+    expect(cognitoStatement).toMatchObject({ Effect: 'Allow', Action: ['kms:CreateGrant', 'kms:Encrypt'], Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } });
     // Only the account (for administration) and Cognito are named in the key policy; no role gets kms:Decrypt there.
     expect(statements.map((st) => st.Principal?.Service ?? 'account').sort()).toEqual(['account', 'cognito-idp.amazonaws.com']);
     const decrypters = config.functions.filter((f) => roleStatements(f.name).some((st) => list(st.Action).includes('kms:Decrypt')));

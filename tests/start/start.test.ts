@@ -148,20 +148,36 @@ describe('npm start (local/start.ts)', () => {
     const r = await finished(['--json']);
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout);
-    expect(report).toMatchObject({ verdict: 'PASS', runs: 1, passed: 1, failed: 0 });
+    expect(report).toMatchObject({ verdict: 'PASS', codeSource: 'inbound-sms', runs: 1, passed: 1, failed: 0 });
     for (const key of ['totalMs', 'stackReadyMs', 'firstStateMs', 'bootMs', 'lambdaInvocationsTotal', 'peakRssMb']) {
       expect(typeof report[key]).toBe('number');
     }
     expect(report.firstStateMs).toBeGreaterThan(report.stackReadyMs);
     expect(report.totalMs).toBeGreaterThan(report.firstStateMs);
-    expect(report.provision).toMatchObject({ status: 'SUCCEEDED', stateTransitions: 8, lambdaInvocations: 7 });
+    // Provisioning also wires the stage's inbound number (DescribePhoneNumber, UpdatePhoneNumber).
+    expect(report.provision).toMatchObject({ status: 'SUCCEEDED', stateTransitions: 12, lambdaInvocations: 9 });
+    expect(report.provision.output.inboundPhone).toMatchObject({ configured: true, twoWay: 'this-stack', phoneNumber: '+*******0100' });
     const [v] = report.verifications;
     expect(v).toMatchObject({ status: 'SUCCEEDED', phone: '+*******0100', stateTransitions: 14, lambdaInvocations: 13 });
     expect(v.steps.map((s: { state: string }) => s.state)).toEqual(expect.arrayContaining(['SignUp', 'AwaitSignUpCode', 'AwaitMfaCode', 'RespondToAuthChallenge']));
     for (const s of v.steps) expect(s).toEqual({ state: expect.any(String), ms: expect.any(Number), status: 'ok' });
-    // Every Lambda invocation is attributed to its execution.
-    expect(report.lambdaInvocationsTotal).toBe(report.provision.lambdaInvocations + v.lambdaInvocations);
+    // Every Lambda invocation is attributed to its execution, or to the code route (the inbound
+    // receiver, once per code).
+    expect(report.codeRouteInvocations).toBe(2);
+    expect(report.lambdaInvocationsTotal).toBe(report.provision.lambdaInvocations + v.lambdaInvocations + report.codeRouteInvocations);
     expect(r.stdout).not.toMatch(/\+15555550100|idToken|accessToken|password/i);
+  });
+
+  it.each([
+    ['custom-sender', 2],
+    ['twilio', 0],
+    ['callback', 0],
+  ])('--code-source %s --json: PASS, and the report names the route', async (source, routeInvocations) => {
+    const r = await finished(['--code-source', String(source), '--json']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report).toMatchObject({ verdict: 'PASS', codeSource: source, passed: 1, codeRouteInvocations: routeInvocations });
+    expect(report.provision.output.smsSender).toBe(source === 'custom-sender' ? 'custom-sender' : 'cognito');
   });
 
   it('--runs 3 --concurrency 3 runs 3 verifications over 3 phones: 3/3', async () => {
@@ -247,7 +263,10 @@ describe('npm start (local/start.ts)', () => {
   it('--help prints the options; a bad option exits 2', async () => {
     const help = await finished(['--help']);
     expect(help.code).toBe(0);
-    for (const opt of ['--runs', '--concurrency', '--interactive', '--keep-running', '--json']) expect(help.stdout).toContain(opt);
+    for (const opt of ['--runs', '--concurrency', '--code-source', '--interactive', '--keep-running', '--json']) expect(help.stdout).toContain(opt);
+    const route = await finished(['--code-source', 'carrier-pigeon']);
+    expect(route.code).toBe(2);
+    expect(route.stderr).toContain('--code-source must be one of inbound-sms, custom-sender, twilio, callback');
     const bad = await finished(['--runs', 'zero']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--runs must be an integer/);

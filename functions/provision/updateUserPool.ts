@@ -1,0 +1,78 @@
+import { DescribeUserPoolCommand, UpdateUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { cognito } from '../../lib/clients';
+import { USER_POOL_ID } from '../../lib/cognito/ids';
+import { userPoolUpdateInput } from '../../lib/cognito/userPoolUpdate';
+import { envOnce } from '../../lib/env';
+import { NamedError, ValidationError } from '../../lib/errors';
+import { taskHandler } from '../../lib/handler';
+import { logger } from '../../lib/logger';
+import { asObject, noUnknownFields, requiredString } from '../../lib/validate';
+
+/** This stack's Custom SMS Sender and the KMS key Cognito encrypts its codes under. */
+const senderArn = envOnce('CUSTOM_SMS_SENDER_ARN');
+const keyArn = envOnce('CUSTOM_SMS_SENDER_KEY_ARN');
+
+/** How a pool's codes leave Cognito; only the carrier-free Custom SMS Sender is switched to here. */
+export const SMS_SENDERS = ['custom-sender'] as const;
+export type SmsSender = (typeof SMS_SENDERS)[number];
+
+export interface UpdateUserPoolOutput {
+  changed: boolean;
+  smsSender: SmsSender;
+}
+
+/** A function ARN without its version or alias qualifier. */
+const unqualified = (arn: string) => arn.replace(/^(arn:[^:]+:lambda:[^:]+:\d+:function:[^:]+):.+$/, '$1');
+
+/**
+ * Switches a user pool to the carrier-free mode: its SMS codes go, encrypted under this stack's
+ * KMS key, to this stack's Custom SMS Sender instead of to a phone (DESIGN §5a).
+ *
+ * UpdateUserPool resets every setting its request leaves out, so the request is the pool as
+ * DescribeUserPool shows it (lib/cognito/userPoolUpdate.ts) with only the Custom SMS Sender and
+ * its key set. Re-runnable: a pool already in this mode is left alone. A pool whose SMS already
+ * go to another function, or whose Custom Email Sender uses another key (there is one
+ * `KMSKeyID` for both senders), is refused with a named error, never overwritten.
+ */
+export async function updateUserPool(event: unknown): Promise<UpdateUserPoolOutput> {
+  const input = asObject(event);
+  noUnknownFields(input, ['userPoolId', 'smsSender']);
+  const userPoolId = requiredString(input, 'userPoolId', USER_POOL_ID);
+  if (!SMS_SENDERS.includes(input.smsSender as SmsSender)) {
+    throw new ValidationError('smsSender', `must be one of: ${SMS_SENDERS.join(', ')}`);
+  }
+  const smsSender = input.smsSender as SmsSender;
+
+  const { UserPool: pool } = await cognito().send(new DescribeUserPoolCommand({ UserPoolId: userPoolId }));
+  if (!pool?.Id) throw new NamedError('Unexpected', `Cognito described no user pool ${userPoolId}`);
+  const lambdaConfig = pool.LambdaConfig ?? {};
+  const current = lambdaConfig.CustomSMSSender?.LambdaArn;
+
+  if (current === senderArn() && lambdaConfig.KMSKeyID === keyArn()) {
+    logger.info('user pool already sends its SMS codes to the Custom SMS Sender', { userPoolId });
+    return { changed: false, smsSender };
+  }
+  if (current !== undefined && unqualified(current) !== unqualified(senderArn())) {
+    throw new NamedError(
+      'CustomSmsSenderInUse',
+      `User pool ${userPoolId} already hands its SMS to another Custom SMS Sender (${current}); ` +
+        'it is never overwritten. Remove it from the pool, or check another pool.',
+    );
+  }
+  if (lambdaConfig.CustomEmailSender && lambdaConfig.KMSKeyID && lambdaConfig.KMSKeyID !== keyArn()) {
+    throw new NamedError(
+      'CustomSenderKeyInUse',
+      `User pool ${userPoolId} has a Custom Email Sender whose codes are encrypted under ${lambdaConfig.KMSKeyID}; ` +
+        'a pool has one KMSKeyID for both senders, so switching it would break that sender. It is never overwritten.',
+    );
+  }
+
+  const update = userPoolUpdateInput(pool, {
+    LambdaConfig: { CustomSMSSender: { LambdaArn: senderArn(), LambdaVersion: 'V1_0' }, KMSKeyID: keyArn() },
+  });
+  await cognito().send(new UpdateUserPoolCommand(update));
+  logger.info('user pool now sends its SMS codes to the Custom SMS Sender', { userPoolId, settingsCarriedOver: Object.keys(update).length - 1 });
+  return { changed: true, smsSender };
+}
+
+export const handler = taskHandler(updateUserPool);
