@@ -312,7 +312,7 @@ async function main(argv: string[]): Promise<number> {
     if (signalledAt === undefined) onSignal('SIGPIPE');
   });
 
-  out.line('Starting the local cloud (moto, cognito-local, Step Functions, callback API)…');
+  out.line('Starting the local cloud (moto, cognito-local, Step Functions, End User Messaging, callback API)…');
   cloudStarting = startLocalCloud({
     codeSource: args.interactive ? 'none' : args.codeSource,
     smsDelayMs: args.smsDelay,
@@ -523,8 +523,11 @@ function printEndpoints(cloud: LocalCloud, out: Output) {
   p('Endpoints:');
   p(`  Step Functions  ${cloud.urls.stepFunctions}`);
   p(`  Cognito         ${cloud.urls.cognito}`);
-  p(`  moto            ${cloud.urls.moto}  (IAM, STS, SNS, DynamoDB, SSM, Secrets Manager)`);
-  p(`  callback API    POST ${cloud.urls.api}/codes`);
+  p(`  moto            ${cloud.urls.moto}  (IAM, STS, SNS, DynamoDB, SSM, Secrets Manager, KMS)`);
+  p(`  End User Msg.   ${cloud.urls.smsVoice}  (pinpoint-sms-voice-v2: phone numbers, SendTextMessage)`);
+  p(`  callback API    POST ${cloud.urls.api}/codes   POST ${cloud.urls.api}/sms/twilio`);
+  p(`  inbound SMS     topic ${cloud.refs.InboundSmsTopic}`);
+  p(`Codes come back by: ${cloud.codeSource}.`);
   p('State machines:');
   for (const m of cloud.config.stateMachines) p(`  ${m.key.padEnd(10)} ${cloud.stateMachineArn(m.key)}`);
   p('Point the AWS CLI or any SDK at it (local credentials, not real ones):');
