@@ -1,5 +1,6 @@
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, type DescribeExecutionCommandOutput, type HistoryEvent, type SFNClient } from '@aws-sdk/client-sfn';
 import { summarize } from '../local/report';
+import { Backoff, type PollOptions } from './poll';
 
 export interface FollowEvents {
   onState?: (line: { state: string; ms: number; summary: string }) => void;
@@ -8,27 +9,55 @@ export interface FollowEvents {
   onAwaitEnd?: () => void;
 }
 
+/** Events that end an execution: after one, DescribeExecution has the final status and output. */
+const TERMINAL = new Set(['ExecutionSucceeded', 'ExecutionFailed', 'ExecutionAborted', 'ExecutionTimedOut']);
+
+/** Events per GetExecutionHistory page: the first read takes what is there, later ones only the few new ones. */
+const FIRST_PAGE = 100;
+const NEXT_PAGE = 20;
+const IDLE_POLLS_PER_DESCRIBE = 12;
+
+/**
+ * The events after `lastId`, oldest first, read newest-first (`reverseOrder`) and only as far back
+ * as the last one already seen: a poll costs one small call however long the history grows.
+ */
+async function eventsAfter(sfn: SFNClient, executionArn: string, lastId: number, backoff: Backoff): Promise<HistoryEvent[]> {
+  const fresh: HistoryEvent[] = [];
+  let nextToken: string | undefined;
+  for (;;) {
+    const page = await backoff.call('GetExecutionHistory', () =>
+      sfn.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: lastId === 0 ? FIRST_PAGE : NEXT_PAGE, nextToken })),
+    );
+    for (const event of page.events ?? []) {
+      if ((event.id ?? 0) <= lastId) return fresh.reverse();
+      fresh.push(event);
+    }
+    nextToken = page.nextToken;
+    if (!nextToken) return fresh.reverse();
+  }
+}
+
 /**
  * Follows an execution through GetExecutionHistory, the way the console does, so it works the
- * same against a deployed stage and the local cloud. Returns the final description.
+ * same against a deployed stage and the local cloud. Gentle with the API: each poll reads only the
+ * new events, polls grow apart (250 ms up to 2 s) while nothing happens, throttling is waited out,
+ * and DescribeExecution is called once the history shows the end. Returns the final description.
  */
-export async function followExecution(sfn: SFNClient, executionArn: string, events: FollowEvents, pollMs = 250): Promise<DescribeExecutionCommandOutput> {
-  const seen = new Set<number>();
+export async function followExecution(sfn: SFNClient, executionArn: string, events: FollowEvents, poll: PollOptions = {}): Promise<DescribeExecutionCommandOutput> {
+  const backoff = new Backoff(poll);
   const entered = new Map<string, number>();
   let timeouts: Record<string, number> = {};
+  let lastId = 0;
+  let ended = false;
+  let idlePolls = 0;
   for (;;) {
-    let nextToken: string | undefined;
-    const batch: HistoryEvent[] = [];
-    do {
-      const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults: 1000 }));
-      batch.push(...(page.events ?? []));
-      nextToken = page.nextToken;
-    } while (nextToken);
+    const batch = await eventsAfter(sfn, executionArn, lastId, backoff);
+    idlePolls = batch.length > 0 ? 0 : idlePolls + 1;
     for (const event of batch) {
-      if (event.id === undefined || seen.has(event.id)) continue;
-      seen.add(event.id);
+      lastId = Math.max(lastId, event.id ?? 0);
       const at = event.timestamp?.getTime() ?? Date.now();
       const type = event.type ?? '';
+      if (TERMINAL.has(type)) ended = true;
       if (type.endsWith('StateEntered')) {
         const name = event.stateEnteredEventDetails?.name ?? '?';
         entered.set(name, at);
@@ -43,11 +72,18 @@ export async function followExecution(sfn: SFNClient, executionArn: string, even
         events.onState?.({ state: name, ms: at - (entered.get(name) ?? at), summary: summarize(output) });
       }
     }
-    const description = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-    if (description.status !== 'RUNNING') {
-      events.onAwaitEnd?.();
-      return description;
+    // The end is read from the history; a DescribeExecution now and then (every ~20 s of quiet)
+    // is only a safety net.
+    if (ended || (idlePolls > 0 && idlePolls % IDLE_POLLS_PER_DESCRIBE === 0)) {
+      const description = await backoff.call('DescribeExecution', () => sfn.send(new DescribeExecutionCommand({ executionArn })));
+      if (description.status !== 'RUNNING') {
+        events.onAwaitEnd?.();
+        return description;
+      }
+      // A redriven execution runs on after its end event; keep following it.
+      ended = false;
     }
-    await new Promise((resolve) => setTimeout(resolve, pollMs));
+    if (batch.length > 0) backoff.reset();
+    await backoff.wait();
   }
 }

@@ -1,4 +1,8 @@
 import { DescribeExecutionCommand, ListExecutionsCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { Backoff, mapLimited, type PollOptions } from './poll';
+
+/** DescribeExecution calls in flight at once when listing runs. */
+const DESCRIBE_CONCURRENCY = 4;
 
 export interface RunSummary {
   runId: string;
@@ -9,26 +13,40 @@ export interface RunSummary {
   startedAt?: string;
   durationMs?: number;
   steps?: { name: string; ms: number }[];
+  /**
+   * What the synthetic user's first sign-in returned, for a passing run: `mfa-challenged`, or
+   * `tokens-without-mfa` (Cognito's documented first sign-in of a new user; the second sign-in
+   * was then challenged). A failing run's cause says it.
+   */
+  firstSignIn?: 'mfa-challenged' | 'tokens-without-mfa';
 }
 
+/** Runs that no Catch could end: the same reasons the stopped-run clean-up records and alarms count. */
+const STOPPED_REASON: Record<string, string> = { TIMED_OUT: 'TimedOut', ABORTED: 'Aborted' };
+
 /** The last N verification runs with verdict, reason and step timings, newest first. */
-export async function recentRuns(sfn: SFNClient, verifyArn: string, limit: number): Promise<RunSummary[]> {
-  const { executions = [] } = await sfn.send(new ListExecutionsCommand({ stateMachineArn: verifyArn, maxResults: limit }));
-  return Promise.all(
-    executions.map(async (execution): Promise<RunSummary> => {
-      const d = await sfn.send(new DescribeExecutionCommand({ executionArn: execution.executionArn }));
-      const output = d.output ? (JSON.parse(d.output) as { durationMs?: number; steps?: RunSummary['steps'] }) : undefined;
+export async function recentRuns(sfn: SFNClient, verifyArn: string, limit: number, poll: PollOptions = {}): Promise<RunSummary[]> {
+  // A few calls at a time, throttling waited out: `history --limit 1000` must not storm the API.
+  const backoff = new Backoff(poll);
+  const { executions = [] } = await backoff.call('ListExecutions', () => sfn.send(new ListExecutionsCommand({ stateMachineArn: verifyArn, maxResults: limit })));
+  return mapLimited(
+    executions,
+    DESCRIBE_CONCURRENCY,
+    async (execution): Promise<RunSummary> => {
+      const d = await backoff.call('DescribeExecution', () => sfn.send(new DescribeExecutionCommand({ executionArn: execution.executionArn })));
+      const output = d.output ? (JSON.parse(d.output) as { durationMs?: number; steps?: RunSummary['steps']; firstSignIn?: RunSummary['firstSignIn'] }) : undefined;
       return {
         runId: execution.name ?? '',
         status: d.status ?? 'UNKNOWN',
         verdict: d.status === 'SUCCEEDED' ? 'PASS' : d.status === 'RUNNING' ? 'RUNNING' : 'FAIL',
-        reason: d.status === 'SUCCEEDED' || d.status === 'RUNNING' ? undefined : (d.error ?? d.status),
+        reason: d.status === 'SUCCEEDED' || d.status === 'RUNNING' ? undefined : (STOPPED_REASON[d.status ?? ''] ?? d.error ?? d.status),
         cause: d.cause,
         startedAt: d.startDate?.toISOString(),
         durationMs: output?.durationMs ?? (d.stopDate && d.startDate ? d.stopDate.getTime() - d.startDate.getTime() : undefined),
         steps: output?.steps,
+        ...(output?.firstSignIn && { firstSignIn: output.firstSignIn }),
       };
-    }),
+    },
   );
 }
 

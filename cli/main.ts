@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { callbackSecret, ConfigError, readLocalEndpoints, readStageEndpoints, type Endpoints } from './config';
 import { followExecution } from './follow';
+import { Backoff, type PollOptions } from './poll';
 import { recentRuns, successRate } from './history';
 import { submitCode } from './submit';
 import { verifySandboxPhone } from './sandbox';
@@ -12,9 +13,11 @@ export const USAGE = `Usage: cogcheck <command> [--stage <stage> [--region <regi
 
 Commands:
   provision   [--input '<json>']           run the provisioning state machine and follow it
-  verify      --target <name> --phone <+E164> [--interactive] [--timeouts '<json>']
+  verify      --target <name> [--phone <+E164>] [--interactive] [--timeouts '<json>']
                                            run a synthetic sign-up + SMS MFA check and follow it;
-                                           --interactive asks for each SMS code as it is awaited
+                                           without --phone, the stage's inbound-SMS number
+                                           (inboundPhoneNumberId); --interactive asks for each SMS
+                                           code as it is awaited
   teardown    [--input '<json>']           delete what provisioning created
   submit-code --phone <+E164> | --run-id <id>, and --code <digits> | --message "<sms text>"
               [--secret <s>] [--url <callback url>]
@@ -50,6 +53,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
   const endpoints: Endpoints = o.local ? readLocalEndpoints() : o.stage ? await readStageEndpoints(o.stage, o.region) : fail('give --stage <stage> or --local');
   const sfn = new SFNClient({ region: endpoints.region });
+  // Throttled Step Functions calls are waited out, and said so on stderr.
+  const poll: PollOptions = { onThrottled: ({ operation, waitMs }) => io.err(`  (Step Functions throttled ${operation}; retrying in ${waitMs} ms)`) };
   const print = (value: unknown, text: () => string) => io.out(o.json ? JSON.stringify(value, null, 2) : text());
   try {
     switch (command) {
@@ -57,8 +62,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
       case 'teardown':
         return await runMachine(command, o.input ? parseJson(o.input, '--input') : {});
       case 'verify': {
-        if (!o.target || !o.phone) fail('verify needs --target and --phone');
-        const input: Record<string, unknown> = { target: o.target, phoneNumber: o.phone };
+        if (!o.target) fail('verify needs --target (and --phone, unless the stage has an inbound-SMS number)');
+        const input: Record<string, unknown> = { target: o.target };
+        if (o.phone) input.phoneNumber = o.phone;
         if (o.timeouts) input.timeouts = parseJson(o.timeouts, '--timeouts');
         return await runMachine('verify', input);
       }
@@ -85,12 +91,13 @@ export async function main(argv: string[], io: Io): Promise<number> {
       }
       case 'status':
       case 'history': {
-        const runs = await recentRuns(sfn, endpoints.stateMachines.verify, Math.max(1, Number(o.limit)));
+        const runs = await recentRuns(sfn, endpoints.stateMachines.verify, Math.max(1, Number(o.limit)), poll);
         const rate = successRate(runs);
         print({ runs, successRate: rate }, () =>
           [
             ...runs.map((r) => {
-              const line = `${r.startedAt ?? ''}  ${r.verdict.padEnd(7)} ${(r.reason ?? '').padEnd(20)} ${String(r.durationMs ?? '').padStart(7)} ms  ${r.runId}`;
+              const firstSignIn = r.firstSignIn === 'tokens-without-mfa' ? '  (first sign-in without MFA, second challenged)' : '';
+              const line = `${r.startedAt ?? ''}  ${r.verdict.padEnd(7)} ${(r.reason ?? '').padEnd(20)} ${String(r.durationMs ?? '').padStart(7)} ms  ${r.runId}${firstSignIn}`;
               const steps = command === 'history' && r.steps ? `\n${r.steps.map((s) => `      ${s.name.padEnd(24)} ${s.ms} ms`).join('\n')}` : '';
               return line + steps;
             }),
@@ -107,7 +114,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
 
   async function runMachine(machine: 'provision' | 'verify' | 'teardown', input: object): Promise<number> {
-    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: endpoints.stateMachines[machine], input: JSON.stringify(input) }));
+    // A throttled StartExecution started nothing, so asking again cannot start two runs.
+    const { executionArn } = await new Backoff(poll).call('StartExecution', () =>
+      sfn.send(new StartExecutionCommand({ stateMachineArn: endpoints.stateMachines[machine], input: JSON.stringify(input) })),
+    );
     if (!o.json) io.out(`▶ ${machine} ${executionArn}`);
     const runId = executionArn!.split(':').pop()!;
     let spinner: NodeJS.Timeout | undefined;
@@ -141,7 +151,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
           process.stdout.write('\r\x1b[K');
         }
       },
-    });
+    }, poll);
     rl?.close();
     const ok = final.status === 'SUCCEEDED';
     print({ executionArn, status: final.status, error: final.error, cause: final.cause, output: final.output ? JSON.parse(final.output) : undefined }, () =>

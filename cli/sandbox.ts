@@ -9,6 +9,7 @@ import {
 import { maskPhone } from '../lib/phone';
 import { registerWait } from '../lib/runs/registerWait';
 import { releasePhone } from '../lib/runs/releasePhone';
+import { takeLease } from '../lib/runs/takeLease';
 import { takeCode } from '../lib/runs/takeCode';
 
 export interface SandboxOptions {
@@ -45,14 +46,18 @@ export async function verifySandboxPhone(opts: SandboxOptions): Promise<SandboxR
     }
     const id = `sandbox-${randomUUID()}`;
     const timeoutSeconds = opts.timeoutSeconds ?? 300;
-    // Opened before the password is sent, so a fast SMS is kept, not refused.
-    await registerWait(opts.phone, id, 'SANDBOX', timeoutSeconds);
+    // The phone's lease, as a run takes it: no scheduled check uses the phone meanwhile, and
+    // none is using it now (PhoneBusy). The wait is opened before the password is sent, so a
+    // fast SMS is kept, not refused.
+    await takeLease(opts.phone, id, timeoutSeconds + 60);
     try {
+      await registerWait(opts.phone, id, 'SANDBOX', timeoutSeconds);
       await sns.send(new CreateSMSSandboxPhoneNumberCommand({ PhoneNumber: opts.phone, LanguageCode: 'en-US' }));
       opts.log(`SNS is texting a one-time password to ${masked}; waiting for it on the inbound route (up to ${timeoutSeconds} s)…`);
       const password = await waitForCode(opts.phone, id, timeoutSeconds * 1000, opts.pollMs ?? 2000);
       await sns.send(new VerifySMSSandboxPhoneNumberCommand({ PhoneNumber: opts.phone, OneTimePassword: password }));
     } finally {
+      // Closes the wait and frees the lease (both only if still ours).
       await releasePhone(opts.phone, id);
     }
     opts.log(`${masked} is now a verified SMS sandbox destination.`);

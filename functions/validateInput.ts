@@ -2,6 +2,7 @@ import { taskHandler } from '../lib/handler';
 import { asObject, noUnknownFields, optionalString } from '../lib/validate';
 import { CLIENT_NAME, DEFAULT_NAMES, IAM_POLICY_NAME, IAM_ROLE_NAME, TARGET_NAME, USER_POOL_NAME } from '../lib/names';
 import { ValidationError } from '../lib/errors';
+import { requestedSmsSender, type SmsSender } from '../lib/cognito/smsSender';
 
 export interface TargetNames {
   userPoolName: string;
@@ -10,16 +11,9 @@ export interface TargetNames {
   policyName: string;
   /** Key under which provisioning records the target for later verification runs. */
   targetName: string;
-  /**
-   * Who sends the pool's codes: Cognito, by SMS through the SMS role (default), or the stack's
-   * Custom SMS Sender, which hands them to the waiting check and sends no SMS (pools used only
-   * for checks).
-   */
+  /** Who sends the pool's codes (lib/cognito/smsSender.ts). */
   smsSender: SmsSender;
 }
-
-export const SMS_SENDERS = ['cognito', 'custom-sender'] as const;
-export type SmsSender = (typeof SMS_SENDERS)[number];
 
 const FIELDS = ['userPoolName', 'clientName', 'roleName', 'policyName', 'targetName', 'smsSender'] as const;
 
@@ -40,15 +34,9 @@ export async function validateInput(event: unknown): Promise<TargetNames> {
     roleName: optionalString(input, 'roleName', IAM_ROLE_NAME, DEFAULT_NAMES.roleName),
     policyName: optionalString(input, 'policyName', IAM_POLICY_NAME, DEFAULT_NAMES.policyName),
     targetName: optionalString(input, 'targetName', TARGET_NAME, userPoolName),
-    smsSender: smsSenderOf(input.smsSender),
+    smsSender: requestedSmsSender(input.smsSender),
   };
   return names;
-}
-
-function smsSenderOf(value: unknown): SmsSender {
-  if (value === undefined || value === null) return 'cognito';
-  if (typeof value === 'string' && (SMS_SENDERS as readonly string[]).includes(value)) return value as SmsSender;
-  throw new ValidationError('smsSender', `must be one of ${SMS_SENDERS.join(', ')}`);
 }
 
 export const handler = taskHandler(validateInput);

@@ -15,3 +15,12 @@ export function envOnce(name: string): () => string {
   let cached: string | undefined;
   return () => (cached ??= requireEnv(name));
 }
+
+/**
+ * A setting that may be left empty (a stage parameter whose default is ''): the trimmed value, or
+ * undefined. Read on every call, not once, so tests (and the local cloud) may change it.
+ */
+export function optionalEnv(name: string): string | undefined {
+  const value = process.env[name]?.trim();
+  return value ? value : undefined;
+}

@@ -62,3 +62,23 @@ export function isAwsError(error: unknown, ...names: string[]): boolean {
   const code = (error as { Code?: string }).Code;
   return names.some((n) => name === n || name === `${n}Exception` || code === n);
 }
+
+/**
+ * Failures that a later attempt may not meet: throttling, the service or its dependencies failing,
+ * timeouts, or no HTTP answer at all (network). A refusal (validation, access, a disabled key, an
+ * opted-out number) stays as it is however often it is retried, so it is not transient.
+ */
+const TRANSIENT_NAMES = new Set([
+  'Throttling', 'ThrottlingException', 'TooManyRequestsException', 'ProvisionedThroughputExceededException', 'RequestLimitExceeded',
+  'InternalServerException', 'InternalServerError', 'InternalFailure', 'ServiceUnavailable', 'ServiceUnavailableException',
+  'KMSInternalException', 'DependencyTimeoutException', 'KeyUnavailableException',
+  'TimeoutError', 'RequestTimeout', 'RequestTimeoutException',
+]);
+
+export function isTransientAwsError(error: unknown): boolean {
+  const name = awsErrorName(error);
+  if (name && TRANSIENT_NAMES.has(name)) return true;
+  // Every answer of an AWS service carries its HTTP status; none at all is a network failure.
+  const status = (error as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
+  return status === undefined || status >= 500 || status === 429;
+}

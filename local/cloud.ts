@@ -55,6 +55,12 @@ export interface LocalCloudOptions {
    * two-way SMS off until provisioning points it at the inbound topic. Default +15555550100.
    */
   inboundPhoneNumber?: string;
+  /** Cognito's documented first sign-in of a new user: tokens without an MFA challenge (local/cognito/fidelity/firstSignIn.ts). */
+  firstSignInWithoutMfa?: boolean;
+  /** Tests only: replaces a state machine's top-level TimeoutSeconds, by machine key (e.g. `{ verify: 3 }`). */
+  machineTimeoutSeconds?: Record<string, number>;
+  /** serverless.yml params to override, as `--param` does on deploy (e.g. phoneHoldAfterFailureSeconds). */
+  params?: Record<string, string>;
 }
 
 /** The number Cognito's stand-in sends from, and the local End User Messaging number that forwards real users' codes. */
@@ -99,7 +105,7 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     // still be removed once it has started.
     const [motoStarted, cognitoStarted] = await Promise.allSettled([
       startMoto().then((m: MotoServer) => (closers.push(() => m.close()), m)),
-      startLocalCognito({ region: LOCAL_REGION, faults: opts.cognitoFaults }).then((c) => (closers.push(() => c.close()), c)),
+      startLocalCognito({ region: LOCAL_REGION, faults: opts.cognitoFaults, firstSignInWithoutMfa: opts.firstSignInWithoutMfa }).then((c) => (closers.push(() => c.close()), c)),
     ]);
     if (motoStarted.status === 'rejected') throw motoStarted.reason;
     if (cognitoStarted.status === 'rejected') throw cognitoStarted.reason;
@@ -157,6 +163,8 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     const stateMachineArns = new Map<string, string>();
     for (const machine of config.stateMachines) {
       const definition = loadDefinition(config, machine, lambda.arnOf);
+      const timeout = opts.machineTimeoutSeconds?.[machine.key];
+      if (timeout !== undefined) definition.TimeoutSeconds = timeout;
       const arn = engine.createStateMachine(`${config.service}-${stage}-${machine.key}`, definition);
       stateMachineArns.set(machine.key, arn);
       if (machine.logicalId) refs[machine.logicalId] = arn;
@@ -174,6 +182,7 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
       twilioWebhookUrl: `${api.url}/sms/twilio`,
       inboundPhoneNumberId: idOf(inboundPhoneNumber),
       forwardOriginationPhoneNumberId: idOf(LOCAL_SENDER_NUMBER),
+      ...opts.params,
     };
     for (const fn of config.functions) {
       for (const [name, value] of Object.entries(fn.environment)) {

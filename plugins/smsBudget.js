@@ -7,6 +7,8 @@
  * a month (31 days, the worst case) than the account's monthly SMS spend limit is refused, with
  * the arithmetic, before anything is packaged or deployed.
  */
+const { stageParams } = require('./params');
+
 const SMS_PER_RUN = 2;
 const DAYS_PER_MONTH = 31;
 
@@ -48,28 +50,18 @@ function checkSmsBudget(p) {
   return { ok: true, monthlyCostUsd: cost, message: `SMS budget: ${arithmetic}, within the $${p.monthlyLimitUsd.toFixed(2)} limit.` };
 }
 
-/** The Serverless plugin: runs the check before package and deploy; on deploy, warns about the SMS sandbox. */
+/** The Serverless plugin: runs the check before package (and so before deploy). The SMS sandbox is plugins/checkPhone.js's. */
 class SmsBudgetPlugin {
   constructor(serverless, _options, { log } = {}) {
     this.serverless = serverless;
     this.log = log ?? { notice: (m) => console.log(m), warning: (m) => console.warn(m) };
     this.hooks = {
       'before:package:initialize': () => this.check(),
-      'before:deploy:deploy': () => this.warnIfSandbox(),
     };
   }
 
-  params() {
-    const resolved = this.serverless.configurationInput?.params?.default ?? {};
-    const stage = this.serverless.service.provider.stage;
-    const perStage = this.serverless.configurationInput?.params?.[stage] ?? {};
-    const cli = this.serverless.processedInput?.options?.param ?? [];
-    const fromCli = Object.fromEntries([].concat(cli).map((kv) => String(kv).split(/=(.*)/s).slice(0, 2)));
-    return { ...resolved, ...perStage, ...fromCli };
-  }
-
   check() {
-    const p = this.params();
+    const p = stageParams(this.serverless);
     const result = checkSmsBudget({
       enabled: p.checkScheduleState === 'ENABLED',
       expression: p.checkScheduleExpression,
@@ -78,20 +70,6 @@ class SmsBudgetPlugin {
     });
     if (!result.ok) throw new this.serverless.classes.Error(result.message, 'SMS_BUDGET_EXCEEDED');
     this.log.notice(result.message);
-  }
-
-  async warnIfSandbox() {
-    try {
-      const status = await this.serverless.getProvider('aws').request('SNS', 'getSMSSandboxAccountStatus', {});
-      if (status && status.IsInSandbox) {
-        this.log.warning(
-          'This account is in the SNS SMS sandbox: SMS reach only verified destination numbers. Verify the check phone ' +
-            '(aws sns create-sms-sandbox-phone-number) or request production access in the SNS console.',
-        );
-      }
-    } catch (error) {
-      this.log.warning(`Could not read the SNS SMS sandbox status (${error.code || error.name}); check it in the SNS console.`);
-    }
   }
 }
 

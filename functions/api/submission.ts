@@ -4,7 +4,7 @@ import { asObject, noUnknownFields, type Json, type StringRule } from '../../lib
 import { extractCode } from '../../lib/sms/extractCode';
 import { RUN_ID } from '../../lib/verify/runId';
 
-export { RUN_ID, extractCode };
+export { RUN_ID };
 
 /** What `POST /codes` accepts, once validated: who (phone or run) and the code itself. */
 export type Submission = ({ phoneNumber: string } | { runId: string }) & { code: string; codeFrom: 'code' | 'message' };

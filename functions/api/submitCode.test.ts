@@ -1,13 +1,13 @@
-import { captureLogs } from './logCapture';
+import { captureLogs } from '../../tests/support/logCapture';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { InvalidToken, SendTaskSuccessCommand, SFNClient, TaskDoesNotExist, TaskTimedOut } from '@aws-sdk/client-sfn';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { handler } from './submitCode';
-import { codesEvent, lambdaContext, TEST_SECRET, type EventOptions } from './testing';
+import { codesEvent, lambdaContext, TEST_SECRET, type EventOptions } from '../../tests/support/httpApi';
+import { conditionFailed, waitItem, waitTakesCode } from '../../tests/support/runs';
 import { clearSecretCache } from '../../lib/secrets/getSecret';
 import type { RunItem, WaitItem } from '../../lib/runs/model';
 import { codeHash } from '../../lib/runs/codeHash';
@@ -24,16 +24,7 @@ const CODE = '739154';
 const TOKEN = 'AQCEAAAAKgAAAAMAAAAAAAAAAf-task-token';
 const NOW = () => Date.now();
 
-const wait = (over: Partial<WaitItem> = {}): WaitItem => ({
-  pk: `WAIT#${PHONE}`,
-  runId: 'run-1',
-  step: 'SIGN_UP',
-  registeredAt: NOW() - 5_000,
-  expiresAt: NOW() + 60_000,
-  ttl: 0,
-  ...over,
-});
-const conditionFailed = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+const wait = (over: Partial<WaitItem> = {}): WaitItem => waitItem(PHONE, over);
 
 type Result = APIGatewayProxyStructuredResultV2 & { statusCode: number; body: string; headers: Record<string, string> };
 const responses: Result[] = [];
@@ -41,14 +32,14 @@ let logLines: string[] = [];
 
 async function post(body: unknown, opts: EventOptions = {}): Promise<Result & { json: any }> {
   const raw = typeof body === 'string' ? body : JSON.stringify(body);
-  const result = (await handler(codesEvent(raw, opts), lambdaContext())) as Result;
+  const result = (await handler(codesEvent(raw, opts), lambdaContext('submitCode'))) as Result;
   responses.push(result);
   return { ...result, json: JSON.parse(result.body) };
 }
 
 /** The wait is open with a task token: UpdateItem succeeds and returns it. */
 function openWaitWithToken(over: Partial<WaitItem> = {}) {
-  ddb.on(UpdateCommand).callsFake((input) => ({ Attributes: wait({ taskToken: TOKEN, code: input.ExpressionAttributeValues[':code'], answered: true, ...over }) }));
+  waitTakesCode(ddb, wait({ taskToken: TOKEN, ...over }));
 }
 
 let logs: ReturnType<typeof captureLogs>;
@@ -184,7 +175,7 @@ describe('POST /codes: 401 Unauthorized, nothing stored, nothing resumed', () =>
   it('mismatch when the body changed after signing (signature is over the raw body)', async () => {
     const event = codesEvent(body);
     event.body = body.replace(CODE, '000000');
-    const res = (await handler(event, lambdaContext())) as Result;
+    const res = (await handler(event, lambdaContext('submitCode'))) as Result;
     expect(res.statusCode).toBe(401);
     expect(JSON.parse(res.body).error.reason).toBe('mismatch');
     responses.push(res);
@@ -196,7 +187,7 @@ describe('POST /codes: 401 Unauthorized, nothing stored, nothing resumed', () =>
     const sig = event.headers['x-signature']!;
     delete event.headers['x-signature'];
     event.headers['X-Signature'] = sig;
-    expect(((await handler(event, lambdaContext())) as Result).statusCode).toBe(202);
+    expect(((await handler(event, lambdaContext('submitCode'))) as Result).statusCode).toBe(202);
   });
 });
 
@@ -349,7 +340,7 @@ describe('POST /codes: never echoes a code, a signature or a token', () => {
     openWaitWithToken();
     const sigBody = JSON.stringify({ phoneNumber: PHONE, code: CODE });
     const event = codesEvent(sigBody);
-    await handler(event, lambdaContext());
+    await handler(event, lambdaContext('submitCode'));
     const signatureHex = event.headers['x-signature']!.split('v1=')[1];
     expect(responses.length).toBeGreaterThan(40);
     expect(logLines.length).toBeGreaterThan(20);

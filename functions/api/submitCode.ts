@@ -9,6 +9,7 @@ import { errorResponse, json, type HttpResult } from '../../lib/http/response';
 import { logger } from '../../lib/logger';
 import { maskPhone } from '../../lib/phone';
 import { deliverCode } from '../../lib/runs/deliverCode';
+import { reportOutcome } from '../../lib/sms/report';
 import { getRun } from '../../lib/runs/getRun';
 import { getSecret } from '../../lib/secrets/getSecret';
 import { SIGNATURE_HEADER, verifySignature } from '../../lib/signature';
@@ -64,11 +65,9 @@ async function deliver(submission: Submission): Promise<HttpResult> {
   const phone = runId === undefined ? (submission as { phoneNumber: string }).phoneNumber : await phoneOfRun(runId);
   if (phone === undefined) return notWaiting(`No run ${runId} is waiting for a code.`);
   const masked = maskPhone(phone);
-  const log = { phone: masked, by: runId === undefined ? 'phoneNumber' : 'runId', codeFrom: submission.codeFrom };
 
   const delivery = await deliverCode(phone, submission.code, { runId });
-  const { outcome } = delivery;
-  logger.info(`code ${outcome}`, { ...log, outcome, ...('runId' in delivery ? { runId: delivery.runId, step: delivery.step } : {}) });
+  reportOutcome('callback', delivery.outcome, { phone, delivery, by: runId === undefined ? 'phoneNumber' : 'runId', codeFrom: submission.codeFrom });
   switch (delivery.outcome) {
     case 'Resumed':
     case 'StoredBeforeAwait':

@@ -66,10 +66,17 @@ describe('describePhoneNumber', () => {
     expect(smsVoice).toHaveReceivedCommandWith(DescribePhoneNumbersCommand, { PhoneNumberIds: [ARN] });
   });
 
-  it('may take over a channel that is disabled (nothing receives through it)', async () => {
+  it('refuses a channel set elsewhere even while two-way SMS is off: someone configured it, it is never taken over', async () => {
     smsVoice.on(DescribePhoneNumbersCommand).resolves({
       PhoneNumbers: [number({ TwoWayEnabled: false, TwoWayChannelArn: 'arn:aws:sns:us-east-1:123456789012:old' })],
     });
+    await expect(describePhoneNumber({})).rejects.toMatchObject({ name: 'TwoWayChannelInUse' });
+  });
+
+  it('wires a number with two-way SMS off and no channel, or its channel already this topic but off', async () => {
+    smsVoice.on(DescribePhoneNumbersCommand).resolves({ PhoneNumbers: [number({ TwoWayEnabled: false })] });
+    expect(await describePhoneNumber({})).toMatchObject({ twoWay: 'off', needsUpdate: true });
+    smsVoice.on(DescribePhoneNumbersCommand).resolves({ PhoneNumbers: [number({ TwoWayEnabled: false, TwoWayChannelArn: process.env.INBOUND_SMS_TOPIC_ARN })] });
     expect(await describePhoneNumber({})).toMatchObject({ twoWay: 'off', needsUpdate: true });
   });
 

@@ -1,6 +1,6 @@
 import { DescribePhoneNumbersCommand, type PhoneNumberInformation } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { smsVoice } from '../../lib/clients';
-import { envOnce } from '../../lib/env';
+import { envOnce, optionalEnv } from '../../lib/env';
 import { isAwsError, NamedError } from '../../lib/errors';
 import { taskHandler } from '../../lib/handler';
 import { logger } from '../../lib/logger';
@@ -19,8 +19,8 @@ export type DescribePhoneNumberOutput = { configured: false } | InboundPhoneSumm
  * is refused, never overwritten; so is a number that cannot receive SMS.
  */
 export async function describePhoneNumber(_event?: unknown): Promise<DescribePhoneNumberOutput> {
-  const configuredId = (process.env.INBOUND_PHONE_NUMBER_ID ?? '').trim();
-  if (configuredId === '') return { configured: false };
+  const configuredId = optionalEnv('INBOUND_PHONE_NUMBER_ID');
+  if (configuredId === undefined) return { configured: false };
   if (configuredId.length > PHONE_NUMBER_ID.max || !PHONE_NUMBER_ID.pattern.test(configuredId)) {
     throw new NamedError(
       'InvalidPhoneNumberId',
@@ -56,9 +56,9 @@ export async function describePhoneNumber(_event?: unknown): Promise<DescribePho
   }
 
   const topic = inboundTopicArn();
-  const enabled = info.TwoWayEnabled === true;
+  // A channel set to something else is someone's, even while two-way SMS is off: never taken over.
   const channel = info.TwoWayChannelArn;
-  if (enabled && channel && channel !== topic) {
+  if (channel && channel !== topic) {
     throw new NamedError(
       'TwoWayChannelInUse',
       `Phone number ${phoneNumberId} already sends its inbound SMS to ${channel}, not to this stack's topic ${topic}. ` +

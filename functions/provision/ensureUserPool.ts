@@ -5,6 +5,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { cognito } from '../../lib/clients';
 import { findUserPoolByName } from '../../lib/cognito/findUserPoolByName';
+import { requestedSmsSender, smsSenderOfPool, type SmsSender } from '../../lib/cognito/smsSender';
 import { NamedError } from '../../lib/errors';
 import { taskHandler } from '../../lib/handler';
 import { ROLE_ARN } from '../../lib/iam/arns';
@@ -21,7 +22,7 @@ export interface EnsureUserPoolOutput {
   /** How an existing pool differs from what provisioning would create; reported, never overwritten. */
   drift: string[];
   /** Who sends the pool's codes now: Cognito by SMS, or a Custom SMS Sender Lambda. */
-  smsSender: 'cognito' | 'custom-sender';
+  smsSender: SmsSender;
 }
 
 /**
@@ -34,12 +35,12 @@ export async function ensureUserPool(event: unknown): Promise<EnsureUserPoolOutp
   const userPoolName = requiredString(input, 'userPoolName', USER_POOL_NAME);
   const roleArn = requiredString(input, 'roleArn', ROLE_ARN);
   const externalId = requiredString(input, 'externalId', EXTERNAL_ID);
-  const wanted = input.smsSender === 'custom-sender' ? 'custom-sender' : 'cognito';
+  const wanted = requestedSmsSender(input.smsSender);
 
   const existingId = await findUserPoolByName(userPoolName);
   if (existingId) {
     const { UserPool: pool } = await cognito().send(new DescribeUserPoolCommand({ UserPoolId: existingId }));
-    const smsSender = smsSenderOf(pool);
+    const smsSender = smsSenderOfPool(pool);
     const drift = describeDrift(pool, roleArn, externalId);
     // Switching to the Custom SMS Sender is asked for by name (the next state does it); switching
     // back is not, because it would start sending real SMS from a pool that never did.
@@ -70,8 +71,6 @@ function arnOf(pool: UserPoolType | undefined, name: string): string {
   if (!pool?.Arn) throw new NamedError('Unexpected', `Cognito returned no ARN for user pool ${name}`);
   return pool.Arn;
 }
-
-const smsSenderOf = (pool: UserPoolType | undefined) => (pool?.LambdaConfig?.CustomSMSSender?.LambdaArn ? 'custom-sender' : 'cognito');
 
 export function describeDrift(pool: UserPoolType | undefined, roleArn: string, externalId: string): string[] {
   const drift: string[] = [];

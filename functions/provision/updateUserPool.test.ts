@@ -99,8 +99,8 @@ describe('updateUserPool', () => {
   it.each([
     [{ smsSender: 'custom-sender' }, 'userPoolId', 'is required'],
     [{ userPoolId: 'not a pool id', smsSender: 'custom-sender' }, 'userPoolId', 'may contain only'],
-    [{ userPoolId: 'us-east-1_Abc123' }, 'smsSender', 'must be one of: custom-sender'],
-    [{ userPoolId: 'us-east-1_Abc123', smsSender: 'sns' }, 'smsSender', 'must be one of: custom-sender'],
+    [{ userPoolId: 'us-east-1_Abc123' }, 'smsSender', 'must be custom-sender'],
+    [{ userPoolId: 'us-east-1_Abc123', smsSender: 'sns' }, 'smsSender', 'must be one of cognito, custom-sender'],
     [{ userPoolId: 'us-east-1_Abc123', smsSender: 'custom-sender', lambdaArn: 'x' }, 'lambdaArn', 'is not a known field'],
   ])('rejects %p (ValidationError on %s)', async (bad, field, rule) => {
     await expect(updateUserPool(bad)).rejects.toMatchObject({ name: 'ValidationError', field, rule: expect.stringContaining(rule) });

@@ -1,3 +1,4 @@
+import { requestedSmsSender, type SmsSender as SmsSenderMode } from '../../lib/cognito/smsSender';
 import { DescribeUserPoolCommand, UpdateUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { cognito } from '../../lib/clients';
 import { USER_POOL_ID } from '../../lib/cognito/ids';
@@ -13,8 +14,8 @@ const senderArn = envOnce('CUSTOM_SMS_SENDER_ARN');
 const keyArn = envOnce('CUSTOM_SMS_SENDER_KEY_ARN');
 
 /** How a pool's codes leave Cognito; only the carrier-free Custom SMS Sender is switched to here. */
-export const SMS_SENDERS = ['custom-sender'] as const;
-export type SmsSender = (typeof SMS_SENDERS)[number];
+/** This task switches pools to the Custom SMS Sender only; switching back is never automatic. */
+type SmsSender = Extract<SmsSenderMode, 'custom-sender'>;
 
 export interface UpdateUserPoolOutput {
   changed: boolean;
@@ -38,10 +39,8 @@ export async function updateUserPool(event: unknown): Promise<UpdateUserPoolOutp
   const input = asObject(event);
   noUnknownFields(input, ['userPoolId', 'smsSender']);
   const userPoolId = requiredString(input, 'userPoolId', USER_POOL_ID);
-  if (!SMS_SENDERS.includes(input.smsSender as SmsSender)) {
-    throw new ValidationError('smsSender', `must be one of: ${SMS_SENDERS.join(', ')}`);
-  }
-  const smsSender = input.smsSender as SmsSender;
+  if (requestedSmsSender(input.smsSender) !== 'custom-sender') throw new ValidationError('smsSender', 'must be custom-sender');
+  const smsSender: SmsSender = 'custom-sender';
 
   const { UserPool: pool } = await cognito().send(new DescribeUserPoolCommand({ UserPoolId: userPoolId }));
   if (!pool?.Id) throw new NamedError('Unexpected', `Cognito described no user pool ${userPoolId}`);

@@ -1,10 +1,11 @@
-import { captureLogs } from '../api/logCapture';
+import { captureLogs, jsonLines } from '../../tests/support/logCapture';
+import { conditionFailed, waitItem as waitOn, waitTakesCode } from '../../tests/support/runs';
+import type { WaitItem, WaitStep } from '../../lib/runs/model';
 import { randomBytes } from 'node:crypto';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { buildClient, CommitmentPolicy, KmsKeyringNode } from '@aws-crypto/client-node';
 import { DecryptCommand, GenerateDataKeyCommand, KMS, KMSClient } from '@aws-sdk/client-kms';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { PinpointSMSVoiceV2Client, SendTextMessageCommand, ThrottlingException, ValidationException } from '@aws-sdk/client-pinpoint-sms-voice-v2';
@@ -66,10 +67,7 @@ const event = (over: Partial<CustomSmsSenderEvent> = {}, request: Partial<Custom
   },
 });
 
-const waitItem = (over: Record<string, unknown> = {}) => ({
-  pk: `WAIT#${PHONE}`, runId: 'run-7', step: 'SIGN_UP', registeredAt: 1, expiresAt: Date.now() + 60_000, taskToken: 'tok', ttl: 1, ...over,
-});
-const conditionFailed = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+const waitItem = (over: Partial<WaitItem> = {}) => waitOn(PHONE, { runId: 'run-7', registeredAt: 1, taskToken: 'tok', ttl: 1, ...over });
 /** No run waits on the phone. */
 const nothingWaits = () => {
   ddb.on(UpdateCommand).rejects(conditionFailed());
@@ -88,7 +86,7 @@ beforeEach(() => {
   smsVoice.reset();
   resetDecryptCodeForTests();
   kmsBehavesLikeKms();
-  ddb.on(UpdateCommand).callsFake((input) => ({ Attributes: waitItem({ answered: true, code: input.ExpressionAttributeValues[':code'] }) }));
+  waitTakesCode(ddb, waitItem());
   // run-7 waits on the phone: its synthetic user is SYNTHETIC.
   ddb.on(GetCommand).resolves({ Item: waitItem() });
   sfn.on(SendTaskSuccessCommand).resolves({});
@@ -105,11 +103,7 @@ afterEach(() => {
   expect(text).not.toContain(PHONE);
 });
 
-const logLines = () =>
-  logs.lines
-    .flatMap((l) => l.split('\n'))
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
+const logLines = () => jsonLines(logs.lines);
 const lineOf = (message: string) => logLines().find((l) => l.message === message);
 const update = () => ddb.commandCalls(UpdateCommand)[0].args[0].input;
 
@@ -127,7 +121,7 @@ describe('customSmsSender: codes of synthetic users', () => {
     });
   });
 
-  it.each([
+  it.each<[string, WaitStep]>([
     ['CustomSMSSender_ResendCode', 'SIGN_UP'],
     ['CustomSMSSender_Authentication', 'MFA'],
   ])('maps %s to the %s wait', async (triggerSource, step) => {

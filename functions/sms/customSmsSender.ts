@@ -2,7 +2,8 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
 import { USER_POOL_ID } from '../../lib/cognito/ids';
-import { awsErrorName, ValidationError } from '../../lib/errors';
+import { awsErrorName, isTransientAwsError, ValidationError } from '../../lib/errors';
+import { optionalEnv } from '../../lib/env';
 import { logger } from '../../lib/logger';
 import { PHONE_NUMBER } from '../../lib/phone';
 import { deliverCode } from '../../lib/runs/deliverCode';
@@ -188,7 +189,7 @@ async function forward(
   report: (outcome: RouteOutcome, details?: Record<string, unknown>) => SenderResult,
 ): Promise<SenderResult> {
   // Read per message, not once: an empty value (the stage parameter's default) means "drop".
-  const originationIdentity = process.env.FORWARD_ORIGINATION_IDENTITY?.trim();
+  const originationIdentity = optionalEnv('FORWARD_ORIGINATION_IDENTITY');
   if (!originationIdentity) return report('Dropped', { why, forward: 'no origination identity is configured (FORWARD_ORIGINATION_IDENTITY)' });
   const text = TEXT_OF_TRIGGER[parsed.triggerSource] ?? ((c: string) => `Your code is ${c}.`);
   try {
@@ -199,24 +200,13 @@ async function forward(
     });
     return report('Forwarded', { why, messageId });
   } catch (error) {
-    if (isTransientSendError(error)) {
+    if (isTransientAwsError(error)) {
       logger.warn('code not forwarded yet, Lambda will retry', { userPoolId: parsed.userPoolId, triggerSource: parsed.triggerSource, errorName: awsErrorName(error) });
       throw error;
     }
     // The error's name only: End User Messaging's messages may quote the destination.
     return report('Dropped', { why, forward: 'End User Messaging refused the SMS', forwardError: awsErrorName(error) ?? 'Error' });
   }
-}
-
-const TRANSIENT_SEND_ERRORS = new Set(['ThrottlingException', 'InternalServerException', 'TimeoutError', 'ServiceUnavailable']);
-
-/** Throttling, 5xx and network failures of SendTextMessage; refusals (validation, opt-out, quota, access) are final. */
-function isTransientSendError(error: unknown): boolean {
-  const name = awsErrorName(error);
-  if (name && TRANSIENT_SEND_ERRORS.has(name)) return true;
-  // Every answer of the service carries its HTTP status; none at all is a network failure.
-  const status = (error as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
-  return status === undefined || status >= 500 || status === 429;
 }
 
 function unescapeHtml(text: string): string {

@@ -1,8 +1,9 @@
-import { captureLogs } from '../api/logCapture';
+import { captureLogs, jsonLines } from '../../tests/support/logCapture';
+import { conditionFailed, waitItem as waitOn, waitTakesCode, waitUpdates } from '../../tests/support/runs';
+import type { WaitItem } from '../../lib/runs/model';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import type { SNSEvent } from 'aws-lambda';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { SendTaskSuccessCommand, SFNClient, TaskTimedOut } from '@aws-sdk/client-sfn';
 import { handler, parseInboundSms, receiveInboundSms } from './receiveInboundSms';
@@ -51,10 +52,7 @@ const snsEvent = (message: unknown): SNSEvent => ({
   ],
 });
 
-const waitItem = (over: Record<string, unknown> = {}) => ({
-  pk: `WAIT#${PHONE}`, runId: 'run-7', step: 'SIGN_UP', registeredAt: 1, expiresAt: Date.now() + 60_000, taskToken: 'tok', ttl: 1, ...over,
-});
-const conditionFailed = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+const waitItem = (over: Partial<WaitItem> = {}) => waitOn(PHONE, { runId: 'run-7', registeredAt: 1, taskToken: 'tok', ttl: 1, ...over });
 
 let logs: ReturnType<typeof captureLogs>;
 beforeEach(() => {
@@ -62,7 +60,7 @@ beforeEach(() => {
   sfn.reset();
   ddb.on(PutCommand).resolves({});
   ddb.on(DeleteCommand).resolves({});
-  ddb.on(UpdateCommand).callsFake((input) => ({ Attributes: waitItem({ answered: true, code: input.ExpressionAttributeValues[':code'] }) }));
+  waitTakesCode(ddb, waitItem());
   sfn.on(SendTaskSuccessCommand).resolves({});
   logs = captureLogs();
 });
@@ -76,11 +74,7 @@ afterEach(() => {
   expect(text).not.toContain(SENDER);
 });
 
-const logLines = () =>
-  logs.lines
-    .flatMap((l) => l.split('\n'))
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
+const logLines = () => jsonLines(logs.lines);
 const lineOf = (message: string) => logLines().find((l) => l.message === message);
 
 describe('receiveInboundSms', () => {
@@ -106,7 +100,7 @@ describe('receiveInboundSms', () => {
     ddb.on(PutCommand).rejects(conditionFailed());
     const out = await receiveInboundSms(snsEvent(payload()));
     expect(out[0].outcome).toBe('Duplicate');
-    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
+    expect(waitUpdates(ddb)).toHaveLength(0);
     expect(lineOf('code Duplicate')).toMatchObject({ inboundMessageId: payload().inboundMessageId, phone: '+*******0142' });
   });
 
@@ -118,14 +112,14 @@ describe('receiveInboundSms', () => {
   ])('ignores the keyword %p (messageKeyword %p): nothing to resume', async (messageBody, messageKeyword) => {
     const out = await receiveInboundSms(snsEvent(payload({ messageBody, messageKeyword })));
     expect(out[0].outcome).toBe('Keyword');
-    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
+    expect(waitUpdates(ddb)).toHaveLength(0);
     expect(lineOf('code Keyword')).toMatchObject({ keyword: messageBody.split(' ')[0].toUpperCase() });
   });
 
   it.each([['Welcome to the service!'], [''], ['codes 1234 and 5678']])('returns NoCode for %p, with the rule in the log line', async (messageBody) => {
     const out = await receiveInboundSms(snsEvent(payload({ messageBody })));
     expect(out[0].outcome).toBe('NoCode');
-    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
+    expect(waitUpdates(ddb)).toHaveLength(0);
     expect(lineOf('code NoCode')).toMatchObject({ rule: expect.stringContaining('code') });
   });
 
@@ -193,14 +187,14 @@ describe('receiveInboundSms', () => {
     ddb.on(UpdateCommand).rejects(Object.assign(new Error('Throughput exceeds the current capacity'), { name: 'ProvisionedThroughputExceededException' }));
     await expect(receiveInboundSms(snsEvent(payload()))).rejects.toMatchObject({ name: 'ProvisionedThroughputExceededException' });
     expect(ddb).toHaveReceivedCommandWith(DeleteCommand, { Key: { pk: `SEEN#inbound-sms#${payload().inboundMessageId}` } });
-    expect(lineOf('inbound SMS not handled, SNS will retry')).toMatchObject({ errorName: 'ProvisionedThroughputExceededException', phone: '+*******0142' });
+    expect(lineOf('inbound SMS not handled, Lambda will retry')).toMatchObject({ errorName: 'ProvisionedThroughputExceededException', phone: '+*******0142' });
   });
 
-  it('still throws the original error when forgetting fails too, and says the retry will be lost', async () => {
+  it('still throws the original error when forgetting fails too, and says the retry waits for the claim to expire', async () => {
     sfn.on(SendTaskSuccessCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
     ddb.on(DeleteCommand).rejects(Object.assign(new Error('down'), { name: 'InternalServerError' }));
     await expect(receiveInboundSms(snsEvent(payload()))).rejects.toMatchObject({ name: 'ThrottlingException' });
-    expect(lineOf('could not forget the inbound SMS; its retry will be taken for a duplicate')).toMatchObject({ inboundMessageId: payload().inboundMessageId });
+    expect(lineOf('could not drop the claim on a message; its retry waits for the claim to expire')).toMatchObject({ messageId: payload().inboundMessageId, route: 'inbound-sms' });
   });
 
   it('throws when the duplicate check itself cannot be made (DynamoDB down), with nothing to forget', async () => {

@@ -5,7 +5,7 @@ import { awsErrorName, ValidationError } from '../../lib/errors';
 import { logger } from '../../lib/logger';
 import { maskPhone, PHONE_NUMBER } from '../../lib/phone';
 import { deliverCode } from '../../lib/runs/deliverCode';
-import { forgetMessage, rememberMessage } from '../../lib/runs/rememberMessage';
+import { handleOnce } from '../../lib/runs/rememberMessage';
 import { extractCode } from '../../lib/sms/extractCode';
 import { keywordOf } from '../../lib/sms/keywords';
 import { reportOutcome, type RouteOutcome } from '../../lib/sms/report';
@@ -125,35 +125,25 @@ async function receiveRecord(record: unknown, index: number): Promise<InboundRes
     return { outcome, snsMessageId, inboundMessageId };
   };
 
-  if (!(await rememberMessage(ROUTE, inboundMessageId))) return done('Duplicate');
-
-  const keyword = keywordOf(sms.messageBody, sms.messageKeyword);
-  if (keyword !== undefined) return done('Keyword', { keyword });
-
-  let code: string;
   try {
-    code = extractCode(sms.messageBody);
-  } catch (error) {
-    if (!(error instanceof ValidationError)) throw error;
-    return done('NoCode', { rule: error.rule });
-  }
-
-  try {
-    const delivery = await deliverCode(phone, code);
-    reportOutcome(ROUTE, delivery.outcome, { ...context, delivery, ...('why' in delivery ? { why: delivery.why } : {}) });
-    return { outcome: delivery.outcome, snsMessageId, inboundMessageId, ...('runId' in delivery ? { runId: delivery.runId, step: delivery.step } : {}) };
+    const handled = await handleOnce(ROUTE, inboundMessageId, async (): Promise<InboundResult> => {
+      const keyword = keywordOf(sms.messageBody, sms.messageKeyword);
+      if (keyword !== undefined) return done('Keyword', { keyword });
+      let code: string;
+      try {
+        code = extractCode(sms.messageBody);
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        return done('NoCode', { rule: error.rule });
+      }
+      const delivery = await deliverCode(phone, code);
+      reportOutcome(ROUTE, delivery.outcome, { ...context, delivery, ...('why' in delivery ? { why: delivery.why } : {}) });
+      return { outcome: delivery.outcome, snsMessageId, inboundMessageId, ...('runId' in delivery ? { runId: delivery.runId, step: delivery.step } : {}) };
+    });
+    return handled ? handled.result : done('Duplicate');
   } catch (error) {
     // The name only: an AWS error message may quote request values.
-    logger.warn('inbound SMS not handled, SNS will retry', { ...context, phone: maskPhone(phone), errorName: awsErrorName(error) });
-    try {
-      await forgetMessage(ROUTE, inboundMessageId);
-    } catch (forgetError) {
-      // The retry will be taken for a duplicate and lost: say so, by id.
-      logger.error('could not forget the inbound SMS; its retry will be taken for a duplicate', {
-        inboundMessageId,
-        errorName: awsErrorName(forgetError),
-      });
-    }
+    logger.warn('inbound SMS not handled, Lambda will retry', { ...context, phone: maskPhone(phone), errorName: awsErrorName(error) });
     throw error;
   }
 }

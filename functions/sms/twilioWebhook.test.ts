@@ -1,17 +1,18 @@
-import { captureLogs } from '../api/logCapture';
+import { captureLogs, jsonLines } from '../../tests/support/logCapture';
 import { randomBytes } from 'node:crypto';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { SendTaskSuccessCommand, SFNClient, TaskTimedOut } from '@aws-sdk/client-sfn';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { EMPTY_TWIML, handler, MAX_BODY_BYTES } from './twilioWebhook';
 import { twilioSignature } from '../../lib/twilio/signature';
 import { clearSecretCache } from '../../lib/secrets/getSecret';
 import type { WaitItem } from '../../lib/runs/model';
 import { codeHash } from '../../lib/runs/codeHash';
+import { httpApiEvent, lambdaContext } from '../../tests/support/httpApi';
+import { conditionFailed, waitItem, waitTakesCode, waitUpdates } from '../../tests/support/runs';
 
 process.env.RUNS_TABLE = 'runs-test';
 process.env.TWILIO_AUTH_TOKEN_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:twilio-auth-token-AbCdEf';
@@ -64,31 +65,10 @@ function twilioEvent(form: Record<string, string> | string, opts: EventOptions =
   if (opts.signature !== false) {
     headers['x-twilio-signature'] = opts.signature ?? twilioSignature(opts.token ?? AUTH_TOKEN, url, new URLSearchParams(body));
   }
-  const now = Date.now();
-  return {
-    version: '2.0',
-    routeKey: 'POST /sms/twilio',
-    rawPath,
-    rawQueryString,
-    headers,
-    requestContext: {
-      accountId: '123456789012',
-      apiId: 'abc123defg',
-      domainName: DOMAIN,
-      domainPrefix: 'abc123defg',
-      http: { method: 'POST', path: rawPath, protocol: 'HTTP/1.1', sourceIp: '54.172.60.1', userAgent: 'TwilioProxy/1.1' },
-      requestId: 'api-req-1',
-      routeKey: 'POST /sms/twilio',
-      stage: '$default',
-      time: new Date(now).toISOString(),
-      timeEpoch: now,
-    },
-    body: opts.base64 ? Buffer.from(body, 'utf8').toString('base64') : body,
-    isBase64Encoded: opts.base64 ?? false,
-  };
+  return httpApiEvent({
+    routeKey: 'POST /sms/twilio', rawPath, rawQueryString, headers, body, base64: opts.base64, domainName: DOMAIN, apiId: 'abc123defg', sourceIp: '54.172.60.1', userAgent: 'TwilioProxy/1.1',
+  });
 }
-
-const lambdaContext = () => ({ awsRequestId: 'lambda-req-1', functionName: 'twilioWebhook', getRemainingTimeInMillis: () => 10_000 }) as unknown as Context;
 
 type Result = { statusCode: number; body: string; headers: Record<string, string> };
 const responses: Result[] = [];
@@ -101,7 +81,7 @@ async function post(form: Record<string, string> | string, opts: EventOptions = 
 }
 
 async function send(event: APIGatewayProxyEventV2): Promise<Result & { json: any }> {
-  const result = (await handler(event, lambdaContext())) as Result;
+  const result = (await handler(event, lambdaContext('twilioWebhook'))) as Result;
   responses.push(result);
   let json: unknown;
   try {
@@ -112,14 +92,11 @@ async function send(event: APIGatewayProxyEventV2): Promise<Result & { json: any
   return { ...result, json };
 }
 
-const wait = (over: Partial<WaitItem> = {}): WaitItem => ({
-  pk: `WAIT#${PHONE}`, runId: 'run-1', step: 'SIGN_UP', registeredAt: NOW() - 5_000, expiresAt: NOW() + 60_000, ttl: 0, ...over,
-});
-const conditionFailed = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+const wait = (over: Partial<WaitItem> = {}): WaitItem => waitItem(PHONE, over);
 const throttled = () => Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), { name: 'ProvisionedThroughputExceededException', $metadata: { httpStatusCode: 400 } });
 
 function openWaitWithToken(over: Partial<WaitItem> = {}) {
-  ddb.on(UpdateCommand).callsFake((input) => ({ Attributes: wait({ taskToken: TOKEN, code: input.ExpressionAttributeValues[':code'], answered: true, ...over }) }));
+  waitTakesCode(ddb, wait({ taskToken: TOKEN, ...over }));
 }
 function noWait() {
   ddb.on(UpdateCommand).rejects(conditionFailed());
@@ -132,8 +109,7 @@ const expectTwiml = (res: Result) => {
   expect(res.body).toBe(EMPTY_TWIML);
 };
 /** The log lines written since `from`, parsed. */
-const logsSince = (from: number) =>
-  logs.lines.slice(from).flatMap((l) => l.split('\n')).filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+const logsSince = (from: number) => jsonLines(logs.lines.slice(from));
 
 let logs: ReturnType<typeof captureLogs>;
 beforeAll(() => {
@@ -160,7 +136,9 @@ describe('POST /sms/twilio: a code reaches its run, Twilio gets an empty TwiML',
     const from = logs.lines.length;
     const res = await post(form);
     expectTwiml(res);
-    expect(ddb).toHaveReceivedCommandWith(PutCommand, { Item: expect.objectContaining({ pk: `SEEN#twilio#${form.MessageSid}` }), ConditionExpression: 'attribute_not_exists(#pk)' });
+    expect(ddb).toHaveReceivedCommandWith(PutCommand, { Item: expect.objectContaining({ pk: `SEEN#twilio#${form.MessageSid}`, state: 'IN_PROGRESS' }) });
+    // Handled to the end: a replay from now on is a Duplicate.
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, { Key: { pk: `SEEN#twilio#${form.MessageSid}` }, ExpressionAttributeValues: { ':done': 'DONE' } });
     const update = ddb.commandCalls(UpdateCommand)[0].args[0].input;
     expect(update.Key).toEqual({ pk: `WAIT#${PHONE}` });
     expect(update.ExpressionAttributeValues?.[':code']).toBe(CODE);
@@ -275,7 +253,7 @@ describe('POST /sms/twilio: every message that can never reach a run is 200 <Res
     ddb.on(PutCommand).rejects(conditionFailed());
     const from = logs.lines.length;
     expectTwiml(await post(form));
-    expect(ddb).toHaveReceivedCommandTimes(UpdateCommand, 1);
+    expect(waitUpdates(ddb)).toHaveLength(1);
     expect(sfn).toHaveReceivedCommandTimes(SendTaskSuccessCommand, 1);
     expect(logsSince(from)).toContainEqual(expect.objectContaining({ message: 'code Duplicate', messageSid: form.MessageSid }));
   });
@@ -283,7 +261,7 @@ describe('POST /sms/twilio: every message that can never reach a run is 200 <Res
   it.each(['STOP', 'stop', ' Help ', 'UNSUBSCRIBE', 'START'])('Keyword: %j is never read as a code', async (text) => {
     const from = logs.lines.length;
     expectTwiml(await post(inboundForm({ Body: text })));
-    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
+    expect(waitUpdates(ddb)).toHaveLength(0);
     expect(logsSince(from)).toContainEqual(expect.objectContaining({ message: 'code Keyword', keyword: text.trim().toUpperCase() }));
   });
 
@@ -294,7 +272,7 @@ describe('POST /sms/twilio: every message that can never reach a run is 200 <Res
   ])('NoCode: %s', async (_, body) => {
     const from = logs.lines.length;
     expectTwiml(await post(inboundForm({ Body: body })));
-    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
+    expect(waitUpdates(ddb)).toHaveLength(0);
     expect(logsSince(from)).toContainEqual(expect.objectContaining({ message: 'code NoCode', rule: expect.any(String) }));
   });
 });
@@ -414,7 +392,7 @@ describe('POST /sms/twilio: AWS failures are 503 or 500, and the message is forg
   it('503 when remembering the message fails (nothing to forget)', async () => {
     ddb.on(PutCommand).rejects(throttled());
     expect((await post(inboundForm())).statusCode).toBe(503);
-    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
+    expect(waitUpdates(ddb)).toHaveLength(0);
     expect(ddb).not.toHaveReceivedCommand(DeleteCommand);
   });
 
@@ -431,7 +409,7 @@ describe('POST /sms/twilio: AWS failures are 503 or 500, and the message is forg
     ddb.on(DeleteCommand).rejects(throttled());
     const from = logs.lines.length;
     expect((await post(inboundForm())).statusCode).toBe(503);
-    expect(logsSince(from)).toContainEqual(expect.objectContaining({ message: 'could not forget message', route: 'twilio' }));
+    expect(logsSince(from)).toContainEqual(expect.objectContaining({ message: 'could not drop the claim on a message; its retry waits for the claim to expire', route: 'twilio' }));
   });
 
   it('500 with the request id for anything else (a missing permission), message forgotten', async () => {

@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { envOnce } from '../../lib/env';
+import { envOnce, optionalEnv } from '../../lib/env';
 import { ValidationError } from '../../lib/errors';
 import { httpErrors } from '../../lib/http/errors';
 import { header, parseMediaType, rawBody } from '../../lib/http/request';
@@ -9,7 +9,7 @@ import { errorResponse, type HttpResult } from '../../lib/http/response';
 import { logger } from '../../lib/logger';
 import { PHONE_NUMBER } from '../../lib/phone';
 import { deliverCode } from '../../lib/runs/deliverCode';
-import { forgetMessage, rememberMessage } from '../../lib/runs/rememberMessage';
+import { handleOnce } from '../../lib/runs/rememberMessage';
 import { getSecret } from '../../lib/secrets/getSecret';
 import { extractCode } from '../../lib/sms/extractCode';
 import { keywordOf } from '../../lib/sms/keywords';
@@ -108,40 +108,21 @@ function single(form: URLSearchParams, field: string): string {
 
 async function receive(sms: InboundSms): Promise<HttpResult> {
   const details = { phone: sms.to, messageSid: sms.messageSid };
-  if (!(await rememberMessage(ROUTE, sms.messageSid))) {
-    reportOutcome(ROUTE, 'Duplicate', details);
-    return twiml();
-  }
-  try {
+  const handled = await handleOnce(ROUTE, sms.messageSid, async () => {
     const keyword = keywordOf(sms.body);
-    if (keyword !== undefined) {
-      reportOutcome(ROUTE, 'Keyword', { ...details, keyword });
-      return twiml();
-    }
+    if (keyword !== undefined) return reportOutcome(ROUTE, 'Keyword', { ...details, keyword });
     let code: string;
     try {
       code = extractCode(sms.body);
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
-      reportOutcome(ROUTE, 'NoCode', { ...details, rule: error.rule, chars: sms.body.length });
-      return twiml();
+      return reportOutcome(ROUTE, 'NoCode', { ...details, rule: error.rule, chars: sms.body.length });
     }
     const delivery = await deliverCode(sms.to, code);
     reportOutcome(ROUTE, delivery.outcome, { ...details, delivery, ...('why' in delivery ? { why: delivery.why } : {}) });
-    return twiml();
-  } catch (error) {
-    await forget(sms.messageSid);
-    throw error;
-  }
-}
-
-/** Undoes `rememberMessage` so Twilio's retry is handled; a failure here must not hide the first one. */
-async function forget(messageSid: string): Promise<void> {
-  try {
-    await forgetMessage(ROUTE, messageSid);
-  } catch (error) {
-    logger.error('could not forget message', { route: ROUTE, messageSid, errorName: (error as Error)?.name });
-  }
+  });
+  if (!handled) reportOutcome(ROUTE, 'Duplicate', details);
+  return twiml();
 }
 
 /**
@@ -149,7 +130,7 @@ async function forget(messageSid: string): Promise<void> {
  * the URL this request came to. API Gateway's rawPath includes a named stage, as the public URL does.
  */
 function signedUrl(event: APIGatewayProxyEventV2): { url: string; from: 'TWILIO_WEBHOOK_URL' | 'request' } {
-  const configured = process.env.TWILIO_WEBHOOK_URL?.trim();
+  const configured = optionalEnv('TWILIO_WEBHOOK_URL');
   if (configured) return { url: configured, from: 'TWILIO_WEBHOOK_URL' };
   const query = event.rawQueryString ? `?${event.rawQueryString}` : '';
   return { url: `https://${event.requestContext.domainName}${event.rawPath}${query}`, from: 'request' };

@@ -1,10 +1,6 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '../../lib/clients';
-import { isAwsError, NamedError } from '../../lib/errors';
 import { taskHandler } from '../../lib/handler';
-import { maskPhone } from '../../lib/phone';
 import { getRun } from '../../lib/runs/getRun';
-import { leaseKey, runsTable, ttlIn } from '../../lib/runs/model';
+import { takeLease } from '../../lib/runs/takeLease';
 import { asObject, requiredString } from '../../lib/validate';
 import { RUN_ID } from '../../lib/verify/runId';
 
@@ -19,25 +15,8 @@ const LEASE_MARGIN_SECONDS = 120;
 export async function acquireLease(event: unknown): Promise<{ leasedUntil: string }> {
   const runId = requiredString(asObject(event), 'runId', RUN_ID);
   const run = await getRun(runId);
-  const now = Date.now();
   const seconds = run.timeouts.signUpCodeSeconds + run.timeouts.mfaCodeSeconds + LEASE_MARGIN_SECONDS;
-  const expiresAt = now + seconds * 1000;
-  try {
-    await dynamo().send(
-      new PutCommand({
-        TableName: runsTable(),
-        Item: { ...leaseKey(run.phoneNumber), runId, expiresAt, ttl: ttlIn(seconds + 3600, now) },
-        ConditionExpression: 'attribute_not_exists(#pk) OR #expiresAt < :now OR #runId = :run',
-        ExpressionAttributeNames: { '#pk': 'pk', '#expiresAt': 'expiresAt', '#runId': 'runId' },
-        ExpressionAttributeValues: { ':now': now, ':run': runId },
-      }),
-    );
-  } catch (error) {
-    if (isAwsError(error, 'ConditionalCheckFailed')) {
-      throw new NamedError('PhoneBusy', `Another run holds the lease on ${maskPhone(run.phoneNumber)}`);
-    }
-    throw error;
-  }
+  const expiresAt = await takeLease(run.phoneNumber, runId, seconds);
   return { leasedUntil: new Date(expiresAt).toISOString() };
 }
 

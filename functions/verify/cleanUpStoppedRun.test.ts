@@ -3,36 +3,65 @@ import 'aws-sdk-client-mock-jest';
 import { AdminDeleteUserCommand, CognitoIdentityProviderClient, UserNotFoundException } from '@aws-sdk/client-cognito-identity-provider';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { cleanUpStoppedRun } from './cleanUpStoppedRun';
+import { publishRunMetrics } from '../../lib/metrics';
+
+// The EMF lines themselves are checked end to end in tests/scenarios/stuckRun.test.ts.
+jest.mock('../../lib/metrics', () => ({ publishRunMetrics: jest.fn() }));
+const published = publishRunMetrics as jest.MockedFunction<typeof publishRunMetrics>;
 
 process.env.RUNS_TABLE = 'runs-test';
 const ddb = mockClient(DynamoDBDocumentClient);
 const cognito = mockClient(CognitoIdentityProviderClient);
-const run = { pk: 'RUN#run-1', runId: 'run-1', phoneNumber: '+15555550100', userPoolId: 'us-east-1_abc', clientId: 'c1', username: 'synthetic-run-1', status: 'RUNNING' };
-const event = (status: string, name = 'run-1') => ({ source: 'aws.states', 'detail-type': 'Step Functions Execution Status Change', detail: { name, status, executionArn: `arn:aws:states:us-east-1:123456789012:execution:v:${name}` } });
+const run = { pk: 'RUN#run-1', runId: 'run-1', phoneNumber: '+15555550100', userPoolId: 'us-east-1_abc', clientId: 'c1', username: 'synthetic-run-1', status: 'RUNNING', startedAt: '2025-01-01T00:00:00.000Z' };
+const event = (status: string, name = 'run-1', extra: object = {}) => ({
+  source: 'aws.states', 'detail-type': 'Step Functions Execution Status Change', detail: { name, status, executionArn: `arn:aws:states:us-east-1:123456789012:execution:v:${name}`, ...extra },
+});
 
 beforeEach(() => {
   ddb.reset();
   cognito.reset();
+  published.mockClear();
   ddb.on(UpdateCommand).resolves({});
   ddb.on(DeleteCommand).resolves({});
 });
 
 describe('cleanUpStoppedRun', () => {
-  it('deletes the synthetic user, frees the phone and records the stopped run as failed', async () => {
+  it('deletes the synthetic user, frees the phone and records the stopped run as failed (Aborted)', async () => {
     ddb.on(GetCommand).resolves({ Item: run });
     await expect(cleanUpStoppedRun(event('ABORTED'))).resolves.toEqual({ cleaned: true });
     expect(cognito).toHaveReceivedCommandWith(AdminDeleteUserCommand, { UserPoolId: 'us-east-1_abc', Username: 'synthetic-run-1' });
-    expect(ddb).toHaveReceivedCommandWith(DeleteCommand, { Key: { pk: 'LEASE#+15555550100' }, ConditionExpression: '#runId = :run' });
+    // The phone is held a moment (an SMS of the stopped run may still arrive), only if still the run's.
+    expect(ddb).not.toHaveReceivedCommand(DeleteCommand);
     const updates = ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input);
-    expect(updates.map((u) => u.Key)).toEqual([{ pk: 'WAIT#+15555550100' }, { pk: 'RUN#run-1' }]);
-    expect(updates[1].ExpressionAttributeValues).toMatchObject({ ':status': 'FAIL', ':reason': 'Unexpected', ':cause': 'The execution was ABORTED' });
+    expect(updates.map((u) => u.Key)).toEqual([{ pk: 'WAIT#+15555550100' }, { pk: 'LEASE#+15555550100' }, { pk: 'RUN#run-1' }]);
+    expect(updates[1]).toMatchObject({ UpdateExpression: 'SET #expiresAt = :until', ConditionExpression: '#runId = :run' });
+    expect(updates[2].ExpressionAttributeValues).toMatchObject({ ':status': 'FAIL', ':reason': 'Aborted', ':cause': 'The execution was ABORTED (StopExecution)' });
+    expect(published.mock.calls).toEqual([[expect.objectContaining({ verdict: 'FAIL', reason: 'Aborted' })]]);
   });
 
-  it('is safe to receive twice: a user already gone and a run already recorded are fine', async () => {
+  it('records a timed-out run as TimedOut, with its duration from the event, and publishes the failed-run metrics', async () => {
+    ddb.on(GetCommand).resolves({ Item: run });
+    await cleanUpStoppedRun(event('TIMED_OUT', 'run-1', { startDate: 1_750_000_000_000, stopDate: 1_750_000_006_000 }));
+    const record = ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input).find((u) => u.Key?.pk === 'RUN#run-1')!;
+    expect(record.ExpressionAttributeValues).toMatchObject({ ':status': 'FAIL', ':reason': 'TimedOut', ':cause': expect.stringContaining('TimeoutSeconds'), ':durationMs': 6000 });
+    // The same call as a failed run's RecordFailure: CheckFailed, CheckFailedByReason{reason=TimedOut}, RunDuration.
+    expect(published.mock.calls).toEqual([[expect.objectContaining({ verdict: 'FAIL', reason: 'TimedOut', durationMs: 6000, steps: [] })]]);
+  });
+
+  it('takes the duration from the run record when the event has no dates', async () => {
+    ddb.on(GetCommand).resolves({ Item: { ...run, startedAt: new Date(Date.now() - 5000).toISOString() } });
+    await cleanUpStoppedRun(event('TIMED_OUT'));
+    const record = ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input).find((u) => u.Key?.pk === 'RUN#run-1')!;
+    expect(record.ExpressionAttributeValues![':durationMs']).toBeGreaterThanOrEqual(5000);
+    expect(record.ExpressionAttributeValues![':durationMs']).toBeLessThan(60_000);
+  });
+
+  it('is safe to receive twice: a user already gone and a run already recorded are fine, and counted once', async () => {
     ddb.on(GetCommand).resolves({ Item: { ...run, status: 'FAIL' } });
     cognito.on(AdminDeleteUserCommand).rejects(new UserNotFoundException({ message: 'User does not exist.', $metadata: {} }));
     await expect(cleanUpStoppedRun(event('TIMED_OUT'))).resolves.toEqual({ cleaned: true });
-    expect(ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input.Key)).toEqual([{ pk: 'WAIT#+15555550100' }]);
+    expect(ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input.Key)).toEqual([{ pk: 'WAIT#+15555550100' }, { pk: 'LEASE#+15555550100' }]);
+    expect(published).not.toHaveBeenCalled();
   });
 
   it('does nothing for a run stopped before it had a record', async () => {

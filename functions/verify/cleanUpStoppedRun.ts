@@ -3,18 +3,28 @@ import { cognito } from '../../lib/clients';
 import { isAwsError, ValidationError } from '../../lib/errors';
 import { taskHandler } from '../../lib/handler';
 import { logger } from '../../lib/logger';
-import { finishRun } from '../../lib/runs/finishRun';
+import { publishRunMetrics } from '../../lib/metrics';
+import { finishRun, type RunResult } from '../../lib/runs/finishRun';
 import { getRun } from '../../lib/runs/getRun';
 import { releasePhone } from '../../lib/runs/releasePhone';
+import { phoneHoldAfterFailureSeconds } from '../../lib/verify/timeouts';
 import { asObject, requiredString } from '../../lib/validate';
 import { RUN_ID } from '../../lib/verify/runId';
 
 const STOPPED = ['ABORTED', 'TIMED_OUT'];
 
+/** The named reason and cause recorded for each way an execution can stop without a Catch. */
+const VERDICT: Record<string, Pick<RunResult, 'reason' | 'cause'>> = {
+  TIMED_OUT: { reason: 'TimedOut', cause: "The execution was TIMED_OUT: it ran past the state machine's TimeoutSeconds" },
+  ABORTED: { reason: 'Aborted', cause: 'The execution was ABORTED (StopExecution)' },
+};
+
 /**
  * A stopped (StopExecution) or timed-out execution skips every Catch, so its own clean-up never
  * runs. EventBridge's "Step Functions Execution Status Change" event brings it here instead:
- * delete the synthetic user, free the phone, record the run as failed. Safe to receive twice.
+ * delete the synthetic user, free the phone, record the run as failed and publish the same
+ * verdict metrics as a failed run (CheckFailed, CheckFailedByReason TimedOut/Aborted), so the
+ * alarms see it. Safe to receive twice: a run already recorded is neither recorded nor counted again.
  */
 export async function cleanUpStoppedRun(event: unknown): Promise<{ cleaned: boolean }> {
   const detail = asObject(asObject(event).detail, 'detail');
@@ -34,12 +44,25 @@ export async function cleanUpStoppedRun(event: unknown): Promise<{ cleaned: bool
   } catch (error) {
     if (!isAwsError(error, 'UserNotFoundException')) throw error;
   }
-  await releasePhone(run.phoneNumber, runId);
+  // Stopped mid-run: an SMS of this run may still be on its way.
+  await releasePhone(run.phoneNumber, runId, { holdSeconds: phoneHoldAfterFailureSeconds() });
   if (run.status === 'RUNNING') {
-    await finishRun(runId, { verdict: 'FAIL', reason: 'Unexpected', cause: `The execution was ${status}`, endedAt: new Date().toISOString(), steps: [] });
+    const now = Date.now();
+    const result: RunResult = { verdict: 'FAIL', ...VERDICT[status], endedAt: new Date(now).toISOString(), durationMs: durationOf(detail, run.startedAt, now), steps: [] };
+    await finishRun(runId, result);
+    publishRunMetrics(result);
+    logger.info('run finished', { runId, verdict: result.verdict, reason: result.reason, durationMs: result.durationMs });
   }
   logger.info('stopped run cleaned up', { runId, status });
   return { cleaned: true };
+}
+
+/** From the event's startDate/stopDate (epoch ms, as EventBridge sends them), else from the run record. */
+function durationOf(detail: Record<string, unknown>, startedAt: string | undefined, now: number): number | undefined {
+  const { startDate, stopDate } = detail;
+  if (typeof startDate === 'number' && typeof stopDate === 'number' && stopDate >= startDate) return stopDate - startDate;
+  const started = startedAt ? Date.parse(startedAt) : Number.NaN;
+  return Number.isNaN(started) ? undefined : Math.max(0, now - started);
 }
 
 export const handler = taskHandler(cleanUpStoppedRun);

@@ -1,3 +1,5 @@
+// First: the logger reads its level when it is created.
+import { captureLogs } from '../../tests/support/logCapture';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -53,11 +55,18 @@ beforeEach(() => {
 });
 afterEach(() => jest.restoreAllMocks());
 
+const TOKENS = { AuthenticationResult: { IdToken: JWT, AccessToken: JWT, RefreshToken: 'refresh-token-secret', ExpiresIn: 3600, TokenType: 'Bearer' } };
+const CHALLENGE = { ChallengeName: 'SMS_MFA' as const, Session: SESSION, ChallengeParameters: { CODE_DELIVERY_DELIVERY_MEDIUM: 'SMS', CODE_DELIVERY_DESTINATION: MASKED } };
+const updates = () => ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input);
+const sessionSaved = () => updates().some((u) => u.ExpressionAttributeNames?.['#s'] === 'authSession');
+const recordedFirstSignIn = () => updates().filter((u) => u.ExpressionAttributeNames?.['#f'] === 'firstSignIn').map((u) => u.ExpressionAttributeValues?.[':f']);
+
 describe('initiateAuth', () => {
   it('opens the MFA wait, logs in with USER_PASSWORD_AUTH, keeps the Session on the run record, and returns the masked destination', async () => {
     const out = await initiateAuth({ runId: 'run-1' });
-    expect(out).toEqual({ challenge: 'SMS_MFA', destination: MASKED });
+    expect(out).toEqual({ challenge: 'SMS_MFA', destination: MASKED, firstSignIn: 'mfa-challenged' });
     expect(order).toEqual(['registerWait', 'InitiateAuth']);
+    expect(cognito.commandCalls(InitiateAuthCommand)).toHaveLength(1);
     expect(cognito.commandCalls(InitiateAuthCommand)[0].args[0].input).toEqual({
       ClientId: 'client1abc',
       AuthFlow: 'USER_PASSWORD_AUTH',
@@ -70,23 +79,80 @@ describe('initiateAuth', () => {
     expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
       TableName: 'runs-test', Key: { pk: 'RUN#run-1' }, ExpressionAttributeNames: { '#s': 'authSession' }, ExpressionAttributeValues: { ':s': SESSION },
     });
+    expect(recordedFirstSignIn()).toEqual(['mfa-challenged']);
     await expectNoSecrets(out);
   });
 
-  it('fails with MfaNotEnforced when the password alone returns tokens, and keeps no session', async () => {
-    cognito.on(InitiateAuthCommand).resolves({ AuthenticationResult: { IdToken: JWT, AccessToken: JWT, RefreshToken: 'refresh', ExpiresIn: 3600 } });
+  describe('a first sign-in that returns tokens (Cognito: the sign-up confirmation was the second factor)', () => {
+    it('signs in once more and passes when that second sign-in is challenged with SMS_MFA', async () => {
+      cognito.on(InitiateAuthCommand).resolvesOnce(TOKENS).resolves(CHALLENGE);
+      const logs = captureLogs();
+      const out = await initiateAuth({ runId: 'run-1' }).finally(() => logs.restore());
+      const logged = logs.lines.join('');
+      expect(out).toEqual({ challenge: 'SMS_MFA', destination: MASKED, firstSignIn: 'tokens-without-mfa' });
+      const calls = cognito.commandCalls(InitiateAuthCommand).map((c) => c.args[0].input);
+      expect(calls).toHaveLength(2);
+      expect(calls[1]).toEqual(calls[0]);
+      // Recorded before the second sign-in, so a retried task knows its sign-in is not the first.
+      expect(recordedFirstSignIn()).toEqual(['tokens-without-mfa']);
+      expect(ddb).toHaveReceivedCommandWith(UpdateCommand, { ExpressionAttributeNames: { '#s': 'authSession' }, ExpressionAttributeValues: { ':s': SESSION } });
+      // The first sign-in's tokens go nowhere: not in the output, the run record, or a log line
+      // (the record holds the second sign-in's Session, by design, until it is used).
+      await expectNoSecrets(out);
+      await expectNoSecrets(logged);
+      expect(logged).toContain('signing in again');
+      const written = JSON.stringify(updates());
+      for (const secret of [JWT, 'refresh-token-secret']) expect(written + logged).not.toContain(secret);
+    });
+
+    it('fails with MfaNotEnforced only when the second sign-in returns tokens too, and keeps no session', async () => {
+      cognito.on(InitiateAuthCommand).resolves(TOKENS);
+      const error = (await initiateAuth({ runId: 'run-1' }).catch((e: Error) => e)) as Error;
+      expect(error.name).toBe('MfaNotEnforced');
+      expect(error.message).toMatch(/first sign-in and again on the second/);
+      expect(cognito.commandCalls(InitiateAuthCommand)).toHaveLength(2);
+      expect(sessionSaved()).toBe(false);
+      await expectNoSecrets(error.message);
+      expect(error.message).not.toContain('refresh-token-secret');
+    });
+
+    it('fails with UnexpectedChallenge when the second sign-in asks for something else', async () => {
+      cognito.on(InitiateAuthCommand).resolvesOnce(TOKENS).resolves({ ChallengeName: 'MFA_SETUP', Session: SESSION });
+      await expect(initiateAuth({ runId: 'run-1' })).rejects.toMatchObject({ name: 'UnexpectedChallenge', message: expect.stringContaining('MFA_SETUP challenge on the second sign-in') });
+      expect(sessionSaved()).toBe(false);
+    });
+
+    it('in a retried task whose first sign-in already returned tokens, signs in once: tokens again are MfaNotEnforced', async () => {
+      ddb.on(GetCommand, { Key: { pk: 'RUN#run-1' } }).resolves({ Item: { ...run(), firstSignIn: 'tokens-without-mfa' } });
+      cognito.on(InitiateAuthCommand).resolves(TOKENS);
+      await expect(initiateAuth({ runId: 'run-1' })).rejects.toMatchObject({ name: 'MfaNotEnforced' });
+      expect(cognito.commandCalls(InitiateAuthCommand)).toHaveLength(1);
+      expect(recordedFirstSignIn()).toEqual([]);
+    });
+
+    it('in a retried task whose first sign-in already returned tokens, a challenge passes and still reports tokens-without-mfa', async () => {
+      ddb.on(GetCommand, { Key: { pk: 'RUN#run-1' } }).resolves({ Item: { ...run(), firstSignIn: 'tokens-without-mfa' } });
+      await expect(initiateAuth({ runId: 'run-1' })).resolves.toMatchObject({ firstSignIn: 'tokens-without-mfa' });
+      expect(cognito.commandCalls(InitiateAuthCommand)).toHaveLength(1);
+    });
+  });
+
+  it('in a retried task whose first sign-in was challenged, tokens now are MfaNotEnforced at once', async () => {
+    ddb.on(GetCommand, { Key: { pk: 'RUN#run-1' } }).resolves({ Item: { ...run(), firstSignIn: 'mfa-challenged' } });
+    cognito.on(InitiateAuthCommand).resolves(TOKENS);
     const error = (await initiateAuth({ runId: 'run-1' }).catch((e: Error) => e)) as Error;
-    expect(error.name).toBe('MfaNotEnforced');
-    await expectNoSecrets(error.message);
-    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
+    expect(error).toMatchObject({ name: 'MfaNotEnforced', message: expect.not.stringContaining('second') });
+    expect(cognito.commandCalls(InitiateAuthCommand)).toHaveLength(1);
   });
 
   it.each([['NEW_PASSWORD_REQUIRED'], ['SOFTWARE_TOKEN_MFA'], ['SELECT_MFA_TYPE']])('fails with UnexpectedChallenge on %s', async (challenge) => {
     cognito.on(InitiateAuthCommand).resolves({ ChallengeName: challenge as never, Session: SESSION });
     const error = (await initiateAuth({ runId: 'run-1' }).catch((e: Error) => e)) as Error;
     expect(error).toMatchObject({ name: 'UnexpectedChallenge', message: expect.stringContaining(challenge) });
+    expect(error.message).not.toContain('second sign-in');
     await expectNoSecrets(error.message);
-    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
+    expect(sessionSaved()).toBe(false);
+    expect(cognito.commandCalls(InitiateAuthCommand)).toHaveLength(1);
   });
 
   it('fails with UnexpectedChallenge when there is no challenge or no Session', async () => {
@@ -110,5 +176,12 @@ describe('initiateAuth', () => {
 
   it('as a Lambda handler, returns no Session and no password', async () => {
     await expectNoSecrets(await handler({ runId: 'run-1' }, {} as never));
+  });
+
+  it('as a Lambda handler, returns no token of a first sign-in that skipped MFA', async () => {
+    cognito.on(InitiateAuthCommand).resolvesOnce(TOKENS).resolves(CHALLENGE);
+    const out = await handler({ runId: 'run-1' }, {} as never);
+    await expectNoSecrets(out);
+    expect(JSON.stringify(out)).not.toContain('refresh-token-secret');
   });
 });

@@ -2,12 +2,14 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { GetParameterCommand, ParameterNotFound, SSMClient } from '@aws-sdk/client-ssm';
+import { DescribePhoneNumbersCommand, PinpointSMSVoiceV2Client, ResourceNotFoundException } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { handler, prepareRun } from './prepareRun';
 
 process.env.RUNS_TABLE = 'runs-test';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const ssm = mockClient(SSMClient);
+const smsVoice = mockClient(PinpointSMSVoiceV2Client);
 const PHONE = '+15555550100';
 const MASKED = '+*******0100';
 const TARGET = {
@@ -25,6 +27,8 @@ function expectNoSecrets(out: unknown) {
 beforeEach(() => {
   ddb.reset();
   ssm.reset();
+  smsVoice.reset();
+  delete process.env.INBOUND_PHONE_NUMBER_ID;
   ddb.on(PutCommand).resolves({});
 });
 
@@ -103,6 +107,45 @@ describe('prepareRun', () => {
     expect(error.name).toBe('ValidationError');
     expect(error.message).not.toContain(bad);
     expect(error.message).not.toContain('5555550100');
+  });
+
+  describe('without phoneNumber (the schedule with no checkPhoneNumber)', () => {
+    it("uses the stage's inbound-SMS number, read from End User Messaging, and records it on the run", async () => {
+      process.env.INBOUND_PHONE_NUMBER_ID = 'phone-inbound1';
+      smsVoice.on(DescribePhoneNumbersCommand).resolves({ PhoneNumbers: [{ PhoneNumberId: 'phone-inbound1', PhoneNumber: PHONE } as never] });
+      ssm.on(GetParameterCommand).resolves({ Parameter: { Value: JSON.stringify(TARGET) } });
+      const out = await prepareRun(event({ target: 'MyUserPool' }));
+      expect(out.phone).toBe(MASKED);
+      expect(smsVoice).toHaveReceivedCommandWith(DescribePhoneNumbersCommand, { PhoneNumberIds: ['phone-inbound1'] });
+      expect(ddb.commandCalls(PutCommand)[0].args[0].input.Item).toMatchObject({ phoneNumber: PHONE });
+      expectNoSecrets(out);
+      // Read once per container.
+      await prepareRun(event({ target: 'MyUserPool' }, 'run-2'));
+      expect(smsVoice.commandCalls(DescribePhoneNumbersCommand)).toHaveLength(1);
+    });
+
+    it('prefers a given phoneNumber and then reads no number', async () => {
+      process.env.INBOUND_PHONE_NUMBER_ID = 'phone-inbound2';
+      await prepareRun(event({ userPoolId: 'us-east-1_abc', clientId: 'c1', phoneNumber: '+12065551234' }));
+      expect(smsVoice.calls()).toHaveLength(0);
+      expect(ddb.commandCalls(PutCommand)[0].args[0].input.Item).toMatchObject({ phoneNumber: '+12065551234' });
+    });
+
+    it('fails with PhoneNumberNotFound when the inbound number is gone, writing nothing', async () => {
+      process.env.INBOUND_PHONE_NUMBER_ID = 'phone-gone';
+      smsVoice.on(DescribePhoneNumbersCommand).rejects(new ResourceNotFoundException({ message: 'nope', $metadata: {} } as never));
+      await expect(prepareRun(event({ userPoolId: 'us-east-1_abc', clientId: 'c1' }))).rejects.toMatchObject({
+        name: 'PhoneNumberNotFound',
+        message: expect.stringContaining('inboundPhoneNumberId'),
+      });
+      expect(ddb.calls()).toHaveLength(0);
+    });
+
+    it('names phoneNumber when the stage has no inbound number either', async () => {
+      process.env.INBOUND_PHONE_NUMBER_ID = '';
+      await expect(prepareRun(event({ target: 'MyUserPool' }))).rejects.toMatchObject({ name: 'ValidationError', field: 'phoneNumber', message: expect.stringContaining('inboundPhoneNumberId') });
+      expect(ssm.calls()).toHaveLength(0);
+    });
   });
 
   it('as a Lambda handler, returns the same masked state', async () => {

@@ -5,6 +5,7 @@ import { logger } from '../../lib/logger';
 import { TARGET_NAME } from '../../lib/names';
 import { maskPhone, PHONE_NUMBER } from '../../lib/phone';
 import { putRun } from '../../lib/runs/putRun';
+import { inboundPhoneNumber } from '../../lib/sms/inboundPhoneNumber';
 import { getTarget } from '../../lib/targets/getTarget';
 import { asObject, noUnknownFields, requiredString } from '../../lib/validate';
 import { RUN_ID } from '../../lib/verify/runId';
@@ -24,14 +25,21 @@ export interface RunState {
 /**
  * First state of a verification run: validates the input, resolves the target, and writes the
  * run record that later steps read the phone number from, so the state carries only a masked one.
+ * Without `phoneNumber` the run uses the stage's inbound-SMS number (parameter inboundPhoneNumberId),
+ * whose two-way SMS bring the codes back by themselves.
  */
 export async function prepareRun(event: unknown): Promise<RunState> {
   const { input: rawInput, runId: rawRunId } = asObject(event, 'event');
   const runId = requiredString({ runId: rawRunId }, 'runId', RUN_ID);
   const input = asObject(rawInput ?? {}, 'input');
   noUnknownFields(input, ['target', 'userPoolId', 'clientId', 'phoneNumber', 'timeouts']);
-  const phoneNumber = requiredString(input, 'phoneNumber', PHONE_NUMBER);
+  const phoneNumber = input.phoneNumber === undefined || input.phoneNumber === null ? undefined : requiredString(input, 'phoneNumber', PHONE_NUMBER);
   const timeouts = readTimeouts(input.timeouts);
+  // Checked before any AWS call, like every other input problem.
+  const inboundId = (process.env.INBOUND_PHONE_NUMBER_ID ?? '').trim();
+  if (phoneNumber === undefined && inboundId === '') {
+    throw new ValidationError('phoneNumber', 'is required (this stage has no inboundPhoneNumberId to default to)');
+  }
 
   let userPoolId: string;
   let clientId: string;
@@ -50,10 +58,12 @@ export async function prepareRun(event: unknown): Promise<RunState> {
     clientId = requiredString(input, 'clientId', CLIENT_ID);
   }
 
+  // No phone given (the schedule without checkPhoneNumber): the stage's inbound-SMS number.
+  const phone = phoneNumber ?? (await inboundPhoneNumber(inboundId));
   const run = { runId, userPoolId, clientId, username: syntheticUsername(runId), targetName, timeouts };
-  await putRun({ ...run, phoneNumber, startedAt: new Date().toISOString(), status: 'RUNNING' });
-  logger.info('run prepared', { runId, userPoolId, phone: maskPhone(phoneNumber) });
-  return { ...run, phone: maskPhone(phoneNumber) };
+  await putRun({ ...run, phoneNumber: phone, startedAt: new Date().toISOString(), status: 'RUNNING' });
+  logger.info('run prepared', { runId, userPoolId, phone: maskPhone(phone), phoneFrom: phoneNumber ? 'input' : 'inboundPhoneNumberId' });
+  return { ...run, phone: maskPhone(phone) };
 }
 
 export const handler = taskHandler(prepareRun);

@@ -40,7 +40,7 @@ beforeEach(() => {
 
 describe('releaseLease', () => {
   it('deletes the run’s lease and closes its wait, each only if still the run’s', async () => {
-    await expect(releaseLease({ runId: 'run-1' })).resolves.toEqual({ released: true });
+    await expect(releaseLease({ runId: 'run-1' })).resolves.toEqual({ released: true, heldSeconds: 0 });
     expect(ddb).toHaveReceivedCommandWith(DeleteCommand, { TableName: 'runs-test', Key: LEASE, ConditionExpression: '#runId = :run' });
     expect(writes().some((w) => w.Key?.pk === WAIT.pk)).toBe(true);
     expectEveryWriteOwnedByRun();
@@ -50,15 +50,40 @@ describe('releaseLease', () => {
     ddb.on(DeleteCommand, { Key: LEASE }).rejects(conditionFailed());
     ddb.on(DeleteCommand, { Key: WAIT }).rejects(conditionFailed());
     ddb.on(UpdateCommand).rejects(conditionFailed());
-    await expect(releaseLease({ runId: 'run-1' })).resolves.toEqual({ released: false });
+    await expect(releaseLease({ runId: 'run-1' })).resolves.toEqual({ released: false, heldSeconds: 0 });
     expectEveryWriteOwnedByRun();
   });
 
   it('still releases its lease when the wait is already another run’s', async () => {
     ddb.on(DeleteCommand, { Key: WAIT }).rejects(conditionFailed());
     ddb.on(UpdateCommand).rejects(conditionFailed());
-    await expect(releaseLease({ runId: 'run-1' })).resolves.toEqual({ released: true });
+    await expect(releaseLease({ runId: 'run-1' })).resolves.toEqual({ released: true, heldSeconds: 0 });
     expect(ddb).toHaveReceivedCommandWith(DeleteCommand, { Key: LEASE });
+  });
+
+  it('after a failure, keeps the lease for the hold (a late SMS of this run must not answer the next run), only if still the run’s', async () => {
+    process.env.PHONE_HOLD_AFTER_FAILURE_SECONDS = '45';
+    try {
+      const before = Date.now();
+      await expect(releaseLease({ runId: 'run-1', failed: true })).resolves.toEqual({ released: true, heldSeconds: 45 });
+      expect(ddb).not.toHaveReceivedCommandWith(DeleteCommand, { Key: LEASE });
+      const hold = ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input).find((i) => i.Key?.pk === LEASE.pk)!;
+      expect(hold.UpdateExpression).toBe('SET #expiresAt = :until');
+      expect(hold.ExpressionAttributeValues![':until']).toBeGreaterThanOrEqual(before + 45_000);
+      expectEveryWriteOwnedByRun();
+    } finally {
+      delete process.env.PHONE_HOLD_AFTER_FAILURE_SECONDS;
+    }
+  });
+
+  it('refuses a hold setting out of range, and a non-boolean failed', async () => {
+    await expect(releaseLease({ runId: 'run-1', failed: 'yes' })).rejects.toMatchObject({ name: 'ValidationError', field: 'failed' });
+    process.env.PHONE_HOLD_AFTER_FAILURE_SECONDS = '-1';
+    try {
+      await expect(releaseLease({ runId: 'run-1', failed: true })).rejects.toThrow(/PHONE_HOLD_AFTER_FAILURE_SECONDS/);
+    } finally {
+      delete process.env.PHONE_HOLD_AFTER_FAILURE_SECONDS;
+    }
   });
 
   it('lets other errors through by name (so the state machine retries)', async () => {

@@ -1,14 +1,22 @@
 import { taskHandler } from '../../lib/handler';
 import { getRun } from '../../lib/runs/getRun';
 import { releasePhone } from '../../lib/runs/releasePhone';
+import { ValidationError } from '../../lib/errors';
 import { asObject, requiredString } from '../../lib/validate';
+import { phoneHoldAfterFailureSeconds } from '../../lib/verify/timeouts';
 import { RUN_ID } from '../../lib/verify/runId';
 
-/** Last step of every path of a run: its phone is free for the next run. */
-export async function releaseLease(event: unknown): Promise<{ released: boolean }> {
-  const runId = requiredString(asObject(event), 'runId', RUN_ID);
+/**
+ * Last step of every path of a run: its phone is free for the next run — at once after a pass,
+ * after a short hold after a failure (`failed: true`), when an SMS of this run may still arrive.
+ */
+export async function releaseLease(event: unknown): Promise<{ released: boolean; heldSeconds: number }> {
+  const input = asObject(event);
+  const runId = requiredString(input, 'runId', RUN_ID);
+  if (input.failed !== undefined && typeof input.failed !== 'boolean') throw new ValidationError('failed', 'must be true or false');
+  const holdSeconds = input.failed === true ? phoneHoldAfterFailureSeconds() : 0;
   const run = await getRun(runId);
-  return { released: await releasePhone(run.phoneNumber, runId) };
+  return { released: await releasePhone(run.phoneNumber, runId, { holdSeconds }), heldSeconds: holdSeconds };
 }
 
 export const handler = taskHandler(releaseLease);

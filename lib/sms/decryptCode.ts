@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { buildClient, CommitmentPolicy, getClient, KmsKeyringNode } from '@aws-crypto/client-node';
 import { KMS } from '@aws-sdk/client-kms';
 import { envOnce } from '../env';
-import { awsErrorName, NamedError } from '../errors';
+import { awsErrorName, isTransientAwsError, NamedError } from '../errors';
 
 /** The KMS key Cognito encrypts the pool's codes under (the pool's `LambdaConfig.KMSKeyID`). */
 const keyArn = envOnce('CUSTOM_SMS_SENDER_KEY_ARN');
@@ -16,31 +16,8 @@ export const MAX_CIPHERTEXT_CHARS = 16 * 1024;
 const MAX_PLAINTEXT_BYTES = 1024;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
-/**
- * KMS errors that a later attempt may not meet: throttling, KMS or its dependencies failing, the
- * key store briefly unavailable. Everything else that KMS answers (AccessDenied, a disabled or
- * deleted key, a ciphertext of another key) stays as it is however often it is retried.
- */
-const TRANSIENT_KMS_ERRORS = new Set([
-  'ThrottlingException',
-  'KMSInternalException',
-  'DependencyTimeoutException',
-  'KeyUnavailableException',
-  'TimeoutError',
-  'RequestTimeout',
-  'RequestTimeoutException',
-  'ServiceUnavailable',
-  'InternalFailure',
-]);
-
-/** True for a KMS failure worth retrying: a transient error name, a 5xx/429, or no HTTP answer at all (network). */
-export function isTransientKmsError(error: unknown): boolean {
-  const name = awsErrorName(error);
-  if (name && TRANSIENT_KMS_ERRORS.has(name)) return true;
-  const status = (error as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
-  if (status === undefined) return true;
-  return status >= 500 || status === 429;
-}
+/** KMS failures worth retrying (throttling, KMS 5xx, network); AccessDenied, a disabled key or another key's ciphertext are not. */
+export const isTransientKmsError = isTransientAwsError;
 
 // The Encryption SDK folds every KMS error into one plain Error whose message concatenates their
 // stacks, so the AWS error names are gone by the time `decrypt` throws. The client below records

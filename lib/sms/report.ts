@@ -32,7 +32,12 @@ export type RouteOutcome =
   | 'BadSignature'
   | 'TooLarge';
 
-const REACHED_RUN = new Set<RouteOutcome>(['Resumed', 'StoredBeforeAwait']);
+/**
+ * Outcomes that lose nothing: the code reached its run, a real user's code went on as an SMS, a
+ * repeat of a message already handled, a keyword the carrier answers. They are logged at info
+ * and counted nowhere, so a shared pool's real users or SNS's repeats never look like failures.
+ */
+const NOTHING_LOST = new Set<RouteOutcome>(['Resumed', 'StoredBeforeAwait', 'Forwarded', 'Duplicate', 'Keyword']);
 
 export interface OutcomeDetails {
   /** Shown masked. */
@@ -43,7 +48,7 @@ export interface OutcomeDetails {
 
 /**
  * One named log line per message a route receives (`code <Outcome>`), and for every message that
- * did not reach a run, one `CodeNotDelivered` count per route. The outcome is EMF metadata, not a
+ * was lost (see NOTHING_LOST), one `CodeNotDelivered` count per route. The outcome is EMF metadata, not a
  * dimension: it is searchable in Logs Insights and costs no metric series of its own (each series
  * is billed monthly). Never pass a code, a token or a decrypted payload in `details`.
  */
@@ -56,7 +61,7 @@ export function reportOutcome(route: CodeRoute, outcome: RouteOutcome, details: 
     ...(delivery && 'runId' in delivery ? { runId: delivery.runId, step: delivery.step } : {}),
     ...rest,
   };
-  if (REACHED_RUN.has(outcome)) {
+  if (NOTHING_LOST.has(outcome)) {
     logger.info(`code ${outcome}`, fields);
     return;
   }

@@ -6,6 +6,9 @@
 export const FAILURE_REASONS = [
   'SmsCodeNotReceived', 'CodeMismatch', 'ExpiredCode', 'MfaNotEnforced', 'UnexpectedChallenge',
   'UserStatusUnexpected', 'TokenInvalid', 'Throttled', 'PhoneBusy', 'TargetNotFound', 'ValidationError', 'Unexpected',
+  // Recorded by the stopped-run handler: the execution ran past the machine's TimeoutSeconds
+  // (TIMED_OUT), or someone called StopExecution (ABORTED). No Catch sees either.
+  'TimedOut', 'Aborted',
 ] as const;
 export type FailureReason = (typeof FAILURE_REASONS)[number];
 

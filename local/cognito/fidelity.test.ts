@@ -5,6 +5,7 @@
  */
 import { createPublicKey, verify } from 'node:crypto';
 import {
+  AdminConfirmSignUpCommand,
   AdminDisableUserCommand,
   AdminGetUserCommand,
   AdminInitiateAuthCommand,
@@ -493,5 +494,63 @@ describe('OpenID discovery document', () => {
   });
   it('without the fix it names localhost:9229', async () => {
     expect((await discover(await env('discovery'))).issuer).toMatch(/^http:\/\/localhost:9229\//);
+  });
+});
+
+describe('first sign-in of a new user without MFA (a switch, off by default)', () => {
+  // Cognito: "The first time that a new user signs in to your app, Amazon Cognito issues OAuth 2.0
+  // tokens, even if your user pool requires MFA" (the confirmed verification message was the second factor).
+  async function firstSignInEnv(): Promise<Env> {
+    const local = await startLocalCognito({ firstSignInWithoutMfa: true });
+    const client = cognitoClient(local.url);
+    const e = { local, client, ...(await createPoolAndClient(client)) };
+    open.push(e);
+    return e;
+  }
+
+  it('returns tokens (with ExpiresIn, Bearer) and sends no SMS on the first sign-in after ConfirmSignUp; challenges every sign-in after it', async () => {
+    const e = await firstSignInEnv();
+    await signUpAndConfirm(e.local, e.client, e.clientId);
+    const sent = e.local.sent.length;
+    // A wrong password does not use the first sign-in up.
+    await expect(signIn(e, 'user1', 'Wr0ng-Horse!')).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+    const first = await signIn(e);
+    expect(first.ChallengeName).toBeUndefined();
+    expect(first.Session).toBeUndefined();
+    expect(first.AuthenticationResult).toMatchObject({ ExpiresIn: 3600, TokenType: 'Bearer', AccessToken: expect.any(String), IdToken: expect.any(String), RefreshToken: expect.any(String) });
+    expect(decodeJwt(first.AuthenticationResult!.AccessToken!).payload).toMatchObject({ token_use: 'access', client_id: e.clientId });
+    expect(e.local.sent.length).toBe(sent);
+    // Its refresh token works like any other.
+    await expect(refreshWith(e, e.clientId, first.AuthenticationResult!.RefreshToken!)).resolves.toMatchObject({ AuthenticationResult: { AccessToken: expect.any(String) } });
+    for (let i = 0; i < 2; i++) {
+      const next = await signIn(e);
+      expect(next.ChallengeName).toBe('SMS_MFA');
+      expect(next.AuthenticationResult).toBeUndefined();
+    }
+    const login = await answerMfa(e, (await signIn(e)).Session, lastSms(e.local, 'MFA').code);
+    expect(login.AuthenticationResult?.AccessToken).toEqual(expect.any(String));
+  });
+
+  it('is off by default: the first sign-in is challenged', async () => {
+    const e = await env();
+    await signUpAndConfirm(e.local, e.client, e.clientId);
+    expect((await signIn(e)).ChallengeName).toBe('SMS_MFA');
+  });
+
+  it('does not apply to a pool without required MFA, nor to a user confirmed by an administrator', async () => {
+    const e = await firstSignInEnv();
+    // MFA OFF: every sign-in returns tokens anyway (nothing to skip).
+    const off = await e.client.send(new CreateUserPoolCommand({ ...smsMfaPoolInput('NoMfa'), MfaConfiguration: 'OFF' }));
+    const offClient = await e.client.send(
+      new CreateUserPoolClientCommand({ UserPoolId: off.UserPool!.Id, ClientName: 'c', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }),
+    );
+    const o = { ...e, userPoolId: off.UserPool!.Id!, clientId: offClient.UserPoolClient!.ClientId! };
+    await signUpAndConfirm(o.local, o.client, o.clientId);
+    expect((await signIn(o)).AuthenticationResult).toBeDefined();
+    expect((await signIn(o)).AuthenticationResult).toBeDefined();
+    // AdminConfirmSignUp: no verification message was confirmed, so no free first sign-in.
+    await e.client.send(new SignUpCommand({ ClientId: e.clientId, Username: 'admin-confirmed', Password: PASSWORD, UserAttributes: [{ Name: 'phone_number', Value: PHONE }] }));
+    await e.client.send(new AdminConfirmSignUpCommand({ UserPoolId: e.userPoolId, Username: 'admin-confirmed' }));
+    expect((await signIn(e, 'admin-confirmed')).ChallengeName).toBe('SMS_MFA');
   });
 });

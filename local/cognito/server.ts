@@ -22,6 +22,7 @@ import { FaultInjector } from './faults';
 import type { FaultRule, InjectedFault } from './faults';
 import type { SentSms } from './fakePhone';
 import { useRegionalIds } from './fidelity/regionalIds';
+import { FirstSignIns } from './fidelity/firstSignIn';
 import { fidelityRouter } from './fidelity/router';
 import { AuthSessions } from './fidelity/sessions';
 import { withCognitoTokenValidity } from './fidelity/tokens';
@@ -57,6 +58,11 @@ export interface LocalCognitoOptions {
   fidelity?: FidelityOptions;
   /** Fault rules in force from the start, e.g. CreateUserPool failing twice with InvalidSmsRoleTrustRelationshipException. */
   faults?: readonly FaultRule[];
+  /**
+   * Behave as Cognito documents for a new user: the first sign-in after ConfirmSignUp returns
+   * tokens without an MFA challenge (fidelity/firstSignIn.ts). Default false: challenged at once.
+   */
+  firstSignInWithoutMfa?: boolean;
 }
 
 // pino is cognito-local's dependency, not ours: load the copy it uses.
@@ -134,7 +140,9 @@ export async function startLocalCognito(opts: LocalCognitoOptions = {}): Promise
     };
     const sessions = new AuthSessions(() => clock.get().getTime());
     // Outermost: an injected fault answers before cognito-local or the fidelity layer runs.
-    const router = faults.wrap(fidelityRouter(services, { services, sessions }, fixes, phone));
+    const firstSignIns = opts.firstSignInWithoutMfa ? new FirstSignIns() : undefined;
+    const behaviours = { ...fixes, firstSignInWithoutMfa: Boolean(firstSignIns) };
+    const router = faults.wrap(fidelityRouter(services, { services, sessions, firstSignIns }, behaviours, phone));
     const app = createServer(router, logger, config.ServerConfig, services).application as http.RequestListener;
 
     let issuerBase = '';

@@ -1,8 +1,8 @@
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import { SNSClient, SubscribeCommand, UnsubscribeCommand } from '@aws-sdk/client-sns';
 import type { SNSEvent } from 'aws-lambda';
 import type { FunctionConfig, ServerlessConfig } from '../serverlessConfig';
+import { listen, readBody } from '../http/server';
 
 /**
  * The local SNS → Lambda link. moto (the local SNS) has no Lambda to call, but it delivers `http`
@@ -146,15 +146,8 @@ export async function linkSnsToLambda(opts: SnsLinkOptions): Promise<SnsLink> {
       () => res.destroy(),
     );
   });
-  const host = opts.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${(server.address() as AddressInfo).port}`;
+  const listening = await listen(server, { host: opts.host });
+  const url = listening.url;
 
   const idle = async () => {
     while (inFlight.size > 0) await Promise.all([...inFlight]);
@@ -167,10 +160,7 @@ export async function linkSnsToLambda(opts: SnsLinkOptions): Promise<SnsLink> {
       ),
     );
     await idle();
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+    await listening.close().catch(() => undefined);
     if (ownClient) sns.destroy();
   };
 
@@ -192,13 +182,4 @@ export async function linkSnsToLambda(opts: SnsLinkOptions): Promise<SnsLink> {
     throw error;
   }
   return { url, subscriptions, idle, close };
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }

@@ -8,6 +8,8 @@ import { linkSnsToLambda, type SnsLink } from '../events/sns';
 import { functionLogicalId } from '../serverlessConfig';
 import { inboundSmsDelivery, publishInboundSms, type InboundSmsLike, type InboundSmsResult } from './inboundSms';
 import { handler as receiveInboundSms } from '../../functions/sms/receiveInboundSms';
+import { expectNothingWritten } from '../../tests/support/receiver';
+import { waitTakesCode } from '../../tests/support/runs';
 
 const CHECK_PHONE = '+12065550142';
 const SENDER = '+18445550199';
@@ -90,18 +92,15 @@ describe('inboundSmsDelivery (the fake phone as a two-way SMS number)', () => {
   });
 
   it('reports a failed publish instead of throwing, and writes nothing to the console', async () => {
-    const writes = [jest.spyOn(process.stdout, 'write'), jest.spyOn(process.stderr, 'write'), jest.spyOn(console, 'log'), jest.spyOn(console, 'error')];
-    const { result } = await deliverOnce({ topicArn: `${topicArn}-missing` });
-    expect(result).toMatchObject({ published: false, reason: 'PublishFailed', error: 'NotFoundException' });
-    const thrown = new Promise<void>((resolve) =>
-      inboundSmsDelivery({ topicArn, originationNumber: SENDER, onResult: () => { resolve(); throw new Error('observer bug'); } })(SMS),
-    );
-    await thrown;
-    await link.idle();
-    for (const spy of writes) {
-      for (const call of spy.mock.calls) expect(String(call[0])).not.toContain('604213');
-      spy.mockRestore();
-    }
+    await expectNothingWritten('604213', async () => {
+      const { result } = await deliverOnce({ topicArn: `${topicArn}-missing` });
+      expect(result).toMatchObject({ published: false, reason: 'PublishFailed', error: 'NotFoundException' });
+      const thrown = new Promise<void>((resolve) =>
+        inboundSmsDelivery({ topicArn, originationNumber: SENDER, onResult: () => { resolve(); throw new Error('observer bug'); } })(SMS),
+      );
+      await thrown;
+      await link.idle();
+    });
   });
 
   it('drives the real receiver end to end: fake phone → SNS (moto) → link → receiveInboundSms → the waiting run (DynamoDB, Step Functions mocked)', async () => {
@@ -109,9 +108,7 @@ describe('inboundSmsDelivery (the fake phone as a two-way SMS number)', () => {
     const sfn = mockClient(SFNClient);
     process.env.RUNS_TABLE = 'runs-test';
     ddb.on(PutCommand).resolves({});
-    ddb.on(UpdateCommand).callsFake((input) => ({
-      Attributes: { pk: `WAIT#${CHECK_PHONE}`, runId: 'run-7', step: 'SIGN_UP', expiresAt: Date.now() + 60_000, taskToken: 'tok', answered: true, code: input.ExpressionAttributeValues[':code'] },
-    }));
+    waitTakesCode(ddb, { pk: `WAIT#${CHECK_PHONE}`, runId: 'run-7', step: 'SIGN_UP', expiresAt: Date.now() + 60_000, taskToken: 'tok' });
     sfn.on(SendTaskSuccessCommand).resolves({});
     const outcomes: unknown[] = [];
     invoke = async (_arn, event) => outcomes.push(await receiveInboundSms(JSON.parse(JSON.stringify(event)), {} as never));

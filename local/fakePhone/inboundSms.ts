@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { keywordOf } from '../../lib/sms/keywords';
 import type { SmsLike } from './webhook';
+import { afterDelay, observer } from './delivery';
 
 /** An SMS as the receiving number gets it; the ids can be forced to replay a delivery. */
 export interface InboundSmsLike extends SmsLike {
@@ -79,16 +80,7 @@ export async function publishInboundSms(opts: Omit<InboundSmsOptions, 'delayMs' 
  * where a throw would crash the process.
  */
 export function inboundSmsDelivery(opts: InboundSmsOptions): (sms: InboundSmsLike) => void {
-  const report = (sms: InboundSmsLike, result: InboundSmsResult) => {
-    try {
-      opts.onResult?.(sms, result);
-    } catch {
-      // An observer's bug must not become an unhandled rejection.
-    }
-  };
-  return (sms) => {
-    // A client per SMS unless one is given: nothing stays open once the cloud closes.
-    const deliver = async () => report(sms, await publishInboundSms(opts, sms));
-    setTimeout(() => void deliver(), Math.max(0, opts.delayMs ?? 0));
-  };
+  const report = observer(opts.onResult);
+  // A client per SMS unless one is given: nothing stays open once the cloud closes.
+  return (sms) => afterDelay(opts.delayMs, async () => report(sms, await publishInboundSms(opts, sms)));
 }

@@ -1,5 +1,3 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
@@ -10,6 +8,8 @@ import { verifyTwilioSignature } from '../../lib/twilio/signature';
 import { startApiServer } from '../api/server';
 import { handler as twilioWebhook } from '../../functions/sms/twilioWebhook';
 import { clearSecretCache } from '../../lib/secrets/getSecret';
+import { deadUrl, expectNothingWritten, startReceiver, type Receiver } from '../../tests/support/receiver';
+import { waitTakesCode } from '../../tests/support/runs';
 
 const AUTH_TOKEN = 'twilio-test-auth-token';
 const SMS: SmsLike = { phoneNumber: '+15555550123', message: 'Your verification code is 604213. ' };
@@ -20,27 +20,16 @@ const TWILIO_FIELDS = [
   'Body', 'FromCountry', 'To', 'ToZip', 'NumSegments', 'MessageSid', 'AccountSid', 'From', 'ApiVersion',
 ];
 
-interface Received { method?: string; url?: string; headers: IncomingHttpHeaders; body: string; at: number }
-
-let server: Server;
+let receiver: Receiver;
 let url: string;
-const received: Received[] = [];
+let received: Receiver['received'];
 let answer: { status: number; type: string; body: string } = { status: 200, type: 'text/xml', body: '<?xml version="1.0" encoding="UTF-8"?><Response/>' };
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      received.push({ method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() });
-      res.writeHead(answer.status, { 'content-type': answer.type });
-      res.end(answer.body);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  receiver = await startReceiver(() => ({ status: answer.status, contentType: answer.type, body: answer.body }));
+  ({ url, received } = receiver);
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => receiver.close());
 beforeEach(() => {
   received.length = 0;
   answer = { status: 200, type: 'text/xml', body: '<?xml version="1.0" encoding="UTF-8"?><Response/>' };
@@ -124,26 +113,19 @@ describe('twilioDelivery', () => {
   });
 
   it('reports status 0 when nothing answers, instead of crashing', async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const port = (closed.address() as AddressInfo).port;
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const result = await deliverOnce({ apiUrl: `http://127.0.0.1:${port}` });
+    const result = await deliverOnce({ apiUrl: await deadUrl() });
     expect(result.status).toBe(0);
     expect(result.body).toMatchObject({ error: expect.any(String) });
   });
 
   it('survives an onResult that throws, and writes nothing to the console', async () => {
-    const writes = [jest.spyOn(process.stdout, 'write'), jest.spyOn(process.stderr, 'write'), jest.spyOn(console, 'log'), jest.spyOn(console, 'error')];
-    const thrown = new Promise<void>((resolve) =>
-      twilioDelivery({ apiUrl: url, authToken: AUTH_TOKEN, onResult: () => { resolve(); throw new Error('observer bug'); } })(SMS),
-    );
-    await thrown;
-    await new Promise((r) => setTimeout(r, 20));
-    for (const spy of writes) {
-      for (const call of spy.mock.calls) expect(String(call[0])).not.toContain('604213');
-      spy.mockRestore();
-    }
+    await expectNothingWritten('604213', async () => {
+      const thrown = new Promise<void>((resolve) =>
+        twilioDelivery({ apiUrl: url, authToken: AUTH_TOKEN, onResult: () => { resolve(); throw new Error('observer bug'); } })(SMS),
+      );
+      await thrown;
+      await new Promise((r) => setTimeout(r, 20));
+    });
   });
 
   it('twilioRequest builds the same signed request for a replay', () => {
@@ -163,9 +145,7 @@ describe('twilioDelivery', () => {
     sm.on(GetSecretValueCommand).resolves({ SecretString: AUTH_TOKEN });
     sfn.on(SendTaskSuccessCommand).resolves({});
     ddb.on(PutCommand).resolves({});
-    ddb.on(UpdateCommand).callsFake((input) => ({
-      Attributes: { pk: `WAIT#${SMS.phoneNumber}`, runId: 'run-7', step: 'SIGN_UP', expiresAt: Date.now() + 60_000, taskToken: 'tok', answered: true, code: input.ExpressionAttributeValues[':code'] },
-    }));
+    waitTakesCode(ddb, { pk: `WAIT#${SMS.phoneNumber}`, runId: 'run-7', step: 'SIGN_UP', expiresAt: Date.now() + 60_000, taskToken: 'tok' });
     const api = await startApiServer([{ method: 'POST', path: '/sms/twilio', handler: twilioWebhook }]);
     try {
       // The API reconstructs https://<Host><path>, as behind API Gateway's TLS; Twilio signs that URL.

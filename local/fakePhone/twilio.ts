@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { TWILIO_SIGNATURE_HEADER, twilioSignature } from '../../lib/twilio/signature';
 import type { SmsLike } from './webhook';
+import { afterDelay, observer, post } from './delivery';
 
 export interface TwilioDeliveryOptions {
   /** Base URL of the API, e.g. http://127.0.0.1:1234 or a deployed stage's URL. */
@@ -101,37 +102,11 @@ export function twilioRequest(sms: SmsLike, opts: Omit<TwilioDeliveryOptions, 'd
  */
 export function twilioDelivery(opts: TwilioDeliveryOptions): (sms: SmsLike) => void {
   const accountSid = opts.accountSid ?? sid('AC');
-  const report = (sms: SmsLike, status: number, body: unknown, request: TwilioRequest) => {
-    try {
-      opts.onResult?.(sms, status, body, request);
-    } catch {
-      // An observer's bug must not become an unhandled rejection.
-    }
-  };
-  return (sms) => {
-    const deliver = async () => {
+  const report = observer(opts.onResult);
+  return (sms) =>
+    afterDelay(opts.delayMs, async () => {
       const request = twilioRequest(sms, { ...opts, accountSid });
-      try {
-        const res = await fetch(request.url, {
-          method: 'POST',
-          headers: request.headers,
-          body: request.body,
-          signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000),
-        });
-        const text = await res.text();
-        report(sms, res.status, parse(text), request);
-      } catch (error) {
-        report(sms, 0, { error: (error as Error)?.name ?? 'Error', message: (error as Error)?.message ?? String(error) }, request);
-      }
-    };
-    setTimeout(() => void deliver(), Math.max(0, opts.delayMs ?? 0));
-  };
-}
-
-function parse(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
+      const answer = await post(request.url, () => request, opts.timeoutMs);
+      report(sms, answer.status, answer.body, request);
+    });
 }

@@ -1,5 +1,3 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
@@ -9,31 +7,22 @@ import { verifySignature } from '../../lib/signature';
 import { startApiServer } from '../api/server';
 import { handler as submitCode } from '../../functions/api/submitCode';
 import { clearSecretCache } from '../../lib/secrets/getSecret';
+import { deadUrl, expectNothingWritten, startReceiver, type Receiver } from '../../tests/support/receiver';
+import { waitTakesCode } from '../../tests/support/runs';
 
 const SECRET = 'webhook-test-secret';
 const SMS: SmsLike = { phoneNumber: '+15555550123', message: 'Your verification code is 604213. ' };
 
-interface Received { method?: string; url?: string; headers: IncomingHttpHeaders; body: string; at: number }
-
-let server: Server;
+let receiver: Receiver;
 let url: string;
-const received: Received[] = [];
+let received: Receiver['received'];
 let answer: { status: number; body: string } = { status: 202, body: '{"status":"accepted","runId":"r","step":"SIGN_UP"}' };
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      received.push({ method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() });
-      res.writeHead(answer.status, { 'content-type': 'application/json' });
-      res.end(answer.body);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  receiver = await startReceiver(() => ({ status: answer.status, contentType: 'application/json', body: answer.body }));
+  ({ url, received } = receiver);
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => receiver.close());
 beforeEach(() => {
   received.length = 0;
   answer = { status: 202, body: '{"status":"accepted","runId":"r","step":"SIGN_UP"}' };
@@ -71,26 +60,19 @@ describe('webhookDelivery', () => {
   });
 
   it('reports status 0 when nothing answers, instead of crashing', async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const port = (closed.address() as AddressInfo).port;
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const result = await deliverOnce({ apiUrl: `http://127.0.0.1:${port}` });
+    const result = await deliverOnce({ apiUrl: await deadUrl() });
     expect(result.status).toBe(0);
     expect(result.body).toMatchObject({ error: expect.any(String) });
   });
 
   it('survives an onResult that throws, and writes nothing to the console', async () => {
-    const writes = [jest.spyOn(process.stdout, 'write'), jest.spyOn(process.stderr, 'write'), jest.spyOn(console, 'log'), jest.spyOn(console, 'error')];
-    const thrown = new Promise<void>((resolve) =>
-      webhookDelivery({ apiUrl: url, secret: SECRET, onResult: () => { resolve(); throw new Error('observer bug'); } })(SMS),
-    );
-    await thrown;
-    await new Promise((r) => setTimeout(r, 20));
-    for (const spy of writes) {
-      for (const call of spy.mock.calls) expect(String(call[0])).not.toContain('604213');
-      spy.mockRestore();
-    }
+    await expectNothingWritten('604213', async () => {
+      const thrown = new Promise<void>((resolve) =>
+        webhookDelivery({ apiUrl: url, secret: SECRET, onResult: () => { resolve(); throw new Error('observer bug'); } })(SMS),
+      );
+      await thrown;
+      await new Promise((r) => setTimeout(r, 20));
+    });
   });
 
   it('drives the real callback route end to end (local API server + submitCode, AWS mocked)', async () => {
@@ -102,9 +84,7 @@ describe('webhookDelivery', () => {
     clearSecretCache();
     sm.on(GetSecretValueCommand).resolves({ SecretString: SECRET });
     sfn.on(SendTaskSuccessCommand).resolves({});
-    ddb.on(UpdateCommand).callsFake((input) => ({
-      Attributes: { pk: `WAIT#${SMS.phoneNumber}`, runId: 'run-7', step: 'SIGN_UP', expiresAt: Date.now() + 60_000, taskToken: 'tok', answered: true, code: input.ExpressionAttributeValues[':code'] },
-    }));
+    waitTakesCode(ddb, { pk: `WAIT#${SMS.phoneNumber}`, runId: 'run-7', step: 'SIGN_UP', expiresAt: Date.now() + 60_000, taskToken: 'tok' });
     const api = await startApiServer([{ method: 'POST', path: '/codes', handler: submitCode }]);
     try {
       const result = await deliverOnce({ apiUrl: api.url, delayMs: 10 });

@@ -1,4 +1,5 @@
 import { sign, SIGNATURE_HEADER } from '../../lib/signature';
+import { afterDelay, observer, post } from './delivery';
 
 /** What an SMS provider's inbound webhook reports: who received it and the text (FakePhone's SentSms fits). */
 export interface SmsLike {
@@ -30,37 +31,11 @@ export interface WebhookOptions {
  */
 export function webhookDelivery(opts: WebhookOptions): (sms: SmsLike) => void {
   const url = `${opts.apiUrl.replace(/\/+$/, '')}/${(opts.path ?? '/codes').replace(/^\/+/, '')}`;
-  const report = (sms: SmsLike, status: number, body: unknown) => {
-    try {
-      opts.onResult?.(sms, status, body);
-    } catch {
-      // An observer's bug must not become an unhandled rejection.
-    }
-  };
-  return (sms) => {
-    const deliver = async () => {
+  const report = observer(opts.onResult);
+  return (sms) =>
+    afterDelay(opts.delayMs, async () => {
       const body = JSON.stringify({ phoneNumber: sms.phoneNumber, message: sms.message });
-      try {
-        const res = await fetch(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: sign(opts.secret, body) },
-          body,
-          signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000),
-        });
-        const text = await res.text();
-        report(sms, res.status, parse(text));
-      } catch (error) {
-        report(sms, 0, { error: (error as Error)?.name ?? 'Error', message: (error as Error)?.message ?? String(error) });
-      }
-    };
-    setTimeout(() => void deliver(), Math.max(0, opts.delayMs ?? 0));
-  };
-}
-
-function parse(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
+      const answer = await post(url, () => ({ headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: sign(opts.secret, body) }, body }), opts.timeoutMs);
+      report(sms, answer.status, answer.body);
+    });
 }

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { AWS_JSON_1_0, parseJsonObject, startAwsJsonServer, type AwsJsonAnswer } from '../http/awsJsonServer';
+import type { ListenOptions } from '../http/server';
 
 /**
  * A small local AWS End User Messaging SMS ("Pinpoint SMS Voice V2", service `sms-voice`), which
@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
  * (nobody can buy one locally); SendTextMessage records each text and tells listeners.
  */
 export const TARGET_PREFIX = 'PinpointSMSVoiceV2.';
-export const CONTENT_TYPE = 'application/x-amz-json-1.0';
+export const CONTENT_TYPE = AWS_JSON_1_0;
 const ERROR_NAMESPACE = 'com.amazonaws.pinpointsmsvoicev2#';
 
 export type NumberCapability = 'SMS' | 'VOICE' | 'MMS' | 'RCS';
@@ -67,14 +67,10 @@ export interface SentText {
   sentAt: string;
 }
 
-export interface SmsVoiceServerOptions {
+export interface SmsVoiceServerOptions extends ListenOptions {
   phoneNumbers?: SeedPhoneNumber[];
   region?: string;
   accountId?: string;
-  /** 0 (the default) picks a free port. */
-  port?: number;
-  /** Default 127.0.0.1: no authentication, so loopback only unless asked. */
-  host?: string;
 }
 
 export interface SmsVoiceServer {
@@ -303,18 +299,12 @@ export function startSmsVoiceServer(opts: SmsVoiceServerOptions = {}): Promise<S
     },
   };
 
-  function handle(target: string | undefined, raw: string): { status: number; body: unknown; errorType?: string } {
+  function handle(target: string | undefined, raw: string): AwsJsonAnswer {
     try {
       const operation = target?.startsWith(TARGET_PREFIX) ? operations[target.slice(TARGET_PREFIX.length)] : undefined;
       if (!operation) throw new SmsVoiceError('UnknownOperationException', `Unknown operation ${target ?? '(no X-Amz-Target)'}; this local End User Messaging SMS serves ${Object.keys(operations).join(', ')}`);
-      let body: unknown;
-      try {
-        body = raw.trim() === '' ? {} : JSON.parse(raw);
-      } catch {
-        throw new SmsVoiceError('SerializationException', 'The request body is not valid JSON');
-      }
-      if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new SmsVoiceError('SerializationException', 'The request body must be a JSON object');
-      return { status: 200, body: operation(body as Body) };
+      const body = parseJsonObject(raw, (message) => new SmsVoiceError('SerializationException', message));
+      return { status: 200, body: operation(body) };
     } catch (error) {
       const e = error instanceof SmsVoiceError ? error : new SmsVoiceError('InternalServerException', 'The local End User Messaging SMS failed', { RequestId: randomUUID() });
       // `__type` is what the SDK and the AWS CLI map to the modelled exception; the members
@@ -323,64 +313,24 @@ export function startSmsVoiceServer(opts: SmsVoiceServerOptions = {}): Promise<S
     }
   }
 
-  const server = createServer((req, res) => {
-    readBody(req).then(
-      (raw) => {
-        const target = req.headers['x-amz-target'];
-        const answer = req.method === 'POST'
-          ? handle(Array.isArray(target) ? target[0] : target, raw)
-          : handle(undefined, '');
-        const payload = JSON.stringify(answer.body);
-        res.writeHead(answer.status, {
-          'Content-Type': CONTENT_TYPE,
-          'Content-Length': Buffer.byteLength(payload),
-          'x-amzn-RequestId': randomUUID(),
-          ...(answer.errorType && { 'x-amzn-ErrorType': answer.errorType }),
-        });
-        res.end(payload);
-      },
-      () => res.destroy(),
-    );
-  });
-  const close = () =>
-    new Promise<void>((resolve, reject) => {
+  // Anything but a POST names no operation.
+  return startAwsJsonServer((target, raw, req) => (req.method === 'POST' ? handle(target, raw) : handle(undefined, '')), opts).then((server) => ({
+    url: server.url,
+    port: server.port,
+    close: () => {
       listeners.clear();
-      server.close((err) => (err ? reject(err) : resolve()));
-      server.closeAllConnections();
-    });
-
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    const host = opts.host ?? '127.0.0.1';
-    server.listen(opts.port ?? 0, host, () => {
-      server.off('error', reject);
-      const { port } = server.address() as AddressInfo;
-      const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
-      resolve({
-        url: `http://${urlHost}:${port}`,
-        port,
-        close,
-        numbers,
-        texts,
-        onText: (listener) => {
-          listeners.add(listener);
-          return () => listeners.delete(listener);
-        },
-        twoWayChannelOf: (phoneNumber) => {
-          const number = numbers.find((n) => n.PhoneNumber === phoneNumber);
-          return number?.TwoWayEnabled && number.Status === 'ACTIVE' ? number.TwoWayChannelArn : undefined;
-        },
-        addPhoneNumber,
-      });
-    });
-  });
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
+      return server.close();
+    },
+    numbers,
+    texts,
+    onText: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    twoWayChannelOf: (phoneNumber) => {
+      const number = numbers.find((n) => n.PhoneNumber === phoneNumber);
+      return number?.TwoWayEnabled && number.Status === 'ACTIVE' ? number.TwoWayChannelArn : undefined;
+    },
+    addPhoneNumber,
+  }));
 }

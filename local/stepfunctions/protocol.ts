@@ -1,9 +1,10 @@
 import type { LocalStepFunctions } from './engine';
 import { SfnServiceError, validation } from './errors';
+import { AWS_JSON_1_0, parseJsonObject, type AwsJsonAnswer } from '../http/awsJsonServer';
 
 /** The AWS JSON 1.0 protocol of Step Functions: `X-Amz-Target: AWSStepFunctions.<Operation>`. */
 export const TARGET_PREFIX = 'AWSStepFunctions.';
-export const CONTENT_TYPE = 'application/x-amz-json-1.0';
+export const CONTENT_TYPE = AWS_JSON_1_0;
 
 type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- wire input, checked by each operation
 type Operation = (engine: LocalStepFunctions, body: Body) => unknown;
@@ -26,24 +27,14 @@ const OPERATIONS: Record<string, Operation> = {
   SendTaskHeartbeat: (engine, b) => engine.sendTaskHeartbeat(b),
 };
 
-export interface WireResponse {
-  status: number;
-  body: unknown;
-  errorType?: string;
-}
+export type WireResponse = AwsJsonAnswer;
 
 /** Runs one request; never throws, since every failure has a wire shape. */
 export function handleRequest(engine: LocalStepFunctions, target: string | undefined, rawBody: string): WireResponse {
   try {
     const operation = target?.startsWith(TARGET_PREFIX) ? OPERATIONS[target.slice(TARGET_PREFIX.length)] : undefined;
     if (!operation) throw new SfnServiceError('UnknownOperationException', `Unknown operation: ${target ?? '(no X-Amz-Target)'}`);
-    let body: unknown;
-    try {
-      body = rawBody.trim() === '' ? {} : JSON.parse(rawBody);
-    } catch {
-      throw new SfnServiceError('SerializationException', 'The request body is not valid JSON');
-    }
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new SfnServiceError('SerializationException', 'The request body must be a JSON object');
+    const body = parseJsonObject(rawBody, (message) => new SfnServiceError('SerializationException', message));
     return { status: 200, body: toWire(operation(engine, body as Body)) };
   } catch (err) {
     return errorResponse(err);

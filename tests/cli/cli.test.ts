@@ -57,6 +57,22 @@ describe('cogcheck', () => {
     for (const c of typed) expect(text).not.toMatch(new RegExp(`(?<!\\d)${c}(?!\\d)`));
   });
 
+  it("verify without --phone checks with the stage's inbound-SMS number (what the schedule does without checkPhoneNumber)", async () => {
+    const t = io();
+    const phones: string[] = [];
+    const stopTyping = cloud.onSms((sms) => {
+      phones.push(sms.phoneNumber);
+      setTimeout(() => t.stdin.write(`${sms.code}\n`), 30);
+    });
+    const code = await main(['verify', '--local', '--interactive', '--target', 'MyUserPool'], t.io);
+    stopTyping();
+    expect(code).toBe(0);
+    const inbound = cloud.smsVoice.numbers.find((n) => n.PhoneNumberId === process.env.INBOUND_PHONE_NUMBER_ID)!.PhoneNumber;
+    expect(phones.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(phones)).toEqual(new Set([inbound]));
+    expect(t.lines.join('\n')).toMatch(/^PASS: /m);
+  });
+
   it('verify fails with the named reason and exit 1 when no code comes', async () => {
     const t = io();
     expect(await main(['verify', '--local', '--target', 'MyUserPool', '--phone', '+15555550143', '--timeouts', '{"signUpCodeSeconds":1}'], t.io)).toBe(1);
@@ -77,11 +93,11 @@ describe('cogcheck', () => {
     const t = io();
     expect(await main(['history', '--local', '--json', '--limit', '5'], t.io)).toBe(0);
     const report = JSON.parse(t.lines.join(''));
-    expect(report.runs).toHaveLength(2);
-    expect(report.runs.map((r: { verdict: string }) => r.verdict).sort()).toEqual(['FAIL', 'PASS']);
+    expect(report.runs).toHaveLength(3);
+    expect(report.runs.map((r: { verdict: string }) => r.verdict).sort()).toEqual(['FAIL', 'PASS', 'PASS']);
     expect(report.runs.find((r: { verdict: string }) => r.verdict === 'FAIL').reason).toBe('SmsCodeNotReceived');
     expect(report.runs.find((r: { verdict: string }) => r.verdict === 'PASS').steps.length).toBeGreaterThan(10);
-    expect(report.successRate).toBe(0.5);
+    expect(report.successRate).toBeCloseTo(2 / 3);
   });
 
   it('says what is wrong and exits 2 without a target', async () => {

@@ -85,3 +85,14 @@ it('names what to check when no password comes back, and frees the phone', async
   const { Item } = await db.send(new GetCommand({ TableName: cloud.refs.RunsTable, Key: { pk: `WAIT#${PHONE}` }, ConsistentRead: true }));
   expect(Item!.expiresAt).toBeLessThanOrEqual(Date.now());
 });
+
+it('waits its turn: a phone leased by a running check is not touched (PhoneBusy), no password is requested', async () => {
+  const phone = '+15555550178';
+  const { takeLease } = await import('../../lib/runs/takeLease');
+  await takeLease(phone, 'a-running-check', 60);
+  const { client, sns } = sandboxSns({ inSandbox: true });
+  await expect(verifySandboxPhone({ phone, log: () => undefined, sns: client })).rejects.toMatchObject({ name: 'PhoneBusy' });
+  expect(sns.commandCalls(CreateSMSSandboxPhoneNumberCommand)).toHaveLength(0);
+  const { Item } = await db.send(new GetCommand({ TableName: cloud.refs.RunsTable, Key: { pk: `LEASE#${phone}` }, ConsistentRead: true }));
+  expect(Item).toMatchObject({ runId: 'a-running-check' });
+});

@@ -1,7 +1,7 @@
-import { captureLogs } from '../../functions/api/logCapture';
+import { captureLogs, contains } from '../support/logCapture';
 import { CognitoIdentityProviderClient, DescribeUserPoolCommand, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import type { CustomSmsSenderEvent } from '../../functions/sms/customSmsSender';
 import { decryptCode } from '../../lib/sms/decryptCode';
@@ -9,6 +9,7 @@ import { FakePhone } from '../../local/cognito/fakePhone';
 import type { CognitoMessageSource, LocalCustomSmsSender } from '../../local/cognito/customSender';
 import { LOCAL_SENDER_NUMBER } from '../../local/cloud';
 import { nextPhone, ScenarioCloud } from './harness';
+import { expectStillWaiting, masked, routeLog, runsItem, startWaitingForSignUpCode } from '../support/codeRoutes';
 
 /**
  * Issue 10, route 2: the carrier-free mode. Provisioning with `smsSender: custom-sender` gives the
@@ -101,35 +102,23 @@ async function cognitoEvent(over: { source: CognitoMessageSource; username: stri
   });
 }
 
-const masked = (phone: string) => `+*******${phone.slice(-4)}`;
-const item = async (pk: string) => (await db.send(new GetCommand({ TableName: process.env.RUNS_TABLE, Key: { pk }, ConsistentRead: true }))).Item;
+const item = (pk: string) => runsItem(db, pk);
 const heldFor = (phone: string, triggerSource: string) =>
   held.filter((h) => h.event.request.userAttributes.phone_number === phone && h.event.triggerSource === triggerSource).at(-1)!;
 const release = (h: Handover) => s.cloud.lambda.invoke(h.arn, h.event);
 
-const logLines = () =>
-  logs.lines
-    .flatMap((chunk) => chunk.split('\n'))
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as Record<string, any>);
-const routeLines = () => logLines().filter((l) => l.route === 'custom-sender' && !l._aws && /^code /.test(l.message));
+const { outcomes: routeLines, notDelivered } = routeLog(() => logs.lines, 'custom-sender');
 const outcomesFor = (phone: string) => routeLines().filter((l) => l.phone === masked(phone)).map((l) => l.outcome);
-const notDelivered = (outcome: string) => logLines().filter((l) => l._aws && l.CodeNotDelivered === 1 && l.route === 'custom-sender' && l.outcome === outcome);
 const textsTo = (phone: string) => s.cloud.smsVoice.texts.filter((t) => t.destinationPhoneNumber === phone);
 
 async function runWaitingForSignUpCode(timeouts: object = {}) {
   const phone = usePhone('hold');
-  const executionArn = await s.start('verify', { target: s.targetName, phoneNumber: phone, timeouts: { signUpCodeSeconds: 10, ...timeouts } });
-  await s.reached(executionArn, 'AwaitSignUpCode');
+  const executionArn = await startWaitingForSignUpCode(s, phone, timeouts);
   await sender.settled();
   return { phone, executionArn };
 }
 
-async function stillWaiting(executionArn: string, state = 'ConfirmSignUp') {
-  await new Promise((r) => setTimeout(r, 100));
-  expect(await s.statusOf(executionArn)).toBe('RUNNING');
-  expect((await s.history(executionArn)).some((e) => e.stateEnteredEventDetails?.name === state)).toBe(false);
-}
+const stillWaiting = (executionArn: string, state?: string) => expectStillWaiting(s, executionArn, state);
 
 describe('provisioning in custom-sender mode', () => {
   it("given a provisioned pool, when provisioned with smsSender custom-sender, then its codes go to the stack's sender under the stack's key, every other setting kept", async () => {
@@ -282,9 +271,6 @@ describe('codes that are not a waiting check’s', () => {
 
 // Runs last: everything this file made the cloud log.
 describe('what the Custom SMS Sender route writes', () => {
-  /** A code is found only as a whole number, not inside an id or a timestamp. */
-  const contains = (text: string, value: string) => (/^\d+$/.test(value) ? new RegExp(`(?<!\\d)${value}(?!\\d)`).test(text) : text.includes(value));
-
   it('holds no code, no ciphertext, no clear phone number and no message text in any log line', async () => {
     await sender.settled();
     expect(codes.length).toBeGreaterThanOrEqual(10);

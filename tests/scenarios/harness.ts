@@ -24,7 +24,9 @@ export class ScenarioCloud {
   }
 
   static async start(opts: { logLevel?: string } = {}): Promise<ScenarioCloud> {
-    const cloud = await startLocalCloud({ codeSource: 'none', retryIntervalScale: 0.05, logLevel: opts.logLevel });
+    // Scenarios give each run its own phone; the hold a failed run keeps on its phone has a
+    // scenario of its own (verify.test.ts), which sets it.
+    const cloud = await startLocalCloud({ codeSource: 'none', retryIntervalScale: 0.05, logLevel: opts.logLevel, params: { phoneHoldAfterFailureSeconds: '0' } });
     const scenario = new ScenarioCloud(cloud);
     const provision = await scenario.run('provision', {});
     if (provision.status !== 'SUCCEEDED') throw new Error(`provisioning failed: ${provision.error}: ${provision.cause}`);

@@ -1,4 +1,4 @@
-import { captureLogs } from '../../functions/api/logCapture';
+import { captureLogs } from '../support/logCapture';
 import { nextPhone, ScenarioCloud } from './harness';
 
 /** The Embedded Metric Format lines a run writes: what the alarms and the dashboard read. */

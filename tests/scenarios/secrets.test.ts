@@ -1,4 +1,4 @@
-import { captureLogs } from '../../functions/api/logCapture';
+import { captureLogs, contains } from '../support/logCapture';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { syntheticPassword } from '../../lib/verify/password';
@@ -9,9 +9,6 @@ import { nextPhone, ScenarioCloud } from './harness';
  * execution histories, the callback's answers and every log line are searched for each password,
  * SMS code, Cognito session, task token and JWT the runs used.
  */
-/** A 6-digit code is found only as a whole number, not inside an account id or a timestamp. */
-const contains = (text: string, value: string) =>
-  /^\d+$/.test(value) ? new RegExp(`(?<!\\d)${value}(?!\\d)`).test(text) : text.includes(value);
 
 const JWT = /eyJ[\w-]{10,}\.[\w-]{10,}\.[\w-]{10,}/;
 

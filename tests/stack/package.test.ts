@@ -25,6 +25,16 @@ const IMPLIED_ACTIONS: Record<string, string[]> = {
   'cognito-idp:UpdateUserPool': ['iam:PassRole', 'kms:CreateGrant'],
 };
 
+/**
+ * Cognito APIs that IAM does not authorize: "Amazon Cognito doesn't evaluate Identity and Access
+ * Management (IAM) policies in requests for this API operation. For this operation, you can't use
+ * IAM credentials to authorize requests, and you can't grant IAM permissions in policies" (each
+ * one's page in the Amazon Cognito user pools API reference; developer guide, "Using the Amazon
+ * Cognito user pools API and user pool endpoints", unauthenticated operations). The SDK sends them
+ * unsigned (their auth scheme is smithy.api#noAuth), so a statement for them would grant nothing.
+ */
+const UNAUTHENTICATED_ACTIONS = new Set(['cognito-idp:SignUp', 'cognito-idp:ConfirmSignUp', 'cognito-idp:InitiateAuth', 'cognito-idp:RespondToAuthChallenge']);
+
 /** Actions IAM grants only on `*` (no resource-level permissions). */
 const STAR_ONLY = new Set(['iam:ListPolicies', 'cognito-idp:ListUserPools', 'cognito-idp:CreateUserPool']);
 
@@ -125,14 +135,26 @@ describe('sls package (offline)', () => {
     for (const fn of config.functions) {
       const resource = template.Resources[fn.logicalId];
       expect(resource.Properties.Runtime).toBe('nodejs22.x');
-      roles.add(JSON.stringify(resource.Properties.Role));
+      const roleId = resource.Properties.Role['Fn::GetAtt'][0] as string;
+      expect(template.Resources[roleId].Type).toBe('AWS::IAM::Role');
+      roles.add(roleId);
     }
     expect(roles.size).toBe(config.functions.length);
   });
 
+  it("has no default IamRoleLambdaExecution role and no statement for Cognito's unauthenticated APIs", () => {
+    expect(Object.keys(template.Resources)).not.toContain('IamRoleLambdaExecution');
+    expect(JSON.stringify(template)).not.toMatch(/"IamRoleLambdaExecution"/);
+    const granted = Object.values(template.Resources)
+      .filter((r) => r.Type === 'AWS::IAM::Role')
+      .flatMap((r) => ((r.Properties.Policies ?? []) as any[]).flatMap((p) => p.PolicyDocument.Statement as any[]))
+      .flatMap((st) => list(st.Action) as string[]);
+    expect(granted.filter((a) => UNAUTHENTICATED_ACTIONS.has(a))).toEqual([]);
+  });
+
   it.each(config.functions.map((f) => [f.name, f.module]))("gives %s's role exactly the actions its code calls", (name, module) => {
     const called = actionsOf(join(PROJECT_ROOT, module));
-    const expected = new Set(called);
+    const expected = new Set([...called].filter((action) => !UNAUTHENTICATED_ACTIONS.has(action)));
     for (const action of called) for (const implied of IMPLIED_ACTIONS[action] ?? []) expected.add(implied);
     const statements = roleStatements(name).filter((s) => !list(s.Action).every((a: string) => a.startsWith('logs:')));
     const granted = new Set(statements.flatMap((s) => list(s.Action) as string[]));
@@ -146,8 +168,10 @@ describe('sls package (offline)', () => {
     }
   });
 
-  it('holds the verification machine with two task-token waits, each with an explicit timeout', () => {
+  it('holds the verification machine with two task-token waits, each with an explicit timeout, and a machine timeout', () => {
     const [body] = template.Resources.VerifyStateMachine.Properties.DefinitionString['Fn::Sub'] as [string];
+    // A run that stalls anywhere ends TIMED_OUT, and the stopped-run clean-up takes it from there.
+    expect(JSON.parse(body).TimeoutSeconds).toBe(6000);
     const states = JSON.parse(body).States as Record<string, any>;
     const waits = Object.entries(states).filter(([, st]) => st.Resource === 'arn:aws:states:::lambda:invoke.waitForTaskToken');
     expect(waits.map(([name]) => name).sort()).toEqual(['AwaitMfaCode', 'AwaitSignUpCode']);
@@ -211,10 +235,14 @@ describe('sls package (offline)', () => {
     }
   });
 
-  it('schedules the synthetic check (off unless enabled) with the target and phone as input', () => {
+  it('schedules the synthetic check (off unless enabled); with no checkPhoneNumber its input names no phone (runs take the inbound number)', () => {
     const schedule = template.Resources.CheckSchedule.Properties;
     expect(schedule).toMatchObject({ ScheduleExpression: 'rate(5 minutes)', State: 'DISABLED', Target: { Arn: { Ref: 'VerifyStateMachine' } } });
-    expect(JSON.parse(schedule.Target.Input)).toEqual({ target: 'MyUserPool', phoneNumber: '+15555550100' });
+    const [condition, withPhone, withoutPhone] = schedule.Target.Input['Fn::If'] as [string, string, string];
+    expect(JSON.parse(withPhone)).toEqual({ target: 'MyUserPool', phoneNumber: '' });
+    expect(JSON.parse(withoutPhone)).toEqual({ target: 'MyUserPool' });
+    // checkPhoneNumber has no default: the condition is false, so the input without a phone applies.
+    expect(template.Conditions?.[condition]).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['', ''] }] });
   });
 
   it('has the alarms, their topic, the dashboard and the metric namespace the Lambdas write to', () => {
@@ -243,14 +271,32 @@ describe('sls package (offline)', () => {
 
 // Last in this file on purpose: osls clears .serverless on every package, also one that the
 // guardrail stops, so it must not run while the template above is being read.
-describe('SMS cost guardrail in sls package', () => {
-  it('stops sls package with the numbers when the schedule would overrun', () => {
+describe('guardrails in sls package', () => {
+  const slsPackage = (...params: string[]) => {
     const result = spawnSync(
       join(PROJECT_ROOT, 'node_modules/.bin/sls'),
-      ['package', '--stage', 'ci', '--param=checkScheduleState=ENABLED', '--param=checkScheduleExpression=rate(1 minute)'],
-      { cwd: PROJECT_ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, CI: '1' }, encoding: 'utf8', timeout: 120_000 },
+      ['package', '--stage', 'ci', ...params.flatMap((p) => ['--param', p])],
+      { cwd: PROJECT_ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, CI: '1', SLS_TELEMETRY_DISABLED: '1' }, encoding: 'utf8', timeout: 120_000 },
     );
+    return { status: result.status, output: result.stdout + result.stderr };
+  };
+
+  it('stops sls package with the numbers when the schedule would overrun', () => {
+    const result = slsPackage('checkScheduleState=ENABLED', 'checkPhoneNumber=+12065551234', 'checkScheduleExpression=rate(1 minute)');
     expect(result.status).not.toBe(0);
-    expect(result.stdout + result.stderr).toContain('SMS budget exceeded: rate(1 minute) = 44640 runs');
+    expect(result.output).toContain('SMS budget exceeded: rate(1 minute) = 44640 runs');
+  }, 120_000);
+
+  it('stops an enabled schedule without a check phone, naming checkPhoneNumber', () => {
+    const result = slsPackage('checkScheduleState=ENABLED');
+    expect(result.status).not.toBe(0);
+    expect(result.output).toContain('checkScheduleState=ENABLED needs a phone for the synthetic user, and checkPhoneNumber has no default');
+  }, 120_000);
+
+  it('stops an enabled schedule whose phone is reserved for fiction, naming the range', () => {
+    const result = slsPackage('checkScheduleState=ENABLED', 'checkPhoneNumber=+15555550123');
+    expect(result.status).not.toBe(0);
+    expect(result.output).toMatch(/checkPhoneNumber \+\*+0123 is in the range 555-0100…555-0199 .* reserved for fiction/);
+    expect(result.output).not.toContain('+15555550123');
   }, 120_000);
 });

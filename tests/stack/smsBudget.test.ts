@@ -22,29 +22,4 @@ describe('SMS cost guardrail', () => {
   });
 });
 
-describe('SMS sandbox warning on deploy', () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const SmsBudgetPlugin = require('../../plugins/smsBudget.js');
-  const pluginWith = (request: () => Promise<unknown>) => {
-    const warnings: string[] = [];
-    const serverless = { getProvider: () => ({ request }), service: { provider: { stage: 'prod' } }, configurationInput: {} };
-    const plugin = new SmsBudgetPlugin(serverless, {}, { log: { notice: () => undefined, warning: (m: string) => warnings.push(m) } });
-    return { plugin, warnings };
-  };
-
-  it('warns, with what to do, when the account is in the SMS sandbox', async () => {
-    const { plugin, warnings } = pluginWith(async () => ({ IsInSandbox: true }));
-    await plugin.hooks['before:deploy:deploy']();
-    expect(warnings).toEqual([expect.stringContaining('SMS sandbox')]);
-    expect(warnings[0]).toContain('create-sms-sandbox-phone-number');
-  });
-
-  it('stays quiet out of the sandbox, and does not fail the deploy when the status cannot be read', async () => {
-    const out = pluginWith(async () => ({ IsInSandbox: false }));
-    await out.plugin.hooks['before:deploy:deploy']();
-    expect(out.warnings).toEqual([]);
-    const denied = pluginWith(async () => Promise.reject(Object.assign(new Error('denied'), { code: 'AccessDenied' })));
-    await denied.plugin.hooks['before:deploy:deploy']();
-    expect(denied.warnings).toEqual([expect.stringContaining('AccessDenied')]);
-  });
-});
+// The SMS sandbox check on deploy lives in plugins/checkPhone.js (tests/stack/checkPhone.test.ts).

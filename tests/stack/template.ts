@@ -6,7 +6,7 @@ import { PROJECT_ROOT } from '../../local/serverlessConfig';
 export const PACKAGE_DIR = join(PROJECT_ROOT, '.serverless');
 export const TEMPLATE_PATH = join(PACKAGE_DIR, 'cloudformation-template-update-stack.json');
 
-export interface Template { Resources: Record<string, { Type: string; Properties: any }>; Outputs?: Record<string, unknown> }
+export interface Template { Resources: Record<string, { Type: string; Properties: any }>; Outputs?: Record<string, unknown>; Conditions?: Record<string, unknown> }
 
 let packaged: Template | undefined;
 

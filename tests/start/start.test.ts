@@ -70,8 +70,9 @@ function start(args: string[], opts: { viaNode?: boolean } = {}): Started {
     for (const l of [...listeners]) l();
   });
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
+  // 'close', not 'exit': a busy machine may still hold the last stderr lines when the process exits.
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => {
+    child.once('close', (code, signal) => {
       for (const l of [...listeners]) l();
       resolve({ code, signal });
     }),

@@ -7,6 +7,7 @@ import type { FakePhone, OutboxContext, SentSms } from '../fakePhone';
 import { explicitAuthFlowsFix, secretHashFix } from './appClient';
 import { disabledUsersFix } from './disabledUsers';
 import { errorMessagesFix } from './errors';
+import { firstSignInWithoutMfaFix } from './firstSignIn';
 import { listPaginationFix } from './listing';
 import { maskDestinationsFix } from './mask';
 import { phoneFormatFix } from './phoneFormat';
@@ -14,7 +15,7 @@ import { passwordPolicyFix } from './passwordPolicy';
 import { sessionsFix } from './sessions';
 import { smsMfaFix, verifyOnConfirmFix } from './smsMfa';
 import { refreshAfterMfaFix, tokenResultFix } from './tokens';
-import type { FidelityEnv, FidelityFix, FidelityRoute, TargetFix } from './types';
+import type { CognitoBehaviour, FidelityEnv, FidelityFix, FidelityRoute, TargetFix } from './types';
 
 // Innermost first: the session check runs before cognito-local, error wording and masking last.
 // The app client and disabled-user checks sit outside the error wording, which would otherwise
@@ -22,6 +23,8 @@ import type { FidelityEnv, FidelityFix, FidelityRoute, TargetFix } from './types
 const TARGET_FIXES: readonly TargetFix[] = [
   smsMfaFix,
   verifyOnConfirmFix,
+  // Inside the token, session and masking fixes, so its tokens get ExpiresIn/TokenType like any.
+  firstSignInWithoutMfaFix,
   refreshAfterMfaFix,
   tokenResultFix,
   passwordPolicyFix,
@@ -43,7 +46,7 @@ const TARGET_FIXES: readonly TargetFix[] = [
 export function fidelityRouter(
   services: Services,
   env: FidelityEnv,
-  enabled: Record<FidelityFix, boolean>,
+  enabled: Partial<Record<FidelityFix | CognitoBehaviour, boolean>>,
   phone: FakePhone,
 ): Router {
   const fixes = TARGET_FIXES.filter((f) => enabled[f.fix]);

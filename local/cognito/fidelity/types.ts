@@ -2,6 +2,7 @@ import type { Route } from 'cognito-local/lib/server/Router';
 import type { Services } from 'cognito-local/lib/services';
 import type { UserPoolService } from 'cognito-local/lib/services/userPoolService';
 import type { OutboxContext } from '../fakePhone';
+import type { FirstSignIns } from './firstSignIn';
 import type { AuthSessions } from './sessions';
 
 /** Every correction we make to cognito-local; each can be switched off to show what it fixes. */
@@ -25,6 +26,13 @@ export const FIDELITY_FIXES = [
 ] as const;
 export type FidelityFix = (typeof FIDELITY_FIXES)[number];
 
+/**
+ * Things real Cognito does that take a run down another path: off unless asked for (the local
+ * cloud then behaves like the seed's transcript), each switched on to test that path.
+ */
+export const COGNITO_BEHAVIOURS = ['firstSignInWithoutMfa'] as const;
+export type CognitoBehaviour = (typeof COGNITO_BEHAVIOURS)[number];
+
 /** `true`/absent: all fixes; `false`: plain cognito-local; a record: switch single fixes off. */
 export type FidelityOptions = boolean | Partial<Record<FidelityFix, boolean>>;
 
@@ -37,6 +45,8 @@ export function enabledFixes(opts: FidelityOptions | undefined): Record<Fidelity
 export interface FidelityEnv {
   services: Services;
   sessions: AuthSessions;
+  /** Set when `firstSignInWithoutMfa` is on: users whose first sign-in is still to come. */
+  firstSignIns?: FirstSignIns;
 }
 
 // Requests arrive as parsed JSON; cognito-local types them per target, we only read a few fields.
@@ -45,7 +55,7 @@ export type FidelityRoute = (ctx: OutboxContext, req: Json) => Promise<Json>;
 
 /** A wrapper around cognito-local's handler for some targets (API operations). */
 export interface TargetFix {
-  fix: FidelityFix;
+  fix: FidelityFix | CognitoBehaviour;
   targets: readonly string[] | '*';
   wrap(inner: FidelityRoute, env: FidelityEnv, target: string): FidelityRoute;
 }

@@ -21,3 +21,14 @@ export function captureLogs(): { lines: string[]; restore(): void } {
   );
   return { lines, restore: () => [...spies, ...consoleSpies].forEach((s) => s.mockRestore()) };
 }
+
+/** The JSON log lines (Powertools lines and EMF metric lines) among captured chunks, parsed. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- log lines are free-form; tests read any field
+export const jsonLines = (chunks: string[]): Record<string, any>[] =>
+  chunks
+    .flatMap((chunk) => chunk.split('\n'))
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line));
+
+/** Whether captured text holds `value`; a code (digits) only as a whole number, not inside an id or a timestamp. */
+export const contains = (text: string, value: string) => (/^\d+$/.test(value) ? new RegExp(`(?<!\\d)${value}(?!\\d)`).test(text) : text.includes(value));
