@@ -1,6 +1,7 @@
 import { taskHandler } from '../../lib/handler';
 import { CLIENT_ID, USER_POOL_ID } from '../../lib/cognito/ids';
 import { ValidationError } from '../../lib/errors';
+import { optionalEnv } from '../../lib/env';
 import { logger } from '../../lib/logger';
 import { TARGET_NAME } from '../../lib/names';
 import { maskPhone, PHONE_NUMBER } from '../../lib/phone';
@@ -36,8 +37,8 @@ export async function prepareRun(event: unknown): Promise<RunState> {
   const phoneNumber = input.phoneNumber === undefined || input.phoneNumber === null ? undefined : requiredString(input, 'phoneNumber', PHONE_NUMBER);
   const timeouts = readTimeouts(input.timeouts);
   // Checked before any AWS call, like every other input problem.
-  const inboundId = (process.env.INBOUND_PHONE_NUMBER_ID ?? '').trim();
-  if (phoneNumber === undefined && inboundId === '') {
+  const inboundId = optionalEnv('INBOUND_PHONE_NUMBER_ID');
+  if (phoneNumber === undefined && inboundId === undefined) {
     throw new ValidationError('phoneNumber', 'is required (this stage has no inboundPhoneNumberId to default to)');
   }
 
@@ -59,7 +60,7 @@ export async function prepareRun(event: unknown): Promise<RunState> {
   }
 
   // No phone given (the schedule without checkPhoneNumber): the stage's inbound-SMS number.
-  const phone = phoneNumber ?? (await inboundPhoneNumber(inboundId));
+  const phone = phoneNumber ?? (await inboundPhoneNumber(inboundId!));
   const run = { runId, userPoolId, clientId, username: syntheticUsername(runId), targetName, timeouts };
   await putRun({ ...run, phoneNumber: phone, startedAt: new Date().toISOString(), status: 'RUNNING' });
   logger.info('run prepared', { runId, userPoolId, phone: maskPhone(phone), phoneFrom: phoneNumber ? 'input' : 'inboundPhoneNumberId' });
