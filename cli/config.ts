@@ -1,6 +1,8 @@
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { PROJECT_ROOT } from '../local/serverlessConfig';
+import { dirname, join, resolve } from 'node:path';
+
+/** The checkout the CLI runs from: the default local endpoints file lives under it. */
+const PROJECT_ROOT = resolve(__dirname, '..');
 
 /**
  * Where the CLI sends its calls: a deployed stage (its CloudFormation outputs) or the local

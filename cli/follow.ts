@@ -1,5 +1,5 @@
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, type DescribeExecutionCommandOutput, type HistoryEvent, type SFNClient } from '@aws-sdk/client-sfn';
-import { summarize } from '../local/report';
+import { summarize } from './stateSummary';
 import { Backoff, type PollOptions } from './poll';
 
 export interface FollowEvents {

@@ -1,90 +1,11 @@
-import { maskPhone } from '../lib/phone';
+import { maskText, redact, stateResult } from '../cli/stateSummary';
 
 /**
  * Progress and reports for a person (or a script) watching local runs: one line per state as it
- * exits, with its duration and what that state changed; per-step timings from the execution
- * history; a summary table. Outputs hold only ids and masked data by design; this still never
- * prints a field whose name suggests a secret, masks anything shaped like a phone number and
- * cuts values short.
+ * exits, with its duration and what that state changed (cli/stateSummary.ts, shared with the ops
+ * CLI); per-step timings from the execution history; a summary table.
  */
-export const SECRET_FIELD = /token|password|session|code$|secret/i;
-
-const E164 = /\+[1-9]\d{6,14}/g;
-const maskText = (text: string) => text.replace(E164, (m) => maskPhone(m));
-
-/** A name that may carry a secret; `tokens` itself only holds token metadata (use, expiry). */
-const isSecretKey = (key: string) => key !== 'tokens' && SECRET_FIELD.test(key);
-
-/** Deep copy without secret-looking fields, with phone numbers masked: safe for a report. */
-export function redact(value: unknown): unknown {
-  if (typeof value === 'string') return maskText(value);
-  if (Array.isArray(value)) return value.map(redact);
-  if (value === null || typeof value !== 'object') return value;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) if (!isSecretKey(k)) out[k] = redact(v);
-  return out;
-}
-
-function parse(text: string | undefined): unknown {
-  if (text === undefined) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Scalars (and empty containers) by dotted path; secret-looking paths left out. */
-function flatten(value: unknown, prefix = '', into = new Map<string, unknown>()): Map<string, unknown> {
-  if (value !== null && typeof value === 'object' && Object.keys(value).length > 0) {
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-      if (isSecretKey(k)) continue;
-      flatten(v, prefix ? `${prefix}.${k}` : k, into);
-    }
-  } else if (prefix) {
-    into.set(prefix, value);
-  }
-  return into;
-}
-
-function shortValue(v: unknown, max = 28): string {
-  const text = maskText(typeof v === 'string' ? v : JSON.stringify(v));
-  // ARNs and ids: the tail is what tells them apart.
-  if (text.length <= max) return text;
-  if (text.startsWith('arn:')) return `…${text.slice(-(max - 1))}`;
-  return `${text.slice(0, max - 1)}…`;
-}
-
-function clip(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
-
-/**
- * What a state did to the data: the fields it added or changed (`path=value`) and how many it
- * dropped, e.g. `signUp.userConfirmed=false signUp.userSub=7b8c…`; `(no change)` for a state
- * whose result was discarded (`ResultPath: null`).
- */
-export function stateResult(input: string | undefined, output: string | undefined, max = 80): string {
-  const before = parse(input);
-  const after = parse(output);
-  if (after === undefined) return '';
-  if (after === null || typeof after !== 'object') return clip(shortValue(after, max), max);
-  const a = flatten(before);
-  const b = flatten(after);
-  const parts: string[] = [];
-  for (const [path, v] of b) {
-    if (!a.has(path) || JSON.stringify(a.get(path)) !== JSON.stringify(v)) parts.push(`${path}=${shortValue(v)}`);
-  }
-  const dropped = [...a.keys()].filter((p) => !b.has(p)).length;
-  if (dropped) parts.push(`(−${dropped} field${dropped === 1 ? '' : 's'})`);
-  if (!parts.length) return '(no change)';
-  return clip(parts.join(' '), max);
-}
-
-/** Kept for callers that only have an output: its scalar top-level fields. */
-export function summarize(output: string | undefined, max = 70): string {
-  return stateResult('{}', output, max);
-}
+export { redact };
 
 export interface StepLine { execution: string; executionArn: string; state: string; ms: number; status: 'ok' | 'failed'; summary: string }
 

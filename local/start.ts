@@ -12,7 +12,7 @@ import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, StartE
 import { CODE_SOURCES, startLocalCloud, type CodeSource, type LocalCloud } from './cloud';
 import { redact, stateTransitions, stepsFromHistory, stepTable, stepTracker, table, median, type Step } from './report';
 import { LOCAL_ENDPOINTS_FILE, writeLocalEndpoints } from '../cli/config';
-import { localCloudEndpoints } from '../cli/localEndpoints';
+import { localCloudEndpoints } from './cliEndpoints';
 import { submitCode } from '../cli/submit';
 import { maskPhone } from '../lib/phone';
 

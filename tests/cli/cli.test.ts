@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { startLocalCloud, type LocalCloud } from '../../local/cloud';
 import { writeLocalEndpoints } from '../../cli/config';
-import { localCloudEndpoints } from '../../cli/localEndpoints';
+import { localCloudEndpoints } from '../../local/cliEndpoints';
 
 /**
  * The ops CLI against the local cloud, through the same AWS APIs it uses against a stage:

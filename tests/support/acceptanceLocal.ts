@@ -1,5 +1,5 @@
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { localCloudEndpoints } from '../../cli/localEndpoints';
+import { localCloudEndpoints } from '../../local/cliEndpoints';
 import { startLocalCloud } from '../../local/cloud';
 import type { AcceptanceTarget } from './acceptanceDriver';
 

@@ -1,5 +1,5 @@
-import type { LocalCloud } from '../local/cloud';
-import type { Endpoints } from './config';
+import type { Endpoints } from '../cli/config';
+import type { LocalCloud } from './cloud';
 
 /** What the CLI needs to drive a running local cloud, as `--local` reads it. */
 export function localCloudEndpoints(cloud: LocalCloud): Endpoints {
