@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageOffline, TEMPLATE_PATH, type Template } from './template';
+import { PACKAGE_TMPDIR, packageOffline, TEMPLATE_PATH, type Template } from './template';
 import { PROJECT_ROOT, readServerlessConfig } from '../../local/serverlessConfig';
 
 /**
@@ -104,7 +104,13 @@ function isNamedResource(resource: any): boolean {
 
 const list = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
 
+afterAll(() => rmSync(PACKAGE_TMPDIR, { recursive: true, force: true }));
+
 describe('sls package (offline)', () => {
+  it('leaves nothing in the system temp folder (serverless-esbuild would leave a folder per function)', () => {
+    expect(readdirSync(PACKAGE_TMPDIR)).toEqual([]);
+  });
+
   it('holds the provisioning and teardown state machines', () => {
     const [body] = template.Resources.ProvisionStateMachine.Properties.DefinitionString['Fn::Sub'] as [string];
     const states = Object.keys(JSON.parse(body).States as Record<string, unknown>);
