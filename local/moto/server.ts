@@ -131,9 +131,27 @@ async function stop(child: ChildProcess): Promise<void> {
 
 type Attempt = { server: MotoServer } | { notInstalled: string };
 
+/**
+ * Exit handlers cannot run when this process is killed hard (SIGKILL, a CI job's timeout), and
+ * moto, in its own process group, would outlive it. On Linux a small Python launcher asks the
+ * kernel to kill it when its parent dies (prctl PR_SET_PDEATHSIG, kept across exec) and then
+ * becomes moto_server itself. Elsewhere, or without python3, moto is started as it is.
+ */
+const PDEATHSIG_LAUNCHER =
+  'import ctypes, os, signal, sys\n' +
+  'ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)\n' +
+  // The parent may already be gone (the launcher then belongs to init): do not start at all.
+  'if os.getppid() != int(sys.argv[1]): sys.exit(1)\n' +
+  'os.execvp(sys.argv[2], sys.argv[2:])';
+
+function withParentDeathSignal(command: string[], env: NodeJS.ProcessEnv): string[] {
+  const python = process.platform === 'linux' ? onPath('python3', env) : undefined;
+  return python ? [python, '-c', PDEATHSIG_LAUNCHER, String(process.pid), ...command] : command;
+}
+
 async function attempt(command: string[], host: string, port: number, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<Attempt> {
-  const [bin, ...args] = command as [string, ...string[]];
-  const child = spawn(bin, [...args, '-H', host, '-p', String(port)], {
+  const [bin, ...args] = withParentDeathSignal([...command, '-H', host, '-p', String(port)], env) as [string, ...string[]];
+  const child = spawn(bin, args, {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,

@@ -236,6 +236,17 @@ describe('npm start (local/start.ts)', () => {
     expect(motoServersOn(motoPort!)).toEqual([]);
   });
 
+  it('killed hard (SIGKILL, a CI timeout: no handler runs) leaves no moto_server behind', async () => {
+    const s = start(['--runs', '50'], { viaNode: true });
+    const [, motoPort] = await s.waitFor(/Local cloud up in \d+ ms \(.*moto :(\d+)/);
+    expect(motoServersOn(motoPort!)).toHaveLength(1);
+    s.child.kill('SIGKILL');
+    await s.exit;
+    // The kernel signals moto when its parent dies (local/moto/server.ts); give it a moment.
+    for (let i = 0; i < 30 && motoServersOn(motoPort!).length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(motoServersOn(motoPort!)).toEqual([]);
+  });
+
   it('--interactive shows each SMS and takes the code typed on stdin (piped here): PASS', async () => {
     const s = start(['--interactive']);
     const answered: string[] = [];
