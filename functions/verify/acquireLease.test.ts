@@ -3,7 +3,7 @@ import 'aws-sdk-client-mock-jest';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { acquireLease, handler } from './acquireLease';
-import { PHONE, runItem } from './testing';
+import { PHONE, runItem } from '../../tests/support/verifyRun';
 
 process.env.RUNS_TABLE = 'runs-test';
 

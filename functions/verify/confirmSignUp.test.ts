@@ -6,7 +6,7 @@ import {
   CodeMismatchException, CognitoIdentityProviderClient, ConfirmSignUpCommand, ExpiredCodeException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { confirmSignUp, handler } from './confirmSignUp';
-import { PHONE, runItem } from './testing';
+import { PHONE, runItem } from '../../tests/support/verifyRun';
 
 process.env.RUNS_TABLE = 'runs-test';
 

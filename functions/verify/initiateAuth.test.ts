@@ -9,7 +9,7 @@ import { handler, initiateAuth } from './initiateAuth';
 import { clearSecretCache } from '../../lib/secrets/getSecret';
 import { syntheticPassword } from '../../lib/verify/password';
 import { codeHash } from '../../lib/runs/codeHash';
-import { PHONE, runItem } from './testing';
+import { PHONE, runItem } from '../../tests/support/verifyRun';
 
 process.env.RUNS_TABLE = 'runs-test';
 process.env.PASSWORD_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:password-AbCdEf';

@@ -3,7 +3,7 @@ import 'aws-sdk-client-mock-jest';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { handler, releaseLease } from './releaseLease';
-import { PHONE, runItem } from './testing';
+import { PHONE, runItem } from '../../tests/support/verifyRun';
 
 process.env.RUNS_TABLE = 'runs-test';
 

@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { handler, respondToAuthChallenge } from './respondToAuthChallenge';
 import type { RunItem } from '../../lib/runs/model';
-import { PHONE, runItem } from './testing';
+import { PHONE, runItem } from '../../tests/support/verifyRun';
 
 process.env.RUNS_TABLE = 'runs-test';
 

@@ -6,7 +6,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { handler, signUp } from './signUp';
 import { clearSecretCache } from '../../lib/secrets/getSecret';
 import { syntheticPassword } from '../../lib/verify/password';
-import { PHONE, runItem } from './testing';
+import { PHONE, runItem } from '../../tests/support/verifyRun';
 
 process.env.RUNS_TABLE = 'runs-test';
 process.env.PASSWORD_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:password-AbCdEf';
