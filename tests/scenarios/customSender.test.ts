@@ -1,3 +1,4 @@
+import { MAX_CIPHERTEXT_CHARS } from '../../lib/sms/decryptCode';
 import { captureLogs, contains } from '../support/logCapture';
 import { CognitoIdentityProviderClient, DescribeUserPoolCommand, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -266,6 +267,15 @@ describe('codes that are not a waiting check’s', () => {
     const [line] = routeLines().filter((l) => l.outcome === 'Malformed' && l.field === 'request.type');
     expect(line).toMatchObject({ rule: expect.stringContaining('customSMSSenderRequestV1'), userPoolId });
     expect(notDelivered('Malformed').length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('given an oversized ciphertext, then it is Malformed before any KMS call, and not retried', async () => {
+    const phone = usePhone('deliver');
+    const event = await cognitoEvent({ source: 'SignUp', username: 'synthetic-x', phone, code: '111111' });
+    const oversized = { ...event, request: { ...event.request, code: 'A'.repeat(MAX_CIPHERTEXT_CHARS + 4) } };
+    await expect(s.cloud.lambda.invoke(senderArn, oversized)).resolves.toBeNull();
+    const [line] = routeLines().filter((l) => l.outcome === 'Malformed' && l.field === 'request.code');
+    expect(line).toMatchObject({ rule: expect.stringContaining('characters'), userPoolId });
   });
 });
 

@@ -265,6 +265,16 @@ describe('codes come back as two-way SMS', () => {
     await finishThroughInboundSms(phone, executionArn);
   });
 
+  it('given an oversized message on the topic, then it is Malformed without being read, never retried, and the run still passes', async () => {
+    const { phone, executionArn } = await runWaitingForSignUpCode();
+    const huge = JSON.stringify({ originationNumber: LOCAL_SENDER_NUMBER, destinationNumber: phone, messageBody: `${heldFor(phone, 'SIGN_UP').message} ${'x'.repeat(20_000)}`, inboundMessageId: 'x-huge' });
+    const published = await sns.send(new PublishCommand({ TopicArn: topicArn, Message: huge }));
+    const [line] = await outcomes((l) => l.snsMessageId === published.MessageId, 1);
+    expect(line).toMatchObject({ outcome: 'Malformed', field: 'Sns.Message', rule: expect.stringContaining('at most') });
+    await stillWaitingForSignUpCode(executionArn);
+    await finishThroughInboundSms(phone, executionArn);
+  });
+
   it('given a number whose two-way SMS is off, when an SMS arrives, then nothing is published (the SMS reaches no application)', async () => {
     let phone = nextPhone();
     while (phone === provisionedNumber.phone) phone = nextPhone();
