@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { listen, type Listening } from '../http/server';
 import { PROJECT_ROOT, readServerlessConfig, type ServerlessConfig } from '../serverlessConfig';
 
 /**
@@ -19,11 +19,7 @@ export interface HttpRoute {
   name?: string;
 }
 
-export interface ApiServer {
-  url: string;
-  port: number;
-  close(): Promise<void>;
-}
+export type ApiServer = Listening;
 
 /** Far below HTTP API's 10 MB, far above anything the callback accepts; stops a runaway client early. */
 export const MAX_REQUEST_BYTES = 1024 * 1024;
@@ -47,23 +43,7 @@ export function startApiServer(routes: HttpRoute[], opts: { port?: number; host?
       res.destroy();
     });
   });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, host, () => {
-      server.off('error', reject);
-      const { port } = server.address() as AddressInfo;
-      const hostInUrl = host.includes(':') ? `[${host}]` : host;
-      resolve({
-        url: `http://${hostInUrl}:${port}`,
-        port,
-        close: () =>
-          new Promise<void>((done, fail) => {
-            server.close((error) => (error ? fail(error) : done()));
-            server.closeAllConnections();
-          }),
-      });
-    });
-  });
+  return listen(server, { port: opts.port, host });
 }
 
 /** One HTTP route per `httpApi` (or `http`) event of every function in serverless.yml. */
