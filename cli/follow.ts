@@ -1,4 +1,5 @@
-import { DescribeExecutionCommand, GetExecutionHistoryCommand, type DescribeExecutionCommandOutput, type HistoryEvent, type SFNClient } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, type DescribeExecutionCommandOutput, type SFNClient } from '@aws-sdk/client-sfn';
+import { eventsAfter } from './executionHistory';
 import { summarize } from './stateSummary';
 import { Backoff, type PollOptions } from './poll';
 
@@ -11,31 +12,8 @@ export interface FollowEvents {
 
 /** Events that end an execution: after one, DescribeExecution has the final status and output. */
 const TERMINAL = new Set(['ExecutionSucceeded', 'ExecutionFailed', 'ExecutionAborted', 'ExecutionTimedOut']);
-
-/** Events per GetExecutionHistory page: the first read takes what is there, later ones only the few new ones. */
-const FIRST_PAGE = 100;
-const NEXT_PAGE = 20;
+/** Every so many idle polls, DescribeExecution, in case the history missed the end. */
 const IDLE_POLLS_PER_DESCRIBE = 12;
-
-/**
- * The events after `lastId`, oldest first, read newest-first (`reverseOrder`) and only as far back
- * as the last one already seen: a poll costs one small call however long the history grows.
- */
-async function eventsAfter(sfn: SFNClient, executionArn: string, lastId: number, backoff: Backoff): Promise<HistoryEvent[]> {
-  const fresh: HistoryEvent[] = [];
-  let nextToken: string | undefined;
-  for (;;) {
-    const page = await backoff.call('GetExecutionHistory', () =>
-      sfn.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: lastId === 0 ? FIRST_PAGE : NEXT_PAGE, nextToken })),
-    );
-    for (const event of page.events ?? []) {
-      if ((event.id ?? 0) <= lastId) return fresh.reverse();
-      fresh.push(event);
-    }
-    nextToken = page.nextToken;
-    if (!nextToken) return fresh.reverse();
-  }
-}
 
 /**
  * Follows an execution through GetExecutionHistory, the way the console does, so it works the

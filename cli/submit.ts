@@ -1,14 +1,12 @@
-import { sign, SIGNATURE_HEADER } from '../lib/signature';
+import { signedJsonRequest } from '../lib/signature';
 
 export interface SubmitResult { status: number; body: unknown }
 
 /** Signs a code submission as DESIGN §5 specifies and posts it to the callback. */
 export async function submitCode(url: string, secret: string, body: Record<string, string>): Promise<SubmitResult> {
-  const raw = JSON.stringify(body);
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: sign(secret, raw) },
-    body: raw,
+    ...signedJsonRequest(secret, body),
     signal: AbortSignal.timeout(15_000),
   });
   const text = await response.text();

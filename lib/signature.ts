@@ -12,6 +12,12 @@ export function sign(secret: string, rawBody: string, nowSeconds = Math.floor(Da
   return `t=${nowSeconds},v1=${mac}`;
 }
 
+/** The headers and body of a signed JSON POST to the callback: the one place that builds one. */
+export function signedJsonRequest(secret: string, body: unknown, nowSeconds?: number): { headers: Record<string, string>; body: string } {
+  const raw = typeof body === 'string' ? body : JSON.stringify(body);
+  return { headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: sign(secret, raw, nowSeconds) }, body: raw };
+}
+
 export type SignatureCheck = { ok: true } | { ok: false; reason: 'missing' | 'malformed' | 'stale' | 'mismatch' };
 
 export function verifySignature(secret: string, rawBody: string, header: string | undefined, nowSeconds = Math.floor(Date.now() / 1000)): SignatureCheck {

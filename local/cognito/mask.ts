@@ -1,13 +1,11 @@
+import { maskPhone } from '../../lib/phone';
+
 /**
  * Cognito never returns a full destination: SignUp's CodeDeliveryDetails and the SMS_MFA
  * challenge parameters show `+********1234` (phone: '+' and the last 4 digits kept, one star
  * per hidden digit) or `u***@e***` (email). Our logs and outputs use the same masking (DESIGN §3).
  */
-export function maskPhoneNumber(phone: string): string {
-  const digits = phone.replace(/\D/g, '');
-  if (digits.length <= 4) return `+${'*'.repeat(digits.length)}`;
-  return `+${'*'.repeat(digits.length - 4)}${digits.slice(-4)}`;
-}
+export const maskPhoneNumber = maskPhone;
 
 export function maskEmail(email: string): string {
   const at = email.indexOf('@');

@@ -1,4 +1,4 @@
-import { sign, SIGNATURE_HEADER } from '../../lib/signature';
+import { signedJsonRequest } from '../../lib/signature';
 import { afterDelay, observer, post } from './delivery';
 
 /** What an SMS provider's inbound webhook reports: who received it and the text (FakePhone's SentSms fits). */
@@ -34,8 +34,7 @@ export function webhookDelivery(opts: WebhookOptions): (sms: SmsLike) => void {
   const report = observer(opts.onResult);
   return (sms) =>
     afterDelay(opts.delayMs, async () => {
-      const body = JSON.stringify({ phoneNumber: sms.phoneNumber, message: sms.message });
-      const answer = await post(url, () => ({ headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: sign(opts.secret, body) }, body }), opts.timeoutMs);
+      const answer = await post(url, () => signedJsonRequest(opts.secret, { phoneNumber: sms.phoneNumber, message: sms.message }), opts.timeoutMs);
       report(sms, answer.status, answer.body);
     });
 }

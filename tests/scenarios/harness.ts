@@ -1,7 +1,8 @@
-import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, SFNClient, StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { startLocalCloud, type LocalCloud } from '../../local/cloud';
 import type { SentSms } from '../../local/cognito';
 import { sign } from '../../lib/signature';
+import { executionHistory } from '../../cli/executionHistory';
 
 /**
  * Given/when/then scenarios run against the embedded local cloud: real SDK clients, real HTTP,
@@ -79,15 +80,8 @@ export class ScenarioCloud {
     return this.finish(await this.start(machine, input, name));
   }
 
-  async history(executionArn: string): Promise<HistoryEvent[]> {
-    const events: HistoryEvent[] = [];
-    let nextToken: string | undefined;
-    do {
-      const page = await this.sfn.send(new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults: 1000 }));
-      events.push(...(page.events ?? []));
-      nextToken = page.nextToken;
-    } while (nextToken);
-    return events;
+  history(executionArn: string): Promise<HistoryEvent[]> {
+    return executionHistory(this.sfn, executionArn);
   }
 
   async statusOf(executionArn: string) {
