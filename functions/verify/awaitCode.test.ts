@@ -65,10 +65,16 @@ describe('awaitCode', () => {
     expect(sfn).not.toHaveReceivedCommand(SendTaskSuccessCommand);
   });
 
-  it('lets a SendTaskSuccess failure through by name', async () => {
+  it('takes a closed task as resumed: a repeated delivery of the code resumed it first', async () => {
     ddb.on(UpdateCommand).resolves({ Attributes: wait({ code: CODE, answered: true }) });
     sfn.on(SendTaskSuccessCommand).rejects(new TaskTimedOut({ message: 'Task Timed Out', $metadata: {} }));
-    await expect(awaitCode({ runId: 'run-1', step: 'SIGN_UP', taskToken: TOKEN })).rejects.toMatchObject({ name: 'TaskTimedOut' });
+    await expect(awaitCode({ runId: 'run-1', step: 'SIGN_UP', taskToken: TOKEN })).resolves.toEqual({ waiting: false });
+  });
+
+  it('lets any other SendTaskSuccess failure through by name (the Lambda retry resumes it)', async () => {
+    ddb.on(UpdateCommand).resolves({ Attributes: wait({ code: CODE, answered: true }) });
+    sfn.on(SendTaskSuccessCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    await expect(awaitCode({ runId: 'run-1', step: 'SIGN_UP', taskToken: TOKEN })).rejects.toMatchObject({ name: 'ThrottlingException' });
   });
 
   it.each<[Record<string, unknown>, string]>([

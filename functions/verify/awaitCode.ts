@@ -1,6 +1,6 @@
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { sfn } from '../../lib/clients';
-import { ValidationError } from '../../lib/errors';
+import { isAwsError, ValidationError } from '../../lib/errors';
 import { taskHandler } from '../../lib/handler';
 import { logger } from '../../lib/logger';
 import { attachTaskToken } from '../../lib/runs/attachTaskToken';
@@ -25,7 +25,16 @@ export async function awaitCode(event: unknown): Promise<{ waiting: boolean }> {
   const run = await getRun(runId);
   const wait = await attachTaskToken(run.phoneNumber, runId, step as WaitStep, taskToken);
   if (wait.answered) {
-    await sfn().send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify({ runId, step }) }));
+    try {
+      await sfn().send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify({ runId, step }) }));
+    } catch (error) {
+      // A repeat of the code can arrive once the token is parked and resume the task first (the
+      // callback's idempotent resume). The task is closed then, which is what this call wanted:
+      // failing here would fail a run that is already on its way.
+      if (!isAwsError(error, 'TaskTimedOut', 'InvalidToken', 'TaskDoesNotExist')) throw error;
+      logger.info('code was already there; a repeated delivery resumed the run first', { runId, step });
+      return { waiting: false };
+    }
     logger.info('code was already there; resumed', { runId, step });
     return { waiting: false };
   }

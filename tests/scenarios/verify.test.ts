@@ -156,10 +156,14 @@ describe('verification run', () => {
     s.modes.set(phone, 'duplicate');
     const result = await s.run('verify', { target: s.targetName, phoneNumber: phone });
     expect({ status: result.status, error: result.error, cause: result.cause }).toEqual({ status: 'SUCCEEDED', error: undefined, cause: undefined });
-    // Each SMS is posted twice: the first answer wins, the repeat is refused. (The sign-up repeat
-    // may complete after the MFA code's first post, so the order is not asserted.)
+    // Each SMS is posted twice: the first answer wins. The repeat is refused (409), unless it comes
+    // while the await task has parked its token but not yet resumed the run: the callback's
+    // idempotent resume then answers 202 and the await task finds the task closed (seen in CI).
+    // (The sign-up repeat may complete after the MFA code's first post, so the order is not asserted.)
     const statuses = s.answers.filter((a) => a.phoneNumber === phone).map((a) => a.status);
-    expect(statuses.sort()).toEqual([202, 202, 409, 409]);
+    expect(statuses).toHaveLength(4);
+    expect(statuses.filter((st) => st === 202).length).toBeGreaterThanOrEqual(2);
+    expect(statuses.every((st) => st === 202 || st === 409)).toBe(true);
   });
 
   it('answers a callback after the run ended 410', async () => {
