@@ -49,7 +49,7 @@ describe('passing paths of the verify machine', () => {
     let name: string | undefined = definition.StartAt as string;
     while (name) {
       path.push(name);
-      const state = states[name];
+      const state: any = states[name];
       if (state.End || state.Type === 'Succeed') break;
       if (state.Type === 'Choice') {
         const matches = (rule: any): boolean => {
