@@ -6,6 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { standingUserPassword } from '../../lib/verify/password';
 import { standingUsername } from '../../lib/verify/standingUser';
+import { recentRuns } from '../../cli/history';
 import { nextPhone, ScenarioCloud } from './harness';
 
 /**
@@ -75,6 +76,10 @@ describe('sign-in check', () => {
     expect(record).toMatchObject({ kind: 'signin', status: 'PASS', standingUser: 'reused' });
     expect(record!.authSession).toBeUndefined();
     expect(logs.lines.join('')).toMatch(new RegExp(`"message":"run finished".*"runId":"${second.result.name}".*"kind":"signin".*"verdict":"PASS".*"standingUser":"reused"`));
+    // cogcheck history says which kind each run was and what became of the standing user
+    const history = await recentRuns(s.sfn, s.cloud.stateMachineArn('verify'), 50);
+    expect(history.find((r) => r.runId === first.result.name)).toMatchObject({ verdict: 'PASS', kind: 'signin', standingUser: 'created' });
+    expect(history.find((r) => r.runId === second.result.name)).toMatchObject({ verdict: 'PASS', kind: 'signin', standingUser: 'reused' });
   });
 
   it.each<[string, (username: string) => Promise<unknown>, string, string | undefined]>([
