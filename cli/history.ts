@@ -19,6 +19,9 @@ export interface RunSummary {
    * was then challenged). A failing run's cause says it.
    */
   firstSignIn?: 'mfa-challenged' | 'tokens-without-mfa';
+  /** signup or signin (the execution input's kind; absent means signup), and, for a passing sign-in run, what became of its standing user. */
+  kind?: string;
+  standingUser?: string;
 }
 
 /** Runs that no Catch could end: the same reasons the stopped-run clean-up records and alarms count. */
@@ -34,7 +37,8 @@ export async function recentRuns(sfn: SFNClient, verifyArn: string, limit: numbe
     DESCRIBE_CONCURRENCY,
     async (execution): Promise<RunSummary> => {
       const d = await backoff.call('DescribeExecution', () => sfn.send(new DescribeExecutionCommand({ executionArn: execution.executionArn })));
-      const output = d.output ? (JSON.parse(d.output) as { durationMs?: number; steps?: RunSummary['steps']; firstSignIn?: RunSummary['firstSignIn'] }) : undefined;
+      const output = d.output ? (JSON.parse(d.output) as { durationMs?: number; steps?: RunSummary['steps']; firstSignIn?: RunSummary['firstSignIn']; standingUser?: string }) : undefined;
+      const kind = (d.input ? (JSON.parse(d.input) as { kind?: unknown }).kind : undefined) ?? 'signup';
       return {
         runId: execution.name ?? '',
         status: d.status ?? 'UNKNOWN',
@@ -45,6 +49,8 @@ export async function recentRuns(sfn: SFNClient, verifyArn: string, limit: numbe
         durationMs: output?.durationMs ?? (d.stopDate && d.startDate ? d.stopDate.getTime() - d.startDate.getTime() : undefined),
         steps: output?.steps,
         ...(output?.firstSignIn && { firstSignIn: output.firstSignIn }),
+        ...(typeof kind === 'string' && { kind }),
+        ...(output?.standingUser && { standingUser: output.standingUser }),
       };
     },
   );

@@ -28,6 +28,7 @@ Exit code: 0 on PASS, 1 on FAIL, 2 on bad options, 130/143 when interrupted.
 
 Options:
   --runs N            verification runs (default 1)
+  --kind K            signup (default: a new user each run) or signin (a standing user signs in)
   --concurrency C     runs at a time, each on its own phone number (default 1)
   --phone E164        first phone number (default +15555550100; the next ones count up)
   --code-source S     how codes come back to the runs (default inbound-sms):
@@ -52,6 +53,7 @@ Options:
 
 type Args = {
   runs: number;
+  kind: 'signup' | 'signin';
   concurrency: number;
   phone: string;
   codeSource: CodeSource;
@@ -73,6 +75,7 @@ function readArgs(argv: string[]): Args {
     strict: true,
     options: {
       runs: { type: 'string', default: '1' },
+      kind: { type: 'string', default: 'signup' },
       concurrency: { type: 'string', default: '1' },
       phone: { type: 'string', default: '+15555550100' },
       'code-source': { type: 'string', default: 'inbound-sms' },
@@ -97,8 +100,10 @@ function readArgs(argv: string[]): Args {
   const codeSource = v['code-source'] as CodeSource;
   if (!CODE_SOURCES.includes(codeSource)) throw new UsageError(`--code-source must be one of ${CODE_SOURCES.join(', ')}, got "${codeSource}"`);
   if (v.interactive && codeSource === 'custom-sender') throw new UsageError('--interactive needs an SMS to show: the custom-sender pool sends none');
+  if (v.kind !== 'signup' && v.kind !== 'signin') throw new UsageError(`--kind must be signup or signin, got "${v.kind}"`);
   return {
     runs,
+    kind: v.kind,
     concurrency: Math.min(int('concurrency', v.concurrency!, 1), runs),
     phone: v.phone!,
     codeSource,
@@ -419,7 +424,7 @@ async function main(argv: string[]): Promise<number> {
           phones.map(async (phoneNumber) => {
             while (next < args.runs && !stopReason) {
               const n = ++next;
-              verifications.push(await run('verify', { target, phoneNumber }, `verify#${n}`, phoneNumber));
+              verifications.push(await run('verify', { kind: args.kind, target, phoneNumber }, `verify#${n}`, phoneNumber));
             }
           }),
         );

@@ -1,6 +1,6 @@
 'use strict';
 /**
- * The scheduled check's phone must be one that SMS reach. Plain JavaScript so that the Serverless
+ * The phone of each scheduled check (checks.yml, plugins/checks.js) must be one that SMS reach. Plain JavaScript so that the Serverless
  * Framework loads it as a local plugin without a build step.
  *
  * - `sls package` (and so `sls deploy`): with `checkScheduleState=ENABLED`, refuses a missing
@@ -16,6 +16,7 @@
  * `provider.getAwsSdkV3Config()` (osls 4 removed `provider.request()`).
  */
 const { stageParams } = require('./params');
+const { stageChecks } = require('./checks');
 
 /** E.164: '+', a non-zero country digit, at most 15 digits in all (lib/phone.ts). */
 const E164 = /^\+[1-9]\d{6,14}$/;
@@ -195,9 +196,11 @@ class CheckPhonePlugin {
     };
   }
 
-  params() {
-    const p = stageParams(this.serverless);
-    return { enabled: p.checkScheduleState === 'ENABLED', phone: p.checkPhoneNumber, inboundPhoneNumberId: p.inboundPhoneNumberId, raw: p };
+  /** Each check of checks.yml (plugins/checks.js) with the phone it uses; a check with no phone takes the inbound number. */
+  checks() {
+    const raw = stageParams(this.serverless);
+    const checks = stageChecks(this.serverless).map((c) => ({ ...c, inboundPhoneNumberId: raw.inboundPhoneNumberId }));
+    return { checks, raw, named: checks.length > 1 };
   }
 
   report(result, code) {
@@ -206,18 +209,47 @@ class CheckPhonePlugin {
     else if (result.level === 'notice') this.log.notice(result.message);
   }
 
+  /** One verdict per distinct message: the default checks share their phone, and say the same about it. */
+  reportEach(results, code) {
+    const seen = new Set();
+    for (const { check, result, named } of results) {
+      const message = named && result.message ? `Check "${check.name}": ${result.message}` : result.message;
+      if (seen.has(result.message)) continue;
+      seen.add(result.message);
+      this.report({ ...result, message }, code);
+    }
+  }
+
   checkParameter() {
-    this.report(checkPhoneParameter(this.params()), 'CHECK_PHONE_NUMBER_INVALID');
+    const { checks, named } = this.checks();
+    this.reportEach(
+      checks.map((check) => ({ check, named, result: checkPhoneParameter({ enabled: check.enabled, phone: check.phone, inboundPhoneNumberId: check.inboundPhoneNumberId }) })),
+      'CHECK_PHONE_NUMBER_INVALID',
+    );
   }
 
   async checkSandbox() {
     const provider = this.serverless.getProvider('aws');
-    const { raw, ...p } = this.params();
+    const { checks, raw, named } = this.checks();
     const clients = this.clients ?? (await awsClients(provider));
     const stage = provider.getStage?.() ?? this.serverless.service.provider.stage;
     const prefix = String(raw.targetParameterPrefix ?? '').replace(/\/+$/, '');
     try {
-      this.report(await checkSandbox({ ...p, stage, clients, targetParameterName: `${prefix}/${raw.checkTarget}` }), 'CHECK_PHONE_NOT_SANDBOX_VERIFIED');
+      const results = [];
+      const asked = new Set();
+      for (const check of checks) {
+        // A check whose codes come back through the Custom SMS Sender sends no SMS: nothing to verify.
+        if (check.enabled && check.codeRoute === 'custom-sender') {
+          results.push({ check, named, result: { ok: true, level: 'notice', message: `SMS sandbox: codeRoute custom-sender sends no SMS, so ${maskPhone(check.phone || '+****')} need not be verified.` } });
+          continue;
+        }
+        const key = `${check.enabled}|${check.phone}|${check.target}`;
+        if (asked.has(key)) continue;
+        asked.add(key);
+        const p = { enabled: check.enabled, phone: check.phone, inboundPhoneNumberId: check.inboundPhoneNumberId };
+        results.push({ check, named, result: await checkSandbox({ ...p, stage, clients, targetParameterName: `${prefix}/${check.target}` }) });
+      }
+      this.reportEach(results, 'CHECK_PHONE_NOT_SANDBOX_VERIFIED');
     } finally {
       if (!this.clients) for (const c of [clients.sns, clients.smsVoice, clients.ssm, clients.cognito]) c.destroy();
     }

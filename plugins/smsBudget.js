@@ -1,15 +1,17 @@
 'use strict';
 /**
- * SMS cost guardrail for the scheduled synthetic check. Plain JavaScript so that the Serverless
- * Framework can load it as a local plugin without a build step.
+ * SMS cost guardrail for the scheduled checks (checks.yml). Plain JavaScript so that the
+ * Serverless Framework can load it as a local plugin without a build step.
  *
- * Each verification run sends 2 SMS (sign-up code, MFA code). A schedule that would spend more in
- * a month (31 days, the worst case) than the account's monthly SMS spend limit is refused, with
- * the arithmetic, before anything is packaged or deployed.
+ * A passing run sends 1 SMS for a `signin` check (the MFA code) and 2 for a `signup` check (the
+ * sign-up code and the MFA code), none when its codes come back through the pool's Custom SMS
+ * Sender (codeRoute custom-sender). If the enabled checks together would send more in a month (31
+ * days, the worst case) than the account's monthly SMS spend limit allows, packaging is refused,
+ * with the arithmetic, before anything is packaged or deployed.
  */
 const { stageParams } = require('./params');
+const { stageChecks } = require('./checks');
 
-const SMS_PER_RUN = 2;
 const DAYS_PER_MONTH = 31;
 
 const MINUTES = { minute: 1, minutes: 1, hour: 60, hours: 60, day: 1440, days: 1440 };
@@ -24,30 +26,44 @@ function runsPerMonth(expression) {
 }
 
 /**
- * @param {{ enabled: boolean, expression: string, pricePerSmsUsd: number, monthlyLimitUsd: number }} p
- * @returns {{ ok: boolean, message: string, monthlyCostUsd?: number }}
+ * @param {{ checks: Array<{ name: string, kind: string, schedule: string, enabled: boolean, smsPerRun: number, codeRoute?: string }>,
+ *           pricePerSmsUsd: number, monthlyLimitUsd: number }} p
+ * @returns {{ ok: boolean, message: string, monthlyCostUsd?: number, sms?: number }}
  */
 function checkSmsBudget(p) {
-  if (!p.enabled) return { ok: true, message: 'SMS budget: the check schedule is disabled, no SMS are sent by it.' };
-  const runs = runsPerMonth(p.expression);
-  if (runs === undefined) {
-    return { ok: true, message: `SMS budget: cannot estimate runs per month for "${p.expression}" (only rate(...) is estimated); check it against the SMS spend limit yourself.` };
+  const enabled = p.checks.filter((c) => c.enabled);
+  if (!enabled.length) return { ok: true, message: 'SMS budget: no check schedule is enabled, none sends SMS.' };
+  const lines = [];
+  const unestimated = [];
+  let sms = 0;
+  for (const check of enabled) {
+    const runs = runsPerMonth(check.schedule);
+    if (runs === undefined) {
+      if (check.smsPerRun > 0) unestimated.push(`${check.name} (${check.schedule})`);
+      continue;
+    }
+    const checkSms = runs * check.smsPerRun;
+    sms += checkSms;
+    const per = check.smsPerRun === 0 ? `0 SMS per run (${check.codeRoute})` : `${check.smsPerRun} SMS per ${check.kind} run`;
+    lines.push(`${check.name}: ${check.schedule} = ${runs} runs × ${per} = ${checkSms} SMS`);
   }
-  const sms = runs * SMS_PER_RUN;
   const cost = sms * p.pricePerSmsUsd;
-  const arithmetic =
-    `${p.expression} = ${runs} runs per ${DAYS_PER_MONTH}-day month × ${SMS_PER_RUN} SMS per run = ${sms} SMS × ` +
-    `$${p.pricePerSmsUsd} = $${cost.toFixed(2)} per month`;
+  const arithmetic = `${lines.join('; ')}; in all ${sms} SMS per ${DAYS_PER_MONTH}-day month × $${p.pricePerSmsUsd} = $${cost.toFixed(2)} per month`;
+  const notEstimated = unestimated.length
+    ? ` Not estimated (only rate(...) is): ${unestimated.join(', ')}; check them against the SMS spend limit yourself.`
+    : '';
   if (cost > p.monthlyLimitUsd) {
     return {
       ok: false,
       monthlyCostUsd: cost,
+      sms,
       message:
         `SMS budget exceeded: ${arithmetic}, over the monthly SMS spend limit of $${p.monthlyLimitUsd.toFixed(2)}. ` +
-        'Use a slower checkScheduleExpression, or raise monthlySmsSpendLimitUsd after raising the account limit in SNS (text messaging preferences).',
+        'Slow down or disable checks in checks.yml (or move a check to codeRoute custom-sender), or raise monthlySmsSpendLimitUsd after raising the account limit in SNS (text messaging preferences).' +
+        notEstimated,
     };
   }
-  return { ok: true, monthlyCostUsd: cost, message: `SMS budget: ${arithmetic}, within the $${p.monthlyLimitUsd.toFixed(2)} limit.` };
+  return { ok: true, monthlyCostUsd: cost, sms, message: `SMS budget: ${arithmetic}, within the $${p.monthlyLimitUsd.toFixed(2)} limit.${notEstimated}` };
 }
 
 /** The Serverless plugin: runs the check before package (and so before deploy). The SMS sandbox is plugins/checkPhone.js's. */
@@ -63,8 +79,7 @@ class SmsBudgetPlugin {
   check() {
     const p = stageParams(this.serverless);
     const result = checkSmsBudget({
-      enabled: p.checkScheduleState === 'ENABLED',
-      expression: p.checkScheduleExpression,
+      checks: stageChecks(this.serverless),
       pricePerSmsUsd: Number(p.smsPricePerMessageUsd),
       monthlyLimitUsd: Number(p.monthlySmsSpendLimitUsd),
     });

@@ -44,6 +44,13 @@ describe('acquireLease', () => {
     expect(ddb.commandCalls(PutCommand)[0].args[0].input.Item?.expiresAt).toBe(NOW + (60 + 30 + 120) * 1000);
   });
 
+  it('holds the phone of a sign-in run for its one code wait plus the margin', async () => {
+    ddb.on(GetCommand).resolves({ Item: run({ kind: 'signin' }) });
+    ddb.on(PutCommand).resolves({});
+    await acquireLease({ runId: 'run-1' });
+    expect(ddb.commandCalls(PutCommand)[0].args[0].input.Item?.expiresAt).toBe(NOW + (150 + 120) * 1000);
+  });
+
   it('fails with PhoneBusy (retried by the state machine) when another run holds the lease, naming the phone only masked', async () => {
     ddb.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
     const error = (await acquireLease({ runId: 'run-1' }).catch((e: Error) => e)) as Error;

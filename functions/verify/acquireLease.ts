@@ -2,10 +2,8 @@ import { taskHandler } from '../../lib/handler';
 import { getRun } from '../../lib/runs/getRun';
 import { takeLease } from '../../lib/runs/takeLease';
 import { asObject, requiredString } from '../../lib/validate';
+import { leaseSeconds } from '../../lib/verify/kind';
 import { RUN_ID } from '../../lib/verify/runId';
-
-/** Slack beyond both code waits, for the Cognito calls and cleanup around them. */
-const LEASE_MARGIN_SECONDS = 120;
 
 /**
  * One run per phone number at a time, or two runs could each take the other's SMS code. The lease
@@ -15,8 +13,7 @@ const LEASE_MARGIN_SECONDS = 120;
 export async function acquireLease(event: unknown): Promise<{ leasedUntil: string }> {
   const runId = requiredString(asObject(event), 'runId', RUN_ID);
   const run = await getRun(runId);
-  const seconds = run.timeouts.signUpCodeSeconds + run.timeouts.mfaCodeSeconds + LEASE_MARGIN_SECONDS;
-  const expiresAt = await takeLease(run.phoneNumber, runId, seconds);
+  const expiresAt = await takeLease(run.phoneNumber, runId, leaseSeconds(run.kind ?? 'signup', run.timeouts));
   return { leasedUntil: new Date(expiresAt).toISOString() };
 }
 

@@ -15,6 +15,12 @@ describe('adminDeleteUser', () => {
     expect(cognito).toHaveReceivedCommandWith(AdminDeleteUserCommand, { UserPoolId: 'us-east-1_abc', Username: 'synthetic-run-1' });
   });
 
+  it('never deletes the standing user of sign-in checks', async () => {
+    const error = await adminDeleteUser({ userPoolId: 'us-east-1_abc', username: 'synthetic-standing-0123456789abcdef01234567' }).catch((e: Error) => e);
+    expect(error).toMatchObject({ name: 'ValidationError', field: 'username' });
+    expect(cognito.calls()).toHaveLength(0);
+  });
+
   it('tolerates a user that does not exist (sign-up never happened)', async () => {
     cognito.on(AdminDeleteUserCommand).rejects(new UserNotFoundException({ message: 'User does not exist.', $metadata: {} }));
     await expect(adminDeleteUser({ userPoolId: 'us-east-1_abc', username: 'synthetic-run-1' })).resolves.toEqual({ deleted: false });

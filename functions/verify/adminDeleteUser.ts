@@ -1,9 +1,10 @@
 import { AdminDeleteUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { cognito } from '../../lib/clients';
 import { USER_POOL_ID } from '../../lib/cognito/ids';
-import { isAwsError } from '../../lib/errors';
+import { isAwsError, ValidationError } from '../../lib/errors';
 import { taskHandler } from '../../lib/handler';
 import { asObject, requiredString } from '../../lib/validate';
+import { isStandingUsername } from '../../lib/verify/standingUser';
 
 const USERNAME = { pattern: /^synthetic-[a-z0-9_-]+$/, min: 11, max: 128, describe: 'a synthetic user name (synthetic-<run id>)' };
 
@@ -15,6 +16,8 @@ export async function adminDeleteUser(event: unknown): Promise<{ deleted: boolea
   const input = asObject(event);
   const userPoolId = requiredString(input, 'userPoolId', USER_POOL_ID);
   const username = requiredString(input, 'username', USERNAME);
+  // Sign-in checks keep their standing user on every path: only a sign-up run's own user goes here.
+  if (isStandingUsername(username)) throw new ValidationError('username', 'is a standing user of sign-in checks, which is kept');
   try {
     await cognito().send(new AdminDeleteUserCommand({ UserPoolId: userPoolId, Username: username }));
   } catch (error) {

@@ -39,6 +39,14 @@ describe('cleanUpStoppedRun', () => {
     expect(published.mock.calls).toEqual([[expect.objectContaining({ verdict: 'FAIL', reason: 'Aborted' })]]);
   });
 
+  it('keeps the standing user of a stopped sign-in run, freeing its phone and recording it', async () => {
+    ddb.on(GetCommand).resolves({ Item: { ...run, kind: 'signin', username: 'synthetic-standing-0123456789abcdef01234567' } });
+    await expect(cleanUpStoppedRun(event('ABORTED'))).resolves.toEqual({ cleaned: true });
+    expect(cognito.calls()).toHaveLength(0);
+    const updates = ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input);
+    expect(updates.map((u) => u.Key)).toEqual([{ pk: 'WAIT#+15555550100' }, { pk: 'LEASE#+15555550100' }, { pk: 'RUN#run-1' }]);
+  });
+
   it('records a timed-out run as TimedOut, with its duration from the event, and publishes the failed-run metrics', async () => {
     ddb.on(GetCommand).resolves({ Item: run });
     await cleanUpStoppedRun(event('TIMED_OUT', 'run-1', { startDate: 1_750_000_000_000, stopDate: 1_750_000_006_000 }));

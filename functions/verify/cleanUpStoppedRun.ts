@@ -22,7 +22,7 @@ const VERDICT: Record<string, Pick<RunResult, 'reason' | 'cause'>> = {
 /**
  * A stopped (StopExecution) or timed-out execution skips every Catch, so its own clean-up never
  * runs. EventBridge's "Step Functions Execution Status Change" event brings it here instead:
- * delete the synthetic user, free the phone, record the run as failed and publish the same
+ * delete the synthetic user (not a sign-in run's standing user), free the phone, record the run as failed and publish the same
  * verdict metrics as a failed run (CheckFailed, CheckFailedByReason TimedOut/Aborted), so the
  * alarms see it. Safe to receive twice: a run already recorded is neither recorded nor counted again.
  */
@@ -39,10 +39,13 @@ export async function cleanUpStoppedRun(event: unknown): Promise<{ cleaned: bool
   });
   // Stopped before PrepareRun wrote its record: nothing was created.
   if (!run) return { cleaned: false };
-  try {
-    await cognito().send(new AdminDeleteUserCommand({ UserPoolId: run.userPoolId, Username: run.username }));
-  } catch (error) {
-    if (!isAwsError(error, 'UserNotFoundException')) throw error;
+  // A sign-in run's standing user is kept (the next run repairs it if it must); a sign-up run's goes.
+  if (run.kind !== 'signin') {
+    try {
+      await cognito().send(new AdminDeleteUserCommand({ UserPoolId: run.userPoolId, Username: run.username }));
+    } catch (error) {
+      if (!isAwsError(error, 'UserNotFoundException')) throw error;
+    }
   }
   // Stopped mid-run: an SMS of this run may still be on its way.
   await releasePhone(run.phoneNumber, runId, { holdSeconds: phoneHoldAfterFailureSeconds() });
@@ -51,7 +54,7 @@ export async function cleanUpStoppedRun(event: unknown): Promise<{ cleaned: bool
     const result: RunResult = { verdict: 'FAIL', ...VERDICT[status], endedAt: new Date(now).toISOString(), durationMs: durationOf(detail, run.startedAt, now), steps: [] };
     await finishRun(runId, result);
     publishRunMetrics(result);
-    logger.info('run finished', { runId, verdict: result.verdict, reason: result.reason, durationMs: result.durationMs });
+    logger.info('run finished', { runId, kind: run.kind ?? 'signup', verdict: result.verdict, reason: result.reason, durationMs: result.durationMs });
   }
   logger.info('stopped run cleaned up', { runId, status });
   return { cleaned: true };

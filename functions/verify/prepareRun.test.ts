@@ -37,14 +37,14 @@ describe('prepareRun', () => {
     ssm.on(GetParameterCommand).resolves({ Parameter: { Value: JSON.stringify(TARGET) } });
     const out = await prepareRun(event({ target: 'MyUserPool', phoneNumber: PHONE }));
     expect(out).toEqual({
-      runId: 'run-1', userPoolId: 'us-east-1_abc', clientId: 'client1abc', username: 'synthetic-run-1', targetName: 'MyUserPool',
+      runId: 'run-1', kind: 'signup', userPoolId: 'us-east-1_abc', clientId: 'client1abc', username: 'synthetic-run-1', targetName: 'MyUserPool',
       timeouts: { signUpCodeSeconds: 300, mfaCodeSeconds: 150 }, phone: MASKED,
     });
     expect(ssm).toHaveReceivedCommandWith(GetParameterCommand, { Name: '/cognito-sms-mfa/test/targets/MyUserPool' });
     const put = ddb.commandCalls(PutCommand)[0].args[0].input;
     expect(put.TableName).toBe('runs-test');
     expect(put.Item).toEqual({
-      pk: 'RUN#run-1', runId: 'run-1', userPoolId: 'us-east-1_abc', clientId: 'client1abc', username: 'synthetic-run-1', targetName: 'MyUserPool',
+      pk: 'RUN#run-1', runId: 'run-1', kind: 'signup', userPoolId: 'us-east-1_abc', clientId: 'client1abc', username: 'synthetic-run-1', targetName: 'MyUserPool',
       timeouts: { signUpCodeSeconds: 300, mfaCodeSeconds: 150 }, phoneNumber: PHONE, startedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       status: 'RUNNING', ttl: expect.any(Number),
     });
@@ -78,6 +78,8 @@ describe('prepareRun', () => {
     ['a phone number that is not E.164', { target: 'MyUserPool', phoneNumber: '5555550100' }, 'phoneNumber'],
     ['a phone number that is not a string', { target: 'MyUserPool', phoneNumber: 15555550100 }, 'phoneNumber'],
     ['an unknown field (e.g. a password)', { target: 'MyUserPool', phoneNumber: PHONE, password: 'x' }, 'password'],
+    ['an unknown kind', { kind: 'login', target: 'MyUserPool', phoneNumber: PHONE }, 'kind'],
+    ['a signin run (it starts at StartSignIn)', { kind: 'signin', target: 'MyUserPool', phoneNumber: PHONE }, 'kind'],
     ['both target and pool ids', { target: 'MyUserPool', userPoolId: 'us-east-1_abc', clientId: 'c', phoneNumber: PHONE }, 'target'],
     ['neither target nor pool ids', { phoneNumber: PHONE }, 'target'],
     ['a pool id without client id', { userPoolId: 'us-east-1_abc', phoneNumber: PHONE }, 'clientId'],

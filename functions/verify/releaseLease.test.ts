@@ -97,6 +97,12 @@ describe('releaseLease', () => {
     expect(writes()).toHaveLength(0);
   });
 
+  it('after a failure of a run that never wrote its record (bad input), has nothing to release', async () => {
+    ddb.on(GetCommand).resolves({});
+    await expect(releaseLease({ runId: 'run-1', failed: true })).resolves.toEqual({ released: false, heldSeconds: 0 });
+    expect(writes()).toHaveLength(0);
+  });
+
   it('rejects a bad run id', async () => {
     await expect(releaseLease({ runId: '../x' })).rejects.toMatchObject({ name: 'ValidationError', field: 'runId' });
   });

@@ -15,7 +15,12 @@ export async function releaseLease(event: unknown): Promise<{ released: boolean;
   const runId = requiredString(input, 'runId', RUN_ID);
   if (input.failed !== undefined && typeof input.failed !== 'boolean') throw new ValidationError('failed', 'must be true or false');
   const holdSeconds = input.failed === true ? phoneHoldAfterFailureSeconds() : 0;
-  const run = await getRun(runId);
+  const run = await getRun(runId).catch((error: Error) => {
+    // A run that failed before its record was written (bad input, unknown target) took no phone.
+    if (error.name === 'RunNotFound' && input.failed === true) return undefined;
+    throw error;
+  });
+  if (!run) return { released: false, heldSeconds: 0 };
   return { released: await releasePhone(run.phoneNumber, runId, { holdSeconds }), heldSeconds: holdSeconds };
 }
 

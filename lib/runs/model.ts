@@ -1,4 +1,6 @@
 import { envOnce } from '../env';
+import type { CheckKind } from '../verify/kind';
+import type { StandingUserOutcome } from '../verify/standingUser';
 
 /**
  * One DynamoDB table (RUNS_TABLE, key `pk`, TTL on `ttl`) holds three kinds of item:
@@ -26,10 +28,17 @@ export interface RunItem {
   clientId: string;
   username: string;
   targetName?: string;
+  /** Absent on records written before kinds existed: those were sign-up runs. */
+  kind?: CheckKind;
   startedAt: string;
   status: 'RUNNING' | 'PASS' | 'FAIL';
   timeouts: { signUpCodeSeconds: number; mfaCodeSeconds: number };
   authSession?: string;
+  /** Sign-in runs: what became of the standing user, and why it was recreated. */
+  standingUser?: StandingUserOutcome;
+  standingUserReason?: string;
+  /** lib/verify/firstSignIn.ts (not imported: it imports this module). */
+  firstSignIn?: 'mfa-challenged' | 'tokens-without-mfa';
   ttl: number;
 }
 

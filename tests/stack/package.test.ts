@@ -174,13 +174,13 @@ describe('sls package (offline)', () => {
     }
   });
 
-  it('holds the verification machine with two task-token waits, each with an explicit timeout, and a machine timeout', () => {
+  it('holds the verification machine with three task-token waits (sign-up code, MFA code, sign-in MFA code), each with an explicit timeout, and a machine timeout', () => {
     const [body] = template.Resources.VerifyStateMachine.Properties.DefinitionString['Fn::Sub'] as [string];
     // A run that stalls anywhere ends TIMED_OUT, and the stopped-run clean-up takes it from there.
     expect(JSON.parse(body).TimeoutSeconds).toBe(6000);
     const states = JSON.parse(body).States as Record<string, any>;
     const waits = Object.entries(states).filter(([, st]) => st.Resource === 'arn:aws:states:::lambda:invoke.waitForTaskToken');
-    expect(waits.map(([name]) => name).sort()).toEqual(['AwaitMfaCode', 'AwaitSignUpCode']);
+    expect(waits.map(([name]) => name).sort()).toEqual(['AwaitMfaCode', 'AwaitSignInCode', 'AwaitSignUpCode']);
     for (const [, st] of waits) {
       expect(st.TimeoutSeconds ?? st.TimeoutSecondsPath).toBeDefined();
       expect(st.Payload ?? st.Parameters.Payload).toMatchObject({ 'taskToken.$': '$$.Task.Token' });
@@ -241,14 +241,16 @@ describe('sls package (offline)', () => {
     }
   });
 
-  it('schedules the synthetic check (off unless enabled); with no checkPhoneNumber its input names no phone (runs take the inbound number)', () => {
-    const schedule = template.Resources.CheckSchedule.Properties;
-    expect(schedule).toMatchObject({ ScheduleExpression: 'rate(5 minutes)', State: 'DISABLED', Target: { Arn: { Ref: 'VerifyStateMachine' } } });
-    const [condition, withPhone, withoutPhone] = schedule.Target.Input['Fn::If'] as [string, string, string];
-    expect(JSON.parse(withPhone)).toEqual({ target: 'MyUserPool', phoneNumber: '' });
-    expect(JSON.parse(withoutPhone)).toEqual({ target: 'MyUserPool' });
-    // checkPhoneNumber has no default: the condition is false, so the input without a phone applies.
-    expect(template.Conditions?.[condition]).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['', ''] }] });
+  it('schedules each default check of checks.yml (off unless enabled): sign-in every 5 minutes, sign-up every 6 hours, no phone (runs take the inbound number)', () => {
+    const schedules = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::Scheduler::Schedule');
+    expect(schedules.map(([id]) => id).sort()).toEqual(['CheckScheduleSignin', 'CheckScheduleSignup']);
+    const byId = Object.fromEntries(schedules.map(([id, r]) => [id, r.Properties]));
+    expect(byId.CheckScheduleSignin).toMatchObject({ ScheduleExpression: 'rate(5 minutes)', State: 'DISABLED', Target: { Arn: { Ref: 'VerifyStateMachine' } } });
+    expect(byId.CheckScheduleSignup).toMatchObject({ ScheduleExpression: 'rate(6 hours)', State: 'DISABLED', Target: { Arn: { Ref: 'VerifyStateMachine' } } });
+    // checkPhoneNumber has no default: the inputs name no phone.
+    expect(JSON.parse(byId.CheckScheduleSignin.Target.Input)).toEqual({ kind: 'signin', target: 'MyUserPool' });
+    expect(JSON.parse(byId.CheckScheduleSignup.Target.Input)).toEqual({ kind: 'signup', target: 'MyUserPool' });
+    for (const properties of Object.values(byId)) expect(properties.Target.RoleArn).toEqual({ 'Fn::GetAtt': ['CheckScheduleRole', 'Arn'] });
   });
 
   it('has the alarms, their topic, the dashboard and the metric namespace the Lambdas write to', () => {
@@ -287,10 +289,10 @@ describe('guardrails in sls package', () => {
     return { status: result.status, output: result.stdout + result.stderr };
   };
 
-  it('stops sls package with the numbers when the schedule would overrun', () => {
-    const result = slsPackage('checkScheduleState=ENABLED', 'checkPhoneNumber=+12065551234', 'checkScheduleExpression=rate(1 minute)');
+  it('stops sls package with the numbers when the default checks would overrun the SMS limit', () => {
+    const result = slsPackage('checkScheduleState=ENABLED', 'checkPhoneNumber=+12065551234');
     expect(result.status).not.toBe(0);
-    expect(result.output).toContain('SMS budget exceeded: rate(1 minute) = 44640 runs');
+    expect(result.output).toContain('SMS budget exceeded: signin: rate(5 minutes) = 8928 runs × 1 SMS per signin run');
   }, 120_000);
 
   it('stops an enabled schedule without a check phone, naming checkPhoneNumber', () => {

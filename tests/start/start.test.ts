@@ -139,7 +139,7 @@ describe('npm start (local/start.ts)', () => {
     expect(r.stdout).toMatch(/✓ verify#1\s+AwaitSignUpCode\s+\d+ ms\s+\(no change\)/);
     expect(r.stdout).toMatch(/InitiateAuth\s+\d+ ms\s+challenge\.challenge=SMS_MFA challenge\.destination=\+\*+0100/);
     expect(r.stdout).not.toMatch(/\+15555550100|password|session=|idToken|accessToken|refreshToken/i);
-    expect(r.stdout).toMatch(/Step timings — verification, 1 run \(14 state transitions, 13 Lambda invocations per run\)/);
+    expect(r.stdout).toMatch(/Step timings — verification, 1 run \(15 state transitions, 13 Lambda invocations per run\)/);
     expect(r.stdout).toMatch(/^\s+RespondToAuthChallenge\s+\d+$/m);
     // Lambda logs and EMF metrics stay off stdout.
     expect(r.stdout).not.toContain('CloudWatchMetrics');
@@ -159,13 +159,28 @@ describe('npm start (local/start.ts)', () => {
     expect(report.provision).toMatchObject({ status: 'SUCCEEDED', stateTransitions: 12, lambdaInvocations: 9 });
     expect(report.provision.output.inboundPhone).toMatchObject({ configured: true, twoWay: 'this-stack', phoneNumber: '+*******0100' });
     const [v] = report.verifications;
-    expect(v).toMatchObject({ status: 'SUCCEEDED', phone: '+*******0100', stateTransitions: 14, lambdaInvocations: 13 });
+    expect(v).toMatchObject({ status: 'SUCCEEDED', phone: '+*******0100', stateTransitions: 15, lambdaInvocations: 13 });
+    expect(v.output.kind).toBe('signup');
     expect(v.steps.map((s: { state: string }) => s.state)).toEqual(expect.arrayContaining(['SignUp', 'AwaitSignUpCode', 'AwaitMfaCode', 'RespondToAuthChallenge']));
     for (const s of v.steps) expect(s).toEqual({ state: expect.any(String), ms: expect.any(Number), status: 'ok' });
     // Every Lambda invocation is attributed to its execution, or to the code route (the inbound
     // receiver, once per code).
     expect(report.codeRouteInvocations).toBe(2);
     expect(report.lambdaInvocationsTotal).toBe(report.provision.lambdaInvocations + v.lambdaInvocations + report.codeRouteInvocations);
+    expect(r.stdout).not.toMatch(/\+15555550100|idToken|accessToken|password/i);
+  });
+
+  it('--kind signin --runs 2 --json: both pass on one standing user, created by the first run and reused by the second, in 4 states each', async () => {
+    const r = await finished(['--kind', 'signin', '--runs', '2', '--json']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report).toMatchObject({ verdict: 'PASS', runs: 2, passed: 2, failed: 0 });
+    const [first, second] = report.verifications;
+    expect(first).toMatchObject({ status: 'SUCCEEDED', stateTransitions: 4, lambdaInvocations: 3, output: { verdict: 'PASS', kind: 'signin', standingUser: 'created' } });
+    expect(second).toMatchObject({ status: 'SUCCEEDED', stateTransitions: 4, lambdaInvocations: 3, output: { verdict: 'PASS', kind: 'signin', standingUser: 'reused' } });
+    expect(second.steps.map((s: { state: string }) => s.state)).toEqual(['ChooseKind', 'StartSignIn', 'AwaitSignInCode', 'FinishSignIn']);
+    // One code a run (MFA), each brought back by the inbound receiver.
+    expect(report.codeRouteInvocations).toBe(2);
     expect(r.stdout).not.toMatch(/\+15555550100|idToken|accessToken|password/i);
   });
 
@@ -275,10 +290,13 @@ describe('npm start (local/start.ts)', () => {
   it('--help prints the options; a bad option exits 2', async () => {
     const help = await finished(['--help']);
     expect(help.code).toBe(0);
-    for (const opt of ['--runs', '--concurrency', '--code-source', '--interactive', '--keep-running', '--json']) expect(help.stdout).toContain(opt);
+    for (const opt of ['--runs', '--kind', '--concurrency', '--code-source', '--interactive', '--keep-running', '--json']) expect(help.stdout).toContain(opt);
     const route = await finished(['--code-source', 'carrier-pigeon']);
     expect(route.code).toBe(2);
     expect(route.stderr).toContain('--code-source must be one of inbound-sms, custom-sender, twilio, callback');
+    const kind = await finished(['--kind', 'login']);
+    expect(kind.code).toBe(2);
+    expect(kind.stderr).toContain('--kind must be signup or signin');
     const bad = await finished(['--runs', 'zero']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--runs must be an integer/);

@@ -92,7 +92,7 @@ export async function readStage(stage: string, region: string, timeoutMs = 20_00
 
 /**
  * The target and phone the stage checks: CHECK_TARGET / CHECK_PHONE_NUMBER (--target / --phone of
- * the runner) or else the input of the stack's check schedule (params checkTarget and
+ * the runner) or else the input of the stack's first check schedule (params checkTarget and
  * checkPhoneNumber, resolved into the deployed template).
  */
 export async function readStageCheck(stage: string, region: string, overrides: Partial<Check> = {}): Promise<Check> {
@@ -119,7 +119,9 @@ async function scheduledCheck(stage: string, region: string): Promise<Partial<Ch
     const template = (TemplateBody?.trimStart().startsWith('{') ? JSON.parse(TemplateBody) : parseYaml(TemplateBody ?? '')) as {
       Resources?: Record<string, { Type?: string; Properties?: { Target?: { Input?: unknown } } }>;
     };
-    const input = template.Resources?.CheckSchedule?.Properties?.Target?.Input;
+    // One schedule per check of checks.yml (plugins/checks.js); the default checks share target and phone.
+    const schedules = Object.values(template.Resources ?? {}).filter((r) => r.Type === 'AWS::Scheduler::Schedule');
+    const input = schedules.map((r) => r.Properties?.Target?.Input).find((i) => typeof i === 'string');
     if (typeof input !== 'string') return {};
     const parsed = JSON.parse(input) as { target?: string; phoneNumber?: string };
     return { target: parsed.target || undefined, phoneNumber: parsed.phoneNumber || undefined };

@@ -1,0 +1,143 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { generateKeyPairSync, sign } from 'node:crypto';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
+import {
+  CodeMismatchException, CognitoIdentityProviderClient, RespondToAuthChallengeCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { finishSignIn, handler } from './finishSignIn';
+import type { RunItem } from '../../lib/runs/model';
+import { PHONE, runItem } from '../../tests/support/verifyRun';
+
+process.env.RUNS_TABLE = 'runs-test';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const cognito = mockClient(CognitoIdentityProviderClient);
+const sfn = mockClient(SFNClient);
+const CODE = '482913';
+const SESSION = 'AYABeCognitoChallengeSession-secret-value';
+const POOL = 'us-east-1_abc';
+const CLIENT_ID = 'client1abc';
+const SUB = '7f1c0a2e-1111-2222-3333-444455556666';
+const KID = 'k1';
+const STANDING = 'synthetic-standing-0123456789abcdef01234567';
+const REFRESH = 'eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIn0.refresh.iv.cipher.tag';
+
+// Real RS256 tokens, verified against a JWKS served locally at the issuer the Lambda derives.
+const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+const jwt = (payload: Record<string, unknown>) => {
+  const data = `${b64({ alg: 'RS256', kid: KID, typ: 'JWT' })}.${b64(payload)}`;
+  return `${data}.${sign('RSA-SHA256', Buffer.from(data), privateKey).toString('base64url')}`;
+};
+let server: Server;
+let issuer: string;
+const savedEndpoint = process.env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER;
+beforeAll(async () => {
+  const jwk = { ...publicKey.export({ format: 'jwk' }), kid: KID, alg: 'RS256', use: 'sig' };
+  server = createServer((req, res) => {
+    if (req.url === `/${POOL}/.well-known/jwks.json`) res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] }));
+    else res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  process.env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER = endpoint;
+  issuer = `${endpoint}/${POOL}`;
+});
+afterAll(async () => {
+  if (savedEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER;
+  else process.env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER = savedEndpoint;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+const exp = () => Math.floor(Date.now() / 1000) + 3600;
+const idToken = (over: Record<string, unknown> = {}) =>
+  jwt({ sub: SUB, aud: CLIENT_ID, iss: issuer, token_use: 'id', 'cognito:username': STANDING, phone_number: PHONE, exp: exp(), iat: exp() - 3600, ...over });
+const accessToken = (over: Record<string, unknown> = {}) =>
+  jwt({ sub: SUB, client_id: CLIENT_ID, iss: issuer, token_use: 'access', username: STANDING, exp: exp(), iat: exp() - 3600, ...over });
+
+const ARN = 'arn:aws:states:us-east-1:123456789012:execution:cognito-sms-mfa-dev-verify:run-1';
+const run = (over: Partial<RunItem> = {}): RunItem =>
+  runItem({ kind: 'signin', username: STANDING, authSession: SESSION, standingUser: 'reused', ...over });
+let tokens: { IdToken: string; AccessToken: string; RefreshToken: string };
+const event = { runId: 'run-1', executionArn: ARN, startedAt: new Date(Date.now() - 5000).toISOString() };
+
+function expectNoSecrets(out: unknown) {
+  const json = JSON.stringify(out);
+  for (const s of [CODE, SESSION, tokens.IdToken, tokens.AccessToken, REFRESH, PHONE, '5555550100']) expect(json).not.toContain(s);
+  expect(json).not.toMatch(/eyJ[\w-]+\.[\w-]+/);
+}
+
+beforeEach(() => {
+  ddb.reset();
+  cognito.reset();
+  sfn.reset();
+  tokens = { IdToken: idToken(), AccessToken: accessToken(), RefreshToken: REFRESH };
+  ddb.on(GetCommand, { Key: { pk: 'RUN#run-1' } }).resolves({ Item: run() });
+  ddb.on(UpdateCommand, { Key: { pk: `WAIT#${PHONE}` } }).resolves({ Attributes: { pk: `WAIT#${PHONE}`, runId: 'run-1', step: 'MFA', code: CODE, answered: true } });
+  ddb.on(UpdateCommand, { Key: { pk: 'RUN#run-1' } }).resolves({ Attributes: { kind: 'signin', standingUser: 'reused' } });
+  ddb.on(DeleteCommand).resolves({});
+  sfn.on(GetExecutionHistoryCommand).resolves({ events: [] });
+  cognito.on(RespondToAuthChallengeCommand).callsFake(() => ({ AuthenticationResult: { ...tokens, ExpiresIn: 3600, TokenType: 'Bearer' }, ChallengeParameters: {} }));
+});
+
+const recorded = () => ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input).find((i) => i.Key?.pk === 'RUN#run-1');
+
+describe('finishSignIn', () => {
+  it('answers SMS_MFA with the stored session and code, verifies the tokens, frees the phone, records PASS, and returns the run with no secret', async () => {
+    const out = await finishSignIn(event);
+    expect(cognito.commandCalls(RespondToAuthChallengeCommand)[0].args[0].input).toEqual({
+      ClientId: CLIENT_ID, ChallengeName: 'SMS_MFA', Session: SESSION, ChallengeResponses: { USERNAME: STANDING, SMS_MFA_CODE: CODE },
+    });
+    expect(ddb).toHaveReceivedCommandWith(DeleteCommand, { Key: { pk: `LEASE#${PHONE}` } });
+    expect(recorded()).toMatchObject({ ExpressionAttributeValues: expect.objectContaining({ ':status': 'PASS' }), UpdateExpression: expect.stringContaining('REMOVE #authSession') });
+    expect(out).toEqual({
+      verdict: 'PASS', kind: 'signin', runId: 'run-1', userPoolId: POOL, phone: '+*******0100', standingUser: 'reused',
+      tokens: expect.objectContaining({ sub: SUB, username: STANDING, issuerVerified: true, expiresIn: 3600, tokenType: 'Bearer' }),
+      durationMs: expect.any(Number), steps: [],
+    });
+    expectNoSecrets(out);
+  });
+
+  it('reports a recreated standing user and its reason', async () => {
+    ddb.on(GetCommand, { Key: { pk: 'RUN#run-1' } }).resolves({ Item: run({ standingUser: 'recreated', standingUserReason: 'password refused', firstSignIn: 'mfa-challenged' }) });
+    await expect(finishSignIn(event)).resolves.toMatchObject({ standingUser: 'recreated', standingUserReason: 'password refused', firstSignIn: 'mfa-challenged' });
+  });
+
+  it('lets a wrong code fail as CodeMismatchException (the same reason as a sign-up run), keeping the phone for the failure path', async () => {
+    cognito.on(RespondToAuthChallengeCommand).rejects(new CodeMismatchException({ message: 'Invalid code or auth state for the user.', $metadata: {} }));
+    const error = (await finishSignIn(event).catch((e: Error) => e)) as Error;
+    expect(error.name).toBe('CodeMismatchException');
+    expect(error.message).not.toContain(CODE);
+    expect(ddb).not.toHaveReceivedCommand(DeleteCommand);
+    expect(recorded()).toBeUndefined();
+  });
+
+  it('fails with ExpiredCode without a session and SmsCodeNotReceived without a code, before calling Cognito', async () => {
+    ddb.on(GetCommand, { Key: { pk: 'RUN#run-1' } }).resolves({ Item: run({ authSession: undefined }) });
+    await expect(finishSignIn(event)).rejects.toMatchObject({ name: 'ExpiredCode' });
+    ddb.on(GetCommand, { Key: { pk: 'RUN#run-1' } }).resolves({ Item: run() });
+    ddb.on(UpdateCommand, { Key: { pk: `WAIT#${PHONE}` } }).rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
+    await expect(finishSignIn(event)).rejects.toMatchObject({ name: 'SmsCodeNotReceived' });
+    expect(cognito.calls()).toHaveLength(0);
+  });
+
+  it('fails with TokenInvalid when a token does not verify, recording nothing as passed', async () => {
+    tokens.IdToken = idToken({ aud: 'another-client' });
+    await expect(finishSignIn(event)).rejects.toMatchObject({ name: 'TokenInvalid' });
+    expect(recorded()).toBeUndefined();
+  });
+
+  it('refuses an event without an execution ARN before any call', async () => {
+    await expect(finishSignIn({ runId: 'run-1' })).rejects.toMatchObject({ name: 'ValidationError', field: 'executionArn' });
+    expect(ddb.calls()).toHaveLength(0);
+  });
+
+  it('as a Lambda handler, returns the output', async () => {
+    await expect(handler(event, {} as never)).resolves.toMatchObject({ verdict: 'PASS', kind: 'signin' });
+  });
+});

@@ -1,0 +1,124 @@
+// First: the logger reads its level when it is created.
+import { captureLogs } from '../../tests/support/logCapture';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  AdminCreateUserCommand, AdminSetUserPasswordCommand, CognitoIdentityProviderClient, InitiateAuthCommand, UserNotFoundException,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { handler, startSignIn } from './startSignIn';
+import { clearSecretCache } from '../../lib/secrets/getSecret';
+import { standingUserPassword } from '../../lib/verify/password';
+import { standingUsername } from '../../lib/verify/standingUser';
+
+process.env.RUNS_TABLE = 'runs-test';
+process.env.PASSWORD_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:password-AbCdEf';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const cognito = mockClient(CognitoIdentityProviderClient);
+const sm = mockClient(SecretsManagerClient);
+const ssm = mockClient(SSMClient);
+const PHONE = '+12065551234';
+const MASKED = '+*******1234';
+const POOL = 'us-east-1_abc';
+const USER = standingUsername(POOL, PHONE);
+const SESSION = 'AYABeCognitoChallengeSession-secret-value';
+const STARTED = '2026-01-01T00:00:00.000Z';
+const CHALLENGE = { ChallengeName: 'SMS_MFA' as const, Session: SESSION, ChallengeParameters: { CODE_DELIVERY_DELIVERY_MEDIUM: 'SMS', CODE_DELIVERY_DESTINATION: MASKED } };
+const event = (input: unknown) => ({ input, runId: 'run-1', startedAt: STARTED });
+let order: string[];
+
+async function expectNoSecrets(out: unknown) {
+  const json = JSON.stringify(out);
+  for (const s of [SESSION, await standingUserPassword(USER), PHONE, '2065551234']) expect(json).not.toContain(s);
+}
+
+beforeEach(() => {
+  for (const m of [ddb, cognito, sm, ssm]) m.reset();
+  clearSecretCache();
+  order = [];
+  sm.on(GetSecretValueCommand).resolves({ SecretString: 'password-secret' });
+  ssm.on(GetParameterCommand).callsFake(() => {
+    order.push('GetParameter');
+    return { Parameter: { Value: JSON.stringify({ userPoolId: POOL, clientId: 'client1abc' }) } };
+  });
+  ddb.on(PutCommand).callsFake((input: { Item: { pk: string } }) => {
+    order.push(`Put ${input.Item.pk.split('#')[0]}`);
+    return {};
+  });
+  ddb.on(GetCommand).callsFake(() => {
+    order.push('Get WAIT');
+    return {};
+  });
+  ddb.on(UpdateCommand).callsFake(() => {
+    order.push('Update RUN');
+    return {};
+  });
+  cognito.on(InitiateAuthCommand).callsFake(() => {
+    order.push('InitiateAuth');
+    return CHALLENGE;
+  });
+});
+
+describe('startSignIn', () => {
+  it('writes the run, takes the lease, opens the MFA wait, then signs the standing user in: one Cognito call on a healthy user', async () => {
+    const out = await startSignIn(event({ kind: 'signin', target: 'MyUserPool', phoneNumber: PHONE }));
+    expect(order).toEqual(['GetParameter', 'Put RUN', 'Put LEASE', 'Get WAIT', 'Put WAIT', 'InitiateAuth', 'Update RUN']);
+    expect(out).toEqual({
+      runId: 'run-1', kind: 'signin', userPoolId: POOL, phone: MASKED, targetName: 'MyUserPool', standingUser: 'reused',
+      timeouts: { mfaCodeSeconds: 150 }, challenge: { challenge: 'SMS_MFA', destination: MASKED },
+    });
+    const run = ddb.commandCalls(PutCommand)[0].args[0].input.Item!;
+    expect(run).toMatchObject({ pk: 'RUN#run-1', kind: 'signin', username: USER, phoneNumber: PHONE, startedAt: STARTED, status: 'RUNNING' });
+    // A sign-in run holds its phone for the MFA wait and the margin, not the sign-up wait too.
+    const lease = ddb.commandCalls(PutCommand)[1].args[0].input.Item!;
+    expect(lease.expiresAt - Date.now()).toBeLessThanOrEqual((150 + 120) * 1000);
+    expect(lease.expiresAt - Date.now()).toBeGreaterThan((150 + 110) * 1000);
+    const saved = ddb.commandCalls(UpdateCommand)[0].args[0].input;
+    expect(Object.values(saved.ExpressionAttributeValues!)).toEqual([SESSION, 'reused']);
+    await expectNoSecrets(out);
+  });
+
+  it('creates a missing standing user and says so in the state and the run record; logs no secret', async () => {
+    cognito.on(InitiateAuthCommand).rejectsOnce(new UserNotFoundException({ message: 'User does not exist.', $metadata: {} })).resolves(CHALLENGE);
+    cognito.on(AdminCreateUserCommand).resolves({});
+    cognito.on(AdminSetUserPasswordCommand).resolves({});
+    const capture = captureLogs();
+    const out = await startSignIn(event({ kind: 'signin', target: 'MyUserPool', phoneNumber: PHONE })).finally(() => capture.restore());
+    expect(out).toMatchObject({ standingUser: 'created', challenge: { firstSignIn: 'mfa-challenged' } });
+    const saved = ddb.commandCalls(UpdateCommand)[0].args[0].input;
+    expect(Object.values(saved.ExpressionAttributeValues!)).toEqual([SESSION, 'created', 'mfa-challenged']);
+    const logged = capture.lines.join('');
+    expect(logged).toContain('"standingUser":"created"');
+    await expectNoSecrets(logged);
+    await expectNoSecrets(out);
+  });
+
+  it.each<[string, unknown, string]>([
+    ['a sign-up run', { kind: 'signup', target: 'MyUserPool', phoneNumber: PHONE }, 'kind'],
+    ['no kind (a sign-up run)', { target: 'MyUserPool', phoneNumber: PHONE }, 'kind'],
+    ['a bad phone', { kind: 'signin', target: 'MyUserPool', phoneNumber: '2065551234' }, 'phoneNumber'],
+    ['an unknown field', { kind: 'signin', target: 'MyUserPool', phoneNumber: PHONE, username: 'x' }, 'username'],
+    ['a long MFA wait', { kind: 'signin', target: 'MyUserPool', phoneNumber: PHONE, timeouts: { mfaCodeSeconds: 170 } }, 'timeouts.mfaCodeSeconds'],
+  ])('refuses %s with a ValidationError naming the field, before any AWS call', async (_what, input, field) => {
+    await expect(startSignIn(event(input))).rejects.toMatchObject({ name: 'ValidationError', field });
+    expect(order).toEqual([]);
+  });
+
+  it('fails with PhoneBusy, signing nobody in, while another run holds the phone (the state machine retries)', async () => {
+    ddb.on(PutCommand).callsFake((input: { Item: { pk: string } }) => {
+      if (input.Item.pk.startsWith('LEASE#')) throw new ConditionalCheckFailedException({ message: 'no', $metadata: {} });
+      return {};
+    });
+    await expect(startSignIn(event({ kind: 'signin', target: 'MyUserPool', phoneNumber: PHONE }))).rejects.toMatchObject({ name: 'PhoneBusy' });
+    expect(cognito.calls()).toHaveLength(0);
+  });
+
+  it('as a Lambda handler, returns the state', async () => {
+    const out = await handler(event({ kind: 'signin', userPoolId: POOL, clientId: 'client1abc', phoneNumber: PHONE }), {} as never);
+    expect(out).toMatchObject({ kind: 'signin', standingUser: 'reused' });
+  });
+});

@@ -1,0 +1,67 @@
+import { taskHandler } from '../../lib/handler';
+import { logger } from '../../lib/logger';
+import { maskPhone } from '../../lib/phone';
+import { putRun } from '../../lib/runs/putRun';
+import { registerWait } from '../../lib/runs/registerWait';
+import { saveSignIn } from '../../lib/runs/saveSignIn';
+import { takeLease } from '../../lib/runs/takeLease';
+import { asObject, requiredString } from '../../lib/validate';
+import type { FirstSignIn } from '../../lib/verify/firstSignIn';
+import { leaseSeconds } from '../../lib/verify/kind';
+import { RUN_ID } from '../../lib/verify/runId';
+import { readRunRequest } from '../../lib/verify/runRequest';
+import { standingSignIn } from '../../lib/verify/standingSignIn';
+import { standingUsername, type StandingUserOutcome } from '../../lib/verify/standingUser';
+
+export interface SignInState {
+  runId: string;
+  kind: 'signin';
+  userPoolId: string;
+  /** Masked. */
+  phone: string;
+  targetName?: string;
+  standingUser: StandingUserOutcome;
+  standingUserReason?: string;
+  /** AwaitSignInCode's TimeoutSecondsPath. */
+  timeouts: { mfaCodeSeconds: number };
+  challenge: { challenge: 'SMS_MFA'; destination: string; firstSignIn?: FirstSignIn };
+}
+
+/**
+ * First task of a sign-in run, in one Lambda because every state entered is billed: validates the
+ * input, resolves target and phone, writes the run record (before the lease, so a failure after it
+ * can still release the phone), takes the phone's lease (PhoneBusy is retried by the state
+ * machine), opens the MFA wait before the SMS can go out, and signs the standing user in
+ * (lib/verify/standingSignIn.ts). The session goes to the run record only; the state gets masked
+ * data and what became of the standing user.
+ */
+export async function startSignIn(event: unknown): Promise<SignInState> {
+  const { input: rawInput, runId: rawRunId, startedAt: rawStartedAt } = asObject(event, 'event');
+  const runId = requiredString({ runId: rawRunId }, 'runId', RUN_ID);
+  // The execution's start (the context object), not now: a retried attempt keeps the run's start.
+  const started = typeof rawStartedAt === 'string' && !Number.isNaN(Date.parse(rawStartedAt)) ? new Date(rawStartedAt) : new Date();
+  const { userPoolId, clientId, targetName, timeouts, phone, phoneFrom } = await readRunRequest(rawInput, 'signin');
+  const username = standingUsername(userPoolId, phone);
+
+  await putRun({ runId, kind: 'signin', userPoolId, clientId, username, targetName, timeouts, phoneNumber: phone, startedAt: started.toISOString(), status: 'RUNNING' });
+  await takeLease(phone, runId, leaseSeconds('signin', timeouts));
+  await registerWait(phone, runId, 'MFA', timeouts.mfaCodeSeconds);
+  const signIn = await standingSignIn({ runId, userPoolId, clientId, username, phone, runStartedAt: started.getTime() });
+  await saveSignIn(runId, signIn);
+
+  const { standingUser, standingUserReason, firstSignIn } = signIn;
+  logger.info('sign-in started', { runId, kind: 'signin', userPoolId, phone: maskPhone(phone), phoneFrom, standingUser, standingUserReason, firstSignIn });
+  return {
+    runId,
+    kind: 'signin',
+    userPoolId,
+    phone: maskPhone(phone),
+    ...(targetName !== undefined && { targetName }),
+    standingUser,
+    ...(standingUserReason !== undefined && { standingUserReason }),
+    timeouts: { mfaCodeSeconds: timeouts.mfaCodeSeconds },
+    challenge: { challenge: 'SMS_MFA', destination: maskPhone(phone), ...(firstSignIn !== undefined && { firstSignIn }) },
+  };
+}
+
+export const handler = taskHandler(startSignIn);

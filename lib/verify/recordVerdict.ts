@@ -1,0 +1,36 @@
+import { logger } from '../logger';
+import { publishRunMetrics } from '../metrics';
+import { finishRun, type RunResult } from '../runs/finishRun';
+import type { RunItem } from '../runs/model';
+import { classifyFailure } from './classify';
+import { stepTimings } from './stepTimings';
+
+export interface Verdict extends RunResult {
+  /** From the run record; absent when the run failed before its record was written. */
+  kind?: RunItem['kind'];
+  standingUser?: RunItem['standingUser'];
+  standingUserReason?: string;
+  firstSignIn?: RunItem['firstSignIn'];
+}
+
+/**
+ * PASS, or the named failure reason with a cause a person can act on, with per-step timings from
+ * the execution's history: written to the run record (history, status), published as metrics, and
+ * logged as the one verdict line per run (`run finished`). Shared by RecordPass/RecordFailure and
+ * the sign-in run's last task.
+ */
+export async function recordVerdict(p: { runId: string; executionArn: string; startedAt?: string; error?: { Error?: unknown; Cause?: unknown } }): Promise<Verdict> {
+  const started = p.startedAt ? Date.parse(p.startedAt) : Number.NaN;
+  const now = Date.now();
+  const steps = await stepTimings(p.executionArn);
+  const result: RunResult = { verdict: 'PASS', endedAt: new Date(now).toISOString(), durationMs: Number.isNaN(started) ? undefined : now - started, steps };
+  if (p.error) {
+    const failure = classifyFailure(typeof p.error.Error === 'string' ? p.error.Error : undefined, typeof p.error.Cause === 'string' ? p.error.Cause : undefined);
+    Object.assign(result, { verdict: 'FAIL', reason: failure.reason, cause: failure.cause });
+  }
+  const record = await finishRun(p.runId, result);
+  publishRunMetrics(result);
+  const { kind, standingUser, standingUserReason, firstSignIn } = record;
+  logger.info('run finished', { runId: p.runId, kind, verdict: result.verdict, reason: result.reason, durationMs: result.durationMs, standingUser, standingUserReason });
+  return { ...result, kind, standingUser, standingUserReason, firstSignIn };
+}

@@ -1,0 +1,62 @@
+import { CLIENT_ID, USER_POOL_ID } from '../cognito/ids';
+import { ValidationError } from '../errors';
+import { optionalEnv } from '../env';
+import { TARGET_NAME } from '../names';
+import { PHONE_NUMBER } from '../phone';
+import { inboundPhoneNumber } from '../sms/inboundPhoneNumber';
+import { getTarget } from '../targets/getTarget';
+import { asObject, noUnknownFields, requiredString } from '../validate';
+import { readKind, type CheckKind } from './kind';
+import { readTimeouts, type Timeouts } from './timeouts';
+
+/** A verification run's input, validated, with its target and phone resolved. Holds the raw phone number: never return it whole. */
+export interface RunRequest {
+  kind: CheckKind;
+  userPoolId: string;
+  clientId: string;
+  targetName?: string;
+  phone: string;
+  phoneFrom: 'input' | 'inboundPhoneNumberId';
+  timeouts: Timeouts;
+}
+
+export const RUN_INPUT_FIELDS = ['kind', 'target', 'userPoolId', 'clientId', 'phoneNumber', 'timeouts'] as const;
+
+/**
+ * Validates a run's input (every problem before any AWS call), then reads its target (SSM) and,
+ * without `phoneNumber` (a scheduled check without a phone), the stage's inbound-SMS number
+ * (parameter inboundPhoneNumberId), whose two-way SMS bring the codes back by themselves.
+ * `expectedKind`: the kind of run the calling state starts.
+ */
+export async function readRunRequest(rawInput: unknown, expectedKind: CheckKind): Promise<RunRequest> {
+  const input = asObject(rawInput ?? {}, 'input');
+  noUnknownFields(input, RUN_INPUT_FIELDS);
+  const kind = readKind(input.kind);
+  // The state machine's ChooseKind routes each kind to its own first state: another is a wiring bug.
+  if (kind !== expectedKind) throw new ValidationError('kind', `a ${kind} run does not start at the ${expectedKind} run's first state`);
+  const phoneNumber = input.phoneNumber === undefined || input.phoneNumber === null ? undefined : requiredString(input, 'phoneNumber', PHONE_NUMBER);
+  const timeouts = readTimeouts(input.timeouts);
+  const inboundId = optionalEnv('INBOUND_PHONE_NUMBER_ID');
+  if (phoneNumber === undefined && inboundId === undefined) {
+    throw new ValidationError('phoneNumber', 'is required (this stage has no inboundPhoneNumberId to default to)');
+  }
+
+  let userPoolId: string;
+  let clientId: string;
+  let targetName: string | undefined;
+  if (input.target !== undefined) {
+    if (input.userPoolId !== undefined || input.clientId !== undefined) {
+      throw new ValidationError('target', 'give either target or userPoolId + clientId, not both');
+    }
+    targetName = requiredString(input, 'target', TARGET_NAME);
+    ({ userPoolId, clientId } = await getTarget(targetName));
+  } else {
+    if (input.userPoolId === undefined && input.clientId === undefined) {
+      throw new ValidationError('target', 'is required (or userPoolId and clientId)');
+    }
+    userPoolId = requiredString(input, 'userPoolId', USER_POOL_ID);
+    clientId = requiredString(input, 'clientId', CLIENT_ID);
+  }
+  const phone = phoneNumber ?? (await inboundPhoneNumber(inboundId!));
+  return { kind, userPoolId, clientId, targetName, phone, phoneFrom: phoneNumber ? 'input' : 'inboundPhoneNumberId', timeouts };
+}

@@ -1,0 +1,145 @@
+// First: the logger reads its level when it is created.
+import { captureLogs, jsonLines } from '../../tests/support/logCapture';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import {
+  AdminCreateUserCommand, AdminDeleteUserCommand, AdminGetUserCommand, AdminSetUserPasswordCommand, CognitoIdentityProviderClient,
+  InitiateAuthCommand, NotAuthorizedException, PasswordResetRequiredException, UserNotFoundException, UsernameExistsException,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { clearSecretCache } from '../secrets/getSecret';
+import { standingUserPassword } from './password';
+import { standingSignIn } from './standingSignIn';
+import { standingUsername } from './standingUser';
+
+process.env.PASSWORD_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:password-AbCdEf';
+
+const cognito = mockClient(CognitoIdentityProviderClient);
+const sm = mockClient(SecretsManagerClient);
+const PHONE = '+12065551234';
+const POOL = 'us-east-1_abc';
+const USER = standingUsername(POOL, PHONE);
+const SESSION = 'AYABeCognitoChallengeSession-secret-value';
+const STARTED = Date.parse('2026-01-01T00:00:00Z');
+const request = { runId: 'run-1', userPoolId: POOL, clientId: 'client1abc', username: USER, phone: PHONE, runStartedAt: STARTED };
+const CHALLENGE = { ChallengeName: 'SMS_MFA' as const, Session: SESSION, ChallengeParameters: { CODE_DELIVERY_DELIVERY_MEDIUM: 'SMS', CODE_DELIVERY_DESTINATION: '+*******1234' } };
+const TOKENS = { AuthenticationResult: { IdToken: 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln', AccessToken: 'a', RefreshToken: 'r' } };
+const err = (E: any, message: string) => new E({ message, $metadata: {} });
+/** Cognito calls in order, by command name. */
+const calls = () => cognito.calls().map((c) => (c.args[0] as object).constructor.name.replace(/Command$/, ''));
+
+beforeEach(() => {
+  cognito.reset();
+  sm.reset();
+  clearSecretCache();
+  sm.on(GetSecretValueCommand).resolves({ SecretString: 'password-secret' });
+  cognito.on(AdminCreateUserCommand).resolves({});
+  cognito.on(AdminSetUserPasswordCommand).resolves({});
+  cognito.on(AdminDeleteUserCommand).resolves({});
+});
+
+describe('standingSignIn', () => {
+  it('reuses a standing user that signs in with SMS_MFA: one Cognito call, nothing created', async () => {
+    cognito.on(InitiateAuthCommand).resolves(CHALLENGE);
+    await expect(standingSignIn(request)).resolves.toEqual({ session: SESSION, standingUser: 'reused', standingUserReason: undefined, firstSignIn: undefined });
+    expect(calls()).toEqual(['InitiateAuth']);
+    expect(cognito).toHaveReceivedCommandWith(InitiateAuthCommand, {
+      ClientId: 'client1abc', AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: USER, PASSWORD: await standingUserPassword(USER) },
+    });
+  });
+
+  it('creates a missing user without any SMS (SUPPRESS, verified phone, permanent password), then signs in again', async () => {
+    cognito.on(InitiateAuthCommand).rejectsOnce(err(UserNotFoundException, 'User does not exist.')).resolves(CHALLENGE);
+    await expect(standingSignIn(request)).resolves.toMatchObject({ session: SESSION, standingUser: 'created', firstSignIn: 'mfa-challenged' });
+    expect(calls()).toEqual(['InitiateAuth', 'AdminCreateUser', 'AdminSetUserPassword', 'InitiateAuth']);
+    expect(cognito).toHaveReceivedCommandWith(AdminCreateUserCommand, {
+      UserPoolId: POOL, Username: USER, MessageAction: 'SUPPRESS',
+      UserAttributes: [{ Name: 'phone_number', Value: PHONE }, { Name: 'phone_number_verified', Value: 'true' }],
+    });
+    expect(cognito).toHaveReceivedCommandWith(AdminSetUserPasswordCommand, { UserPoolId: POOL, Username: USER, Password: await standingUserPassword(USER), Permanent: true });
+  });
+
+  it('tells a missing user (PreventUserExistenceErrors says NotAuthorized) from a broken one with AdminGetUser', async () => {
+    cognito.on(InitiateAuthCommand).rejectsOnce(err(NotAuthorizedException, 'Incorrect username or password.')).resolves(CHALLENGE);
+    cognito.on(AdminGetUserCommand).rejects(err(UserNotFoundException, 'User does not exist.'));
+    await expect(standingSignIn(request)).resolves.toMatchObject({ standingUser: 'created' });
+    expect(calls()).toEqual(['InitiateAuth', 'AdminGetUser', 'AdminCreateUser', 'AdminSetUserPassword', 'InitiateAuth']);
+  });
+
+  it.each<[string, () => { resolves(v: unknown): unknown }, string]>([
+    ['a password changed by an admin', () => cognito.on(InitiateAuthCommand).rejectsOnce(err(NotAuthorizedException, 'Incorrect username or password.')), 'password refused'],
+    ['a disabled user', () => cognito.on(InitiateAuthCommand).rejectsOnce(err(NotAuthorizedException, 'User is disabled.')), 'user is disabled'],
+    ['a password reset', () => cognito.on(InitiateAuthCommand).rejectsOnce(err(PasswordResetRequiredException, 'Password reset required for the user')), 'password reset required'],
+    ['a temporary password', () => cognito.on(InitiateAuthCommand).resolvesOnce({ ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: 's' }), 'challenge NEW_PASSWORD_REQUIRED'],
+    ['no MFA set up', () => cognito.on(InitiateAuthCommand).resolvesOnce({ ChallengeName: 'MFA_SETUP', Session: 's' }), 'challenge MFA_SETUP'],
+    ['a phone changed by an admin', () => cognito.on(InitiateAuthCommand).resolvesOnce({ ...CHALLENGE, ChallengeParameters: { CODE_DELIVERY_DESTINATION: '+*******9999' } }), 'MFA code sent to another phone'],
+  ])('recreates a user broken by %s, reporting why', async (_what, arrange, reason) => {
+    arrange().resolves(CHALLENGE);
+    cognito.on(AdminGetUserCommand).resolves({ Username: USER, UserStatus: 'CONFIRMED' });
+    const capture = captureLogs();
+    const out = await standingSignIn(request).finally(() => capture.restore());
+    const logs = () => jsonLines(capture.lines);
+    expect(out).toMatchObject({ session: SESSION, standingUser: 'recreated', standingUserReason: reason });
+    expect(calls().filter((c) => c !== 'AdminGetUser')).toEqual(['InitiateAuth', 'AdminDeleteUser', 'AdminCreateUser', 'AdminSetUserPassword', 'InitiateAuth']);
+    expect(logs()).toContainEqual(expect.objectContaining({ message: 'standing user recreated', reason }));
+    expect(JSON.stringify(logs())).not.toContain(await standingUserPassword(USER));
+  });
+
+  it('fails with UnexpectedChallenge when a recreated user is still not challenged with SMS_MFA (the pool, not the user)', async () => {
+    cognito.on(InitiateAuthCommand).resolves({ ChallengeName: 'SOFTWARE_TOKEN_MFA', Session: 's' });
+    await expect(standingSignIn(request)).rejects.toMatchObject({ name: 'UnexpectedChallenge', message: expect.stringContaining('SOFTWARE_TOKEN_MFA challenge after it was recreated') });
+    expect(calls().filter((c) => c === 'InitiateAuth')).toHaveLength(2);
+  });
+
+  it('passes a refusal of the recreated user on as the AWS error (no endless recreating)', async () => {
+    cognito.on(InitiateAuthCommand).rejects(err(NotAuthorizedException, 'Incorrect username or password.'));
+    cognito.on(AdminGetUserCommand).resolves({ Username: USER, UserStatus: 'CONFIRMED' });
+    await expect(standingSignIn(request)).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+    expect(calls().filter((c) => c === 'AdminCreateUser')).toHaveLength(1);
+  });
+
+  it('lets a user created in this run sign in once without MFA, then requires SMS_MFA', async () => {
+    cognito.on(InitiateAuthCommand).rejectsOnce(err(UserNotFoundException, 'no')).resolvesOnce(TOKENS).resolves(CHALLENGE);
+    await expect(standingSignIn(request)).resolves.toMatchObject({ standingUser: 'created', firstSignIn: 'tokens-without-mfa', session: SESSION });
+  });
+
+  it('counts a user made by an earlier attempt of this run (created after the run started) as new', async () => {
+    cognito.on(InitiateAuthCommand).resolvesOnce(TOKENS).resolves(CHALLENGE);
+    cognito.on(AdminGetUserCommand).resolves({ Username: USER, UserCreateDate: new Date(STARTED + 5000) });
+    await expect(standingSignIn(request)).resolves.toMatchObject({ standingUser: 'reused', firstSignIn: 'tokens-without-mfa' });
+  });
+
+  it('fails with MfaNotEnforced when an older standing user gets tokens without MFA, or a new one twice', async () => {
+    cognito.on(InitiateAuthCommand).resolves(TOKENS);
+    cognito.on(AdminGetUserCommand).resolves({ Username: USER, UserCreateDate: new Date(STARTED - 86_400_000) });
+    await expect(standingSignIn(request)).rejects.toMatchObject({ name: 'MfaNotEnforced' });
+    cognito.reset();
+    cognito.on(AdminCreateUserCommand).resolves({});
+    cognito.on(AdminSetUserPasswordCommand).resolves({});
+    cognito.on(InitiateAuthCommand).rejectsOnce(err(UserNotFoundException, 'no')).resolves(TOKENS);
+    await expect(standingSignIn(request)).rejects.toMatchObject({ name: 'MfaNotEnforced', message: expect.stringContaining('again on the second') });
+  });
+
+  it('only sets the password of a user an earlier attempt already created', async () => {
+    cognito.on(InitiateAuthCommand).rejectsOnce(err(UserNotFoundException, 'no')).resolves(CHALLENGE);
+    cognito.on(AdminCreateUserCommand).rejects(err(UsernameExistsException, 'User account already exists'));
+    await expect(standingSignIn(request)).resolves.toMatchObject({ standingUser: 'created' });
+    expect(cognito).toHaveReceivedCommand(AdminSetUserPasswordCommand);
+  });
+
+  it('passes other errors on (throttling is retried by the state machine)', async () => {
+    cognito.on(InitiateAuthCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'TooManyRequestsException' }));
+    await expect(standingSignIn(request)).rejects.toMatchObject({ name: 'TooManyRequestsException' });
+    expect(calls()).toEqual(['InitiateAuth']);
+  });
+});
+
+describe('standingUsername', () => {
+  it('is the same for a pool and phone, different for another, and never holds the phone', () => {
+    expect(standingUsername(POOL, PHONE)).toBe(USER);
+    expect(standingUsername(POOL, '+12065550000')).not.toBe(USER);
+    expect(standingUsername('us-east-1_other', PHONE)).not.toBe(USER);
+    expect(USER).toMatch(/^synthetic-standing-[0-9a-f]{24}$/);
+    expect(USER).not.toContain('2065551234');
+  });
+});

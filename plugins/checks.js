@@ -1,0 +1,198 @@
+'use strict';
+/**
+ * The stage's scheduled checks, from checks.yml at the project root: one EventBridge Scheduler
+ * schedule per check, each starting the verify state machine with that check's input. Plain
+ * JavaScript so that the Serverless Framework loads it as a local plugin without a build step.
+ *
+ * checks.yml holds a `default` list and, under `stages.<stage>`, lists that replace it for one
+ * stage. Each check: `name` (unique), `kind` (signin | signup), `schedule` (rate(...) or cron(...)),
+ * and optionally `target` (default: param checkTarget), `phone` (default: param checkPhoneNumber,
+ * and without one the stage's inbound-SMS number), `codeRoute` (inbound-sms | twilio |
+ * custom-sender; default inbound-sms: what brings the codes back, for the SMS guardrails) and
+ * `state` (ENABLED | DISABLED; default: param checkScheduleState).
+ *
+ * The list is validated before anything is packaged (`before:package:initialize`), every problem
+ * named at once; plugins/checkPhone.js and plugins/smsBudget.js read the same list.
+ */
+const { existsSync, readFileSync } = require('node:fs');
+const { join, resolve } = require('node:path');
+const { stageParams } = require('./params');
+
+const CHECKS_FILE = 'checks.yml';
+/** SMS a passing run sends, by kind: MFA only, or the sign-up code and MFA (lib/verify/kind.ts). */
+const SMS_PER_RUN = { signin: 1, signup: 2 };
+const KINDS = Object.keys(SMS_PER_RUN);
+/** How codes come back (README "How codes come back"); a person answering (callback) cannot keep a schedule. */
+const CODE_ROUTES = ['inbound-sms', 'twilio', 'custom-sender'];
+const STATES = ['ENABLED', 'DISABLED'];
+const FIELDS = ['name', 'kind', 'schedule', 'target', 'phone', 'codeRoute', 'state'];
+const NAME = /^[a-z][a-z0-9-]{0,39}$/;
+/** lib/names.ts TARGET_NAME. */
+const TARGET = /^[A-Za-z0-9_.-]{1,128}$/;
+/** E.164 (lib/phone.ts). */
+const E164 = /^\+[1-9]\d{6,14}$/;
+/**
+ * EventBridge Scheduler's recurring expressions: rate(value unit), the unit singular for 1 and
+ * plural otherwise, or cron() with its six fields. A one-time at() would check once and stop.
+ */
+const RATE = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/;
+const CRON = /^cron\(\S+ \S+ \S+ \S+ \S+ \S+\)$/;
+
+function scheduleProblem(schedule) {
+  if (typeof schedule !== 'string') return 'schedule is required: rate(<n> minutes|hours|days) or cron(<6 fields>)';
+  const rate = RATE.exec(schedule);
+  if (rate) {
+    const n = Number(rate[1]);
+    if (n < 1) return `schedule "${schedule}": the rate must be at least 1`;
+    if ((n === 1) !== !rate[2].endsWith('s')) return `schedule "${schedule}": use the singular unit for 1 and the plural otherwise (rate(1 hour), rate(6 hours))`;
+    return undefined;
+  }
+  if (CRON.test(schedule)) return undefined;
+  return `schedule "${schedule}" is not an EventBridge Scheduler recurring expression: rate(<n> minutes|hours|days) or cron(<6 fields>)`;
+}
+
+/** PascalCase logical-id suffix of a check name: signin → Signin, sign-up-eu → SignUpEu. */
+const idOf = (name) => name.split('-').map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('');
+
+/**
+ * The stage's checks, validated and with their defaults filled in from the stage parameters.
+ * @param {{ doc: unknown, stage: string, params: Record<string, unknown> }} p
+ * @returns {{ checks: Array<{ name: string, logicalId: string, kind: 'signin'|'signup', schedule: string, target: string,
+ *   phone: string, codeRoute: string, state: 'ENABLED'|'DISABLED', enabled: boolean, smsPerRun: number }>, errors: string[], source: string }}
+ */
+function readChecks({ doc, stage, params }) {
+  const errors = [];
+  const stages = doc && typeof doc === 'object' ? doc.stages : undefined;
+  const staged = stages && typeof stages === 'object' && Object.prototype.hasOwnProperty.call(stages, stage);
+  const source = staged ? `stages.${stage}` : 'default';
+  const list = doc && typeof doc === 'object' ? (staged ? stages[stage] : doc.default) : undefined;
+  if (!Array.isArray(list)) return { checks: [], errors: [`${CHECKS_FILE}: ${source} must be a list of checks`], source };
+  const checks = [];
+  const seen = new Map();
+  list.forEach((raw, index) => {
+    const at = `${CHECKS_FILE} ${source}[${index}]${raw && typeof raw.name === 'string' ? ` (${raw.name})` : ''}`;
+    if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
+      errors.push(`${at}: must be a mapping with name, kind and schedule`);
+      return;
+    }
+    const problems = [];
+    for (const key of Object.keys(raw)) if (!FIELDS.includes(key)) problems.push(`${key} is not a known field (expected ${FIELDS.join(', ')})`);
+    if (typeof raw.name !== 'string' || !NAME.test(raw.name)) problems.push('name must be 1-40 lower-case letters, digits and -, starting with a letter');
+    else if (seen.has(idOf(raw.name))) problems.push(`duplicate name: ${seen.get(idOf(raw.name))} has the same name`);
+    else seen.set(idOf(raw.name), `${source}[${index}]`);
+    if (!KINDS.includes(raw.kind)) problems.push(`kind must be one of ${KINDS.join(', ')}, got ${JSON.stringify(raw.kind)}`);
+    const schedule = scheduleProblem(raw.schedule);
+    if (schedule) problems.push(schedule);
+    const target = raw.target ?? params.checkTarget;
+    if (typeof target !== 'string' || !TARGET.test(target)) problems.push(`target ${JSON.stringify(target)} must be a target name (letters, digits and _.-)`);
+    if (raw.phone !== undefined && (typeof raw.phone !== 'string' || !E164.test(raw.phone))) {
+      problems.push('phone must be an E.164 number: "+", the country code and the number, 8 to 16 characters');
+    }
+    const codeRoute = raw.codeRoute ?? 'inbound-sms';
+    if (!CODE_ROUTES.includes(codeRoute)) problems.push(`codeRoute must be one of ${CODE_ROUTES.join(', ')}, got ${JSON.stringify(codeRoute)}`);
+    const state = raw.state ?? params.checkScheduleState ?? 'DISABLED';
+    if (!STATES.includes(state)) problems.push(`state must be ENABLED or DISABLED, got ${JSON.stringify(state)}`);
+    if (problems.length) {
+      errors.push(...problems.map((problem) => `${at}: ${problem}`));
+      return;
+    }
+    checks.push({
+      name: raw.name,
+      logicalId: `CheckSchedule${idOf(raw.name)}`,
+      kind: raw.kind,
+      schedule: raw.schedule,
+      target,
+      phone: String(raw.phone ?? params.checkPhoneNumber ?? '').trim(),
+      codeRoute,
+      state,
+      enabled: state === 'ENABLED',
+      smsPerRun: codeRoute === 'custom-sender' ? 0 : SMS_PER_RUN[raw.kind],
+    });
+  });
+  return { checks, errors, source };
+}
+
+/** The verify execution input a check's schedule sends. Without a phone the run takes the stage's inbound-SMS number. */
+const checkInput = (check) => JSON.stringify({ kind: check.kind, target: check.target, ...(check.phone && { phoneNumber: check.phone }) });
+
+/** One AWS::Scheduler::Schedule per check, started with the role resources/verification.yml defines. */
+function scheduleResources(checks) {
+  return Object.fromEntries(
+    checks.map((check) => [
+      check.logicalId,
+      {
+        Type: 'AWS::Scheduler::Schedule',
+        Properties: {
+          Description: `Synthetic Cognito ${check.kind} check "${check.name}" (checks.yml)`,
+          ScheduleExpression: check.schedule,
+          State: check.state,
+          FlexibleTimeWindow: { Mode: 'OFF' },
+          Target: {
+            Arn: { Ref: 'VerifyStateMachine' },
+            RoleArn: { 'Fn::GetAtt': ['CheckScheduleRole', 'Arn'] },
+            Input: checkInput(check),
+            // A missed run is not made up for: the next one comes within minutes or hours.
+            RetryPolicy: { MaximumRetryAttempts: 0 },
+          },
+        },
+      },
+    ]),
+  );
+}
+
+/** The project folder of the service being packaged (the tests' stand-in has none: this one's). */
+const projectRoot = (serverless) => serverless.config?.servicePath ?? serverless.serviceDir ?? resolve(__dirname, '..');
+
+function loadChecksDoc(root) {
+  const path = join(root, CHECKS_FILE);
+  if (!existsSync(path)) return { doc: undefined, path };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { parse } = require('yaml');
+  return { doc: parse(readFileSync(path, 'utf8')), path };
+}
+
+/** What every plugin sees: the stage's checks, or a Serverless error naming each problem. */
+function stageChecks(serverless) {
+  const params = stageParams(serverless);
+  const stage = serverless.service?.provider?.stage ?? 'dev';
+  const { doc, path } = loadChecksDoc(projectRoot(serverless));
+  const errors = [];
+  if (params.checkScheduleExpression !== undefined) {
+    errors.push(`The parameter checkScheduleExpression is gone: each check has its own schedule in ${CHECKS_FILE} (stages.${stage} overrides the default list).`);
+  }
+  if (doc === undefined) errors.push(`${path} is missing: it lists the stage's scheduled checks.`);
+  const read = doc === undefined ? { checks: [], errors: [] } : readChecks({ doc, stage, params });
+  errors.push(...read.errors);
+  if (errors.length) {
+    throw new serverless.classes.Error(`Invalid scheduled checks:\n  - ${errors.join('\n  - ')}`, 'CHECKS_INVALID');
+  }
+  return read.checks;
+}
+
+class ChecksPlugin {
+  constructor(serverless, _options, { log } = {}) {
+    this.serverless = serverless;
+    this.log = log ?? { notice: (m) => console.log(m), warning: (m) => console.warn(m) };
+    this.hooks = {
+      'before:package:initialize': () => this.validate(),
+      // After the framework compiled its own resources, before it merges `resources:` and writes the template.
+      'before:package:finalize': () => this.addSchedules(),
+    };
+  }
+
+  validate() {
+    const checks = stageChecks(this.serverless);
+    this.log.notice(`Scheduled checks: ${checks.map((c) => `${c.name} (${c.kind}, ${c.schedule}, ${c.state})`).join('; ') || 'none'}.`);
+  }
+
+  addSchedules() {
+    const template = this.serverless.service.provider.compiledCloudFormationTemplate;
+    Object.assign(template.Resources, scheduleResources(stageChecks(this.serverless)));
+  }
+}
+
+module.exports = ChecksPlugin;
+module.exports.readChecks = readChecks;
+module.exports.scheduleResources = scheduleResources;
+module.exports.stageChecks = stageChecks;
+module.exports.SMS_PER_RUN = SMS_PER_RUN;

@@ -1,0 +1,198 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { GetSMSSandboxAccountStatusCommand, ListSMSSandboxPhoneNumbersCommand, SNSClient } from '@aws-sdk/client-sns';
+import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import { GetParameterCommand, ParameterNotFound, SSMClient } from '@aws-sdk/client-ssm';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { PROJECT_ROOT } from '../../local/serverlessConfig';
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+const ChecksPlugin = require('../../plugins/checks.js');
+const CheckPhonePlugin = require('../../plugins/checkPhone.js');
+const SmsBudgetPlugin = require('../../plugins/smsBudget.js');
+/* eslint-enable @typescript-eslint/no-require-imports */
+const { readChecks, scheduleResources } = ChecksPlugin;
+
+const REAL = '+12065551234';
+const PARAMS = { checkScheduleState: 'DISABLED', checkTarget: 'MyUserPool', checkPhoneNumber: '', inboundPhoneNumberId: '', targetParameterPrefix: '/cognito-sms-mfa/prod/targets', smsPricePerMessageUsd: 0.00645, monthlySmsSpendLimitUsd: 1 };
+
+class ServerlessError extends Error {
+  constructor(message: string, readonly code: string) {
+    super(message);
+  }
+}
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+/** A service folder with its own checks.yml, and the plugins as `sls package --stage prod --param ...` would load them. */
+function service(checksYml: string | undefined, cliParams: string[] = []) {
+  const dir = mkdtempSync(join(tmpdir(), 'checks-'));
+  dirs.push(dir);
+  if (checksYml !== undefined) writeFileSync(join(dir, 'checks.yml'), checksYml);
+  const log = { warnings: [] as string[], notices: [] as string[] };
+  const serverless = {
+    config: { servicePath: dir },
+    getProvider: () => ({ getStage: () => 'prod' }),
+    service: { provider: { stage: 'prod', compiledCloudFormationTemplate: { Resources: {} as Record<string, any> } } },
+    classes: { Error: ServerlessError },
+    configurationInput: { params: { default: PARAMS } },
+    processedInput: { options: { param: cliParams } },
+  };
+  const logger = { log: { notice: (m: string) => log.notices.push(m), warning: (m: string) => log.warnings.push(m) } };
+  return { serverless, log, plugin: (Plugin: any) => new Plugin(serverless, {}, logger) };
+}
+
+const runHook = (p: any, hook: string) => Promise.resolve().then(() => p.hooks[hook]());
+
+describe('checks.yml', () => {
+  it('defaults to a sign-in check every 5 minutes and a sign-up check every 6 hours, on the stage target and phone, off', () => {
+    const doc = parse(readFileSync(join(PROJECT_ROOT, 'checks.yml'), 'utf8'));
+    const { checks, errors, source } = readChecks({ doc, stage: 'prod', params: { ...PARAMS, checkPhoneNumber: REAL } });
+    expect(errors).toEqual([]);
+    expect(source).toBe('default');
+    expect(checks).toEqual([
+      { name: 'signin', logicalId: 'CheckScheduleSignin', kind: 'signin', schedule: 'rate(5 minutes)', target: 'MyUserPool', phone: REAL, codeRoute: 'inbound-sms', state: 'DISABLED', enabled: false, smsPerRun: 1 },
+      { name: 'signup', logicalId: 'CheckScheduleSignup', kind: 'signup', schedule: 'rate(6 hours)', target: 'MyUserPool', phone: REAL, codeRoute: 'inbound-sms', state: 'DISABLED', enabled: false, smsPerRun: 2 },
+    ]);
+  });
+
+  it('lets a stage replace the list, with its own target, phone, route and state per check', () => {
+    const doc = {
+      default: [{ name: 'signin', kind: 'signin', schedule: 'rate(5 minutes)' }],
+      stages: { prod: [{ name: 'shop-signin', kind: 'signin', schedule: 'cron(0/10 * * * ? *)', target: 'Shop', phone: REAL, codeRoute: 'custom-sender', state: 'ENABLED' }] },
+    };
+    const { checks, source } = readChecks({ doc, stage: 'prod', params: PARAMS });
+    expect(source).toBe('stages.prod');
+    expect(checks).toEqual([expect.objectContaining({ name: 'shop-signin', logicalId: 'CheckScheduleShopSignin', target: 'Shop', phone: REAL, enabled: true, smsPerRun: 0 })]);
+    expect(readChecks({ doc, stage: 'dev', params: PARAMS }).checks.map((c: any) => c.name)).toEqual(['signin']);
+  });
+
+  it('names every problem at once: unknown kind, bad schedule, duplicate name, bad phone, unknown field, bad route and state', () => {
+    const doc = {
+      default: [
+        { name: 'a', kind: 'login', schedule: 'rate(5 minutes)' },
+        { name: 'b', kind: 'signin', schedule: 'rate(5 minute)' },
+        { name: 'c', kind: 'signin', schedule: 'every 5 minutes' },
+        { name: 'd', kind: 'signin', schedule: 'at(2026-12-01T00:00:00)' },
+        { name: 'a', kind: 'signup', schedule: 'rate(1 hour)' },
+        { name: 'e', kind: 'signin', schedule: 'rate(1 hour)', phone: '206-555-1234' },
+        { name: 'f', kind: 'signin', schedule: 'rate(1 hour)', password: 'x' },
+        { name: 'g', kind: 'signin', schedule: 'rate(1 hour)', codeRoute: 'callback', state: 'ON' },
+        { name: 'Bad Name', kind: 'signin', schedule: 'rate(1 hour)' },
+        'signin',
+      ],
+    };
+    const { checks, errors } = readChecks({ doc, stage: 'prod', params: PARAMS });
+    expect(checks).toEqual([]);
+    expect(errors).toEqual([
+      'checks.yml default[0] (a): kind must be one of signin, signup, got "login"',
+      'checks.yml default[1] (b): schedule "rate(5 minute)": use the singular unit for 1 and the plural otherwise (rate(1 hour), rate(6 hours))',
+      'checks.yml default[2] (c): schedule "every 5 minutes" is not an EventBridge Scheduler recurring expression: rate(<n> minutes|hours|days) or cron(<6 fields>)',
+      'checks.yml default[3] (d): schedule "at(2026-12-01T00:00:00)" is not an EventBridge Scheduler recurring expression: rate(<n> minutes|hours|days) or cron(<6 fields>)',
+      'checks.yml default[4] (a): duplicate name: default[0] has the same name',
+      'checks.yml default[5] (e): phone must be an E.164 number: "+", the country code and the number, 8 to 16 characters',
+      'checks.yml default[6] (f): password is not a known field (expected name, kind, schedule, target, phone, codeRoute, state)',
+      'checks.yml default[7] (g): codeRoute must be one of inbound-sms, twilio, custom-sender, got "callback"',
+      'checks.yml default[7] (g): state must be ENABLED or DISABLED, got "ON"',
+      'checks.yml default[8] (Bad Name): name must be 1-40 lower-case letters, digits and -, starting with a letter',
+      'checks.yml default[9]: must be a mapping with name, kind and schedule',
+    ]);
+  });
+
+  it('makes one schedule per check, starting the verify machine with the check kind, target and phone (none: the inbound number)', () => {
+    const { checks } = readChecks({
+      doc: { default: [{ name: 'signin', kind: 'signin', schedule: 'rate(5 minutes)', phone: REAL }, { name: 'signup', kind: 'signup', schedule: 'rate(6 hours)', state: 'ENABLED' }] },
+      stage: 'prod',
+      params: PARAMS,
+    });
+    const resources = scheduleResources(checks);
+    expect(Object.keys(resources)).toEqual(['CheckScheduleSignin', 'CheckScheduleSignup']);
+    expect(resources.CheckScheduleSignin.Properties).toMatchObject({
+      ScheduleExpression: 'rate(5 minutes)',
+      State: 'DISABLED',
+      Target: { Arn: { Ref: 'VerifyStateMachine' }, RoleArn: { 'Fn::GetAtt': ['CheckScheduleRole', 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 0 } },
+    });
+    expect(JSON.parse(resources.CheckScheduleSignin.Properties.Target.Input)).toEqual({ kind: 'signin', target: 'MyUserPool', phoneNumber: REAL });
+    expect(JSON.parse(resources.CheckScheduleSignup.Properties.Target.Input)).toEqual({ kind: 'signup', target: 'MyUserPool' });
+    expect(resources.CheckScheduleSignup.Properties.State).toBe('ENABLED');
+  });
+});
+
+describe('the checks plugins in sls package', () => {
+  it('stops packaging with every problem of checks.yml listed', async () => {
+    const s = service('default:\n  - name: signin\n    kind: login\n    schedule: rate(5 minutes)\n  - name: signin\n    kind: signup\n    schedule: hourly\n');
+    const error = await runHook(s.plugin(ChecksPlugin), 'before:package:initialize').catch((e: ServerlessError) => e);
+    expect(error).toBeInstanceOf(ServerlessError);
+    expect((error as ServerlessError).code).toBe('CHECKS_INVALID');
+    expect((error as Error).message).toContain('default[0] (signin): kind must be one of signin, signup, got "login"');
+    expect((error as Error).message).toContain('default[1] (signin): duplicate name');
+    expect((error as Error).message).toContain('schedule "hourly" is not an EventBridge Scheduler recurring expression');
+  });
+
+  it('refuses the old checkScheduleExpression parameter, pointing at checks.yml', async () => {
+    const s = service(readFileSync(join(PROJECT_ROOT, 'checks.yml'), 'utf8'), ['checkScheduleExpression=rate(1 minute)']);
+    const error = (await runHook(s.plugin(ChecksPlugin), 'before:package:initialize').catch((e: Error) => e)) as Error;
+    expect(error.message).toContain('checkScheduleExpression is gone: each check has its own schedule in checks.yml');
+  });
+
+  it('adds one schedule per check to the compiled template', async () => {
+    const s = service(readFileSync(join(PROJECT_ROOT, 'checks.yml'), 'utf8'));
+    await runHook(s.plugin(ChecksPlugin), 'before:package:finalize');
+    const resources = s.serverless.service.provider.compiledCloudFormationTemplate.Resources;
+    expect(Object.keys(resources)).toEqual(['CheckScheduleSignin', 'CheckScheduleSignup']);
+  });
+
+  it('checks the phone of each enabled check, naming the check', async () => {
+    const yml = `default:\n  - name: signin\n    kind: signin\n    schedule: rate(5 minutes)\n    phone: "${REAL}"\n  - name: fiction\n    kind: signup\n    schedule: rate(6 hours)\n    phone: "+15555550123"\n`;
+    const s = service(yml, ['checkScheduleState=ENABLED']);
+    const error = (await runHook(s.plugin(CheckPhonePlugin), 'before:package:initialize').catch((e: Error) => e)) as Error;
+    expect(error.message).toMatch(/^Check "fiction": checkPhoneNumber \+\*+0123 is in the range 555-0100…555-0199/);
+    expect(error.message).not.toContain('+15555550123');
+  });
+
+  it('sums SMS over the enabled default checks: 8928 sign-in runs × 1 + 124 sign-up runs × 2, over a $1 limit', async () => {
+    const s = service(readFileSync(join(PROJECT_ROOT, 'checks.yml'), 'utf8'), ['checkScheduleState=ENABLED', `checkPhoneNumber=${REAL}`]);
+    const error = (await runHook(s.plugin(SmsBudgetPlugin), 'before:package:initialize').catch((e: Error) => e)) as Error;
+    expect(error.message).toContain('SMS budget exceeded: signin: rate(5 minutes) = 8928 runs × 1 SMS per signin run = 8928 SMS; signup: rate(6 hours) = 124 runs × 2 SMS per signup run = 248 SMS; in all 9176 SMS');
+    const ok = service(readFileSync(join(PROJECT_ROOT, 'checks.yml'), 'utf8'), ['checkScheduleState=ENABLED', `checkPhoneNumber=${REAL}`, 'monthlySmsSpendLimitUsd=60']);
+    await runHook(ok.plugin(SmsBudgetPlugin), 'before:package:initialize');
+    expect(ok.log.notices).toEqual([expect.stringContaining('$59.19 per month, within the $60.00 limit')]);
+  });
+
+  describe('SMS sandbox on deploy', () => {
+    const sns = mockClient(SNSClient);
+    const ssm = mockClient(SSMClient);
+    beforeEach(() => {
+      sns.reset();
+      ssm.reset();
+      ssm.on(GetParameterCommand).rejects(new ParameterNotFound({ message: 'no', $metadata: {} }));
+    });
+
+    const deployWith = (yml: string, params: string[]) => {
+      const s = service(yml, params);
+      const plugin = s.plugin(CheckPhonePlugin);
+      plugin.clients = { region: 'us-east-1', sns: new SNSClient({}), smsVoice: new PinpointSMSVoiceV2Client({}), ssm: new SSMClient({}), cognito: new CognitoIdentityProviderClient({}) };
+      return { deploy: () => runHook(plugin, 'before:deploy:deploy'), log: s.log };
+    };
+
+    it('asks once for checks that share a phone, and exempts a check on the Custom SMS Sender', async () => {
+      sns.on(GetSMSSandboxAccountStatusCommand).resolves({ IsInSandbox: true });
+      sns.on(ListSMSSandboxPhoneNumbersCommand).resolves({ PhoneNumbers: [{ PhoneNumber: REAL, Status: 'Verified' }] });
+      const yml =
+        'default:\n  - name: signin\n    kind: signin\n    schedule: rate(5 minutes)\n  - name: signup\n    kind: signup\n    schedule: rate(6 hours)\n' +
+        '  - name: ci\n    kind: signin\n    schedule: rate(1 hour)\n    phone: "+12065550000"\n    codeRoute: custom-sender\n';
+      const { deploy, log } = deployWith(yml, ['checkScheduleState=ENABLED', `checkPhoneNumber=${REAL}`]);
+      await deploy();
+      expect(sns.commandCalls(ListSMSSandboxPhoneNumbersCommand)).toHaveLength(1);
+      expect(log.notices).toEqual([
+        expect.stringMatching(/^Check "signin": SMS sandbox: the check phone \+\*+1234 is a verified destination/),
+        expect.stringMatching(/^Check "ci": SMS sandbox: codeRoute custom-sender sends no SMS/),
+      ]);
+    });
+  });
+});
