@@ -1,6 +1,5 @@
 import { taskHandler } from '../../lib/handler';
 import { logger } from '../../lib/logger';
-import { publishRunMetrics } from '../../lib/metrics';
 import { finishRun, type RunResult } from '../../lib/runs/finishRun';
 import { asObject, requiredString } from '../../lib/validate';
 import { classifyFailure } from '../../lib/verify/classify';
@@ -27,7 +26,6 @@ export async function recordResult(event: unknown): Promise<RunResult> {
     Object.assign(result, { verdict: 'FAIL', reason: failure.reason, cause: failure.cause });
   }
   await finishRun(runId, result);
-  publishRunMetrics(result);
   logger.info('run finished', { runId, verdict: result.verdict, reason: result.reason, durationMs: result.durationMs });
   return result;
 }

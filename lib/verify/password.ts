@@ -5,7 +5,8 @@ import { getSecret } from '../secrets/getSecret';
 const passwordSecretId = envOnce('PASSWORD_SECRET_ARN');
 
 /**
- * The synthetic user's password, derived from a deployment secret and the run id inside each
+ * The synthetic user's password, derived from the stack's secret (PASSWORD_SECRET_ARN, the callback
+ * signing secret: one secret, not two) and the run id inside each
  * Lambda that needs it, so it never travels through Step Functions state or DynamoDB.
  * The fixed prefix satisfies Cognito's default policy (upper, lower, digit, symbol).
  */
