@@ -14,7 +14,6 @@
  * could not measure at all. Options: --runs N (default 10) for (a).
  */
 import { execSync, spawn } from 'node:child_process';
-import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -25,6 +24,7 @@ import type { LocalCloud } from '../local/cloud';
 import type { SentSms } from '../local/cognito';
 import { median, quantile, table } from '../local/report';
 import { webhookDelivery } from '../local/fakePhone/webhook';
+import { httpDelta, installHttpCounter, nameHttpPorts, snapshotHttp, type HttpStat } from './bench/httpCounter';
 import {
   DESIGN_MINIMUM_CALLBACK_REQUESTS,
   DESIGN_MINIMUM_ENGINE_REQUESTS,
@@ -42,44 +42,7 @@ const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 const { values: opts } = parseArgs({ options: { runs: { type: 'string', default: '10' }, 'skip-spawn': { type: 'boolean', default: false } } });
 const N = Math.max(3, Number(opts.runs));
 
-// ---------------------------------------------------------------------------------------------
-// HTTP time per emulator, for the profile: every SDK call of this process (the handlers' too) goes
-// through node:http's request, which the SDK looks up on its first call.
-interface HttpStat { count: number; ms: number }
-const httpStats = new Map<string, HttpStat>();
-let portNames = new Map<string, string>();
-const originalRequest = http.request;
-(http as { request: typeof http.request }).request = function patchedRequest(this: unknown, ...args: unknown[]) {
-  const started = performance.now();
-  const req = (originalRequest as (...a: unknown[]) => http.ClientRequest).apply(this, args);
-  const o = args[0] as { port?: string | number; host?: string } | string | URL;
-  const port = typeof o === 'string' ? new URL(o).port : o instanceof URL ? o.port : String(o?.port ?? '');
-  const headers = (typeof o === 'object' && !(o instanceof URL) ? (o as { headers?: Record<string, string> }).headers : undefined) ?? {};
-  const header = (h: string) => Object.entries(headers).find(([k]) => k.toLowerCase() === h)?.[1];
-  // The signing scope names the service; JSON protocols name the operation in X-Amz-Target.
-  const service = /Credential=[^/]+\/[^/]+\/[^/]+\/([^/]+)\//.exec(header('authorization') ?? '')?.[1];
-  const op = header('x-amz-target')?.split('.').pop() ?? '';
-  req.once('close', () => {
-    const name = portNames.get(port) ?? `:${port}`;
-    const ms = performance.now() - started;
-    for (const key of [name, `${name} ${[service, op].filter(Boolean).join('.') || 'request'}`]) {
-      const s = httpStats.get(key) ?? { count: 0, ms: 0 };
-      s.count++;
-      s.ms += ms;
-      httpStats.set(key, s);
-    }
-  });
-  return req;
-} as typeof http.request;
-const snapshotHttp = () => new Map([...httpStats].map(([k, v]) => [k, { ...v }]));
-function httpDelta(before: Map<string, HttpStat>) {
-  const out: Record<string, HttpStat> = {};
-  for (const [k, v] of httpStats) {
-    const b = before.get(k) ?? { count: 0, ms: 0 };
-    if (v.count - b.count) out[k] = { count: v.count - b.count, ms: v.ms - b.ms };
-  }
-  return out;
-}
+installHttpCounter();
 
 // ---------------------------------------------------------------------------------------------
 
@@ -123,9 +86,7 @@ async function main() {
     if (!sms.username.startsWith('bench-direct-')) deliver(sms);
   });
   cloud.engine.once('event', () => (firstEventMs = performance.now() - tCloud));
-  portNames = new Map(
-    Object.entries(cloud.urls).map(([name, url]) => [new URL(url).port, name === 'stepFunctions' ? 'sfn' : name] as [string, string]),
-  );
+  nameHttpPorts(new Map(Object.entries(cloud.urls).map(([name, url]) => [new URL(url).port, name === 'stepFunctions' ? 'sfn' : name] as [string, string])));
   const nextSms = smsWaiter(cloud);
   const sfn = new SFNClient({});
   const cognito = new CognitoIdentityProviderClient({});

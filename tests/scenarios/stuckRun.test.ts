@@ -5,6 +5,7 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { startLocalCloud, type LocalCloud } from '../../local/cloud';
 import { loadDefinition, readServerlessConfig } from '../../local/serverlessConfig';
+import { logger } from '../../lib/logger';
 
 /**
  * Issue 11, item 4: a stuck run always ends. The verification machine has a top-level
@@ -24,13 +25,16 @@ let db: DynamoDBDocumentClient;
 let targetName: string;
 
 beforeAll(async () => {
+  logger.setLogLevel('SILENT');
   // codeSource none: the fake phone's SMS go nowhere, so nothing ever answers a wait.
-  cloud = await startLocalCloud({ codeSource: 'none', retryIntervalScale: 0.05, machineTimeoutSeconds: { verify: MACHINE_TIMEOUT_SECONDS }, params: { phoneHoldAfterFailureSeconds: '0' }, logLevel: 'INFO' });
+  cloud = await startLocalCloud({ codeSource: 'none', retryIntervalScale: 0.05, machineTimeoutSeconds: { verify: MACHINE_TIMEOUT_SECONDS }, params: { phoneHoldAfterFailureSeconds: '0' } });
   sfn = new SFNClient({});
   cognito = new CognitoIdentityProviderClient({});
   db = DynamoDBDocumentClient.from(new DynamoDBClient({}));
   const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: cloud.stateMachineArn('provision'), input: '{}' }));
   const provision = await cloud.engine.waitForExecution(executionArn!);
+  // The verdict line is logged at INFO (provisioning's lines are not wanted).
+  logger.setLogLevel('INFO');
   if (provision.status !== 'SUCCEEDED') throw new Error(`provisioning failed: ${provision.error}: ${provision.cause}`);
   targetName = JSON.parse(provision.output!).targetName;
 }, 60_000);

@@ -1,9 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { PROJECT_ROOT, readServerlessConfig, resolveValue } from '../../local/serverlessConfig';
-import { publishTimeToSms, type TimedStep } from '../../lib/metrics';
-import { reportOutcome, type CodeRoute, type RouteOutcome } from '../../lib/sms/report';
-import { logger } from '../../lib/logger';
+import { emittableSeries, seriesKey as key, type Series } from '../../scripts/bench/metricSeries';
 
 /**
  * Custom metrics are billed per series (metric name + dimension name/value set, USD 0.30 a month
@@ -12,44 +10,6 @@ import { logger } from '../../lib/logger';
  * execution metric of the verify machine.
  */
 const MAX_SERIES = 3;
-const STEPS: TimedStep[] = ['SIGN_UP', 'MFA'];
-const ROUTES: CodeRoute[] = ['inbound-sms', 'custom-sender', 'twilio', 'callback'];
-const OUTCOMES: RouteOutcome[] = [
-  'Resumed', 'StoredBeforeAwait', 'NotWaiting', 'AlreadyAnswered', 'WaitExpired', 'WrongStep',
-  'Malformed', 'NoCode', 'Keyword', 'Duplicate', 'DecryptFailed', 'Forwarded', 'Dropped', 'BadSignature', 'TooLarge',
-] as RouteOutcome[];
-
-interface Series { namespace: string; name: string; dimensions: Record<string, string> }
-const key = (s: Series) => `${s.namespace}|${s.name}|${Object.entries(s.dimensions).sort().map(([k, v]) => `${k}=${v}`).join(',')}`;
-
-function emittedSeries(): Series[] {
-  const written: string[] = [];
-  const previous = process.env.POWERTOOLS_METRICS_DISABLED;
-  process.env.POWERTOOLS_METRICS_DISABLED = 'false';
-  const out = jest.spyOn(process.stdout, 'write').mockImplementation(((chunk: string) => (written.push(String(chunk)), true)) as never);
-  const quiet = (['info', 'warn'] as const).map((level) => jest.spyOn(logger, level).mockImplementation(() => undefined));
-  try {
-    for (const step of STEPS) publishTimeToSms(step, 1234);
-    for (const route of ROUTES) for (const outcome of OUTCOMES) reportOutcome(route, outcome, { phone: '+15555550100' });
-  } finally {
-    out.mockRestore();
-    quiet.forEach((s) => s.mockRestore());
-    process.env.POWERTOOLS_METRICS_DISABLED = previous;
-  }
-  const series = new Map<string, Series>();
-  for (const line of written.flatMap((c) => c.split('\n')).filter((l) => l.includes('"_aws"'))) {
-    const emf = JSON.parse(line) as { _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] } } & Record<string, unknown>;
-    for (const directive of emf._aws.CloudWatchMetrics) {
-      for (const dimensionSet of directive.Dimensions) {
-        for (const metric of directive.Metrics) {
-          const s = { namespace: directive.Namespace, name: metric.Name, dimensions: Object.fromEntries(dimensionSet.map((d) => [d, String(emf[d])])) };
-          series.set(key(s), s);
-        }
-      }
-    }
-  }
-  return [...series.values()];
-}
 
 /** Non-test TypeScript files under a folder. */
 function sources(dir: string): string[] {
@@ -61,7 +21,7 @@ function sources(dir: string): string[] {
 }
 
 describe('custom metrics', () => {
-  const series = emittedSeries();
+  const series = emittableSeries();
 
   it(`are at most ${MAX_SERIES} series: TimeToSms per SMS step and one CodeNotDelivered (route and outcome are fields)`, () => {
     expect(series.length).toBeLessThanOrEqual(MAX_SERIES);
