@@ -10,8 +10,14 @@
  *   (c) runs per second with `--concurrency 10` (30 runs over 10 phones, spawned CLI);
  *   plus the full local run (provision + verify) wall time and peak RSS.
  *
+ *   (d) cost (issue 12): one check of each kind counted on a local cloud, priced per check and per
+ *       month for the default checks, fixed costs from the packaged template, the logs of a passing
+ *       check, and each packaged bundle's cold load against a bare node (scripts/bench/*).
+ *
  * A script, not a test: it prints a table and PASS/MISS per target, and always exits 0 unless it
- * could not measure at all. Options: --runs N (default 10) for (a).
+ * could not measure at all. Options: --runs N (default 10) for (a); --skip-spawn skips (b) and (c);
+ * --cost-only runs (d) alone; --json prints one JSON document instead of the tables (`cost`, `logs`,
+ * `bundles`, and `perf` rows when measured).
  */
 import { execSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -24,6 +30,7 @@ import type { LocalCloud } from '../local/cloud';
 import type { SentSms } from '../local/cognito';
 import { median, quantile, table } from '../local/report';
 import { webhookDelivery } from '../local/fakePhone/webhook';
+import { costReport, costTargets, printCostReport } from './bench/costReport';
 import { httpDelta, installHttpCounter, nameHttpPorts, snapshotHttp, type HttpStat } from './bench/httpCounter';
 import {
   DESIGN_MINIMUM_CALLBACK_REQUESTS,
@@ -39,7 +46,14 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const ROOT = join(__dirname, '..');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
-const { values: opts } = parseArgs({ options: { runs: { type: 'string', default: '10' }, 'skip-spawn': { type: 'boolean', default: false } } });
+const { values: opts } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '10' },
+    'skip-spawn': { type: 'boolean', default: false },
+    'cost-only': { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+  },
+});
 const N = Math.max(3, Number(opts.runs));
 
 installHttpCounter();
@@ -71,9 +85,33 @@ function smsWaiter(cloud: LocalCloud) {
 
 async function main() {
   const rows: string[][] = [];
-  const targets: { name: string; value: string; target: string; ok: boolean }[] = [];
+  const targets: Target[] = [];
   const notes: string[] = [];
 
+  if (!opts['cost-only']) await perf(rows, targets, notes);
+
+  // ---- (d) cost, logs and cold start (issue 12) -------------------------------------------------
+  const cost = await costReport(ROOT);
+  for (const t of costTargets(cost)) targets.push(t);
+
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify({ ...cost, perf: rows.length ? rows.map(([measure, value, detail]) => ({ measure, value, detail })) : undefined, targets })}\n`);
+    return;
+  }
+  if (rows.length) {
+    process.stdout.write('\nLocal cloud benchmark\n');
+    for (const l of table(['measure', 'value', 'detail'], rows)) process.stdout.write(`${l}\n`);
+  }
+  process.stdout.write(`\n${printCostReport(cost).join('\n')}\n`);
+  process.stdout.write('\nTargets (issues 3 and 12)\n');
+  for (const l of table(['target', 'measured', 'goal', ''], targets.map((t) => [t.name, t.value, t.target, t.ok ? 'PASS' : 'MISS']))) process.stdout.write(`${l}\n`);
+  if (notes.length) process.stdout.write(`\n${notes.join('\n')}\n`);
+}
+
+type Target = { name: string; value: string; target: string; ok: boolean };
+
+/** (a)–(c): the local cloud's speed (issue 3). */
+async function perf(rows: string[][], targets: Target[], notes: string[]) {
   // ---- (a) in process ------------------------------------------------------------------------
   const { startLocalCloud } = await import('../local/cloud');
   const tCloud = performance.now();
@@ -270,11 +308,6 @@ async function main() {
     ]);
   }
 
-  process.stdout.write('\nLocal cloud benchmark\n');
-  for (const l of table(['measure', 'value', 'detail'], rows)) process.stdout.write(`${l}\n`);
-  process.stdout.write('\nTargets (issue 3)\n');
-  for (const l of table(['target', 'measured', 'goal', ''], targets.map((t) => [t.name, t.value, t.target, t.ok ? 'PASS' : 'MISS']))) process.stdout.write(`${l}\n`);
-  process.stdout.write(`\n${notes.join('\n')}\n`);
 }
 
 interface StartReport {

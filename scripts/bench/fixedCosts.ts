@@ -15,7 +15,7 @@ export function evaluateCondition(template: Template, expr: unknown): boolean {
   if (typeof expr === 'object' && expr !== null) {
     const [fn, args] = Object.entries(expr)[0] as [string, unknown[]];
     if (fn === 'Condition') return evaluateCondition(template, template.Conditions?.[args as unknown as string]);
-    if (fn === 'Fn::Equals') return JSON.stringify(args[0]) === JSON.stringify(args[1]);
+    if (fn === 'Fn::Equals' && args.every((a) => typeof a === 'string')) return args[0] === args[1];
     if (fn === 'Fn::Not') return !evaluateCondition(template, args[0]);
     if (fn === 'Fn::And') return args.every((a) => evaluateCondition(template, a));
     if (fn === 'Fn::Or') return args.some((a) => evaluateCondition(template, a));
