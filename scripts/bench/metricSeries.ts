@@ -4,6 +4,7 @@
  * metric name with one set of dimension names and values; CloudWatch bills each one monthly.
  */
 import { publishTimeToSms, type TimedStep } from '../../lib/metrics';
+import { logger } from '../../lib/logger';
 import { reportOutcome, type CodeRoute, type RouteOutcome } from '../../lib/sms/report';
 
 export interface Series { namespace: string; name: string; dimensions: Record<string, string> }
@@ -39,6 +40,9 @@ export function emittableSeries(): Series[] {
   const written: string[] = [];
   const previous = process.env.POWERTOOLS_METRICS_DISABLED;
   const write = process.stdout.write;
+  const level = logger.getLevelName();
+  // The outcome lines go to stderr at WARN; only the EMF lines on stdout are wanted here.
+  logger.setLogLevel('SILENT');
   process.env.POWERTOOLS_METRICS_DISABLED = 'false';
   process.stdout.write = ((chunk: string | Uint8Array) => (written.push(String(chunk)), true)) as typeof process.stdout.write;
   try {
@@ -46,6 +50,7 @@ export function emittableSeries(): Series[] {
     for (const route of ROUTES) for (const outcome of OUTCOMES) reportOutcome(route, outcome, { phone: '+15555550100' });
   } finally {
     process.stdout.write = write;
+    logger.setLogLevel(level);
     if (previous === undefined) delete process.env.POWERTOOLS_METRICS_DISABLED;
     else process.env.POWERTOOLS_METRICS_DISABLED = previous;
   }
