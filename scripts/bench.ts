@@ -10,11 +10,16 @@
  *   (c) runs per second with `--concurrency 10` (30 runs over 10 phones, spawned CLI);
  *   plus the full local run (provision + verify) wall time and peak RSS.
  *
+ *   (d) cost (issue 12): one check of each kind counted on a local cloud, priced per check and per
+ *       month for the default checks, fixed costs from the packaged template, the logs of a passing
+ *       check, and each packaged bundle's cold load against a bare node (scripts/bench/*).
+ *
  * A script, not a test: it prints a table and PASS/MISS per target, and always exits 0 unless it
- * could not measure at all. Options: --runs N (default 10) for (a).
+ * could not measure at all. Options: --runs N (default 10) for (a); --skip-spawn skips (b) and (c);
+ * --cost-only runs (d) alone; --json prints one JSON document instead of the tables (`cost`, `logs`,
+ * `bundles`, and `perf` rows when measured).
  */
 import { execSync, spawn } from 'node:child_process';
-import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -25,6 +30,8 @@ import type { LocalCloud } from '../local/cloud';
 import type { SentSms } from '../local/cognito';
 import { median, quantile, table } from '../local/report';
 import { webhookDelivery } from '../local/fakePhone/webhook';
+import { costReport, costTargets, printCostReport } from './bench/costReport';
+import { httpDelta, installHttpCounter, nameHttpPorts, snapshotHttp, type HttpStat } from './bench/httpCounter';
 import {
   DESIGN_MINIMUM_CALLBACK_REQUESTS,
   DESIGN_MINIMUM_ENGINE_REQUESTS,
@@ -39,47 +46,17 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const ROOT = join(__dirname, '..');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
-const { values: opts } = parseArgs({ options: { runs: { type: 'string', default: '10' }, 'skip-spawn': { type: 'boolean', default: false } } });
+const { values: opts } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '10' },
+    'skip-spawn': { type: 'boolean', default: false },
+    'cost-only': { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+  },
+});
 const N = Math.max(3, Number(opts.runs));
 
-// ---------------------------------------------------------------------------------------------
-// HTTP time per emulator, for the profile: every SDK call of this process (the handlers' too) goes
-// through node:http's request, which the SDK looks up on its first call.
-interface HttpStat { count: number; ms: number }
-const httpStats = new Map<string, HttpStat>();
-let portNames = new Map<string, string>();
-const originalRequest = http.request;
-(http as { request: typeof http.request }).request = function patchedRequest(this: unknown, ...args: unknown[]) {
-  const started = performance.now();
-  const req = (originalRequest as (...a: unknown[]) => http.ClientRequest).apply(this, args);
-  const o = args[0] as { port?: string | number; host?: string } | string | URL;
-  const port = typeof o === 'string' ? new URL(o).port : o instanceof URL ? o.port : String(o?.port ?? '');
-  const headers = (typeof o === 'object' && !(o instanceof URL) ? (o as { headers?: Record<string, string> }).headers : undefined) ?? {};
-  const header = (h: string) => Object.entries(headers).find(([k]) => k.toLowerCase() === h)?.[1];
-  // The signing scope names the service; JSON protocols name the operation in X-Amz-Target.
-  const service = /Credential=[^/]+\/[^/]+\/[^/]+\/([^/]+)\//.exec(header('authorization') ?? '')?.[1];
-  const op = header('x-amz-target')?.split('.').pop() ?? '';
-  req.once('close', () => {
-    const name = portNames.get(port) ?? `:${port}`;
-    const ms = performance.now() - started;
-    for (const key of [name, `${name} ${[service, op].filter(Boolean).join('.') || 'request'}`]) {
-      const s = httpStats.get(key) ?? { count: 0, ms: 0 };
-      s.count++;
-      s.ms += ms;
-      httpStats.set(key, s);
-    }
-  });
-  return req;
-} as typeof http.request;
-const snapshotHttp = () => new Map([...httpStats].map(([k, v]) => [k, { ...v }]));
-function httpDelta(before: Map<string, HttpStat>) {
-  const out: Record<string, HttpStat> = {};
-  for (const [k, v] of httpStats) {
-    const b = before.get(k) ?? { count: 0, ms: 0 };
-    if (v.count - b.count) out[k] = { count: v.count - b.count, ms: v.ms - b.ms };
-  }
-  return out;
-}
+installHttpCounter();
 
 // ---------------------------------------------------------------------------------------------
 
@@ -108,9 +85,33 @@ function smsWaiter(cloud: LocalCloud) {
 
 async function main() {
   const rows: string[][] = [];
-  const targets: { name: string; value: string; target: string; ok: boolean }[] = [];
+  const targets: Target[] = [];
   const notes: string[] = [];
 
+  if (!opts['cost-only']) await perf(rows, targets, notes);
+
+  // ---- (d) cost, logs and cold start (issue 12) -------------------------------------------------
+  const cost = await costReport(ROOT);
+  for (const t of costTargets(cost)) targets.push(t);
+
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify({ ...cost, perf: rows.length ? rows.map(([measure, value, detail]) => ({ measure, value, detail })) : undefined, targets })}\n`);
+    return;
+  }
+  if (rows.length) {
+    process.stdout.write('\nLocal cloud benchmark\n');
+    for (const l of table(['measure', 'value', 'detail'], rows)) process.stdout.write(`${l}\n`);
+  }
+  process.stdout.write(`\n${printCostReport(cost).join('\n')}\n`);
+  process.stdout.write('\nTargets (issues 3 and 12)\n');
+  for (const l of table(['target', 'measured', 'goal', ''], targets.map((t) => [t.name, t.value, t.target, t.ok ? 'PASS' : 'MISS']))) process.stdout.write(`${l}\n`);
+  if (notes.length) process.stdout.write(`\n${notes.join('\n')}\n`);
+}
+
+type Target = { name: string; value: string; target: string; ok: boolean };
+
+/** (a)–(c): the local cloud's speed (issue 3). */
+async function perf(rows: string[][], targets: Target[], notes: string[]) {
   // ---- (a) in process ------------------------------------------------------------------------
   const { startLocalCloud } = await import('../local/cloud');
   const tCloud = performance.now();
@@ -123,9 +124,7 @@ async function main() {
     if (!sms.username.startsWith('bench-direct-')) deliver(sms);
   });
   cloud.engine.once('event', () => (firstEventMs = performance.now() - tCloud));
-  portNames = new Map(
-    Object.entries(cloud.urls).map(([name, url]) => [new URL(url).port, name === 'stepFunctions' ? 'sfn' : name] as [string, string]),
-  );
+  nameHttpPorts(new Map(Object.entries(cloud.urls).map(([name, url]) => [new URL(url).port, name === 'stepFunctions' ? 'sfn' : name] as [string, string])));
   const nextSms = smsWaiter(cloud);
   const sfn = new SFNClient({});
   const cognito = new CognitoIdentityProviderClient({});
@@ -309,11 +308,6 @@ async function main() {
     ]);
   }
 
-  process.stdout.write('\nLocal cloud benchmark\n');
-  for (const l of table(['measure', 'value', 'detail'], rows)) process.stdout.write(`${l}\n`);
-  process.stdout.write('\nTargets (issue 3)\n');
-  for (const l of table(['target', 'measured', 'goal', ''], targets.map((t) => [t.name, t.value, t.target, t.ok ? 'PASS' : 'MISS']))) process.stdout.write(`${l}\n`);
-  process.stdout.write(`\n${notes.join('\n')}\n`);
 }
 
 interface StartReport {

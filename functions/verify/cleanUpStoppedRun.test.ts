@@ -3,11 +3,11 @@ import 'aws-sdk-client-mock-jest';
 import { AdminDeleteUserCommand, CognitoIdentityProviderClient, UserNotFoundException } from '@aws-sdk/client-cognito-identity-provider';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { cleanUpStoppedRun } from './cleanUpStoppedRun';
-import { publishRunMetrics } from '../../lib/metrics';
+import { logger } from '../../lib/logger';
 
-// The EMF lines themselves are checked end to end in tests/scenarios/stuckRun.test.ts.
-jest.mock('../../lib/metrics', () => ({ publishRunMetrics: jest.fn() }));
-const published = publishRunMetrics as jest.MockedFunction<typeof publishRunMetrics>;
+// The verdict line that Logs Insights counts failures by reason from (the alarms read AWS/States).
+const info = jest.spyOn(logger, 'info').mockImplementation(() => undefined);
+const verdicts = () => info.mock.calls.filter(([message]) => message === 'run finished').map(([, fields]) => fields);
 
 process.env.RUNS_TABLE = 'runs-test';
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -20,7 +20,7 @@ const event = (status: string, name = 'run-1', extra: object = {}) => ({
 beforeEach(() => {
   ddb.reset();
   cognito.reset();
-  published.mockClear();
+  info.mockClear();
   ddb.on(UpdateCommand).resolves({});
   ddb.on(DeleteCommand).resolves({});
 });
@@ -36,7 +36,7 @@ describe('cleanUpStoppedRun', () => {
     expect(updates.map((u) => u.Key)).toEqual([{ pk: 'WAIT#+15555550100' }, { pk: 'LEASE#+15555550100' }, { pk: 'RUN#run-1' }]);
     expect(updates[1]).toMatchObject({ UpdateExpression: 'SET #expiresAt = :until', ConditionExpression: '#runId = :run' });
     expect(updates[2].ExpressionAttributeValues).toMatchObject({ ':status': 'FAIL', ':reason': 'Aborted', ':cause': 'The execution was ABORTED (StopExecution)' });
-    expect(published.mock.calls).toEqual([[expect.objectContaining({ verdict: 'FAIL', reason: 'Aborted' })]]);
+    expect(verdicts()).toEqual([expect.objectContaining({ verdict: 'FAIL', reason: 'Aborted' })]);
   });
 
   it('keeps the standing user of a stopped sign-in run, freeing its phone and recording it', async () => {
@@ -47,13 +47,13 @@ describe('cleanUpStoppedRun', () => {
     expect(updates.map((u) => u.Key)).toEqual([{ pk: 'WAIT#+15555550100' }, { pk: 'LEASE#+15555550100' }, { pk: 'RUN#run-1' }]);
   });
 
-  it('records a timed-out run as TimedOut, with its duration from the event, and publishes the failed-run metrics', async () => {
+  it('records a timed-out run as TimedOut, with its duration from the event, and logs the failed-run verdict line', async () => {
     ddb.on(GetCommand).resolves({ Item: run });
     await cleanUpStoppedRun(event('TIMED_OUT', 'run-1', { startDate: 1_750_000_000_000, stopDate: 1_750_000_006_000 }));
     const record = ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input).find((u) => u.Key?.pk === 'RUN#run-1')!;
     expect(record.ExpressionAttributeValues).toMatchObject({ ':status': 'FAIL', ':reason': 'TimedOut', ':cause': expect.stringContaining('TimeoutSeconds'), ':durationMs': 6000 });
-    // The same call as a failed run's RecordFailure: CheckFailed, CheckFailedByReason{reason=TimedOut}, RunDuration.
-    expect(published.mock.calls).toEqual([[expect.objectContaining({ verdict: 'FAIL', reason: 'TimedOut', durationMs: 6000, steps: [] })]]);
+    // The same line as a failed run's RecordFailure.
+    expect(verdicts()).toEqual([expect.objectContaining({ verdict: 'FAIL', reason: 'TimedOut', durationMs: 6000 })]);
   });
 
   it('takes the duration from the run record when the event has no dates', async () => {
@@ -69,7 +69,7 @@ describe('cleanUpStoppedRun', () => {
     cognito.on(AdminDeleteUserCommand).rejects(new UserNotFoundException({ message: 'User does not exist.', $metadata: {} }));
     await expect(cleanUpStoppedRun(event('TIMED_OUT'))).resolves.toEqual({ cleaned: true });
     expect(ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input.Key)).toEqual([{ pk: 'WAIT#+15555550100' }, { pk: 'LEASE#+15555550100' }]);
-    expect(published).not.toHaveBeenCalled();
+    expect(verdicts()).toEqual([]);
   });
 
   it('does nothing for a run stopped before it had a record', async () => {

@@ -3,7 +3,6 @@ import { cognito } from '../../lib/clients';
 import { isAwsError, ValidationError } from '../../lib/errors';
 import { taskHandler } from '../../lib/handler';
 import { logger } from '../../lib/logger';
-import { publishRunMetrics } from '../../lib/metrics';
 import { finishRun, type RunResult } from '../../lib/runs/finishRun';
 import { getRun } from '../../lib/runs/getRun';
 import { releasePhone } from '../../lib/runs/releasePhone';
@@ -22,9 +21,9 @@ const VERDICT: Record<string, Pick<RunResult, 'reason' | 'cause'>> = {
 /**
  * A stopped (StopExecution) or timed-out execution skips every Catch, so its own clean-up never
  * runs. EventBridge's "Step Functions Execution Status Change" event brings it here instead:
- * delete the synthetic user (not a sign-in run's standing user), free the phone, record the run as failed and publish the same
- * verdict metrics as a failed run (CheckFailed, CheckFailedByReason TimedOut/Aborted), so the
- * alarms see it. Safe to receive twice: a run already recorded is neither recorded nor counted again.
+ * delete the synthetic user (not a sign-in run's standing user), free the phone, record the run as
+ * failed and log the same `run finished` line as a failed run (reason TimedOut/Aborted; the alarms
+ * read AWS/States). Safe to receive twice: a run already recorded is neither recorded nor counted again.
  */
 export async function cleanUpStoppedRun(event: unknown): Promise<{ cleaned: boolean }> {
   const detail = asObject(asObject(event).detail, 'detail');
@@ -53,7 +52,6 @@ export async function cleanUpStoppedRun(event: unknown): Promise<{ cleaned: bool
     const now = Date.now();
     const result: RunResult = { verdict: 'FAIL', ...VERDICT[status], endedAt: new Date(now).toISOString(), durationMs: durationOf(detail, run.startedAt, now), steps: [] };
     await finishRun(runId, result);
-    publishRunMetrics(result);
     logger.info('run finished', { runId, kind: run.kind ?? 'signup', verdict: result.verdict, reason: result.reason, durationMs: result.durationMs });
   }
   logger.info('stopped run cleaned up', { runId, status });

@@ -1,6 +1,5 @@
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logger } from '../logger';
-import { metrics } from '../metrics';
+import { publishCodeNotDelivered } from '../metrics';
 import { maskPhone } from '../phone';
 import type { Delivery, DeliveryOutcome } from '../runs/deliverCode';
 
@@ -48,9 +47,9 @@ export interface OutcomeDetails {
 
 /**
  * One named log line per message a route receives (`code <Outcome>`), and for every message that
- * was lost (see NOTHING_LOST), one `CodeNotDelivered` count per route. The outcome is EMF metadata, not a
- * dimension: it is searchable in Logs Insights and costs no metric series of its own (each series
- * is billed monthly). Never pass a code, a token or a decrypted payload in `details`.
+ * was lost (see NOTHING_LOST), one `CodeNotDelivered` count. Route and outcome are fields of the EMF
+ * line, not dimensions: searchable in Logs Insights, and one metric series for all routes (each
+ * series is billed monthly). Never pass a code, a token or a decrypted payload in `details`.
  */
 export function reportOutcome(route: CodeRoute, outcome: RouteOutcome, details: OutcomeDetails = {}): void {
   const { phone, delivery, ...rest } = details;
@@ -66,8 +65,5 @@ export function reportOutcome(route: CodeRoute, outcome: RouteOutcome, details: 
     return;
   }
   logger.warn(`code ${outcome}`, fields);
-  const metric = metrics.singleMetric();
-  metric.addDimension('route', route);
-  metric.addMetadata('outcome', outcome);
-  metric.addMetric('CodeNotDelivered', MetricUnit.Count, 1);
+  publishCodeNotDelivered({ route, outcome });
 }

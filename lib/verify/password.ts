@@ -8,7 +8,8 @@ const passwordSecretId = envOnce('PASSWORD_SECRET_ARN');
 const derive = (secret: string, what: string) => `Aa1!${createHmac('sha256', secret).update(what).digest('base64url').slice(0, 28)}`;
 
 /**
- * The synthetic user's password, derived from a deployment secret and the run id inside each
+ * The synthetic user's password, derived from the stack's secret (PASSWORD_SECRET_ARN, the callback
+ * signing secret: one secret, not two) and the run id inside each
  * Lambda that needs it, so it never travels through Step Functions state or DynamoDB.
  */
 export async function syntheticPassword(runId: string): Promise<string> {

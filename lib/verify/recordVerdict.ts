@@ -1,5 +1,4 @@
 import { logger } from '../logger';
-import { publishRunMetrics } from '../metrics';
 import { finishRun, type RunResult } from '../runs/finishRun';
 import type { RunItem } from '../runs/model';
 import { classifyFailure } from './classify';
@@ -15,8 +14,8 @@ export interface Verdict extends RunResult {
 
 /**
  * PASS, or the named failure reason with a cause a person can act on, with per-step timings from
- * the execution's history: written to the run record (history, status), published as metrics, and
- * logged as the one verdict line per run (`run finished`). Shared by RecordPass/RecordFailure and
+ * the execution's history: written to the run record (history, status) and logged as the one verdict
+ * line per run (`run finished`, which the runbook's Logs Insights queries read). Shared by RecordPass/RecordFailure and
  * the sign-in run's last task.
  */
 export async function recordVerdict(p: { runId: string; executionArn: string; startedAt?: string; error?: { Error?: unknown; Cause?: unknown } }): Promise<Verdict> {
@@ -29,7 +28,6 @@ export async function recordVerdict(p: { runId: string; executionArn: string; st
     Object.assign(result, { verdict: 'FAIL', reason: failure.reason, cause: failure.cause });
   }
   const record = await finishRun(p.runId, result);
-  publishRunMetrics(result);
   const { kind, standingUser, standingUserReason, firstSignIn } = record;
   logger.info('run finished', { runId: p.runId, kind, verdict: result.verdict, reason: result.reason, durationMs: result.durationMs, standingUser, standingUserReason });
   return { ...result, kind, standingUser, standingUserReason, firstSignIn };

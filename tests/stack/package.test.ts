@@ -234,9 +234,9 @@ describe('sls package (offline)', () => {
     expect(decrypters.map((f) => f.name)).toEqual(['customSmsSender']);
   });
 
-  it('keeps runs, leases and waits in a DynamoDB table with TTL, and generates both secrets', () => {
+  it('keeps runs, leases and waits in a DynamoDB table with TTL, and generates its secrets (the callback one also keys synthetic passwords)', () => {
     expect(template.Resources.RunsTable.Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'ttl', Enabled: true });
-    for (const id of ['CallbackSigningSecret', 'SyntheticPasswordSecret', 'TwilioAuthTokenSecret']) {
+    for (const id of ['CallbackSigningSecret', 'TwilioAuthTokenSecret']) {
       expect(template.Resources[id].Properties.GenerateSecretString).toBeDefined();
     }
   });
@@ -253,18 +253,17 @@ describe('sls package (offline)', () => {
     for (const properties of Object.values(byId)) expect(properties.Target.RoleArn).toEqual({ 'Fn::GetAtt': ['CheckScheduleRole', 'Arn'] });
   });
 
-  it('has the alarms, their topic, the dashboard and the metric namespace the Lambdas write to', () => {
+  it('has three alarms on their topic, and the dashboard only when asked for (tests/stack/metrics.test.ts checks what they read)', () => {
     const alarms = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm').map(([id]) => id).sort();
-    expect(alarms).toEqual([
-      'CallbackClientErrorsAlarm', 'CallbackServerErrorsAlarm', 'CheckFailingAlarm', 'MfaTimeToSmsAlarm',
-      'NoSuccessfulCheckAlarm', 'ProvisioningFailedAlarm', 'SignUpTimeToSmsAlarm',
-    ]);
+    expect(alarms).toEqual(['CheckFailingAlarm', 'MfaTimeToSmsAlarm', 'NoSuccessfulCheckAlarm']);
     for (const id of alarms) expect(template.Resources[id].Properties.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
     expect(template.Resources.NoSuccessfulCheckAlarm.Properties.TreatMissingData).toBe('breaching');
     expect(template.Resources.AlarmTopic.Type).toBe('AWS::SNS::Topic');
-    expect(template.Resources.CheckDashboard.Type).toBe('AWS::CloudWatch::Dashboard');
+    expect(template.Resources.CheckDashboard).toMatchObject({ Type: 'AWS::CloudWatch::Dashboard', Condition: 'HasDashboard' });
+    // dashboard defaults to 'false': the condition is false in the packaged template.
+    expect(template.Conditions?.HasDashboard).toEqual({ 'Fn::Equals': ['false', 'true'] });
     const fn = template.Resources[config.functions.find((f) => f.name === 'recordResult')!.logicalId];
-    expect(fn.Properties.Environment.Variables.POWERTOOLS_METRICS_NAMESPACE).toBe(template.Resources.CheckFailingAlarm.Properties.Namespace);
+    expect(fn.Properties.Environment.Variables.POWERTOOLS_METRICS_NAMESPACE).toBe(template.Resources.MfaTimeToSmsAlarm.Properties.Namespace);
   });
 
   it('passes cfn-lint with no errors', () => {

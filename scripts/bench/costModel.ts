@@ -1,0 +1,124 @@
+/**
+ * What a check costs, from what one run of it counted in the local cloud, at the list prices of
+ * ./prices.ts. Pure arithmetic: the counting is ./checkCounts.ts, the fixed resources ./fixedCosts.ts.
+ */
+import * as P from './prices';
+
+/** What one passing check of a kind did, as counted. */
+export interface CheckCounts {
+  kind: string;
+  /** History events that enter a state, plus task retries (each is billed as a transition). */
+  transitions: number;
+  invocations: { functionName: string; ms: number; memoryMb: number }[];
+  dynamodb: { readUnits: number; writeUnits: number };
+  /** On a cold container (no cached secret), the worst case for a check every few minutes. */
+  secretsManagerCalls: number;
+  kmsCalls: number;
+  snsPublishes: number;
+  /** Log events and their bytes, Lambda and state machine, as CloudWatch Logs would ingest them. */
+  logEvents: number;
+  logBytes: number;
+  smsSent: number;
+  newUsers: number;
+}
+
+export interface Schedule { kind: string; cadence: string; perMonth: number }
+
+/** The default checks (issue 12): signin every 5 minutes, signup every 6 hours, 30-day month. */
+export const DEFAULT_SCHEDULES: Schedule[] = [
+  { kind: 'signin', cadence: 'every 5 min', perMonth: (30 * 24 * 60) / 5 },
+  { kind: 'signup', cadence: 'every 6 h', perMonth: (30 * 24) / 6 },
+];
+
+/** A signin check signs in one standing user per target and phone; the default list has one. */
+export const STANDING_USERS_PER_SIGNIN_SCHEDULE = 1;
+
+/** CloudWatch Logs meters each event's UTF-8 message plus 26 bytes (PutLogEvents batch size; assumed the billed size). */
+export const LOG_EVENT_OVERHEAD_BYTES = 26;
+
+/** Issue 12 item 6: a passing check writes at most this much log (state machine and Lambda), overhead included. */
+export const PASSING_CHECK_LOG_BUDGET_BYTES = 4096;
+
+/** Bytes CloudWatch Logs ingests for these lines. */
+export const ingestedLogBytes = (lines: string[]) => lines.reduce((a, l) => a + Buffer.byteLength(l, 'utf8') + LOG_EVENT_OVERHEAD_BYTES, 0);
+
+export interface Line { item: string; usd: number }
+
+/** One check of a kind, excluding SMS and Cognito MAU (priced per month, not per check). */
+export function perCheckLines(c: CheckCounts): Line[] {
+  const gbSeconds = c.invocations.reduce((sum, i) => sum + (Math.max(1, Math.ceil(i.ms)) / 1000) * (i.memoryMb / 1024), 0);
+  return [
+    { item: `Step Functions: ${c.transitions} state transitions`, usd: c.transitions * P.SFN_PER_TRANSITION },
+    { item: `Lambda: ${c.invocations.length} requests`, usd: c.invocations.length * P.LAMBDA_PER_REQUEST },
+    { item: `Lambda: ${gbSeconds.toFixed(3)} GB-s (arm64, local durations)`, usd: gbSeconds * P.LAMBDA_ARM_PER_GB_SECOND },
+    { item: `DynamoDB: ${c.dynamodb.readUnits} RRU + ${c.dynamodb.writeUnits} WRU`, usd: c.dynamodb.readUnits * P.DYNAMODB_PER_READ_REQUEST_UNIT + c.dynamodb.writeUnits * P.DYNAMODB_PER_WRITE_REQUEST_UNIT },
+    { item: `Secrets Manager: ${c.secretsManagerCalls} calls (cold containers)`, usd: c.secretsManagerCalls * P.SECRETS_PER_API_CALL },
+    { item: `KMS: ${c.kmsCalls} requests`, usd: c.kmsCalls * P.KMS_PER_REQUEST },
+    { item: `SNS: ${c.snsPublishes} publishes`, usd: c.snsPublishes * P.SNS_PER_PUBLISH },
+    { item: `CloudWatch Logs: ${c.logEvents} events, ${c.logBytes} bytes`, usd: ((c.logBytes + c.logEvents * LOG_EVENT_OVERHEAD_BYTES) / 1e9) * P.LOGS_PER_GB_INGESTED },
+    { item: 'X-Ray: 1 trace (state machine tracing)', usd: P.XRAY_PER_TRACE },
+    { item: 'EventBridge Scheduler: 1 invocation', usd: P.SCHEDULER_PER_INVOCATION },
+  ];
+}
+
+export const sum = (lines: Line[]) => lines.reduce((a, l) => a + l.usd, 0);
+
+/** Resources billed by the month whatever the checks do, as the packaged template has them. */
+export interface FixedResources { secrets: number; kmsKeys: number; alarmMetrics: number; customMetricSeries: number; dashboards: number }
+
+export function fixedLines(f: FixedResources): Line[] {
+  return [
+    { item: `Secrets Manager: ${f.secrets} secret(s)`, usd: f.secrets * P.SECRET_PER_MONTH },
+    { item: `KMS: ${f.kmsKeys} customer managed key(s) (Custom SMS Sender)`, usd: f.kmsKeys * P.KMS_KEY_PER_MONTH },
+    { item: `CloudWatch: ${f.alarmMetrics} alarm metric(s)`, usd: f.alarmMetrics * P.ALARM_METRIC_PER_MONTH },
+    { item: `CloudWatch: ${f.customMetricSeries} custom metric series (full month each)`, usd: f.customMetricSeries * P.METRIC_PER_MONTH },
+  ];
+}
+
+export interface MonthlyCost {
+  /** null when a default check's kind has no measured run: no figure is invented for it. */
+  perMonthUsdExSms: number | null;
+  notMeasured: string[];
+  lines: Line[];
+  cognito: { monthlyActiveUsers: number | null; liteUsd: number | null; essentialsUsd: number | null };
+  /** Outside perMonthUsdExSms: the SMS channel (messages, the inbound number) and the optional dashboard (param dashboard=true). */
+  outside: { smsUsd: number | null; smsPerMonth: number | null; phoneNumberUsd: number; dashboardUsd: number };
+  canary: { runsPerMonth: number; usd: number };
+}
+
+/** The default checks for a month: per-check costs × schedules, fixed costs, Cognito MAU at the Lite price. */
+export function monthlyCost(counts: CheckCounts[], fixed: FixedResources, schedules: Schedule[] = DEFAULT_SCHEDULES): MonthlyCost {
+  const byKind = new Map(counts.map((c) => [c.kind, c]));
+  const notMeasured = schedules.filter((s) => !byKind.has(s.kind)).map((s) => s.kind);
+  const lines: Line[] = [];
+  let smsPerMonth = 0;
+  let newUsers = 0;
+  for (const s of schedules) {
+    const c = byKind.get(s.kind);
+    if (!c) continue;
+    lines.push({ item: `${s.kind} checks: ${s.perMonth} a month (${s.cadence})`, usd: sum(perCheckLines(c)) * s.perMonth });
+    smsPerMonth += c.smsSent * s.perMonth;
+    newUsers += c.newUsers * s.perMonth;
+  }
+  lines.push(...fixedLines(fixed));
+  const standing = schedules.filter((s) => s.kind === 'signin').length * STANDING_USERS_PER_SIGNIN_SCHEDULE;
+  const mau = notMeasured.length ? null : newUsers + standing;
+  if (mau !== null) lines.push({ item: `Cognito: ${mau} MAU at the Lite price (${newUsers} new + ${standing} standing)`, usd: mau * P.COGNITO_LITE_PER_MAU });
+  const total = sum(lines);
+  const runs = schedules.reduce((a, s) => a + s.perMonth, 0);
+  return {
+    perMonthUsdExSms: notMeasured.length ? null : round(total),
+    notMeasured,
+    lines: lines.map((l) => ({ ...l, usd: round(l.usd) })),
+    cognito: { monthlyActiveUsers: mau, liteUsd: mau === null ? null : round(mau * P.COGNITO_LITE_PER_MAU), essentialsUsd: mau === null ? null : round(mau * P.COGNITO_ESSENTIALS_PER_MAU) },
+    outside: {
+      smsPerMonth: notMeasured.length ? null : smsPerMonth,
+      smsUsd: notMeasured.length ? null : round(smsPerMonth * P.SMS_OUTBOUND_PER_MESSAGE),
+      phoneNumberUsd: P.PHONE_NUMBER_PER_MONTH,
+      dashboardUsd: P.DASHBOARD_PER_MONTH,
+    },
+    canary: { runsPerMonth: runs, usd: round(runs * P.CANARY_PER_RUN) },
+  };
+}
+
+const round = (usd: number) => Math.round(usd * 10_000) / 10_000;

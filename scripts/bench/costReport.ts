@@ -1,0 +1,120 @@
+/**
+ * The cost and cold-start part of `npm run bench`: counts each kind of check on a local cloud of its
+ * own (./checkCounts.ts, in a child process), packages the stack as deployed (`sls package`), reads
+ * its fixed costs from the template and measures each bundle's cold load, and puts it all together.
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { table } from '../../local/report';
+import { measureBundles, packageFunctions, type Bundle } from './coldStart';
+import { DEFAULT_SCHEDULES, ingestedLogBytes, monthlyCost, PASSING_CHECK_LOG_BUDGET_BYTES, perCheckLines, sum, type CheckCounts, type MonthlyCost } from './costModel';
+import { fixedResources } from './fixedCosts';
+import { PRICES_AS_OF, PRICES_REGION } from './prices';
+
+export const COST_GOAL_USD = 3;
+export const COLD_START_GOAL_RATIO = 2;
+
+type Counted = { counts: CheckCounts; secretsCallsWarm: number; logLines: string[] } | { notMeasured: string };
+
+export interface CostReport {
+  pricesAsOf: string;
+  region: string;
+  checks: Record<string, { perCheckUsd: number; lines: { item: string; usd: number }[]; counts: CheckCounts; secretsCallsWarm: number } | { notMeasured: string }>;
+  cost: MonthlyCost & { schedules: typeof DEFAULT_SCHEDULES; goalUsd: number };
+  logs: { bytesPerPassingCheck: number | null; byKind: Record<string, number | null>; budgetBytes: number };
+  bundles: Bundle[];
+}
+
+/** `tsx scripts/bench/checkCounts.ts`: its last stdout line is the JSON document. */
+function countChecks(root: string): Promise<Record<string, Counted>> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(join(root, 'node_modules/.bin/tsx'), ['scripts/bench/checkCounts.ts'], { cwd: root, env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+    child.once('exit', (code) => {
+      const last = out.trim().split('\n').at(-1) ?? '';
+      try {
+        if (code !== 0) throw new Error(`exit ${code}`);
+        resolve(JSON.parse(last) as Record<string, Counted>);
+      } catch (e) {
+        reject(new Error(`checkCounts: ${(e as Error).message}\n${err.slice(-2000)}`));
+      }
+    });
+  });
+}
+
+export async function costReport(root: string, opts: { pairs?: number } = {}): Promise<CostReport> {
+  const counted = await countChecks(root);
+  const packageDir = packageFunctions(root);
+  const fixed = fixedResources(packageDir);
+  const bundles = measureBundles(packageDir, opts.pairs ?? 5);
+  const measured = Object.values(counted).flatMap((c) => ('counts' in c ? [c.counts] : []));
+  const checks: CostReport['checks'] = {};
+  const byKind: Record<string, number | null> = {};
+  for (const [kind, c] of Object.entries(counted)) {
+    if ('counts' in c) {
+      const lines = perCheckLines(c.counts);
+      checks[kind] = { perCheckUsd: round6(sum(lines)), lines: lines.map((l) => ({ ...l, usd: round6(l.usd) })), counts: c.counts, secretsCallsWarm: c.secretsCallsWarm };
+      byKind[kind] = ingestedLogBytes(c.logLines);
+    } else {
+      checks[kind] = c;
+      byKind[kind] = null;
+    }
+  }
+  const known = Object.values(byKind).filter((b): b is number => b !== null);
+  return {
+    pricesAsOf: PRICES_AS_OF,
+    region: PRICES_REGION,
+    checks,
+    cost: { ...monthlyCost(measured, fixed), schedules: DEFAULT_SCHEDULES, goalUsd: COST_GOAL_USD },
+    logs: { bytesPerPassingCheck: known.length ? Math.max(...known) : null, byKind, budgetBytes: PASSING_CHECK_LOG_BUDGET_BYTES },
+    bundles,
+  };
+}
+
+const round6 = (usd: number) => Math.round(usd * 1e6) / 1e6;
+const usd = (n: number | null, digits = 2) => (n === null ? 'not measured' : `$${n.toFixed(digits)}`);
+
+/** The human tables. */
+export function printCostReport(r: CostReport): string[] {
+  const out: string[] = [`Cost (list prices ${r.region}, ${r.pricesAsOf}, no free tier; scripts/bench/prices.ts)`];
+  const kinds = Object.keys(r.checks);
+  const perCheck = kinds.map((k) => {
+    const c = r.checks[k];
+    return 'notMeasured' in c ? [k, 'not measured', c.notMeasured] : [k, `$${c.perCheckUsd.toFixed(6)}`, `${c.counts.transitions} transitions, ${c.counts.invocations.length} Lambda calls, ${c.counts.smsSent} SMS, ${c.counts.newUsers} new user(s)`];
+  });
+  out.push(...table(['check kind', 'per check (ex SMS, MAU)', 'counted'], perCheck));
+  for (const k of kinds) {
+    const c = r.checks[k];
+    if ('lines' in c) out.push(`  ${k}, one check:`, ...table(['', 'USD'], c.lines.map((l) => [l.item, l.usd.toFixed(7)]), '    '));
+  }
+  const m = r.cost;
+  out.push('', 'Per month, default checks (inbound-SMS route)');
+  out.push(...table(['item', 'USD / month'], [
+    ...m.lines.map((l) => [l.item, l.usd.toFixed(4)]),
+    ...m.notMeasured.map((k) => [`${k} checks`, 'not measured']),
+    ['total, SMS excluded (cost.perMonthUsdExSms)', usd(m.perMonthUsdExSms)],
+    [`  Cognito on Essentials instead of Lite (${m.cognito.monthlyActiveUsers ?? '?'} MAU)`, usd(m.cognito.essentialsUsd)],
+    [`outside: SMS (${m.outside.smsPerMonth ?? '?'} a month)`, usd(m.outside.smsUsd)],
+    ['outside: the inbound phone number', usd(m.outside.phoneNumberUsd)],
+    ['outside: the dashboard, when dashboard=true', usd(m.outside.dashboardUsd)],
+    [`beside: a CloudWatch Synthetics canary at the same cadence (${m.canary.runsPerMonth} runs)`, usd(m.canary.usd)],
+  ]));
+  out.push('', `Logs of one passing check (bytes ingested, budget ${r.logs.budgetBytes})`);
+  out.push(...table(['kind', 'bytes'], Object.entries(r.logs.byKind).map(([k, b]) => [k, b === null ? 'not measured' : String(b)])));
+  out.push('', 'Cold load of each packaged bundle (CPU vs a bare node, median of pairs)');
+  out.push(...table(['function', 'bytes', 'CPU ratio', 'CPU ms', 'bare ms'], r.bundles.map((b) => [b.name, b.bytes, b.coldInitCpuRatio.toFixed(2), b.coldInitCpuMs, b.bareCpuMs])));
+  return out;
+}
+
+/** PASS/MISS lines for the goals of issue 12. */
+export function costTargets(r: CostReport) {
+  const worst = r.bundles.reduce((a, b) => (b.coldInitCpuRatio > a.coldInitCpuRatio ? b : a), r.bundles[0]!);
+  return [
+    { name: 'cost per month, SMS excluded', value: usd(r.cost.perMonthUsdExSms), target: `≤ $${COST_GOAL_USD}`, ok: r.cost.perMonthUsdExSms !== null && r.cost.perMonthUsdExSms <= COST_GOAL_USD },
+    { name: 'cold load, worst bundle', value: `${worst.coldInitCpuRatio.toFixed(2)}× (${worst.name})`, target: `≤ ${COLD_START_GOAL_RATIO}×`, ok: worst.coldInitCpuRatio <= COLD_START_GOAL_RATIO },
+    { name: 'logs of a passing check', value: r.logs.bytesPerPassingCheck === null ? 'not measured' : `${r.logs.bytesPerPassingCheck} B`, target: `≤ ${r.logs.budgetBytes} B`, ok: r.logs.bytesPerPassingCheck !== null && r.logs.bytesPerPassingCheck <= r.logs.budgetBytes },
+  ];
+}

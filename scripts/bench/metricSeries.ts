@@ -1,0 +1,58 @@
+/**
+ * The custom metric series the code can emit, found by driving every emitting function with every
+ * value its dimensions can take and reading the Embedded Metric Format lines it writes. A series is a
+ * metric name with one set of dimension names and values; CloudWatch bills each one monthly.
+ */
+import { publishTimeToSms, type TimedStep } from '../../lib/metrics';
+import { logger } from '../../lib/logger';
+import { reportOutcome, type CodeRoute, type RouteOutcome } from '../../lib/sms/report';
+
+export interface Series { namespace: string; name: string; dimensions: Record<string, string> }
+
+export const seriesKey = (s: Series) => `${s.namespace}|${s.name}|${Object.entries(s.dimensions).sort().map(([k, v]) => `${k}=${v}`).join(',')}`;
+
+const STEPS: TimedStep[] = ['SIGN_UP', 'MFA'];
+const ROUTES: CodeRoute[] = ['inbound-sms', 'custom-sender', 'twilio', 'callback'];
+const OUTCOMES = [
+  'Resumed', 'StoredBeforeAwait', 'NotWaiting', 'AlreadyAnswered', 'WaitExpired', 'WrongStep',
+  'Malformed', 'NoCode', 'Keyword', 'Duplicate', 'DecryptFailed', 'Forwarded', 'Dropped', 'BadSignature', 'TooLarge',
+] as RouteOutcome[];
+
+/** The series in EMF lines among written text. */
+export function seriesIn(lines: string[]): Series[] {
+  const found = new Map<string, Series>();
+  for (const line of lines.flatMap((c) => c.split('\n')).filter((l) => l.includes('"_aws"'))) {
+    const emf = JSON.parse(line) as { _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] } } & Record<string, unknown>;
+    for (const directive of emf._aws.CloudWatchMetrics) {
+      for (const dimensionSet of directive.Dimensions) {
+        for (const metric of directive.Metrics) {
+          const s = { namespace: directive.Namespace, name: metric.Name, dimensions: Object.fromEntries(dimensionSet.map((d) => [d, String(emf[d])])) };
+          found.set(seriesKey(s), s);
+        }
+      }
+    }
+  }
+  return [...found.values()];
+}
+
+/** Every series the emitters can produce (metrics switched on for the call, stdout captured). */
+export function emittableSeries(): Series[] {
+  const written: string[] = [];
+  const previous = process.env.POWERTOOLS_METRICS_DISABLED;
+  const write = process.stdout.write;
+  const level = logger.getLevelName();
+  // The outcome lines go to stderr at WARN; only the EMF lines on stdout are wanted here.
+  logger.setLogLevel('SILENT');
+  process.env.POWERTOOLS_METRICS_DISABLED = 'false';
+  process.stdout.write = ((chunk: string | Uint8Array) => (written.push(String(chunk)), true)) as typeof process.stdout.write;
+  try {
+    for (const step of STEPS) publishTimeToSms(step, 1234);
+    for (const route of ROUTES) for (const outcome of OUTCOMES) reportOutcome(route, outcome, { phone: '+15555550100' });
+  } finally {
+    process.stdout.write = write;
+    logger.setLogLevel(level);
+    if (previous === undefined) delete process.env.POWERTOOLS_METRICS_DISABLED;
+    else process.env.POWERTOOLS_METRICS_DISABLED = previous;
+  }
+  return seriesIn(written);
+}

@@ -1,0 +1,62 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { PROJECT_ROOT, readServerlessConfig, resolveValue } from '../../local/serverlessConfig';
+import { emittableSeries, seriesKey as key, type Series } from '../../scripts/bench/metricSeries';
+
+/**
+ * Custom metrics are billed per series (metric name + dimension name/value set, USD 0.30 a month
+ * each): drive every function that emits one, with every value its dimensions can take, collect the
+ * EMF lines and count the series. Then every alarm must read one of those series, or a free AWS/States
+ * execution metric of the verify machine.
+ */
+const MAX_SERIES = 3;
+
+/** Non-test TypeScript files under a folder. */
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sources(path);
+    return name.endsWith('.ts') && !name.endsWith('.test.ts') ? [path] : [];
+  });
+}
+
+describe('custom metrics', () => {
+  const series = emittableSeries();
+
+  it(`are at most ${MAX_SERIES} series: TimeToSms per SMS step and one CodeNotDelivered (route and outcome are fields)`, () => {
+    expect(series.length).toBeLessThanOrEqual(MAX_SERIES);
+    expect(series.map(key).sort()).toEqual([
+      'CognitoSmsMfaCheck|CodeNotDelivered|service=cognito-sms-mfa',
+      'CognitoSmsMfaCheck|TimeToSms|service=cognito-sms-mfa,step=MFA',
+      'CognitoSmsMfaCheck|TimeToSms|service=cognito-sms-mfa,step=SIGN_UP',
+    ]);
+  });
+
+  it('are written only by lib/metrics.ts: no other file in lib/ or functions/ writes EMF or loads a metrics library', () => {
+    const emitters = [...sources(join(PROJECT_ROOT, 'lib')), ...sources(join(PROJECT_ROOT, 'functions'))]
+      .filter((path) => /"?_aws"?\s*:|CloudWatchMetrics|@aws-lambda-powertools\/metrics|PutMetricData|addMetric\(/.test(readFileSync(path, 'utf8')))
+      .map((path) => relative(PROJECT_ROOT, path));
+    expect(emitters).toEqual(['lib/metrics.ts']);
+  });
+
+  it("are what the alarms read, or the verify machine's free AWS/States execution metrics", () => {
+    const config = readServerlessConfig();
+    const refs = { VerifyStateMachine: 'VERIFY' };
+    const emitted = new Set(series.map(key));
+    const alarms = Object.entries(config.resources).filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm');
+    expect(alarms.length).toBeGreaterThan(0);
+    for (const [id, alarm] of alarms) {
+      const p = alarm.Properties!;
+      // One metric per alarm (metric math would bill each of its metrics as an alarm metric).
+      expect({ id, metrics: p.Metrics }).toEqual({ id, metrics: undefined });
+      const read: Series = {
+        namespace: resolveValue(config, p.Namespace, { stage: 'ci', refs }),
+        name: p.MetricName,
+        dimensions: Object.fromEntries((p.Dimensions as { Name: string; Value: unknown }[]).map((d) => [d.Name, resolveValue(config, d.Value, { stage: 'ci', refs })])),
+      };
+      const free = read.namespace === 'AWS/States' && ['ExecutionsFailed', 'ExecutionsTimedOut', 'ExecutionsSucceeded', 'ExecutionsAborted'].includes(read.name) &&
+        key(read) === key({ ...read, dimensions: { StateMachineArn: 'VERIFY' } });
+      expect({ id, metric: key(read), ok: free || emitted.has(key(read)) }).toEqual({ id, metric: key(read), ok: true });
+    }
+  });
+});
