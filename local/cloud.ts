@@ -12,7 +12,8 @@ import { twilioDelivery } from './fakePhone/twilio';
 import { inboundSmsDelivery } from './fakePhone/inboundSms';
 import { linkSnsToLambda } from './events/sns';
 import { startSmsVoiceServer, type SmsVoiceServer } from './smsVoice/server';
-import { createLocalLambda, type LocalLambda } from './lambda';
+import { createLocalLambda, type LocalLambda } from './runtime/lambda';
+import type { LambdaLogSink } from './runtime/logs';
 import { routeExecutionEvents } from './eventBridge';
 import { loadDefinition, readServerlessConfig, resolveValue, type ServerlessConfig } from './serverlessConfig';
 
@@ -48,6 +49,8 @@ export interface LocalCloudOptions {
   retryIntervalScale?: number;
   /** Quiet Lambda logs (default) or a Powertools log level. */
   logLevel?: string;
+  /** Where the handlers' own stdout/stderr writes go (local/runtime/logs.ts); default: the process's streams. */
+  lambdaLogs?: LambdaLogSink;
   /** Cognito calls that fail from the start (more later with `cognito.injectFault`). */
   cognitoFaults?: FaultRule[];
   /**
@@ -112,11 +115,12 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     const [moto, cognito] = [motoStarted.value, cognitoStarted.value];
     timings.emulators = performance.now() - t0;
 
-    const lambda = createLocalLambda(config, { stage, region: LOCAL_REGION, accountId: LOCAL_ACCOUNT });
+    const lambda = createLocalLambda(config, { stage, region: LOCAL_REGION, accountId: LOCAL_ACCOUNT, logs: opts.lambdaLogs });
+    closers.push(async () => lambda.close());
     // Pools with a Custom SMS Sender send no SMS: Cognito's stand-in invokes the sender instead.
-    cognito.useCustomSmsSender((arn, event) => lambda.invoke(arn, event));
+    cognito.useCustomSmsSender((arn, event) => lambda.invoke(arn, event, { source: 'cognito' }));
     const engine = new LocalStepFunctions({
-      invokeLambda: (arn, payload) => lambda.invoke(arn, payload),
+      invokeLambda: (arn, payload, caller) => lambda.invoke(arn, payload, { source: 'states', executionArn: caller.executionArn }),
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT,
       retryIntervalScale: opts.retryIntervalScale ?? 1,
@@ -200,7 +204,7 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
       config,
       topicArnOf: (value) => resolveValue(config, value, { stage, refs }),
       arnOf: lambda.arnOf,
-      invoke: (arn, event) => lambda.invoke(arn, event),
+      invoke: (arn, event) => lambda.invoke(arn, event, { source: 'sns' }),
       onFailure: (f) => process.stderr.write(`local SNS → ${f.functionName} lost after ${f.attempts} attempts: ${f.error.name}\n`),
     });
     closers.push(() => snsLink.close());
