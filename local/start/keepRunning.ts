@@ -41,7 +41,7 @@ function printEndpoints(cloud: LocalCloud, reporter: Reporter) {
   p('Then, for example:');
   p('  aws cognito-idp list-user-pools --max-results 10');
   p(`  aws stepfunctions list-executions --state-machine-arn ${cloud.stateMachineArn('verify')}`);
-  p('  npm run cli -- sms --local --phone +15555550123 --last --json   (the code of the last SMS to that phone)');
+  p('  npm run cli -- sms --local --phone <+E164> --last --json   (the last SMS to that phone, and its code)');
   p(`The ops CLI works too: npm run cli -- history --local   (endpoints in ${LOCAL_ENDPOINTS_FILE})`);
   p('Each SMS the fake phone receives is shown here as it arrives.');
   p('Waiting for Ctrl-C…');
