@@ -30,10 +30,9 @@ type Write = typeof process.stdout.write;
  */
 export function captureLambdaLogs(sink: LambdaLogSink): () => void {
   if (sink === 'inherit') return () => undefined;
-  const deliver =
-    sink === 'discard' ? () => undefined : sink === 'stderr' ? (c: LambdaLogChunk) => void originalStderr(c.text) : sink;
   const originals = { stdout: process.stdout.write, stderr: process.stderr.write };
-  const originalStderr = (text: string) => originals.stderr.call(process.stderr, text);
+  const toStderr = (chunk: LambdaLogChunk) => void originals.stderr.call(process.stderr, chunk.text);
+  const deliver = sink === 'discard' ? () => undefined : sink === 'stderr' ? toStderr : sink;
   const divert = (stream: 'stdout' | 'stderr'): Write =>
     function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]) {
       const meta = invocation.getStore();

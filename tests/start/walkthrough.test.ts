@@ -68,3 +68,38 @@ const PASSWORD = 'Passw0rd!Walk';
   // The cloud is gone: the CLI says so instead of hanging.
   await expect(cogcheck('sms', '--local')).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/No local cloud is running|does not answer/) });
 });
+
+(hasAwsCli ? it : it.skip)('on a custom-sender pool, the code Cognito hands the sender reaches the person by End User Messaging, into the inbox', async () => {
+  const s = start(['--keep-running', '--code-source', 'custom-sender']);
+  await s.waitFor(/Waiting for Ctrl-C/);
+  const env: NodeJS.ProcessEnv = { ...process.env, ...exportedEnv(s.stdout()), AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', AWS_PAGER: '' };
+  delete env.AWS_PROFILE;
+  const aws = async (...args: string[]) => JSON.parse((await run('aws', ['cognito-idp', ...args, '--output', 'json'], { env })).stdout || 'null');
+  const poolId = (await aws('list-user-pools', '--max-results', '10')).UserPools.find((p: { Name: string }) => p.Name === 'MyUserPool').Id as string;
+  const clientId = (await aws('list-user-pool-clients', '--user-pool-id', poolId)).UserPoolClients[0].ClientId as string;
+  await aws('sign-up', '--client-id', clientId, '--username', 'user2', '--password', PASSWORD, '--user-attributes', `Name=phone_number,Value=${PHONE}`);
+  // The sender decrypts and forwards asynchronously (SendTextMessage): wait for its line.
+  await s.waitFor(/📱 \S+ {2}\+\*{7}0123 {2}code \d{6}/);
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', join(ROOT, 'bin', 'cogcheck.ts'), 'sms', '--local', '--phone', PHONE, '--last', '--json'], {
+    cwd: ROOT,
+    env: { ...process.env, COGCHECK_LOCAL_ENDPOINTS: endpointsFile },
+  });
+  const sms = JSON.parse(stdout) as { code: string };
+  await aws('confirm-sign-up', '--client-id', clientId, '--username', 'user2', '--confirmation-code', sms.code);
+  expect((await aws('admin-get-user', '--user-pool-id', poolId, '--username', 'user2')).UserStatus).toBe('CONFIRMED');
+});
+
+describe('cogcheck sms without a local inbox', () => {
+  const io = { out: jest.fn(), err: jest.fn() };
+  const stage = { region: 'eu-west-1', stateMachines: { provision: 'p', verify: 'v', teardown: 't' }, callbackUrl: 'https://example.com/codes' };
+
+  it('refuses a deployed stage (real SMS reach real phones) and a phone that is not E.164, as usage errors', async () => {
+    const { showSms } = await import('../../cli/sms');
+    await expect(showSms(stage, { last: true, json: true }, io)).rejects.toMatchObject({ name: 'ConfigError', message: expect.stringContaining('use --local') });
+    await expect(showSms({ ...stage, smsInboxUrl: 'http://127.0.0.1:9/sms' }, { phone: '5550123', last: false, json: false }, io)).rejects.toMatchObject({
+      name: 'ConfigError',
+      message: '--phone must be an E.164 number such as +15555550100',
+    });
+    expect(io.out).not.toHaveBeenCalled();
+  });
+});
