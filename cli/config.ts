@@ -20,6 +20,8 @@ export interface Endpoints {
   runsTable?: string;
   /** AWS_ENDPOINT_URL_* and credentials for a local cloud. */
   env?: Record<string, string>;
+  /** A local cloud's SMS inbox (GET, `?phone=+E164&last=1`): every SMS its fake phone received. */
+  smsInboxUrl?: string;
 }
 
 /** Written by `npm start -- --keep-running`; COGCHECK_LOCAL_ENDPOINTS points elsewhere (tests, several clouds). */

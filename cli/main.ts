@@ -7,6 +7,7 @@ import { Backoff, type PollOptions } from './poll';
 import { recentRuns, successRate } from './history';
 import { submitCode } from './submit';
 import { verifySandboxPhone } from './sandbox';
+import { showSms } from './sms';
 import { maskPhone, PHONE_NUMBER } from '../lib/phone';
 
 export const USAGE = `Usage: cogcheck <command> [--stage <stage> [--region <region>] | --local] [--json]
@@ -28,6 +29,7 @@ Commands:
                                            password that comes back through the stack's inbound route
   status      [--limit N]                  the last N runs (default 10) and the success rate
   history     [--limit N]                  same as status, with step timings
+  sms         --local [--phone <+E164>] [--last]  what the local fake phone received: time, phone, code, run
 
 Targets: --stage reads the deployed stack's outputs (cognito-sms-mfa-<stage>); --local uses the
 local cloud that 'npm start -- --keep-running' keeps up. Exit codes: 0 success/PASS, 1 the run
@@ -44,7 +46,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       input: { type: 'string' }, target: { type: 'string' }, phone: { type: 'string' }, timeouts: { type: 'string' },
       interactive: { type: 'boolean', default: false }, code: { type: 'string' }, message: { type: 'string' }, 'run-id': { type: 'string' },
       secret: { type: 'string' }, url: { type: 'string' }, limit: { type: 'string', default: '10' }, help: { type: 'boolean', default: false },
-      'timeout-seconds': { type: 'string' },
+      'timeout-seconds': { type: 'string' }, last: { type: 'boolean', default: false },
     },
   });
   if (!command || o.help || command === 'help') {
@@ -106,6 +108,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
         );
         return 0;
       }
+      case 'sms':
+        return await showSms(endpoints, { phone: o.phone, last: o.last, json: o.json }, io);
       default:
         fail(`unknown command ${command}`);
     }

@@ -10,5 +10,6 @@ export function localCloudEndpoints(cloud: LocalCloud): Endpoints {
     callbackSecret: cloud.callbackSecret,
     runsTable: cloud.refs.RunsTable,
     env: cloud.env,
+    smsInboxUrl: cloud.urls.smsInbox,
   };
 }

@@ -10,9 +10,12 @@ import { routesFromServerlessConfig, startApiServer } from './api/server';
 import { webhookDelivery } from './fakePhone/webhook';
 import { twilioDelivery } from './fakePhone/twilio';
 import { inboundSmsDelivery } from './fakePhone/inboundSms';
+import { SmsInbox } from './fakePhone/inbox';
+import { startInboxServer } from './fakePhone/inboxServer';
 import { linkSnsToLambda } from './events/sns';
 import { startSmsVoiceServer, type SmsVoiceServer } from './smsVoice/server';
-import { createLocalLambda, type LocalLambda } from './lambda';
+import { createLocalLambda, type LocalLambda } from './runtime/lambda';
+import type { LambdaLogSink } from './runtime/logs';
 import { routeExecutionEvents } from './eventBridge';
 import { loadDefinition, readServerlessConfig, resolveValue, type ServerlessConfig } from './serverlessConfig';
 
@@ -48,6 +51,8 @@ export interface LocalCloudOptions {
   retryIntervalScale?: number;
   /** Quiet Lambda logs (default) or a Powertools log level. */
   logLevel?: string;
+  /** Where the handlers' own stdout/stderr writes go (local/runtime/logs.ts); default: the process's streams. */
+  lambdaLogs?: LambdaLogSink;
   /** Cognito calls that fail from the start (more later with `cognito.injectFault`). */
   cognitoFaults?: FaultRule[];
   /**
@@ -72,7 +77,9 @@ export interface LocalCloud {
   engine: LocalStepFunctions;
   lambda: LocalLambda;
   cognito: LocalCognito;
-  urls: { stepFunctions: string; cognito: string; moto: string; api: string; smsVoice: string };
+  urls: { stepFunctions: string; cognito: string; moto: string; api: string; smsVoice: string; smsInbox: string };
+  /** Every SMS delivered while the cloud runs (runs' and anybody's), readable at `urls.smsInbox`. */
+  inbox: SmsInbox;
   /** The local AWS End User Messaging SMS (pinpoint-sms-voice-v2): phone numbers, texts sent. */
   smsVoice: SmsVoiceServer;
   /** The AWS_ENDPOINT_URL_* and credentials that point any SDK or the AWS CLI here. */
@@ -112,11 +119,12 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     const [moto, cognito] = [motoStarted.value, cognitoStarted.value];
     timings.emulators = performance.now() - t0;
 
-    const lambda = createLocalLambda(config, { stage, region: LOCAL_REGION, accountId: LOCAL_ACCOUNT });
+    const lambda = createLocalLambda(config, { stage, region: LOCAL_REGION, accountId: LOCAL_ACCOUNT, logs: opts.lambdaLogs });
+    closers.push(async () => lambda.close());
     // Pools with a Custom SMS Sender send no SMS: Cognito's stand-in invokes the sender instead.
-    cognito.useCustomSmsSender((arn, event) => lambda.invoke(arn, event));
+    cognito.useCustomSmsSender((arn, event) => lambda.invoke(arn, event, { source: 'cognito' }));
     const engine = new LocalStepFunctions({
-      invokeLambda: (arn, payload) => lambda.invoke(arn, payload),
+      invokeLambda: (arn, payload, caller) => lambda.invoke(arn, payload, { source: 'states', executionArn: caller.executionArn }),
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT,
       retryIntervalScale: opts.retryIntervalScale ?? 1,
@@ -174,6 +182,13 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     const api = await startApiServer(routesFromServerlessConfig(config));
     closers.push(() => api.close());
 
+    // Registered before the code routes' listeners: an SMS is in the inbox before any route acts on it.
+    const inbox = new SmsInbox((phone) => runWaitingOn(engine, stateMachineArns.get('verify'), phone));
+    cognito.onSms((sms) => inbox.receive({ phoneNumber: sms.phoneNumber, message: sms.message, at: sms.at, via: 'cognito' }));
+    smsVoice.onText((text) => inbox.receive({ phoneNumber: text.destinationPhoneNumber, message: text.messageBody, at: text.sentAt, via: 'end-user-messaging' }));
+    const inboxServer = await startInboxServer(inbox);
+    closers.push(() => inboxServer.close());
+
     // Each function's own environment, as its Lambda would have it. The handlers share this
     // process, so names must not clash between functions with different values.
     const idOf = (phone: string) => smsVoice.numbers.find((n) => n.PhoneNumber === phone)!.PhoneNumberId;
@@ -200,7 +215,7 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
       config,
       topicArnOf: (value) => resolveValue(config, value, { stage, refs }),
       arnOf: lambda.arnOf,
-      invoke: (arn, event) => lambda.invoke(arn, event),
+      invoke: (arn, event) => lambda.invoke(arn, event, { source: 'sns' }),
       onFailure: (f) => process.stderr.write(`local SNS → ${f.functionName} lost after ${f.attempts} attempts: ${f.error.name}\n`),
     });
     closers.push(() => snsLink.close());
@@ -233,7 +248,8 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
       engine,
       lambda,
       cognito,
-      urls: { stepFunctions: sfnServer.url, cognito: cognito.url, moto: moto.url, api: api.url, smsVoice: smsVoice.url },
+      urls: { stepFunctions: sfnServer.url, cognito: cognito.url, moto: moto.url, api: api.url, smsVoice: smsVoice.url, smsInbox: `${inboxServer.url}/sms` },
+      inbox,
       smsVoice,
       env,
       stateMachineArn: (key) => {
@@ -253,6 +269,16 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     await close();
     throw error;
   }
+}
+
+/** The verification run (execution name) whose input names this phone and that is still running, if any. */
+function runWaitingOn(engine: LocalStepFunctions, verifyArn: string | undefined, phoneNumber: string): string | undefined {
+  if (!verifyArn) return undefined;
+  for (const e of engine.listExecutions({ stateMachineArn: verifyArn, statusFilter: 'RUNNING', maxResults: 1000 }).executions) {
+    const { input } = engine.describeExecution({ executionArn: e.executionArn });
+    if ((JSON.parse(input ?? '{}') as { phoneNumber?: unknown }).phoneNumber === phoneNumber) return e.name;
+  }
+  return undefined;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { LocalLambda } from './lambda';
+import type { LocalLambda } from './runtime/lambda';
 import type { ServerlessConfig } from './serverlessConfig';
 import type { HistoryEvent } from './stepfunctions';
 
@@ -47,7 +47,7 @@ export function routeExecutionEvents(config: ServerlessConfig, lambda: LocalLamb
     };
     for (const fn of subscribers) {
       if (fn.eventPatterns.some((pattern) => matches(pattern, event, refs))) {
-        lambda.invoke(lambda.arnOf(fn), event).catch(onError);
+        lambda.invoke(lambda.arnOf(fn), event, { source: 'events' }).catch(onError);
       }
     }
   };

@@ -25,6 +25,10 @@ export interface FunctionConfig {
   snsEvents: { arn: unknown }[];
   /** The function's own `environment`, unresolved (added to provider.environment). */
   environment: Record<string, unknown>;
+  /** `timeout` (s): the function's, else provider.timeout, else the framework's default of 6. */
+  timeoutSeconds: number;
+  /** `memorySize` (MB): the function's, else provider.memorySize, else the framework's default of 1024. */
+  memoryMb: number;
 }
 
 export interface StateMachineConfig {
@@ -86,6 +90,8 @@ export function readServerlessConfig(root = PROJECT_ROOT): ServerlessConfig {
       eventPatterns,
       snsEvents,
       environment: (fn.environment ?? {}) as Record<string, unknown>,
+      timeoutSeconds: Number(fn.timeout ?? doc.provider?.timeout ?? 6),
+      memoryMb: Number(fn.memorySize ?? doc.provider?.memorySize ?? 1024),
     };
   });
   const machines = (doc.stepFunctions?.stateMachines ?? {}) as Record<string, any>;

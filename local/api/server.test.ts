@@ -186,14 +186,14 @@ describe('routesFromServerlessConfig', () => {
     params: {},
     resources: {},
     functions: [
-      { name: 'submitCode', logicalId: functionLogicalId('submitCode'), module: 'functions/api/submitCode', exportName: 'handler', httpEvents: [{ method: 'POST', path: '/codes' }], eventPatterns: [], snsEvents: [], environment: {} },
-      { name: 'ensureSmsRole', logicalId: functionLogicalId('ensureSmsRole'), module: 'functions/provision/ensureSmsRole', exportName: 'handler', httpEvents: [], eventPatterns: [], snsEvents: [], environment: {} },
+      { name: 'submitCode', logicalId: functionLogicalId('submitCode'), module: 'functions/api/submitCode', exportName: 'handler', httpEvents: [{ method: 'POST', path: '/codes' }], eventPatterns: [], snsEvents: [], environment: {}, timeoutSeconds: 10, memoryMb: 256 },
+      { name: 'ensureSmsRole', logicalId: functionLogicalId('ensureSmsRole'), module: 'functions/provision/ensureSmsRole', exportName: 'handler', httpEvents: [], eventPatterns: [], snsEvents: [], environment: {}, timeoutSeconds: 10, memoryMb: 256 },
     ],
   };
 
   it('makes one route per HTTP event, with the handler serverless.yml names', () => {
     const routes = routesFromServerlessConfig(config);
-    expect(routes).toEqual([{ method: 'POST', path: '/codes', name: 'submitCode', handler: require('../../functions/api/submitCode').handler }]);
+    expect(routes).toEqual([{ method: 'POST', path: '/codes', name: 'submitCode', timeoutSeconds: 10, handler: require('../../functions/api/submitCode').handler }]);
   });
 
   it('refuses a handler that is not exported', () => {

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { join } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { listen, type Listening } from '../http/server';
+import { loadHandler, type Handler } from '../runtime/handlers';
+import { runHandler } from '../runtime/invoke';
 import { PROJECT_ROOT, readServerlessConfig, type ServerlessConfig } from '../serverlessConfig';
 
 /**
@@ -17,13 +18,15 @@ export interface HttpRoute {
   handler: (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
   /** The function's key in serverless.yml; the Lambda context's functionName. */
   name?: string;
+  /** The function's timeout (serverless.yml `timeout`); default 30 s, HTTP API's integration limit. */
+  timeoutSeconds?: number;
 }
 
 export type ApiServer = Listening;
 
 /** Far below HTTP API's 10 MB, far above anything the callback accepts; stops a runaway client early. */
 export const MAX_REQUEST_BYTES = 1024 * 1024;
-const FUNCTION_TIMEOUT_MS = 30_000;
+const DEFAULT_TIMEOUT_SECONDS = 30;
 
 /**
  * HTTP API answers an unmatched route, including a known path with another method, with
@@ -50,12 +53,9 @@ export function startApiServer(routes: HttpRoute[], opts: { port?: number; host?
 export function routesFromServerlessConfig(config: ServerlessConfig = readServerlessConfig(), root = PROJECT_ROOT): HttpRoute[] {
   return config.functions.flatMap((fn) => {
     if (fn.httpEvents.length === 0) return [];
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const handler = require(join(root, fn.module))[fn.exportName] as HttpRoute['handler'] | undefined;
-    if (typeof handler !== 'function') {
-      throw new Error(`serverless.yml: function ${fn.name} names handler ${fn.module}.${fn.exportName}, which is not an exported function`);
-    }
-    return fn.httpEvents.map((e) => ({ method: e.method, path: e.path, handler, name: fn.name }));
+    // Loaded as the Lambda runtime loads it (local/runtime), so one module instance serves both.
+    const handler = loadHandler(fn, root) as HttpRoute['handler'];
+    return fn.httpEvents.map((e) => ({ method: e.method, path: e.path, handler, name: fn.name, timeoutSeconds: fn.timeoutSeconds }));
   });
 }
 
@@ -139,15 +139,19 @@ async function handle(routes: CompiledRoute[], req: IncomingMessage, res: Server
   if (body === 'too-large') return refuseTooLarge(req, res, requestId);
 
   const event = toEvent(req, { rawPath, rawQueryString, body, requestId, started, routeKey: found.route.routeKey, pathParameters: found.params });
-  let result: APIGatewayProxyResultV2;
-  try {
-    result = await found.route.route.handler(event, lambdaContext(found.route.route.name ?? 'local', started));
-  } catch (error) {
+  const route = found.route.route;
+  const functionName = route.name ?? 'local';
+  const outcome = await runHandler(route.handler as Handler, event, {
+    functionName,
+    functionArn: `arn:aws:lambda:${process.env.AWS_REGION ?? 'us-east-1'}:${process.env.AWS_ACCOUNT_ID ?? '123456789012'}:function:${functionName}`,
+    timeoutMs: (route.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
+  });
+  if (!outcome.ok) {
     // What API Gateway does when the function fails: a bare 500; details stay in the function's log.
-    process.stderr.write(`local api: ${found.route.routeKey} failed: ${(error as Error)?.name ?? 'Error'}\n`);
+    process.stderr.write(`local api: ${found.route.routeKey} failed: ${outcome.error.name}\n`);
     return send(res, requestId, INTERNAL);
   }
-  writeResult(res, requestId, result);
+  writeResult(res, requestId, outcome.result as APIGatewayProxyResultV2);
 }
 
 /** How much of an oversized body is read and dropped, so the client sees the 413 instead of a reset. */
@@ -268,27 +272,6 @@ function safeDecode(s: string): string {
   } catch {
     return s;
   }
-}
-
-function lambdaContext(functionName: string, started: number): Context {
-  const region = process.env.AWS_REGION ?? 'us-east-1';
-  const fail = (error: Error | string) => {
-    throw error instanceof Error ? error : new Error(error);
-  };
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:${region}:${process.env.AWS_ACCOUNT_ID ?? '123456789012'}:function:${functionName}`,
-    memoryLimitInMB: '256',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, started + FUNCTION_TIMEOUT_MS - Date.now()),
-    done: (error) => (error ? fail(error) : undefined),
-    fail,
-    succeed: () => undefined,
-  };
 }
 
 /**

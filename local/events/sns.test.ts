@@ -10,7 +10,7 @@ let topicArn: string;
 let otherTopicArn: string;
 
 const fn = (name: string, snsEvents: FunctionConfig['snsEvents']): FunctionConfig => ({
-  name, logicalId: functionLogicalId(name), module: `functions/${name}`, exportName: 'handler', httpEvents: [], eventPatterns: [], snsEvents, environment: {},
+  name, logicalId: functionLogicalId(name), module: `functions/${name}`, exportName: 'handler', httpEvents: [], eventPatterns: [], snsEvents, environment: {}, timeoutSeconds: 10, memoryMb: 256,
 });
 const arnOf = (f: FunctionConfig) => `arn:aws:lambda:us-east-1:123456789012:function:svc-local-${f.name}`;
 const refs: Record<string, string> = {};

@@ -28,7 +28,7 @@ beforeAll(async () => {
   const sns = new SNSClient({});
   topicArn = (await sns.send(new CreateTopicCommand({ Name: 'svc-local-inbound-sms' }))).TopicArn!;
   sns.destroy();
-  const fn = { name: 'receiveInboundSms', logicalId: functionLogicalId('receiveInboundSms'), module: 'functions/sms/receiveInboundSms', exportName: 'handler', httpEvents: [], eventPatterns: [], snsEvents: [{ arn: topicArn }], environment: {} };
+  const fn = { name: 'receiveInboundSms', logicalId: functionLogicalId('receiveInboundSms'), module: 'functions/sms/receiveInboundSms', exportName: 'handler', httpEvents: [], eventPatterns: [], snsEvents: [{ arn: topicArn }], environment: {}, timeoutSeconds: 10, memoryMb: 256 };
   link = await linkSnsToLambda({ config: { functions: [fn] }, topicArnOf: String, arnOf: () => 'arn:aws:lambda:us-east-1:123456789012:function:receiveInboundSms', invoke: (arn, event) => invoke(arn, event) });
 }, 60_000);
 afterAll(async () => {

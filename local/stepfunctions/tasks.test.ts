@@ -11,7 +11,8 @@ describe('Task resources', () => {
       },
       { user: 'user1' },
     );
-    expect(invoke).toHaveBeenCalledWith(lambdaArn('direct'), { who: 'user1' });
+    // The caller names its execution, so the runtime can count invocations per run.
+    expect(invoke).toHaveBeenCalledWith(lambdaArn('direct'), { who: 'user1' }, { executionArn: expect.stringContaining(':execution:') });
     expect(result.status).toBe('SUCCEEDED');
     expect(result.parsedOutput).toEqual({ user: 'user1', r: { ok: true } });
   });
@@ -24,7 +25,7 @@ describe('Task resources', () => {
         Invoke: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: 'greeter', 'Payload.$': '$' }, End: true },
       },
     }, { a: 1 });
-    expect(invoke).toHaveBeenCalledWith(lambdaArn('greeter'), { a: 1 });
+    expect(invoke).toHaveBeenCalledWith(lambdaArn('greeter'), { a: 1 }, { executionArn: expect.stringContaining(':execution:') });
     expect(result.parsedOutput).toMatchObject({ ExecutedVersion: '$LATEST', Payload: 'hello', StatusCode: 200 });
     expect(result.parsedOutput.SdkHttpMetadata.HttpStatusCode).toBe(200);
   });

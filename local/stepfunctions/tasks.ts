@@ -5,7 +5,8 @@ import { lambdaErrorCause, taskError } from './errors';
 import type { JsonValue } from './library';
 import type { TaskTokens } from './tokens';
 
-export type LambdaInvoker = (functionArn: string, payload: unknown) => Promise<unknown>;
+/** Runs a function; `caller` names the execution whose task invokes it (Lambda's own logs would show the request only). */
+export type LambdaInvoker = (functionArn: string, payload: unknown, caller: { executionArn: string }) => Promise<unknown>;
 
 /** What a running task needs from its execution. */
 export interface TaskRuntime {
@@ -164,7 +165,7 @@ class LambdaFailure extends Error {
 
 async function invokeAsLambda(rt: TaskRuntime, functionArn: string, payload: unknown): Promise<unknown> {
   try {
-    return await rt.invokeLambda(functionArn, payload);
+    return await rt.invokeLambda(functionArn, payload, { executionArn: rt.executionArn });
   } catch (err) {
     throw new LambdaFailure(err);
   }
