@@ -10,9 +10,12 @@ import {
 } from '@aws-sdk/client-sfn';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { Endpoints } from '../../cli/config';
 import type { RunItem, WaitItem, WaitStep } from '../../lib/runs/model';
 import { sign, SIGNATURE_HEADER } from '../../lib/signature';
+import type { AcceptanceTarget, Check, TestMode } from './acceptanceTarget';
+
+// The target's shapes live in their own file: the local and stage set-ups import them, this file imports those.
+export type { AcceptanceTarget, Check, TestMode };
 
 /**
  * The driver of the acceptance scenarios (tests/acceptance): the same given/when/then steps run
@@ -22,18 +25,10 @@ import { sign, SIGNATURE_HEADER } from '../../lib/signature';
  * (Step Functions, the signed HTTP callback, DynamoDB, Cognito, IAM, SSM). Nothing is mocked, and
  * no step touches the fake phone: codes come back by the target's own route, as on a stage.
  */
-export type TestMode = 'local' | 'stage';
-
 export function testMode(): TestMode {
   const mode = process.env.TEST_MODE ?? 'local';
   if (mode !== 'local' && mode !== 'stage') throw new Error(`TEST_MODE is "${mode}": use local (default) or stage`);
   return mode;
-}
-
-/** What the scheduled check of the target checks: a provisioned target and the phone its SMS reach. */
-export interface Check {
-  target: string;
-  phoneNumber: string;
 }
 
 /** How long steps may take: a stage waits for real SMS, IAM propagation and a busy check phone. */
@@ -56,17 +51,6 @@ export const LIMITS: Record<TestMode, Limits> = {
   local: { setupMs: 60_000, provisionMs: 30_000, checkMs: 30_000, teardownMs: 30_000, pollMs: 20, maxPollMs: 100, waitPollMs: 1, settleMs: 0 },
   stage: { setupMs: 60_000, provisionMs: 5 * 60_000, checkMs: 20 * 60_000, teardownMs: 10 * 60_000, pollMs: 250, maxPollMs: 2_000, waitPollMs: 10, settleMs: 30_000 },
 };
-
-/** Where the scenarios run: endpoints, the check, and how to let go of it all. */
-export interface AcceptanceTarget {
-  mode: TestMode;
-  /** For test names and messages: "the local cloud" or "stage dev (eu-west-1)". */
-  where: string;
-  endpoints: Endpoints;
-  callbackSecret: string;
-  check: Check;
-  close(): Promise<void>;
-}
 
 export type Machine = 'provision' | 'verify' | 'teardown';
 

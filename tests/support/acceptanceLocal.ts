@@ -1,7 +1,7 @@
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { localCloudEndpoints } from '../../local/cliEndpoints';
 import { startLocalCloud } from '../../local/cloud';
-import type { AcceptanceTarget } from './acceptanceDriver';
+import type { AcceptanceTarget } from './acceptanceTarget';
 
 /** The local stand-in for a stage's check phone: an End User Messaging number with two-way SMS. */
 export const LOCAL_CHECK_PHONE = '+15555550100';

@@ -2,7 +2,7 @@ import { CloudFormationClient, GetTemplateCommand } from '@aws-sdk/client-cloudf
 import { parse as parseYaml } from 'yaml';
 import { callbackSecret, readStageEndpoints, type Endpoints } from '../../cli/config';
 import { PHONE_NUMBER } from '../../lib/phone';
-import type { AcceptanceTarget, Check } from './acceptanceDriver';
+import type { AcceptanceTarget, Check } from './acceptanceTarget';
 
 /**
  * `TEST_MODE=stage`: the deployed stack `cognito-sms-mfa-<STAGE>` — its outputs name the state
