@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { startLocalCloud, type LocalCloud } from '../../local/cloud';
-import { writeLocalEndpoints } from '../../cli/config';
-import { localCloudEndpoints } from '../../local/cliEndpoints';
+import { startLocalCloud, type LocalCloud } from '../../../local/cloud';
+import { writeLocalEndpoints } from '../../../cli/config';
+import { localCloudEndpoints } from '../../../local/cliEndpoints';
 
 /**
  * The ops CLI against the local cloud, through the same AWS APIs it uses against a stage:
@@ -13,8 +13,8 @@ import { localCloudEndpoints } from '../../local/cliEndpoints';
 const dir = mkdtempSync(join(tmpdir(), 'cogcheck-'));
 process.env.COGCHECK_LOCAL_ENDPOINTS = join(dir, 'endpoints.json');
 // Imported after the variable is set: the endpoints file location is read at load.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { main } = require('../../cli/main') as typeof import('../../cli/main');
+
+const { main } = require('../../../cli/main') as typeof import('../../../cli/main');
 
 let cloud: LocalCloud;
 beforeAll(async () => {
@@ -75,7 +75,9 @@ describe('cogcheck', () => {
 
   it('verify fails with the named reason and exit 1 when no code comes', async () => {
     const t = io();
-    expect(await main(['verify', '--local', '--target', 'MyUserPool', '--phone', '+15555550143', '--timeouts', '{"signUpCodeSeconds":1}'], t.io)).toBe(1);
+    expect(
+      await main(['verify', '--local', '--target', 'MyUserPool', '--phone', '+15555550143', '--timeouts', '{"signUpCodeSeconds":1}'], t.io),
+    ).toBe(1);
     expect(t.lines.join('\n')).toMatch(/^FAIL: SmsCodeNotReceived/m);
   });
 
@@ -85,7 +87,9 @@ describe('cogcheck', () => {
     expect(await main(['submit-code', '--local', '--phone', '+15555550199', '--code', '123456', '--json'], good.io)).toBe(3);
     expect(JSON.parse(good.lines.join(''))).toMatchObject({ status: 404, body: { error: { code: 'NotWaiting' } } });
     const bad = io();
-    expect(await main(['submit-code', '--local', '--phone', '+15555550199', '--code', '123456', '--secret', 'wrong', '--json'], bad.io)).toBe(3);
+    expect(
+      await main(['submit-code', '--local', '--phone', '+15555550199', '--code', '123456', '--secret', 'wrong', '--json'], bad.io),
+    ).toBe(3);
     expect(JSON.parse(bad.lines.join(''))).toMatchObject({ status: 401 });
   });
 
