@@ -21,7 +21,12 @@ const IDLE_POLLS_PER_DESCRIBE = 12;
  * new events, polls grow apart (250 ms up to 2 s) while nothing happens, throttling is waited out,
  * and DescribeExecution is called once the history shows the end. Returns the final description.
  */
-export async function followExecution(sfn: SFNClient, executionArn: string, events: FollowEvents, poll: PollOptions = {}): Promise<DescribeExecutionCommandOutput> {
+export async function followExecution(
+  sfn: SFNClient,
+  executionArn: string,
+  events: FollowEvents,
+  poll: PollOptions = {},
+): Promise<DescribeExecutionCommandOutput> {
   const backoff = new Backoff(poll);
   const entered = new Map<string, number>();
   let timeouts: Record<string, number> = {};
@@ -40,7 +45,11 @@ export async function followExecution(sfn: SFNClient, executionArn: string, even
         const name = event.stateEnteredEventDetails?.name ?? '?';
         entered.set(name, at);
         if (name === 'AwaitSignUpCode' || name === 'AwaitMfaCode') {
-          events.onAwait?.({ state: name, startedAt: at, timeoutSeconds: timeouts[name === 'AwaitSignUpCode' ? 'signUpCodeSeconds' : 'mfaCodeSeconds'] });
+          events.onAwait?.({
+            state: name,
+            startedAt: at,
+            timeoutSeconds: timeouts[name === 'AwaitSignUpCode' ? 'signUpCodeSeconds' : 'mfaCodeSeconds'],
+          });
         }
       } else if (type.endsWith('StateExited')) {
         const name = event.stateExitedEventDetails?.name ?? '?';

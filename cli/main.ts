@@ -33,17 +33,34 @@ Targets: --stage reads the deployed stack's outputs (cognito-sms-mfa-<stage>); -
 local cloud that 'npm start -- --keep-running' keeps up. Exit codes: 0 success/PASS, 1 the run
 failed, 2 bad usage or configuration, 3 the callback refused the code.`;
 
-export interface Io { out: (line: string) => void; err: (line: string) => void; isTTY: boolean; stdin: NodeJS.ReadableStream }
+export interface Io {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  isTTY: boolean;
+  stdin: NodeJS.ReadableStream;
+}
 
 export async function main(argv: string[], io: Io): Promise<number> {
   const [command, ...rest] = argv;
   const { values: o } = parseArgs({
     args: rest,
     options: {
-      stage: { type: 'string' }, region: { type: 'string' }, local: { type: 'boolean', default: false }, json: { type: 'boolean', default: false },
-      input: { type: 'string' }, target: { type: 'string' }, phone: { type: 'string' }, timeouts: { type: 'string' },
-      interactive: { type: 'boolean', default: false }, code: { type: 'string' }, message: { type: 'string' }, 'run-id': { type: 'string' },
-      secret: { type: 'string' }, url: { type: 'string' }, limit: { type: 'string', default: '10' }, help: { type: 'boolean', default: false },
+      stage: { type: 'string' },
+      region: { type: 'string' },
+      local: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      input: { type: 'string' },
+      target: { type: 'string' },
+      phone: { type: 'string' },
+      timeouts: { type: 'string' },
+      interactive: { type: 'boolean', default: false },
+      code: { type: 'string' },
+      message: { type: 'string' },
+      'run-id': { type: 'string' },
+      secret: { type: 'string' },
+      url: { type: 'string' },
+      limit: { type: 'string', default: '10' },
+      help: { type: 'boolean', default: false },
       'timeout-seconds': { type: 'string' },
     },
   });
@@ -51,10 +68,16 @@ export async function main(argv: string[], io: Io): Promise<number> {
     io.out(USAGE);
     return command ? 0 : 2;
   }
-  const endpoints: Endpoints = o.local ? readLocalEndpoints() : o.stage ? await readStageEndpoints(o.stage, o.region) : fail('give --stage <stage> or --local');
+  const endpoints: Endpoints = o.local
+    ? readLocalEndpoints()
+    : o.stage
+      ? await readStageEndpoints(o.stage, o.region)
+      : fail('give --stage <stage> or --local');
   const sfn = new SFNClient({ region: endpoints.region });
   // Throttled Step Functions calls are waited out, and said so on stderr.
-  const poll: PollOptions = { onThrottled: ({ operation, waitMs }) => io.err(`  (Step Functions throttled ${operation}; retrying in ${waitMs} ms)`) };
+  const poll: PollOptions = {
+    onThrottled: ({ operation, waitMs }) => io.err(`  (Step Functions throttled ${operation}; retrying in ${waitMs} ms)`),
+  };
   const print = (value: unknown, text: () => string) => io.out(o.json ? JSON.stringify(value, null, 2) : text());
   try {
     switch (command) {
@@ -84,7 +107,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
         // The inbound route stores the password in the stage's runs table, where lib/runs reads it.
         process.env.RUNS_TABLE = endpoints.runsTable;
         const timeout = o['timeout-seconds'] === undefined ? undefined : Number(o['timeout-seconds']);
-        if (timeout !== undefined && !(Number.isInteger(timeout) && timeout > 0 && timeout <= 3600)) fail('--timeout-seconds must be an integer from 1 to 3600');
+        if (timeout !== undefined && !(Number.isInteger(timeout) && timeout > 0 && timeout <= 3600))
+          fail('--timeout-seconds must be an integer from 1 to 3600');
         const result = await verifySandboxPhone({ phone: o.phone, timeoutSeconds: timeout, log: (l) => !o.json && io.out(l) });
         if (o.json) print({ phone: maskPhone(o.phone), result }, () => result);
         return 0;
@@ -98,7 +122,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
             ...runs.map((r) => {
               const firstSignIn = r.firstSignIn === 'tokens-without-mfa' ? '  (first sign-in without MFA, second challenged)' : '';
               const line = `${r.startedAt ?? ''}  ${r.verdict.padEnd(7)} ${(r.reason ?? '').padEnd(20)} ${String(r.durationMs ?? '').padStart(7)} ms  ${r.runId}${firstSignIn}`;
-              const steps = command === 'history' && r.steps ? `\n${r.steps.map((s) => `      ${s.name.padEnd(24)} ${s.ms} ms`).join('\n')}` : '';
+              const steps =
+                command === 'history' && r.steps ? `\n${r.steps.map((s) => `      ${s.name.padEnd(24)} ${s.ms} ms`).join('\n')}` : '';
               return line + steps;
             }),
             `success rate: ${rate === undefined ? 'n/a' : `${Math.round(rate * 100)}%`} over ${runs.filter((r) => r.verdict !== 'RUNNING').length} finished runs`,
@@ -123,39 +148,57 @@ export async function main(argv: string[], io: Io): Promise<number> {
     let spinner: NodeJS.Timeout | undefined;
     const rl = o.interactive ? createInterface({ input: io.stdin, terminal: false }) : undefined;
     const lines = rl?.[Symbol.asyncIterator]();
-    const final = await followExecution(sfn, executionArn!, {
-      onState: ({ state, ms, summary }) => !o.json && io.out(`  ✓ ${state.padEnd(24)} ${String(ms).padStart(6)} ms  ${summary}`),
-      onAwait: ({ state, startedAt, timeoutSeconds }) => {
-        const what = state === 'AwaitSignUpCode' ? 'sign-up' : 'MFA';
-        if (o.interactive && lines) {
-          io.out(`  ⏳ waiting for the ${what} SMS code; type it and press Enter:`);
-          void lines.next().then(async ({ value, done }) => {
-            if (done) return;
-            const result = await submitCode(endpoints.callbackUrl, await callbackSecret(endpoints, o.secret), { runId, code: String(value).trim() });
-            io.out(`  callback answered ${result.status}`);
-          });
-        } else if (io.isTTY && !o.json) {
-          spinner = setInterval(() => {
-            const elapsed = Math.round((Date.now() - startedAt) / 1000);
-            const left = timeoutSeconds === undefined ? '' : `, ${Math.max(0, timeoutSeconds - elapsed)} s left`;
-            process.stdout.write(`\r  ⏳ waiting for the ${what} SMS code: ${elapsed} s${left}   `);
-          }, 500);
-        } else if (!o.json) {
-          io.out(`  ⏳ waiting for the ${what} SMS code${timeoutSeconds ? ` (timeout ${timeoutSeconds} s)` : ''}`);
-        }
+    const final = await followExecution(
+      sfn,
+      executionArn!,
+      {
+        onState: ({ state, ms, summary }) => !o.json && io.out(`  ✓ ${state.padEnd(24)} ${String(ms).padStart(6)} ms  ${summary}`),
+        onAwait: ({ state, startedAt, timeoutSeconds }) => {
+          const what = state === 'AwaitSignUpCode' ? 'sign-up' : 'MFA';
+          if (o.interactive && lines) {
+            io.out(`  ⏳ waiting for the ${what} SMS code; type it and press Enter:`);
+            void lines.next().then(async ({ value, done }) => {
+              if (done) return;
+              const result = await submitCode(endpoints.callbackUrl, await callbackSecret(endpoints, o.secret), {
+                runId,
+                code: String(value).trim(),
+              });
+              io.out(`  callback answered ${result.status}`);
+            });
+          } else if (io.isTTY && !o.json) {
+            spinner = setInterval(() => {
+              const elapsed = Math.round((Date.now() - startedAt) / 1000);
+              const left = timeoutSeconds === undefined ? '' : `, ${Math.max(0, timeoutSeconds - elapsed)} s left`;
+              process.stdout.write(`\r  ⏳ waiting for the ${what} SMS code: ${elapsed} s${left}   `);
+            }, 500);
+          } else if (!o.json) {
+            io.out(`  ⏳ waiting for the ${what} SMS code${timeoutSeconds ? ` (timeout ${timeoutSeconds} s)` : ''}`);
+          }
+        },
+        onAwaitEnd: () => {
+          if (spinner) {
+            clearInterval(spinner);
+            spinner = undefined;
+            process.stdout.write('\r\x1b[K');
+          }
+        },
       },
-      onAwaitEnd: () => {
-        if (spinner) {
-          clearInterval(spinner);
-          spinner = undefined;
-          process.stdout.write('\r\x1b[K');
-        }
-      },
-    }, poll);
+      poll,
+    );
     rl?.close();
     const ok = final.status === 'SUCCEEDED';
-    print({ executionArn, status: final.status, error: final.error, cause: final.cause, output: final.output ? JSON.parse(final.output) : undefined }, () =>
-      ok ? `${machine === 'verify' ? 'PASS' : 'SUCCEEDED'}: ${final.output}` : `${machine === 'verify' ? 'FAIL' : final.status}: ${final.error}: ${final.cause}`,
+    print(
+      {
+        executionArn,
+        status: final.status,
+        error: final.error,
+        cause: final.cause,
+        output: final.output ? JSON.parse(final.output) : undefined,
+      },
+      () =>
+        ok
+          ? `${machine === 'verify' ? 'PASS' : 'SUCCEEDED'}: ${final.output}`
+          : `${machine === 'verify' ? 'FAIL' : final.status}: ${final.error}: ${final.cause}`,
     );
     return ok ? 0 : 1;
   }

@@ -1,6 +1,9 @@
 import { signedJsonRequest } from '../lib/signature';
 
-export interface SubmitResult { status: number; body: unknown }
+export interface SubmitResult {
+  status: number;
+  body: unknown;
+}
 
 /** Signs a code submission as DESIGN §5 specifies and posts it to the callback. */
 export async function submitCode(url: string, secret: string, body: Record<string, string>): Promise<SubmitResult> {

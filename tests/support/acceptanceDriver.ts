@@ -1,4 +1,9 @@
-import { AdminGetUserCommand, CognitoIdentityProviderClient, DescribeUserPoolClientCommand, DescribeUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  AdminGetUserCommand,
+  CognitoIdentityProviderClient,
+  DescribeUserPoolClientCommand,
+  DescribeUserPoolCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetPolicyCommand, GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import {
@@ -48,8 +53,26 @@ export interface Limits {
 }
 
 export const LIMITS: Record<TestMode, Limits> = {
-  local: { setupMs: 60_000, provisionMs: 30_000, checkMs: 30_000, teardownMs: 30_000, pollMs: 20, maxPollMs: 100, waitPollMs: 1, settleMs: 0 },
-  stage: { setupMs: 60_000, provisionMs: 5 * 60_000, checkMs: 20 * 60_000, teardownMs: 10 * 60_000, pollMs: 250, maxPollMs: 2_000, waitPollMs: 10, settleMs: 30_000 },
+  local: {
+    setupMs: 60_000,
+    provisionMs: 30_000,
+    checkMs: 30_000,
+    teardownMs: 30_000,
+    pollMs: 20,
+    maxPollMs: 100,
+    waitPollMs: 1,
+    settleMs: 0,
+  },
+  stage: {
+    setupMs: 60_000,
+    provisionMs: 5 * 60_000,
+    checkMs: 20 * 60_000,
+    teardownMs: 10 * 60_000,
+    pollMs: 250,
+    maxPollMs: 2_000,
+    waitPollMs: 10,
+    settleMs: 30_000,
+  },
 };
 
 export type Machine = 'provision' | 'verify' | 'teardown';
@@ -157,12 +180,18 @@ export class AcceptanceDriver {
     let seen = 0;
     do {
       const page = await this.sfn.send(
-        new ListExecutionsCommand({ stateMachineArn: this.target.endpoints.stateMachines.provision, statusFilter: 'SUCCEEDED', maxResults: 20, nextToken }),
+        new ListExecutionsCommand({
+          stateMachineArn: this.target.endpoints.stateMachines.provision,
+          statusFilter: 'SUCCEEDED',
+          maxResults: 20,
+          nextToken,
+        }),
       );
       for (const execution of page.executions ?? []) {
         const d = await this.sfn.send(new DescribeExecutionCommand({ executionArn: execution.executionArn }));
         const output = JSON.parse(d.output ?? '{}') as ProvisionOutput;
-        if (output.targetName === targetName) return { executionArn: d.executionArn!, input: JSON.parse(d.input ?? '{}') as object, output };
+        if (output.targetName === targetName)
+          return { executionArn: d.executionArn!, input: JSON.parse(d.input ?? '{}') as object, output };
         if (++seen >= scan) break;
       }
       nextToken = page.nextToken;
@@ -267,7 +296,12 @@ export class AcceptanceDriver {
     const headers: Record<string, string> = { 'content-type': request.contentType ?? 'application/json' };
     const signature = request.signature === undefined ? this.sign(raw) : request.signature;
     if (signature !== null) headers[SIGNATURE_HEADER] = signature;
-    const response = await fetch(this.target.endpoints.callbackUrl, { method: 'POST', headers, body: raw, signal: AbortSignal.timeout(15_000) });
+    const response = await fetch(this.target.endpoints.callbackUrl, {
+      method: 'POST',
+      headers,
+      body: raw,
+      signal: AbortSignal.timeout(15_000),
+    });
     const text = await response.text();
     let body: unknown = text;
     try {
@@ -347,6 +381,9 @@ async function errorOf(promise: Promise<unknown>): Promise<string | undefined> {
 
 /** Opens the driver for TEST_MODE: the local cloud (default) or the deployed stage named by STAGE. */
 export async function openAcceptanceDriver(): Promise<AcceptanceDriver> {
-  const target = testMode() === 'stage' ? await (await import('./acceptanceStage')).stageTarget() : await (await import('./acceptanceLocal')).localTarget();
+  const target =
+    testMode() === 'stage'
+      ? await (await import('./acceptanceStage')).stageTarget()
+      : await (await import('./acceptanceLocal')).localTarget();
   return new AcceptanceDriver(target);
 }

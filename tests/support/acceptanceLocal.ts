@@ -24,7 +24,9 @@ export async function localTarget(): Promise<AcceptanceTarget> {
     const sfn = new SFNClient({ region: endpoints.region });
     try {
       // The operator's first provisioning after `sls deploy`, with the walkthrough's defaults.
-      const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: endpoints.stateMachines.provision, input: '{}' }));
+      const { executionArn } = await sfn.send(
+        new StartExecutionCommand({ stateMachineArn: endpoints.stateMachines.provision, input: '{}' }),
+      );
       await cloud.engine.waitForExecution(executionArn!);
       const provision = await sfn.send(new DescribeExecutionCommand({ executionArn }));
       if (provision.status !== 'SUCCEEDED') throw new Error(`local provisioning failed: ${provision.error}: ${provision.cause}`);

@@ -68,6 +68,7 @@ export interface FidelityEnv {
 }
 
 // Requests arrive as parsed JSON; cognito-local types them per target, we only read a few fields.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed request JSON, read a field at a time
 export type Json = any;
 export type FidelityRoute = (ctx: OutboxContext, req: Json) => Promise<Json>;
 

@@ -1,0 +1,78 @@
+// ESLint flat config: typescript-eslint's recommended rules (no type information: fast), the few
+// type-aware rules that catch real bugs here (a promise nobody awaits), and the layer rules of
+// docs/architecture.md. Formatting is Prettier's job (.prettierrc), not ESLint's.
+import js from '@eslint/js';
+import comments from '@eslint-community/eslint-plugin-eslint-comments/configs';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+/** Imports a folder may not make: the arrows of the layers (functions → lib; cli never local). */
+const layer = (...folders) => ({
+  patterns: [
+    {
+      regex: `^(\\.\\./)+(${folders.join('|')})(/|$)`,
+      message: `this layer may not import ${folders.join('/, ')}/ (docs/architecture.md, "Layers")`,
+    },
+  ],
+});
+
+export default tseslint.config(
+  {
+    ignores: ['node_modules/', '.serverless/', '.esbuild/', 'coverage/', '.local-cloud/', '.probe/'],
+  },
+  {
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  comments.recommended,
+  {
+    files: ['**/*.ts'],
+    languageOptions: {
+      globals: { ...globals.node },
+    },
+    rules: {
+      // `_name` marks a parameter a signature needs and the body does not use (tsconfig's noUnused* agrees).
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      // Every eslint-disable says why (`-- reason`).
+      '@eslint-community/eslint-comments/require-description': ['error', { ignore: ['eslint-enable'] }],
+      '@eslint-community/eslint-comments/disable-enable-pair': ['error', { allowWholeFile: true }],
+      // `a && b()` and `c ? d() : e()` as statements are this code's idiom, not a forgotten call.
+      '@typescript-eslint/no-unused-expressions': ['error', { allowShortCircuit: true, allowTernary: true }],
+      // Cases grouped under one body (with a comment between them) are not a fall-through bug.
+      'no-fallthrough': ['error', { allowEmptyCase: true }],
+      eqeqeq: ['error', 'always', { null: 'ignore' }],
+      'no-throw-literal': 'error',
+      'prefer-const': 'error',
+    },
+  },
+  {
+    // CommonJS Serverless plugins and config files: require() is how they load.
+    files: ['**/*.js', '**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    files: ['**/*.mjs'],
+    languageOptions: { globals: { ...globals.node } },
+  },
+  {
+    // Tests require a module after setting the environment or mocks it reads at load (jest's idiom),
+    // and read free-form JSON (templates, histories, log lines) field by field.
+    files: ['**/*.test.ts', 'tests/**/*.ts'],
+    languageOptions: { globals: { ...globals.jest } },
+    rules: { '@typescript-eslint/no-require-imports': 'off', '@typescript-eslint/no-explicit-any': 'off' },
+  },
+  // The layers: product code never reaches into the local cloud, the tests or the scripts.
+  {
+    files: ['functions/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', layer('cli', 'local', 'tests', 'scripts')] },
+  },
+  {
+    files: ['lib/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', layer('functions', 'cli', 'local', 'tests', 'scripts')] },
+  },
+  { files: ['cli/**/*.ts', 'bin/**/*.ts'], rules: { 'no-restricted-imports': ['error', layer('local', 'tests', 'scripts')] } },
+);
