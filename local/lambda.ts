@@ -27,7 +27,7 @@ export function createLocalLambda(config: ServerlessConfig, opts: { stage: strin
   const load = (fn: FunctionConfig): Handler => {
     let handler = handlers.get(fn.name);
     if (!handler) {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- the handler's path comes from serverless.yml at run time
       const mod = require(join(PROJECT_ROOT, fn.module)) as Record<string, unknown>;
       if (typeof mod[fn.exportName] !== 'function') throw new Error(`${fn.module} exports no function ${fn.exportName} (serverless.yml functions.${fn.name}.handler)`);
       handler = mod[fn.exportName] as Handler;

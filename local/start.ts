@@ -403,7 +403,7 @@ async function main(argv: string[]): Promise<number> {
   const extra: RunReport[] = [];
   let verifyWallMs = 0;
   let fatal: Error | undefined;
-  let exitCode = 1;
+  let exitCode: number;
   try {
     try {
       out.line('\n▶ provision');

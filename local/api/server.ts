@@ -50,7 +50,7 @@ export function startApiServer(routes: HttpRoute[], opts: { port?: number; host?
 export function routesFromServerlessConfig(config: ServerlessConfig = readServerlessConfig(), root = PROJECT_ROOT): HttpRoute[] {
   return config.functions.flatMap((fn) => {
     if (fn.httpEvents.length === 0) return [];
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the handler's path comes from serverless.yml at run time
     const handler = require(join(root, fn.module))[fn.exportName] as HttpRoute['handler'] | undefined;
     if (typeof handler !== 'function') {
       throw new Error(`serverless.yml: function ${fn.name} names handler ${fn.module}.${fn.exportName}, which is not an exported function`);
