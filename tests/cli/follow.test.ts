@@ -128,6 +128,39 @@ describe('followExecution', () => {
     expect(sfn.commandCalls(GetExecutionHistoryCommand)).toHaveLength(4);
   });
 
+  it('names the state a run failed in: the one whose Catch put the error into its output, else the one open at the end', async () => {
+    const run = '{"runId":"r"}';
+    const caught = [
+      ev('ExecutionStarted'),
+      ev('TaskStateEntered', { stateEnteredEventDetails: { name: 'AwaitMfaCode', input: run } }),
+      ev('TaskStateExited', {
+        stateExitedEventDetails: { name: 'AwaitMfaCode', output: '{"runId":"r","error":{"Error":"States.Timeout"}}' },
+      }),
+      ev('TaskStateEntered', {
+        stateEnteredEventDetails: { name: 'CleanUpUser', input: '{"runId":"r","error":{"Error":"States.Timeout"}}' },
+      }),
+      ev('TaskStateExited', {
+        stateExitedEventDetails: { name: 'CleanUpUser', output: '{"runId":"r","error":{"Error":"States.Timeout"}}' },
+      }),
+      ev('ExecutionFailed'),
+    ];
+    growingHistory([caught]);
+    sfn.on(DescribeExecutionCommand).resolves({ status: 'FAILED', error: 'SmsCodeNotReceived' });
+    const inputs: (string | undefined)[] = [];
+    const final = await followExecution(sfn as unknown as SFNClient, ARN, { onState: (s) => inputs.push(s.input) }, poll);
+    expect(final).toMatchObject({ status: 'FAILED', failedIn: 'AwaitMfaCode' });
+    expect(inputs[0]).toBe(run);
+
+    sfn.reset();
+    nextId = 1;
+    growingHistory([[ev('ExecutionStarted'), entered('A'), exited('A'), entered('AwaitSignUpCode'), ev('ExecutionTimedOut')]]);
+    sfn.on(DescribeExecutionCommand).resolves({ status: 'TIMED_OUT' });
+    expect(await followExecution(sfn as unknown as SFNClient, ARN, {}, poll)).toMatchObject({
+      status: 'TIMED_OUT',
+      failedIn: 'AwaitSignUpCode',
+    });
+  });
+
   it('lets any other error through', async () => {
     sfn.on(GetExecutionHistoryCommand).rejects(Object.assign(new Error('no such execution'), { name: 'ExecutionDoesNotExist' }));
     await expect(followExecution(sfn as unknown as SFNClient, ARN, {}, poll)).rejects.toMatchObject({ name: 'ExecutionDoesNotExist' });
