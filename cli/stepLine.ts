@@ -3,7 +3,7 @@ import { maskText, stateResult } from './stateSummary';
 /**
  * The words a person following a run reads: one line per step with only what is new in it, and
  * a verdict sentence. Built from state inputs and outputs, which hold ids, masked phone numbers
- * and token metadata only (DESIGN: secrets never enter state); nothing here adds a secret back.
+ * and token metadata only (docs/architecture.md, "Secrets stay out of state"); nothing here adds a secret back.
  */
 
 /** `412 ms` under a second, `12.3 s` above. */

@@ -67,7 +67,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     return 2;
   }
   const stage = o.stage;
-  // The SDK's Node 20 notice would bury the one line that matters here (DESIGN §2: pinned SDK).
+  // The SDK's Node 20 notice would bury the one line that matters here (the SDK is pinned by the lockfile).
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   try {
     const region = await resolveRegion(o.region);

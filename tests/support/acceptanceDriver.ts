@@ -24,7 +24,7 @@ export type { AcceptanceTarget, Check, TestMode };
 
 /**
  * The driver of the acceptance scenarios (tests/acceptance): the same given/when/then steps run
- * against the embedded local cloud (default) or a deployed stage (`TEST_MODE=stage`, DESIGN §7).
+ * against the embedded local cloud (default) or a deployed stage (`TEST_MODE=stage`; docs/architecture.md, "Tests").
  * The switch only decides where the endpoints come from — the local cloud's, or the stack outputs
  * of `cognito-sms-mfa-<STAGE>` as `cli/config.ts` reads them; every step is the same real call
  * (Step Functions, the signed HTTP callback, DynamoDB, Cognito, IAM, SSM). Nothing is mocked, and
