@@ -52,7 +52,8 @@ export default tseslint.config(
       'no-fallthrough': ['error', { allowEmptyCase: true }],
       eqeqeq: ['error', 'always', { null: 'ignore' }],
       'no-throw-literal': 'error',
-      'prefer-const': 'error',
+      // A `let` that a closure reads before its one assignment must stay `let` (a const would be in its TDZ).
+      'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
     },
   },
   {
