@@ -148,8 +148,14 @@ async function run(command: string, o: Options, io: Io): Promise<number> {
   if (command === 'verify') {
     if (!o.target) throw new UsageError('verify needs --target <name> (and --phone, unless the stage has an inbound-SMS number)', hint);
     machineInput.target = o.target;
+    if (o.phone !== undefined && !PHONE_NUMBER.pattern.test(o.phone))
+      throw new UsageError('--phone must be an E.164 number, e.g. +15555550100', hint);
     if (o.phone) machineInput.phoneNumber = o.phone;
     if (o.timeouts) machineInput.timeouts = parseJson(o.timeouts, '--timeouts');
+  }
+  if (command === 'submit-code') {
+    if (!o.phone && !o['run-id']) throw new UsageError('submit-code needs --phone <+E164> or --run-id <id>', hint);
+    if (!o.code && !o.message) throw new UsageError('submit-code needs --code <digits> or --message "<sms text>"', hint);
   }
   if (command === 'sms-sandbox-verify' && !(o.phone && PHONE_NUMBER.pattern.test(o.phone))) {
     throw new UsageError('sms-sandbox-verify needs --phone <+E164>', hint);

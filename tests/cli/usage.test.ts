@@ -79,6 +79,21 @@ describe('usage mistakes: one line saying what is wrong, one hint, exit 2, nothi
       'cogcheck verify --help shows its usage',
     ],
     [
+      ['verify', '--local', '--target', 'T', '--phone', '555-0100'],
+      'cogcheck: --phone must be an E.164 number, e.g. +15555550100',
+      'cogcheck verify --help shows its usage',
+    ],
+    [
+      ['submit-code', '--local', '--code', '123456'],
+      'cogcheck: submit-code needs --phone <+E164> or --run-id <id>',
+      'cogcheck submit-code --help shows its usage',
+    ],
+    [
+      ['submit-code', '--local', '--run-id', 'r-1'],
+      'cogcheck: submit-code needs --code <digits> or --message "<sms text>"',
+      'cogcheck submit-code --help shows its usage',
+    ],
+    [
       ['status'],
       'cogcheck: give --stage <stage> (a deployed stack) or --local (npm start -- --keep-running)',
       'cogcheck status --help shows its usage',
