@@ -1,11 +1,41 @@
+/**
+ * Three projects, chosen by folder so that a new test lands in the right one without touching this file:
+ * - unit:  product code and its tools, no emulator (functions/, lib/, cli/, plugins/, bin/, scripts/, tests/cli/*.test.ts)
+ * - stack: the packaged CloudFormation template and the plugins that shape it (tests/stack/)
+ * - local: anything that runs on the embedded local cloud (local/, and every other folder under tests/)
+ * `npm run test:unit|test:stack|test:local` runs one; `jest` runs all three.
+ */
+const TEST = '**/*.test.[jt]s';
+
 /** @type {import('jest').Config} */
-module.exports = {
+const shared = {
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   // ESM-only packages must be compiled too.
   transformIgnorePatterns: ['/node_modules/(?!(aws-local-stepfunctions|@middy|@scure|@noble|@otplib|otplib)/)'],
-  testMatch: ['<rootDir>/{functions,lib,local,bin,scripts,tests}/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/.serverless/', '/.esbuild/'],
   setupFiles: ['<rootDir>/tests/setupEnv.ts'],
   testTimeout: 30000,
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    {
+      ...shared,
+      displayName: 'unit',
+      testMatch: [`<rootDir>/{functions,lib,cli,plugins,bin,scripts}/${TEST}`, '<rootDir>/tests/cli/*.test.[jt]s'],
+    },
+    {
+      ...shared,
+      displayName: 'stack',
+      testMatch: [`<rootDir>/tests/stack/${TEST}`],
+    },
+    {
+      ...shared,
+      displayName: 'local',
+      // tests/cli/local/: the ops CLI against a running local cloud.
+      testMatch: [`<rootDir>/local/${TEST}`, `<rootDir>/tests/${TEST}`, '!**/tests/stack/**', '!**/tests/cli/*.test.[jt]s'],
+    },
+  ],
 };

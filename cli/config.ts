@@ -60,7 +60,11 @@ export async function readStageEndpoints(stage: string, region?: string): Promis
     };
     return {
       region: await cfn.config.region(),
-      stateMachines: { provision: need('ProvisionStateMachineArn'), verify: need('VerifyStateMachineArn'), teardown: need('TeardownStateMachineArn') },
+      stateMachines: {
+        provision: need('ProvisionStateMachineArn'),
+        verify: need('VerifyStateMachineArn'),
+        teardown: need('TeardownStateMachineArn'),
+      },
       callbackUrl: need('CallbackUrl'),
       callbackSecretArn: need('CallbackSigningSecretArn'),
       runsTable: outputs.RunsTableName,

@@ -14,7 +14,9 @@ export async function eventsAfter(sfn: SFNClient, executionArn: string, lastId: 
   let nextToken: string | undefined;
   for (;;) {
     const page = await backoff.call('GetExecutionHistory', () =>
-      sfn.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: lastId === 0 ? FIRST_PAGE : NEXT_PAGE, nextToken })),
+      sfn.send(
+        new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: lastId === 0 ? FIRST_PAGE : NEXT_PAGE, nextToken }),
+      ),
     );
     for (const event of page.events ?? []) {
       if ((event.id ?? 0) <= lastId) return fresh.reverse();

@@ -8,9 +8,12 @@ import { recentRuns, successRate } from './history';
 import { submitCode } from './submit';
 import { verifySandboxPhone } from './sandbox';
 import { showSms } from './sms';
+import { commandUsage, optionsOf, UsageError } from './usage';
+import { duration, stepNote, verdict } from './stepLine';
 import { maskPhone, PHONE_NUMBER } from '../lib/phone';
 
-export const USAGE = `Usage: cogcheck <command> [--stage <stage> [--region <region>] | --local] [--json]
+export const USAGE = `Usage: cogcheck <command> (--stage <stage> [--region <region>] | --local) [--json]
+       (from a checkout: npm run cli -- <command> ...)
 
 Commands:
   provision   [--input '<json>']           run the provisioning state machine and follow it
@@ -29,47 +32,159 @@ Commands:
                                            password that comes back through the stack's inbound route
   status      [--limit N]                  the last N runs (default 10) and the success rate
   history     [--limit N]                  same as status, with step timings
-  sms         --local [--phone <+E164>] [--last]  what the local fake phone received: time, phone, code, run
+  sms         --local [--phone <+E164>] [--last]
+                                           what the local fake phone received: time, phone, code, run
+  help        [<command>]                  this text, or one command's (also: <command> --help)
 
 Targets: --stage reads the deployed stack's outputs (cognito-sms-mfa-<stage>); --local uses the
-local cloud that 'npm start -- --keep-running' keeps up. Exit codes: 0 success/PASS, 1 the run
-failed, 2 bad usage or configuration, 3 the callback refused the code.`;
+local cloud that 'npm start -- --keep-running' keeps up. --json prints one JSON document instead of
+lines. Exit codes: 0 success/PASS, 1 the run failed, 2 bad usage or configuration, 3 the callback
+refused the code.`;
 
-export interface Io { out: (line: string) => void; err: (line: string) => void; isTTY: boolean; stdin: NodeJS.ReadableStream }
+export interface Io {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  /** Rewrites the current terminal line (the wait spinner); without it, waits are announced by a line. */
+  write?: (text: string) => void;
+  isTTY: boolean;
+  stdin: NodeJS.ReadableStream;
+}
 
+const OPTIONS = {
+  stage: { type: 'string' },
+  region: { type: 'string' },
+  local: { type: 'boolean', default: false },
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+  input: { type: 'string' },
+  target: { type: 'string' },
+  phone: { type: 'string' },
+  timeouts: { type: 'string' },
+  interactive: { type: 'boolean', default: false },
+  code: { type: 'string' },
+  message: { type: 'string' },
+  'run-id': { type: 'string' },
+  secret: { type: 'string' },
+  url: { type: 'string' },
+  limit: { type: 'string', default: '10' },
+  'timeout-seconds': { type: 'string' },
+  last: { type: 'boolean', default: false },
+} as const;
+
+/** Options every command takes: where to send the calls, output format, help. */
+const COMMON_OPTIONS = ['stage', 'region', 'local', 'json', 'help'];
+
+/**
+ * Runs one command; returns the exit code. Usage mistakes (unknown command or option, a missing
+ * target) are told on stderr in a line with a hint, exit 2; `--help` and `help` print usage, exit 0.
+ */
 export async function main(argv: string[], io: Io): Promise<number> {
-  const [command, ...rest] = argv;
-  const { values: o } = parseArgs({
-    args: rest,
-    options: {
-      stage: { type: 'string' }, region: { type: 'string' }, local: { type: 'boolean', default: false }, json: { type: 'boolean', default: false },
-      input: { type: 'string' }, target: { type: 'string' }, phone: { type: 'string' }, timeouts: { type: 'string' },
-      interactive: { type: 'boolean', default: false }, code: { type: 'string' }, message: { type: 'string' }, 'run-id': { type: 'string' },
-      secret: { type: 'string' }, url: { type: 'string' }, limit: { type: 'string', default: '10' }, help: { type: 'boolean', default: false },
-      'timeout-seconds': { type: 'string' }, last: { type: 'boolean', default: false },
-    },
-  });
-  if (!command || o.help || command === 'help') {
-    io.out(USAGE);
-    return command ? 0 : 2;
+  try {
+    return await dispatch(argv, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`cogcheck: ${error.message}`);
+      if (error.hint) io.err(error.hint);
+      return 2;
+    }
+    if (error instanceof ConfigError) {
+      io.err(`cogcheck: ${error.message}`);
+      return 2;
+    }
+    throw error;
   }
-  const endpoints: Endpoints = o.local ? readLocalEndpoints() : o.stage ? await readStageEndpoints(o.stage, o.region) : fail('give --stage <stage> or --local');
+}
+
+async function dispatch(argv: string[], io: Io): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === undefined) {
+    io.err(USAGE);
+    return 2;
+  }
+  if (first === 'help' || first === '--help' || first === '-h') {
+    const topic = rest.find((a) => !a.startsWith('-')) ?? (first === 'help' && rest.length > 0 ? 'help' : undefined);
+    io.out(topic ? usageOf(topic) : USAGE);
+    return 0;
+  }
+  if (first.startsWith('-')) throw new UsageError(`the command comes first (${first} is an option)`, 'cogcheck --help lists the commands');
+  const command = first;
+  const usage = usageOf(command);
+  const o = parseOptions(command, rest);
+  if (o.help) {
+    io.out(usage);
+    return 0;
+  }
+  return run(command, o, io);
+}
+
+function usageOf(command: string): string {
+  const usage = commandUsage(USAGE, command);
+  if (!usage) throw new UsageError(`unknown command "${command}"`, 'cogcheck --help lists the commands');
+  return usage;
+}
+
+type Options = ReturnType<typeof parseOptions>;
+
+/** The options, checked against the ones this command's usage names (and the common ones). */
+function parseOptions(command: string, args: string[]) {
+  const hint = `cogcheck ${command} --help shows its usage`;
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options: OPTIONS, strict: true, tokens: true });
+  } catch (error) {
+    const e = error as Error & { code?: string };
+    if (!e.code?.startsWith('ERR_PARSE_ARGS')) throw error;
+    const unknown = /^Unknown option '([^']+)'/.exec(e.message);
+    throw new UsageError(unknown ? `unknown option ${unknown[1]}` : e.message.split('. ')[0]!, hint);
+  }
+  const allowed = new Set([...COMMON_OPTIONS, ...optionsOf(USAGE, command)]);
+  for (const token of parsed.tokens ?? []) {
+    if (token.kind === 'option' && !allowed.has(token.name)) throw new UsageError(`${command} takes no --${token.name}`, hint);
+  }
+  return parsed.values;
+}
+
+async function run(command: string, o: Options, io: Io): Promise<number> {
+  const hint = `cogcheck ${command} --help shows its usage`;
+  // What the command needs from its options, checked before any call is made.
+  const machineInput: Record<string, unknown> = {};
+  if (command === 'provision' || command === 'teardown') Object.assign(machineInput, o.input ? parseJson(o.input, '--input') : {});
+  if (command === 'verify') {
+    if (!o.target) throw new UsageError('verify needs --target <name> (and --phone, unless the stage has an inbound-SMS number)', hint);
+    machineInput.target = o.target;
+    if (o.phone !== undefined && !PHONE_NUMBER.pattern.test(o.phone))
+      throw new UsageError('--phone must be an E.164 number, e.g. +15555550100', hint);
+    if (o.phone) machineInput.phoneNumber = o.phone;
+    if (o.timeouts) machineInput.timeouts = parseJson(o.timeouts, '--timeouts');
+  }
+  if (command === 'submit-code') {
+    if (!o.phone && !o['run-id']) throw new UsageError('submit-code needs --phone <+E164> or --run-id <id>', hint);
+    if (!o.code && !o.message) throw new UsageError('submit-code needs --code <digits> or --message "<sms text>"', hint);
+  }
+  if (command === 'sms-sandbox-verify' && !(o.phone && PHONE_NUMBER.pattern.test(o.phone))) {
+    throw new UsageError('sms-sandbox-verify needs --phone <+E164>', hint);
+  }
+  const timeoutSeconds = o['timeout-seconds'] === undefined ? undefined : Number(o['timeout-seconds']);
+  if (timeoutSeconds !== undefined && !(Number.isInteger(timeoutSeconds) && timeoutSeconds > 0 && timeoutSeconds <= 3600)) {
+    throw new UsageError('--timeout-seconds must be an integer from 1 to 3600', hint);
+  }
+  const limit = Number(o.limit);
+  if (!(Number.isInteger(limit) && limit >= 1 && limit <= 1000)) throw new UsageError('--limit must be an integer from 1 to 1000', hint);
+  if (!o.local && !o.stage) throw new UsageError('give --stage <stage> (a deployed stack) or --local (npm start -- --keep-running)', hint);
+
+  const endpoints: Endpoints = o.local ? readLocalEndpoints() : await readStageEndpoints(o.stage!, o.region);
   const sfn = new SFNClient({ region: endpoints.region });
   // Throttled Step Functions calls are waited out, and said so on stderr.
-  const poll: PollOptions = { onThrottled: ({ operation, waitMs }) => io.err(`  (Step Functions throttled ${operation}; retrying in ${waitMs} ms)`) };
+  const poll: PollOptions = {
+    onThrottled: ({ operation, waitMs }) => io.err(`  (Step Functions throttled ${operation}; retrying in ${waitMs} ms)`),
+  };
   const print = (value: unknown, text: () => string) => io.out(o.json ? JSON.stringify(value, null, 2) : text());
   try {
     switch (command) {
       case 'provision':
       case 'teardown':
-        return await runMachine(command, o.input ? parseJson(o.input, '--input') : {});
-      case 'verify': {
-        if (!o.target) fail('verify needs --target (and --phone, unless the stage has an inbound-SMS number)');
-        const input: Record<string, unknown> = { target: o.target };
-        if (o.phone) input.phoneNumber = o.phone;
-        if (o.timeouts) input.timeouts = parseJson(o.timeouts, '--timeouts');
-        return await runMachine('verify', input);
-      }
+      case 'verify':
+        return await runMachine(command, machineInput);
       case 'submit-code': {
         const body: Record<string, string> = {};
         if (o.phone) body.phoneNumber = o.phone;
@@ -81,26 +196,27 @@ export async function main(argv: string[], io: Io): Promise<number> {
         return result.status === 202 ? 0 : 3;
       }
       case 'sms-sandbox-verify': {
-        if (!o.phone || !PHONE_NUMBER.pattern.test(o.phone)) fail('sms-sandbox-verify needs --phone <+E164>');
-        if (!endpoints.runsTable) fail('these endpoints name no runs table: deploy this version (output RunsTableName)');
+        if (!endpoints.runsTable) throw new ConfigError('these endpoints name no runs table: deploy this version (output RunsTableName)');
         // The inbound route stores the password in the stage's runs table, where lib/runs reads it.
         process.env.RUNS_TABLE = endpoints.runsTable;
-        const timeout = o['timeout-seconds'] === undefined ? undefined : Number(o['timeout-seconds']);
-        if (timeout !== undefined && !(Number.isInteger(timeout) && timeout > 0 && timeout <= 3600)) fail('--timeout-seconds must be an integer from 1 to 3600');
-        const result = await verifySandboxPhone({ phone: o.phone, timeoutSeconds: timeout, log: (l) => !o.json && io.out(l) });
-        if (o.json) print({ phone: maskPhone(o.phone), result }, () => result);
+        const phone = o.phone!;
+        const result = await verifySandboxPhone({ phone, timeoutSeconds, log: (l) => !o.json && io.out(l) });
+        if (o.json) print({ phone: maskPhone(phone), result }, () => result);
         return 0;
       }
       case 'status':
       case 'history': {
-        const runs = await recentRuns(sfn, endpoints.stateMachines.verify, Math.max(1, Number(o.limit)), poll);
+        const runs = await recentRuns(sfn, endpoints.stateMachines.verify, limit, poll);
         const rate = successRate(runs);
         print({ runs, successRate: rate }, () =>
           [
             ...runs.map((r) => {
               const firstSignIn = r.firstSignIn === 'tokens-without-mfa' ? '  (first sign-in without MFA, second challenged)' : '';
-              const line = `${r.startedAt ?? ''}  ${r.verdict.padEnd(7)} ${(r.reason ?? '').padEnd(20)} ${String(r.durationMs ?? '').padStart(7)} ms  ${r.runId}${firstSignIn}`;
-              const steps = command === 'history' && r.steps ? `\n${r.steps.map((s) => `      ${s.name.padEnd(24)} ${s.ms} ms`).join('\n')}` : '';
+              const line = `${r.startedAt ?? ''}  ${r.verdict.padEnd(7)} ${(r.reason ?? '').padEnd(20)} ${duration(r.durationMs).padStart(8)}  ${r.runId}${firstSignIn}`;
+              const steps =
+                command === 'history' && r.steps
+                  ? `\n${r.steps.map((s) => `      ${s.name.padEnd(24)} ${duration(s.ms).padStart(8)}`).join('\n')}`
+                  : '';
               return line + steps;
             }),
             `success rate: ${rate === undefined ? 'n/a' : `${Math.round(rate * 100)}%`} over ${runs.filter((r) => r.verdict !== 'RUNNING').length} finished runs`,
@@ -111,7 +227,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
       case 'sms':
         return await showSms(endpoints, { phone: o.phone, last: o.last, json: o.json }, io);
       default:
-        fail(`unknown command ${command}`);
+        // In the usage but not handled here: a bug, not a user's mistake.
+        throw new Error(`command ${command} is listed in the usage but not implemented`);
     }
   } finally {
     sfn.destroy();
@@ -119,49 +236,76 @@ export async function main(argv: string[], io: Io): Promise<number> {
 
   async function runMachine(machine: 'provision' | 'verify' | 'teardown', input: object): Promise<number> {
     // A throttled StartExecution started nothing, so asking again cannot start two runs.
-    const { executionArn } = await new Backoff(poll).call('StartExecution', () =>
+    const started = await new Backoff(poll).call('StartExecution', () =>
       sfn.send(new StartExecutionCommand({ stateMachineArn: endpoints.stateMachines[machine], input: JSON.stringify(input) })),
     );
-    if (!o.json) io.out(`▶ ${machine} ${executionArn}`);
-    const runId = executionArn!.split(':').pop()!;
+    const executionArn = started.executionArn!;
+    const runId = executionArn.split(':').pop()!;
+    // The run's own ids once, here; each step line then says only what is new in it.
+    if (!o.json) io.out(`▶ ${machine} run ${runId}`);
     let spinner: NodeJS.Timeout | undefined;
     const rl = o.interactive ? createInterface({ input: io.stdin, terminal: false }) : undefined;
     const lines = rl?.[Symbol.asyncIterator]();
-    const final = await followExecution(sfn, executionArn!, {
-      onState: ({ state, ms, summary }) => !o.json && io.out(`  ✓ ${state.padEnd(24)} ${String(ms).padStart(6)} ms  ${summary}`),
-      onAwait: ({ state, startedAt, timeoutSeconds }) => {
-        const what = state === 'AwaitSignUpCode' ? 'sign-up' : 'MFA';
-        if (o.interactive && lines) {
-          io.out(`  ⏳ waiting for the ${what} SMS code; type it and press Enter:`);
-          void lines.next().then(async ({ value, done }) => {
-            if (done) return;
-            const result = await submitCode(endpoints.callbackUrl, await callbackSecret(endpoints, o.secret), { runId, code: String(value).trim() });
-            io.out(`  callback answered ${result.status}`);
-          });
-        } else if (io.isTTY && !o.json) {
-          spinner = setInterval(() => {
-            const elapsed = Math.round((Date.now() - startedAt) / 1000);
-            const left = timeoutSeconds === undefined ? '' : `, ${Math.max(0, timeoutSeconds - elapsed)} s left`;
-            process.stdout.write(`\r  ⏳ waiting for the ${what} SMS code: ${elapsed} s${left}   `);
-          }, 500);
-        } else if (!o.json) {
-          io.out(`  ⏳ waiting for the ${what} SMS code${timeoutSeconds ? ` (timeout ${timeoutSeconds} s)` : ''}`);
-        }
+    const final = await followExecution(
+      sfn,
+      executionArn,
+      {
+        onState: (step) => {
+          if (o.json) return;
+          const note = stepNote(step);
+          const failed = note.startsWith('✗ ');
+          io.out(
+            `  ${failed ? '✗' : '✓'} ${step.state.padEnd(24)} ${duration(step.ms).padStart(8)}  ${failed ? note.slice(2) : note}`.trimEnd(),
+          );
+        },
+        onAwait: ({ what, startedAt, timeoutSeconds }) => {
+          if (o.interactive && lines) {
+            io.out(`  ⏳ waiting for the ${what} SMS code; type it and press Enter:`);
+            void lines.next().then(async ({ value, done }) => {
+              if (done) return;
+              const result = await submitCode(endpoints.callbackUrl, await callbackSecret(endpoints, o.secret), {
+                runId,
+                code: String(value).trim(),
+              });
+              io.out(`  callback answered ${result.status}`);
+            });
+          } else if (io.isTTY && io.write && !o.json) {
+            const write = io.write;
+            spinner = setInterval(() => {
+              const elapsed = Math.round((Date.now() - startedAt) / 1000);
+              const left = timeoutSeconds === undefined ? '' : `, ${Math.max(0, timeoutSeconds - elapsed)} s left`;
+              write(`\r  ⏳ waiting for the ${what} SMS code: ${elapsed} s${left}   `);
+            }, 500);
+          } else if (!o.json) {
+            io.out(`  ⏳ waiting for the ${what} SMS code${timeoutSeconds ? ` (timeout ${timeoutSeconds} s)` : ''}`);
+          }
+        },
+        onAwaitEnd: () => {
+          if (spinner) {
+            clearInterval(spinner);
+            spinner = undefined;
+            io.write?.('\r\x1b[K');
+          }
+        },
       },
-      onAwaitEnd: () => {
-        if (spinner) {
-          clearInterval(spinner);
-          spinner = undefined;
-          process.stdout.write('\r\x1b[K');
-        }
-      },
-    }, poll);
-    rl?.close();
-    const ok = final.status === 'SUCCEEDED';
-    print({ executionArn, status: final.status, error: final.error, cause: final.cause, output: final.output ? JSON.parse(final.output) : undefined }, () =>
-      ok ? `${machine === 'verify' ? 'PASS' : 'SUCCEEDED'}: ${final.output}` : `${machine === 'verify' ? 'FAIL' : final.status}: ${final.error}: ${final.cause}`,
+      poll,
     );
-    return ok ? 0 : 1;
+    rl?.close();
+    const outcome = { machine, ...final };
+    print(
+      {
+        executionArn,
+        runId,
+        status: final.status,
+        verdict: verdict(outcome),
+        error: final.error,
+        cause: final.cause,
+        failedIn: final.failedIn,
+        output: final.output ? JSON.parse(final.output) : undefined,
+      },
+      () => verdict(outcome),
+    );
+    return final.status === 'SUCCEEDED' ? 0 : 1;
   }
 }
 
@@ -169,10 +313,7 @@ function parseJson(text: string, flag: string): object {
   try {
     return JSON.parse(text) as object;
   } catch {
-    throw new ConfigError(`${flag} is not valid JSON`);
+    const example = flag === '--input' ? `'{"userPoolName":"Shop"}'` : `'{"signUpCodeSeconds":60}'`;
+    throw new UsageError(`${flag} is not valid JSON`, `e.g. ${flag} ${example}`);
   }
-}
-
-function fail(message: string): never {
-  throw new ConfigError(message);
 }

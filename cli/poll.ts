@@ -20,7 +20,13 @@ export interface PollOptions {
 export const DEFAULT_MIN_MS = 250;
 export const DEFAULT_MAX_MS = 2000;
 
-const THROTTLING_NAMES = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded', 'ProvisionedThroughputExceededException']);
+const THROTTLING_NAMES = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'ProvisionedThroughputExceededException',
+]);
 
 /** AWS telling the caller to slow down: by name, or by the SDK's own throttling mark. */
 export function isThrottling(error: unknown): boolean {

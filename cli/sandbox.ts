@@ -89,7 +89,7 @@ async function waitForCode(phone: string, id: string, timeoutMs: number, pollMs:
       throw Object.assign(
         new Error(
           `No one-time password reached the inbound route for ${maskPhone(phone)} within ${Math.round(timeoutMs / 1000)} s: ` +
-            'check that the number is the stage\'s inbound number (inboundPhoneNumberId) and that provisioning wired its two-way channel',
+            "check that the number is the stage's inbound number (inboundPhoneNumberId) and that provisioning wired its two-way channel",
         ),
         { name: 'SandboxPasswordNotReceived' },
       );

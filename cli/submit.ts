@@ -1,8 +1,11 @@
 import { signedJsonRequest } from '../lib/signature';
 
-export interface SubmitResult { status: number; body: unknown }
+export interface SubmitResult {
+  status: number;
+  body: unknown;
+}
 
-/** Signs a code submission as DESIGN §5 specifies and posts it to the callback. */
+/** Signs a code submission as the callback expects (`X-Signature: t=…,v1=HMAC-SHA256`, README "The signed callback") and posts it. */
 export async function submitCode(url: string, secret: string, body: Record<string, string>): Promise<SubmitResult> {
   const response = await fetch(url, {
     method: 'POST',

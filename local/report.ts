@@ -114,7 +114,10 @@ export function stepTable(runs: Step[][]): string[] {
   const byState = new Map<string, number[]>();
   for (const steps of runs) {
     for (const s of steps) {
-      if (!byState.has(s.state)) (order.push(s.state), byState.set(s.state, []));
+      if (!byState.has(s.state)) {
+        order.push(s.state);
+        byState.set(s.state, []);
+      }
       byState.get(s.state)!.push(s.ms);
     }
   }

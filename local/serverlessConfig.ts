@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- serverless.yml is free-form YAML: each field read below is converted (String(), arrays) */
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parse } from 'yaml';

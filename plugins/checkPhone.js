@@ -40,6 +40,7 @@ const isReservedForFiction = (phone) => RESERVED_FOR_FICTION.test(String(phone))
 function checkPhoneParameter(p) {
   const phone = String(p.phone ?? '').trim();
   const inbound = String(p.inboundPhoneNumberId ?? '').trim();
+  /** @param {string} message @returns {{ ok: boolean, level: 'error' | 'warning', message: string }} */
   const problem = (message) => (p.enabled ? { ok: false, level: 'error', message } : { ok: true, level: 'warning', message: `${message} (The check schedule is disabled, so nothing uses it yet.)` });
 
   if (phone !== '' && !E164.test(phone)) {
@@ -187,8 +188,11 @@ async function checkSandbox(p) {
 }
 
 class CheckPhonePlugin {
+  /** @param {any} serverless @param {any} _options @param {{ log?: any }} [utils] the framework's logging utilities */
   constructor(serverless, _options, { log } = {}) {
     this.serverless = serverless;
+    /** Clients given by a test; otherwise made (and destroyed) per deploy. @type {any} */
+    this.clients = undefined;
     this.log = log ?? { notice: (m) => console.log(m), warning: (m) => console.warn(m) };
     this.hooks = {
       'before:package:initialize': () => this.checkParameter(),

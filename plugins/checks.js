@@ -56,7 +56,7 @@ const idOf = (name) => name.split('-').map((part) => part.charAt(0).toUpperCase(
 
 /**
  * The stage's checks, validated and with their defaults filled in from the stage parameters.
- * @param {{ doc: unknown, stage: string, params: Record<string, unknown> }} p
+ * @param {{ doc: any, stage: string, params: Record<string, unknown> }} p
  * @returns {{ checks: Array<{ name: string, logicalId: string, kind: 'signin'|'signup', schedule: string, target: string,
  *   phone: string, codeRoute: string, state: 'ENABLED'|'DISABLED', enabled: boolean, smsPerRun: number }>, errors: string[], source: string }}
  */
@@ -170,6 +170,7 @@ function stageChecks(serverless) {
 }
 
 class ChecksPlugin {
+  /** @param {any} serverless @param {any} _options @param {{ log?: any }} [utils] the framework's logging utilities */
   constructor(serverless, _options, { log } = {}) {
     this.serverless = serverless;
     this.log = log ?? { notice: (m) => console.log(m), warning: (m) => console.warn(m) };

@@ -14,7 +14,12 @@
  * per-function roles exist and the `resources` section has been merged.
  */
 
-/** Every logical id a template node refers to: Ref, Fn::GetAtt, Fn::Sub `${Id}` / `${Id.Attr}`, DependsOn. */
+/**
+ * Whether a template node refers to `id`: Ref, Fn::GetAtt, Fn::Sub `${Id}` / `${Id.Attr}`, DependsOn.
+ * @param {string} id
+ * @param {unknown} node
+ * @returns {boolean}
+ */
 function referencesTo(id, node) {
   if (Array.isArray(node)) return node.some((item) => referencesTo(id, item));
   if (!node || typeof node !== 'object') return false;
@@ -28,7 +33,7 @@ function referencesTo(id, node) {
       const text = Array.isArray(value) ? value[0] : value;
       if (typeof text === 'string' && new RegExp(`\\$\\{${id}(\\.[^}]*)?\\}`).test(text)) return true;
     }
-    if (key === 'DependsOn' && [].concat(value).includes(id)) return true;
+    if (key === 'DependsOn' && (Array.isArray(value) ? value : [value]).includes(id)) return true;
     if (referencesTo(id, value)) return true;
   }
   return false;
@@ -37,8 +42,11 @@ function referencesTo(id, node) {
 /**
  * The ids of the template's resources and outputs that refer to the role; empty means it is unused.
  * @param {{ Resources?: Record<string, unknown>, Outputs?: Record<string, unknown> }} template
+ * @param {string} roleId
+ * @returns {string[]}
  */
 function usersOf(template, roleId) {
+  /** @type {string[]} */
   const users = [];
   for (const [id, resource] of Object.entries(template.Resources ?? {})) {
     if (id !== roleId && referencesTo(roleId, resource)) users.push(id);
@@ -59,6 +67,11 @@ function dropUnusedDefaultRole(template, roleId = 'IamRoleLambdaExecution') {
 }
 
 class DropUnusedDefaultRolePlugin {
+  /**
+   * @param {any} serverless the framework instance (no types published for plugins)
+   * @param {unknown} _options
+   * @param {{ log?: { info(message: string): void, notice(message: string): void } }} [utils]
+   */
   constructor(serverless, _options, { log } = {}) {
     this.serverless = serverless;
     this.log = log ?? { info: (m) => console.log(m), notice: (m) => console.log(m) };

@@ -68,6 +68,7 @@ function checkSmsBudget(p) {
 
 /** The Serverless plugin: runs the check before package (and so before deploy). The SMS sandbox is plugins/checkPhone.js's. */
 class SmsBudgetPlugin {
+  /** @param {any} serverless @param {any} _options @param {{ log?: any }} [utils] the framework's logging utilities */
   constructor(serverless, _options, { log } = {}) {
     this.serverless = serverless;
     this.log = log ?? { notice: (m) => console.log(m), warning: (m) => console.warn(m) };

@@ -71,14 +71,20 @@ function smsWaiter(cloud: LocalCloud) {
   cloud.onSms((sms) => {
     const key = `${sms.username}/${sms.kind}`;
     const w = waiting.get(key);
-    if (w) (waiting.delete(key), w(sms));
+    if (w) {
+      waiting.delete(key);
+      w(sms);
+    }
     else early.set(key, sms);
   });
   return (username: string, kind: SentSms['kind']) =>
     new Promise<SentSms>((resolve) => {
       const key = `${username}/${kind}`;
       const e = early.get(key);
-      if (e) (early.delete(key), resolve(e));
+      if (e) {
+        early.delete(key);
+        resolve(e);
+      }
       else waiting.set(key, resolve);
     });
 }
@@ -179,7 +185,10 @@ async function perf(rows: string[][], targets: Target[], notes: string[]) {
       });
 
     // Warm-up: module loading, JIT, connection pools, moto's first use of each service.
-    for (let i = 0; i < 3; i++) (await orchestrated(), await direct());
+    for (let i = 0; i < 3; i++) {
+      await orchestrated();
+      await direct();
+    }
     const orch: Measured[] = [];
     const dir: Measured[] = [];
     for (let i = 0; i < N; i++) {

@@ -13,7 +13,14 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { maskPhone } from '../lib/phone';
 import { PROJECT_ROOT } from '../local/serverlessConfig';
-import { readStage, readStageCheck, resolveCredentials, resolveRegion, stackNameOf, StageSetupError } from '../tests/support/acceptanceStage';
+import {
+  readStage,
+  readStageCheck,
+  resolveCredentials,
+  resolveRegion,
+  stackNameOf,
+  StageSetupError,
+} from '../tests/support/acceptanceStage';
 
 export const USAGE = `Usage: npm run test:stage -- --stage <name> [--region <region>] [--target <name>] [--phone <+E164>] [-- <jest args>]
 
@@ -37,7 +44,13 @@ export async function main(argv: string[], io: Io): Promise<number> {
   try {
     o = parseArgs({
       args: own,
-      options: { stage: { type: 'string' }, region: { type: 'string' }, target: { type: 'string' }, phone: { type: 'string' }, help: { type: 'boolean' } },
+      options: {
+        stage: { type: 'string' },
+        region: { type: 'string' },
+        target: { type: 'string' },
+        phone: { type: 'string' },
+        help: { type: 'boolean' },
+      },
     }).values;
   } catch (error) {
     io.err(`test:stage: ${(error as Error).message}\n\n${USAGE}`);
@@ -48,18 +61,22 @@ export async function main(argv: string[], io: Io): Promise<number> {
     return 0;
   }
   if (!o.stage || !STAGE_NAME.test(o.stage)) {
-    io.err(`test:stage: ${o.stage ? `"${o.stage}" is not a stage name (letters, digits, -)` : 'which stage? Give --stage <name>'}\n\n${USAGE}`);
+    io.err(
+      `test:stage: ${o.stage ? `"${o.stage}" is not a stage name (letters, digits, -)` : 'which stage? Give --stage <name>'}\n\n${USAGE}`,
+    );
     return 2;
   }
   const stage = o.stage;
-  // The SDK's Node 20 notice would bury the one line that matters here (DESIGN §2: pinned SDK).
+  // The SDK's Node 20 notice would bury the one line that matters here (the SDK is pinned by the lockfile).
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   try {
     const region = await resolveRegion(o.region);
     const credentials = await resolveCredentials(stage, region);
     const endpoints = await readStage(stage, region);
     const check = await readStageCheck(stage, region, { target: o.target, phoneNumber: o.phone });
-    io.out(`Acceptance test on stack ${stackNameOf(stage)} (${endpoints.region}): target ${check.target}, check phone ${maskPhone(check.phoneNumber)}`);
+    io.out(
+      `Acceptance test on stack ${stackNameOf(stage)} (${endpoints.region}): target ${check.target}, check phone ${maskPhone(check.phoneNumber)}`,
+    );
 
     const env: NodeJS.ProcessEnv = {
       ...process.env,
@@ -77,7 +94,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
     if (credentials.sessionToken) env.AWS_SESSION_TOKEN = credentials.sessionToken;
     else delete env.AWS_SESSION_TOKEN;
     const jest = join(PROJECT_ROOT, 'node_modules', 'jest', 'bin', 'jest.js');
-    const child = spawn(process.execPath, [jest, '--ci', '--runInBand', 'tests/acceptance', ...jestArgs], { cwd: PROJECT_ROOT, env, stdio: 'inherit' });
+    const child = spawn(process.execPath, [jest, '--ci', '--runInBand', 'tests/acceptance', ...jestArgs], {
+      cwd: PROJECT_ROOT,
+      env,
+      stdio: 'inherit',
+    });
     return await new Promise<number>((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1))));
   } catch (error) {
     if (error instanceof StageSetupError) {

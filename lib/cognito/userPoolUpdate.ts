@@ -10,6 +10,7 @@ import type {
  * sensitivity, the attribute schema, which only AddCustomAttributes extends). Domains have
  * their own calls.
  */
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- only its type is used, by the compile-time guard below
 const READ_ONLY = [
   'Id',
   'Arn',
@@ -52,6 +53,7 @@ const CARRIED = [
 ] as const satisfies readonly (keyof UserPoolType & keyof UpdateUserPoolCommandInput)[];
 
 /** Settings carried in another form: `Name` as `PoolName`; the legacy message fields (see below). */
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- only its type is used, by the compile-time guard below
 const MAPPED = ['Name', 'SmsVerificationMessage', 'EmailVerificationMessage', 'EmailVerificationSubject'] as const satisfies readonly (keyof UserPoolType)[];
 
 /**

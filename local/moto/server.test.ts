@@ -221,7 +221,7 @@ describe('lifecycle, failures and signals', () => {
     const parent = spawn(process.execPath, ['-r', 'tsx/cjs', '-e', script], { cwd: join(__dirname, '../..'), stdio: ['ignore', 'pipe', 'inherit'] });
     const ended = new Promise((resolve) => parent.once('exit', (code, sig) => resolve(sig ?? code)));
     const port = await new Promise<number>((resolve) => parent.stdout.once('data', (d: Buffer) => resolve(Number(String(d).trim()))));
-    let pids: number[] = [];
+    let pids: number[];
     try {
       pids = await findPid(port);
     } finally {

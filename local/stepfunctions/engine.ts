@@ -74,6 +74,7 @@ export interface LocalStepFunctionsEvents {
 // What AWS answers InvalidArn for (an execution name where an ARN belongs, a truncated ARN).
 const STATE_MACHINE_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[^:]+$/;
 const EXECUTION_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[^:]+:[^:]+$/;
+// eslint-disable-next-line no-control-regex -- Step Functions refuses control characters in names; so does this
 const NAME_PATTERN = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]{1,80}$/;
 
 /**

@@ -19,11 +19,13 @@ import { Backoff, isThrottling, mapLimited } from '../../cli/poll';
  */
 const sfn = mockClient(SFNClient);
 const ARN = 'arn:aws:states:us-east-1:123456789012:execution:cognito-sms-mfa-x-verify:run-1';
-const throttled = () => Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: {}, $retryable: { throttling: true } });
+const throttled = () =>
+  Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: {}, $retryable: { throttling: true } });
 
 let nextId = 1;
 const at = new Date('2026-06-01T00:00:00Z').getTime();
-const ev = (type: string, details: Partial<HistoryEvent> = {}): HistoryEvent => ({ id: nextId, timestamp: new Date(at + nextId++ * 10), type, ...details } as HistoryEvent);
+const ev = (type: string, details: Partial<HistoryEvent> = {}): HistoryEvent =>
+  ({ id: nextId, timestamp: new Date(at + nextId++ * 10), type, ...details }) as HistoryEvent;
 const entered = (name: string) => ev('TaskStateEntered', { stateEnteredEventDetails: { name } });
 const exited = (name: string, output = '{}') => ev('TaskStateExited', { stateExitedEventDetails: { name, output } });
 
@@ -58,7 +60,11 @@ beforeEach(() => {
 
 describe('followExecution', () => {
   it('reads only new events, newest first, reports each state once and in order, and describes the execution once at the end', async () => {
-    const start = [ev('ExecutionStarted'), entered('PrepareRun'), exited('PrepareRun', '{"timeouts":{"signUpCodeSeconds":300,"mfaCodeSeconds":160}}')];
+    const start = [
+      ev('ExecutionStarted'),
+      entered('PrepareRun'),
+      exited('PrepareRun', '{"timeouts":{"signUpCodeSeconds":300,"mfaCodeSeconds":160}}'),
+    ];
     const waiting = [entered('AwaitSignUpCode')];
     // 30 events in one poll: more than one small page.
     const busy = Array.from({ length: 15 }, (_, i) => [entered(`Step${i}`), exited(`Step${i}`)]).flat();
@@ -68,7 +74,12 @@ describe('followExecution', () => {
 
     const states: string[] = [];
     const awaits: unknown[] = [];
-    const final = await followExecution(sfn as unknown as SFNClient, ARN, { onState: (s) => states.push(s.state), onAwait: (w) => awaits.push(w) }, poll);
+    const final = await followExecution(
+      sfn as unknown as SFNClient,
+      ARN,
+      { onState: (s) => states.push(s.state), onAwait: (w) => awaits.push(w) },
+      poll,
+    );
 
     expect(final.status).toBe('SUCCEEDED');
     expect(states).toEqual(['PrepareRun', ...Array.from({ length: 15 }, (_, i) => `Step${i}`), 'AwaitSignUpCode']);
@@ -105,11 +116,49 @@ describe('followExecution', () => {
     sfn.on(DescribeExecutionCommand).rejectsOnce(throttled()).resolves({ status: 'FAILED', error: 'SmsCodeNotReceived' });
 
     const told: string[] = [];
-    const final = await followExecution(sfn as unknown as SFNClient, ARN, {}, { ...poll, onThrottled: ({ operation, waitMs }) => told.push(`${operation} ${waitMs}`) });
+    const final = await followExecution(
+      sfn as unknown as SFNClient,
+      ARN,
+      {},
+      { ...poll, onThrottled: ({ operation, waitMs }) => told.push(`${operation} ${waitMs}`) },
+    );
 
     expect(final).toMatchObject({ status: 'FAILED', error: 'SmsCodeNotReceived' });
     expect(told).toEqual(['GetExecutionHistory 500', 'GetExecutionHistory 1000', 'DescribeExecution 500']);
     expect(sfn.commandCalls(GetExecutionHistoryCommand)).toHaveLength(4);
+  });
+
+  it('names the state a run failed in: the one whose Catch put the error into its output, else the one open at the end', async () => {
+    const run = '{"runId":"r"}';
+    const caught = [
+      ev('ExecutionStarted'),
+      ev('TaskStateEntered', { stateEnteredEventDetails: { name: 'AwaitMfaCode', input: run } }),
+      ev('TaskStateExited', {
+        stateExitedEventDetails: { name: 'AwaitMfaCode', output: '{"runId":"r","error":{"Error":"States.Timeout"}}' },
+      }),
+      ev('TaskStateEntered', {
+        stateEnteredEventDetails: { name: 'CleanUpUser', input: '{"runId":"r","error":{"Error":"States.Timeout"}}' },
+      }),
+      ev('TaskStateExited', {
+        stateExitedEventDetails: { name: 'CleanUpUser', output: '{"runId":"r","error":{"Error":"States.Timeout"}}' },
+      }),
+      ev('ExecutionFailed'),
+    ];
+    growingHistory([caught]);
+    sfn.on(DescribeExecutionCommand).resolves({ status: 'FAILED', error: 'SmsCodeNotReceived' });
+    const inputs: (string | undefined)[] = [];
+    const final = await followExecution(sfn as unknown as SFNClient, ARN, { onState: (s) => inputs.push(s.input) }, poll);
+    expect(final).toMatchObject({ status: 'FAILED', failedIn: 'AwaitMfaCode' });
+    expect(inputs[0]).toBe(run);
+
+    sfn.reset();
+    nextId = 1;
+    growingHistory([[ev('ExecutionStarted'), entered('A'), exited('A'), entered('AwaitSignUpCode'), ev('ExecutionTimedOut')]]);
+    sfn.on(DescribeExecutionCommand).resolves({ status: 'TIMED_OUT' });
+    expect(await followExecution(sfn as unknown as SFNClient, ARN, {}, poll)).toMatchObject({
+      status: 'TIMED_OUT',
+      failedIn: 'AwaitSignUpCode',
+    });
   });
 
   it('lets any other error through', async () => {
@@ -130,7 +179,10 @@ describe('followExecution', () => {
 describe('recentRuns', () => {
   it('describes a few executions at a time, waits out throttling, and keeps the order', async () => {
     const executions = Array.from({ length: 10 }, (_, i) => ({ executionArn: `${ARN}-${i}`, name: `run-${i}` }));
-    sfn.on(ListExecutionsCommand).rejectsOnce(throttled()).resolves({ executions: executions as never });
+    sfn
+      .on(ListExecutionsCommand)
+      .rejectsOnce(throttled())
+      .resolves({ executions: executions as never });
     let inFlight = 0;
     let maxInFlight = 0;
     let throttledOnce = false;

@@ -1,4 +1,9 @@
-import { AdminGetUserCommand, CognitoIdentityProviderClient, DescribeUserPoolClientCommand, DescribeUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  AdminGetUserCommand,
+  CognitoIdentityProviderClient,
+  DescribeUserPoolClientCommand,
+  DescribeUserPoolCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetPolicyCommand, GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import {
@@ -10,30 +15,25 @@ import {
 } from '@aws-sdk/client-sfn';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { Endpoints } from '../../cli/config';
 import type { RunItem, WaitItem, WaitStep } from '../../lib/runs/model';
 import { sign, SIGNATURE_HEADER } from '../../lib/signature';
+import type { AcceptanceTarget, Check, TestMode } from './acceptanceTarget';
+
+// The target's shapes live in their own file: the local and stage set-ups import them, this file imports those.
+export type { AcceptanceTarget, Check, TestMode };
 
 /**
  * The driver of the acceptance scenarios (tests/acceptance): the same given/when/then steps run
- * against the embedded local cloud (default) or a deployed stage (`TEST_MODE=stage`, DESIGN §7).
+ * against the embedded local cloud (default) or a deployed stage (`TEST_MODE=stage`; docs/architecture.md, "Tests").
  * The switch only decides where the endpoints come from — the local cloud's, or the stack outputs
  * of `cognito-sms-mfa-<STAGE>` as `cli/config.ts` reads them; every step is the same real call
  * (Step Functions, the signed HTTP callback, DynamoDB, Cognito, IAM, SSM). Nothing is mocked, and
  * no step touches the fake phone: codes come back by the target's own route, as on a stage.
  */
-export type TestMode = 'local' | 'stage';
-
 export function testMode(): TestMode {
   const mode = process.env.TEST_MODE ?? 'local';
   if (mode !== 'local' && mode !== 'stage') throw new Error(`TEST_MODE is "${mode}": use local (default) or stage`);
   return mode;
-}
-
-/** What the scheduled check of the target checks: a provisioned target and the phone its SMS reach. */
-export interface Check {
-  target: string;
-  phoneNumber: string;
 }
 
 /** How long steps may take: a stage waits for real SMS, IAM propagation and a busy check phone. */
@@ -53,20 +53,27 @@ export interface Limits {
 }
 
 export const LIMITS: Record<TestMode, Limits> = {
-  local: { setupMs: 60_000, provisionMs: 30_000, checkMs: 30_000, teardownMs: 30_000, pollMs: 20, maxPollMs: 100, waitPollMs: 1, settleMs: 0 },
-  stage: { setupMs: 60_000, provisionMs: 5 * 60_000, checkMs: 20 * 60_000, teardownMs: 10 * 60_000, pollMs: 250, maxPollMs: 2_000, waitPollMs: 10, settleMs: 30_000 },
+  local: {
+    setupMs: 60_000,
+    provisionMs: 30_000,
+    checkMs: 30_000,
+    teardownMs: 30_000,
+    pollMs: 20,
+    maxPollMs: 100,
+    waitPollMs: 1,
+    settleMs: 0,
+  },
+  stage: {
+    setupMs: 60_000,
+    provisionMs: 5 * 60_000,
+    checkMs: 20 * 60_000,
+    teardownMs: 10 * 60_000,
+    pollMs: 250,
+    maxPollMs: 2_000,
+    waitPollMs: 10,
+    settleMs: 30_000,
+  },
 };
-
-/** Where the scenarios run: endpoints, the check, and how to let go of it all. */
-export interface AcceptanceTarget {
-  mode: TestMode;
-  /** For test names and messages: "the local cloud" or "stage dev (eu-west-1)". */
-  where: string;
-  endpoints: Endpoints;
-  callbackSecret: string;
-  check: Check;
-  close(): Promise<void>;
-}
 
 export type Machine = 'provision' | 'verify' | 'teardown';
 
@@ -173,12 +180,18 @@ export class AcceptanceDriver {
     let seen = 0;
     do {
       const page = await this.sfn.send(
-        new ListExecutionsCommand({ stateMachineArn: this.target.endpoints.stateMachines.provision, statusFilter: 'SUCCEEDED', maxResults: 20, nextToken }),
+        new ListExecutionsCommand({
+          stateMachineArn: this.target.endpoints.stateMachines.provision,
+          statusFilter: 'SUCCEEDED',
+          maxResults: 20,
+          nextToken,
+        }),
       );
       for (const execution of page.executions ?? []) {
         const d = await this.sfn.send(new DescribeExecutionCommand({ executionArn: execution.executionArn }));
         const output = JSON.parse(d.output ?? '{}') as ProvisionOutput;
-        if (output.targetName === targetName) return { executionArn: d.executionArn!, input: JSON.parse(d.input ?? '{}') as object, output };
+        if (output.targetName === targetName)
+          return { executionArn: d.executionArn!, input: JSON.parse(d.input ?? '{}') as object, output };
         if (++seen >= scan) break;
       }
       nextToken = page.nextToken;
@@ -283,7 +296,12 @@ export class AcceptanceDriver {
     const headers: Record<string, string> = { 'content-type': request.contentType ?? 'application/json' };
     const signature = request.signature === undefined ? this.sign(raw) : request.signature;
     if (signature !== null) headers[SIGNATURE_HEADER] = signature;
-    const response = await fetch(this.target.endpoints.callbackUrl, { method: 'POST', headers, body: raw, signal: AbortSignal.timeout(15_000) });
+    const response = await fetch(this.target.endpoints.callbackUrl, {
+      method: 'POST',
+      headers,
+      body: raw,
+      signal: AbortSignal.timeout(15_000),
+    });
     const text = await response.text();
     let body: unknown = text;
     try {
@@ -363,6 +381,9 @@ async function errorOf(promise: Promise<unknown>): Promise<string | undefined> {
 
 /** Opens the driver for TEST_MODE: the local cloud (default) or the deployed stage named by STAGE. */
 export async function openAcceptanceDriver(): Promise<AcceptanceDriver> {
-  const target = testMode() === 'stage' ? await (await import('./acceptanceStage')).stageTarget() : await (await import('./acceptanceLocal')).localTarget();
+  const target =
+    testMode() === 'stage'
+      ? await (await import('./acceptanceStage')).stageTarget()
+      : await (await import('./acceptanceLocal')).localTarget();
   return new AcceptanceDriver(target);
 }

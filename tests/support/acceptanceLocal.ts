@@ -1,7 +1,7 @@
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { localCloudEndpoints } from '../../local/cliEndpoints';
 import { startLocalCloud } from '../../local/cloud';
-import type { AcceptanceTarget } from './acceptanceDriver';
+import type { AcceptanceTarget } from './acceptanceTarget';
 
 /** The local stand-in for a stage's check phone: an End User Messaging number with two-way SMS. */
 export const LOCAL_CHECK_PHONE = '+15555550100';
@@ -24,7 +24,9 @@ export async function localTarget(): Promise<AcceptanceTarget> {
     const sfn = new SFNClient({ region: endpoints.region });
     try {
       // The operator's first provisioning after `sls deploy`, with the walkthrough's defaults.
-      const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: endpoints.stateMachines.provision, input: '{}' }));
+      const { executionArn } = await sfn.send(
+        new StartExecutionCommand({ stateMachineArn: endpoints.stateMachines.provision, input: '{}' }),
+      );
       await cloud.engine.waitForExecution(executionArn!);
       const provision = await sfn.send(new DescribeExecutionCommand({ executionArn }));
       if (provision.status !== 'SUCCEEDED') throw new Error(`local provisioning failed: ${provision.error}: ${provision.cause}`);

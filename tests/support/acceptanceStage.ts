@@ -2,7 +2,7 @@ import { CloudFormationClient, GetTemplateCommand } from '@aws-sdk/client-cloudf
 import { parse as parseYaml } from 'yaml';
 import { callbackSecret, readStageEndpoints, type Endpoints } from '../../cli/config';
 import { PHONE_NUMBER } from '../../lib/phone';
-import type { AcceptanceTarget, Check } from './acceptanceDriver';
+import type { AcceptanceTarget, Check } from './acceptanceTarget';
 
 /**
  * `TEST_MODE=stage`: the deployed stack `cognito-sms-mfa-<STAGE>` — its outputs name the state
@@ -79,11 +79,19 @@ export async function readStage(stage: string, region: string, timeoutMs = 20_00
         `No stack ${stackName} in region ${region} for these credentials: deploy it (npx sls deploy --stage ${stage} --region ${region}), or pass the stage's --region.`,
       );
     }
-    if (['UnrecognizedClientException', 'InvalidClientTokenId', 'ExpiredToken', 'ExpiredTokenException', 'SignatureDoesNotMatch'].includes(e.name)) {
-      throw new StageSetupError(`AWS refused these credentials (${e.name}: ${e.message}) while reading stack ${stackName}.\n${CREDENTIALS_HELP}`);
+    if (
+      ['UnrecognizedClientException', 'InvalidClientTokenId', 'ExpiredToken', 'ExpiredTokenException', 'SignatureDoesNotMatch'].includes(
+        e.name,
+      )
+    ) {
+      throw new StageSetupError(
+        `AWS refused these credentials (${e.name}: ${e.message}) while reading stack ${stackName}.\n${CREDENTIALS_HELP}`,
+      );
     }
     if (e.name === 'AccessDenied' || e.name === 'AccessDeniedException') {
-      throw new StageSetupError(`These credentials may not read stack ${stackName} (${e.message}): the acceptance test needs cloudformation:DescribeStacks and GetTemplate, and the calls the scenarios make.`);
+      throw new StageSetupError(
+        `These credentials may not read stack ${stackName} (${e.message}): the acceptance test needs cloudformation:DescribeStacks and GetTemplate, and the calls the scenarios make.`,
+      );
     }
     if (e instanceof StageSetupError || e.name === 'ConfigError') throw new StageSetupError(e.message);
     throw error;
@@ -99,7 +107,8 @@ export async function readStageCheck(stage: string, region: string, overrides: P
   let fromSchedule: Partial<Check> = {};
   if (!overrides.target || !overrides.phoneNumber) fromSchedule = await scheduledCheck(stage, region);
   const check = { target: overrides.target ?? fromSchedule.target, phoneNumber: overrides.phoneNumber ?? fromSchedule.phoneNumber };
-  if (!check.target) throw new StageSetupError(`Stack ${stackNameOf(stage)} names no check target (param checkTarget): pass --target <name>`);
+  if (!check.target)
+    throw new StageSetupError(`Stack ${stackNameOf(stage)} names no check target (param checkTarget): pass --target <name>`);
   if (!check.phoneNumber || !PHONE_NUMBER.pattern.test(check.phoneNumber)) {
     throw new StageSetupError(
       `Stack ${stackNameOf(stage)} names no usable check phone (param checkPhoneNumber is "${check.phoneNumber ?? ''}"): pass --phone <+E164>, the number whose SMS the stage's route brings back`,
@@ -137,7 +146,10 @@ export async function stageTarget(): Promise<AcceptanceTarget> {
   const region = await resolveRegion(process.env.AWS_REGION);
   await resolveCredentials(stage, region);
   const endpoints = await readStage(stage, region);
-  const check = await readStageCheck(stage, region, { target: process.env.CHECK_TARGET || undefined, phoneNumber: process.env.CHECK_PHONE_NUMBER || undefined });
+  const check = await readStageCheck(stage, region, {
+    target: process.env.CHECK_TARGET || undefined,
+    phoneNumber: process.env.CHECK_PHONE_NUMBER || undefined,
+  });
   return {
     mode: 'stage',
     where: `stage ${stage} (${endpoints.region})`,

@@ -19,7 +19,8 @@ export function routeLog(chunks: () => string[], route: string) {
   return {
     lines,
     outcomes: () => lines().filter((l) => l.route === route && !l._aws && /^code /.test(l.message)),
-    notDelivered: (outcome: string) => lines().filter((l) => l._aws && l.CodeNotDelivered === 1 && l.route === route && l.outcome === outcome),
+    notDelivered: (outcome: string) =>
+      lines().filter((l) => l._aws && l.CodeNotDelivered === 1 && l.route === route && l.outcome === outcome),
   };
 }
 
@@ -45,7 +46,11 @@ interface Executions {
 
 /** Given a check on `phone` waiting for its sign-up code (10 s unless `timeouts` says otherwise). */
 export async function startWaitingForSignUpCode(s: Executions, phone: string, timeouts: object = {}): Promise<string> {
-  const executionArn = await s.start('verify', { target: s.targetName, phoneNumber: phone, timeouts: { signUpCodeSeconds: 10, ...timeouts } });
+  const executionArn = await s.start('verify', {
+    target: s.targetName,
+    phoneNumber: phone,
+    timeouts: { signUpCodeSeconds: 10, ...timeouts },
+  });
   await s.reached(executionArn, 'AwaitSignUpCode');
   return executionArn;
 }

@@ -68,6 +68,13 @@ export function codesEvent(body: string, opts: EventOptions = {}): APIGatewayPro
     headers['x-signature'] = sign(opts.secret ?? TEST_SECRET, body, opts.signedAt ?? Math.floor(Date.now() / 1000));
   }
   return httpApiEvent({
-    routeKey: 'POST /codes', headers, body, base64: opts.base64, domainName: 'localhost', apiId: 'local', sourceIp: '127.0.0.1', userAgent: 'jest',
+    routeKey: 'POST /codes',
+    headers,
+    body,
+    base64: opts.base64,
+    domainName: 'localhost',
+    apiId: 'local',
+    sourceIp: '127.0.0.1',
+    userAgent: 'jest',
   });
 }

@@ -1,12 +1,18 @@
-/**
- * Test helper: makes the shared Powertools logger write at DEBUG and records every line it
- * writes, so tests can assert on what reaches the logs. Import it before anything that imports
- * lib/logger: the logger reads its level once, when it is created.
- */
-process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
+import { logger } from '../../lib/logger';
 
+/**
+ * Test helper: records every line written while a capture is open, so tests can assert on what
+ * reaches the logs. Only while capturing does the shared Powertools logger write at DEBUG;
+ * restore() puts its level back, so the rest of the test file stays as quiet as tests/setupEnv.ts
+ * makes it (no process.env change: the logger reads POWERTOOLS_LOG_LEVEL only when created).
+ */
 export function captureLogs(): { lines: string[]; restore(): void } {
   const lines: string[] = [];
+  const level = logger.getLevelName();
+  logger.setLogLevel('DEBUG');
+  // Each warm invocation (injectLambdaContext) puts the level back to the one the logger was
+  // created with, unless debug sampling picks it; tests sample nothing, so hold DEBUG meanwhile.
+  const refresh = jest.spyOn(logger, 'refreshSampleRateCalculation').mockImplementation(() => undefined);
   const spies = [process.stdout, process.stderr].map((stream) =>
     jest.spyOn(stream, 'write').mockImplementation(((chunk: string | Uint8Array) => {
       lines.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
@@ -19,11 +25,17 @@ export function captureLogs(): { lines: string[]; restore(): void } {
       lines.push(`${args.map(String).join(' ')}\n`);
     }),
   );
-  return { lines, restore: () => [...spies, ...consoleSpies].forEach((s) => s.mockRestore()) };
+  return {
+    lines,
+    restore: () => {
+      [...spies, ...consoleSpies, refresh].forEach((s) => s.mockRestore());
+      logger.setLogLevel(level);
+    },
+  };
 }
 
 /** The JSON log lines (Powertools lines and EMF metric lines) among captured chunks, parsed. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- log lines are free-form; tests read any field
+
 export const jsonLines = (chunks: string[]): Record<string, any>[] =>
   chunks
     .flatMap((chunk) => chunk.split('\n'))
@@ -31,4 +43,5 @@ export const jsonLines = (chunks: string[]): Record<string, any>[] =>
     .map((line) => JSON.parse(line));
 
 /** Whether captured text holds `value`; a code (digits) only as a whole number, not inside an id or a timestamp. */
-export const contains = (text: string, value: string) => (/^\d+$/.test(value) ? new RegExp(`(?<!\\d)${value}(?!\\d)`).test(text) : text.includes(value));
+export const contains = (text: string, value: string) =>
+  /^\d+$/.test(value) ? new RegExp(`(?<!\\d)${value}(?!\\d)`).test(text) : text.includes(value);

@@ -5,7 +5,13 @@ import type { AddressInfo } from 'node:net';
  * Test helpers for code that POSTs somewhere (the fake phone's webhook deliveries): a loopback
  * server that records each request and answers what the test says, and a URL where nothing listens.
  */
-export interface Received { method?: string; url?: string; headers: IncomingHttpHeaders; body: string; at: number }
+export interface Received {
+  method?: string;
+  url?: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+  at: number;
+}
 
 export interface Receiver {
   url: string;
@@ -21,7 +27,13 @@ export async function startReceiver(answer: () => { status: number; contentType:
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      received.push({ method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() });
+      received.push({
+        method: req.method,
+        url: req.url,
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+        at: Date.now(),
+      });
       const { status, contentType, body } = answer();
       res.writeHead(status, { 'content-type': contentType });
       res.end(body);
@@ -49,7 +61,12 @@ export async function deadUrl(): Promise<string> {
  * nothing written holds `secret`.
  */
 export async function expectNothingWritten(secret: string, run: () => Promise<void>): Promise<void> {
-  const writes = [jest.spyOn(process.stdout, 'write'), jest.spyOn(process.stderr, 'write'), jest.spyOn(console, 'log'), jest.spyOn(console, 'error')];
+  const writes = [
+    jest.spyOn(process.stdout, 'write'),
+    jest.spyOn(process.stderr, 'write'),
+    jest.spyOn(console, 'log'),
+    jest.spyOn(console, 'error'),
+  ];
   try {
     await run();
     for (const spy of writes) {

@@ -7,7 +7,13 @@ import type { WaitItem } from '../../lib/runs/model';
 
 /** A run's open wait for a code on `phone`: not answered, a minute left. */
 export const waitItem = (phone: string, over: Partial<WaitItem> = {}): WaitItem => ({
-  pk: `WAIT#${phone}`, runId: 'run-1', step: 'SIGN_UP', registeredAt: Date.now() - 5_000, expiresAt: Date.now() + 60_000, ttl: 0, ...over,
+  pk: `WAIT#${phone}`,
+  runId: 'run-1',
+  step: 'SIGN_UP',
+  registeredAt: Date.now() - 5_000,
+  expiresAt: Date.now() + 60_000,
+  ttl: 0,
+  ...over,
 });
 
 /** What DynamoDB throws when a conditional write finds the item not as expected. */

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { CognitoError } from 'cognito-local/lib/errors';
 import type { OutboxContext } from '../fakePhone';
-import type { FidelityEnv, TargetFix } from './types';
+import type { AuthSessionStore, FidelityEnv, TargetFix } from './types';
 import { poolOf } from './types';
 
 /**
@@ -23,7 +23,7 @@ const FORGET_AFTER_MS = 15 * 60_000;
 
 const invalid = (detail = '') => new CognitoError('NotAuthorizedException', `Invalid session for the user${detail}.`);
 
-export class AuthSessions {
+export class AuthSessions implements AuthSessionStore {
   private readonly sessions = new Map<string, AuthSession>();
 
   constructor(private readonly now: () => number = Date.now) {}

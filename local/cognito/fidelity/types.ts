@@ -2,8 +2,6 @@ import type { Route } from 'cognito-local/lib/server/Router';
 import type { Services } from 'cognito-local/lib/services';
 import type { UserPoolService } from 'cognito-local/lib/services/userPoolService';
 import type { OutboxContext } from '../fakePhone';
-import type { FirstSignIns } from './firstSignIn';
-import type { AuthSessions } from './sessions';
 
 /** Every correction we make to cognito-local; each can be switched off to show what it fixes. */
 export const FIDELITY_FIXES = [
@@ -42,14 +40,35 @@ export function enabledFixes(opts: FidelityOptions | undefined): Record<Fidelity
   return Object.fromEntries(FIDELITY_FIXES.map((f) => [f, overrides[f] ?? all])) as Record<FidelityFix, boolean>;
 }
 
+/**
+ * The auth sessions the `sessions` fix hands out instead of cognito-local's (sessions.ts keeps
+ * them). Declared here, not imported from there, so that this file stays the leaf every fix
+ * imports and no fix imports back into it.
+ */
+export interface AuthSessionStore {
+  issue(clientId: string, username: string, validityMinutes?: number): string;
+  /** Throws NotAuthorizedException unless the session is live, unused and belongs to this client. */
+  check(token: unknown, clientId: string): { username: string };
+  markUsed(token: string): void;
+}
+
+/** Users confirmed by a code who have not signed in since (firstSignIn.ts keeps them). */
+export interface FirstSignInStore {
+  mark(poolId: string, sub: string): void;
+  /** True once per marked user: their first sign-in. */
+  take(poolId: string, sub: string): boolean;
+  has(poolId: string, sub: string): boolean;
+}
+
 export interface FidelityEnv {
   services: Services;
-  sessions: AuthSessions;
+  sessions: AuthSessionStore;
   /** Set when `firstSignInWithoutMfa` is on: users whose first sign-in is still to come. */
-  firstSignIns?: FirstSignIns;
+  firstSignIns?: FirstSignInStore;
 }
 
 // Requests arrive as parsed JSON; cognito-local types them per target, we only read a few fields.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed request JSON, read a field at a time
 export type Json = any;
 export type FidelityRoute = (ctx: OutboxContext, req: Json) => Promise<Json>;
 

@@ -8,9 +8,9 @@ import {
 } from '@aws-sdk/client-sns';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { LOCAL_SENDER_NUMBER, startLocalCloud, type LocalCloud } from '../../local/cloud';
-import { publishInboundSms } from '../../local/fakePhone/inboundSms';
-import { verifySandboxPhone } from '../../cli/sandbox';
+import { LOCAL_SENDER_NUMBER, startLocalCloud, type LocalCloud } from '../../../local/cloud';
+import { publishInboundSms } from '../../../local/fakePhone/inboundSms';
+import { verifySandboxPhone } from '../../../cli/sandbox';
 
 /**
  * `cogcheck sms-sandbox-verify`: the one-time password comes back through the stack's real
@@ -77,7 +77,9 @@ it('does nothing out of the sandbox, or for a number already verified', async ()
 
 it('names what to check when no password comes back, and frees the phone', async () => {
   const { client, sns } = sandboxSns({ inSandbox: true, sendPassword: false });
-  await expect(verifySandboxPhone({ phone: PHONE, log: () => undefined, sns: client, timeoutSeconds: 1, pollMs: 50 })).rejects.toMatchObject({
+  await expect(
+    verifySandboxPhone({ phone: PHONE, log: () => undefined, sns: client, timeoutSeconds: 1, pollMs: 50 }),
+  ).rejects.toMatchObject({
     name: 'SandboxPasswordNotReceived',
     message: expect.stringContaining('inboundPhoneNumberId'),
   });
@@ -88,7 +90,7 @@ it('names what to check when no password comes back, and frees the phone', async
 
 it('waits its turn: a phone leased by a running check is not touched (PhoneBusy), no password is requested', async () => {
   const phone = '+15555550178';
-  const { takeLease } = await import('../../lib/runs/takeLease');
+  const { takeLease } = await import('../../../lib/runs/takeLease');
   await takeLease(phone, 'a-running-check', 60);
   const { client, sns } = sandboxSns({ inSandbox: true });
   await expect(verifySandboxPhone({ phone, log: () => undefined, sns: client })).rejects.toMatchObject({ name: 'PhoneBusy' });

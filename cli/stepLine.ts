@@ -1,0 +1,178 @@
+import { maskText, stateResult } from './stateSummary';
+
+/**
+ * The words a person following a run reads: one line per step with only what is new in it, and
+ * a verdict sentence. Built from state inputs and outputs, which hold ids, masked phone numbers
+ * and token metadata only (docs/architecture.md, "Secrets stay out of state"); nothing here adds a secret back.
+ */
+
+/** `412 ms` under a second, `12.3 s` above. */
+export function duration(ms: number | undefined): string {
+  if (ms === undefined || !Number.isFinite(ms)) return '?';
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+type Json = Record<string, unknown>;
+
+const asObject = (text: string | undefined): Json | undefined => {
+  if (text === undefined) return undefined;
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined;
+  } catch {
+    return undefined;
+  }
+};
+const obj = (value: unknown): Json => (value !== null && typeof value === 'object' ? (value as Json) : {});
+const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? maskText(value) : undefined);
+
+/** Fields that name the run itself: shown once (the header and the first step), never again. */
+const RUN_FIELDS = new Set(['runId', 'userPoolId', 'clientId', 'username', 'phone', 'targetName', 'timeouts', 'kind']);
+
+/** Each known field a state adds, in words; anything else falls back to `path=value`. */
+const RENDER: Record<string, (value: unknown) => string | undefined> = {
+  signUp: (v) => {
+    const delivery = obj(obj(v).codeDelivery);
+    const to = str(delivery.destination);
+    return to ? `code sent to ${to}${delivery.medium ? ` by ${String(delivery.medium)}` : ''}` : 'signed up';
+  },
+  challenge: (v) => {
+    const c = obj(v);
+    const to = str(c.destination);
+    const first =
+      c.firstSignIn === 'tokens-without-mfa' ? ' (the first sign-in returned tokens without MFA; this second one was challenged)' : '';
+    return `challenge ${String(c.challenge ?? '?')}${to ? `, code sent to ${to}` : ''}${first}`;
+  },
+  tokens: (v) => {
+    const t = obj(v);
+    const expiry = typeof t.expiresIn === 'number' ? `, expire in ${t.expiresIn} s` : '';
+    return t.issuerVerified === true
+      ? `tokens verified (access + id${t.refreshTokenIssued ? ' + refresh' : ''}${expiry})`
+      : 'tokens received';
+  },
+  error: (v) => `✗ ${String(obj(v).Error ?? 'error')}`,
+  // Provisioning: each resource found or made.
+  role: (v) => made('role', obj(v).roleName ?? obj(v).roleArn, obj(v).created),
+  policy: (v) => made('policy', obj(v).policyName ?? obj(v).policyArn, obj(v).created),
+  userPool: (v) => made('pool', obj(v).userPoolId, obj(v).created, obj(v).drift),
+  client: (v) => made('client', obj(v).clientId, obj(v).created, obj(v).drift),
+  record: (v) => (obj(v).parameterName ? `recorded as ${String(obj(v).parameterName)}` : undefined),
+  result: (v) => {
+    const r = obj(v);
+    return r.verdict === 'FAIL'
+      ? `recorded FAIL${r.reason ? ` (${String(r.reason)})` : ''}`
+      : r.verdict
+        ? `recorded ${String(r.verdict)}`
+        : undefined;
+  },
+};
+
+function made(what: string, id: unknown, created: unknown, drift?: unknown): string {
+  const name = typeof id === 'string' ? (id.startsWith('arn:') ? id.split(/[/:]/).pop()! : id) : '?';
+  const differs = Array.isArray(drift) && drift.length > 0 ? `, ${drift.length} setting${drift.length === 1 ? '' : 's'} differ` : '';
+  return `${what} ${maskText(name)} ${created === true ? 'created' : created === false ? 'found' : ''}${differs}`.trimEnd();
+}
+
+/** The run's own fields, from the step that first names them (PrepareRun): pool, target, phone, timeouts. */
+function runHeader(out: Json): string {
+  const target = str(out.targetName);
+  const timeouts = obj(out.timeouts);
+  const waits = Object.values(timeouts).filter((n) => typeof n === 'number');
+  return [
+    `pool ${String(out.userPoolId)}${target ? ` (target ${target})` : ''}`,
+    str(out.phone) && `phone ${str(out.phone)}`,
+    waits.length > 0 && `code timeouts ${waits.join(' / ')} s`,
+  ]
+    .filter(Boolean)
+    .join(', ');
+}
+
+export interface Step {
+  state: string;
+  /** Task, Pass, Choice, ...: the history event's kind. */
+  type?: string;
+  ms: number;
+  input?: string;
+  output?: string;
+}
+
+/** What is new in one step, in words; '' when the step only moved the run on (its result discarded). */
+export function stepNote({ state, type, ms, input, output }: Step): string {
+  // A Pass state reshapes the data for what follows (the final output): the verdict line says it.
+  if (type === 'Pass') return '';
+  const before = asObject(input) ?? {};
+  const after = asObject(output);
+  if (!after) return output === undefined ? '' : stateResult(input, output);
+  const changed = Object.keys(after).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
+  const parts: string[] = [];
+  if (changed.includes('userPoolId')) parts.push(runHeader(after));
+  const rest: string[] = [];
+  for (const key of changed) {
+    if (RUN_FIELDS.has(key)) continue;
+    const text = RENDER[key]?.(after[key]);
+    if (text) parts.push(text);
+    else if (!RENDER[key]) rest.push(key);
+  }
+  if (rest.length > 0) {
+    const pick = (o: Json) => JSON.stringify(Object.fromEntries(rest.filter((k) => k in o).map((k) => [k, o[k]])));
+    parts.push(stateResult(pick(before), pick(after)));
+  }
+  // A wait's result is discarded (ResultPath: null): what is new is that the code came, and when.
+  if (/^Await/.test(state) && !changed.includes('error')) parts.unshift(`code came back after ${duration(ms)}`);
+  return parts.filter((p) => p && p !== '(no change)').join('; ');
+}
+
+export interface Outcome {
+  machine: 'provision' | 'verify' | 'teardown';
+  status?: string;
+  error?: string;
+  cause?: string;
+  output?: string;
+  startDate?: Date;
+  stopDate?: Date;
+  /** The state the run failed in, when the history shows one. */
+  failedIn?: string;
+}
+
+/** Runs that no Catch could end, named as the run records and `history` name them. */
+const STOPPED: Record<string, string> = { TIMED_OUT: 'TimedOut', ABORTED: 'Aborted' };
+
+const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+/**
+ * The verdict as a sentence: `PASS in 336 ms, tokens verified`, `FAIL: SmsCodeNotReceived — <cause>
+ * (after 12.3 s, in AwaitMfaCode)`, `SUCCEEDED in 2.1 s: pool …` for provisioning and teardown.
+ */
+export function verdict(o: Outcome): string {
+  const out = asObject(o.output) ?? {};
+  const elapsed = o.startDate && o.stopDate ? o.stopDate.getTime() - o.startDate.getTime() : undefined;
+  if (o.status === 'SUCCEEDED') {
+    const took = duration(typeof out.durationMs === 'number' ? out.durationMs : elapsed);
+    if (o.machine === 'verify') {
+      const tokens = obj(out.tokens).issuerVerified === true ? ', tokens verified' : '';
+      const first = out.firstSignIn === 'tokens-without-mfa' ? ' (first sign-in without MFA, the second challenged)' : '';
+      return `PASS in ${took}${tokens}${first}`;
+    }
+    return `SUCCEEDED in ${took}${o.machine === 'provision' ? `: ${provisioned(out)}` : ''}`;
+  }
+  const word = o.machine === 'verify' ? 'FAIL' : (o.status ?? 'FAILED');
+  const reason = o.error ?? STOPPED[o.status ?? ''] ?? o.status ?? 'Unknown';
+  const cause = o.cause ? ` — ${clip(maskText(o.cause).replace(/\s+/g, ' ').trim(), 200)}` : '';
+  const where = [elapsed !== undefined && `after ${duration(elapsed)}`, o.failedIn && `in ${o.failedIn}`].filter(Boolean).join(', ');
+  return `${word}: ${reason}${cause}${where ? ` (${where})` : ''}`;
+}
+
+/** Provisioning's output in one line: what the target is, what this run created, what differs. */
+function provisioned(out: Json): string {
+  const created = Object.entries(obj(out.created))
+    .filter(([, made]) => made === true)
+    .map(([what]) => what);
+  const drift = Object.values(obj(out.drift)).flatMap((v) => (Array.isArray(v) ? v : []));
+  return [
+    `target ${str(out.targetName) ?? '?'} → pool ${str(out.userPoolId) ?? '?'}, client ${str(out.clientId) ?? '?'}`,
+    created.length > 0 ? `created ${created.join(', ')}` : 'nothing created (all there)',
+    drift.length > 0 && `drift: ${drift.length} setting${drift.length === 1 ? '' : 's'} differ (see --json)`,
+  ]
+    .filter(Boolean)
+    .join('; ');
+}
