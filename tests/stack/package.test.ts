@@ -55,6 +55,7 @@ const SDK_PREFIX: Record<string, string> = {
 /** Libraries that call AWS on their own: the AWS Encryption SDK's KMS keyring decrypts with the key. */
 const LIBRARY_ACTIONS: Record<string, (names: string[]) => string[]> = {
   '@aws-crypto/client-node': (names) => (names.includes('KmsKeyringNode') ? ['kms:Decrypt'] : []),
+  '@aws-crypto/kms-keyring-node': (names) => (names.includes('KmsKeyringNode') ? ['kms:Decrypt'] : []),
 };
 
 /** The document client's commands are named after the item, not the API action. */
