@@ -1,5 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { buildClient, CommitmentPolicy, getClient, KmsKeyringNode } from '@aws-crypto/client-node';
+import { buildDecrypt } from '@aws-crypto/decrypt-node';
+import { getClient, KmsKeyringNode } from '@aws-crypto/kms-keyring-node';
+import { CommitmentPolicy } from '@aws-crypto/material-management-node';
 import { KMS } from '@aws-sdk/client-kms';
 import { envOnce } from '../env';
 import { awsErrorName, isTransientAwsError, NamedError } from '../errors';
@@ -53,7 +55,7 @@ function kmsClientFor(region: string): KMS {
   return client;
 }
 
-let sdk: { keyArn: string; keyring: KmsKeyringNode; decrypt: ReturnType<typeof buildClient>['decrypt'] } | undefined;
+let sdk: { keyArn: string; keyring: KmsKeyringNode; decrypt: ReturnType<typeof buildDecrypt>['decrypt'] } | undefined;
 
 /**
  * Keyring and client once per container. Strict: only data keys encrypted under the configured
@@ -64,7 +66,7 @@ let sdk: { keyArn: string; keyring: KmsKeyringNode; decrypt: ReturnType<typeof b
 function encryptionSdk() {
   const arn = keyArn();
   if (sdk?.keyArn !== arn) {
-    const { decrypt } = buildClient({ commitmentPolicy: CommitmentPolicy.REQUIRE_ENCRYPT_ALLOW_DECRYPT, maxEncryptedDataKeys: 5 });
+    const { decrypt } = buildDecrypt({ commitmentPolicy: CommitmentPolicy.REQUIRE_ENCRYPT_ALLOW_DECRYPT, maxEncryptedDataKeys: 5 });
     sdk = { keyArn: arn, keyring: new KmsKeyringNode({ keyIds: [arn], clientProvider: kmsClientFor }), decrypt };
   }
   return sdk;

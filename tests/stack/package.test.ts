@@ -1,7 +1,8 @@
-import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PACKAGE_TMPDIR, packageOffline, TEMPLATE_PATH, type Template } from './template';
+import { tmpdir } from 'node:os';
+import { PACKAGE_DIR, PACKAGE_TMPDIR, packageOffline, TEMPLATE_PATH, type Template } from './template';
 import { PROJECT_ROOT, readServerlessConfig } from '../../local/serverlessConfig';
 
 /**
@@ -55,6 +56,7 @@ const SDK_PREFIX: Record<string, string> = {
 /** Libraries that call AWS on their own: the AWS Encryption SDK's KMS keyring decrypts with the key. */
 const LIBRARY_ACTIONS: Record<string, (names: string[]) => string[]> = {
   '@aws-crypto/client-node': (names) => (names.includes('KmsKeyringNode') ? ['kms:Decrypt'] : []),
+  '@aws-crypto/kms-keyring-node': (names) => (names.includes('KmsKeyringNode') ? ['kms:Decrypt'] : []),
 };
 
 /** The document client's commands are named after the item, not the API action. */
@@ -264,6 +266,32 @@ describe('sls package (offline)', () => {
     expect(template.Conditions?.HasDashboard).toEqual({ 'Fn::Equals': ['false', 'true'] });
     const fn = template.Resources[config.functions.find((f) => f.name === 'recordResult')!.logicalId];
     expect(fn.Properties.Environment.Variables.POWERTOOLS_METRICS_NAMESPACE).toBe(template.Resources.MfaTimeToSmsAlarm.Properties.Namespace);
+  });
+
+  it('bundles no credential link that Lambda never reaches, and every bundle still loads in a fresh node without credentials', () => {
+    // Markers: debug messages inside fromSSO / fromIni / fromTokenFile themselves (the default chain's own say "defaultProvider::...").
+    const bundledLinks = /credential-provider-(sso - fromSSO|ini - fromIni|web-identity - fromTokenFile)/;
+    const seen: Record<string, { bytes: number; linksBundled: boolean; esmImport: boolean; loads: string }> = {};
+    for (const fn of config.functions) {
+      const source = execFileSync('unzip', ['-p', join(PACKAGE_DIR, `${fn.name}.zip`), `${fn.module}.js`], { maxBuffer: 64 << 20 }).toString('utf8');
+      const dir = mkdtempSync(join(tmpdir(), 'bundle-'));
+      const file = join(dir, 'handler.js');
+      writeFileSync(file, source);
+      const loaded = spawnSync(process.execPath, ['-e', `process.stdout.write(typeof require(${JSON.stringify(file)}).${fn.exportName})`], {
+        env: { PATH: process.env.PATH, AWS_REGION: 'us-east-1', AWS_LAMBDA_FUNCTION_NAME: fn.name },
+        encoding: 'utf8',
+      });
+      rmSync(dir, { recursive: true, force: true });
+      // A link left out is reached with require, which (unlike ESM import()) honours Lambda's NODE_PATH to the runtime's SDK.
+      const esmImport = /import\(\s*"@(aws-sdk|smithy)\/credential-provider-/.test(source);
+      seen[fn.name] = { bytes: source.length, linksBundled: bundledLinks.test(source), esmImport, loads: loaded.stdout || loaded.stderr.slice(0, 200) };
+    }
+    for (const [name, s] of Object.entries(seen)) {
+      expect({ name, linksBundled: s.linksBundled, esmImport: s.esmImport, loads: s.loads }).toEqual({ name, linksBundled: false, esmImport: false, loads: 'function' });
+    }
+    // The Custom SMS Sender decrypts only: no hierarchical keyring (whose keystore brings a whole DynamoDB client).
+    const sender = execFileSync('unzip', ['-p', join(PACKAGE_DIR, 'customSmsSender.zip'), 'functions/sms/customSmsSender.js'], { maxBuffer: 64 << 20 }).toString('utf8');
+    expect(sender).not.toContain('BranchKeyStoreNode');
   });
 
   it('passes cfn-lint with no errors', () => {
