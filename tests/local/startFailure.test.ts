@@ -34,5 +34,6 @@ describe('startLocalCloud when moto is missing', () => {
     });
     expect(stdout.trim()).toBe('MotoNotInstalledError');
     expect(readdirSync(temp).filter((name) => name.startsWith('local-cognito-'))).toEqual([]);
-  });
+    // A child process that compiles the local cloud with tsx: seconds on a busy CI machine.
+  }, 60_000);
 });

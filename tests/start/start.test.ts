@@ -187,7 +187,7 @@ describe('npm start (local/start.ts)', () => {
     expect(route.stderr).toContain('--code-source must be one of inbound-sms, custom-sender, twilio, callback');
     const kind = await finished(['--kind', 'login']);
     expect(kind.code).toBe(2);
-    expect(kind.stderr).toContain('--kind must be one of signup, signin');
+    expect(kind.stderr).toContain('--kind must be one of signin, signup');
     const bad = await finished(['--runs', 'zero']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--runs must be an integer/);
