@@ -6,7 +6,7 @@
  *   CodeNotDelivered {service}, written only when a route loses a code.
  * Pass/fail/silence come free from the verify machine's AWS/States execution metrics, slow checks
  * from its ExecutionTime (p90), failures by reason from the `run finished` log line and time to SMS
- * from the `timeToSmsMs` field of the `code Resumed` line (Logs Insights), never from a series.
+ * from the `timeToSmsMs` field of the code-delivery line (Logs Insights), never from a series.
  *
  * Hand-written rather than Powertools Metrics: a Lambda that emits one line should not load a
  * metrics library for it (cold start, issue 12 item 5).
