@@ -26,8 +26,22 @@ describe('validateInput', () => {
     await expect(validateInput({ userPoolName: 'My Pool', targetName: 'my-pool' })).resolves.toMatchObject({ userPoolName: 'My Pool', targetName: 'my-pool' });
   });
 
-  it('takes the custom-sender mode by name', async () => {
-    await expect(validateInput({ smsSender: 'custom-sender' })).resolves.toMatchObject({ smsSender: 'custom-sender' });
+  describe('the custom-sender mode', () => {
+    afterEach(() => delete process.env.CUSTOM_SMS_SENDER_KEY_ARN);
+
+    it('is taken by name on a stage with the Custom SMS Sender (its key ARN is set)', async () => {
+      process.env.CUSTOM_SMS_SENDER_KEY_ARN = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+      await expect(validateInput({ smsSender: 'custom-sender' })).resolves.toMatchObject({ smsSender: 'custom-sender' });
+    });
+
+    it.each([[undefined], ['']])('is refused by name, naming the param, on a stage without it (key ARN %j)', async (value) => {
+      if (value !== undefined) process.env.CUSTOM_SMS_SENDER_KEY_ARN = value;
+      await expect(validateInput({ smsSender: 'custom-sender' })).rejects.toMatchObject({
+        name: 'CustomSmsSenderNotConfigured',
+        message: expect.stringContaining('--param="customSmsSender=true"'),
+      });
+      await expect(validateInput({})).resolves.toMatchObject({ smsSender: 'cognito' });
+    });
   });
 
   it('rejects a non-object input', async () => {

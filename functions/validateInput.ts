@@ -3,6 +3,7 @@ import { asObject, noUnknownFields, optionalString } from '../lib/validate';
 import { CLIENT_NAME, DEFAULT_NAMES, IAM_POLICY_NAME, IAM_ROLE_NAME, TARGET_NAME, USER_POOL_NAME } from '../lib/names';
 import { ValidationError } from '../lib/errors';
 import { requestedSmsSender, type SmsSender } from '../lib/cognito/smsSender';
+import { requireCustomSmsSenderKeyArn } from '../lib/sms/routeSettings';
 
 export interface TargetNames {
   userPoolName: string;
@@ -36,6 +37,9 @@ export async function validateInput(event: unknown): Promise<TargetNames> {
     targetName: optionalString(input, 'targetName', TARGET_NAME, userPoolName),
     smsSender: requestedSmsSender(input.smsSender),
   };
+  // The Custom SMS Sender's key exists only on stages deployed with customSmsSender=true: refused
+  // here, by name, before a pool or role is created that could never be switched.
+  if (names.smsSender === 'custom-sender') requireCustomSmsSenderKeyArn();
   return names;
 }
 

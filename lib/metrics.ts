@@ -1,11 +1,12 @@
 /**
- * The stack's only custom CloudWatch metrics, in Embedded Metric Format: one JSON log line each, no
+ * The stack's only custom CloudWatch metric, in Embedded Metric Format: one JSON log line, no
  * PutMetricData call or permission. Each metric name + dimension set is a series billed every month
- * (USD 0.30 in us-east-1), so this file emits at most three and nothing else in lib/ or functions/
- * may (tests/stack/metrics.test.ts counts them):
- *   TimeToSms {service, step=SIGN_UP}, TimeToSms {service, step=MFA}, CodeNotDelivered {service}.
- * Pass/fail/silence come free from the verify machine's AWS/States execution metrics, and failures
- * by reason from the `run finished` log line (Logs Insights), never from a dimension.
+ * (USD 0.30 in us-east-1), so this file emits one and nothing else in lib/ or functions/ may
+ * (tests/stack/metrics.test.ts counts them):
+ *   CodeNotDelivered {service}, written only when a route loses a code.
+ * Pass/fail/silence come free from the verify machine's AWS/States execution metrics, slow checks
+ * from its ExecutionTime (p90), failures by reason from the `run finished` log line and time to SMS
+ * from the `timeToSmsMs` field of the code-delivery line (Logs Insights), never from a series.
  *
  * Hand-written rather than Powertools Metrics: a Lambda that emits one line should not load a
  * metrics library for it (cold start, issue 12 item 5).
@@ -15,10 +16,7 @@ export const METRICS_NAMESPACE = process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Co
 /** Every series carries it, as Powertools did, so the alarms' dimensions stay the same. */
 export const METRICS_SERVICE = process.env.POWERTOOLS_SERVICE_NAME ?? 'cognito-sms-mfa';
 
-/** The SMS steps whose code delivery is timed; the only values of the `step` dimension. */
-export type TimedStep = 'SIGN_UP' | 'MFA';
-
-type Unit = 'Milliseconds' | 'Count';
+type Unit = 'Count';
 
 /**
  * One EMF line. `dimensions` become the series' identity; `properties` are searchable fields of the
@@ -35,11 +33,6 @@ function emit(name: string, unit: Unit, value: number, dimensions: Record<string
     [name]: value,
   };
   process.stdout.write(`${JSON.stringify(line)}\n`);
-}
-
-/** From the Cognito call that sent the SMS to the code's arrival at the run (p90 alarm on MFA). */
-export function publishTimeToSms(step: TimedStep, ms: number): void {
-  emit('TimeToSms', 'Milliseconds', ms, { step });
 }
 
 /**

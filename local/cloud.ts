@@ -17,7 +17,7 @@ import { startSmsVoiceServer, type SmsVoiceServer } from './smsVoice/server';
 import { createLocalLambda, type LocalLambda } from './runtime/lambda';
 import type { LambdaLogSink } from './runtime/logs';
 import { routeExecutionEvents } from './eventBridge';
-import { loadDefinition, readServerlessConfig, resolveValue, type ServerlessConfig } from './serverlessConfig';
+import { loadDefinition, presentResources, readServerlessConfig, resolveValue, type ServerlessConfig } from './serverlessConfig';
 
 /**
  * The embedded local cloud: moto (IAM, STS, SNS, DynamoDB, SSM, Secrets Manager), cognito-local
@@ -40,6 +40,19 @@ export const LOCAL_ACCOUNT = '123456789012';
  */
 export const CODE_SOURCES = ['inbound-sms', 'custom-sender', 'twilio', 'callback'] as const;
 export type CodeSource = (typeof CODE_SOURCES)[number];
+
+/**
+ * The serverless.yml params a code source needs, as a stage using that route is deployed: the
+ * optional routes' resources (KMS key, Twilio secret) exist only where their param is 'true'
+ * (resources/codeRoutes.yml Conditions). `opts.params` can still override them.
+ */
+export const CODE_SOURCE_PARAMS: Record<CodeSource | 'none', Record<string, string>> = {
+  'inbound-sms': {},
+  'custom-sender': { customSmsSender: 'true' },
+  twilio: { twilioWebhook: 'true' },
+  callback: {},
+  none: {},
+};
 
 export interface LocalCloudOptions {
   stage?: string;
@@ -158,11 +171,14 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     // The handlers run in this process, as they would in a Lambda container with this environment.
     Object.assign(process.env, env, { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' });
 
-    const { refs, secrets } = await createStatefulResources(config, stage);
+    const codeSource = opts.codeSource ?? 'inbound-sms';
+    // The stage's params as deployed for this code source; they decide which conditional resources exist.
+    const stackParams: Record<string, string> = { ...CODE_SOURCE_PARAMS[codeSource], ...opts.params };
+    const { refs, secrets } = await createStatefulResources(config, stage, stackParams);
     for (const fn of config.functions) refs[`${fn.logicalId}.Arn`] = lambda.arnOf(fn);
     const callbackSecret = secrets.CallbackSigningSecret;
     for (const [name, value] of Object.entries(config.environment)) {
-      process.env[name] = resolveValue(config, value, { stage, refs });
+      process.env[name] = resolveValue(config, value, { stage, refs, params: stackParams });
     }
     process.env.POWERTOOLS_LOG_LEVEL = opts.logLevel ?? 'SILENT';
     // EMF lines would bury the progress output; tests that assert on metrics turn them on.
@@ -197,7 +213,7 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
       twilioWebhookUrl: `${api.url}/sms/twilio`,
       inboundPhoneNumberId: idOf(inboundPhoneNumber),
       forwardOriginationPhoneNumberId: idOf(LOCAL_SENDER_NUMBER),
-      ...opts.params,
+      ...stackParams,
     };
     for (const fn of config.functions) {
       for (const [name, value] of Object.entries(fn.environment)) {
@@ -220,7 +236,6 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     });
     closers.push(() => snsLink.close());
 
-    const codeSource = opts.codeSource ?? 'inbound-sms';
     const delayMs = opts.smsDelayMs ?? 20;
     if (codeSource === 'callback') {
       const deliver = webhookDelivery({ apiUrl: api.url, secret: callbackSecret, delayMs });
@@ -286,7 +301,11 @@ function runWaitingOn(engine: LocalStepFunctions, verifyArn: string | undefined,
  * in resources/), the generated secrets, the SNS topics and the KMS keys. Returns Ref → physical
  * id and `Id.Arn` → ARN, as CloudFormation resolves them, and the generated secret values.
  */
-async function createStatefulResources(config: ServerlessConfig, stage: string): Promise<{ refs: Record<string, string>; secrets: Record<string, string> }> {
+async function createStatefulResources(
+  config: ServerlessConfig,
+  stage: string,
+  params: Record<string, string>,
+): Promise<{ refs: Record<string, string>; secrets: Record<string, string> }> {
   const refs: Record<string, string> = {};
   const secretValues: Record<string, string> = {};
   const dynamodb = new DynamoDBClient({});
@@ -294,7 +313,8 @@ async function createStatefulResources(config: ServerlessConfig, stage: string):
   const sns = new SNSClient({});
   const kms = new KMSClient({});
   try {
-    for (const [logicalId, resource] of Object.entries(config.resources)) {
+    // Resources whose Condition is false with these params are not created, as on deploy.
+    for (const [logicalId, resource] of Object.entries(presentResources(config, { stage, params }))) {
       const props = resource.Properties ?? {};
       if (resource.Type === 'AWS::DynamoDB::Table') {
         const TableName = `${config.service}-${stage}-${logicalId}`;
@@ -314,12 +334,12 @@ async function createStatefulResources(config: ServerlessConfig, stage: string):
         refs[logicalId] = TableName;
       } else if (resource.Type === 'AWS::SecretsManager::Secret') {
         const value = randomBytes(24).toString('hex');
-        const name = resolveValue(config, props.Name ?? `${config.service}/${stage}/${logicalId}`, { stage, refs });
+        const name = resolveValue(config, props.Name ?? `${config.service}/${stage}/${logicalId}`, { stage, refs, params });
         const created = await secrets.send(new CreateSecretCommand({ Name: name, SecretString: value }));
         refs[logicalId] = created.ARN!;
         secretValues[logicalId] = value;
       } else if (resource.Type === 'AWS::SNS::Topic') {
-        const name = resolveValue(config, props.TopicName ?? `${config.service}-${stage}-${logicalId}`, { stage, refs });
+        const name = resolveValue(config, props.TopicName ?? `${config.service}-${stage}-${logicalId}`, { stage, refs, params });
         const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: name }));
         refs[logicalId] = TopicArn!;
         refs[`${logicalId}.TopicArn`] = TopicArn!;

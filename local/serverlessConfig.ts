@@ -46,8 +46,10 @@ export interface ServerlessConfig {
   environment: Record<string, unknown>;
   /** params.default, unresolved. */
   params: Record<string, unknown>;
-  /** CloudFormation Resources from every `resources` file. */
-  resources: Record<string, { Type: string; Properties?: Record<string, any> }>;
+  /** CloudFormation Resources from every `resources` file; a resource with a `Condition` exists only when it holds. */
+  resources: Record<string, { Type: string; Condition?: string; Properties?: Record<string, any> }>;
+  /** CloudFormation Conditions from every `resources` file, unresolved (they read `${param:...}`). */
+  conditions?: Record<string, unknown>;
 }
 
 const FILE_REF = /^\$\{file\(([^)]+)\)\}$/;
@@ -102,9 +104,11 @@ export function readServerlessConfig(root = PROJECT_ROOT): ServerlessConfig {
     return { key, logicalId: sm.id, definitionFile: join(dirname(join(root, 'serverless.yml')), match[1]) };
   });
   const resources: ServerlessConfig['resources'] = {};
+  const conditions: Record<string, unknown> = {};
   for (const entry of (doc.resources ?? []) as unknown[]) {
-    const part = resolveFileRef(entry, root) as { Resources?: ServerlessConfig['resources'] } | undefined;
+    const part = resolveFileRef(entry, root) as { Resources?: ServerlessConfig['resources']; Conditions?: Record<string, unknown> } | undefined;
     Object.assign(resources, part?.Resources ?? {});
+    Object.assign(conditions, part?.Conditions ?? {});
   }
   return {
     service: String(doc.service),
@@ -113,18 +117,69 @@ export function readServerlessConfig(root = PROJECT_ROOT): ServerlessConfig {
     environment: (doc.provider?.environment ?? {}) as Record<string, unknown>,
     params: (doc.params?.default ?? {}) as Record<string, unknown>,
     resources,
+    conditions,
   };
+}
+
+export interface ResolveContext { stage: string; params?: Record<string, unknown>; refs: Record<string, string> }
+
+/**
+ * Whether a CloudFormation Condition of resources/ holds with these params, as CloudFormation
+ * decides it on deploy: Fn::Equals over (resolved) strings, Fn::Not, Fn::And, Fn::Or and
+ * `{ Condition: Name }`. Anything else is refused rather than guessed.
+ */
+export function conditionHolds(config: ServerlessConfig, name: string, ctx: Omit<ResolveContext, 'refs'>): boolean {
+  const seen: string[] = [];
+  const evaluate = (expr: unknown): boolean => {
+    if (expr && typeof expr === 'object' && !Array.isArray(expr)) {
+      const entries = Object.entries(expr);
+      if (entries.length === 1) {
+        const [fn, args] = entries[0];
+        if (fn === 'Condition') return named(String(args));
+        if (Array.isArray(args)) {
+          if (fn === 'Fn::Equals' && args.length === 2) {
+            const [a, b] = args.map((arg) => resolveValue(config, arg, { ...ctx, refs: {} }));
+            return a === b;
+          }
+          if (fn === 'Fn::Not' && args.length === 1) return !evaluate(args[0]);
+          if (fn === 'Fn::And') return args.every(evaluate);
+          if (fn === 'Fn::Or') return args.some(evaluate);
+        }
+      }
+    }
+    throw new Error(`The local cloud cannot evaluate the CloudFormation condition ${JSON.stringify(expr)}`);
+  };
+  const named = (condition: string): boolean => {
+    const conditions = config.conditions ?? {};
+    if (!(condition in conditions)) throw new Error(`resources/ use Condition ${condition}, which no Conditions section defines`);
+    if (seen.includes(condition)) throw new Error(`CloudFormation conditions refer to each other in a loop: ${[...seen, condition].join(' → ')}`);
+    seen.push(condition);
+    try {
+      return evaluate(conditions[condition]);
+    } finally {
+      seen.pop();
+    }
+  };
+  return named(name);
+}
+
+/** The resources a deploy with these params would create: those without a Condition, or whose Condition holds. */
+export function presentResources(config: ServerlessConfig, ctx: Omit<ResolveContext, 'refs'>): ServerlessConfig['resources'] {
+  return Object.fromEntries(Object.entries(config.resources).filter(([, r]) => r.Condition === undefined || conditionHolds(config, r.Condition, ctx)));
 }
 
 /**
  * Resolves the few Serverless variables our configuration uses (`${self:service}`, `${sls:stage}`,
- * `${param:x}`) and CloudFormation `Ref`s to the local stand-ins of those resources.
+ * `${param:x}`), CloudFormation `Ref`s to the local stand-ins of those resources, and `Fn::If` on
+ * a Condition (`Ref: AWS::NoValue` becomes '', which an environment variable reads as "not set").
  */
-export function resolveValue(
-  config: ServerlessConfig,
-  value: unknown,
-  ctx: { stage: string; params?: Record<string, unknown>; refs: Record<string, string> },
-): string {
+export function resolveValue(config: ServerlessConfig, value: unknown, ctx: ResolveContext): string {
+  if (value && typeof value === 'object' && 'Fn::If' in value) {
+    const args = (value as { 'Fn::If': unknown })['Fn::If'];
+    if (!Array.isArray(args) || args.length !== 3) throw new Error(`Fn::If takes [condition, value if true, value if false], got ${JSON.stringify(args)}`);
+    return resolveValue(config, conditionHolds(config, String(args[0]), ctx) ? args[1] : args[2], ctx);
+  }
+  if (value && typeof value === 'object' && (value as { Ref?: unknown }).Ref === 'AWS::NoValue') return '';
   if (value && typeof value === 'object' && 'Ref' in value) {
     const ref = String((value as { Ref: unknown }).Ref);
     if (!(ref in ctx.refs)) throw new Error(`The local cloud has no stand-in for CloudFormation resource ${ref}`);

@@ -25,6 +25,14 @@ const KINDS = Object.keys(SMS_PER_RUN);
 /** How codes come back (README "How codes come back"); a person answering (callback) cannot keep a schedule. */
 const CODE_ROUTES = ['inbound-sms', 'twilio', 'custom-sender'];
 const STATES = ['ENABLED', 'DISABLED'];
+/**
+ * Routes whose resources exist only on stages deployed with their param (resources/codeRoutes.yml
+ * Conditions): a check on such a route without it could never get a code back.
+ */
+const ROUTE_PARAMS = {
+  'custom-sender': { param: 'customSmsSender', needs: 'the Custom SMS Sender (its KMS key, USD 1 a month)' },
+  twilio: { param: 'twilioWebhook', needs: 'the Twilio route (its auth-token secret, USD 0.40 a month)' },
+};
 const FIELDS = ['name', 'kind', 'schedule', 'target', 'phone', 'codeRoute', 'state'];
 const NAME = /^[a-z][a-z0-9-]{0,39}$/;
 /** lib/names.ts TARGET_NAME. */
@@ -90,6 +98,10 @@ function readChecks({ doc, stage, params }) {
     }
     const codeRoute = raw.codeRoute ?? 'inbound-sms';
     if (!CODE_ROUTES.includes(codeRoute)) problems.push(`codeRoute must be one of ${CODE_ROUTES.join(', ')}, got ${JSON.stringify(codeRoute)}`);
+    else if (ROUTE_PARAMS[codeRoute] && String(params[ROUTE_PARAMS[codeRoute].param]) !== 'true') {
+      const { param, needs } = ROUTE_PARAMS[codeRoute];
+      problems.push(`codeRoute ${codeRoute} needs ${needs} on this stage: deploy with --param="${param}=true" (or set it under params), or use another codeRoute`);
+    }
     const state = raw.state ?? params.checkScheduleState ?? 'DISABLED';
     if (!STATES.includes(state)) problems.push(`state must be ENABLED or DISABLED, got ${JSON.stringify(state)}`);
     if (problems.length) {
@@ -197,3 +209,4 @@ module.exports.readChecks = readChecks;
 module.exports.scheduleResources = scheduleResources;
 module.exports.stageChecks = stageChecks;
 module.exports.SMS_PER_RUN = SMS_PER_RUN;
+module.exports.ROUTE_PARAMS = ROUTE_PARAMS;

@@ -107,6 +107,16 @@ describe('updateUserPool', () => {
     expect(cognito.calls()).toHaveLength(0);
   });
 
+  it('is refused by name, before any Cognito call, on a stage without the Custom SMS Sender (empty key ARN)', async () => {
+    process.env.CUSTOM_SMS_SENDER_KEY_ARN = '';
+    try {
+      await expect(updateUserPool(input)).rejects.toMatchObject({ name: 'CustomSmsSenderNotConfigured', message: expect.stringContaining('customSmsSender=true') });
+      expect(cognito.calls()).toHaveLength(0);
+    } finally {
+      process.env.CUSTOM_SMS_SENDER_KEY_ARN = KEY;
+    }
+  });
+
   it('lets ResourceNotFoundException through by name', async () => {
     cognito.on(DescribeUserPoolCommand).rejects(new ResourceNotFoundException({ message: 'User pool us-east-1_Abc123 does not exist.', $metadata: {} }));
     await expect(updateUserPool(input)).rejects.toMatchObject({ name: 'ResourceNotFoundException' });

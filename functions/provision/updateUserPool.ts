@@ -7,11 +7,13 @@ import { envOnce } from '../../lib/env';
 import { NamedError, ValidationError } from '../../lib/errors';
 import { taskHandler } from '../../lib/handler';
 import { logger } from '../../lib/logger';
+import { requireCustomSmsSenderKeyArn } from '../../lib/sms/routeSettings';
 import { asObject, noUnknownFields, requiredString } from '../../lib/validate';
 
 /** This stack's Custom SMS Sender and the KMS key Cognito encrypts its codes under. */
 const senderArn = envOnce('CUSTOM_SMS_SENDER_ARN');
-const keyArn = envOnce('CUSTOM_SMS_SENDER_KEY_ARN');
+/** Empty on stages without param customSmsSender=true: a named error says which param to set. */
+const keyArn = requireCustomSmsSenderKeyArn;
 
 /** How a pool's codes leave Cognito; only the carrier-free Custom SMS Sender is switched to here. */
 /** This task switches pools to the Custom SMS Sender only; switching back is never automatic. */
@@ -41,13 +43,14 @@ export async function updateUserPool(event: unknown): Promise<UpdateUserPoolOutp
   const userPoolId = requiredString(input, 'userPoolId', USER_POOL_ID);
   if (requestedSmsSender(input.smsSender) !== 'custom-sender') throw new ValidationError('smsSender', 'must be custom-sender');
   const smsSender: SmsSender = 'custom-sender';
+  const key = keyArn();
 
   const { UserPool: pool } = await cognito().send(new DescribeUserPoolCommand({ UserPoolId: userPoolId }));
   if (!pool?.Id) throw new NamedError('Unexpected', `Cognito described no user pool ${userPoolId}`);
   const lambdaConfig = pool.LambdaConfig ?? {};
   const current = lambdaConfig.CustomSMSSender?.LambdaArn;
 
-  if (current === senderArn() && lambdaConfig.KMSKeyID === keyArn()) {
+  if (current === senderArn() && lambdaConfig.KMSKeyID === key) {
     logger.info('user pool already sends its SMS codes to the Custom SMS Sender', { userPoolId });
     return { changed: false, smsSender };
   }
@@ -58,7 +61,7 @@ export async function updateUserPool(event: unknown): Promise<UpdateUserPoolOutp
         'it is never overwritten. Remove it from the pool, or check another pool.',
     );
   }
-  if (lambdaConfig.CustomEmailSender && lambdaConfig.KMSKeyID && lambdaConfig.KMSKeyID !== keyArn()) {
+  if (lambdaConfig.CustomEmailSender && lambdaConfig.KMSKeyID && lambdaConfig.KMSKeyID !== key) {
     throw new NamedError(
       'CustomSenderKeyInUse',
       `User pool ${userPoolId} has a Custom Email Sender whose codes are encrypted under ${lambdaConfig.KMSKeyID}; ` +
@@ -67,7 +70,7 @@ export async function updateUserPool(event: unknown): Promise<UpdateUserPoolOutp
   }
 
   const update = userPoolUpdateInput(pool, {
-    LambdaConfig: { CustomSMSSender: { LambdaArn: senderArn(), LambdaVersion: 'V1_0' }, KMSKeyID: keyArn() },
+    LambdaConfig: { CustomSMSSender: { LambdaArn: senderArn(), LambdaVersion: 'V1_0' }, KMSKeyID: key },
   });
   await cognito().send(new UpdateUserPoolCommand(update));
   logger.info('user pool now sends its SMS codes to the Custom SMS Sender', { userPoolId, settingsCarriedOver: Object.keys(update).length - 1 });

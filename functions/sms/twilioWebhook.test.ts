@@ -421,6 +421,24 @@ describe('POST /sms/twilio: AWS failures are 503 or 500, and the message is forg
   });
 });
 
+describe('POST /sms/twilio on a stage without the Twilio route (param twilioWebhook not true)', () => {
+  const secretArn = process.env.TWILIO_AUTH_TOKEN_SECRET_ARN;
+  afterEach(() => {
+    process.env.TWILIO_AUTH_TOKEN_SECRET_ARN = secretArn;
+  });
+
+  it('answers 404 TwilioRouteNotConfigured naming the param, reads no secret and touches no wait (empty secret ARN)', async () => {
+    process.env.TWILIO_AUTH_TOKEN_SECRET_ARN = '';
+    openWaitWithToken();
+    const res = await post(inboundForm());
+    expect(res.statusCode).toBe(404);
+    expect(res.json).toEqual({ error: { code: 'TwilioRouteNotConfigured', param: 'twilioWebhook', message: expect.stringContaining('--param="twilioWebhook=true"') } });
+    expect(sm).not.toHaveReceivedCommand(GetSecretValueCommand);
+    expect(ddb.calls()).toHaveLength(0);
+    expect(sfn.calls()).toHaveLength(0);
+  });
+});
+
 // Runs last: every response and log line captured above must be free of secrets.
 describe('POST /sms/twilio: never echoes a code, the auth token, a signature or a clear phone number', () => {
   it('in any response body or log line of this file', () => {

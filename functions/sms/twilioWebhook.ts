@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { envOnce, optionalEnv } from '../../lib/env';
+import { optionalEnv } from '../../lib/env';
 import { ValidationError } from '../../lib/errors';
 import { httpErrors } from '../../lib/http/errors';
 import { header, parseMediaType, rawBody } from '../../lib/http/request';
@@ -14,9 +14,8 @@ import { getSecret } from '../../lib/secrets/getSecret';
 import { extractCode } from '../../lib/sms/extractCode';
 import { keywordOf } from '../../lib/sms/keywords';
 import { reportOutcome } from '../../lib/sms/report';
+import { TWILIO_HOW_TO, TWILIO_ROUTE_NOT_CONFIGURED, twilioAuthTokenSecretArn } from '../../lib/sms/routeSettings';
 import { TWILIO_SIGNATURE_HEADER, verifyTwilioSignature } from '../../lib/twilio/signature';
-
-const authTokenSecretId = envOnce('TWILIO_AUTH_TOKEN_SECRET_ARN');
 
 const ROUTE = 'twilio';
 
@@ -48,6 +47,13 @@ const FORBIDDEN_MESSAGES = {
  * after forgetting the message so that a retry is handled, not taken for a duplicate.
  */
 export async function twilioWebhook(event: APIGatewayProxyEventV2): Promise<HttpResult> {
+  // A stage deployed without twilioWebhook=true has no auth token to check signatures with: the
+  // route is not there (404), said by name, before anything of the request is read or stored.
+  const authTokenSecretId = twilioAuthTokenSecretArn();
+  if (!authTokenSecretId) {
+    logger.warn('Twilio webhook called on a stage without the Twilio route', { param: 'twilioWebhook' });
+    return errorResponse(404, { code: TWILIO_ROUTE_NOT_CONFIGURED, param: 'twilioWebhook', message: TWILIO_HOW_TO });
+  }
   if (!isFormUtf8(header(event, 'content-type'))) {
     reportOutcome(ROUTE, 'Malformed', { field: 'content-type', rule: 'must be application/x-www-form-urlencoded' });
     return errorResponse(415, { code: 'UnsupportedMediaType', message: 'Send the body as application/x-www-form-urlencoded (UTF-8), as Twilio does.' });
@@ -60,7 +66,7 @@ export async function twilioWebhook(event: APIGatewayProxyEventV2): Promise<Http
   const form = new URLSearchParams(bytes.toString('utf8'));
 
   const signed = signedUrl(event);
-  const check = verifyTwilioSignature((await getSecret(authTokenSecretId())).trim(), header(event, TWILIO_SIGNATURE_HEADER), signed.url, form);
+  const check = verifyTwilioSignature((await getSecret(authTokenSecretId)).trim(), header(event, TWILIO_SIGNATURE_HEADER), signed.url, form);
   if (!check.ok) {
     // Which URL was checked, and where it came from, helps to fix a custom-domain set-up; its
     // query string (which may carry a token of the user's) and the signature stay out of the log.

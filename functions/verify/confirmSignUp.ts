@@ -1,7 +1,6 @@
 import { ConfirmSignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { cognito } from '../../lib/clients';
 import { taskHandler } from '../../lib/handler';
-import { publishTimeToSms } from '../../lib/metrics';
 import { getRun } from '../../lib/runs/getRun';
 import { takeCode } from '../../lib/runs/takeCode';
 import { asObject, requiredString } from '../../lib/validate';
@@ -11,8 +10,7 @@ import { RUN_ID } from '../../lib/verify/runId';
 export async function confirmSignUp(event: unknown): Promise<{ confirmed: true }> {
   const runId = requiredString(asObject(event), 'runId', RUN_ID);
   const run = await getRun(runId);
-  const { code, wait } = await takeCode(run.phoneNumber, runId, 'SIGN_UP');
-  if (wait.answeredAt) publishTimeToSms('SIGN_UP', wait.answeredAt - wait.registeredAt);
+  const { code } = await takeCode(run.phoneNumber, runId, 'SIGN_UP');
   await cognito().send(new ConfirmSignUpCommand({ ClientId: run.clientId, Username: run.username, ConfirmationCode: code }));
   return { confirmed: true };
 }

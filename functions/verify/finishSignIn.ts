@@ -2,7 +2,6 @@ import { answerSmsMfa } from '../../lib/cognito/answerSmsMfa';
 import { cognitoIssuer } from '../../lib/cognito/issuer';
 import { NamedError } from '../../lib/errors';
 import { taskHandler } from '../../lib/handler';
-import { publishTimeToSms } from '../../lib/metrics';
 import { maskPhone } from '../../lib/phone';
 import { getRun } from '../../lib/runs/getRun';
 import { releasePhone } from '../../lib/runs/releasePhone';
@@ -45,8 +44,7 @@ export async function finishSignIn(event: unknown): Promise<SignInResult> {
   const startedAt = typeof input.startedAt === 'string' ? input.startedAt : undefined;
   const run = await getRun(runId);
   if (!run.authSession) throw new NamedError('ExpiredCode', 'The run has no Cognito auth session to answer (already used, or never started)');
-  const { code, wait } = await takeCode(run.phoneNumber, runId, 'MFA');
-  if (wait.answeredAt) publishTimeToSms('MFA', wait.answeredAt - wait.registeredAt);
+  const { code } = await takeCode(run.phoneNumber, runId, 'MFA');
   // The session answers once; recordVerdict removes it from the run record on every path.
   const result = await answerSmsMfa(run.clientId, run.username, run.authSession, code);
   const tokens = result.AuthenticationResult;

@@ -4,7 +4,6 @@ import { cognitoIssuer } from '../../lib/cognito/issuer';
 import { NamedError } from '../../lib/errors';
 import { taskHandler } from '../../lib/handler';
 import { logger } from '../../lib/logger';
-import { publishTimeToSms } from '../../lib/metrics';
 import { clearAuthSession } from '../../lib/runs/authSession';
 import { getRun } from '../../lib/runs/getRun';
 import { takeCode } from '../../lib/runs/takeCode';
@@ -22,8 +21,7 @@ export async function respondToAuthChallenge(event: unknown): Promise<TokensOutp
   const runId = requiredString(asObject(event), 'runId', RUN_ID);
   const run = await getRun(runId);
   if (!run.authSession) throw new NamedError('ExpiredCode', 'The run has no Cognito auth session to answer (already used, or never started)');
-  const { code, wait } = await takeCode(run.phoneNumber, runId, 'MFA');
-  if (wait.answeredAt) publishTimeToSms('MFA', wait.answeredAt - wait.registeredAt);
+  const { code } = await takeCode(run.phoneNumber, runId, 'MFA');
   const result = await cognito().send(
     new RespondToAuthChallengeCommand({
       ClientId: run.clientId,

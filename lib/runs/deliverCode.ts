@@ -10,10 +10,14 @@ import type { WaitItem, WaitStep } from './model';
  * late codes and stale repeats behave the same whichever way a code came.
  */
 export type Delivery =
-  /** Stored and the waiting execution resumed (or, for a repeat of the same code, resumed again). */
-  | { outcome: 'Resumed'; runId: string; step: WaitStep }
+  /**
+   * Stored and the waiting execution resumed (or, for a repeat of the same code, resumed again).
+   * `timeToSmsMs`: from the wait's registration (just before the SMS-sending call) to the code's
+   * arrival; a field of the route's log line, which Logs Insights charts (no metric series).
+   */
+  | { outcome: 'Resumed'; runId: string; step: WaitStep; timeToSmsMs?: number }
   /** Stored before the await task parked its token: that task finds it and resumes itself. */
-  | { outcome: 'StoredBeforeAwait'; runId: string; step: WaitStep }
+  | { outcome: 'StoredBeforeAwait'; runId: string; step: WaitStep; timeToSmsMs?: number }
   /** No wait on that phone (or not of the named run). */
   | { outcome: 'NotWaiting' }
   /** The wait has its code already, or this is the previous step's code again. */
@@ -54,13 +58,18 @@ export async function deliverCode(phone: string, code: string, options: AnswerOp
     }
     case 'ACCEPTED': {
       const wait = answer.wait;
-      if (!wait.taskToken) return { outcome: 'StoredBeforeAwait', runId: wait.runId, step: wait.step };
+      const timeToSmsMs = timeToSms(wait);
+      if (!wait.taskToken) return { outcome: 'StoredBeforeAwait', runId: wait.runId, step: wait.step, timeToSmsMs };
       const resumed = await resume(wait);
       if (resumed !== true) return { outcome: 'WaitExpired', runId: wait.runId, step: wait.step, why: `the execution stopped waiting (${resumed})` };
-      return { outcome: 'Resumed', runId: wait.runId, step: wait.step };
+      return { outcome: 'Resumed', runId: wait.runId, step: wait.step, timeToSmsMs };
     }
   }
 }
+
+/** Only the first answer is timed: a repeat of the same code says nothing about SMS latency. */
+const timeToSms = (wait: WaitItem): number | undefined =>
+  typeof wait.answeredAt === 'number' && typeof wait.registeredAt === 'number' ? Math.max(0, wait.answeredAt - wait.registeredAt) : undefined;
 
 /**
  * Resumes the waiting execution. The output names the run and the step only: the next task

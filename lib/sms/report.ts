@@ -58,6 +58,8 @@ export function reportOutcome(route: CodeRoute, outcome: RouteOutcome, details: 
     outcome,
     ...(phone === undefined ? {} : { phone: maskPhone(phone) }),
     ...(delivery && 'runId' in delivery ? { runId: delivery.runId, step: delivery.step } : {}),
+    // Time to SMS per step, for Logs Insights (README "Monitoring"): a field, not a metric series.
+    ...(delivery && 'timeToSmsMs' in delivery && delivery.timeToSmsMs !== undefined ? { timeToSmsMs: delivery.timeToSmsMs } : {}),
     ...rest,
   };
   if (NOTHING_LOST.has(outcome)) {

@@ -1,5 +1,8 @@
 import { monthlyCost, perCheckLines, sum, type CheckCounts } from './costModel';
-import { evaluateCondition } from './fixedCosts';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { evaluateCondition, fixedResources } from './fixedCosts';
 import * as P from './prices';
 
 const counts = (kind: string, over: Partial<CheckCounts> = {}): CheckCounts => ({
@@ -45,6 +48,7 @@ describe('cost model', () => {
     expect(m.perMonthUsdExSms).toBeCloseTo(expected, 3);
     expect(m.cognito).toEqual({ monthlyActiveUsers: mau, liteUsd: expect.closeTo(mau * 0.0055, 4), essentialsUsd: expect.closeTo(mau * 0.015, 4) });
     expect(m.outside.smsPerMonth).toBe(8640 + 240);
+    expect(m.outside).toMatchObject({ customSmsSenderUsd: P.KMS_KEY_PER_MONTH, twilioRouteUsd: P.SECRET_PER_MONTH });
     expect(m.canary).toEqual({ runsPerMonth: 8760, usd: expect.closeTo(8760 * 0.0012, 4) });
   });
 });
@@ -59,5 +63,27 @@ describe('conditions of the packaged template', () => {
   it('refuse what needs a deployment', () => {
     expect(() => evaluateCondition(template, { 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'us-east-1'] })).toThrow(/Cannot evaluate/);
     expect(() => evaluateCondition(template, { Ref: 'X' })).toThrow(/Cannot evaluate/);
+  });
+});
+
+describe('fixed resources of the packaged template', () => {
+  it('count only what the default params create: a conditional KMS key and secret whose condition is false are not billed', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fixed-'));
+    try {
+      const template = {
+        Conditions: { CustomSmsSenderEnabled: { 'Fn::Equals': ['false', 'true'] }, HasDashboard: { 'Fn::Equals': ['true', 'true'] } },
+        Resources: {
+          Callback: { Type: 'AWS::SecretsManager::Secret' },
+          Twilio: { Type: 'AWS::SecretsManager::Secret', Condition: 'CustomSmsSenderEnabled' },
+          Key: { Type: 'AWS::KMS::Key', Condition: 'CustomSmsSenderEnabled' },
+          A: { Type: 'AWS::CloudWatch::Alarm', Properties: {} },
+          Board: { Type: 'AWS::CloudWatch::Dashboard', Condition: 'HasDashboard' },
+        },
+      };
+      writeFileSync(join(dir, 'cloudformation-template-update-stack.json'), JSON.stringify(template));
+      expect(fixedResources(dir)).toEqual({ secrets: 1, kmsKeys: 0, alarmMetrics: 1, customMetricSeries: 1, dashboards: 1 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -71,7 +71,10 @@ export function fixedLines(f: FixedResources): Line[] {
     { item: `Secrets Manager: ${f.secrets} secret(s)`, usd: f.secrets * P.SECRET_PER_MONTH },
     { item: `KMS: ${f.kmsKeys} customer managed key(s) (Custom SMS Sender)`, usd: f.kmsKeys * P.KMS_KEY_PER_MONTH },
     { item: `CloudWatch: ${f.alarmMetrics} alarm metric(s)`, usd: f.alarmMetrics * P.ALARM_METRIC_PER_MONTH },
-    { item: `CloudWatch: ${f.customMetricSeries} custom metric series (full month each)`, usd: f.customMetricSeries * P.METRIC_PER_MONTH },
+    // Charged a full month each although the series is written only when a code is lost: CloudWatch's
+    // pricing page says custom metrics are prorated by the hour, but how a series that is emitted
+    // rarely is billed could not be confirmed from documentation here, so the conservative figure stands.
+    { item: `CloudWatch: ${f.customMetricSeries} custom metric series (full month each; hourly proration not confirmed)`, usd: f.customMetricSeries * P.METRIC_PER_MONTH },
   ];
 }
 
@@ -81,8 +84,12 @@ export interface MonthlyCost {
   notMeasured: string[];
   lines: Line[];
   cognito: { monthlyActiveUsers: number | null; liteUsd: number | null; essentialsUsd: number | null };
-  /** Outside perMonthUsdExSms: the SMS channel (messages, the inbound number) and the optional dashboard (param dashboard=true). */
-  outside: { smsUsd: number | null; smsPerMonth: number | null; phoneNumberUsd: number; dashboardUsd: number };
+  /**
+   * Outside perMonthUsdExSms: the SMS channel (messages, the inbound number), the optional dashboard
+   * (param dashboard=true) and the optional code routes' fixed costs, which the packaged template has
+   * only with their params (customSmsSender=true: the KMS key; twilioWebhook=true: the auth-token secret).
+   */
+  outside: { smsUsd: number | null; smsPerMonth: number | null; phoneNumberUsd: number; dashboardUsd: number; customSmsSenderUsd: number; twilioRouteUsd: number };
   canary: { runsPerMonth: number; usd: number };
 }
 
@@ -116,6 +123,8 @@ export function monthlyCost(counts: CheckCounts[], fixed: FixedResources, schedu
       smsUsd: notMeasured.length ? null : round(smsPerMonth * P.SMS_OUTBOUND_PER_MESSAGE),
       phoneNumberUsd: P.PHONE_NUMBER_PER_MONTH,
       dashboardUsd: P.DASHBOARD_PER_MONTH,
+      customSmsSenderUsd: P.KMS_KEY_PER_MONTH,
+      twilioRouteUsd: P.SECRET_PER_MONTH,
     },
     canary: { runsPerMonth: runs, usd: round(runs * P.CANARY_PER_RUN) },
   };

@@ -100,6 +100,8 @@ export function printCostReport(r: CostReport): string[] {
     [`outside: SMS (${m.outside.smsPerMonth ?? '?'} a month)`, usd(m.outside.smsUsd)],
     ['outside: the inbound phone number', usd(m.outside.phoneNumberUsd)],
     ['outside: the dashboard, when dashboard=true', usd(m.outside.dashboardUsd)],
+    ['outside: the Custom SMS Sender route, when customSmsSender=true (KMS key; plus KMS requests per check)', usd(m.outside.customSmsSenderUsd)],
+    ['outside: the Twilio route, when twilioWebhook=true (auth-token secret)', usd(m.outside.twilioRouteUsd)],
     [`beside: a CloudWatch Synthetics canary at the same cadence (${m.canary.runsPerMonth} runs)`, usd(m.canary.usd)],
   ]));
   out.push('', `Logs of one passing check (bytes ingested, budget ${r.logs.budgetBytes})`);

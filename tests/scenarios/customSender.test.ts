@@ -8,7 +8,7 @@ import type { CustomSmsSenderEvent } from '../../functions/sms/customSmsSender';
 import { decryptCode } from '../../lib/sms/decryptCode';
 import { FakePhone } from '../../local/cognito/fakePhone';
 import type { CognitoMessageSource, LocalCustomSmsSender } from '../../local/cognito/customSender';
-import { LOCAL_SENDER_NUMBER } from '../../local/cloud';
+import { CODE_SOURCE_PARAMS, LOCAL_SENDER_NUMBER } from '../../local/cloud';
 import { nextPhone, ScenarioCloud } from './harness';
 import { expectStillWaiting, masked, routeLog, runsItem, startWaitingForSignUpCode } from '../support/codeRoutes';
 
@@ -48,7 +48,7 @@ const codes: string[] = [];
 
 beforeAll(async () => {
   logs = captureLogs();
-  s = await ScenarioCloud.start({ logLevel: 'DEBUG' });
+  s = await ScenarioCloud.start({ logLevel: 'DEBUG', params: CODE_SOURCE_PARAMS['custom-sender'] });
   const provision = await s.run('provision', { smsSender: 'custom-sender' });
   if (provision.status !== 'SUCCEEDED') throw new Error(`provisioning in custom-sender mode failed: ${provision.error}: ${provision.cause}`);
   ({ userPoolId, clientId } = JSON.parse(provision.output!));

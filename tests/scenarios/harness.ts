@@ -24,10 +24,12 @@ export class ScenarioCloud {
     cloud.onSms((sms) => void this.onSms(sms));
   }
 
-  static async start(opts: { logLevel?: string } = {}): Promise<ScenarioCloud> {
+  /** `params`: serverless.yml params of the stage, e.g. `CODE_SOURCE_PARAMS.twilio` for a scenario of that route. */
+  static async start(opts: { logLevel?: string; params?: Record<string, string> } = {}): Promise<ScenarioCloud> {
     // Scenarios give each run its own phone; the hold a failed run keeps on its phone has a
     // scenario of its own (verify.test.ts), which sets it.
-    const cloud = await startLocalCloud({ codeSource: 'none', retryIntervalScale: 0.05, logLevel: opts.logLevel, params: { phoneHoldAfterFailureSeconds: '0' } });
+    const params = { phoneHoldAfterFailureSeconds: '0', ...opts.params };
+    const cloud = await startLocalCloud({ codeSource: 'none', retryIntervalScale: 0.05, logLevel: opts.logLevel, params });
     const scenario = new ScenarioCloud(cloud);
     const provision = await scenario.run('provision', {});
     if (provision.status !== 'SUCCEEDED') throw new Error(`provisioning failed: ${provision.error}: ${provision.cause}`);

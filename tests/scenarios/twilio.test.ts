@@ -2,7 +2,7 @@ import { captureLogs, contains } from '../support/logCapture';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SentSms } from '../../local/cognito';
-import { LOCAL_SENDER_NUMBER } from '../../local/cloud';
+import { CODE_SOURCE_PARAMS, LOCAL_SENDER_NUMBER } from '../../local/cloud';
 import { twilioRequest, type TwilioRequest } from '../../local/fakePhone/twilio';
 import { twilioSignature } from '../../lib/twilio/signature';
 import { nextPhone, ScenarioCloud } from './harness';
@@ -33,7 +33,7 @@ const phones: string[] = [];
 
 beforeAll(async () => {
   logs = captureLogs();
-  s = await ScenarioCloud.start({ logLevel: 'DEBUG' });
+  s = await ScenarioCloud.start({ logLevel: 'DEBUG', params: CODE_SOURCE_PARAMS.twilio });
   db = DynamoDBDocumentClient.from(new DynamoDBClient({}));
   s.cloud.onSms((sms) => void phoneReceives(sms));
 }, 60_000);

@@ -66,7 +66,7 @@ describe('checks.yml', () => {
       default: [{ name: 'signin', kind: 'signin', schedule: 'rate(5 minutes)' }],
       stages: { prod: [{ name: 'shop-signin', kind: 'signin', schedule: 'cron(0/10 * * * ? *)', target: 'Shop', phone: REAL, codeRoute: 'custom-sender', state: 'ENABLED' }] },
     };
-    const { checks, source } = readChecks({ doc, stage: 'prod', params: PARAMS });
+    const { checks, source } = readChecks({ doc, stage: 'prod', params: { ...PARAMS, customSmsSender: 'true' } });
     expect(source).toBe('stages.prod');
     expect(checks).toEqual([expect.objectContaining({ name: 'shop-signin', logicalId: 'CheckScheduleShopSignin', target: 'Shop', phone: REAL, enabled: true, smsPerRun: 0 })]);
     expect(readChecks({ doc, stage: 'dev', params: PARAMS }).checks.map((c: any) => c.name)).toEqual(['signin']);
@@ -104,6 +104,25 @@ describe('checks.yml', () => {
     ]);
   });
 
+  it('refuses a check on the custom-sender or twilio route on a stage without that route, naming the param', () => {
+    const doc = {
+      default: [
+        { name: 'carrier-free', kind: 'signin', schedule: 'rate(1 hour)', codeRoute: 'custom-sender' },
+        { name: 'by-twilio', kind: 'signin', schedule: 'rate(1 hour)', codeRoute: 'twilio' },
+        { name: 'inbound', kind: 'signin', schedule: 'rate(1 hour)' },
+      ],
+    };
+    const refused = readChecks({ doc, stage: 'prod', params: { ...PARAMS, customSmsSender: 'false', twilioWebhook: 'false' } });
+    expect(refused.checks.map((c: any) => c.name)).toEqual(['inbound']);
+    expect(refused.errors).toEqual([
+      'checks.yml default[0] (carrier-free): codeRoute custom-sender needs the Custom SMS Sender (its KMS key, USD 1 a month) on this stage: deploy with --param="customSmsSender=true" (or set it under params), or use another codeRoute',
+      'checks.yml default[1] (by-twilio): codeRoute twilio needs the Twilio route (its auth-token secret, USD 0.40 a month) on this stage: deploy with --param="twilioWebhook=true" (or set it under params), or use another codeRoute',
+    ]);
+    const allowed = readChecks({ doc, stage: 'prod', params: { ...PARAMS, customSmsSender: 'true', twilioWebhook: 'true' } });
+    expect(allowed.errors).toEqual([]);
+    expect(allowed.checks.map((c: any) => c.codeRoute)).toEqual(['custom-sender', 'twilio', 'inbound-sms']);
+  });
+
   it('makes one schedule per check, starting the verify machine with the check kind, target and phone (none: the inbound number)', () => {
     const { checks } = readChecks({
       doc: { default: [{ name: 'signin', kind: 'signin', schedule: 'rate(5 minutes)', phone: REAL }, { name: 'signup', kind: 'signup', schedule: 'rate(6 hours)', state: 'ENABLED' }] },
@@ -124,6 +143,18 @@ describe('checks.yml', () => {
 });
 
 describe('the checks plugins in sls package', () => {
+  it('stops packaging a custom-sender check unless the stage is packaged with customSmsSender=true', async () => {
+    const yml = 'default:\n  - name: ci\n    kind: signin\n    schedule: rate(1 hour)\n    codeRoute: custom-sender\n';
+    const refused = service(yml);
+    const error = await runHook(refused.plugin(ChecksPlugin), 'before:package:initialize').catch((e: ServerlessError) => e);
+    expect(error).toBeInstanceOf(ServerlessError);
+    expect((error as ServerlessError).message).toContain('codeRoute custom-sender needs the Custom SMS Sender');
+    expect((error as ServerlessError).message).toContain('--param="customSmsSender=true"');
+    const ok = service(yml, ['customSmsSender=true']);
+    await runHook(ok.plugin(ChecksPlugin), 'before:package:initialize');
+    expect(ok.log.notices).toEqual([expect.stringContaining('ci (signin, rate(1 hour), DISABLED)')]);
+  });
+
   it('stops packaging with every problem of checks.yml listed', async () => {
     const s = service('default:\n  - name: signin\n    kind: login\n    schedule: rate(5 minutes)\n  - name: signin\n    kind: signup\n    schedule: hourly\n');
     const error = await runHook(s.plugin(ChecksPlugin), 'before:package:initialize').catch((e: ServerlessError) => e);
@@ -186,7 +217,7 @@ describe('the checks plugins in sls package', () => {
       const yml =
         'default:\n  - name: signin\n    kind: signin\n    schedule: rate(5 minutes)\n  - name: signup\n    kind: signup\n    schedule: rate(6 hours)\n' +
         '  - name: ci\n    kind: signin\n    schedule: rate(1 hour)\n    phone: "+12065550000"\n    codeRoute: custom-sender\n';
-      const { deploy, log } = deployWith(yml, ['checkScheduleState=ENABLED', `checkPhoneNumber=${REAL}`]);
+      const { deploy, log } = deployWith(yml, ['checkScheduleState=ENABLED', `checkPhoneNumber=${REAL}`, 'customSmsSender=true']);
       await deploy();
       expect(sns.commandCalls(ListSMSSandboxPhoneNumbersCommand)).toHaveLength(1);
       expect(log.notices).toEqual([

@@ -90,11 +90,18 @@ function actionsOf(modulePath: string, seen = new Set<string>()): Set<string> {
   return actions;
 }
 
-function roleStatements(fnName: string) {
+/**
+ * A function's statements: its role's inline policies, and the AWS::IAM::Policy resources attached
+ * to that role (the optional code routes' statements, which exist only with their Condition).
+ */
+function roleStatements(fnName: string, opts: { withConditional?: boolean } = { withConditional: true }) {
   const fnId = config.functions.find((f) => f.name === fnName)!.logicalId;
   const roleRef = template.Resources[fnId].Properties.Role['Fn::GetAtt'][0] as string;
   const role = template.Resources[roleRef];
-  return (role.Properties.Policies as any[]).flatMap((p) => p.PolicyDocument.Statement as any[]);
+  const attached = Object.values(template.Resources as Record<string, any>)
+    .filter((r) => r.Type === 'AWS::IAM::Policy' && (r.Properties.Roles as any[]).some((ref) => ref.Ref === roleRef))
+    .filter((r) => opts.withConditional || !r.Condition);
+  return [...(role.Properties.Policies as any[]), ...attached.map((r) => r.Properties)].flatMap((p) => p.PolicyDocument.Statement as any[]);
 }
 
 /** An ARN pattern built from the stack's own names, or a reference to a resource in this template. */
@@ -243,6 +250,44 @@ describe('sls package (offline)', () => {
     }
   });
 
+  it('has the optional routes\' monthly costs (KMS key, Twilio secret) and what refers to them only under their param, off by default', () => {
+    const byCondition = (condition: string) => Object.entries(template.Resources as Record<string, any>).filter(([, r]) => r.Condition === condition).map(([id]) => id).sort();
+    expect(byCondition('CustomSmsSenderEnabled')).toEqual([
+      'CustomSmsSenderDecryptPolicy', 'CustomSmsSenderInvokedByCognito', 'CustomSmsSenderKey', 'CustomSmsSenderKeyAlias', 'UpdateUserPoolKeyGrantPolicy',
+    ]);
+    expect(byCondition('TwilioWebhookEnabled')).toEqual(['TwilioAuthTokenSecret', 'TwilioWebhookSecretPolicy']);
+    // Packaged with the default params: both conditions are false.
+    expect(template.Conditions?.CustomSmsSenderEnabled).toEqual({ 'Fn::Equals': ['false', 'true'] });
+    expect(template.Conditions?.TwilioWebhookEnabled).toEqual({ 'Fn::Equals': ['false', 'true'] });
+    // Every reference to a conditional resource from an unconditional one goes through Fn::If on that condition.
+    const conditional = new Map(Object.entries(template.Resources as Record<string, any>).filter(([, r]) => r.Condition).map(([id, r]) => [id, r.Condition as string]));
+    const unguarded: string[] = [];
+    const walk = (node: unknown, path: string, guards: string[]) => {
+      if (Array.isArray(node)) return node.forEach((n, i) => walk(n, `${path}[${i}]`, guards));
+      if (!node || typeof node !== 'object') return;
+      const obj = node as Record<string, any>;
+      if (Array.isArray(obj['Fn::If'])) {
+        const [cond, yes, no] = obj['Fn::If'];
+        walk(yes, `${path}.if`, [...guards, cond]);
+        return walk(no, `${path}.else`, guards);
+      }
+      const target = obj.Ref ?? (Array.isArray(obj['Fn::GetAtt']) ? obj['Fn::GetAtt'][0] : undefined);
+      if (typeof target === 'string' && conditional.has(target) && !guards.includes(conditional.get(target)!)) unguarded.push(`${path} -> ${target}`);
+      for (const [k, v] of Object.entries(obj)) walk(v, `${path}.${k}`, guards);
+    };
+    for (const [id, r] of Object.entries(template.Resources as Record<string, any>)) walk(r, id, r.Condition ? [r.Condition] : []);
+    for (const [id, o] of Object.entries((template.Outputs ?? {}) as Record<string, any>)) walk(o, `Outputs.${id}`, o.Condition ? [o.Condition] : []);
+    expect(unguarded).toEqual([]);
+    // Without the route, no role may touch the key or the Twilio secret.
+    for (const fn of ['customSmsSender', 'updateUserPool', 'validateInput']) {
+      expect(roleStatements(fn, { withConditional: false }).flatMap((st) => list(st.Action))).not.toEqual(expect.arrayContaining([expect.stringMatching(/^kms:/)]));
+    }
+    expect(roleStatements('twilioWebhook', { withConditional: false }).flatMap((st) => list(st.Action))).not.toContain('secretsmanager:GetSecretValue');
+    const env = (fn: string) => template.Resources[config.functions.find((f) => f.name === fn)!.logicalId].Properties.Environment.Variables;
+    expect(env('validateInput').CUSTOM_SMS_SENDER_KEY_ARN).toEqual({ 'Fn::If': ['CustomSmsSenderEnabled', { 'Fn::GetAtt': ['CustomSmsSenderKey', 'Arn'] }, ''] });
+    expect(env('twilioWebhook').TWILIO_AUTH_TOKEN_SECRET_ARN).toEqual({ 'Fn::If': ['TwilioWebhookEnabled', { Ref: 'TwilioAuthTokenSecret' }, ''] });
+  });
+
   it('schedules each default check of checks.yml (off unless enabled): sign-in every 5 minutes, sign-up every 6 hours, no phone (runs take the inbound number)', () => {
     const schedules = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::Scheduler::Schedule');
     expect(schedules.map(([id]) => id).sort()).toEqual(['CheckScheduleSignin', 'CheckScheduleSignup']);
@@ -257,15 +302,18 @@ describe('sls package (offline)', () => {
 
   it('has three alarms on their topic, and the dashboard only when asked for (tests/stack/metrics.test.ts checks what they read)', () => {
     const alarms = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm').map(([id]) => id).sort();
-    expect(alarms).toEqual(['CheckFailingAlarm', 'MfaTimeToSmsAlarm', 'NoSuccessfulCheckAlarm']);
+    expect(alarms).toEqual(['CheckFailingAlarm', 'NoSuccessfulCheckAlarm', 'SlowCheckAlarm']);
     for (const id of alarms) expect(template.Resources[id].Properties.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
     expect(template.Resources.NoSuccessfulCheckAlarm.Properties.TreatMissingData).toBe('breaching');
     expect(template.Resources.AlarmTopic.Type).toBe('AWS::SNS::Topic');
     expect(template.Resources.CheckDashboard).toMatchObject({ Type: 'AWS::CloudWatch::Dashboard', Condition: 'HasDashboard' });
     // dashboard defaults to 'false': the condition is false in the packaged template.
     expect(template.Conditions?.HasDashboard).toEqual({ 'Fn::Equals': ['false', 'true'] });
-    const fn = template.Resources[config.functions.find((f) => f.name === 'recordResult')!.logicalId];
-    expect(fn.Properties.Environment.Variables.POWERTOOLS_METRICS_NAMESPACE).toBe(template.Resources.MfaTimeToSmsAlarm.Properties.Namespace);
+    // Slow checks: p90 of the verify machine's own ExecutionTime (ms), threshold param checkDurationThresholdMs.
+    expect(template.Resources.SlowCheckAlarm.Properties).toMatchObject({
+      Namespace: 'AWS/States', MetricName: 'ExecutionTime', ExtendedStatistic: 'p90', Threshold: 120000,
+      Dimensions: [{ Name: 'StateMachineArn', Value: { Ref: 'VerifyStateMachine' } }],
+    });
   });
 
   it('bundles no credential link that Lambda never reaches, and every bundle still loads in a fresh node without credentials', () => {
