@@ -31,29 +31,36 @@ const STOPPED_REASON: Record<string, string> = { TIMED_OUT: 'TimedOut', ABORTED:
 export async function recentRuns(sfn: SFNClient, verifyArn: string, limit: number, poll: PollOptions = {}): Promise<RunSummary[]> {
   // A few calls at a time, throttling waited out: `history --limit 1000` must not storm the API.
   const backoff = new Backoff(poll);
-  const { executions = [] } = await backoff.call('ListExecutions', () => sfn.send(new ListExecutionsCommand({ stateMachineArn: verifyArn, maxResults: limit })));
-  return mapLimited(
-    executions,
-    DESCRIBE_CONCURRENCY,
-    async (execution): Promise<RunSummary> => {
-      const d = await backoff.call('DescribeExecution', () => sfn.send(new DescribeExecutionCommand({ executionArn: execution.executionArn })));
-      const output = d.output ? (JSON.parse(d.output) as { durationMs?: number; steps?: RunSummary['steps']; firstSignIn?: RunSummary['firstSignIn']; standingUser?: string }) : undefined;
-      const kind = (d.input ? (JSON.parse(d.input) as { kind?: unknown }).kind : undefined) ?? 'signup';
-      return {
-        runId: execution.name ?? '',
-        status: d.status ?? 'UNKNOWN',
-        verdict: d.status === 'SUCCEEDED' ? 'PASS' : d.status === 'RUNNING' ? 'RUNNING' : 'FAIL',
-        reason: d.status === 'SUCCEEDED' || d.status === 'RUNNING' ? undefined : (STOPPED_REASON[d.status ?? ''] ?? d.error ?? d.status),
-        cause: d.cause,
-        startedAt: d.startDate?.toISOString(),
-        durationMs: output?.durationMs ?? (d.stopDate && d.startDate ? d.stopDate.getTime() - d.startDate.getTime() : undefined),
-        steps: output?.steps,
-        ...(output?.firstSignIn && { firstSignIn: output.firstSignIn }),
-        ...(typeof kind === 'string' && { kind }),
-        ...(output?.standingUser && { standingUser: output.standingUser }),
-      };
-    },
+  const { executions = [] } = await backoff.call('ListExecutions', () =>
+    sfn.send(new ListExecutionsCommand({ stateMachineArn: verifyArn, maxResults: limit })),
   );
+  return mapLimited(executions, DESCRIBE_CONCURRENCY, async (execution): Promise<RunSummary> => {
+    const d = await backoff.call('DescribeExecution', () =>
+      sfn.send(new DescribeExecutionCommand({ executionArn: execution.executionArn })),
+    );
+    const output = d.output
+      ? (JSON.parse(d.output) as {
+          durationMs?: number;
+          steps?: RunSummary['steps'];
+          firstSignIn?: RunSummary['firstSignIn'];
+          standingUser?: string;
+        })
+      : undefined;
+    const kind = (d.input ? (JSON.parse(d.input) as { kind?: unknown }).kind : undefined) ?? 'signup';
+    return {
+      runId: execution.name ?? '',
+      status: d.status ?? 'UNKNOWN',
+      verdict: d.status === 'SUCCEEDED' ? 'PASS' : d.status === 'RUNNING' ? 'RUNNING' : 'FAIL',
+      reason: d.status === 'SUCCEEDED' || d.status === 'RUNNING' ? undefined : (STOPPED_REASON[d.status ?? ''] ?? d.error ?? d.status),
+      cause: d.cause,
+      startedAt: d.startDate?.toISOString(),
+      durationMs: output?.durationMs ?? (d.stopDate && d.startDate ? d.stopDate.getTime() - d.startDate.getTime() : undefined),
+      steps: output?.steps,
+      ...(output?.firstSignIn && { firstSignIn: output.firstSignIn }),
+      ...(typeof kind === 'string' && { kind }),
+      ...(output?.standingUser && { standingUser: output.standingUser }),
+    };
+  });
 }
 
 export function successRate(runs: RunSummary[]): number | undefined {

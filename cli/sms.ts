@@ -31,21 +31,29 @@ const shown = (m: InboxSms): InboxSms => ({
 });
 
 /** One line for a person: time, masked phone, code, run. */
-export const smsLine = (m: InboxSms) => `${m.receivedAt}  ${maskPhone(m.phoneNumber)}  code ${m.code ?? '(none)'}${m.runId ? `  run ${m.runId}` : ''}`;
+export const smsLine = (m: InboxSms) =>
+  `${m.receivedAt}  ${maskPhone(m.phoneNumber)}  code ${m.code ?? '(none)'}${m.runId ? `  run ${m.runId}` : ''}`;
 
 async function fetchInbox(url: string): Promise<{ status: number; body: unknown }> {
   let response: Response;
   try {
     response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
   } catch (error) {
-    throw new ConfigError(`The local cloud's SMS inbox (${new URL(url).origin}) does not answer (${(error as Error).name}): is npm start -- --keep-running still up?`);
+    throw new ConfigError(
+      `The local cloud's SMS inbox (${new URL(url).origin}) does not answer (${(error as Error).name}): is npm start -- --keep-running still up?`,
+    );
   }
   return { status: response.status, body: (await response.json()) as unknown };
 }
 
 /** Prints the inbox (or its newest SMS); 0 when there was something to show, 1 for --last with none. */
-export async function showSms(endpoints: Endpoints, opts: SmsOptions, io: { out: (line: string) => void; err: (line: string) => void }): Promise<number> {
-  if (!endpoints.smsInboxUrl) throw new ConfigError('sms reads the local cloud\'s fake phone: use --local with npm start -- --keep-running up');
+export async function showSms(
+  endpoints: Endpoints,
+  opts: SmsOptions,
+  io: { out: (line: string) => void; err: (line: string) => void },
+): Promise<number> {
+  if (!endpoints.smsInboxUrl)
+    throw new ConfigError("sms reads the local cloud's fake phone: use --local with npm start -- --keep-running up");
   if (opts.phone !== undefined && !PHONE_NUMBER.pattern.test(opts.phone)) throw new ConfigError(`--phone must be ${PHONE_NUMBER.describe}`);
   const url = new URL(endpoints.smsInboxUrl);
   if (opts.phone) url.searchParams.set('phone', opts.phone);

@@ -3,7 +3,11 @@ import { validateInput } from './validateInput';
 describe('validateInput', () => {
   it("fills the manual walkthrough's names by default", async () => {
     await expect(validateInput({})).resolves.toEqual({
-      userPoolName: 'MyUserPool', clientName: 'MyUserPoolClient', roleName: 'MyUserPool-SMS-Role', policyName: 'Cognito-SNS-Policy', targetName: 'MyUserPool',
+      userPoolName: 'MyUserPool',
+      clientName: 'MyUserPoolClient',
+      roleName: 'MyUserPool-SMS-Role',
+      policyName: 'Cognito-SNS-Policy',
+      targetName: 'MyUserPool',
       smsSender: 'cognito',
     });
   });
@@ -23,7 +27,10 @@ describe('validateInput', () => {
   });
 
   it('accepts a pool name with spaces when a target name is given', async () => {
-    await expect(validateInput({ userPoolName: 'My Pool', targetName: 'my-pool' })).resolves.toMatchObject({ userPoolName: 'My Pool', targetName: 'my-pool' });
+    await expect(validateInput({ userPoolName: 'My Pool', targetName: 'my-pool' })).resolves.toMatchObject({
+      userPoolName: 'My Pool',
+      targetName: 'my-pool',
+    });
   });
 
   describe('the custom-sender mode', () => {

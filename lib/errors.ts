@@ -69,10 +69,22 @@ export function isAwsError(error: unknown, ...names: string[]): boolean {
  * opted-out number) stays as it is however often it is retried, so it is not transient.
  */
 const TRANSIENT_NAMES = new Set([
-  'Throttling', 'ThrottlingException', 'TooManyRequestsException', 'ProvisionedThroughputExceededException', 'RequestLimitExceeded',
-  'InternalServerException', 'InternalServerError', 'InternalFailure', 'ServiceUnavailable', 'ServiceUnavailableException',
-  'KMSInternalException', 'DependencyTimeoutException', 'KeyUnavailableException',
-  'TimeoutError', 'RequestTimeout', 'RequestTimeoutException',
+  'Throttling',
+  'ThrottlingException',
+  'TooManyRequestsException',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'InternalServerException',
+  'InternalServerError',
+  'InternalFailure',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+  'KMSInternalException',
+  'DependencyTimeoutException',
+  'KeyUnavailableException',
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
 ]);
 
 export function isTransientAwsError(error: unknown): boolean {

@@ -27,7 +27,10 @@ function emit(name: string, unit: Unit, value: number, dimensions: Record<string
   if (process.env.POWERTOOLS_METRICS_DISABLED === 'true') return;
   const dims = { service: METRICS_SERVICE, ...dimensions };
   const line = {
-    _aws: { Timestamp: Date.now(), CloudWatchMetrics: [{ Namespace: METRICS_NAMESPACE, Dimensions: [Object.keys(dims)], Metrics: [{ Name: name, Unit: unit }] }] },
+    _aws: {
+      Timestamp: Date.now(),
+      CloudWatchMetrics: [{ Namespace: METRICS_NAMESPACE, Dimensions: [Object.keys(dims)], Metrics: [{ Name: name, Unit: unit }] }],
+    },
     ...properties,
     ...dims,
     [name]: value,

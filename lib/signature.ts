@@ -20,7 +20,12 @@ export function signedJsonRequest(secret: string, body: unknown, nowSeconds?: nu
 
 export type SignatureCheck = { ok: true } | { ok: false; reason: 'missing' | 'malformed' | 'stale' | 'mismatch' };
 
-export function verifySignature(secret: string, rawBody: string, header: string | undefined, nowSeconds = Math.floor(Date.now() / 1000)): SignatureCheck {
+export function verifySignature(
+  secret: string,
+  rawBody: string,
+  header: string | undefined,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): SignatureCheck {
   if (!header) return { ok: false, reason: 'missing' };
   const parts = Object.fromEntries(header.split(',').map((p) => p.trim().split('=', 2) as [string, string]));
   const t = Number(parts.t);

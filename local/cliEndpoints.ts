@@ -5,7 +5,11 @@ import type { LocalCloud } from './cloud';
 export function localCloudEndpoints(cloud: LocalCloud): Endpoints {
   return {
     region: cloud.env.AWS_REGION,
-    stateMachines: { provision: cloud.stateMachineArn('provision'), verify: cloud.stateMachineArn('verify'), teardown: cloud.stateMachineArn('teardown') },
+    stateMachines: {
+      provision: cloud.stateMachineArn('provision'),
+      verify: cloud.stateMachineArn('verify'),
+      teardown: cloud.stateMachineArn('teardown'),
+    },
     callbackUrl: `${cloud.urls.api}/codes`,
     callbackSecret: cloud.callbackSecret,
     runsTable: cloud.refs.RunsTable,

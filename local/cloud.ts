@@ -125,7 +125,9 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     // still be removed once it has started.
     const [motoStarted, cognitoStarted] = await Promise.allSettled([
       startMoto().then((m: MotoServer) => (closers.push(() => m.close()), m)),
-      startLocalCognito({ region: LOCAL_REGION, faults: opts.cognitoFaults, firstSignInWithoutMfa: opts.firstSignInWithoutMfa }).then((c) => (closers.push(() => c.close()), c)),
+      startLocalCognito({ region: LOCAL_REGION, faults: opts.cognitoFaults, firstSignInWithoutMfa: opts.firstSignInWithoutMfa }).then(
+        (c) => (closers.push(() => c.close()), c),
+      ),
     ]);
     if (motoStarted.status === 'rejected') throw motoStarted.reason;
     if (cognitoStarted.status === 'rejected') throw cognitoStarted.reason;
@@ -193,7 +195,12 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
       stateMachineArns.set(machine.key, arn);
       if (machine.logicalId) refs[machine.logicalId] = arn;
     }
-    engine.on('event', routeExecutionEvents(config, lambda, refs, (error) => process.stderr.write(`local EventBridge target failed: ${error.name}: ${error.message}\n`)));
+    engine.on(
+      'event',
+      routeExecutionEvents(config, lambda, refs, (error) =>
+        process.stderr.write(`local EventBridge target failed: ${error.name}: ${error.message}\n`),
+      ),
+    );
 
     const api = await startApiServer(routesFromServerlessConfig(config));
     closers.push(() => api.close());
@@ -201,7 +208,9 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     // Registered before the code routes' listeners: an SMS is in the inbox before any route acts on it.
     const inbox = new SmsInbox((phone) => runWaitingOn(engine, stateMachineArns.get('verify'), phone));
     cognito.onSms((sms) => inbox.receive({ phoneNumber: sms.phoneNumber, message: sms.message, at: sms.at, via: 'cognito' }));
-    smsVoice.onText((text) => inbox.receive({ phoneNumber: text.destinationPhoneNumber, message: text.messageBody, at: text.sentAt, via: 'end-user-messaging' }));
+    smsVoice.onText((text) =>
+      inbox.receive({ phoneNumber: text.destinationPhoneNumber, message: text.messageBody, at: text.sentAt, via: 'end-user-messaging' }),
+    );
     const inboxServer = await startInboxServer(inbox);
     closers.push(() => inboxServer.close());
 
@@ -219,7 +228,9 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
       for (const [name, value] of Object.entries(fn.environment)) {
         const resolved = resolveValue(config, value, { stage, refs, params });
         if (process.env[name] !== undefined && process.env[name] !== resolved && name in envOwners && envOwners[name] !== fn.name) {
-          throw new Error(`serverless.yml: functions ${envOwners[name]} and ${fn.name} set ${name} to different values; the local cloud runs them in one process`);
+          throw new Error(
+            `serverless.yml: functions ${envOwners[name]} and ${fn.name} set ${name} to different values; the local cloud runs them in one process`,
+          );
         }
         envOwners[name] = fn.name;
         process.env[name] = resolved;
@@ -263,7 +274,14 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
       engine,
       lambda,
       cognito,
-      urls: { stepFunctions: sfnServer.url, cognito: cognito.url, moto: moto.url, api: api.url, smsVoice: smsVoice.url, smsInbox: `${inboxServer.url}/sms` },
+      urls: {
+        stepFunctions: sfnServer.url,
+        cognito: cognito.url,
+        moto: moto.url,
+        api: api.url,
+        smsVoice: smsVoice.url,
+        smsInbox: `${inboxServer.url}/sms`,
+      },
       inbox,
       smsVoice,
       env,
@@ -328,7 +346,10 @@ async function createStatefulResources(
         );
         if (props.TimeToLiveSpecification?.Enabled) {
           await dynamodb.send(
-            new UpdateTimeToLiveCommand({ TableName, TimeToLiveSpecification: { AttributeName: props.TimeToLiveSpecification.AttributeName, Enabled: true } }),
+            new UpdateTimeToLiveCommand({
+              TableName,
+              TimeToLiveSpecification: { AttributeName: props.TimeToLiveSpecification.AttributeName, Enabled: true },
+            }),
           );
         }
         refs[logicalId] = TableName;

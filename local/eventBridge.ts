@@ -29,7 +29,12 @@ export function matches(pattern: unknown, event: unknown, refs: Record<string, s
   return false;
 }
 
-export function routeExecutionEvents(config: ServerlessConfig, lambda: LocalLambda, refs: Record<string, string>, onError: (error: Error) => void) {
+export function routeExecutionEvents(
+  config: ServerlessConfig,
+  lambda: LocalLambda,
+  refs: Record<string, string>,
+  onError: (error: Error) => void,
+) {
   const subscribers = config.functions.filter((fn) => fn.eventPatterns.length > 0);
   return (executionArn: string, history: HistoryEvent) => {
     const status = STATUS_BY_EVENT[history.type];

@@ -7,9 +7,22 @@ import { maskText, redact, stateResult } from '../cli/stateSummary';
  */
 export { redact };
 
-export interface StepLine { execution: string; executionArn: string; state: string; ms: number; status: 'ok' | 'failed'; summary: string }
+export interface StepLine {
+  execution: string;
+  executionArn: string;
+  state: string;
+  ms: number;
+  status: 'ok' | 'failed';
+  summary: string;
+}
 
-interface Details { name?: string; input?: string; output?: string; error?: string; cause?: string }
+interface Details {
+  name?: string;
+  input?: string;
+  output?: string;
+  error?: string;
+  cause?: string;
+}
 
 /** Enough of a history event (the engine's and the SDK's both fit). */
 export interface HistoryLike {
@@ -40,9 +53,17 @@ export function stepTracker(onLine: (line: StepLine) => void) {
       const key = `${executionArn}/${name}`;
       const start = entered.get(key);
       entered.delete(key);
-      onLine({ execution, executionArn, state: name, ms: at - (start?.at ?? at), status: 'ok', summary: stateResult(start?.input, d?.output) });
+      onLine({
+        execution,
+        executionArn,
+        state: name,
+        ms: at - (start?.at ?? at),
+        status: 'ok',
+        summary: stateResult(start?.input, d?.output),
+      });
     } else if (type === 'ExecutionFailed' || type === 'ExecutionAborted' || type === 'ExecutionTimedOut') {
-      const d = (event.executionFailedEventDetails ?? event.executionAbortedEventDetails ?? event.executionTimedOutEventDetails) as Details | undefined;
+      const d = (event.executionFailedEventDetails ?? event.executionAbortedEventDetails ?? event.executionTimedOutEventDetails) as
+        Details | undefined;
       // The state that was running when the execution ended.
       const open = [...entered.entries()].find(([k]) => k.startsWith(`${executionArn}/`));
       if (open) entered.delete(open[0]);
@@ -58,7 +79,11 @@ export function stepTracker(onLine: (line: StepLine) => void) {
   };
 }
 
-export interface Step { state: string; ms: number; status: 'ok' | 'failed' | 'open' }
+export interface Step {
+  state: string;
+  ms: number;
+  status: 'ok' | 'failed' | 'open';
+}
 
 /** Per-state timings of one execution, from its history (StateEntered → StateExited). */
 export function stepsFromHistory(events: HistoryLike[]): Step[] {
@@ -104,7 +129,12 @@ const ms = (n: number) => (Number.isFinite(n) ? String(Math.round(n)) : '-');
 export function table(header: string[], rows: (string | number)[][], indent = '  '): string[] {
   const cells = [header, ...rows.map((r) => r.map((c) => (typeof c === 'number' ? ms(c) : c)))];
   const widths = header.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
-  const line = (r: string[]) => indent + r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    indent +
+    r
+      .map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(header), indent + widths.map((w) => '─'.repeat(w)).join('  '), ...cells.slice(1).map(line)];
 }
 
@@ -121,7 +151,11 @@ export function stepTable(runs: Step[][]): string[] {
       byState.get(s.state)!.push(s.ms);
     }
   }
-  if (runs.length === 1) return table(['state', 'ms'], order.map((s) => [s, byState.get(s)![0]!]));
+  if (runs.length === 1)
+    return table(
+      ['state', 'ms'],
+      order.map((s) => [s, byState.get(s)![0]!]),
+    );
   return table(
     ['state', 'median ms', 'min', 'max', 'runs'],
     order.map((s) => {

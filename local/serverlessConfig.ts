@@ -83,7 +83,9 @@ export function readServerlessConfig(root = PROJECT_ROOT): ServerlessConfig {
       .filter(Boolean)
       .map((h) => ({ method: String(h.method).toUpperCase(), path: `/${String(h.path).replace(/^\//, '')}` }));
     const eventPatterns = ((fn.events ?? []) as any[]).map((e) => e.eventBridge?.pattern).filter(Boolean);
-    const snsEvents = ((fn.events ?? []) as any[]).filter((e) => e.sns).map((e) => ({ arn: typeof e.sns === 'string' ? e.sns : e.sns.arn }));
+    const snsEvents = ((fn.events ?? []) as any[])
+      .filter((e) => e.sns)
+      .map((e) => ({ arn: typeof e.sns === 'string' ? e.sns : e.sns.arn }));
     return {
       name,
       logicalId: functionLogicalId(name),
@@ -100,13 +102,15 @@ export function readServerlessConfig(root = PROJECT_ROOT): ServerlessConfig {
   const machines = (doc.stepFunctions?.stateMachines ?? {}) as Record<string, any>;
   const stateMachines = Object.entries(machines).map(([key, sm]): StateMachineConfig => {
     const match = FILE_REF.exec(String(sm.definition).trim());
-    if (!match) throw new Error(`stateMachines.${key}.definition must be \${file(statemachines/...)} so that the local cloud runs the same file`);
+    if (!match)
+      throw new Error(`stateMachines.${key}.definition must be \${file(statemachines/...)} so that the local cloud runs the same file`);
     return { key, logicalId: sm.id, definitionFile: join(dirname(join(root, 'serverless.yml')), match[1]) };
   });
   const resources: ServerlessConfig['resources'] = {};
   const conditions: Record<string, unknown> = {};
   for (const entry of (doc.resources ?? []) as unknown[]) {
-    const part = resolveFileRef(entry, root) as { Resources?: ServerlessConfig['resources']; Conditions?: Record<string, unknown> } | undefined;
+    const part = resolveFileRef(entry, root) as
+      { Resources?: ServerlessConfig['resources']; Conditions?: Record<string, unknown> } | undefined;
     Object.assign(resources, part?.Resources ?? {});
     Object.assign(conditions, part?.Conditions ?? {});
   }
@@ -121,7 +125,11 @@ export function readServerlessConfig(root = PROJECT_ROOT): ServerlessConfig {
   };
 }
 
-export interface ResolveContext { stage: string; params?: Record<string, unknown>; refs: Record<string, string> }
+export interface ResolveContext {
+  stage: string;
+  params?: Record<string, unknown>;
+  refs: Record<string, string>;
+}
 
 /**
  * Whether a CloudFormation Condition of resources/ holds with these params, as CloudFormation
@@ -152,7 +160,8 @@ export function conditionHolds(config: ServerlessConfig, name: string, ctx: Omit
   const named = (condition: string): boolean => {
     const conditions = config.conditions ?? {};
     if (!(condition in conditions)) throw new Error(`resources/ use Condition ${condition}, which no Conditions section defines`);
-    if (seen.includes(condition)) throw new Error(`CloudFormation conditions refer to each other in a loop: ${[...seen, condition].join(' → ')}`);
+    if (seen.includes(condition))
+      throw new Error(`CloudFormation conditions refer to each other in a loop: ${[...seen, condition].join(' → ')}`);
     seen.push(condition);
     try {
       return evaluate(conditions[condition]);
@@ -165,7 +174,9 @@ export function conditionHolds(config: ServerlessConfig, name: string, ctx: Omit
 
 /** The resources a deploy with these params would create: those without a Condition, or whose Condition holds. */
 export function presentResources(config: ServerlessConfig, ctx: Omit<ResolveContext, 'refs'>): ServerlessConfig['resources'] {
-  return Object.fromEntries(Object.entries(config.resources).filter(([, r]) => r.Condition === undefined || conditionHolds(config, r.Condition, ctx)));
+  return Object.fromEntries(
+    Object.entries(config.resources).filter(([, r]) => r.Condition === undefined || conditionHolds(config, r.Condition, ctx)),
+  );
 }
 
 /**
@@ -176,7 +187,8 @@ export function presentResources(config: ServerlessConfig, ctx: Omit<ResolveCont
 export function resolveValue(config: ServerlessConfig, value: unknown, ctx: ResolveContext): string {
   if (value && typeof value === 'object' && 'Fn::If' in value) {
     const args = (value as { 'Fn::If': unknown })['Fn::If'];
-    if (!Array.isArray(args) || args.length !== 3) throw new Error(`Fn::If takes [condition, value if true, value if false], got ${JSON.stringify(args)}`);
+    if (!Array.isArray(args) || args.length !== 3)
+      throw new Error(`Fn::If takes [condition, value if true, value if false], got ${JSON.stringify(args)}`);
     return resolveValue(config, conditionHolds(config, String(args[0]), ctx) ? args[1] : args[2], ctx);
   }
   if (value && typeof value === 'object' && (value as { Ref?: unknown }).Ref === 'AWS::NoValue') return '';
@@ -227,7 +239,8 @@ export function loadDefinition(
       const getAtt = obj['Fn::GetAtt'];
       if (Array.isArray(getAtt) && Object.keys(obj).length === 1) {
         const fn = byLogicalId.get(String(getAtt[0]));
-        if (!fn || getAtt[1] !== 'Arn') throw new Error(`${machine.definitionFile}: Fn::GetAtt ${JSON.stringify(getAtt)} names no function in serverless.yml`);
+        if (!fn || getAtt[1] !== 'Arn')
+          throw new Error(`${machine.definitionFile}: Fn::GetAtt ${JSON.stringify(getAtt)} names no function in serverless.yml`);
         return arnOf(fn);
       }
       return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, substitute(v)]));

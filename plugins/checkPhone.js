@@ -41,7 +41,10 @@ function checkPhoneParameter(p) {
   const phone = String(p.phone ?? '').trim();
   const inbound = String(p.inboundPhoneNumberId ?? '').trim();
   /** @param {string} message @returns {{ ok: boolean, level: 'error' | 'warning', message: string }} */
-  const problem = (message) => (p.enabled ? { ok: false, level: 'error', message } : { ok: true, level: 'warning', message: `${message} (The check schedule is disabled, so nothing uses it yet.)` });
+  const problem = (message) =>
+    p.enabled
+      ? { ok: false, level: 'error', message }
+      : { ok: true, level: 'warning', message: `${message} (The check schedule is disabled, so nothing uses it yet.)` };
 
   if (phone !== '' && !E164.test(phone)) {
     return problem(
@@ -52,13 +55,17 @@ function checkPhoneParameter(p) {
     return problem(
       `checkPhoneNumber ${maskPhone(phone)} is in the range ${RESERVED_RANGE} reserved for fiction: no SMS ever reaches it, ` +
         'so every scheduled check would fail with SmsCodeNotReceived. Use a phone that receives SMS (--param="checkPhoneNumber=+<E.164>"), ' +
-        'or leave checkPhoneNumber empty and set inboundPhoneNumberId to check with the stage\'s two-way SMS number.',
+        "or leave checkPhoneNumber empty and set inboundPhoneNumberId to check with the stage's two-way SMS number.",
     );
   }
   if (!p.enabled) return { ok: true, level: 'none', message: '' };
   if (phone !== '') return { ok: true, level: 'notice', message: `Check phone: ${maskPhone(phone)} (checkPhoneNumber).` };
   if (inbound !== '') {
-    return { ok: true, level: 'notice', message: `Check phone: the stage's inbound-SMS number ${inbound} (inboundPhoneNumberId; checkPhoneNumber is empty).` };
+    return {
+      ok: true,
+      level: 'notice',
+      message: `Check phone: the stage's inbound-SMS number ${inbound} (inboundPhoneNumberId; checkPhoneNumber is empty).`,
+    };
   }
   return {
     ok: false,
@@ -74,12 +81,12 @@ function checkPhoneParameter(p) {
 async function awsClients(provider) {
   const { region, credentials } = await provider.getAwsSdkV3Config();
   const config = { region, credentials };
-  /* eslint-disable @typescript-eslint/no-require-imports */
+
   const { SNSClient } = require('@aws-sdk/client-sns');
   const { PinpointSMSVoiceV2Client } = require('@aws-sdk/client-pinpoint-sms-voice-v2');
   const { SSMClient } = require('@aws-sdk/client-ssm');
   const { CognitoIdentityProviderClient } = require('@aws-sdk/client-cognito-identity-provider');
-  /* eslint-enable @typescript-eslint/no-require-imports */
+
   return {
     region,
     sns: new SNSClient(config),
@@ -90,7 +97,7 @@ async function awsClients(provider) {
 }
 
 async function isSandboxVerified(sns, phone) {
-  const { ListSMSSandboxPhoneNumbersCommand } = require('@aws-sdk/client-sns'); // eslint-disable-line @typescript-eslint/no-require-imports
+  const { ListSMSSandboxPhoneNumbersCommand } = require('@aws-sdk/client-sns');
   let NextToken;
   do {
     const page = await sns.send(new ListSMSSandboxPhoneNumbersCommand({ NextToken }));
@@ -101,7 +108,7 @@ async function isSandboxVerified(sns, phone) {
 }
 
 async function inboundPhoneNumber(smsVoice, id) {
-  const { DescribePhoneNumbersCommand } = require('@aws-sdk/client-pinpoint-sms-voice-v2'); // eslint-disable-line @typescript-eslint/no-require-imports
+  const { DescribePhoneNumbersCommand } = require('@aws-sdk/client-pinpoint-sms-voice-v2');
   const { PhoneNumbers } = await smsVoice.send(new DescribePhoneNumbersCommand({ PhoneNumberIds: [id] }));
   const phone = PhoneNumbers?.[0]?.PhoneNumber;
   if (!phone) throw Object.assign(new Error(`no phone number ${id}`), { name: 'PhoneNumberNotFound' });
@@ -110,10 +117,9 @@ async function inboundPhoneNumber(smsVoice, id) {
 
 /** True when the check's target pool sends no SMS: its codes go to the Custom SMS Sender. */
 async function targetUsesCustomSmsSender(clients, targetParameterName) {
-  /* eslint-disable @typescript-eslint/no-require-imports */
   const { GetParameterCommand } = require('@aws-sdk/client-ssm');
   const { DescribeUserPoolCommand } = require('@aws-sdk/client-cognito-identity-provider');
-  /* eslint-enable @typescript-eslint/no-require-imports */
+
   try {
     const { Parameter } = await clients.ssm.send(new GetParameterCommand({ Name: targetParameterName }));
     const { userPoolId } = JSON.parse(Parameter?.Value ?? '{}');
@@ -138,13 +144,17 @@ const fixCommand = (stage, phone) => `npm run cli -- sms-sandbox-verify --stage 
  * @returns {Promise<{ ok: boolean, level: 'error' | 'warning' | 'notice' | 'none', message: string }>}
  */
 async function checkSandbox(p) {
-  const { GetSMSSandboxAccountStatusCommand } = require('@aws-sdk/client-sns'); // eslint-disable-line @typescript-eslint/no-require-imports
+  const { GetSMSSandboxAccountStatusCommand } = require('@aws-sdk/client-sns');
   const region = p.clients.region;
   let inSandbox;
   try {
     inSandbox = (await p.clients.sns.send(new GetSMSSandboxAccountStatusCommand({}))).IsInSandbox === true;
   } catch (error) {
-    return { ok: true, level: 'warning', message: `Could not read the SNS SMS sandbox status in ${region} (${why(error)}); check it in the SNS console (Text messaging).` };
+    return {
+      ok: true,
+      level: 'warning',
+      message: `Could not read the SNS SMS sandbox status in ${region} (${why(error)}); check it in the SNS console (Text messaging).`,
+    };
   }
   if (!inSandbox) return { ok: true, level: 'none', message: '' };
 
@@ -163,7 +173,11 @@ async function checkSandbox(p) {
     try {
       phone = await inboundPhoneNumber(p.clients.smsVoice, String(p.inboundPhoneNumberId).trim());
     } catch (error) {
-      return { ok: true, level: 'warning', message: `${sandbox} Could not read the inbound-SMS number ${p.inboundPhoneNumberId} (${why(error)}) to check that it is a verified destination.` };
+      return {
+        ok: true,
+        level: 'warning',
+        message: `${sandbox} Could not read the inbound-SMS number ${p.inboundPhoneNumberId} (${why(error)}) to check that it is a verified destination.`,
+      };
     }
   }
   const which = given === '' ? 'the inbound-SMS number (inboundPhoneNumberId)' : 'checkPhoneNumber';
@@ -171,11 +185,20 @@ async function checkSandbox(p) {
   try {
     verified = await isSandboxVerified(p.clients.sns, phone);
   } catch (error) {
-    return { ok: true, level: 'warning', message: `${sandbox} Could not list its verified destinations (${why(error)}); check that ${maskPhone(phone)} is one.` };
+    return {
+      ok: true,
+      level: 'warning',
+      message: `${sandbox} Could not list its verified destinations (${why(error)}); check that ${maskPhone(phone)} is one.`,
+    };
   }
-  if (verified) return { ok: true, level: 'notice', message: `SMS sandbox: the check phone ${maskPhone(phone)} is a verified destination.` };
+  if (verified)
+    return { ok: true, level: 'notice', message: `SMS sandbox: the check phone ${maskPhone(phone)} is a verified destination.` };
   if (await targetUsesCustomSmsSender(p.clients, p.targetParameterName)) {
-    return { ok: true, level: 'notice', message: `SMS sandbox: the check's pool hands its codes to the Custom SMS Sender and sends no SMS, so ${maskPhone(phone)} need not be verified.` };
+    return {
+      ok: true,
+      level: 'notice',
+      message: `SMS sandbox: the check's pool hands its codes to the Custom SMS Sender and sends no SMS, so ${maskPhone(phone)} need not be verified.`,
+    };
   }
   return {
     ok: false,
@@ -227,7 +250,11 @@ class CheckPhonePlugin {
   checkParameter() {
     const { checks, named } = this.checks();
     this.reportEach(
-      checks.map((check) => ({ check, named, result: checkPhoneParameter({ enabled: check.enabled, phone: check.phone, inboundPhoneNumberId: check.inboundPhoneNumberId }) })),
+      checks.map((check) => ({
+        check,
+        named,
+        result: checkPhoneParameter({ enabled: check.enabled, phone: check.phone, inboundPhoneNumberId: check.inboundPhoneNumberId }),
+      })),
       'CHECK_PHONE_NUMBER_INVALID',
     );
   }
@@ -244,14 +271,26 @@ class CheckPhonePlugin {
       for (const check of checks) {
         // A check whose codes come back through the Custom SMS Sender sends no SMS: nothing to verify.
         if (check.enabled && check.codeRoute === 'custom-sender') {
-          results.push({ check, named, result: { ok: true, level: 'notice', message: `SMS sandbox: codeRoute custom-sender sends no SMS, so ${maskPhone(check.phone || '+****')} need not be verified.` } });
+          results.push({
+            check,
+            named,
+            result: {
+              ok: true,
+              level: 'notice',
+              message: `SMS sandbox: codeRoute custom-sender sends no SMS, so ${maskPhone(check.phone || '+****')} need not be verified.`,
+            },
+          });
           continue;
         }
         const key = `${check.enabled}|${check.phone}|${check.target}`;
         if (asked.has(key)) continue;
         asked.add(key);
         const p = { enabled: check.enabled, phone: check.phone, inboundPhoneNumberId: check.inboundPhoneNumberId };
-        results.push({ check, named, result: await checkSandbox({ ...p, stage, clients, targetParameterName: `${prefix}/${check.target}` }) });
+        results.push({
+          check,
+          named,
+          result: await checkSandbox({ ...p, stage, clients, targetParameterName: `${prefix}/${check.target}` }),
+        });
       }
       this.reportEach(results, 'CHECK_PHONE_NOT_SANDBOX_VERIFIED');
     } finally {

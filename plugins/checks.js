@@ -52,7 +52,8 @@ function scheduleProblem(schedule) {
   if (rate) {
     const n = Number(rate[1]);
     if (n < 1) return `schedule "${schedule}": the rate must be at least 1`;
-    if ((n === 1) !== !rate[2].endsWith('s')) return `schedule "${schedule}": use the singular unit for 1 and the plural otherwise (rate(1 hour), rate(6 hours))`;
+    if ((n === 1) !== !rate[2].endsWith('s'))
+      return `schedule "${schedule}": use the singular unit for 1 and the plural otherwise (rate(1 hour), rate(6 hours))`;
     return undefined;
   }
   if (CRON.test(schedule)) return undefined;
@@ -60,7 +61,11 @@ function scheduleProblem(schedule) {
 }
 
 /** PascalCase logical-id suffix of a check name: signin → Signin, sign-up-eu → SignUpEu. */
-const idOf = (name) => name.split('-').map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('');
+const idOf = (name) =>
+  name
+    .split('-')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
 
 /**
  * The stage's checks, validated and with their defaults filled in from the stage parameters.
@@ -84,23 +89,29 @@ function readChecks({ doc, stage, params }) {
       return;
     }
     const problems = [];
-    for (const key of Object.keys(raw)) if (!FIELDS.includes(key)) problems.push(`${key} is not a known field (expected ${FIELDS.join(', ')})`);
-    if (typeof raw.name !== 'string' || !NAME.test(raw.name)) problems.push('name must be 1-40 lower-case letters, digits and -, starting with a letter');
+    for (const key of Object.keys(raw))
+      if (!FIELDS.includes(key)) problems.push(`${key} is not a known field (expected ${FIELDS.join(', ')})`);
+    if (typeof raw.name !== 'string' || !NAME.test(raw.name))
+      problems.push('name must be 1-40 lower-case letters, digits and -, starting with a letter');
     else if (seen.has(idOf(raw.name))) problems.push(`duplicate name: ${seen.get(idOf(raw.name))} has the same name`);
     else seen.set(idOf(raw.name), `${source}[${index}]`);
     if (!KINDS.includes(raw.kind)) problems.push(`kind must be one of ${KINDS.join(', ')}, got ${JSON.stringify(raw.kind)}`);
     const schedule = scheduleProblem(raw.schedule);
     if (schedule) problems.push(schedule);
     const target = raw.target ?? params.checkTarget;
-    if (typeof target !== 'string' || !TARGET.test(target)) problems.push(`target ${JSON.stringify(target)} must be a target name (letters, digits and _.-)`);
+    if (typeof target !== 'string' || !TARGET.test(target))
+      problems.push(`target ${JSON.stringify(target)} must be a target name (letters, digits and _.-)`);
     if (raw.phone !== undefined && (typeof raw.phone !== 'string' || !E164.test(raw.phone))) {
       problems.push('phone must be an E.164 number: "+", the country code and the number, 8 to 16 characters');
     }
     const codeRoute = raw.codeRoute ?? 'inbound-sms';
-    if (!CODE_ROUTES.includes(codeRoute)) problems.push(`codeRoute must be one of ${CODE_ROUTES.join(', ')}, got ${JSON.stringify(codeRoute)}`);
+    if (!CODE_ROUTES.includes(codeRoute))
+      problems.push(`codeRoute must be one of ${CODE_ROUTES.join(', ')}, got ${JSON.stringify(codeRoute)}`);
     else if (ROUTE_PARAMS[codeRoute] && String(params[ROUTE_PARAMS[codeRoute].param]) !== 'true') {
       const { param, needs } = ROUTE_PARAMS[codeRoute];
-      problems.push(`codeRoute ${codeRoute} needs ${needs} on this stage: deploy with --param="${param}=true" (or set it under params), or use another codeRoute`);
+      problems.push(
+        `codeRoute ${codeRoute} needs ${needs} on this stage: deploy with --param="${param}=true" (or set it under params), or use another codeRoute`,
+      );
     }
     const state = raw.state ?? params.checkScheduleState ?? 'DISABLED';
     if (!STATES.includes(state)) problems.push(`state must be ENABLED or DISABLED, got ${JSON.stringify(state)}`);
@@ -158,7 +169,7 @@ const projectRoot = (serverless) => serverless.config?.servicePath ?? serverless
 function loadChecksDoc(root) {
   const path = join(root, CHECKS_FILE);
   if (!existsSync(path)) return { doc: undefined, path };
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+
   const { parse } = require('yaml');
   return { doc: parse(readFileSync(path, 'utf8')), path };
 }
@@ -170,7 +181,9 @@ function stageChecks(serverless) {
   const { doc, path } = loadChecksDoc(projectRoot(serverless));
   const errors = [];
   if (params.checkScheduleExpression !== undefined) {
-    errors.push(`The parameter checkScheduleExpression is gone: each check has its own schedule in ${CHECKS_FILE} (stages.${stage} overrides the default list).`);
+    errors.push(
+      `The parameter checkScheduleExpression is gone: each check has its own schedule in ${CHECKS_FILE} (stages.${stage} overrides the default list).`,
+    );
   }
   if (doc === undefined) errors.push(`${path} is missing: it lists the stage's scheduled checks.`);
   const read = doc === undefined ? { checks: [], errors: [] } : readChecks({ doc, stage, params });

@@ -63,7 +63,12 @@ function checkSmsBudget(p) {
         notEstimated,
     };
   }
-  return { ok: true, monthlyCostUsd: cost, sms, message: `SMS budget: ${arithmetic}, within the $${p.monthlyLimitUsd.toFixed(2)} limit.${notEstimated}` };
+  return {
+    ok: true,
+    monthlyCostUsd: cost,
+    sms,
+    message: `SMS budget: ${arithmetic}, within the $${p.monthlyLimitUsd.toFixed(2)} limit.${notEstimated}`,
+  };
 }
 
 /** The Serverless plugin: runs the check before package (and so before deploy). The SMS sandbox is plugins/checkPhone.js's. */

@@ -24,7 +24,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { AdminDeleteUserCommand, AdminGetUserCommand, CognitoIdentityProviderClient, ConfirmSignUpCommand, InitiateAuthCommand, RespondToAuthChallengeCommand, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  AdminDeleteUserCommand,
+  AdminGetUserCommand,
+  CognitoIdentityProviderClient,
+  ConfirmSignUpCommand,
+  InitiateAuthCommand,
+  RespondToAuthChallengeCommand,
+  SignUpCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { LocalCloud } from '../local/cloud';
 import type { SentSms } from '../local/cognito';
@@ -62,7 +70,13 @@ installHttpCounter();
 
 const fmt = (n: number | undefined, digits = 0) => (n === undefined || !Number.isFinite(n) ? '-' : n.toFixed(digits));
 
-interface Measured { ms: number; http: Record<string, HttpStat>; lambdaMs: Record<string, number>; lambdaCount: number; codeWaitMs: number }
+interface Measured {
+  ms: number;
+  http: Record<string, HttpStat>;
+  lambdaMs: Record<string, number>;
+  lambdaCount: number;
+  codeWaitMs: number;
+}
 
 /** Waits for the next SMS of a kind for a user, straight from the fake phone (no webhook). */
 function smsWaiter(cloud: LocalCloud) {
@@ -74,8 +88,7 @@ function smsWaiter(cloud: LocalCloud) {
     if (w) {
       waiting.delete(key);
       w(sms);
-    }
-    else early.set(key, sms);
+    } else early.set(key, sms);
   });
   return (username: string, kind: SentSms['kind']) =>
     new Promise<SentSms>((resolve) => {
@@ -84,8 +97,7 @@ function smsWaiter(cloud: LocalCloud) {
       if (e) {
         early.delete(key);
         resolve(e);
-      }
-      else waiting.set(key, resolve);
+      } else waiting.set(key, resolve);
     });
 }
 
@@ -101,7 +113,9 @@ async function main() {
   for (const t of costTargets(cost)) targets.push(t);
 
   if (opts.json) {
-    process.stdout.write(`${JSON.stringify({ ...cost, perf: rows.length ? rows.map(([measure, value, detail]) => ({ measure, value, detail })) : undefined, targets })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ ...cost, perf: rows.length ? rows.map(([measure, value, detail]) => ({ measure, value, detail })) : undefined, targets })}\n`,
+    );
     return;
   }
   if (rows.length) {
@@ -110,7 +124,11 @@ async function main() {
   }
   process.stdout.write(`\n${printCostReport(cost).join('\n')}\n`);
   process.stdout.write('\nTargets (issues 3 and 12)\n');
-  for (const l of table(['target', 'measured', 'goal', ''], targets.map((t) => [t.name, t.value, t.target, t.ok ? 'PASS' : 'MISS']))) process.stdout.write(`${l}\n`);
+  for (const l of table(
+    ['target', 'measured', 'goal', ''],
+    targets.map((t) => [t.name, t.value, t.target, t.ok ? 'PASS' : 'MISS']),
+  ))
+    process.stdout.write(`${l}\n`);
   if (notes.length) process.stdout.write(`\n${notes.join('\n')}\n`);
 }
 
@@ -130,13 +148,19 @@ async function perf(rows: string[][], targets: Target[], notes: string[]) {
     if (!sms.username.startsWith('bench-direct-')) deliver(sms);
   });
   cloud.engine.once('event', () => (firstEventMs = performance.now() - tCloud));
-  nameHttpPorts(new Map(Object.entries(cloud.urls).map(([name, url]) => [new URL(url).port, name === 'stepFunctions' ? 'sfn' : name] as [string, string])));
+  nameHttpPorts(
+    new Map(
+      Object.entries(cloud.urls).map(([name, url]) => [new URL(url).port, name === 'stepFunctions' ? 'sfn' : name] as [string, string]),
+    ),
+  );
   const nextSms = smsWaiter(cloud);
   const sfn = new SFNClient({});
   const cognito = new CognitoIdentityProviderClient({});
   let motoPeakKb: number | undefined;
   try {
-    const { executionArn: pArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: cloud.stateMachineArn('provision'), input: '{}' }));
+    const { executionArn: pArn } = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn: cloud.stateMachineArn('provision'), input: '{}' }),
+    );
     const provisioned = await cloud.engine.waitForExecution(pArn!);
     const inProcessFirstStateMs = firstEventMs;
     if (provisioned.status !== 'SUCCEEDED') throw new Error(`provisioning failed: ${provisioned.error}: ${provisioned.cause}`);
@@ -158,7 +182,10 @@ async function perf(rows: string[][], targets: Target[], notes: string[]) {
     const orchestrated = () =>
       measure(async () => {
         const { executionArn } = await sfn.send(
-          new StartExecutionCommand({ stateMachineArn: cloud.stateMachineArn('verify'), input: JSON.stringify({ target: target.targetName, phoneNumber: '+15555550100' }) }),
+          new StartExecutionCommand({
+            stateMachineArn: cloud.stateMachineArn('verify'),
+            input: JSON.stringify({ target: target.targetName, phoneNumber: '+15555550100' }),
+          }),
         );
         const done = await cloud.engine.waitForExecution(executionArn!);
         if (done.status !== 'SUCCEEDED') throw new Error(`verification ${done.status}: ${done.error}: ${done.cause}`);
@@ -167,18 +194,36 @@ async function perf(rows: string[][], targets: Target[], notes: string[]) {
       measure(async () => {
         const username = `bench-direct-${++n}`;
         const password = `Bench-${n}-Passw0rd!x`;
-        await cognito.send(new SignUpCommand({ ClientId: target.clientId, Username: username, Password: password, UserAttributes: [{ Name: 'phone_number', Value: '+15555550199' }] }));
+        await cognito.send(
+          new SignUpCommand({
+            ClientId: target.clientId,
+            Username: username,
+            Password: password,
+            UserAttributes: [{ Name: 'phone_number', Value: '+15555550199' }],
+          }),
+        );
         const signUpCode = (await nextSms(username, 'SIGN_UP')).code;
         const u1 = await cognito.send(new AdminGetUserCommand({ UserPoolId: target.userPoolId, Username: username }));
         if (u1.UserStatus !== 'UNCONFIRMED') throw new Error(`direct: status ${u1.UserStatus}`);
         await cognito.send(new ConfirmSignUpCommand({ ClientId: target.clientId, Username: username, ConfirmationCode: signUpCode }));
         const u2 = await cognito.send(new AdminGetUserCommand({ UserPoolId: target.userPoolId, Username: username }));
         if (u2.UserStatus !== 'CONFIRMED') throw new Error(`direct: status ${u2.UserStatus}`);
-        const auth = await cognito.send(new InitiateAuthCommand({ ClientId: target.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: username, PASSWORD: password } }));
+        const auth = await cognito.send(
+          new InitiateAuthCommand({
+            ClientId: target.clientId,
+            AuthFlow: 'USER_PASSWORD_AUTH',
+            AuthParameters: { USERNAME: username, PASSWORD: password },
+          }),
+        );
         if (auth.ChallengeName !== 'SMS_MFA') throw new Error(`direct: challenge ${auth.ChallengeName}`);
         const mfaCode = (await nextSms(username, 'MFA')).code;
         const tokens = await cognito.send(
-          new RespondToAuthChallengeCommand({ ClientId: target.clientId, ChallengeName: 'SMS_MFA', Session: auth.Session, ChallengeResponses: { USERNAME: username, SMS_MFA_CODE: mfaCode } }),
+          new RespondToAuthChallengeCommand({
+            ClientId: target.clientId,
+            ChallengeName: 'SMS_MFA',
+            Session: auth.Session,
+            ChallengeResponses: { USERNAME: username, SMS_MFA_CODE: mfaCode },
+          }),
         );
         if (!tokens.AuthenticationResult?.IdToken) throw new Error('direct: no tokens');
         await cognito.send(new AdminDeleteUserCommand({ UserPoolId: target.userPoolId, Username: username }));
@@ -198,8 +243,26 @@ async function perf(rows: string[][], targets: Target[], notes: string[]) {
     const orchMs = median(orch.map((m) => m.ms));
     const dirMs = median(dir.map((m) => m.ms));
     const ratio = orchMs / dirMs;
-    rows.push([`(a) verification through the stack, median of ${N}`, `${fmt(orchMs)} ms`, `p90 ${fmt(quantile(orch.map((m) => m.ms), 0.9))} ms`]);
-    rows.push([`(a) same Cognito calls direct (SDK), median of ${N}`, `${fmt(dirMs)} ms`, `p90 ${fmt(quantile(dir.map((m) => m.ms), 0.9))} ms`]);
+    rows.push([
+      `(a) verification through the stack, median of ${N}`,
+      `${fmt(orchMs)} ms`,
+      `p90 ${fmt(
+        quantile(
+          orch.map((m) => m.ms),
+          0.9,
+        ),
+      )} ms`,
+    ]);
+    rows.push([
+      `(a) same Cognito calls direct (SDK), median of ${N}`,
+      `${fmt(dirMs)} ms`,
+      `p90 ${fmt(
+        quantile(
+          dir.map((m) => m.ms),
+          0.9,
+        ),
+      )} ms`,
+    ]);
     rows.push(['(a) orchestration / direct', fmt(ratio, 2), '']);
     targets.push({ name: 'orchestration/direct ratio', value: fmt(ratio, 2), target: '≤ 1.5', ok: ratio <= 1.5 });
 
@@ -210,9 +273,20 @@ async function perf(rows: string[][], targets: Target[], notes: string[]) {
     const floorMs = await measureSdkRequestFloorMs();
     const postMs = await measureHttpPostFloorMs();
     const store = new DynamoDBClient({});
-    const motoMs = await medianRequestMs(() => store.send(new GetItemCommand({ TableName: process.env.RUNS_TABLE!, Key: { pk: { S: 'RUN#bench-floor' } } })), 100, 10);
+    const motoMs = await medianRequestMs(
+      () => store.send(new GetItemCommand({ TableName: process.env.RUNS_TABLE!, Key: { pk: { S: 'RUN#bench-floor' } } })),
+      100,
+      10,
+    );
     store.destroy();
-    const requests = (ms: Measured[]) => median(ms.map((m) => Object.entries(m.http).filter(([k]) => !k.includes(' ')).reduce((a, [, v]) => a + v.count, 0)));
+    const requests = (ms: Measured[]) =>
+      median(
+        ms.map((m) =>
+          Object.entries(m.http)
+            .filter(([k]) => !k.includes(' '))
+            .reduce((a, [, v]) => a + v.count, 0),
+        ),
+      );
     const extraRequests = Math.max(0, requests(orch) - requests(dir));
     const bound = ratioLowerBound(dirMs, [{ requests: extraRequests, ms: floorMs }]);
     const callbacks = { requests: DESIGN_MINIMUM_CALLBACK_REQUESTS, ms: postMs };
@@ -224,8 +298,16 @@ async function perf(rows: string[][], targets: Target[], notes: string[]) {
     rows.push(['(a) one SDK request, floor (real client, in-process server answering at once)', `${fmt(floorMs, 2)} ms`, 'median of 300']);
     rows.push(['(a) one JSON POST with fetch, floor (same server)', `${fmt(postMs, 2)} ms`, 'median of 300']);
     rows.push(['(a) one DynamoDB GetItem on moto, idle', `${fmt(motoMs, 2)} ms`, 'median of 100']);
-    rows.push(['(a) this run\'s extra requests at the SDK floor, in sequence', fmt(bound, 2), `(${fmt(dirMs)} + ${extraRequests} × ${fmt(floorMs, 2)}) / ${fmt(dirMs)}`]);
-    rows.push(['(a) ratio floor: fewest requests DESIGN §3–§5 allow, SDK floor', fmt(designBound, 2), `(${fmt(dirMs)} + ${fewestSdk} × ${fmt(floorMs, 2)} + ${posts}) / ${fmt(dirMs)}`]);
+    rows.push([
+      "(a) this run's extra requests at the SDK floor, in sequence",
+      fmt(bound, 2),
+      `(${fmt(dirMs)} + ${extraRequests} × ${fmt(floorMs, 2)}) / ${fmt(dirMs)}`,
+    ]);
+    rows.push([
+      '(a) ratio floor: fewest requests DESIGN §3–§5 allow, SDK floor',
+      fmt(designBound, 2),
+      `(${fmt(dirMs)} + ${fewestSdk} × ${fmt(floorMs, 2)} + ${posts}) / ${fmt(dirMs)}`,
+    ]);
     rows.push([
       '(a) ratio floor: fewest requests, store on moto',
       fmt(designOnMotoBound, 2),
@@ -243,7 +325,11 @@ async function perf(rows: string[][], targets: Target[], notes: string[]) {
         '',
       );
     }
-    rows.push(['in-process: startLocalCloud → stack ready', `${fmt(cloud.timings.ready)} ms`, `emulators ${fmt(cloud.timings.emulators)} ms`]);
+    rows.push([
+      'in-process: startLocalCloud → stack ready',
+      `${fmt(cloud.timings.ready)} ms`,
+      `emulators ${fmt(cloud.timings.emulators)} ms`,
+    ]);
     rows.push(['in-process: startLocalCloud → first engine event', `${fmt(inProcessFirstStateMs)} ms`, 'excl. process start']);
 
     // Where the orchestrated time goes (medians per run).
@@ -282,7 +368,9 @@ async function perf(rows: string[][], targets: Target[], notes: string[]) {
 
     // Memory of the emulators after the in-process runs.
     try {
-      const pid = execSync(`pgrep -f "moto_server .*-p ${new URL(cloud.urls.moto).port}"`, { encoding: 'utf8' }).trim().split('\n')[0];
+      const pid = execSync(`pgrep -f "moto_server .*-p ${new URL(cloud.urls.moto).port}"`, { encoding: 'utf8' })
+        .trim()
+        .split('\n')[0];
       const status = readFileSync(`/proc/${pid}/status`, 'utf8');
       motoPeakKb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1]);
     } catch {
@@ -302,9 +390,17 @@ async function perf(rows: string[][], targets: Target[], notes: string[]) {
     const firstSeen = median(spawns.map((s) => s.firstStateSinceSpawnMs));
     const wall = median(spawns.map((s) => s.wallMs));
     const rss = Math.max(...spawns.map((s) => s.report.peakRssMb));
-    rows.push(['(b) process start → first state (its firstStateMs), median of 3', `${fmt(first)} ms`, `stack ready ${fmt(median(spawns.map((s) => s.report.stackReadyMs)))} ms`]);
+    rows.push([
+      '(b) process start → first state (its firstStateMs), median of 3',
+      `${fmt(first)} ms`,
+      `stack ready ${fmt(median(spawns.map((s) => s.report.stackReadyMs)))} ms`,
+    ]);
     rows.push(['(b) spawn of `tsx local/start.ts` → first state, median of 3', `${fmt(firstSeen)} ms`, 'incl. the tsx wrapper']);
-    rows.push(['full local run (provision + verify + close), spawn → exit', `${fmt(wall)} ms`, `provision ${fmt(median(spawns.map((s) => s.report.provision.ms)))} ms, verify ${fmt(median(spawns.map((s) => s.report.verifications[0].ms)))} ms`]);
+    rows.push([
+      'full local run (provision + verify + close), spawn → exit',
+      `${fmt(wall)} ms`,
+      `provision ${fmt(median(spawns.map((s) => s.report.provision.ms)))} ms, verify ${fmt(median(spawns.map((s) => s.report.verifications[0].ms)))} ms`,
+    ]);
     rows.push(['peak RSS (node process / moto)', `${rss} MB`, motoPeakKb ? `moto ${Math.round(motoPeakKb / 1024)} MB` : '']);
     targets.push({ name: 'stack up and first state', value: `${fmt(firstSeen)} ms`, target: '< 3000 ms', ok: firstSeen < 3000 });
     targets.push({ name: 'full local run', value: `${fmt(wall)} ms`, target: '< 5000 ms', ok: wall < 5000 });
@@ -316,7 +412,6 @@ async function perf(rows: string[][], targets: Target[], notes: string[]) {
       `${c10.report.passed}/30 passed, ${fmt(c10.report.verifyWallMs)} ms, median run ${fmt(c10.report.medianVerificationMs)} ms`,
     ]);
   }
-
 }
 
 interface StartReport {
@@ -339,7 +434,11 @@ function spawnStart(args: string[]): Promise<{ report: StartReport; wallMs: numb
   return new Promise((resolve, reject) => {
     const t = performance.now();
     const spawnedAt = Date.now();
-    const child = spawn(TSX, ['local/start.ts', ...args], { cwd: ROOT, env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(TSX, ['local/start.ts', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, CI: 'true' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));

@@ -3,7 +3,12 @@ import { measureHttpPostFloorMs, measureSdkRequestFloorMs, medianRequestMs, rati
 describe('ratioLowerBound', () => {
   it('adds each kind of extra request at its floor cost to the direct time', () => {
     expect(ratioLowerBound(28, [{ requests: 20, ms: 1.25 }])).toBeCloseTo(53 / 28, 6);
-    expect(ratioLowerBound(30, [{ requests: 9, ms: 4 }, { requests: 3, ms: 1 }])).toBeCloseTo(69 / 30, 6);
+    expect(
+      ratioLowerBound(30, [
+        { requests: 9, ms: 4 },
+        { requests: 3, ms: 1 },
+      ]),
+    ).toBeCloseTo(69 / 30, 6);
   });
 
   it('is 1 when the orchestrated run makes no extra request', () => {

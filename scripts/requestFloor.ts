@@ -43,7 +43,11 @@ export function measureSdkRequestFloorMs(samples = 300, warmUp = 50): Promise<nu
   return instantServer(async (endpoint) => {
     const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'floor', secretAccessKey: 'floor' } });
     try {
-      return await medianRequestMs(() => client.send(new GetItemCommand({ TableName: 'floor', Key: { pk: { S: 'floor' } }, ConsistentRead: true })), samples, warmUp);
+      return await medianRequestMs(
+        () => client.send(new GetItemCommand({ TableName: 'floor', Key: { pk: { S: 'floor' } }, ConsistentRead: true })),
+        samples,
+        warmUp,
+      );
     } finally {
       client.destroy();
     }
@@ -53,10 +57,18 @@ export function measureSdkRequestFloorMs(samples = 300, warmUp = 50): Promise<nu
 /** One JSON POST with fetch, as the fake phone's webhook makes to POST /codes (unsigned here). */
 export function measureHttpPostFloorMs(samples = 300, warmUp = 50): Promise<number> {
   return instantServer((url) =>
-    medianRequestMs(async () => {
-      const res = await fetch(`${url}/codes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"phoneNumber":"+15555550100","code":"123456"}' });
-      await res.text();
-    }, samples, warmUp),
+    medianRequestMs(
+      async () => {
+        const res = await fetch(`${url}/codes`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{"phoneNumber":"+15555550100","code":"123456"}',
+        });
+        await res.text();
+      },
+      samples,
+      warmUp,
+    ),
   );
 }
 

@@ -109,7 +109,10 @@ describe('POST /codes: 202 accepted', () => {
 
   it('accepts a charset parameter and a base64-encoded body (API Gateway encodes some bodies)', async () => {
     openWaitWithToken();
-    const res = await post({ phoneNumber: PHONE, code: CODE }, { headers: { 'Content-Type': 'application/json; charset=UTF-8' }, base64: true });
+    const res = await post(
+      { phoneNumber: PHONE, code: CODE },
+      { headers: { 'Content-Type': 'application/json; charset=UTF-8' }, base64: true },
+    );
     expect(res.statusCode).toBe(202);
   });
 
@@ -131,12 +134,15 @@ describe('POST /codes: 202 accepted', () => {
 });
 
 describe('POST /codes: 415 UnsupportedMediaType', () => {
-  it.each([['text/plain'], ['application/x-www-form-urlencoded'], ['application/json; charset=latin1'], ['']])('for content-type %j', async (type) => {
-    const res = await post({ phoneNumber: PHONE, code: CODE }, { headers: { 'content-type': type } });
-    expect(res.statusCode).toBe(415);
-    expect(res.json.error.code).toBe('UnsupportedMediaType');
-    expect(ddb.calls()).toHaveLength(0);
-  });
+  it.each([['text/plain'], ['application/x-www-form-urlencoded'], ['application/json; charset=latin1'], ['']])(
+    'for content-type %j',
+    async (type) => {
+      const res = await post({ phoneNumber: PHONE, code: CODE }, { headers: { 'content-type': type } });
+      expect(res.statusCode).toBe(415);
+      expect(res.json.error.code).toBe('UnsupportedMediaType');
+      expect(ddb.calls()).toHaveLength(0);
+    },
+  );
 });
 
 describe('POST /codes: 413 PayloadTooLarge', () => {
@@ -244,7 +250,8 @@ describe('POST /codes: 404 NotWaiting', () => {
 
 describe('POST /codes: 409 AlreadyAnswered', () => {
   it('first answer wins: a second, different code is refused and resumes nothing', async () => {
-    ddb.on(UpdateCommand)
+    ddb
+      .on(UpdateCommand)
       .resolvesOnce({ Attributes: wait({ taskToken: TOKEN, code: CODE, answered: true }) })
       .rejects(conditionFailed());
     ddb.on(GetCommand).resolves({ Item: wait({ taskToken: TOKEN, code: CODE, answered: true }) });
@@ -303,7 +310,12 @@ describe('POST /codes: 410 WaitExpired', () => {
 
 describe('POST /codes: AWS failures are 503 or 500, never for bad input', () => {
   it('503 with Retry-After when DynamoDB throttles', async () => {
-    ddb.on(UpdateCommand).rejects(Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), { name: 'ProvisionedThroughputExceededException', $metadata: { httpStatusCode: 400 } }));
+    ddb.on(UpdateCommand).rejects(
+      Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), {
+        name: 'ProvisionedThroughputExceededException',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
     const res = await post({ phoneNumber: PHONE, code: CODE });
     expect(res.statusCode).toBe(503);
     expect(res.headers['retry-after']).toMatch(/^\d+$/);
@@ -312,7 +324,9 @@ describe('POST /codes: AWS failures are 503 or 500, never for bad input', () => 
 
   it('503 when Step Functions throttles after the code was stored (a retry then resumes, see above)', async () => {
     openWaitWithToken();
-    sfn.on(SendTaskSuccessCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } }));
+    sfn
+      .on(SendTaskSuccessCommand)
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } }));
     expect((await post({ phoneNumber: PHONE, code: CODE })).statusCode).toBe(503);
   });
 
@@ -326,7 +340,12 @@ describe('POST /codes: AWS failures are 503 or 500, never for bad input', () => 
   });
 
   it('500 with the request id and no stack for anything else', async () => {
-    ddb.on(UpdateCommand).rejects(Object.assign(new Error('User is not authorized to perform: dynamodb:UpdateItem'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } }));
+    ddb.on(UpdateCommand).rejects(
+      Object.assign(new Error('User is not authorized to perform: dynamodb:UpdateItem'), {
+        name: 'AccessDeniedException',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
     const res = await post({ phoneNumber: PHONE, code: CODE });
     expect(res.statusCode).toBe(500);
     expect(res.json).toEqual({ error: { code: 'InternalError', message: expect.any(String), requestId: 'lambda-req-1' } });

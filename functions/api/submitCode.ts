@@ -39,7 +39,10 @@ export async function submitCode(event: APIGatewayProxyEventV2): Promise<HttpRes
   }
   const bytes = rawBody(event);
   if (bytes.length > MAX_BODY_BYTES) {
-    return errorResponse(413, { code: 'PayloadTooLarge', message: `The body is ${bytes.length} bytes; at most ${MAX_BODY_BYTES} are accepted.` });
+    return errorResponse(413, {
+      code: 'PayloadTooLarge',
+      message: `The body is ${bytes.length} bytes; at most ${MAX_BODY_BYTES} are accepted.`,
+    });
   }
   const body = bytes.toString('utf8');
 
@@ -67,7 +70,12 @@ async function deliver(submission: Submission): Promise<HttpResult> {
   const masked = maskPhone(phone);
 
   const delivery = await deliverCode(phone, submission.code, { runId });
-  reportOutcome('callback', delivery.outcome, { phone, delivery, by: runId === undefined ? 'phoneNumber' : 'runId', codeFrom: submission.codeFrom });
+  reportOutcome('callback', delivery.outcome, {
+    phone,
+    delivery,
+    by: runId === undefined ? 'phoneNumber' : 'runId',
+    codeFrom: submission.codeFrom,
+  });
   switch (delivery.outcome) {
     case 'Resumed':
     case 'StoredBeforeAwait':

@@ -21,6 +21,9 @@ describe('attachRolePolicy', () => {
   });
 
   it('rejects something that is not a policy ARN', async () => {
-    await expect(attachRolePolicy({ roleName: 'r', policyArn: 'Cognito-SNS-Policy' })).rejects.toMatchObject({ name: 'ValidationError', field: 'policyArn' });
+    await expect(attachRolePolicy({ roleName: 'r', policyArn: 'Cognito-SNS-Policy' })).rejects.toMatchObject({
+      name: 'ValidationError',
+      field: 'policyArn',
+    });
   });
 });

@@ -49,7 +49,12 @@ describe('describePhoneNumber', () => {
   it('reports a number whose two-way SMS is off as needing the update, with the number masked', async () => {
     smsVoice.on(DescribePhoneNumbersCommand).resolves({ PhoneNumbers: [number()] });
     expect(await describePhoneNumber({})).toEqual({
-      configured: true, phoneNumberId: ID, phoneNumberArn: ARN, phoneNumber: '+*******0142', twoWay: 'off', needsUpdate: true,
+      configured: true,
+      phoneNumberId: ID,
+      phoneNumberArn: ARN,
+      phoneNumber: '+*******0142',
+      twoWay: 'off',
+      needsUpdate: true,
     });
     expect(smsVoice).toHaveReceivedCommandWith(DescribePhoneNumbersCommand, { PhoneNumberIds: [ID] });
   });
@@ -76,7 +81,9 @@ describe('describePhoneNumber', () => {
   it('wires a number with two-way SMS off and no channel, or its channel already this topic but off', async () => {
     smsVoice.on(DescribePhoneNumbersCommand).resolves({ PhoneNumbers: [number({ TwoWayEnabled: false })] });
     expect(await describePhoneNumber({})).toMatchObject({ twoWay: 'off', needsUpdate: true });
-    smsVoice.on(DescribePhoneNumbersCommand).resolves({ PhoneNumbers: [number({ TwoWayEnabled: false, TwoWayChannelArn: process.env.INBOUND_SMS_TOPIC_ARN })] });
+    smsVoice
+      .on(DescribePhoneNumbersCommand)
+      .resolves({ PhoneNumbers: [number({ TwoWayEnabled: false, TwoWayChannelArn: process.env.INBOUND_SMS_TOPIC_ARN })] });
     expect(await describePhoneNumber({})).toMatchObject({ twoWay: 'off', needsUpdate: true });
   });
 
@@ -92,10 +99,19 @@ describe('describePhoneNumber', () => {
   });
 
   it.each([
-    ['PhoneNumberNotFound', () => smsVoice.on(DescribePhoneNumbersCommand).rejects(new ResourceNotFoundException({ message: 'not found', ResourceType: 'phone-number', ResourceId: ID, $metadata: {} }))],
+    [
+      'PhoneNumberNotFound',
+      () =>
+        smsVoice
+          .on(DescribePhoneNumbersCommand)
+          .rejects(new ResourceNotFoundException({ message: 'not found', ResourceType: 'phone-number', ResourceId: ID, $metadata: {} })),
+    ],
     ['PhoneNumberNotFound', () => smsVoice.on(DescribePhoneNumbersCommand).resolves({ PhoneNumbers: [] })],
     ['PhoneNumberNotActive', () => smsVoice.on(DescribePhoneNumbersCommand).resolves({ PhoneNumbers: [number({ Status: 'PENDING' })] })],
-    ['PhoneNumberWithoutSms', () => smsVoice.on(DescribePhoneNumbersCommand).resolves({ PhoneNumbers: [number({ NumberCapabilities: ['VOICE'] })] })],
+    [
+      'PhoneNumberWithoutSms',
+      () => smsVoice.on(DescribePhoneNumbersCommand).resolves({ PhoneNumbers: [number({ NumberCapabilities: ['VOICE'] })] }),
+    ],
     ['PhoneNumberInPool', () => smsVoice.on(DescribePhoneNumbersCommand).resolves({ PhoneNumbers: [number({ PoolId: 'pool-abc' })] })],
   ])('fails with %s', async (name, arrange) => {
     arrange();

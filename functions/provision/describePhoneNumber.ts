@@ -75,7 +75,12 @@ export async function describePhoneNumber(_event?: unknown): Promise<DescribePho
         `two-way channel to ${topic} (aws pinpoint-sms-voice-v2 update-pool) or take the number out of the pool.`,
     );
   }
-  logger.info('inbound SMS phone number', { phoneNumberId, phoneNumber: out.phoneNumber, twoWay: out.twoWay, needsUpdate: out.needsUpdate });
+  logger.info('inbound SMS phone number', {
+    phoneNumberId,
+    phoneNumber: out.phoneNumber,
+    twoWay: out.twoWay,
+    needsUpdate: out.needsUpdate,
+  });
   return out;
 }
 

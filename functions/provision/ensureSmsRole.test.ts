@@ -8,7 +8,14 @@ const iam = mockClient(IAMClient);
 const ARN = 'arn:aws:iam::123456789012:role/cognito-sms-mfa/MyUserPool-SMS-Role';
 const exists = () => new EntityAlreadyExistsException({ message: 'Role with name MyUserPool-SMS-Role already exists.', $metadata: {} });
 const role = (doc: unknown, path = '/cognito-sms-mfa/') => ({
-  Role: { RoleName: 'MyUserPool-SMS-Role', Path: path, Arn: ARN, RoleId: 'AROA', CreateDate: new Date(), AssumeRolePolicyDocument: encodeURIComponent(JSON.stringify(doc)) },
+  Role: {
+    RoleName: 'MyUserPool-SMS-Role',
+    Path: path,
+    Arn: ARN,
+    RoleId: 'AROA',
+    CreateDate: new Date(),
+    AssumeRolePolicyDocument: encodeURIComponent(JSON.stringify(doc)),
+  },
 });
 
 beforeEach(() => iam.reset());
@@ -17,7 +24,12 @@ describe('ensureSmsRole', () => {
   it('creates the role with a Cognito-only trust policy and a fresh lower-case ExternalId', async () => {
     iam.on(CreateRoleCommand).resolves({ Role: { Arn: ARN } as never });
     const out = await ensureSmsRole({ roleName: 'MyUserPool-SMS-Role' });
-    expect(out).toEqual({ roleName: 'MyUserPool-SMS-Role', roleArn: ARN, externalId: expect.stringMatching(/^[0-9a-f-]{36}$/), created: true });
+    expect(out).toEqual({
+      roleName: 'MyUserPool-SMS-Role',
+      roleArn: ARN,
+      externalId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      created: true,
+    });
     const sent = iam.commandCalls(CreateRoleCommand)[0].args[0].input;
     expect(sent.Path).toBe('/cognito-sms-mfa/');
     expect(JSON.parse(sent.AssumeRolePolicyDocument!)).toEqual(cognitoSmsTrustPolicy(out.externalId));
@@ -27,13 +39,21 @@ describe('ensureSmsRole', () => {
     iam.on(CreateRoleCommand).rejects(exists());
     iam.on(GetRoleCommand).resolves(role(cognitoSmsTrustPolicy('1dda6cb7-e93d-4802-8419-a6bbaf7b0e7d')));
     const out = await ensureSmsRole({ roleName: 'MyUserPool-SMS-Role' });
-    expect(out).toEqual({ roleName: 'MyUserPool-SMS-Role', roleArn: ARN, externalId: '1dda6cb7-e93d-4802-8419-a6bbaf7b0e7d', created: false });
+    expect(out).toEqual({
+      roleName: 'MyUserPool-SMS-Role',
+      roleArn: ARN,
+      externalId: '1dda6cb7-e93d-4802-8419-a6bbaf7b0e7d',
+      created: false,
+    });
   });
 
   it('refuses a role that does not trust Cognito, saying what differs', async () => {
     iam.on(CreateRoleCommand).rejects(exists());
     iam.on(GetRoleCommand).resolves(
-      role({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] }),
+      role({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+      }),
     );
     await expect(ensureSmsRole({ roleName: 'MyUserPool-SMS-Role' })).rejects.toMatchObject({
       name: 'SmsRoleTrustMismatch',
@@ -44,7 +64,10 @@ describe('ensureSmsRole', () => {
   it('refuses a role trusting Cognito without an ExternalId condition', async () => {
     iam.on(CreateRoleCommand).rejects(exists());
     iam.on(GetRoleCommand).resolves(
-      role({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'cognito-idp.amazonaws.com' }, Action: 'sts:AssumeRole' }] }),
+      role({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'cognito-idp.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+      }),
     );
     await expect(ensureSmsRole({ roleName: 'MyUserPool-SMS-Role' })).rejects.toMatchObject({
       name: 'SmsRoleTrustMismatch',

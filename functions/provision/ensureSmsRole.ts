@@ -11,8 +11,15 @@ import { cognitoSmsTrustPolicy, readExternalId } from '../../lib/iam/smsTrustPol
 
 const iamPath = envOnce('IAM_PATH');
 
-export interface EnsureSmsRoleInput { roleName: string }
-export interface EnsureSmsRoleOutput { roleName: string; roleArn: string; externalId: string; created: boolean }
+export interface EnsureSmsRoleInput {
+  roleName: string;
+}
+export interface EnsureSmsRoleOutput {
+  roleName: string;
+  roleArn: string;
+  externalId: string;
+  created: boolean;
+}
 
 /**
  * The role Cognito assumes to publish SMS. The ExternalId is generated once, at creation; a re-run

@@ -11,7 +11,11 @@ describe('ensureSnsPolicy', () => {
   it('creates the sns:Publish policy under the managed path when no page lists it', async () => {
     iam.on(ListPoliciesCommand).resolves({ Policies: [{ PolicyName: 'Other', Arn: 'arn:aws:iam::1:policy/x' }], IsTruncated: false });
     iam.on(CreatePolicyCommand).resolves({ Policy: { Arn: ARN } });
-    await expect(ensureSnsPolicy({ policyName: 'Cognito-SNS-Policy' })).resolves.toEqual({ policyName: 'Cognito-SNS-Policy', policyArn: ARN, created: true });
+    await expect(ensureSnsPolicy({ policyName: 'Cognito-SNS-Policy' })).resolves.toEqual({
+      policyName: 'Cognito-SNS-Policy',
+      policyArn: ARN,
+      created: true,
+    });
     const input = iam.commandCalls(CreatePolicyCommand)[0].args[0].input;
     expect(input.Path).toBe('/cognito-sms-mfa/');
     expect(JSON.parse(input.PolicyDocument!)).toEqual(SNS_PUBLISH_POLICY);
@@ -23,7 +27,11 @@ describe('ensureSnsPolicy', () => {
       .on(ListPoliciesCommand)
       .resolvesOnce({ Policies: [{ PolicyName: 'A', Arn: 'arn:a' }], IsTruncated: true, Marker: 'm1' })
       .resolvesOnce({ Policies: [{ PolicyName: 'Cognito-SNS-Policy', Arn: ARN }], IsTruncated: false });
-    await expect(ensureSnsPolicy({ policyName: 'Cognito-SNS-Policy' })).resolves.toEqual({ policyName: 'Cognito-SNS-Policy', policyArn: ARN, created: false });
+    await expect(ensureSnsPolicy({ policyName: 'Cognito-SNS-Policy' })).resolves.toEqual({
+      policyName: 'Cognito-SNS-Policy',
+      policyArn: ARN,
+      created: false,
+    });
     expect(iam).toHaveReceivedCommandTimes(ListPoliciesCommand, 2);
     expect(iam).toHaveReceivedCommandWith(ListPoliciesCommand, { Marker: 'm1' });
     expect(iam).not.toHaveReceivedCommand(CreatePolicyCommand);

@@ -10,7 +10,11 @@ import { asObject, requiredString } from '../../lib/validate';
 
 const iamPath = envOnce('IAM_PATH');
 
-export interface EnsureSnsPolicyOutput { policyName: string; policyArn: string; created: boolean }
+export interface EnsureSnsPolicyOutput {
+  policyName: string;
+  policyArn: string;
+  created: boolean;
+}
 
 /** Cognito publishes SMS directly to phone numbers, which has no resource ARN: hence `*`. */
 export const SNS_PUBLISH_POLICY = {

@@ -20,7 +20,13 @@ describe('ensureUserPool', () => {
   it('creates the pool as the walkthrough does: phone required and auto-verified, SMS config, MFA ON, case-insensitive', async () => {
     cognito.on(ListUserPoolsCommand).resolves({ UserPools: [] });
     cognito.on(CreateUserPoolCommand).resolves({ UserPool: { Id: 'us-east-1_abc', Arn: POOL_ARN } });
-    await expect(ensureUserPool(input)).resolves.toEqual({ userPoolId: 'us-east-1_abc', userPoolArn: POOL_ARN, created: true, drift: [], smsSender: 'cognito' });
+    await expect(ensureUserPool(input)).resolves.toEqual({
+      userPoolId: 'us-east-1_abc',
+      userPoolArn: POOL_ARN,
+      created: true,
+      drift: [],
+      smsSender: 'cognito',
+    });
     expect(cognito).toHaveReceivedCommandWith(CreateUserPoolCommand, {
       PoolName: 'MyUserPool',
       AutoVerifiedAttributes: ['phone_number'],
@@ -38,11 +44,21 @@ describe('ensureUserPool', () => {
       .resolvesOnce({ UserPools: [{ Id: 'us-east-1_abc', Name: 'MyUserPool' }] });
     cognito.on(DescribeUserPoolCommand).resolves({
       UserPool: {
-        Id: 'us-east-1_abc', Arn: POOL_ARN, MfaConfiguration: 'ON', AutoVerifiedAttributes: ['phone_number'],
-        SmsConfiguration: { SnsCallerArn: ROLE, ExternalId: EXT }, UsernameConfiguration: { CaseSensitive: false },
+        Id: 'us-east-1_abc',
+        Arn: POOL_ARN,
+        MfaConfiguration: 'ON',
+        AutoVerifiedAttributes: ['phone_number'],
+        SmsConfiguration: { SnsCallerArn: ROLE, ExternalId: EXT },
+        UsernameConfiguration: { CaseSensitive: false },
       },
     });
-    await expect(ensureUserPool(input)).resolves.toEqual({ userPoolId: 'us-east-1_abc', userPoolArn: POOL_ARN, created: false, drift: [], smsSender: 'cognito' });
+    await expect(ensureUserPool(input)).resolves.toEqual({
+      userPoolId: 'us-east-1_abc',
+      userPoolArn: POOL_ARN,
+      created: false,
+      drift: [],
+      smsSender: 'cognito',
+    });
     expect(cognito).toHaveReceivedCommandWith(ListUserPoolsCommand, { NextToken: 't1' });
     expect(cognito).not.toHaveReceivedCommand(CreateUserPoolCommand);
   });
@@ -56,7 +72,10 @@ describe('ensureUserPool', () => {
   });
 
   it('reports the custom-sender mode of a found pool, as drift only when Cognito SMS was asked for', async () => {
-    const LambdaConfig = { CustomSMSSender: { LambdaArn: 'arn:aws:lambda:us-east-1:123456789012:function:sender', LambdaVersion: 'V1_0' as const }, KMSKeyID: 'arn:aws:kms:us-east-1:123456789012:key/k' };
+    const LambdaConfig = {
+      CustomSMSSender: { LambdaArn: 'arn:aws:lambda:us-east-1:123456789012:function:sender', LambdaVersion: 'V1_0' as const },
+      KMSKeyID: 'arn:aws:kms:us-east-1:123456789012:key/k',
+    };
     cognito.on(ListUserPoolsCommand).resolves({ UserPools: [{ Id: 'us-east-1_abc', Name: 'MyUserPool' }] });
     cognito.on(DescribeUserPoolCommand).resolves({ UserPool: { Id: 'us-east-1_abc', Arn: POOL_ARN, LambdaConfig } });
     const asked = await ensureUserPool(input);
@@ -67,7 +86,12 @@ describe('ensureUserPool', () => {
   });
 
   it('fails with DuplicateUserPoolName listing both ids when two pools share the name', async () => {
-    cognito.on(ListUserPoolsCommand).resolves({ UserPools: [{ Id: 'us-east-1_a', Name: 'MyUserPool' }, { Id: 'us-east-1_b', Name: 'MyUserPool' }] });
+    cognito.on(ListUserPoolsCommand).resolves({
+      UserPools: [
+        { Id: 'us-east-1_a', Name: 'MyUserPool' },
+        { Id: 'us-east-1_b', Name: 'MyUserPool' },
+      ],
+    });
     await expect(ensureUserPool(input)).rejects.toMatchObject({
       name: 'DuplicateUserPoolName',
       message: expect.stringContaining('us-east-1_a, us-east-1_b'),
@@ -76,11 +100,19 @@ describe('ensureUserPool', () => {
 
   it('lets InvalidSmsRoleTrustRelationshipException through by name, for the propagation retry', async () => {
     cognito.on(ListUserPoolsCommand).resolves({ UserPools: [] });
-    cognito.on(CreateUserPoolCommand).rejects(new InvalidSmsRoleTrustRelationshipException({ message: 'Role does not have a trust relationship allowing Cognito to assume the role', $metadata: {} }));
+    cognito.on(CreateUserPoolCommand).rejects(
+      new InvalidSmsRoleTrustRelationshipException({
+        message: 'Role does not have a trust relationship allowing Cognito to assume the role',
+        $metadata: {},
+      }),
+    );
     await expect(ensureUserPool(input)).rejects.toMatchObject({ name: 'InvalidSmsRoleTrustRelationshipException' });
   });
 
   it('rejects a role that is not an IAM role ARN', async () => {
-    await expect(ensureUserPool({ ...input, roleArn: 'MyUserPool-SMS-Role' })).rejects.toMatchObject({ name: 'ValidationError', field: 'roleArn' });
+    await expect(ensureUserPool({ ...input, roleArn: 'MyUserPool-SMS-Role' })).rejects.toMatchObject({
+      name: 'ValidationError',
+      field: 'roleArn',
+    });
   });
 });

@@ -1,8 +1,4 @@
-import {
-  CreateUserPoolCommand,
-  DescribeUserPoolCommand,
-  type UserPoolType,
-} from '@aws-sdk/client-cognito-identity-provider';
+import { CreateUserPoolCommand, DescribeUserPoolCommand, type UserPoolType } from '@aws-sdk/client-cognito-identity-provider';
 import { cognito } from '../../lib/clients';
 import { findUserPoolByName } from '../../lib/cognito/findUserPoolByName';
 import { requestedSmsSender, smsSenderOfPool, type SmsSender } from '../../lib/cognito/smsSender';

@@ -18,7 +18,9 @@ describe('ensureUserPoolClient', () => {
     cognito.on(CreateUserPoolClientCommand).resolves({ UserPoolClient: { ClientId: 'c1' } });
     await expect(ensureUserPoolClient(input)).resolves.toEqual({ clientId: 'c1', created: true, drift: [] });
     expect(cognito).toHaveReceivedCommandWith(CreateUserPoolClientCommand, {
-      UserPoolId: 'us-east-1_abc', ClientName: 'MyUserPoolClient', GenerateSecret: false,
+      UserPoolId: 'us-east-1_abc',
+      ClientName: 'MyUserPoolClient',
+      GenerateSecret: false,
       ExplicitAuthFlows: ['ALLOW_CUSTOM_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_USER_PASSWORD_AUTH'],
     });
   });
@@ -35,19 +37,30 @@ describe('ensureUserPoolClient', () => {
 
   it('reports a reused client that lacks a flow or has a secret', async () => {
     cognito.on(ListUserPoolClientsCommand).resolves({ UserPoolClients: [{ ClientId: 'c1', ClientName: 'MyUserPoolClient' }] });
-    cognito.on(DescribeUserPoolClientCommand).resolves({ UserPoolClient: { ClientId: 'c1', ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'], ClientSecret: 's' } });
+    cognito
+      .on(DescribeUserPoolClientCommand)
+      .resolves({ UserPoolClient: { ClientId: 'c1', ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'], ClientSecret: 's' } });
     const { drift } = await ensureUserPoolClient(input);
     expect(drift).toEqual([expect.stringContaining('ALLOW_USER_PASSWORD_AUTH'), expect.stringContaining('secret')]);
   });
 
   it('fails with DuplicateUserPoolClientName when the name is ambiguous', async () => {
     cognito.on(ListUserPoolClientsCommand).resolves({
-      UserPoolClients: [{ ClientId: 'c1', ClientName: 'MyUserPoolClient' }, { ClientId: 'c2', ClientName: 'MyUserPoolClient' }],
+      UserPoolClients: [
+        { ClientId: 'c1', ClientName: 'MyUserPoolClient' },
+        { ClientId: 'c2', ClientName: 'MyUserPoolClient' },
+      ],
     });
-    await expect(ensureUserPoolClient(input)).rejects.toMatchObject({ name: 'DuplicateUserPoolClientName', message: expect.stringContaining('c1, c2') });
+    await expect(ensureUserPoolClient(input)).rejects.toMatchObject({
+      name: 'DuplicateUserPoolClientName',
+      message: expect.stringContaining('c1, c2'),
+    });
   });
 
   it('rejects a malformed pool id', async () => {
-    await expect(ensureUserPoolClient({ ...input, userPoolId: 'nope' })).rejects.toMatchObject({ name: 'ValidationError', field: 'userPoolId' });
+    await expect(ensureUserPoolClient({ ...input, userPoolId: 'nope' })).rejects.toMatchObject({
+      name: 'ValidationError',
+      field: 'userPoolId',
+    });
   });
 });

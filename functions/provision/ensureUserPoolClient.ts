@@ -19,7 +19,11 @@ export const AUTH_FLOWS: ExplicitAuthFlowsType[] = [
   'ALLOW_USER_PASSWORD_AUTH',
 ];
 
-export interface EnsureUserPoolClientOutput { clientId: string; created: boolean; drift: string[] }
+export interface EnsureUserPoolClientOutput {
+  clientId: string;
+  created: boolean;
+  drift: string[];
+}
 
 /** A public app client (no secret, so a synthetic user can log in with a password alone). */
 export async function ensureUserPoolClient(event: unknown): Promise<EnsureUserPoolClientOutput> {

@@ -7,7 +7,11 @@ const ssm = mockClient(SSMClient);
 beforeEach(() => ssm.reset());
 
 const input = {
-  targetName: 'MyUserPool', userPoolId: 'us-east-1_abc', userPoolName: 'MyUserPool', clientId: 'c1abc', clientName: 'MyUserPoolClient',
+  targetName: 'MyUserPool',
+  userPoolId: 'us-east-1_abc',
+  userPoolName: 'MyUserPool',
+  clientId: 'c1abc',
+  clientName: 'MyUserPoolClient',
   userPoolArn: 'arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_abc',
 };
 

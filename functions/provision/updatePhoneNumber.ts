@@ -9,7 +9,9 @@ import { asObject, requiredString } from '../../lib/validate';
 
 const inboundTopicArn = envOnce('INBOUND_SMS_TOPIC_ARN');
 
-export interface UpdatePhoneNumberInput { phoneNumberId: string }
+export interface UpdatePhoneNumberInput {
+  phoneNumberId: string;
+}
 /** The same summary describePhoneNumber gives, after the update: a re-run reports the same thing. */
 export type UpdatePhoneNumberOutput = InboundPhoneSummary;
 
@@ -29,7 +31,11 @@ export async function updatePhoneNumber(event: unknown): Promise<UpdatePhoneNumb
     throw new NamedError('Unexpected', `UpdatePhoneNumber answered for ${phoneNumberId} without two-way SMS to ${topic}`);
   }
   logger.info('inbound SMS phone number points at this stack', { phoneNumberId });
-  return { ...inboundPhoneSummary({ TwoWayEnabled: true, TwoWayChannelArn: topic, ...updated }, phoneNumberId, topic), twoWay: 'this-stack', needsUpdate: false };
+  return {
+    ...inboundPhoneSummary({ TwoWayEnabled: true, TwoWayChannelArn: topic, ...updated }, phoneNumberId, topic),
+    twoWay: 'this-stack',
+    needsUpdate: false,
+  };
 }
 
 export const handler = taskHandler(updatePhoneNumber);

@@ -26,7 +26,10 @@ const pool = (over: Partial<UserPoolType> = {}): UserPoolType => ({
   CreationDate: new Date('2025-01-01T00:00:00Z'),
   MfaConfiguration: 'ON',
   AutoVerifiedAttributes: ['phone_number'],
-  SmsConfiguration: { SnsCallerArn: 'arn:aws:iam::123456789012:role/cognito-sms-mfa/MyUserPool-SMS-Role', ExternalId: '1dda6cb7-e93d-4802-8419-a6bbaf7b0e7d' },
+  SmsConfiguration: {
+    SnsCallerArn: 'arn:aws:iam::123456789012:role/cognito-sms-mfa/MyUserPool-SMS-Role',
+    ExternalId: '1dda6cb7-e93d-4802-8419-a6bbaf7b0e7d',
+  },
   UsernameConfiguration: { CaseSensitive: false },
   SchemaAttributes: [{ Name: 'phone_number', AttributeDataType: 'String', Required: true, Mutable: true }],
   Policies: { PasswordPolicy: { MinimumLength: 8, TemporaryPasswordValidityDays: 7 } },
@@ -61,27 +64,40 @@ describe('updateUserPool', () => {
   });
 
   it('changes nothing for a pool already in this mode (re-runnable)', async () => {
-    cognito.on(DescribeUserPoolCommand).resolves({ UserPool: pool({ LambdaConfig: { CustomSMSSender: { LambdaArn: SENDER, LambdaVersion: 'V1_0' }, KMSKeyID: KEY } }) });
+    cognito
+      .on(DescribeUserPoolCommand)
+      .resolves({ UserPool: pool({ LambdaConfig: { CustomSMSSender: { LambdaArn: SENDER, LambdaVersion: 'V1_0' }, KMSKeyID: KEY } }) });
     await expect(updateUserPool(input)).resolves.toEqual({ changed: false, smsSender: 'custom-sender' });
     expect(cognito).not.toHaveReceivedCommand(UpdateUserPoolCommand);
   });
 
   it('puts its own key back when the pool names this sender with another key', async () => {
-    cognito.on(DescribeUserPoolCommand).resolves({ UserPool: pool({ LambdaConfig: { CustomSMSSender: { LambdaArn: SENDER, LambdaVersion: 'V1_0' }, KMSKeyID: OTHER_KEY } }) });
+    cognito.on(DescribeUserPoolCommand).resolves({
+      UserPool: pool({ LambdaConfig: { CustomSMSSender: { LambdaArn: SENDER, LambdaVersion: 'V1_0' }, KMSKeyID: OTHER_KEY } }),
+    });
     await expect(updateUserPool(input)).resolves.toEqual({ changed: true, smsSender: 'custom-sender' });
-    expect(cognito).toHaveReceivedCommandWith(UpdateUserPoolCommand, { LambdaConfig: { CustomSMSSender: { LambdaArn: SENDER, LambdaVersion: 'V1_0' }, KMSKeyID: KEY } });
+    expect(cognito).toHaveReceivedCommandWith(UpdateUserPoolCommand, {
+      LambdaConfig: { CustomSMSSender: { LambdaArn: SENDER, LambdaVersion: 'V1_0' }, KMSKeyID: KEY },
+    });
   });
 
   it('refuses, with CustomSmsSenderInUse, a pool whose SMS go to another function: never overwritten', async () => {
     const theirs = 'arn:aws:lambda:us-east-1:123456789012:function:someone-elses-sender';
-    cognito.on(DescribeUserPoolCommand).resolves({ UserPool: pool({ LambdaConfig: { CustomSMSSender: { LambdaArn: theirs, LambdaVersion: 'V1_0' }, KMSKeyID: OTHER_KEY } }) });
+    cognito.on(DescribeUserPoolCommand).resolves({
+      UserPool: pool({ LambdaConfig: { CustomSMSSender: { LambdaArn: theirs, LambdaVersion: 'V1_0' }, KMSKeyID: OTHER_KEY } }),
+    });
     await expect(updateUserPool(input)).rejects.toMatchObject({ name: 'CustomSmsSenderInUse', message: expect.stringContaining(theirs) });
     expect(cognito).not.toHaveReceivedCommand(UpdateUserPoolCommand);
   });
 
   it('refuses, with CustomSenderKeyInUse, a pool whose Custom Email Sender uses another key (one KMSKeyID for both)', async () => {
     cognito.on(DescribeUserPoolCommand).resolves({
-      UserPool: pool({ LambdaConfig: { CustomEmailSender: { LambdaArn: 'arn:aws:lambda:us-east-1:123456789012:function:mailer', LambdaVersion: 'V1_0' }, KMSKeyID: OTHER_KEY } }),
+      UserPool: pool({
+        LambdaConfig: {
+          CustomEmailSender: { LambdaArn: 'arn:aws:lambda:us-east-1:123456789012:function:mailer', LambdaVersion: 'V1_0' },
+          KMSKeyID: OTHER_KEY,
+        },
+      }),
     });
     await expect(updateUserPool(input)).rejects.toMatchObject({ name: 'CustomSenderKeyInUse' });
     expect(cognito).not.toHaveReceivedCommand(UpdateUserPoolCommand);
@@ -110,7 +126,10 @@ describe('updateUserPool', () => {
   it('is refused by name, before any Cognito call, on a stage without the Custom SMS Sender (empty key ARN)', async () => {
     process.env.CUSTOM_SMS_SENDER_KEY_ARN = '';
     try {
-      await expect(updateUserPool(input)).rejects.toMatchObject({ name: 'CustomSmsSenderNotConfigured', message: expect.stringContaining('customSmsSender=true') });
+      await expect(updateUserPool(input)).rejects.toMatchObject({
+        name: 'CustomSmsSenderNotConfigured',
+        message: expect.stringContaining('customSmsSender=true'),
+      });
       expect(cognito.calls()).toHaveLength(0);
     } finally {
       process.env.CUSTOM_SMS_SENDER_KEY_ARN = KEY;
@@ -118,7 +137,9 @@ describe('updateUserPool', () => {
   });
 
   it('lets ResourceNotFoundException through by name', async () => {
-    cognito.on(DescribeUserPoolCommand).rejects(new ResourceNotFoundException({ message: 'User pool us-east-1_Abc123 does not exist.', $metadata: {} }));
+    cognito
+      .on(DescribeUserPoolCommand)
+      .rejects(new ResourceNotFoundException({ message: 'User pool us-east-1_Abc123 does not exist.', $metadata: {} }));
     await expect(updateUserPool(input)).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
   });
 });

@@ -73,7 +73,10 @@ export async function updateUserPool(event: unknown): Promise<UpdateUserPoolOutp
     LambdaConfig: { CustomSMSSender: { LambdaArn: senderArn(), LambdaVersion: 'V1_0' }, KMSKeyID: key },
   });
   await cognito().send(new UpdateUserPoolCommand(update));
-  logger.info('user pool now sends its SMS codes to the Custom SMS Sender', { userPoolId, settingsCarriedOver: Object.keys(update).length - 1 });
+  logger.info('user pool now sends its SMS codes to the Custom SMS Sender', {
+    userPoolId,
+    settingsCarriedOver: Object.keys(update).length - 1,
+  });
   return { changed: true, smsSender };
 }
 

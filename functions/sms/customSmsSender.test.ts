@@ -8,7 +8,12 @@ import { buildClient, CommitmentPolicy, KmsKeyringNode } from '@aws-crypto/clien
 import { DecryptCommand, GenerateDataKeyCommand, KMS, KMSClient } from '@aws-sdk/client-kms';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { PinpointSMSVoiceV2Client, SendTextMessageCommand, ThrottlingException, ValidationException } from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import {
+  PinpointSMSVoiceV2Client,
+  SendTextMessageCommand,
+  ThrottlingException,
+  ValidationException,
+} from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { resetDecryptCodeForTests } from '../../lib/sms/decryptCode';
 import { customSmsSender, handler, parseCustomSmsSenderEvent, type CustomSmsSenderEvent } from './customSmsSender';
 
@@ -62,7 +67,12 @@ const event = (over: Partial<CustomSmsSenderEvent> = {}, request: Partial<Custom
     type: 'customSMSSenderRequestV1',
     code: ciphertext,
     clientMetadata: null,
-    userAttributes: { sub: 'b3c1e4a0-0000-4000-8000-000000000000', 'cognito:user_status': 'UNCONFIRMED', phone_number_verified: 'false', phone_number: PHONE },
+    userAttributes: {
+      sub: 'b3c1e4a0-0000-4000-8000-000000000000',
+      'cognito:user_status': 'UNCONFIRMED',
+      phone_number_verified: 'false',
+      phone_number: PHONE,
+    },
     ...request,
   },
 });
@@ -112,12 +122,21 @@ describe('customSmsSender: codes of synthetic users', () => {
     await expect(customSmsSender(event())).resolves.toEqual({ outcome: 'Resumed', runId: 'run-7', step: 'SIGN_UP' });
     expect(update().Key).toEqual({ pk: `WAIT#${PHONE}` });
     expect(update().ExpressionAttributeValues).toMatchObject({ ':code': CODE, ':step': 'SIGN_UP', ':run': 'run-7' });
-    expect(sfn).toHaveReceivedCommandWith(SendTaskSuccessCommand, { taskToken: 'tok', output: JSON.stringify({ runId: 'run-7', step: 'SIGN_UP' }) });
+    expect(sfn).toHaveReceivedCommandWith(SendTaskSuccessCommand, {
+      taskToken: 'tok',
+      output: JSON.stringify({ runId: 'run-7', step: 'SIGN_UP' }),
+    });
     expect(kms).toHaveReceivedCommandWith(DecryptCommand, { KeyId: KEY });
     expect(smsVoice).not.toHaveReceivedCommand(SendTextMessageCommand);
     expect(lineOf('code Resumed')).toMatchObject({
-      route: 'custom-sender', outcome: 'Resumed', phone: '+*******0142', runId: 'run-7', step: 'SIGN_UP',
-      userPoolId: POOL, triggerSource: 'CustomSMSSender_SignUp', username: SYNTHETIC,
+      route: 'custom-sender',
+      outcome: 'Resumed',
+      phone: '+*******0142',
+      runId: 'run-7',
+      step: 'SIGN_UP',
+      userPoolId: POOL,
+      triggerSource: 'CustomSMSSender_SignUp',
+      username: SYNTHETIC,
     });
   });
 
@@ -133,7 +152,11 @@ describe('customSmsSender: codes of synthetic users', () => {
   it('returns WrongStep for a code of the other step (a resent sign-up code while MFA is awaited) and resumes nothing', async () => {
     ddb.on(UpdateCommand).rejects(conditionFailed());
     ddb.on(GetCommand).resolves({ Item: waitItem({ step: 'MFA' }) });
-    await expect(customSmsSender(event({ triggerSource: 'CustomSMSSender_ResendCode' }))).resolves.toEqual({ outcome: 'WrongStep', runId: 'run-7', step: 'MFA' });
+    await expect(customSmsSender(event({ triggerSource: 'CustomSMSSender_ResendCode' }))).resolves.toEqual({
+      outcome: 'WrongStep',
+      runId: 'run-7',
+      step: 'MFA',
+    });
     expect(sfn).not.toHaveReceivedCommand(SendTaskSuccessCommand);
     expect(smsVoice).not.toHaveReceivedCommand(SendTextMessageCommand);
     expect(lineOf('code WrongStep')).toMatchObject({ level: 'WARN', route: 'custom-sender' });
@@ -167,16 +190,27 @@ describe('customSmsSender: codes of synthetic users', () => {
     nothingWaits();
     await expect(customSmsSender(event())).resolves.toEqual({ outcome: 'Forwarded' });
     expect(smsVoice).toHaveReceivedCommandWith(SendTextMessageCommand, {
-      DestinationPhoneNumber: PHONE, OriginationIdentity: FROM, MessageBody: `Your verification code is ${CODE}.`, MessageType: 'TRANSACTIONAL',
+      DestinationPhoneNumber: PHONE,
+      OriginationIdentity: FROM,
+      MessageBody: `Your verification code is ${CODE}.`,
+      MessageType: 'TRANSACTIONAL',
     });
-    expect(lineOf('code Forwarded')).toMatchObject({ why: 'no run waits for a code on this phone', messageId: 'msg-1', phone: '+*******0142' });
+    expect(lineOf('code Forwarded')).toMatchObject({
+      why: 'no run waits for a code on this phone',
+      messageId: 'msg-1',
+      phone: '+*******0142',
+    });
   });
 
   it('drops it, with a named log line, when no run waits and nothing is configured to forward from', async () => {
     nothingWaits();
     await expect(customSmsSender(event())).resolves.toEqual({ outcome: 'Dropped' });
     expect(smsVoice).not.toHaveReceivedCommand(SendTextMessageCommand);
-    expect(lineOf('code Dropped')).toMatchObject({ level: 'WARN', why: 'no run waits for a code on this phone', forward: expect.stringContaining('FORWARD_ORIGINATION_IDENTITY') });
+    expect(lineOf('code Dropped')).toMatchObject({
+      level: 'WARN',
+      why: 'no run waits for a code on this phone',
+      forward: expect.stringContaining('FORWARD_ORIGINATION_IDENTITY'),
+    });
   });
 
   it('refuses a decrypted payload that is not a numeric code (Malformed), answering no wait', async () => {
@@ -190,7 +224,9 @@ describe('customSmsSender: codes of synthetic users', () => {
 describe('customSmsSender: everyone else', () => {
   it('never offers a real user’s code to a waiting run: forwards it with Cognito’s MFA text', async () => {
     process.env.FORWARD_ORIGINATION_IDENTITY = FROM;
-    await expect(customSmsSender(event({ userName: 'alice@example.com', triggerSource: 'CustomSMSSender_Authentication' }))).resolves.toEqual({ outcome: 'Forwarded' });
+    await expect(
+      customSmsSender(event({ userName: 'alice@example.com', triggerSource: 'CustomSMSSender_Authentication' })),
+    ).resolves.toEqual({ outcome: 'Forwarded' });
     expect(ddb.calls()).toHaveLength(0);
     expect(smsVoice).toHaveReceivedCommandWith(SendTextMessageCommand, { MessageBody: `Your authentication code is ${CODE}.` });
     const line = lineOf('code Forwarded');
@@ -222,12 +258,20 @@ describe('customSmsSender: everyone else', () => {
     const password = 'aB3&lt;x&gt;9&amp;q';
     const code = await encrypted(password);
     await customSmsSender(event({ triggerSource: 'CustomSMSSender_AdminCreateUser', userName: 'bob' }, { code }));
-    expect(smsVoice).toHaveReceivedCommandWith(SendTextMessageCommand, { MessageBody: 'Your username is bob and temporary password is aB3<x>9&q.' });
+    expect(smsVoice).toHaveReceivedCommandWith(SendTextMessageCommand, {
+      MessageBody: 'Your username is bob and temporary password is aB3<x>9&q.',
+    });
   });
 
   it('drops the message, naming the refusal, when End User Messaging refuses it for good', async () => {
     process.env.FORWARD_ORIGINATION_IDENTITY = FROM;
-    smsVoice.on(SendTextMessageCommand).rejects(new ValidationException({ message: `Destination ${PHONE} is opted out`, Reason: 'DESTINATION_PHONE_NUMBER_OPTED_OUT' as never, $metadata: { httpStatusCode: 400 } }));
+    smsVoice.on(SendTextMessageCommand).rejects(
+      new ValidationException({
+        message: `Destination ${PHONE} is opted out`,
+        Reason: 'DESTINATION_PHONE_NUMBER_OPTED_OUT' as never,
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
     await expect(customSmsSender(event({ userName: 'alice' }))).resolves.toEqual({ outcome: 'Dropped' });
     expect(lineOf('code Dropped')).toMatchObject({ forwardError: 'ValidationException' });
   });
@@ -249,13 +293,16 @@ describe('customSmsSender: bad input and faults', () => {
     ['no code', { request: { code: null } }, 'request.code', 'is required'],
     ['a code that is not base64', { request: { code: 'not base64!' } }, 'request.code', 'base64'],
     ['no phone_number', { request: { userAttributes: { sub: 'x' } } }, 'request.userAttributes.phone_number', 'is required'],
-    ['a phone_number that is not E.164', { request: { userAttributes: { phone_number: '2065550142' } } }, 'request.userAttributes.phone_number', 'may contain only'],
+    [
+      'a phone_number that is not E.164',
+      { request: { userAttributes: { phone_number: '2065550142' } } },
+      'request.userAttributes.phone_number',
+      'may contain only',
+    ],
   ])('returns Malformed for %s, asking KMS nothing', async (_what, patch, field, rule) => {
     const base = event();
     const bad =
-      patch === null
-        ? null
-        : { ...base, ...patch, request: { ...base.request, ...((patch as { request?: object }).request ?? {}) } };
+      patch === null ? null : { ...base, ...patch, request: { ...base.request, ...((patch as { request?: object }).request ?? {}) } };
     await expect(customSmsSender(bad)).resolves.toEqual({ outcome: 'Malformed' });
     expect(kms).not.toHaveReceivedCommand(DecryptCommand);
     expect(lineOf('code Malformed')).toMatchObject({ field, rule: expect.stringContaining(rule) });
@@ -269,26 +316,36 @@ describe('customSmsSender: bad input and faults', () => {
   });
 
   it('returns DecryptFailed when KMS denies access (key policy, IAM)', async () => {
-    kms.on(DecryptCommand).rejects(Object.assign(new Error('not authorized'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } }));
+    kms
+      .on(DecryptCommand)
+      .rejects(Object.assign(new Error('not authorized'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } }));
     await expect(customSmsSender(event())).resolves.toEqual({ outcome: 'DecryptFailed' });
     expect(lineOf('code DecryptFailed')).toMatchObject({ why: expect.stringContaining('AccessDeniedException') });
   });
 
   it('throws a transient KMS failure so that Lambda retries the event', async () => {
-    kms.on(DecryptCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } }));
+    kms
+      .on(DecryptCommand)
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } }));
     await expect(customSmsSender(event())).rejects.toMatchObject({ name: 'ThrottlingException' });
     expect(lineOf('code not decrypted yet, Lambda will retry')).toMatchObject({ errorName: 'ThrottlingException' });
   });
 
   it('throws a transient DynamoDB failure so that Lambda retries the event', async () => {
-    ddb.on(UpdateCommand).rejects(Object.assign(new Error('Throughput exceeds the current capacity'), { name: 'ProvisionedThroughputExceededException' }));
+    ddb
+      .on(UpdateCommand)
+      .rejects(Object.assign(new Error('Throughput exceeds the current capacity'), { name: 'ProvisionedThroughputExceededException' }));
     await expect(customSmsSender(event())).rejects.toMatchObject({ name: 'ProvisionedThroughputExceededException' });
     expect(lineOf('code not delivered yet, Lambda will retry')).toMatchObject({ errorName: 'ProvisionedThroughputExceededException' });
   });
 
   it('parses the documented event shape, clientMetadata and all', () => {
     expect(parseCustomSmsSenderEvent(event({}, { clientMetadata: { source: 'check' } }))).toEqual({
-      triggerSource: 'CustomSMSSender_SignUp', userPoolId: POOL, username: SYNTHETIC, ciphertext, phone: PHONE,
+      triggerSource: 'CustomSMSSender_SignUp',
+      userPoolId: POOL,
+      username: SYNTHETIC,
+      ciphertext,
+      phone: PHONE,
     });
   });
 });

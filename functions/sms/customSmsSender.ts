@@ -105,7 +105,8 @@ function within<T>(prefix: string, read: () => T): T {
 }
 
 /** Usernames the verification runs create (lib/verify/username.ts). */
-const isSynthetic = (username: string | undefined): username is string => username !== undefined && /^synthetic-[a-z0-9_-]+$/.test(username.toLowerCase());
+const isSynthetic = (username: string | undefined): username is string =>
+  username !== undefined && /^synthetic-[a-z0-9_-]+$/.test(username.toLowerCase());
 
 /**
  * Cognito's Custom SMS Sender: the pool sends no SMS; each code arrives here, encrypted.
@@ -190,7 +191,8 @@ async function forward(
 ): Promise<SenderResult> {
   // Read per message, not once: an empty value (the stage parameter's default) means "drop".
   const originationIdentity = optionalEnv('FORWARD_ORIGINATION_IDENTITY');
-  if (!originationIdentity) return report('Dropped', { why, forward: 'no origination identity is configured (FORWARD_ORIGINATION_IDENTITY)' });
+  if (!originationIdentity)
+    return report('Dropped', { why, forward: 'no origination identity is configured (FORWARD_ORIGINATION_IDENTITY)' });
   const text = TEXT_OF_TRIGGER[parsed.triggerSource] ?? ((c: string) => `Your code is ${c}.`);
   try {
     const { messageId } = await sendTextMessage({
@@ -201,7 +203,11 @@ async function forward(
     return report('Forwarded', { why, messageId });
   } catch (error) {
     if (isTransientAwsError(error)) {
-      logger.warn('code not forwarded yet, Lambda will retry', { userPoolId: parsed.userPoolId, triggerSource: parsed.triggerSource, errorName: awsErrorName(error) });
+      logger.warn('code not forwarded yet, Lambda will retry', {
+        userPoolId: parsed.userPoolId,
+        triggerSource: parsed.triggerSource,
+        errorName: awsErrorName(error),
+      });
       throw error;
     }
     // The error's name only: End User Messaging's messages may quote the destination.

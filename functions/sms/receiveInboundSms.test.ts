@@ -80,13 +80,33 @@ const lineOf = (message: string) => logLines().find((l) => l.message === message
 describe('receiveInboundSms', () => {
   it('takes the code out of messageBody and resumes the run waiting on destinationNumber', async () => {
     const out = await receiveInboundSms(snsEvent(payload()));
-    expect(out).toEqual([{ outcome: 'Resumed', runId: 'run-7', step: 'SIGN_UP', snsMessageId: expect.any(String), inboundMessageId: payload().inboundMessageId }]);
+    expect(out).toEqual([
+      {
+        outcome: 'Resumed',
+        runId: 'run-7',
+        step: 'SIGN_UP',
+        snsMessageId: expect.any(String),
+        inboundMessageId: payload().inboundMessageId,
+      },
+    ]);
     const update = ddb.commandCalls(UpdateCommand)[0].args[0].input;
     expect(update.Key).toEqual({ pk: `WAIT#${PHONE}` });
     expect(update.ExpressionAttributeValues?.[':code']).toBe(CODE);
-    expect(sfn).toHaveReceivedCommandWith(SendTaskSuccessCommand, { taskToken: 'tok', output: JSON.stringify({ runId: 'run-7', step: 'SIGN_UP' }) });
-    expect(ddb).toHaveReceivedCommandWith(PutCommand, { Item: expect.objectContaining({ pk: `SEEN#inbound-sms#${payload().inboundMessageId}` }) });
-    expect(lineOf('code Resumed')).toMatchObject({ route: 'inbound-sms', outcome: 'Resumed', phone: '+*******0142', from: '+*******0199', runId: 'run-7', step: 'SIGN_UP' });
+    expect(sfn).toHaveReceivedCommandWith(SendTaskSuccessCommand, {
+      taskToken: 'tok',
+      output: JSON.stringify({ runId: 'run-7', step: 'SIGN_UP' }),
+    });
+    expect(ddb).toHaveReceivedCommandWith(PutCommand, {
+      Item: expect.objectContaining({ pk: `SEEN#inbound-sms#${payload().inboundMessageId}` }),
+    });
+    expect(lineOf('code Resumed')).toMatchObject({
+      route: 'inbound-sms',
+      outcome: 'Resumed',
+      phone: '+*******0142',
+      from: '+*******0199',
+      runId: 'run-7',
+      step: 'SIGN_UP',
+    });
   });
 
   it('reads the MFA text too, and a code for a wait registered before the await task parked its token', async () => {
@@ -116,12 +136,15 @@ describe('receiveInboundSms', () => {
     expect(lineOf('code Keyword')).toMatchObject({ keyword: messageBody.split(' ')[0].toUpperCase() });
   });
 
-  it.each([['Welcome to the service!'], [''], ['codes 1234 and 5678']])('returns NoCode for %p, with the rule in the log line', async (messageBody) => {
-    const out = await receiveInboundSms(snsEvent(payload({ messageBody })));
-    expect(out[0].outcome).toBe('NoCode');
-    expect(waitUpdates(ddb)).toHaveLength(0);
-    expect(lineOf('code NoCode')).toMatchObject({ rule: expect.stringContaining('code') });
-  });
+  it.each([['Welcome to the service!'], [''], ['codes 1234 and 5678']])(
+    'returns NoCode for %p, with the rule in the log line',
+    async (messageBody) => {
+      const out = await receiveInboundSms(snsEvent(payload({ messageBody })));
+      expect(out[0].outcome).toBe('NoCode');
+      expect(waitUpdates(ddb)).toHaveLength(0);
+      expect(lineOf('code NoCode')).toMatchObject({ rule: expect.stringContaining('code') });
+    },
+  );
 
   it('returns NotWaiting when no run waits on that number (a final outcome, not retried)', async () => {
     ddb.on(UpdateCommand).rejects(conditionFailed());
@@ -141,7 +164,10 @@ describe('receiveInboundSms', () => {
     ddb.on(PutCommand).resolves({});
     ddb.on(UpdateCommand).resolves({ Attributes: waitItem() });
     sfn.on(SendTaskSuccessCommand).rejects(new TaskTimedOut({ message: 'Task Timed Out', $metadata: {} }));
-    expect((await receiveInboundSms(snsEvent(payload({ inboundMessageId: 'other' }))))[0]).toMatchObject({ outcome: 'WaitExpired', runId: 'run-7' });
+    expect((await receiveInboundSms(snsEvent(payload({ inboundMessageId: 'other' }))))[0]).toMatchObject({
+      outcome: 'WaitExpired',
+      runId: 'run-7',
+    });
     expect(lineOf('code WaitExpired')).toMatchObject({ why: expect.any(String) });
   });
 
@@ -156,7 +182,12 @@ describe('receiveInboundSms', () => {
     ['not JSON', 'Your verification code is 604213.', 'Sns.Message', 'must be JSON'],
     ['a JSON array', '[1,2]', 'Sns.Message', 'must be a JSON object'],
     ['no destinationNumber', JSON.stringify(payload({ destinationNumber: undefined })), 'destinationNumber', 'is required'],
-    ['a destinationNumber that is no E.164 number', JSON.stringify(payload({ destinationNumber: '12065550142' })), 'destinationNumber', 'may contain only'],
+    [
+      'a destinationNumber that is no E.164 number',
+      JSON.stringify(payload({ destinationNumber: '12065550142' })),
+      'destinationNumber',
+      'may contain only',
+    ],
     ['a messageBody that is not text', JSON.stringify(payload({ messageBody: 604213 })), 'messageBody', 'must be a string'],
     ['no inboundMessageId', JSON.stringify(payload({ inboundMessageId: undefined })), 'inboundMessageId', 'is required'],
     ['an oversized message', JSON.stringify(payload({ messageBody: 'x'.repeat(20_000) })), 'Sns.Message', 'at most'],
@@ -178,23 +209,34 @@ describe('receiveInboundSms', () => {
     delete message.messageKeyword;
     delete message.previousPublishedMessageId;
     expect(parseInboundSms(JSON.stringify(message))).toEqual({
-      originationNumber: SENDER, destinationNumber: PHONE, messageBody: TEXT, inboundMessageId: payload().inboundMessageId,
+      originationNumber: SENDER,
+      destinationNumber: PHONE,
+      messageBody: TEXT,
+      inboundMessageId: payload().inboundMessageId,
     });
     expect(parseInboundSms(JSON.stringify(payload({ originationNumber: '262966' }))).originationNumber).toBe('262966');
   });
 
   it('throws a transient failure after forgetting the message, so that the retry is not taken for a duplicate', async () => {
-    ddb.on(UpdateCommand).rejects(Object.assign(new Error('Throughput exceeds the current capacity'), { name: 'ProvisionedThroughputExceededException' }));
+    ddb
+      .on(UpdateCommand)
+      .rejects(Object.assign(new Error('Throughput exceeds the current capacity'), { name: 'ProvisionedThroughputExceededException' }));
     await expect(receiveInboundSms(snsEvent(payload()))).rejects.toMatchObject({ name: 'ProvisionedThroughputExceededException' });
     expect(ddb).toHaveReceivedCommandWith(DeleteCommand, { Key: { pk: `SEEN#inbound-sms#${payload().inboundMessageId}` } });
-    expect(lineOf('inbound SMS not handled, Lambda will retry')).toMatchObject({ errorName: 'ProvisionedThroughputExceededException', phone: '+*******0142' });
+    expect(lineOf('inbound SMS not handled, Lambda will retry')).toMatchObject({
+      errorName: 'ProvisionedThroughputExceededException',
+      phone: '+*******0142',
+    });
   });
 
   it('still throws the original error when forgetting fails too, and says the retry waits for the claim to expire', async () => {
     sfn.on(SendTaskSuccessCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
     ddb.on(DeleteCommand).rejects(Object.assign(new Error('down'), { name: 'InternalServerError' }));
     await expect(receiveInboundSms(snsEvent(payload()))).rejects.toMatchObject({ name: 'ThrottlingException' });
-    expect(lineOf('could not drop the claim on a message; its retry waits for the claim to expire')).toMatchObject({ messageId: payload().inboundMessageId, route: 'inbound-sms' });
+    expect(lineOf('could not drop the claim on a message; its retry waits for the claim to expire')).toMatchObject({
+      messageId: payload().inboundMessageId,
+      route: 'inbound-sms',
+    });
   });
 
   it('throws when the duplicate check itself cannot be made (DynamoDB down), with nothing to forget', async () => {

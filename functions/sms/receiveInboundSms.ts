@@ -57,7 +57,8 @@ function optional(obj: Json, field: string, rule: StringRule): string | undefine
  */
 export function parseInboundSms(message: unknown): InboundSms {
   if (typeof message !== 'string') throw new ValidationError('Sns.Message', 'must be a string');
-  if (message.length > MAX_MESSAGE_CHARS) throw new ValidationError('Sns.Message', `must be at most ${MAX_MESSAGE_CHARS} characters (got ${message.length})`);
+  if (message.length > MAX_MESSAGE_CHARS)
+    throw new ValidationError('Sns.Message', `must be at most ${MAX_MESSAGE_CHARS} characters (got ${message.length})`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(message);
@@ -138,7 +139,12 @@ async function receiveRecord(record: unknown, index: number): Promise<InboundRes
       }
       const delivery = await deliverCode(phone, code);
       reportOutcome(ROUTE, delivery.outcome, { ...context, delivery, ...('why' in delivery ? { why: delivery.why } : {}) });
-      return { outcome: delivery.outcome, snsMessageId, inboundMessageId, ...('runId' in delivery ? { runId: delivery.runId, step: delivery.step } : {}) };
+      return {
+        outcome: delivery.outcome,
+        snsMessageId,
+        inboundMessageId,
+        ...('runId' in delivery ? { runId: delivery.runId, step: delivery.step } : {}),
+      };
     });
     return handled ? handled.result : done('Duplicate');
   } catch (error) {

@@ -34,10 +34,25 @@ const newSid = () => `SM${randomBytes(16).toString('hex')}`;
 function inboundForm(over: Record<string, string> = {}): Record<string, string> {
   const sid = over.MessageSid ?? newSid();
   return {
-    ToCountry: 'US', ToState: 'CA', SmsMessageSid: sid, NumMedia: '0', ToCity: 'SAN FRANCISCO', FromZip: '94105',
-    SmsSid: sid, FromState: 'CA', SmsStatus: 'received', FromCity: 'SAN FRANCISCO', Body: `Your verification code is ${CODE}. `,
-    FromCountry: 'US', To: PHONE, ToZip: '94105', NumSegments: '1', MessageSid: sid,
-    AccountSid: 'AC0123456789abcdef0123456789abcdef', From: SENDER, ApiVersion: '2010-04-01',
+    ToCountry: 'US',
+    ToState: 'CA',
+    SmsMessageSid: sid,
+    NumMedia: '0',
+    ToCity: 'SAN FRANCISCO',
+    FromZip: '94105',
+    SmsSid: sid,
+    FromState: 'CA',
+    SmsStatus: 'received',
+    FromCity: 'SAN FRANCISCO',
+    Body: `Your verification code is ${CODE}. `,
+    FromCountry: 'US',
+    To: PHONE,
+    ToZip: '94105',
+    NumSegments: '1',
+    MessageSid: sid,
+    AccountSid: 'AC0123456789abcdef0123456789abcdef',
+    From: SENDER,
+    ApiVersion: '2010-04-01',
     ...over,
   };
 }
@@ -61,12 +76,25 @@ function twilioEvent(form: Record<string, string> | string, opts: EventOptions =
   const rawPath = opts.rawPath ?? '/sms/twilio';
   const rawQueryString = opts.rawQueryString ?? '';
   const url = opts.signedUrl ?? `https://${DOMAIN}${rawPath}${rawQueryString ? `?${rawQueryString}` : ''}`;
-  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'TwilioProxy/1.1', ...opts.headers };
+  const headers: Record<string, string> = {
+    'content-type': 'application/x-www-form-urlencoded',
+    'user-agent': 'TwilioProxy/1.1',
+    ...opts.headers,
+  };
   if (opts.signature !== false) {
     headers['x-twilio-signature'] = opts.signature ?? twilioSignature(opts.token ?? AUTH_TOKEN, url, new URLSearchParams(body));
   }
   return httpApiEvent({
-    routeKey: 'POST /sms/twilio', rawPath, rawQueryString, headers, body, base64: opts.base64, domainName: DOMAIN, apiId: 'abc123defg', sourceIp: '54.172.60.1', userAgent: 'TwilioProxy/1.1',
+    routeKey: 'POST /sms/twilio',
+    rawPath,
+    rawQueryString,
+    headers,
+    body,
+    base64: opts.base64,
+    domainName: DOMAIN,
+    apiId: 'abc123defg',
+    sourceIp: '54.172.60.1',
+    userAgent: 'TwilioProxy/1.1',
   });
 }
 
@@ -93,7 +121,11 @@ async function send(event: APIGatewayProxyEventV2): Promise<Result & { json: any
 }
 
 const wait = (over: Partial<WaitItem> = {}): WaitItem => waitItem(PHONE, over);
-const throttled = () => Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), { name: 'ProvisionedThroughputExceededException', $metadata: { httpStatusCode: 400 } });
+const throttled = () =>
+  Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), {
+    name: 'ProvisionedThroughputExceededException',
+    $metadata: { httpStatusCode: 400 },
+  });
 
 function openWaitWithToken(over: Partial<WaitItem> = {}) {
   waitTakesCode(ddb, wait({ taskToken: TOKEN, ...over }));
@@ -136,15 +168,30 @@ describe('POST /sms/twilio: a code reaches its run, Twilio gets an empty TwiML',
     const from = logs.lines.length;
     const res = await post(form);
     expectTwiml(res);
-    expect(ddb).toHaveReceivedCommandWith(PutCommand, { Item: expect.objectContaining({ pk: `SEEN#twilio#${form.MessageSid}`, state: 'IN_PROGRESS' }) });
+    expect(ddb).toHaveReceivedCommandWith(PutCommand, {
+      Item: expect.objectContaining({ pk: `SEEN#twilio#${form.MessageSid}`, state: 'IN_PROGRESS' }),
+    });
     // Handled to the end: a replay from now on is a Duplicate.
-    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, { Key: { pk: `SEEN#twilio#${form.MessageSid}` }, ExpressionAttributeValues: { ':done': 'DONE' } });
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      Key: { pk: `SEEN#twilio#${form.MessageSid}` },
+      ExpressionAttributeValues: { ':done': 'DONE' },
+    });
     const update = ddb.commandCalls(UpdateCommand)[0].args[0].input;
     expect(update.Key).toEqual({ pk: `WAIT#${PHONE}` });
     expect(update.ExpressionAttributeValues?.[':code']).toBe(CODE);
     expect(sfn).toHaveReceivedCommandWith(SendTaskSuccessCommand, { taskToken: TOKEN });
     expect(JSON.parse(sfn.commandCalls(SendTaskSuccessCommand)[0].args[0].input.output!)).toEqual({ runId: 'run-1', step: 'SIGN_UP' });
-    expect(logsSince(from)).toContainEqual(expect.objectContaining({ message: 'code Resumed', route: 'twilio', outcome: 'Resumed', phone: '+*******0123', runId: 'run-1', step: 'SIGN_UP', messageSid: form.MessageSid }));
+    expect(logsSince(from)).toContainEqual(
+      expect.objectContaining({
+        message: 'code Resumed',
+        route: 'twilio',
+        outcome: 'Resumed',
+        phone: '+*******0123',
+        runId: 'run-1',
+        step: 'SIGN_UP',
+        messageSid: form.MessageSid,
+      }),
+    );
   });
 
   it('stores the code for the await task to find when the token is not parked yet (StoredBeforeAwait)', async () => {
@@ -155,7 +202,10 @@ describe('POST /sms/twilio: a code reaches its run, Twilio gets an empty TwiML',
 
   it('reads the base64 body HTTP API hands over, with a charset parameter, and an MMS SID', async () => {
     openWaitWithToken();
-    const res = await post(inboundForm({ MessageSid: `MM${randomBytes(16).toString('hex')}` }), { base64: true, headers: { 'content-type': 'application/x-www-form-urlencoded; charset=UTF-8' } });
+    const res = await post(inboundForm({ MessageSid: `MM${randomBytes(16).toString('hex')}` }), {
+      base64: true,
+      headers: { 'content-type': 'application/x-www-form-urlencoded; charset=UTF-8' },
+    });
     expectTwiml(res);
     expect(sfn).toHaveReceivedCommandTimes(SendTaskSuccessCommand, 1);
   });
@@ -210,7 +260,9 @@ describe('POST /sms/twilio: every message that can never reach a run is 200 <Res
     const from = logs.lines.length;
     expectTwiml(await post(inboundForm()));
     expect(sfn.calls()).toHaveLength(0);
-    expect(logsSince(from)).toContainEqual(expect.objectContaining({ message: 'code NotWaiting', level: 'WARN', route: 'twilio', phone: '+*******0123' }));
+    expect(logsSince(from)).toContainEqual(
+      expect.objectContaining({ message: 'code NotWaiting', level: 'WARN', route: 'twilio', phone: '+*******0123' }),
+    );
   });
 
   it('AlreadyAnswered: a second, different code for an answered wait resumes nothing', async () => {
@@ -243,7 +295,9 @@ describe('POST /sms/twilio: every message that can never reach a run is 200 <Res
     sfn.on(SendTaskSuccessCommand).rejects(new TaskTimedOut({ message: 'Task Timed Out', $metadata: {} }));
     const from = logs.lines.length;
     expectTwiml(await post(inboundForm()));
-    expect(logsSince(from)).toContainEqual(expect.objectContaining({ message: 'code WaitExpired', why: expect.stringContaining('TaskTimedOut') }));
+    expect(logsSince(from)).toContainEqual(
+      expect.objectContaining({ message: 'code WaitExpired', why: expect.stringContaining('TaskTimedOut') }),
+    );
   });
 
   it('Duplicate: the same MessageSid again (a replay, or Twilio retrying) touches no wait', async () => {
@@ -278,7 +332,13 @@ describe('POST /sms/twilio: every message that can never reach a run is 200 <Res
 });
 
 describe('POST /sms/twilio: 415 UnsupportedMediaType', () => {
-  it.each([['application/json'], ['text/plain'], ['multipart/form-data; boundary=x'], ['application/x-www-form-urlencoded; charset=ISO-8859-1'], ['']])('for content-type %j', async (type) => {
+  it.each([
+    ['application/json'],
+    ['text/plain'],
+    ['multipart/form-data; boundary=x'],
+    ['application/x-www-form-urlencoded; charset=ISO-8859-1'],
+    [''],
+  ])('for content-type %j', async (type) => {
     const res = await post(inboundForm(), { headers: { 'content-type': type } });
     expect(res.statusCode).toBe(415);
     expect(res.json.error.code).toBe('UnsupportedMediaType');
@@ -317,11 +377,17 @@ describe('POST /sms/twilio: 403 Forbidden, nothing stored, nothing resumed', () 
     expect(res.json.error).toMatchObject({ code: 'Forbidden', reason });
     expect(ddb.calls()).toHaveLength(0);
     expect(sfn.calls()).toHaveLength(0);
-    expect(logsSince(from)).toContainEqual(expect.objectContaining({ message: 'code BadSignature', reason, urlFrom: 'request', checkedUrl: `https://${DOMAIN}/sms/twilio` }));
+    expect(logsSince(from)).toContainEqual(
+      expect.objectContaining({ message: 'code BadSignature', reason, urlFrom: 'request', checkedUrl: `https://${DOMAIN}/sms/twilio` }),
+    );
   });
 
   it('mismatch when a field was changed after signing (another To, another Body, an added field)', async () => {
-    for (const tamper of [(b: string) => b.replace(encodeURIComponent(PHONE), encodeURIComponent('+15555550199')), (b: string) => b.replace(CODE, '000000'), (b: string) => `${b}&Extra=1`]) {
+    for (const tamper of [
+      (b: string) => b.replace(encodeURIComponent(PHONE), encodeURIComponent('+15555550199')),
+      (b: string) => b.replace(CODE, '000000'),
+      (b: string) => `${b}&Extra=1`,
+    ]) {
       const event = twilioEvent(inboundForm());
       event.body = tamper(event.body!);
       const res = await send(event);
@@ -384,7 +450,9 @@ describe('POST /sms/twilio: AWS failures are 503 or 500, and the message is forg
 
   it('503 when Step Functions throttles after the code was stored; forgotten too', async () => {
     openWaitWithToken();
-    sfn.on(SendTaskSuccessCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } }));
+    sfn
+      .on(SendTaskSuccessCommand)
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } }));
     expect((await post(inboundForm())).statusCode).toBe(503);
     expect(ddb).toHaveReceivedCommand(DeleteCommand);
   });
@@ -397,7 +465,9 @@ describe('POST /sms/twilio: AWS failures are 503 or 500, and the message is forg
   });
 
   it('503 when Secrets Manager is unreachable, and the failure is not cached', async () => {
-    sm.on(GetSecretValueCommand).rejectsOnce(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })).resolves({ SecretString: AUTH_TOKEN });
+    sm.on(GetSecretValueCommand)
+      .rejectsOnce(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))
+      .resolves({ SecretString: AUTH_TOKEN });
     expect((await post(inboundForm())).statusCode).toBe(503);
     expect(ddb.calls()).toHaveLength(0);
     openWaitWithToken();
@@ -409,11 +479,21 @@ describe('POST /sms/twilio: AWS failures are 503 or 500, and the message is forg
     ddb.on(DeleteCommand).rejects(throttled());
     const from = logs.lines.length;
     expect((await post(inboundForm())).statusCode).toBe(503);
-    expect(logsSince(from)).toContainEqual(expect.objectContaining({ message: 'could not drop the claim on a message; its retry waits for the claim to expire', route: 'twilio' }));
+    expect(logsSince(from)).toContainEqual(
+      expect.objectContaining({
+        message: 'could not drop the claim on a message; its retry waits for the claim to expire',
+        route: 'twilio',
+      }),
+    );
   });
 
   it('500 with the request id for anything else (a missing permission), message forgotten', async () => {
-    ddb.on(UpdateCommand).rejects(Object.assign(new Error('User is not authorized to perform: dynamodb:UpdateItem'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } }));
+    ddb.on(UpdateCommand).rejects(
+      Object.assign(new Error('User is not authorized to perform: dynamodb:UpdateItem'), {
+        name: 'AccessDeniedException',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
     const res = await post(inboundForm());
     expect(res.statusCode).toBe(500);
     expect(res.json).toEqual({ error: { code: 'InternalError', message: expect.any(String), requestId: 'lambda-req-1' } });
@@ -432,7 +512,9 @@ describe('POST /sms/twilio on a stage without the Twilio route (param twilioWebh
     openWaitWithToken();
     const res = await post(inboundForm());
     expect(res.statusCode).toBe(404);
-    expect(res.json).toEqual({ error: { code: 'TwilioRouteNotConfigured', param: 'twilioWebhook', message: expect.stringContaining('--param="twilioWebhook=true"') } });
+    expect(res.json).toEqual({
+      error: { code: 'TwilioRouteNotConfigured', param: 'twilioWebhook', message: expect.stringContaining('--param="twilioWebhook=true"') },
+    });
     expect(sm).not.toHaveReceivedCommand(GetSecretValueCommand);
     expect(ddb.calls()).toHaveLength(0);
     expect(sfn.calls()).toHaveLength(0);

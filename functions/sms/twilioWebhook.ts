@@ -56,17 +56,28 @@ export async function twilioWebhook(event: APIGatewayProxyEventV2): Promise<Http
   }
   if (!isFormUtf8(header(event, 'content-type'))) {
     reportOutcome(ROUTE, 'Malformed', { field: 'content-type', rule: 'must be application/x-www-form-urlencoded' });
-    return errorResponse(415, { code: 'UnsupportedMediaType', message: 'Send the body as application/x-www-form-urlencoded (UTF-8), as Twilio does.' });
+    return errorResponse(415, {
+      code: 'UnsupportedMediaType',
+      message: 'Send the body as application/x-www-form-urlencoded (UTF-8), as Twilio does.',
+    });
   }
   const bytes = rawBody(event);
   if (bytes.length > MAX_BODY_BYTES) {
     reportOutcome(ROUTE, 'TooLarge', { bytes: bytes.length });
-    return errorResponse(413, { code: 'PayloadTooLarge', message: `The body is ${bytes.length} bytes; at most ${MAX_BODY_BYTES} are accepted.` });
+    return errorResponse(413, {
+      code: 'PayloadTooLarge',
+      message: `The body is ${bytes.length} bytes; at most ${MAX_BODY_BYTES} are accepted.`,
+    });
   }
   const form = new URLSearchParams(bytes.toString('utf8'));
 
   const signed = signedUrl(event);
-  const check = verifyTwilioSignature((await getSecret(authTokenSecretId)).trim(), header(event, TWILIO_SIGNATURE_HEADER), signed.url, form);
+  const check = verifyTwilioSignature(
+    (await getSecret(authTokenSecretId)).trim(),
+    header(event, TWILIO_SIGNATURE_HEADER),
+    signed.url,
+    form,
+  );
   if (!check.ok) {
     // Which URL was checked, and where it came from, helps to fix a custom-domain set-up; its
     // query string (which may carry a token of the user's) and the signature stay out of the log.
@@ -101,7 +112,8 @@ export function parseInboundSms(form: URLSearchParams): InboundSms {
   const messageSid = single(form, 'MessageSid');
   if (!MESSAGE_SID.test(messageSid)) throw new ValidationError('MessageSid', 'must be SM or MM followed by 32 hex digits');
   const body = single(form, 'Body');
-  if (body.length > MAX_MESSAGE_CHARS) throw new ValidationError('Body', `must be at most ${MAX_MESSAGE_CHARS} characters long (got ${body.length})`);
+  if (body.length > MAX_MESSAGE_CHARS)
+    throw new ValidationError('Body', `must be at most ${MAX_MESSAGE_CHARS} characters long (got ${body.length})`);
   return { to, body, messageSid };
 }
 

@@ -7,7 +7,10 @@ import { taskHandler } from '../../lib/handler';
 import { CLIENT_NAME, USER_POOL_NAME } from '../../lib/names';
 import { asObject, requiredString } from '../../lib/validate';
 
-export interface DeleteOutput { deleted: boolean; id?: string }
+export interface DeleteOutput {
+  deleted: boolean;
+  id?: string;
+}
 
 /** Teardown is re-runnable: a client (or pool) that is already gone counts as deleted. */
 export async function deleteUserPoolClient(event: unknown): Promise<DeleteOutput> {

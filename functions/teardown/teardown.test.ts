@@ -43,7 +43,10 @@ describe('teardown', () => {
     cognito.on(ListUserPoolsCommand).resolves({ UserPools: [{ Id: 'us-east-1_abc', Name: 'MyUserPool' }] });
     cognito.on(ListUserPoolClientsCommand).resolves({ UserPoolClients: [{ ClientId: 'c1', ClientName: 'MyUserPoolClient' }] });
     cognito.on(DeleteUserPoolClientCommand).resolves({});
-    await expect(deleteUserPoolClient({ userPoolName: 'MyUserPool', clientName: 'MyUserPoolClient' })).resolves.toEqual({ deleted: true, id: 'c1' });
+    await expect(deleteUserPoolClient({ userPoolName: 'MyUserPool', clientName: 'MyUserPoolClient' })).resolves.toEqual({
+      deleted: true,
+      id: 'c1',
+    });
     expect(cognito).toHaveReceivedCommandWith(DeleteUserPoolClientCommand, { UserPoolId: 'us-east-1_abc', ClientId: 'c1' });
   });
 
@@ -62,7 +65,10 @@ describe('teardown', () => {
 
   it('detaches the policy, tolerating an attachment that is already gone', async () => {
     iam.on(ListPoliciesCommand).resolves({ Policies: [{ PolicyName: 'Cognito-SNS-Policy', Arn: POLICY }] });
-    iam.on(DetachRolePolicyCommand).resolvesOnce({}).rejects(new NoSuchEntityException({ message: 'not attached', ...meta }));
+    iam
+      .on(DetachRolePolicyCommand)
+      .resolvesOnce({})
+      .rejects(new NoSuchEntityException({ message: 'not attached', ...meta }));
     const names = { roleName: 'MyUserPool-SMS-Role', policyName: 'Cognito-SNS-Policy' };
     await expect(detachRolePolicy(names)).resolves.toEqual({ deleted: true, id: POLICY });
     await expect(detachRolePolicy(names)).resolves.toEqual({ deleted: false, id: POLICY });
@@ -70,7 +76,12 @@ describe('teardown', () => {
 
   it('deletes non-default policy versions before the policy', async () => {
     iam.on(ListPoliciesCommand).resolves({ Policies: [{ PolicyName: 'Cognito-SNS-Policy', Arn: POLICY }] });
-    iam.on(ListPolicyVersionsCommand).resolves({ Versions: [{ VersionId: 'v2', IsDefaultVersion: true }, { VersionId: 'v1', IsDefaultVersion: false }] });
+    iam.on(ListPolicyVersionsCommand).resolves({
+      Versions: [
+        { VersionId: 'v2', IsDefaultVersion: true },
+        { VersionId: 'v1', IsDefaultVersion: false },
+      ],
+    });
     await expect(deletePolicy({ policyName: 'Cognito-SNS-Policy' })).resolves.toEqual({ deleted: true, id: POLICY });
     expect(iam).toHaveReceivedCommandTimes(DeletePolicyVersionCommand, 1);
     expect(iam).toHaveReceivedCommandWith(DeletePolicyVersionCommand, { VersionId: 'v1' });
@@ -85,14 +96,23 @@ describe('teardown', () => {
   });
 
   it('deletes the role, and a second run finds it gone', async () => {
-    iam.on(DeleteRoleCommand).resolvesOnce({}).rejects(new NoSuchEntityException({ message: 'gone', ...meta }));
+    iam
+      .on(DeleteRoleCommand)
+      .resolvesOnce({})
+      .rejects(new NoSuchEntityException({ message: 'gone', ...meta }));
     await expect(deleteRole({ roleName: 'MyUserPool-SMS-Role' })).resolves.toEqual({ deleted: true, id: 'MyUserPool-SMS-Role' });
     await expect(deleteRole({ roleName: 'MyUserPool-SMS-Role' })).resolves.toEqual({ deleted: false });
   });
 
   it('deletes the recorded target, tolerating ParameterNotFound', async () => {
-    ssm.on(DeleteParameterCommand).resolvesOnce({}).rejects(new ParameterNotFound({ message: 'gone', ...meta }));
-    await expect(deleteTarget({ targetName: 'MyUserPool' })).resolves.toEqual({ deleted: true, id: '/cognito-sms-mfa/test/targets/MyUserPool' });
+    ssm
+      .on(DeleteParameterCommand)
+      .resolvesOnce({})
+      .rejects(new ParameterNotFound({ message: 'gone', ...meta }));
+    await expect(deleteTarget({ targetName: 'MyUserPool' })).resolves.toEqual({
+      deleted: true,
+      id: '/cognito-sms-mfa/test/targets/MyUserPool',
+    });
     await expect(deleteTarget({ targetName: 'MyUserPool' })).resolves.toEqual({ deleted: false });
   });
 });

@@ -16,7 +16,9 @@ describe('adminDeleteUser', () => {
   });
 
   it('never deletes the standing user of sign-in checks', async () => {
-    const error = await adminDeleteUser({ userPoolId: 'us-east-1_abc', username: 'synthetic-standing-0123456789abcdef01234567' }).catch((e: Error) => e);
+    const error = await adminDeleteUser({ userPoolId: 'us-east-1_abc', username: 'synthetic-standing-0123456789abcdef01234567' }).catch(
+      (e: Error) => e,
+    );
     expect(error).toMatchObject({ name: 'ValidationError', field: 'username' });
     expect(cognito.calls()).toHaveLength(0);
   });
@@ -28,19 +30,27 @@ describe('adminDeleteUser', () => {
 
   it('lets other errors through by name', async () => {
     cognito.on(AdminDeleteUserCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'TooManyRequestsException' }));
-    await expect(adminDeleteUser({ userPoolId: 'us-east-1_abc', username: 'synthetic-run-1' })).rejects.toMatchObject({ name: 'TooManyRequestsException' });
+    await expect(adminDeleteUser({ userPoolId: 'us-east-1_abc', username: 'synthetic-run-1' })).rejects.toMatchObject({
+      name: 'TooManyRequestsException',
+    });
   });
 
   it.each([['alice'], ['Synthetic-Run-1'], ['synthetic-'], ['synthetic-run 1'], ['xsynthetic-run-1']])(
     'refuses to delete a user that is not synthetic (%s), without calling Cognito',
     async (username) => {
-      await expect(adminDeleteUser({ userPoolId: 'us-east-1_abc', username })).rejects.toMatchObject({ name: 'ValidationError', field: 'username' });
+      await expect(adminDeleteUser({ userPoolId: 'us-east-1_abc', username })).rejects.toMatchObject({
+        name: 'ValidationError',
+        field: 'username',
+      });
       expect(cognito.calls()).toHaveLength(0);
     },
   );
 
   it('rejects a bad pool id', async () => {
-    await expect(adminDeleteUser({ userPoolId: 'pool', username: 'synthetic-run-1' })).rejects.toMatchObject({ name: 'ValidationError', field: 'userPoolId' });
+    await expect(adminDeleteUser({ userPoolId: 'pool', username: 'synthetic-run-1' })).rejects.toMatchObject({
+      name: 'ValidationError',
+      field: 'userPoolId',
+    });
     await expect(adminDeleteUser({ username: 'synthetic-run-1' })).rejects.toMatchObject({ name: 'ValidationError', field: 'userPoolId' });
   });
 

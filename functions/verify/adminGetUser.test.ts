@@ -7,8 +7,13 @@ const cognito = mockClient(CognitoIdentityProviderClient);
 const PHONE = '+15555550100';
 const input = (expectedStatus: unknown = 'UNCONFIRMED') => ({ userPoolId: 'us-east-1_abc', username: 'synthetic-run-1', expectedStatus });
 const user = (UserStatus: string) => ({
-  Username: 'synthetic-run-1', UserStatus: UserStatus as never, Enabled: true,
-  UserAttributes: [{ Name: 'phone_number', Value: PHONE }, { Name: 'sub', Value: 'sub-123' }],
+  Username: 'synthetic-run-1',
+  UserStatus: UserStatus as never,
+  Enabled: true,
+  UserAttributes: [
+    { Name: 'phone_number', Value: PHONE },
+    { Name: 'sub', Value: 'sub-123' },
+  ],
 });
 
 beforeEach(() => cognito.reset());
@@ -32,7 +37,10 @@ describe('adminGetUser', () => {
     cognito.on(AdminGetUserCommand).resolves(user('FORCE_CHANGE_PASSWORD'));
     await expect(adminGetUser(input('CONFIRMED'))).rejects.toMatchObject({ name: 'UserStatusUnexpected' });
     cognito.on(AdminGetUserCommand).resolves({});
-    await expect(adminGetUser(input('CONFIRMED'))).rejects.toMatchObject({ name: 'UserStatusUnexpected', message: expect.stringContaining('unknown') });
+    await expect(adminGetUser(input('CONFIRMED'))).rejects.toMatchObject({
+      name: 'UserStatusUnexpected',
+      message: expect.stringContaining('unknown'),
+    });
   });
 
   it('lets UserNotFoundException through by name', async () => {
@@ -55,6 +63,9 @@ describe('adminGetUser', () => {
   it('as a Lambda handler, fails with the error name and a one-line trace', async () => {
     cognito.on(AdminGetUserCommand).resolves(user('UNCONFIRMED'));
     const error = (await handler(input('CONFIRMED'), {} as never).catch((e: Error) => e)) as Error;
-    expect(error).toMatchObject({ name: 'UserStatusUnexpected', stack: 'UserStatusUnexpected: User status is UNCONFIRMED, expected CONFIRMED' });
+    expect(error).toMatchObject({
+      name: 'UserStatusUnexpected',
+      stack: 'UserStatusUnexpected: User status is UNCONFIRMED, expected CONFIRMED',
+    });
   });
 });

@@ -15,7 +15,14 @@ const CODE = '739154';
 const TOKEN = 'AQCEAAAAKgAAAAMAAAAAAAAAAf-task-token+/=';
 const run = runItem;
 const wait = (over: Partial<WaitItem> = {}): WaitItem => ({
-  pk: `WAIT#${PHONE}`, runId: 'run-1', step: 'SIGN_UP', registeredAt: 0, expiresAt: Date.now() + 60_000, taskToken: TOKEN, ttl: 0, ...over,
+  pk: `WAIT#${PHONE}`,
+  runId: 'run-1',
+  step: 'SIGN_UP',
+  registeredAt: 0,
+  expiresAt: Date.now() + 60_000,
+  taskToken: TOKEN,
+  ttl: 0,
+  ...over,
 });
 
 function expectNoSecrets(out: unknown) {
@@ -45,17 +52,20 @@ describe('awaitCode', () => {
     expectNoSecrets(out);
   });
 
-  it.each([['SIGN_UP'], ['MFA']] as const)('resumes the execution itself when the %s code already arrived, with output exactly {runId, step}', async (step) => {
-    ddb.on(UpdateCommand).resolves({ Attributes: wait({ step, code: CODE, answered: true, answeredAt: Date.now() }) });
-    const out = await awaitCode({ runId: 'run-1', step, taskToken: TOKEN });
-    expect(out).toEqual({ waiting: false });
-    expect(sfn).toHaveReceivedCommandTimes(SendTaskSuccessCommand, 1);
-    const sent = sfn.commandCalls(SendTaskSuccessCommand)[0].args[0].input;
-    expect(sent.taskToken).toBe(TOKEN);
-    expect(JSON.parse(sent.output!)).toEqual({ runId: 'run-1', step });
-    expect(sent.output).not.toContain(CODE);
-    expectNoSecrets(out);
-  });
+  it.each([['SIGN_UP'], ['MFA']] as const)(
+    'resumes the execution itself when the %s code already arrived, with output exactly {runId, step}',
+    async (step) => {
+      ddb.on(UpdateCommand).resolves({ Attributes: wait({ step, code: CODE, answered: true, answeredAt: Date.now() }) });
+      const out = await awaitCode({ runId: 'run-1', step, taskToken: TOKEN });
+      expect(out).toEqual({ waiting: false });
+      expect(sfn).toHaveReceivedCommandTimes(SendTaskSuccessCommand, 1);
+      const sent = sfn.commandCalls(SendTaskSuccessCommand)[0].args[0].input;
+      expect(sent.taskToken).toBe(TOKEN);
+      expect(JSON.parse(sent.output!)).toEqual({ runId: 'run-1', step });
+      expect(sent.output).not.toContain(CODE);
+      expectNoSecrets(out);
+    },
+  );
 
   it('fails with WaitNotRegistered when the phone’s wait is not this run’s step', async () => {
     ddb.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));

@@ -12,9 +12,20 @@ const verdicts = () => info.mock.calls.filter(([message]) => message === 'run fi
 process.env.RUNS_TABLE = 'runs-test';
 const ddb = mockClient(DynamoDBDocumentClient);
 const cognito = mockClient(CognitoIdentityProviderClient);
-const run = { pk: 'RUN#run-1', runId: 'run-1', phoneNumber: '+15555550100', userPoolId: 'us-east-1_abc', clientId: 'c1', username: 'synthetic-run-1', status: 'RUNNING', startedAt: '2025-01-01T00:00:00.000Z' };
+const run = {
+  pk: 'RUN#run-1',
+  runId: 'run-1',
+  phoneNumber: '+15555550100',
+  userPoolId: 'us-east-1_abc',
+  clientId: 'c1',
+  username: 'synthetic-run-1',
+  status: 'RUNNING',
+  startedAt: '2025-01-01T00:00:00.000Z',
+};
 const event = (status: string, name = 'run-1', extra: object = {}) => ({
-  source: 'aws.states', 'detail-type': 'Step Functions Execution Status Change', detail: { name, status, executionArn: `arn:aws:states:us-east-1:123456789012:execution:v:${name}`, ...extra },
+  source: 'aws.states',
+  'detail-type': 'Step Functions Execution Status Change',
+  detail: { name, status, executionArn: `arn:aws:states:us-east-1:123456789012:execution:v:${name}`, ...extra },
 });
 
 beforeEach(() => {
@@ -35,7 +46,11 @@ describe('cleanUpStoppedRun', () => {
     const updates = ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input);
     expect(updates.map((u) => u.Key)).toEqual([{ pk: 'WAIT#+15555550100' }, { pk: 'LEASE#+15555550100' }, { pk: 'RUN#run-1' }]);
     expect(updates[1]).toMatchObject({ UpdateExpression: 'SET #expiresAt = :until', ConditionExpression: '#runId = :run' });
-    expect(updates[2].ExpressionAttributeValues).toMatchObject({ ':status': 'FAIL', ':reason': 'Aborted', ':cause': 'The execution was ABORTED (StopExecution)' });
+    expect(updates[2].ExpressionAttributeValues).toMatchObject({
+      ':status': 'FAIL',
+      ':reason': 'Aborted',
+      ':cause': 'The execution was ABORTED (StopExecution)',
+    });
     expect(verdicts()).toEqual([expect.objectContaining({ verdict: 'FAIL', reason: 'Aborted' })]);
   });
 
@@ -50,8 +65,16 @@ describe('cleanUpStoppedRun', () => {
   it('records a timed-out run as TimedOut, with its duration from the event, and logs the failed-run verdict line', async () => {
     ddb.on(GetCommand).resolves({ Item: run });
     await cleanUpStoppedRun(event('TIMED_OUT', 'run-1', { startDate: 1_750_000_000_000, stopDate: 1_750_000_006_000 }));
-    const record = ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input).find((u) => u.Key?.pk === 'RUN#run-1')!;
-    expect(record.ExpressionAttributeValues).toMatchObject({ ':status': 'FAIL', ':reason': 'TimedOut', ':cause': expect.stringContaining('TimeoutSeconds'), ':durationMs': 6000 });
+    const record = ddb
+      .commandCalls(UpdateCommand)
+      .map((c) => c.args[0].input)
+      .find((u) => u.Key?.pk === 'RUN#run-1')!;
+    expect(record.ExpressionAttributeValues).toMatchObject({
+      ':status': 'FAIL',
+      ':reason': 'TimedOut',
+      ':cause': expect.stringContaining('TimeoutSeconds'),
+      ':durationMs': 6000,
+    });
     // The same line as a failed run's RecordFailure.
     expect(verdicts()).toEqual([expect.objectContaining({ verdict: 'FAIL', reason: 'TimedOut', durationMs: 6000 })]);
   });
@@ -59,7 +82,10 @@ describe('cleanUpStoppedRun', () => {
   it('takes the duration from the run record when the event has no dates', async () => {
     ddb.on(GetCommand).resolves({ Item: { ...run, startedAt: new Date(Date.now() - 5000).toISOString() } });
     await cleanUpStoppedRun(event('TIMED_OUT'));
-    const record = ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input).find((u) => u.Key?.pk === 'RUN#run-1')!;
+    const record = ddb
+      .commandCalls(UpdateCommand)
+      .map((c) => c.args[0].input)
+      .find((u) => u.Key?.pk === 'RUN#run-1')!;
     expect(record.ExpressionAttributeValues![':durationMs']).toBeGreaterThanOrEqual(5000);
     expect(record.ExpressionAttributeValues![':durationMs']).toBeLessThan(60_000);
   });
@@ -68,7 +94,10 @@ describe('cleanUpStoppedRun', () => {
     ddb.on(GetCommand).resolves({ Item: { ...run, status: 'FAIL' } });
     cognito.on(AdminDeleteUserCommand).rejects(new UserNotFoundException({ message: 'User does not exist.', $metadata: {} }));
     await expect(cleanUpStoppedRun(event('TIMED_OUT'))).resolves.toEqual({ cleaned: true });
-    expect(ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input.Key)).toEqual([{ pk: 'WAIT#+15555550100' }, { pk: 'LEASE#+15555550100' }]);
+    expect(ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input.Key)).toEqual([
+      { pk: 'WAIT#+15555550100' },
+      { pk: 'LEASE#+15555550100' },
+    ]);
     expect(verdicts()).toEqual([]);
   });
 

@@ -50,9 +50,21 @@ export async function cleanUpStoppedRun(event: unknown): Promise<{ cleaned: bool
   await releasePhone(run.phoneNumber, runId, { holdSeconds: phoneHoldAfterFailureSeconds() });
   if (run.status === 'RUNNING') {
     const now = Date.now();
-    const result: RunResult = { verdict: 'FAIL', ...VERDICT[status], endedAt: new Date(now).toISOString(), durationMs: durationOf(detail, run.startedAt, now), steps: [] };
+    const result: RunResult = {
+      verdict: 'FAIL',
+      ...VERDICT[status],
+      endedAt: new Date(now).toISOString(),
+      durationMs: durationOf(detail, run.startedAt, now),
+      steps: [],
+    };
     await finishRun(runId, result);
-    logger.info('run finished', { runId, kind: run.kind ?? 'signup', verdict: result.verdict, reason: result.reason, durationMs: result.durationMs });
+    logger.info('run finished', {
+      runId,
+      kind: run.kind ?? 'signup',
+      verdict: result.verdict,
+      reason: result.reason,
+      durationMs: result.durationMs,
+    });
   }
   logger.info('stopped run cleaned up', { runId, status });
   return { cleaned: true };

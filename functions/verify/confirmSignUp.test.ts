@@ -3,7 +3,10 @@ import 'aws-sdk-client-mock-jest';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
-  CodeMismatchException, CognitoIdentityProviderClient, ConfirmSignUpCommand, ExpiredCodeException,
+  CodeMismatchException,
+  CognitoIdentityProviderClient,
+  ConfirmSignUpCommand,
+  ExpiredCodeException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { confirmSignUp, handler } from './confirmSignUp';
 import { PHONE, runItem } from '../../tests/support/verifyRun';
@@ -37,7 +40,9 @@ describe('confirmSignUp', () => {
       ExpressionAttributeValues: expect.objectContaining({ ':run': 'run-1', ':step': 'SIGN_UP', ':yes': true }),
     });
     expect(cognito.commandCalls(ConfirmSignUpCommand)[0].args[0].input).toEqual({
-      ClientId: 'client1abc', Username: 'synthetic-run-1', ConfirmationCode: CODE,
+      ClientId: 'client1abc',
+      Username: 'synthetic-run-1',
+      ConfirmationCode: CODE,
     });
     expectNoSecrets(out);
   });
@@ -49,8 +54,14 @@ describe('confirmSignUp', () => {
   });
 
   it.each([
-    ['CodeMismatchException', () => new CodeMismatchException({ message: 'Invalid verification code provided, please try again.', $metadata: {} })],
-    ['ExpiredCodeException', () => new ExpiredCodeException({ message: 'Invalid code provided, please request a code again.', $metadata: {} })],
+    [
+      'CodeMismatchException',
+      () => new CodeMismatchException({ message: 'Invalid verification code provided, please try again.', $metadata: {} }),
+    ],
+    [
+      'ExpiredCodeException',
+      () => new ExpiredCodeException({ message: 'Invalid code provided, please request a code again.', $metadata: {} }),
+    ],
   ])('lets %s through by name (for Catch and the failure reason)', async (name, make) => {
     cognito.on(ConfirmSignUpCommand).rejects(make());
     const error = (await confirmSignUp({ runId: 'run-1' }).catch((e: Error) => e)) as Error;

@@ -7,7 +7,9 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
 import {
-  CodeMismatchException, CognitoIdentityProviderClient, RespondToAuthChallengeCommand,
+  CodeMismatchException,
+  CognitoIdentityProviderClient,
+  RespondToAuthChallengeCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { finishSignIn, handler } from './finishSignIn';
 import type { RunItem } from '../../lib/runs/model';
@@ -40,7 +42,8 @@ const savedEndpoint = process.env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER;
 beforeAll(async () => {
   const jwk = { ...publicKey.export({ format: 'jwk' }), kid: KID, alg: 'RS256', use: 'sig' };
   server = createServer((req, res) => {
-    if (req.url === `/${POOL}/.well-known/jwks.json`) res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] }));
+    if (req.url === `/${POOL}/.well-known/jwks.json`)
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] }));
     else res.writeHead(404).end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -56,7 +59,17 @@ afterAll(async () => {
 
 const exp = () => Math.floor(Date.now() / 1000) + 3600;
 const idToken = (over: Record<string, unknown> = {}) =>
-  jwt({ sub: SUB, aud: CLIENT_ID, iss: issuer, token_use: 'id', 'cognito:username': STANDING, phone_number: PHONE, exp: exp(), iat: exp() - 3600, ...over });
+  jwt({
+    sub: SUB,
+    aud: CLIENT_ID,
+    iss: issuer,
+    token_use: 'id',
+    'cognito:username': STANDING,
+    phone_number: PHONE,
+    exp: exp(),
+    iat: exp() - 3600,
+    ...over,
+  });
 const accessToken = (over: Record<string, unknown> = {}) =>
   jwt({ sub: SUB, client_id: CLIENT_ID, iss: issuer, token_use: 'access', username: STANDING, exp: exp(), iat: exp() - 3600, ...over });
 
@@ -78,38 +91,66 @@ beforeEach(() => {
   sfn.reset();
   tokens = { IdToken: idToken(), AccessToken: accessToken(), RefreshToken: REFRESH };
   ddb.on(GetCommand, { Key: { pk: 'RUN#run-1' } }).resolves({ Item: run() });
-  ddb.on(UpdateCommand, { Key: { pk: `WAIT#${PHONE}` } }).resolves({ Attributes: { pk: `WAIT#${PHONE}`, runId: 'run-1', step: 'MFA', code: CODE, answered: true } });
+  ddb
+    .on(UpdateCommand, { Key: { pk: `WAIT#${PHONE}` } })
+    .resolves({ Attributes: { pk: `WAIT#${PHONE}`, runId: 'run-1', step: 'MFA', code: CODE, answered: true } });
   ddb.on(UpdateCommand, { Key: { pk: 'RUN#run-1' } }).resolves({ Attributes: { kind: 'signin', standingUser: 'reused' } });
   ddb.on(DeleteCommand).resolves({});
   sfn.on(GetExecutionHistoryCommand).resolves({ events: [] });
-  cognito.on(RespondToAuthChallengeCommand).callsFake(() => ({ AuthenticationResult: { ...tokens, ExpiresIn: 3600, TokenType: 'Bearer' }, ChallengeParameters: {} }));
+  cognito
+    .on(RespondToAuthChallengeCommand)
+    .callsFake(() => ({ AuthenticationResult: { ...tokens, ExpiresIn: 3600, TokenType: 'Bearer' }, ChallengeParameters: {} }));
 });
 
-const recorded = () => ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input).find((i) => i.Key?.pk === 'RUN#run-1');
+const recorded = () =>
+  ddb
+    .commandCalls(UpdateCommand)
+    .map((c) => c.args[0].input)
+    .find((i) => i.Key?.pk === 'RUN#run-1');
 
 describe('finishSignIn', () => {
   it('answers SMS_MFA with the stored session and code, verifies the tokens, frees the phone, records PASS, and returns the run with no secret', async () => {
     const out = await finishSignIn(event);
     expect(cognito.commandCalls(RespondToAuthChallengeCommand)[0].args[0].input).toEqual({
-      ClientId: CLIENT_ID, ChallengeName: 'SMS_MFA', Session: SESSION, ChallengeResponses: { USERNAME: STANDING, SMS_MFA_CODE: CODE },
+      ClientId: CLIENT_ID,
+      ChallengeName: 'SMS_MFA',
+      Session: SESSION,
+      ChallengeResponses: { USERNAME: STANDING, SMS_MFA_CODE: CODE },
     });
     expect(ddb).toHaveReceivedCommandWith(DeleteCommand, { Key: { pk: `LEASE#${PHONE}` } });
-    expect(recorded()).toMatchObject({ ExpressionAttributeValues: expect.objectContaining({ ':status': 'PASS' }), UpdateExpression: expect.stringContaining('REMOVE #authSession') });
+    expect(recorded()).toMatchObject({
+      ExpressionAttributeValues: expect.objectContaining({ ':status': 'PASS' }),
+      UpdateExpression: expect.stringContaining('REMOVE #authSession'),
+    });
     expect(out).toEqual({
-      verdict: 'PASS', kind: 'signin', runId: 'run-1', userPoolId: POOL, phone: '+*******0100', standingUser: 'reused',
+      verdict: 'PASS',
+      kind: 'signin',
+      runId: 'run-1',
+      userPoolId: POOL,
+      phone: '+*******0100',
+      standingUser: 'reused',
       tokens: expect.objectContaining({ sub: SUB, username: STANDING, issuerVerified: true, expiresIn: 3600, tokenType: 'Bearer' }),
-      durationMs: expect.any(Number), steps: [],
+      durationMs: expect.any(Number),
+      steps: [],
     });
     expectNoSecrets(out);
   });
 
   it('reports a recreated standing user and its reason', async () => {
-    ddb.on(GetCommand, { Key: { pk: 'RUN#run-1' } }).resolves({ Item: run({ standingUser: 'recreated', standingUserReason: 'password refused', firstSignIn: 'mfa-challenged' }) });
-    await expect(finishSignIn(event)).resolves.toMatchObject({ standingUser: 'recreated', standingUserReason: 'password refused', firstSignIn: 'mfa-challenged' });
+    ddb
+      .on(GetCommand, { Key: { pk: 'RUN#run-1' } })
+      .resolves({ Item: run({ standingUser: 'recreated', standingUserReason: 'password refused', firstSignIn: 'mfa-challenged' }) });
+    await expect(finishSignIn(event)).resolves.toMatchObject({
+      standingUser: 'recreated',
+      standingUserReason: 'password refused',
+      firstSignIn: 'mfa-challenged',
+    });
   });
 
   it('lets a wrong code fail as CodeMismatchException (the same reason as a sign-up run), keeping the phone for the failure path', async () => {
-    cognito.on(RespondToAuthChallengeCommand).rejects(new CodeMismatchException({ message: 'Invalid code or auth state for the user.', $metadata: {} }));
+    cognito
+      .on(RespondToAuthChallengeCommand)
+      .rejects(new CodeMismatchException({ message: 'Invalid code or auth state for the user.', $metadata: {} }));
     const error = (await finishSignIn(event).catch((e: Error) => e)) as Error;
     expect(error.name).toBe('CodeMismatchException');
     expect(error.message).not.toContain(CODE);
@@ -121,7 +162,9 @@ describe('finishSignIn', () => {
     ddb.on(GetCommand, { Key: { pk: 'RUN#run-1' } }).resolves({ Item: run({ authSession: undefined }) });
     await expect(finishSignIn(event)).rejects.toMatchObject({ name: 'ExpiredCode' });
     ddb.on(GetCommand, { Key: { pk: 'RUN#run-1' } }).resolves({ Item: run() });
-    ddb.on(UpdateCommand, { Key: { pk: `WAIT#${PHONE}` } }).rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
+    ddb
+      .on(UpdateCommand, { Key: { pk: `WAIT#${PHONE}` } })
+      .rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
     await expect(finishSignIn(event)).rejects.toMatchObject({ name: 'SmsCodeNotReceived' });
     expect(cognito.calls()).toHaveLength(0);
   });

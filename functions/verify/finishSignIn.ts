@@ -14,7 +14,12 @@ import { RUN_ID } from '../../lib/verify/runId';
 import type { StandingUserOutcome } from '../../lib/verify/standingUser';
 import type { StepTiming } from '../../lib/verify/stepTimings';
 
-const EXECUTION_ARN = { pattern: /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[^:]+:[^:]+$/, min: 20, max: 2048, describe: 'an execution ARN' };
+const EXECUTION_ARN = {
+  pattern: /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[^:]+:[^:]+$/,
+  min: 20,
+  max: 2048,
+  describe: 'an execution ARN',
+};
 
 /** The output of a passing sign-in run (the execution's output): ids, masked phone, a token summary, no secret. */
 export interface SignInResult {
@@ -43,12 +48,14 @@ export async function finishSignIn(event: unknown): Promise<SignInResult> {
   const executionArn = requiredString(input, 'executionArn', EXECUTION_ARN);
   const startedAt = typeof input.startedAt === 'string' ? input.startedAt : undefined;
   const run = await getRun(runId);
-  if (!run.authSession) throw new NamedError('ExpiredCode', 'The run has no Cognito auth session to answer (already used, or never started)');
+  if (!run.authSession)
+    throw new NamedError('ExpiredCode', 'The run has no Cognito auth session to answer (already used, or never started)');
   const { code } = await takeCode(run.phoneNumber, runId, 'MFA');
   // The session answers once; recordVerdict removes it from the run record on every path.
   const result = await answerSmsMfa(run.clientId, run.username, run.authSession, code);
   const tokens = result.AuthenticationResult;
-  if (!tokens) throw new NamedError('UnexpectedChallenge', `MFA answer returned the ${result.ChallengeName ?? 'no'} challenge instead of tokens`);
+  if (!tokens)
+    throw new NamedError('UnexpectedChallenge', `MFA answer returned the ${result.ChallengeName ?? 'no'} challenge instead of tokens`);
   const summary = await verifyTokens({
     issuer: cognitoIssuer(run.userPoolId),
     clientId: run.clientId,

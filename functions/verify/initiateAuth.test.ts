@@ -50,16 +50,29 @@ beforeEach(() => {
   ddb.on(UpdateCommand).resolves({});
   cognito.on(InitiateAuthCommand).callsFake(() => {
     order.push('InitiateAuth');
-    return { ChallengeName: 'SMS_MFA', Session: SESSION, ChallengeParameters: { CODE_DELIVERY_DELIVERY_MEDIUM: 'SMS', CODE_DELIVERY_DESTINATION: MASKED } };
+    return {
+      ChallengeName: 'SMS_MFA',
+      Session: SESSION,
+      ChallengeParameters: { CODE_DELIVERY_DELIVERY_MEDIUM: 'SMS', CODE_DELIVERY_DESTINATION: MASKED },
+    };
   });
 });
 afterEach(() => jest.restoreAllMocks());
 
-const TOKENS = { AuthenticationResult: { IdToken: JWT, AccessToken: JWT, RefreshToken: 'refresh-token-secret', ExpiresIn: 3600, TokenType: 'Bearer' } };
-const CHALLENGE = { ChallengeName: 'SMS_MFA' as const, Session: SESSION, ChallengeParameters: { CODE_DELIVERY_DELIVERY_MEDIUM: 'SMS', CODE_DELIVERY_DESTINATION: MASKED } };
+const TOKENS = {
+  AuthenticationResult: { IdToken: JWT, AccessToken: JWT, RefreshToken: 'refresh-token-secret', ExpiresIn: 3600, TokenType: 'Bearer' },
+};
+const CHALLENGE = {
+  ChallengeName: 'SMS_MFA' as const,
+  Session: SESSION,
+  ChallengeParameters: { CODE_DELIVERY_DELIVERY_MEDIUM: 'SMS', CODE_DELIVERY_DESTINATION: MASKED },
+};
 const updates = () => ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input);
 const sessionSaved = () => updates().some((u) => u.ExpressionAttributeNames?.['#s'] === 'authSession');
-const recordedFirstSignIn = () => updates().filter((u) => u.ExpressionAttributeNames?.['#f'] === 'firstSignIn').map((u) => u.ExpressionAttributeValues?.[':f']);
+const recordedFirstSignIn = () =>
+  updates()
+    .filter((u) => u.ExpressionAttributeNames?.['#f'] === 'firstSignIn')
+    .map((u) => u.ExpressionAttributeValues?.[':f']);
 
 describe('initiateAuth', () => {
   it('opens the MFA wait, logs in with USER_PASSWORD_AUTH, keeps the Session on the run record, and returns the masked destination', async () => {
@@ -74,10 +87,19 @@ describe('initiateAuth', () => {
     });
     // The MFA wait replaces the sign-up wait, remembering only the hash of the sign-up code.
     const wait = ddb.commandCalls(PutCommand)[0].args[0].input.Item!;
-    expect(wait).toMatchObject({ pk: `WAIT#${PHONE}`, runId: 'run-1', step: 'MFA', expiresAt: NOW + 150_000, previousCodeHash: codeHash(SIGN_UP_CODE) });
+    expect(wait).toMatchObject({
+      pk: `WAIT#${PHONE}`,
+      runId: 'run-1',
+      step: 'MFA',
+      expiresAt: NOW + 150_000,
+      previousCodeHash: codeHash(SIGN_UP_CODE),
+    });
     expect(JSON.stringify(wait)).not.toContain(SIGN_UP_CODE);
     expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
-      TableName: 'runs-test', Key: { pk: 'RUN#run-1' }, ExpressionAttributeNames: { '#s': 'authSession' }, ExpressionAttributeValues: { ':s': SESSION },
+      TableName: 'runs-test',
+      Key: { pk: 'RUN#run-1' },
+      ExpressionAttributeNames: { '#s': 'authSession' },
+      ExpressionAttributeValues: { ':s': SESSION },
     });
     expect(recordedFirstSignIn()).toEqual(['mfa-challenged']);
     await expectNoSecrets(out);
@@ -95,7 +117,10 @@ describe('initiateAuth', () => {
       expect(calls[1]).toEqual(calls[0]);
       // Recorded before the second sign-in, so a retried task knows its sign-in is not the first.
       expect(recordedFirstSignIn()).toEqual(['tokens-without-mfa']);
-      expect(ddb).toHaveReceivedCommandWith(UpdateCommand, { ExpressionAttributeNames: { '#s': 'authSession' }, ExpressionAttributeValues: { ':s': SESSION } });
+      expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+        ExpressionAttributeNames: { '#s': 'authSession' },
+        ExpressionAttributeValues: { ':s': SESSION },
+      });
       // The first sign-in's tokens go nowhere: not in the output, the run record, or a log line
       // (the record holds the second sign-in's Session, by design, until it is used).
       await expectNoSecrets(out);
@@ -118,7 +143,10 @@ describe('initiateAuth', () => {
 
     it('fails with UnexpectedChallenge when the second sign-in asks for something else', async () => {
       cognito.on(InitiateAuthCommand).resolvesOnce(TOKENS).resolves({ ChallengeName: 'MFA_SETUP', Session: SESSION });
-      await expect(initiateAuth({ runId: 'run-1' })).rejects.toMatchObject({ name: 'UnexpectedChallenge', message: expect.stringContaining('MFA_SETUP challenge on the second sign-in') });
+      await expect(initiateAuth({ runId: 'run-1' })).rejects.toMatchObject({
+        name: 'UnexpectedChallenge',
+        message: expect.stringContaining('MFA_SETUP challenge on the second sign-in'),
+      });
       expect(sessionSaved()).toBe(false);
     });
 
@@ -145,21 +173,30 @@ describe('initiateAuth', () => {
     expect(cognito.commandCalls(InitiateAuthCommand)).toHaveLength(1);
   });
 
-  it.each([['NEW_PASSWORD_REQUIRED'], ['SOFTWARE_TOKEN_MFA'], ['SELECT_MFA_TYPE']])('fails with UnexpectedChallenge on %s', async (challenge) => {
-    cognito.on(InitiateAuthCommand).resolves({ ChallengeName: challenge as never, Session: SESSION });
-    const error = (await initiateAuth({ runId: 'run-1' }).catch((e: Error) => e)) as Error;
-    expect(error).toMatchObject({ name: 'UnexpectedChallenge', message: expect.stringContaining(challenge) });
-    expect(error.message).not.toContain('second sign-in');
-    await expectNoSecrets(error.message);
-    expect(sessionSaved()).toBe(false);
-    expect(cognito.commandCalls(InitiateAuthCommand)).toHaveLength(1);
-  });
+  it.each([['NEW_PASSWORD_REQUIRED'], ['SOFTWARE_TOKEN_MFA'], ['SELECT_MFA_TYPE']])(
+    'fails with UnexpectedChallenge on %s',
+    async (challenge) => {
+      cognito.on(InitiateAuthCommand).resolves({ ChallengeName: challenge as never, Session: SESSION });
+      const error = (await initiateAuth({ runId: 'run-1' }).catch((e: Error) => e)) as Error;
+      expect(error).toMatchObject({ name: 'UnexpectedChallenge', message: expect.stringContaining(challenge) });
+      expect(error.message).not.toContain('second sign-in');
+      await expectNoSecrets(error.message);
+      expect(sessionSaved()).toBe(false);
+      expect(cognito.commandCalls(InitiateAuthCommand)).toHaveLength(1);
+    },
+  );
 
   it('fails with UnexpectedChallenge when there is no challenge or no Session', async () => {
     cognito.on(InitiateAuthCommand).resolves({});
-    await expect(initiateAuth({ runId: 'run-1' })).rejects.toMatchObject({ name: 'UnexpectedChallenge', message: expect.stringContaining('no challenge') });
+    await expect(initiateAuth({ runId: 'run-1' })).rejects.toMatchObject({
+      name: 'UnexpectedChallenge',
+      message: expect.stringContaining('no challenge'),
+    });
     cognito.on(InitiateAuthCommand).resolves({ ChallengeName: 'SMS_MFA' });
-    await expect(initiateAuth({ runId: 'run-1' })).rejects.toMatchObject({ name: 'UnexpectedChallenge', message: expect.stringContaining('without a Session') });
+    await expect(initiateAuth({ runId: 'run-1' })).rejects.toMatchObject({
+      name: 'UnexpectedChallenge',
+      message: expect.stringContaining('without a Session'),
+    });
   });
 
   it('lets NotAuthorizedException through by name, without the password', async () => {

@@ -35,7 +35,11 @@ export async function initiateAuth(event: unknown): Promise<InitiateAuthOutput> 
   const password = await syntheticPassword(runId);
   const signIn = (): Promise<InitiateAuthCommandOutput> =>
     cognito().send(
-      new InitiateAuthCommand({ ClientId: run.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: run.username, PASSWORD: password } }),
+      new InitiateAuthCommand({
+        ClientId: run.clientId,
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        AuthParameters: { USERNAME: run.username, PASSWORD: password },
+      }),
     );
 
   // Set when an earlier attempt of this task (a Retry) already signed in: this call is not the first.
@@ -44,7 +48,9 @@ export async function initiateAuth(event: unknown): Promise<InitiateAuthOutput> 
   let firstSignIn: FirstSignIn = earlier ?? (result.AuthenticationResult ? 'tokens-without-mfa' : 'mfa-challenged');
   if (!earlier) await recordFirstSignIn(runId, firstSignIn);
   if (result.AuthenticationResult && !earlier) {
-    logger.info('first sign-in returned tokens without an SMS_MFA challenge (allowed once after sign-up confirmation); signing in again', { runId });
+    logger.info('first sign-in returned tokens without an SMS_MFA challenge (allowed once after sign-up confirmation); signing in again', {
+      runId,
+    });
     result = await signIn();
     firstSignIn = 'tokens-without-mfa';
   }
@@ -58,7 +64,10 @@ export async function initiateAuth(event: unknown): Promise<InitiateAuthOutput> 
   }
   const which = firstSignIn === 'tokens-without-mfa' ? ' on the second sign-in' : '';
   if (result.ChallengeName !== 'SMS_MFA') {
-    throw new NamedError('UnexpectedChallenge', `Password login returned the ${result.ChallengeName ?? 'no'} challenge${which}, expected SMS_MFA`);
+    throw new NamedError(
+      'UnexpectedChallenge',
+      `Password login returned the ${result.ChallengeName ?? 'no'} challenge${which}, expected SMS_MFA`,
+    );
   }
   if (!result.Session) throw new NamedError('UnexpectedChallenge', `The SMS_MFA challenge${which} came without a Session`);
   await saveAuthSession(runId, result.Session);

@@ -13,8 +13,13 @@ const smsVoice = mockClient(PinpointSMSVoiceV2Client);
 const PHONE = '+15555550100';
 const MASKED = '+*******0100';
 const TARGET = {
-  name: 'MyUserPool', region: 'us-east-1', userPoolId: 'us-east-1_abc', userPoolArn: 'arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_abc',
-  userPoolName: 'MyUserPool', clientId: 'client1abc', clientName: 'MyUserPoolClient',
+  name: 'MyUserPool',
+  region: 'us-east-1',
+  userPoolId: 'us-east-1_abc',
+  userPoolArn: 'arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_abc',
+  userPoolName: 'MyUserPool',
+  clientId: 'client1abc',
+  clientName: 'MyUserPoolClient',
 };
 const event = (input: Record<string, unknown>, runId = 'run-1') => ({ input, runId });
 
@@ -37,23 +42,45 @@ describe('prepareRun', () => {
     ssm.on(GetParameterCommand).resolves({ Parameter: { Value: JSON.stringify(TARGET) } });
     const out = await prepareRun(event({ target: 'MyUserPool', phoneNumber: PHONE }));
     expect(out).toEqual({
-      runId: 'run-1', kind: 'signup', userPoolId: 'us-east-1_abc', clientId: 'client1abc', username: 'synthetic-run-1', targetName: 'MyUserPool',
-      timeouts: { signUpCodeSeconds: 300, mfaCodeSeconds: 150 }, phone: MASKED,
+      runId: 'run-1',
+      kind: 'signup',
+      userPoolId: 'us-east-1_abc',
+      clientId: 'client1abc',
+      username: 'synthetic-run-1',
+      targetName: 'MyUserPool',
+      timeouts: { signUpCodeSeconds: 300, mfaCodeSeconds: 150 },
+      phone: MASKED,
     });
     expect(ssm).toHaveReceivedCommandWith(GetParameterCommand, { Name: '/cognito-sms-mfa/test/targets/MyUserPool' });
     const put = ddb.commandCalls(PutCommand)[0].args[0].input;
     expect(put.TableName).toBe('runs-test');
     expect(put.Item).toEqual({
-      pk: 'RUN#run-1', runId: 'run-1', kind: 'signup', userPoolId: 'us-east-1_abc', clientId: 'client1abc', username: 'synthetic-run-1', targetName: 'MyUserPool',
-      timeouts: { signUpCodeSeconds: 300, mfaCodeSeconds: 150 }, phoneNumber: PHONE, startedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
-      status: 'RUNNING', ttl: expect.any(Number),
+      pk: 'RUN#run-1',
+      runId: 'run-1',
+      kind: 'signup',
+      userPoolId: 'us-east-1_abc',
+      clientId: 'client1abc',
+      username: 'synthetic-run-1',
+      targetName: 'MyUserPool',
+      timeouts: { signUpCodeSeconds: 300, mfaCodeSeconds: 150 },
+      phoneNumber: PHONE,
+      startedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      status: 'RUNNING',
+      ttl: expect.any(Number),
     });
     expectNoSecrets(out);
   });
 
   it('takes userPoolId + clientId directly, without SSM, and the given timeouts', async () => {
-    const out = await prepareRun(event({ userPoolId: 'eu-west-1_XyZ', clientId: 'abc123', phoneNumber: PHONE, timeouts: { mfaCodeSeconds: 120 } }));
-    expect(out).toMatchObject({ userPoolId: 'eu-west-1_XyZ', clientId: 'abc123', timeouts: { signUpCodeSeconds: 300, mfaCodeSeconds: 120 }, phone: MASKED });
+    const out = await prepareRun(
+      event({ userPoolId: 'eu-west-1_XyZ', clientId: 'abc123', phoneNumber: PHONE, timeouts: { mfaCodeSeconds: 120 } }),
+    );
+    expect(out).toMatchObject({
+      userPoolId: 'eu-west-1_XyZ',
+      clientId: 'abc123',
+      timeouts: { signUpCodeSeconds: 300, mfaCodeSeconds: 120 },
+      phone: MASKED,
+    });
     expect(out.targetName).toBeUndefined();
     expect(ssm.calls()).toHaveLength(0);
     expectNoSecrets(out);
@@ -85,7 +112,11 @@ describe('prepareRun', () => {
     ['a pool id without client id', { userPoolId: 'us-east-1_abc', phoneNumber: PHONE }, 'clientId'],
     ['a bad pool id', { userPoolId: 'abc', clientId: 'c', phoneNumber: PHONE }, 'userPoolId'],
     ['a bad target name', { target: '../etc', phoneNumber: PHONE }, 'target'],
-    ['an MFA wait longer than the Cognito session', { target: 'MyUserPool', phoneNumber: PHONE, timeouts: { mfaCodeSeconds: 300 } }, 'timeouts.mfaCodeSeconds'],
+    [
+      'an MFA wait longer than the Cognito session',
+      { target: 'MyUserPool', phoneNumber: PHONE, timeouts: { mfaCodeSeconds: 300 } },
+      'timeouts.mfaCodeSeconds',
+    ],
     ['an input that is not an object', 'hello', 'input'],
   ])('rejects %s with a ValidationError naming the field', async (_what, input, field) => {
     const error = await prepareRun({ input, runId: 'run-1' }).catch((e: Error) => e);
@@ -95,7 +126,10 @@ describe('prepareRun', () => {
   });
 
   it('rejects a bad run id and a non-object event', async () => {
-    await expect(prepareRun(event({ target: 'MyUserPool', phoneNumber: PHONE }, 'run 1!'))).rejects.toMatchObject({ name: 'ValidationError', field: 'runId' });
+    await expect(prepareRun(event({ target: 'MyUserPool', phoneNumber: PHONE }, 'run 1!'))).rejects.toMatchObject({
+      name: 'ValidationError',
+      field: 'runId',
+    });
     await expect(prepareRun(null)).rejects.toMatchObject({ name: 'ValidationError', field: 'event' });
   });
 
@@ -114,7 +148,9 @@ describe('prepareRun', () => {
   describe('without phoneNumber (the schedule with no checkPhoneNumber)', () => {
     it("uses the stage's inbound-SMS number, read from End User Messaging, and records it on the run", async () => {
       process.env.INBOUND_PHONE_NUMBER_ID = 'phone-inbound1';
-      smsVoice.on(DescribePhoneNumbersCommand).resolves({ PhoneNumbers: [{ PhoneNumberId: 'phone-inbound1', PhoneNumber: PHONE } as never] });
+      smsVoice
+        .on(DescribePhoneNumbersCommand)
+        .resolves({ PhoneNumbers: [{ PhoneNumberId: 'phone-inbound1', PhoneNumber: PHONE } as never] });
       ssm.on(GetParameterCommand).resolves({ Parameter: { Value: JSON.stringify(TARGET) } });
       const out = await prepareRun(event({ target: 'MyUserPool' }));
       expect(out.phone).toBe(MASKED);
@@ -145,7 +181,11 @@ describe('prepareRun', () => {
 
     it('names phoneNumber when the stage has no inbound number either', async () => {
       process.env.INBOUND_PHONE_NUMBER_ID = '';
-      await expect(prepareRun(event({ target: 'MyUserPool' }))).rejects.toMatchObject({ name: 'ValidationError', field: 'phoneNumber', message: expect.stringContaining('inboundPhoneNumberId') });
+      await expect(prepareRun(event({ target: 'MyUserPool' }))).rejects.toMatchObject({
+        name: 'ValidationError',
+        field: 'phoneNumber',
+        message: expect.stringContaining('inboundPhoneNumberId'),
+      });
       expect(ssm.calls()).toHaveLength(0);
     });
   });

@@ -32,14 +32,24 @@ afterEach(() => jest.restoreAllMocks());
 describe('recordResult', () => {
   it('records a PASS with duration and per-step timings, and returns it', async () => {
     const out = await recordResult({ runId: 'run-1', executionArn: ARN, startedAt: STARTED });
-    expect(out).toEqual({ verdict: 'PASS', endedAt: new Date(NOW).toISOString(), durationMs: 65_000, steps: [{ name: 'SignUp', ms: 500 }] });
+    expect(out).toEqual({
+      verdict: 'PASS',
+      endedAt: new Date(NOW).toISOString(),
+      durationMs: 65_000,
+      steps: [{ name: 'SignUp', ms: 500 }],
+    });
     expect(sfn).toHaveReceivedCommandWith(GetExecutionHistoryCommand, { executionArn: ARN, includeExecutionData: false });
     expect(update()).toMatchObject({ TableName: 'runs-test', Key: { pk: 'RUN#run-1' } });
     expect(update().ExpressionAttributeValues).toMatchObject({ ':status': 'PASS', ':reason': null, ':cause': null, ':durationMs': 65_000 });
   });
 
   it('records a code wait that timed out as FAIL SmsCodeNotReceived, not States.Timeout', async () => {
-    const out = await recordResult({ runId: 'run-1', executionArn: ARN, startedAt: STARTED, error: { Error: 'States.Timeout', Cause: 'The task timed out.' } });
+    const out = await recordResult({
+      runId: 'run-1',
+      executionArn: ARN,
+      startedAt: STARTED,
+      error: { Error: 'States.Timeout', Cause: 'The task timed out.' },
+    });
     expect(out).toMatchObject({ verdict: 'FAIL', reason: 'SmsCodeNotReceived' });
     expect(JSON.stringify(out)).not.toContain('States.Timeout');
     expect(update().ExpressionAttributeValues).toMatchObject({ ':status': 'FAIL', ':reason': 'SmsCodeNotReceived' });
@@ -53,7 +63,12 @@ describe('recordResult', () => {
     ['UsernameExistsException', 'Unexpected', 'UsernameExistsException: User already exists'],
   ])('records a Lambda error %s as %s, with the errorMessage (not the trace) as cause', async (errorType, reason, message) => {
     const msg = message.replace(/^\w+: /, '');
-    const out = await recordResult({ runId: 'run-1', executionArn: ARN, startedAt: STARTED, error: { Error: errorType, Cause: lambdaCause(errorType, msg) } });
+    const out = await recordResult({
+      runId: 'run-1',
+      executionArn: ARN,
+      startedAt: STARTED,
+      error: { Error: errorType, Cause: lambdaCause(errorType, msg) },
+    });
     expect(out).toMatchObject({ verdict: 'FAIL', reason, cause: message });
     expect(out.cause).not.toContain('/var/task');
     expect(JSON.stringify(out)).not.toContain('5555550100');
@@ -80,6 +95,8 @@ describe('recordResult', () => {
   });
 
   it('as a Lambda handler, returns the result', async () => {
-    await expect(handler({ runId: 'run-1', executionArn: ARN, startedAt: STARTED }, {} as never)).resolves.toMatchObject({ verdict: 'PASS' });
+    await expect(handler({ runId: 'run-1', executionArn: ARN, startedAt: STARTED }, {} as never)).resolves.toMatchObject({
+      verdict: 'PASS',
+    });
   });
 });

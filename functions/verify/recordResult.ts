@@ -4,7 +4,12 @@ import { asObject, requiredString } from '../../lib/validate';
 import { RUN_ID } from '../../lib/verify/runId';
 import { recordVerdict } from '../../lib/verify/recordVerdict';
 
-const EXECUTION_ARN = { pattern: /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[^:]+:[^:]+$/, min: 20, max: 2048, describe: 'an execution ARN' };
+const EXECUTION_ARN = {
+  pattern: /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[^:]+:[^:]+$/,
+  min: 20,
+  max: 2048,
+  describe: 'an execution ARN',
+};
 
 /**
  * Last state of every path: PASS, or the named failure reason with a cause a person can act on,
@@ -16,7 +21,12 @@ export async function recordResult(event: unknown): Promise<RunResult & { kind?:
   const executionArn = requiredString(input, 'executionArn', EXECUTION_ARN);
   const error = input.error === undefined || input.error === null ? undefined : asObject(input.error, 'error');
   const startedAt = typeof input.startedAt === 'string' ? input.startedAt : undefined;
-  const { standingUser: _s, standingUserReason: _r, firstSignIn: _f, ...result } = await recordVerdict({ runId, executionArn, startedAt, error });
+  const {
+    standingUser: _s,
+    standingUserReason: _r,
+    firstSignIn: _f,
+    ...result
+  } = await recordVerdict({ runId, executionArn, startedAt, error });
   return result;
 }
 

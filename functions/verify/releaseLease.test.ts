@@ -67,7 +67,10 @@ describe('releaseLease', () => {
       const before = Date.now();
       await expect(releaseLease({ runId: 'run-1', failed: true })).resolves.toEqual({ released: true, heldSeconds: 45 });
       expect(ddb).not.toHaveReceivedCommandWith(DeleteCommand, { Key: LEASE });
-      const hold = ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input).find((i) => i.Key?.pk === LEASE.pk)!;
+      const hold = ddb
+        .commandCalls(UpdateCommand)
+        .map((c) => c.args[0].input)
+        .find((i) => i.Key?.pk === LEASE.pk)!;
       expect(hold.UpdateExpression).toBe('SET #expiresAt = :until');
       expect(hold.ExpressionAttributeValues![':until']).toBeGreaterThanOrEqual(before + 45_000);
       expectEveryWriteOwnedByRun();
@@ -87,7 +90,9 @@ describe('releaseLease', () => {
   });
 
   it('lets other errors through by name (so the state machine retries)', async () => {
-    ddb.on(DeleteCommand, { Key: LEASE }).rejects(Object.assign(new Error('slow down'), { name: 'ProvisionedThroughputExceededException' }));
+    ddb
+      .on(DeleteCommand, { Key: LEASE })
+      .rejects(Object.assign(new Error('slow down'), { name: 'ProvisionedThroughputExceededException' }));
     await expect(releaseLease({ runId: 'run-1' })).rejects.toMatchObject({ name: 'ProvisionedThroughputExceededException' });
   });
 

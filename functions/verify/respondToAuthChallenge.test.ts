@@ -6,7 +6,10 @@ import 'aws-sdk-client-mock-jest';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
-  CodeMismatchException, CognitoIdentityProviderClient, ExpiredCodeException, RespondToAuthChallengeCommand,
+  CodeMismatchException,
+  CognitoIdentityProviderClient,
+  ExpiredCodeException,
+  RespondToAuthChallengeCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { handler, respondToAuthChallenge } from './respondToAuthChallenge';
 import type { RunItem } from '../../lib/runs/model';
@@ -37,7 +40,8 @@ const savedEndpoint = process.env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER;
 beforeAll(async () => {
   const jwk = { ...publicKey.export({ format: 'jwk' }), kid: KID, alg: 'RS256', use: 'sig' };
   server = createServer((req, res) => {
-    if (req.url === `/${POOL}/.well-known/jwks.json`) res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] }));
+    if (req.url === `/${POOL}/.well-known/jwks.json`)
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] }));
     else res.writeHead(404).end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -53,9 +57,28 @@ afterAll(async () => {
 
 const exp = () => Math.floor(Date.now() / 1000) + 3600;
 const idToken = (over: Record<string, unknown> = {}) =>
-  jwt({ sub: SUB, aud: CLIENT_ID, iss: issuer, token_use: 'id', 'cognito:username': 'synthetic-run-1', phone_number: PHONE, exp: exp(), iat: exp() - 3600, ...over });
+  jwt({
+    sub: SUB,
+    aud: CLIENT_ID,
+    iss: issuer,
+    token_use: 'id',
+    'cognito:username': 'synthetic-run-1',
+    phone_number: PHONE,
+    exp: exp(),
+    iat: exp() - 3600,
+    ...over,
+  });
 const accessToken = (over: Record<string, unknown> = {}) =>
-  jwt({ sub: SUB, client_id: CLIENT_ID, iss: issuer, token_use: 'access', username: 'synthetic-run-1', exp: exp(), iat: exp() - 3600, ...over });
+  jwt({
+    sub: SUB,
+    client_id: CLIENT_ID,
+    iss: issuer,
+    token_use: 'access',
+    username: 'synthetic-run-1',
+    exp: exp(),
+    iat: exp() - 3600,
+    ...over,
+  });
 
 const run = (over: Partial<RunItem> = {}): RunItem => runItem({ authSession: SESSION, ...over });
 let tokens: { IdToken: string; AccessToken: string; RefreshToken: string };
@@ -71,9 +94,13 @@ beforeEach(() => {
   cognito.reset();
   tokens = { IdToken: idToken(), AccessToken: accessToken(), RefreshToken: REFRESH };
   ddb.on(GetCommand, { Key: { pk: 'RUN#run-1' } }).resolves({ Item: run() });
-  ddb.on(UpdateCommand, { Key: { pk: `WAIT#${PHONE}` } }).resolves({ Attributes: { pk: `WAIT#${PHONE}`, runId: 'run-1', step: 'MFA', code: CODE, answered: true } });
+  ddb
+    .on(UpdateCommand, { Key: { pk: `WAIT#${PHONE}` } })
+    .resolves({ Attributes: { pk: `WAIT#${PHONE}`, runId: 'run-1', step: 'MFA', code: CODE, answered: true } });
   ddb.on(UpdateCommand, { Key: { pk: 'RUN#run-1' } }).resolves({});
-  cognito.on(RespondToAuthChallengeCommand).callsFake(() => ({ AuthenticationResult: { ...tokens, ExpiresIn: 3600, TokenType: 'Bearer' }, ChallengeParameters: {} }));
+  cognito
+    .on(RespondToAuthChallengeCommand)
+    .callsFake(() => ({ AuthenticationResult: { ...tokens, ExpiresIn: 3600, TokenType: 'Bearer' }, ChallengeParameters: {} }));
 });
 
 const sessionCleared = () =>
@@ -114,7 +141,9 @@ describe('respondToAuthChallenge', () => {
   });
 
   it('fails with SmsCodeNotReceived when no MFA code was delivered', async () => {
-    ddb.on(UpdateCommand, { Key: { pk: `WAIT#${PHONE}` } }).rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
+    ddb
+      .on(UpdateCommand, { Key: { pk: `WAIT#${PHONE}` } })
+      .rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
     await expect(respondToAuthChallenge({ runId: 'run-1' })).rejects.toMatchObject({ name: 'SmsCodeNotReceived' });
     expect(cognito.calls()).toHaveLength(0);
   });

@@ -11,7 +11,10 @@ import { verifyTokens, type TokenSummary } from '../../lib/tokens/verifyTokens';
 import { asObject, requiredString } from '../../lib/validate';
 import { RUN_ID } from '../../lib/verify/runId';
 
-export interface TokensOutput extends TokenSummary { expiresIn?: number; tokenType?: string }
+export interface TokensOutput extends TokenSummary {
+  expiresIn?: number;
+  tokenType?: string;
+}
 
 /**
  * Answers the SMS_MFA challenge and verifies the tokens right here: only a summary leaves the
@@ -20,7 +23,8 @@ export interface TokensOutput extends TokenSummary { expiresIn?: number; tokenTy
 export async function respondToAuthChallenge(event: unknown): Promise<TokensOutput> {
   const runId = requiredString(asObject(event), 'runId', RUN_ID);
   const run = await getRun(runId);
-  if (!run.authSession) throw new NamedError('ExpiredCode', 'The run has no Cognito auth session to answer (already used, or never started)');
+  if (!run.authSession)
+    throw new NamedError('ExpiredCode', 'The run has no Cognito auth session to answer (already used, or never started)');
   const { code } = await takeCode(run.phoneNumber, runId, 'MFA');
   const result = await cognito().send(
     new RespondToAuthChallengeCommand({
@@ -32,9 +36,12 @@ export async function respondToAuthChallenge(event: unknown): Promise<TokensOutp
   );
   // A session answers once: drop it now. Failing to is no reason to fail a passing check (and to
   // retry a used session): recordResult removes it from the run record in any case.
-  await clearAuthSession(runId).catch((error: Error) => logger.warn('could not clear the auth session yet', { runId, errorName: error.name }));
+  await clearAuthSession(runId).catch((error: Error) =>
+    logger.warn('could not clear the auth session yet', { runId, errorName: error.name }),
+  );
   const tokens = result.AuthenticationResult;
-  if (!tokens) throw new NamedError('UnexpectedChallenge', `MFA answer returned the ${result.ChallengeName ?? 'no'} challenge instead of tokens`);
+  if (!tokens)
+    throw new NamedError('UnexpectedChallenge', `MFA answer returned the ${result.ChallengeName ?? 'no'} challenge instead of tokens`);
   const summary = await verifyTokens({
     issuer: cognitoIssuer(run.userPoolId),
     clientId: run.clientId,

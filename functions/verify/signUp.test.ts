@@ -1,7 +1,12 @@
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { CognitoIdentityProviderClient, InvalidPasswordException, SignUpCommand, UsernameExistsException } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  CognitoIdentityProviderClient,
+  InvalidPasswordException,
+  SignUpCommand,
+  UsernameExistsException,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { handler, signUp } from './signUp';
 import { clearSecretCache } from '../../lib/secrets/getSecret';
@@ -64,12 +69,18 @@ describe('signUp', () => {
     });
     const wait = ddb.commandCalls(PutCommand)[0].args[0].input.Item;
     expect(wait).toMatchObject({ pk: `WAIT#${PHONE}`, runId: 'run-1', step: 'SIGN_UP', expiresAt: NOW + 300_000 });
-    expect(out).toEqual({ userConfirmed: false, userSub: 'sub-123', codeDelivery: { destination: MASKED, medium: 'SMS', attribute: 'phone_number' } });
+    expect(out).toEqual({
+      userConfirmed: false,
+      userSub: 'sub-123',
+      codeDelivery: { destination: MASKED, medium: 'SMS', attribute: 'phone_number' },
+    });
     await expectNoSecrets(out);
   });
 
   it('masks the destination itself, whatever Cognito returns', async () => {
-    cognito.on(SignUpCommand).resolves({ UserConfirmed: false, UserSub: 's', CodeDeliveryDetails: { Destination: PHONE, DeliveryMedium: 'SMS' } });
+    cognito
+      .on(SignUpCommand)
+      .resolves({ UserConfirmed: false, UserSub: 's', CodeDeliveryDetails: { Destination: PHONE, DeliveryMedium: 'SMS' } });
     const out = await signUp({ runId: 'run-1' });
     expect(out.codeDelivery.destination).toBe(MASKED);
     await expectNoSecrets(out);

@@ -5,7 +5,11 @@ import 'aws-sdk-client-mock-jest';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
-  AdminCreateUserCommand, AdminSetUserPasswordCommand, CognitoIdentityProviderClient, InitiateAuthCommand, UserNotFoundException,
+  AdminCreateUserCommand,
+  AdminSetUserPasswordCommand,
+  CognitoIdentityProviderClient,
+  InitiateAuthCommand,
+  UserNotFoundException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
@@ -27,7 +31,11 @@ const POOL = 'us-east-1_abc';
 const USER = standingUsername(POOL, PHONE);
 const SESSION = 'AYABeCognitoChallengeSession-secret-value';
 const STARTED = '2026-01-01T00:00:00.000Z';
-const CHALLENGE = { ChallengeName: 'SMS_MFA' as const, Session: SESSION, ChallengeParameters: { CODE_DELIVERY_DELIVERY_MEDIUM: 'SMS', CODE_DELIVERY_DESTINATION: MASKED } };
+const CHALLENGE = {
+  ChallengeName: 'SMS_MFA' as const,
+  Session: SESSION,
+  ChallengeParameters: { CODE_DELIVERY_DELIVERY_MEDIUM: 'SMS', CODE_DELIVERY_DESTINATION: MASKED },
+};
 const event = (input: unknown) => ({ input, runId: 'run-1', startedAt: STARTED });
 let order: string[];
 
@@ -68,11 +76,24 @@ describe('startSignIn', () => {
     const out = await startSignIn(event({ kind: 'signin', target: 'MyUserPool', phoneNumber: PHONE }));
     expect(order).toEqual(['GetParameter', 'Put RUN', 'Put LEASE', 'Get WAIT', 'Put WAIT', 'InitiateAuth', 'Update RUN']);
     expect(out).toEqual({
-      runId: 'run-1', kind: 'signin', userPoolId: POOL, phone: MASKED, targetName: 'MyUserPool', standingUser: 'reused',
-      timeouts: { mfaCodeSeconds: 150 }, challenge: { challenge: 'SMS_MFA', destination: MASKED },
+      runId: 'run-1',
+      kind: 'signin',
+      userPoolId: POOL,
+      phone: MASKED,
+      targetName: 'MyUserPool',
+      standingUser: 'reused',
+      timeouts: { mfaCodeSeconds: 150 },
+      challenge: { challenge: 'SMS_MFA', destination: MASKED },
     });
     const run = ddb.commandCalls(PutCommand)[0].args[0].input.Item!;
-    expect(run).toMatchObject({ pk: 'RUN#run-1', kind: 'signin', username: USER, phoneNumber: PHONE, startedAt: STARTED, status: 'RUNNING' });
+    expect(run).toMatchObject({
+      pk: 'RUN#run-1',
+      kind: 'signin',
+      username: USER,
+      phoneNumber: PHONE,
+      startedAt: STARTED,
+      status: 'RUNNING',
+    });
     // A sign-in run holds its phone for the MFA wait and the margin, not the sign-up wait too.
     const lease = ddb.commandCalls(PutCommand)[1].args[0].input.Item!;
     expect(lease.expiresAt - Date.now()).toBeLessThanOrEqual((150 + 120) * 1000);
@@ -83,7 +104,10 @@ describe('startSignIn', () => {
   });
 
   it('creates a missing standing user and says so in the state and the run record; logs no secret', async () => {
-    cognito.on(InitiateAuthCommand).rejectsOnce(new UserNotFoundException({ message: 'User does not exist.', $metadata: {} })).resolves(CHALLENGE);
+    cognito
+      .on(InitiateAuthCommand)
+      .rejectsOnce(new UserNotFoundException({ message: 'User does not exist.', $metadata: {} }))
+      .resolves(CHALLENGE);
     cognito.on(AdminCreateUserCommand).resolves({});
     cognito.on(AdminSetUserPasswordCommand).resolves({});
     const capture = captureLogs();
@@ -102,7 +126,11 @@ describe('startSignIn', () => {
     ['no kind (a sign-up run)', { target: 'MyUserPool', phoneNumber: PHONE }, 'kind'],
     ['a bad phone', { kind: 'signin', target: 'MyUserPool', phoneNumber: '2065551234' }, 'phoneNumber'],
     ['an unknown field', { kind: 'signin', target: 'MyUserPool', phoneNumber: PHONE, username: 'x' }, 'username'],
-    ['a long MFA wait', { kind: 'signin', target: 'MyUserPool', phoneNumber: PHONE, timeouts: { mfaCodeSeconds: 170 } }, 'timeouts.mfaCodeSeconds'],
+    [
+      'a long MFA wait',
+      { kind: 'signin', target: 'MyUserPool', phoneNumber: PHONE, timeouts: { mfaCodeSeconds: 170 } },
+      'timeouts.mfaCodeSeconds',
+    ],
   ])('refuses %s with a ValidationError naming the field, before any AWS call', async (_what, input, field) => {
     await expect(startSignIn(event(input))).rejects.toMatchObject({ name: 'ValidationError', field });
     expect(order).toEqual([]);
@@ -113,7 +141,9 @@ describe('startSignIn', () => {
       if (input.Item.pk.startsWith('LEASE#')) throw new ConditionalCheckFailedException({ message: 'no', $metadata: {} });
       return {};
     });
-    await expect(startSignIn(event({ kind: 'signin', target: 'MyUserPool', phoneNumber: PHONE }))).rejects.toMatchObject({ name: 'PhoneBusy' });
+    await expect(startSignIn(event({ kind: 'signin', target: 'MyUserPool', phoneNumber: PHONE }))).rejects.toMatchObject({
+      name: 'PhoneBusy',
+    });
     expect(cognito.calls()).toHaveLength(0);
   });
 

@@ -43,14 +43,34 @@ export async function startSignIn(event: unknown): Promise<SignInState> {
   const { userPoolId, clientId, targetName, timeouts, phone, phoneFrom } = await readRunRequest(rawInput, 'signin');
   const username = standingUsername(userPoolId, phone);
 
-  await putRun({ runId, kind: 'signin', userPoolId, clientId, username, targetName, timeouts, phoneNumber: phone, startedAt: started.toISOString(), status: 'RUNNING' });
+  await putRun({
+    runId,
+    kind: 'signin',
+    userPoolId,
+    clientId,
+    username,
+    targetName,
+    timeouts,
+    phoneNumber: phone,
+    startedAt: started.toISOString(),
+    status: 'RUNNING',
+  });
   await takeLease(phone, runId, leaseSeconds('signin', timeouts));
   await registerWait(phone, runId, 'MFA', timeouts.mfaCodeSeconds);
   const signIn = await standingSignIn({ runId, userPoolId, clientId, username, phone, runStartedAt: started.getTime() });
   await saveSignIn(runId, signIn);
 
   const { standingUser, standingUserReason, firstSignIn } = signIn;
-  logger.info('sign-in started', { runId, kind: 'signin', userPoolId, phone: maskPhone(phone), phoneFrom, standingUser, standingUserReason, firstSignIn });
+  logger.info('sign-in started', {
+    runId,
+    kind: 'signin',
+    userPoolId,
+    phone: maskPhone(phone),
+    phoneFrom,
+    standingUser,
+    standingUserReason,
+    firstSignIn,
+  });
   return {
     runId,
     kind: 'signin',

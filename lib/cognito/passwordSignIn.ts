@@ -3,5 +3,11 @@ import { cognito } from '../clients';
 
 /** USER_PASSWORD_AUTH, as an app would sign a user in (unauthenticated: no IAM statement needed). */
 export async function passwordSignIn(clientId: string, username: string, password: string): Promise<InitiateAuthCommandOutput> {
-  return cognito().send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: username, PASSWORD: password } }));
+  return cognito().send(
+    new InitiateAuthCommand({
+      ClientId: clientId,
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      AuthParameters: { USERNAME: username, PASSWORD: password },
+    }),
+  );
 }

@@ -3,5 +3,7 @@ import { cognito } from '../clients';
 
 /** Sets the user's password as permanent: the user is CONFIRMED and signs in with no password change. */
 export async function setPermanentPassword(userPoolId: string, username: string, password: string): Promise<void> {
-  await cognito().send(new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: username, Password: password, Permanent: true }));
+  await cognito().send(
+    new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: username, Password: password, Permanent: true }),
+  );
 }

@@ -17,4 +17,5 @@ export function requestedSmsSender(value: unknown, field = 'smsSender'): SmsSend
 }
 
 /** The mode a pool is in now. */
-export const smsSenderOfPool = (pool: UserPoolType | undefined): SmsSender => (pool?.LambdaConfig?.CustomSMSSender?.LambdaArn ? 'custom-sender' : 'cognito');
+export const smsSenderOfPool = (pool: UserPoolType | undefined): SmsSender =>
+  pool?.LambdaConfig?.CustomSMSSender?.LambdaArn ? 'custom-sender' : 'cognito';

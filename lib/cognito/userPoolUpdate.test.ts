@@ -16,8 +16,13 @@ const described = (): UserPoolType => ({
   EstimatedNumberOfUsers: 3,
   Policies: {
     PasswordPolicy: {
-      MinimumLength: 12, RequireUppercase: true, RequireLowercase: true, RequireNumbers: true, RequireSymbols: false,
-      PasswordHistorySize: 0, TemporaryPasswordValidityDays: 3,
+      MinimumLength: 12,
+      RequireUppercase: true,
+      RequireLowercase: true,
+      RequireNumbers: true,
+      RequireSymbols: false,
+      PasswordHistorySize: 0,
+      TemporaryPasswordValidityDays: 3,
     },
     SignInPolicy: { AllowedFirstAuthFactors: ['PASSWORD'] },
   },
@@ -30,8 +35,11 @@ const described = (): UserPoolType => ({
   EmailVerificationMessage: 'Your code is {####}',
   EmailVerificationSubject: 'Your code',
   VerificationMessageTemplate: {
-    SmsMessage: 'Your code is {####}', EmailMessage: 'Your code is {####}', EmailSubject: 'Your code',
-    EmailMessageByLink: 'Please click the link below to verify your email address. {##Verify Email##} ', EmailSubjectByLink: 'Your verification link',
+    SmsMessage: 'Your code is {####}',
+    EmailMessage: 'Your code is {####}',
+    EmailSubject: 'Your code',
+    EmailMessageByLink: 'Please click the link below to verify your email address. {##Verify Email##} ',
+    EmailSubjectByLink: 'Your verification link',
     DefaultEmailOption: 'CONFIRM_WITH_CODE',
   },
   SmsAuthenticationMessage: 'Your authentication code is {####}. ',
@@ -39,7 +47,11 @@ const described = (): UserPoolType => ({
   MfaConfiguration: 'ON',
   DeviceConfiguration: { ChallengeRequiredOnNewDevice: false, DeviceOnlyRememberedOnUserPrompt: true },
   EmailConfiguration: { EmailSendingAccount: 'COGNITO_DEFAULT' },
-  SmsConfiguration: { SnsCallerArn: 'arn:aws:iam::123456789012:role/cognito-sms-mfa/MyUserPool-SMS-Role', ExternalId: '1dda6cb7-e93d-4802-8419-a6bbaf7b0e7d', SnsRegion: 'us-east-1' },
+  SmsConfiguration: {
+    SnsCallerArn: 'arn:aws:iam::123456789012:role/cognito-sms-mfa/MyUserPool-SMS-Role',
+    ExternalId: '1dda6cb7-e93d-4802-8419-a6bbaf7b0e7d',
+    SnsRegion: 'us-east-1',
+  },
   UserPoolTags: { 'managed-by': 'cognito-sms-mfa' },
   SmsConfigurationFailure: 'SNS configuration error',
   Domain: 'my-domain',
@@ -75,8 +87,14 @@ describe('userPoolUpdateInput', () => {
   });
 
   it('sets the given triggers and keeps the others', () => {
-    const input = userPoolUpdateInput(described(), { LambdaConfig: { CustomSMSSender: { LambdaArn: SENDER, LambdaVersion: 'V1_0' }, KMSKeyID: KEY } });
-    expect(input.LambdaConfig).toEqual({ PreSignUp: PRE_SIGN_UP, CustomSMSSender: { LambdaArn: SENDER, LambdaVersion: 'V1_0' }, KMSKeyID: KEY });
+    const input = userPoolUpdateInput(described(), {
+      LambdaConfig: { CustomSMSSender: { LambdaArn: SENDER, LambdaVersion: 'V1_0' }, KMSKeyID: KEY },
+    });
+    expect(input.LambdaConfig).toEqual({
+      PreSignUp: PRE_SIGN_UP,
+      CustomSMSSender: { LambdaArn: SENDER, LambdaVersion: 'V1_0' },
+      KMSKeyID: KEY,
+    });
   });
 
   it('does not change the pool it reads', () => {
@@ -124,7 +142,9 @@ describe('userPoolUpdateInput', () => {
       const pool = described();
       delete pool.VerificationMessageTemplate;
       expect(userPoolUpdateInput(pool)).toMatchObject({
-        SmsVerificationMessage: 'Your code is {####}', EmailVerificationMessage: 'Your code is {####}', EmailVerificationSubject: 'Your code',
+        SmsVerificationMessage: 'Your code is {####}',
+        EmailVerificationMessage: 'Your code is {####}',
+        EmailVerificationSubject: 'Your code',
       });
     });
   });

@@ -1,8 +1,4 @@
-import type {
-  LambdaConfigType,
-  UpdateUserPoolCommandInput,
-  UserPoolType,
-} from '@aws-sdk/client-cognito-identity-provider';
+import type { LambdaConfigType, UpdateUserPoolCommandInput, UserPoolType } from '@aws-sdk/client-cognito-identity-provider';
 
 /**
  * What DescribeUserPool returns that UpdateUserPool does not take: identity, timestamps, counts
@@ -54,7 +50,12 @@ const CARRIED = [
 
 /** Settings carried in another form: `Name` as `PoolName`; the legacy message fields (see below). */
 // eslint-disable-next-line @typescript-eslint/no-unused-vars -- only its type is used, by the compile-time guard below
-const MAPPED = ['Name', 'SmsVerificationMessage', 'EmailVerificationMessage', 'EmailVerificationSubject'] as const satisfies readonly (keyof UserPoolType)[];
+const MAPPED = [
+  'Name',
+  'SmsVerificationMessage',
+  'EmailVerificationMessage',
+  'EmailVerificationSubject',
+] as const satisfies readonly (keyof UserPoolType)[];
 
 /**
  * Compile-time guard: every field of `UserPoolType` is carried, mapped or known to be read-only.

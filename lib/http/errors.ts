@@ -6,10 +6,20 @@ import { errorResponse, type HttpResult } from './response';
 
 /** AWS error names that mean "try again shortly": throttling and service-side faults, not the caller's input. */
 const TRANSIENT = [
-  'Throttling', 'ThrottlingException', 'TooManyRequestsException', 'ProvisionedThroughputExceededException',
-  'RequestLimitExceeded', 'ServiceUnavailable', 'ServiceUnavailableException',
-  'InternalServerError', 'InternalServiceError', 'InternalFailure', 'TransactionConflict',
-  'TimeoutError', 'RequestTimeout', 'RequestTimeoutException',
+  'Throttling',
+  'ThrottlingException',
+  'TooManyRequestsException',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+  'InternalServerError',
+  'InternalServiceError',
+  'InternalFailure',
+  'TransactionConflict',
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
 ];
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
 
@@ -48,7 +58,11 @@ export function httpErrors(): middy.MiddlewareObj<APIGatewayProxyEventV2, HttpRe
             { code: 'ServiceUnavailable', message: 'A service this API depends on is busy or unavailable; retry shortly.', requestId },
             { 'retry-after': String(RETRY_AFTER_SECONDS) },
           )
-        : errorResponse(500, { code: 'InternalError', message: 'The request could not be processed; quote the requestId when reporting it.', requestId });
+        : errorResponse(500, {
+            code: 'InternalError',
+            message: 'The request could not be processed; quote the requestId when reporting it.',
+            requestId,
+          });
     },
   };
 }

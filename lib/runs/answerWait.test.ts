@@ -12,7 +12,13 @@ const ddb = mockClient(DynamoDBDocumentClient);
 const PHONE = '+15555550100';
 const NOW = 1_750_000_000_000;
 const wait = (over: Partial<WaitItem> = {}): WaitItem => ({
-  pk: `WAIT#${PHONE}`, runId: 'run-1', step: 'SIGN_UP', registeredAt: NOW - 1000, expiresAt: NOW + 60_000, ttl: 0, ...over,
+  pk: `WAIT#${PHONE}`,
+  runId: 'run-1',
+  step: 'SIGN_UP',
+  registeredAt: NOW - 1000,
+  expiresAt: NOW + 60_000,
+  ttl: 0,
+  ...over,
 });
 const conditionFailed = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
 const update = () => ddb.commandCalls(UpdateCommand)[0].args[0].input;

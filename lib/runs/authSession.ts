@@ -17,6 +17,11 @@ export async function saveAuthSession(runId: string, session: string): Promise<v
 
 export async function clearAuthSession(runId: string): Promise<void> {
   await dynamo().send(
-    new UpdateCommand({ TableName: runsTable(), Key: runKey(runId), UpdateExpression: 'REMOVE #s', ExpressionAttributeNames: { '#s': 'authSession' } }),
+    new UpdateCommand({
+      TableName: runsTable(),
+      Key: runKey(runId),
+      UpdateExpression: 'REMOVE #s',
+      ExpressionAttributeNames: { '#s': 'authSession' },
+    }),
   );
 }

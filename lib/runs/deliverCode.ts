@@ -61,7 +61,8 @@ export async function deliverCode(phone: string, code: string, options: AnswerOp
       const timeToSmsMs = timeToSms(wait);
       if (!wait.taskToken) return { outcome: 'StoredBeforeAwait', runId: wait.runId, step: wait.step, timeToSmsMs };
       const resumed = await resume(wait);
-      if (resumed !== true) return { outcome: 'WaitExpired', runId: wait.runId, step: wait.step, why: `the execution stopped waiting (${resumed})` };
+      if (resumed !== true)
+        return { outcome: 'WaitExpired', runId: wait.runId, step: wait.step, why: `the execution stopped waiting (${resumed})` };
       return { outcome: 'Resumed', runId: wait.runId, step: wait.step, timeToSmsMs };
     }
   }
@@ -69,7 +70,9 @@ export async function deliverCode(phone: string, code: string, options: AnswerOp
 
 /** Only the first answer is timed: a repeat of the same code says nothing about SMS latency. */
 const timeToSms = (wait: WaitItem): number | undefined =>
-  typeof wait.answeredAt === 'number' && typeof wait.registeredAt === 'number' ? Math.max(0, wait.answeredAt - wait.registeredAt) : undefined;
+  typeof wait.answeredAt === 'number' && typeof wait.registeredAt === 'number'
+    ? Math.max(0, wait.answeredAt - wait.registeredAt)
+    : undefined;
 
 /**
  * Resumes the waiting execution. The output names the run and the step only: the next task
@@ -78,7 +81,9 @@ const timeToSms = (wait: WaitItem): number | undefined =>
  */
 async function resume(wait: WaitItem & { consumedAt?: number }): Promise<true | string> {
   try {
-    await sfn().send(new SendTaskSuccessCommand({ taskToken: wait.taskToken, output: JSON.stringify({ runId: wait.runId, step: wait.step }) }));
+    await sfn().send(
+      new SendTaskSuccessCommand({ taskToken: wait.taskToken, output: JSON.stringify({ runId: wait.runId, step: wait.step }) }),
+    );
     return true;
   } catch (error) {
     if (isAwsError(error, ...TASK_CLOSED)) return awsErrorName(error) ?? 'TaskTimedOut';

@@ -25,18 +25,31 @@ describe('finishRun', () => {
     expect(update().UpdateExpression).toMatch(/REMOVE #authSession$/);
     expect(update().ExpressionAttributeNames?.['#authSession']).toBe('authSession');
     expect(update().ExpressionAttributeValues).toEqual({
-      ':runId': 'run-1', ':status': 'PASS', ':endedAt': '2025-01-01T00:00:00.000Z', ':steps': steps,
-      ':ttl': Math.floor(NOW / 1000) + 30 * 24 * 3600, ':reason': null, ':cause': null, ':durationMs': 4200,
+      ':runId': 'run-1',
+      ':status': 'PASS',
+      ':endedAt': '2025-01-01T00:00:00.000Z',
+      ':steps': steps,
+      ':ttl': Math.floor(NOW / 1000) + 30 * 24 * 3600,
+      ':reason': null,
+      ':cause': null,
+      ':durationMs': 4200,
     });
   });
 
   it('records a FAIL with its reason and cause, and null for an unknown duration', async () => {
     await finishRun('run-1', { verdict: 'FAIL', reason: 'SmsCodeNotReceived', cause: 'timed out', endedAt: 'e', steps: [] });
-    expect(update().ExpressionAttributeValues).toMatchObject({ ':status': 'FAIL', ':reason': 'SmsCodeNotReceived', ':cause': 'timed out', ':durationMs': null });
+    expect(update().ExpressionAttributeValues).toMatchObject({
+      ':status': 'FAIL',
+      ':reason': 'SmsCodeNotReceived',
+      ':cause': 'timed out',
+      ':durationMs': null,
+    });
   });
 
   it('lets errors through by name', async () => {
     ddb.on(UpdateCommand).rejects(Object.assign(new Error('x'), { name: 'ResourceNotFoundException' }));
-    await expect(finishRun('run-1', { verdict: 'PASS', endedAt: 'e', steps: [] })).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    await expect(finishRun('run-1', { verdict: 'PASS', endedAt: 'e', steps: [] })).rejects.toMatchObject({
+      name: 'ResourceNotFoundException',
+    });
   });
 });

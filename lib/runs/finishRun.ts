@@ -19,8 +19,14 @@ export interface RunResult {
  */
 export async function finishRun(runId: string, result: RunResult): Promise<Partial<RunItem>> {
   const values: Record<string, unknown> = {
-    ':runId': runId, ':status': result.verdict, ':endedAt': result.endedAt, ':steps': result.steps, ':ttl': ttlIn(RUN_RETENTION_SECONDS),
-    ':reason': result.reason ?? null, ':cause': result.cause ?? null, ':durationMs': result.durationMs ?? null,
+    ':runId': runId,
+    ':status': result.verdict,
+    ':endedAt': result.endedAt,
+    ':steps': result.steps,
+    ':ttl': ttlIn(RUN_RETENTION_SECONDS),
+    ':reason': result.reason ?? null,
+    ':cause': result.cause ?? null,
+    ':durationMs': result.durationMs ?? null,
   };
   const { Attributes } = await dynamo().send(
     new UpdateCommand({
@@ -30,8 +36,15 @@ export async function finishRun(runId: string, result: RunResult): Promise<Parti
         'SET #runId = :runId, #status = :status, #endedAt = :endedAt, #steps = :steps, #ttl = :ttl, ' +
         '#reason = :reason, #cause = :cause, #durationMs = :durationMs REMOVE #authSession',
       ExpressionAttributeNames: {
-        '#runId': 'runId', '#status': 'status', '#endedAt': 'endedAt', '#steps': 'steps', '#ttl': 'ttl',
-        '#reason': 'reason', '#cause': 'cause', '#durationMs': 'durationMs', '#authSession': 'authSession',
+        '#runId': 'runId',
+        '#status': 'status',
+        '#endedAt': 'endedAt',
+        '#steps': 'steps',
+        '#ttl': 'ttl',
+        '#reason': 'reason',
+        '#cause': 'cause',
+        '#durationMs': 'durationMs',
+        '#authSession': 'authSession',
       },
       ExpressionAttributeValues: values,
       ReturnValues: 'ALL_NEW',

@@ -27,8 +27,14 @@ describe('run records', () => {
     ddb.on(PutCommand).resolves({});
     const now = Date.now();
     await putRun({
-      runId: 'run-1', phoneNumber: '+15555550100', userPoolId: 'us-east-1_abc', clientId: 'c', username: 'synthetic-run-1',
-      startedAt: 's', status: 'RUNNING', timeouts: { signUpCodeSeconds: 300, mfaCodeSeconds: 150 },
+      runId: 'run-1',
+      phoneNumber: '+15555550100',
+      userPoolId: 'us-east-1_abc',
+      clientId: 'c',
+      username: 'synthetic-run-1',
+      startedAt: 's',
+      status: 'RUNNING',
+      timeouts: { signUpCodeSeconds: 300, mfaCodeSeconds: 150 },
     });
     const item = ddb.commandCalls(PutCommand)[0].args[0].input.Item!;
     expect(item).toMatchObject({ pk: 'RUN#run-1', runId: 'run-1', status: 'RUNNING' });
@@ -40,8 +46,17 @@ describe('run records', () => {
     await saveAuthSession('run-1', 'SESSION');
     await clearAuthSession('run-1');
     const [save, clear] = ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input);
-    expect(save).toMatchObject({ Key: { pk: 'RUN#run-1' }, UpdateExpression: 'SET #s = :s', ExpressionAttributeNames: { '#s': 'authSession' }, ExpressionAttributeValues: { ':s': 'SESSION' } });
-    expect(clear).toMatchObject({ Key: { pk: 'RUN#run-1' }, UpdateExpression: 'REMOVE #s', ExpressionAttributeNames: { '#s': 'authSession' } });
+    expect(save).toMatchObject({
+      Key: { pk: 'RUN#run-1' },
+      UpdateExpression: 'SET #s = :s',
+      ExpressionAttributeNames: { '#s': 'authSession' },
+      ExpressionAttributeValues: { ':s': 'SESSION' },
+    });
+    expect(clear).toMatchObject({
+      Key: { pk: 'RUN#run-1' },
+      UpdateExpression: 'REMOVE #s',
+      ExpressionAttributeNames: { '#s': 'authSession' },
+    });
   });
 
   it('codeHash is a stable SHA-256 hex that does not contain the code', () => {

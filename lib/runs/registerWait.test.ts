@@ -49,7 +49,9 @@ describe('registerWait', () => {
   });
 
   it('carries the previous run’s last code hash too, so its late duplicate cannot answer this run', async () => {
-    ddb.on(GetCommand).resolves({ Item: { pk: `WAIT#${PHONE}`, runId: 'run-0', step: 'MFA', codeHash: codeHash('999999'), answered: true, expiresAt: NOW - 1 } });
+    ddb.on(GetCommand).resolves({
+      Item: { pk: `WAIT#${PHONE}`, runId: 'run-0', step: 'MFA', codeHash: codeHash('999999'), answered: true, expiresAt: NOW - 1 },
+    });
     await registerWait(PHONE, 'run-1', 'SIGN_UP', 300);
     expect(put().Item?.previousCodeHash).toBe(codeHash('999999'));
   });
@@ -72,7 +74,14 @@ describe('registerWait', () => {
   // A Lambda retry (e.g. after throttling) registers the same step again: the hash carried the first time stays.
   it('keeps the carried hash when the same step’s wait is registered again (Lambda retry)', async () => {
     ddb.on(GetCommand).resolves({
-      Item: { pk: `WAIT#${PHONE}`, runId: 'run-1', step: 'MFA', registeredAt: NOW - 1000, expiresAt: NOW + 149_000, previousCodeHash: codeHash('123456') },
+      Item: {
+        pk: `WAIT#${PHONE}`,
+        runId: 'run-1',
+        step: 'MFA',
+        registeredAt: NOW - 1000,
+        expiresAt: NOW + 149_000,
+        previousCodeHash: codeHash('123456'),
+      },
     });
     await registerWait(PHONE, 'run-1', 'MFA', 150);
     expect(put().Item?.previousCodeHash).toBe(codeHash('123456'));

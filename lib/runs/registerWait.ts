@@ -18,7 +18,8 @@ export async function registerWait(phone: string, runId: string, step: WaitStep,
   // A Lambda retry re-registers the same step, which has no code yet: keep the hash it carried.
   const carried = !previous
     ? undefined
-    : ((previous.codeHash as string | undefined) ?? (previous.code ? codeHash(String(previous.code)) : (previous.previousCodeHash as string | undefined)));
+    : ((previous.codeHash as string | undefined) ??
+      (previous.code ? codeHash(String(previous.code)) : (previous.previousCodeHash as string | undefined)));
   const item: WaitItem = {
     ...waitKey(phone),
     runId,
@@ -40,7 +41,10 @@ export async function registerWait(phone: string, runId: string, step: WaitStep,
     );
   } catch (error) {
     if (isAwsError(error, 'ConditionalCheckFailed')) {
-      throw new NamedError('PhoneBusy', `Run ${runId} no longer holds its phone (its lease ran out): another run is waiting for a code on it`);
+      throw new NamedError(
+        'PhoneBusy',
+        `Run ${runId} no longer holds its phone (its lease ran out): another run is waiting for a code on it`,
+      );
     }
     throw error;
   }

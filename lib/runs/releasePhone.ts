@@ -30,7 +30,12 @@ export async function releasePhone(phone: string, runId: string, { holdSeconds =
         Key: waitKey(phone),
         UpdateExpression: 'SET #expiresAt = :now REMOVE #taskToken, #code',
         ...ownedByRun,
-        ExpressionAttributeNames: { ...ownedByRun.ExpressionAttributeNames, '#expiresAt': 'expiresAt', '#taskToken': 'taskToken', '#code': 'code' },
+        ExpressionAttributeNames: {
+          ...ownedByRun.ExpressionAttributeNames,
+          '#expiresAt': 'expiresAt',
+          '#taskToken': 'taskToken',
+          '#code': 'code',
+        },
         ExpressionAttributeValues: { ...ownedByRun.ExpressionAttributeValues, ':now': Date.now() },
       }),
     )

@@ -35,7 +35,10 @@ describe('handleOnce', () => {
     const work = jest.fn().mockResolvedValue('ok');
     await expect(handleOnce('inbound-sms', 'm-1', work)).resolves.toEqual({ result: 'ok' });
     expect(work).toHaveBeenCalledTimes(1);
-    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, { Key: { pk: 'SEEN#inbound-sms#m-1' }, ExpressionAttributeValues: { ':done': 'DONE' } });
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      Key: { pk: 'SEEN#inbound-sms#m-1' },
+      ExpressionAttributeValues: { ':done': 'DONE' },
+    });
   });
 
   it('does not run the work for a duplicate', async () => {

@@ -21,7 +21,13 @@ export async function rememberMessage(route: string, messageId: string, now = Da
     await dynamo().send(
       new PutCommand({
         TableName: runsTable(),
-        Item: { ...seenKey(route, messageId), state: 'IN_PROGRESS', claimedUntil: now + IN_PROGRESS_SECONDS * 1000, seenAt: now, ttl: ttlIn(SEEN_RETENTION_SECONDS, now) },
+        Item: {
+          ...seenKey(route, messageId),
+          state: 'IN_PROGRESS',
+          claimedUntil: now + IN_PROGRESS_SECONDS * 1000,
+          seenAt: now,
+          ttl: ttlIn(SEEN_RETENTION_SECONDS, now),
+        },
         ConditionExpression: 'attribute_not_exists(#pk) OR (#state = :inProgress AND #claimedUntil < :now)',
         ExpressionAttributeNames: { '#pk': 'pk', '#state': 'state', '#claimedUntil': 'claimedUntil' },
         ExpressionAttributeValues: { ':inProgress': 'IN_PROGRESS', ':now': now },
@@ -68,7 +74,11 @@ export async function handleOnce<T>(route: string, messageId: string, work: () =
   } catch (error) {
     await forgetMessage(route, messageId).catch((forgetError: unknown) =>
       // The claim expires by itself (IN_PROGRESS_SECONDS): the retry after that is still handled.
-      logger.warn('could not drop the claim on a message; its retry waits for the claim to expire', { route, messageId, errorName: awsErrorName(forgetError) }),
+      logger.warn('could not drop the claim on a message; its retry waits for the claim to expire', {
+        route,
+        messageId,
+        errorName: awsErrorName(forgetError),
+      }),
     );
     throw error;
   }

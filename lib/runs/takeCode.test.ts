@@ -22,7 +22,12 @@ describe('takeCode', () => {
     ddb.on(UpdateCommand).resolves({ Attributes: wait });
     await expect(takeCode(PHONE, 'run-1', 'MFA')).resolves.toEqual({ code: '654321', wait });
     const input = ddb.commandCalls(UpdateCommand)[0].args[0].input;
-    expect(input).toMatchObject({ TableName: 'runs-test', Key: { pk: `WAIT#${PHONE}` }, ReturnValues: 'ALL_OLD', UpdateExpression: 'SET #consumedAt = :now REMOVE #code' });
+    expect(input).toMatchObject({
+      TableName: 'runs-test',
+      Key: { pk: `WAIT#${PHONE}` },
+      ReturnValues: 'ALL_OLD',
+      UpdateExpression: 'SET #consumedAt = :now REMOVE #code',
+    });
     expect(input.ConditionExpression).toBe('#runId = :run AND #step = :step AND #answered = :yes AND attribute_exists(#code)');
     expect(input.ExpressionAttributeValues).toEqual({ ':now': NOW, ':run': 'run-1', ':step': 'MFA', ':yes': true });
   });

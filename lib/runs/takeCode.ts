@@ -16,7 +16,13 @@ export async function takeCode(phone: string, runId: string, step: WaitStep): Pr
         Key: waitKey(phone),
         UpdateExpression: 'SET #consumedAt = :now REMOVE #code',
         ConditionExpression: '#runId = :run AND #step = :step AND #answered = :yes AND attribute_exists(#code)',
-        ExpressionAttributeNames: { '#consumedAt': 'consumedAt', '#runId': 'runId', '#step': 'step', '#answered': 'answered', '#code': 'code' },
+        ExpressionAttributeNames: {
+          '#consumedAt': 'consumedAt',
+          '#runId': 'runId',
+          '#step': 'step',
+          '#answered': 'answered',
+          '#code': 'code',
+        },
         ExpressionAttributeValues: { ':now': Date.now(), ':run': runId, ':step': step, ':yes': true },
         // The item as it was: the only read of the code, in the same request that removes it.
         ReturnValues: 'ALL_OLD',

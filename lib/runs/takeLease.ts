@@ -22,7 +22,8 @@ export async function takeLease(phone: string, holder: string, seconds: number, 
       }),
     );
   } catch (error) {
-    if (isAwsError(error, 'ConditionalCheckFailed')) throw new NamedError('PhoneBusy', `Another run holds the lease on ${maskPhone(phone)}`);
+    if (isAwsError(error, 'ConditionalCheckFailed'))
+      throw new NamedError('PhoneBusy', `Another run holds the lease on ${maskPhone(phone)}`);
     throw error;
   }
   return expiresAt;

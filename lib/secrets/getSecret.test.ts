@@ -22,7 +22,9 @@ describe('getSecret', () => {
   });
 
   it('does not cache a failure', async () => {
-    sm.on(GetSecretValueCommand).rejectsOnce(Object.assign(new Error('boom'), { name: 'InternalServiceError' })).resolves({ SecretString: 's' });
+    sm.on(GetSecretValueCommand)
+      .rejectsOnce(Object.assign(new Error('boom'), { name: 'InternalServiceError' }))
+      .resolves({ SecretString: 's' });
     await expect(getSecret('id')).rejects.toMatchObject({ name: 'InternalServiceError' });
     expect(await getSecret('id')).toBe('s');
   });

@@ -5,7 +5,10 @@ import { NamedError } from '../errors';
 /** Long enough that a warm container rarely calls Secrets Manager, short enough that a rotation lands soon. */
 export const SECRET_CACHE_MS = 5 * 60 * 1000;
 
-interface Entry { value: Promise<string>; fetchedAt: number }
+interface Entry {
+  value: Promise<string>;
+  fetchedAt: number;
+}
 const cache = new Map<string, Entry>();
 
 /**

@@ -62,7 +62,10 @@ beforeEach(() => {
 describe('decryptCode', () => {
   it('decrypts what Cognito encrypted under the configured key', async () => {
     await expect(decryptCode(await cognitoCiphertext(), { userPoolId: POOL })).resolves.toBe(CODE);
-    expect(kms).toHaveReceivedCommandWith(DecryptCommand, { KeyId: KEY, EncryptionContext: expect.objectContaining({ 'userpool-id': POOL }) });
+    expect(kms).toHaveReceivedCommandWith(DecryptCommand, {
+      KeyId: KEY,
+      EncryptionContext: expect.objectContaining({ 'userpool-id': POOL }),
+    });
   });
 
   it('decrypts messages without key commitment too (REQUIRE_ENCRYPT_ALLOW_DECRYPT)', async () => {
@@ -95,7 +98,9 @@ describe('decryptCode', () => {
   });
 
   it('refuses a code bound to another user pool (DecryptFailed)', async () => {
-    await expect(decryptCode(await cognitoCiphertext(CODE, KEY, { 'userpool-id': 'us-east-1_Other9' }), { userPoolId: POOL })).rejects.toMatchObject({
+    await expect(
+      decryptCode(await cognitoCiphertext(CODE, KEY, { 'userpool-id': 'us-east-1_Other9' }), { userPoolId: POOL }),
+    ).rejects.toMatchObject({
       name: 'DecryptFailed',
       message: expect.stringContaining('us-east-1_Other9'),
     });

@@ -93,7 +93,10 @@ export interface DecryptOptions {
  */
 export async function decryptCode(ciphertext: string, options: DecryptOptions = {}): Promise<string> {
   if (ciphertext.length === 0 || ciphertext.length > MAX_CIPHERTEXT_CHARS || !BASE64.test(ciphertext)) {
-    throw new NamedError('DecryptFailed', `the code is not base64 of at most ${MAX_CIPHERTEXT_CHARS} characters (got ${ciphertext.length})`);
+    throw new NamedError(
+      'DecryptFailed',
+      `the code is not base64 of at most ${MAX_CIPHERTEXT_CHARS} characters (got ${ciphertext.length})`,
+    );
   }
   const { keyring, decrypt } = encryptionSdk();
   const failures: unknown[] = [];
@@ -118,7 +121,10 @@ export async function decryptCode(ciphertext: string, options: DecryptOptions = 
   const bytes = result.plaintext;
   const text = bytes.toString('utf8');
   if (bytes.length === 0 || bytes.length > MAX_PLAINTEXT_BYTES || !Buffer.from(text, 'utf8').equals(bytes)) {
-    throw new NamedError('DecryptFailed', `the decrypted payload is not a code (${bytes.length} bytes, not UTF-8 text of at most ${MAX_PLAINTEXT_BYTES})`);
+    throw new NamedError(
+      'DecryptFailed',
+      `the decrypted payload is not a code (${bytes.length} bytes, not UTF-8 text of at most ${MAX_PLAINTEXT_BYTES})`,
+    );
   }
   return text;
 }

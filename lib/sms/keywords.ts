@@ -4,9 +4,23 @@
  * whatever digits a carrier may append.
  */
 const KEYWORDS = new Set([
-  'STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT', 'OPTOUT', 'OPT-OUT', 'REVOKE',
-  'START', 'UNSTOP', 'YES', 'SUBSCRIBE', 'OPTIN', 'OPT-IN',
-  'HELP', 'INFO',
+  'STOP',
+  'STOPALL',
+  'UNSUBSCRIBE',
+  'CANCEL',
+  'END',
+  'QUIT',
+  'OPTOUT',
+  'OPT-OUT',
+  'REVOKE',
+  'START',
+  'UNSTOP',
+  'YES',
+  'SUBSCRIBE',
+  'OPTIN',
+  'OPT-IN',
+  'HELP',
+  'INFO',
 ]);
 
 /** The keyword a text is (upper case), or undefined. `declared` is the sender's own reading (two-way SMS `messageKeyword`). */

@@ -23,7 +23,11 @@ export interface InboundPhoneSummary {
 }
 
 /** One summary for what DescribePhoneNumbers and UpdatePhoneNumber answer, so a re-run reports the same thing. */
-export function inboundPhoneSummary(info: PhoneNumberInformation | UpdatePhoneNumberResult, fallbackId: string, topicArn: string): InboundPhoneSummary {
+export function inboundPhoneSummary(
+  info: PhoneNumberInformation | UpdatePhoneNumberResult,
+  fallbackId: string,
+  topicArn: string,
+): InboundPhoneSummary {
   const twoWay = info.TwoWayEnabled === true && info.TwoWayChannelArn === topicArn ? 'this-stack' : 'off';
   return {
     configured: true,

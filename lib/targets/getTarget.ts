@@ -11,7 +11,9 @@ export async function getTarget(name: string): Promise<Target> {
     return JSON.parse(Parameter?.Value ?? '{}') as Target;
   } catch (error) {
     if (isAwsError(error, 'ParameterNotFound')) {
-      throw new TargetNotFound(`No target named "${name}" (SSM parameter ${parameterName}): run provisioning first, or pass userPoolId and clientId`);
+      throw new TargetNotFound(
+        `No target named "${name}" (SSM parameter ${parameterName}): run provisioning first, or pass userPoolId and clientId`,
+      );
     }
     throw error;
   }

@@ -38,12 +38,29 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 const now = () => Math.floor(Date.now() / 1000);
 const idClaims = (over: Record<string, unknown> = {}) => ({
-  sub: SUB, aud: CLIENT_ID, iss: issuer, token_use: 'id', 'cognito:username': 'synthetic-run-1', phone_number: '+15555550100',
-  phone_number_verified: true, auth_time: now(), iat: now(), exp: now() + 3600, ...over,
+  sub: SUB,
+  aud: CLIENT_ID,
+  iss: issuer,
+  token_use: 'id',
+  'cognito:username': 'synthetic-run-1',
+  phone_number: '+15555550100',
+  phone_number_verified: true,
+  auth_time: now(),
+  iat: now(),
+  exp: now() + 3600,
+  ...over,
 });
 const accessClaims = (over: Record<string, unknown> = {}) => ({
-  sub: SUB, client_id: CLIENT_ID, iss: issuer, token_use: 'access', scope: 'aws.cognito.signin.user.admin', username: 'synthetic-run-1',
-  auth_time: now(), iat: now(), exp: now() + 3600, ...over,
+  sub: SUB,
+  client_id: CLIENT_ID,
+  iss: issuer,
+  token_use: 'access',
+  scope: 'aws.cognito.signin.user.admin',
+  username: 'synthetic-run-1',
+  auth_time: now(),
+  iat: now(),
+  exp: now() + 3600,
+  ...over,
 });
 const REFRESH = 'eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIiwiYWxnIjoiUlNBLU9BRVAifQ.refresh-blob.iv.cipher.tag';
 
@@ -52,9 +69,16 @@ async function verify(idToken: string | undefined, accessToken: string | undefin
 }
 
 /** What a failure looks like: TokenInvalid, with a message that quotes no token. */
-async function expectInvalid(idToken: string | undefined, accessToken: string | undefined, message: RegExp, opts?: { issuer?: string; clientId?: string }) {
+async function expectInvalid(
+  idToken: string | undefined,
+  accessToken: string | undefined,
+  message: RegExp,
+  opts?: { issuer?: string; clientId?: string },
+) {
   const error = (await verify(idToken, accessToken, opts).then(
-    () => { throw new Error('expected TokenInvalid'); },
+    () => {
+      throw new Error('expected TokenInvalid');
+    },
     (e: Error) => e,
   )) as Error;
   expect(error.name).toBe('TokenInvalid');
@@ -92,7 +116,13 @@ describe('verifyTokens', () => {
   });
 
   it('says whether a refresh token was issued', async () => {
-    const out = await verifyTokens({ issuer, clientId: CLIENT_ID, idToken: jwt(idClaims()), accessToken: jwt(accessClaims()), refreshToken: undefined });
+    const out = await verifyTokens({
+      issuer,
+      clientId: CLIENT_ID,
+      idToken: jwt(idClaims()),
+      accessToken: jwt(accessClaims()),
+      refreshToken: undefined,
+    });
     expect(out.refreshTokenIssued).toBe(false);
   });
 

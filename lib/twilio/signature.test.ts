@@ -31,9 +31,15 @@ describe('twilioSignature', () => {
   });
 
   it('signs each value of a repeated name, sorted and distinct (twilio-node vectors)', () => {
-    expect(twilioSignature(TOKEN, URL, { 'MessagingBinding.Address': ['+1325xxxxxxx', '+1415xxxxxxx'] })).toBe('83O6e2vORAoJHUNzJjDWN1jz+BA=');
-    expect(twilioSignature(TOKEN, URL, { 'MessagingBinding.Address': ['+1415xxxxxxx', '+1325xxxxxxx'] })).toBe('83O6e2vORAoJHUNzJjDWN1jz+BA=');
-    expect(twilioSignature(TOKEN, URL, { Sid: 'CA123', SidAccount: 'AC123', Digits: ['5678', '1234', '1234'] })).toBe('IK+Dwps556ElfBT0I3Rgjkr1wJU=');
+    expect(twilioSignature(TOKEN, URL, { 'MessagingBinding.Address': ['+1325xxxxxxx', '+1415xxxxxxx'] })).toBe(
+      '83O6e2vORAoJHUNzJjDWN1jz+BA=',
+    );
+    expect(twilioSignature(TOKEN, URL, { 'MessagingBinding.Address': ['+1415xxxxxxx', '+1325xxxxxxx'] })).toBe(
+      '83O6e2vORAoJHUNzJjDWN1jz+BA=',
+    );
+    expect(twilioSignature(TOKEN, URL, { Sid: 'CA123', SidAccount: 'AC123', Digits: ['5678', '1234', '1234'] })).toBe(
+      'IK+Dwps556ElfBT0I3Rgjkr1wJU=',
+    );
     const form = new URLSearchParams('Digits=5678&Sid=CA123&Digits=1234&SidAccount=AC123');
     expect(twilioSignature(TOKEN, URL, form)).toBe('IK+Dwps556ElfBT0I3Rgjkr1wJU=');
   });
@@ -51,14 +57,19 @@ describe('verifyTwilioSignature', () => {
   });
 
   it('accepts a signature over the URL with the standard port when the URL names none (twilio-node vector)', () => {
-    expect(verifyTwilioSignature(TOKEN, 'kvajT1Ptam85bY51eRf/AJRuM3w=', URL, params)).toEqual({ ok: true, url: 'https://mycompany.com:443/myapp.php?foo=1&bar=2' });
+    expect(verifyTwilioSignature(TOKEN, 'kvajT1Ptam85bY51eRf/AJRuM3w=', URL, params)).toEqual({
+      ok: true,
+      url: 'https://mycompany.com:443/myapp.php?foo=1&bar=2',
+    });
     expect(verifyTwilioSignature(TOKEN, '0ZXoZLH/DfblKGATFgpif+LLRf4=', URL.replace('https', 'http'), params)).toMatchObject({ ok: true });
   });
 
   it('accepts a signature over the URL without its port, and one with a non-standard port (twilio-node vectors)', () => {
     const withPort = 'https://mycompany.com:1234/myapp.php?foo=1&bar=2';
     expect(verifyTwilioSignature(TOKEN, 'RSOYDt4T1cUTdK1PDd93/VVr8B8=', withPort, params)).toEqual({ ok: true, url: URL });
-    expect(verifyTwilioSignature(TOKEN, 'Zmvh+3yNM1Phv2jhDCwEM3q5ebU=', withPort.replace('https', 'http'), params)).toMatchObject({ ok: true });
+    expect(verifyTwilioSignature(TOKEN, 'Zmvh+3yNM1Phv2jhDCwEM3q5ebU=', withPort.replace('https', 'http'), params)).toMatchObject({
+      ok: true,
+    });
   });
 
   it.each<[string, string | undefined, string]>([

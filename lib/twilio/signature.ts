@@ -31,7 +31,12 @@ export type TwilioSignatureCheck =
  * what was configured, and `https://host/p` and `https://host:443/p` are the same endpoint); the
  * query string is used exactly as given, never re-encoded.
  */
-export function verifyTwilioSignature(authToken: string, header: string | undefined, url: string, params: TwilioParams = {}): TwilioSignatureCheck {
+export function verifyTwilioSignature(
+  authToken: string,
+  header: string | undefined,
+  url: string,
+  params: TwilioParams = {},
+): TwilioSignatureCheck {
   if (header === undefined || header.trim() === '') return { ok: false, reason: 'missing' };
   const value = header.trim();
   if (!BASE64.test(value)) return { ok: false, reason: 'malformed' };

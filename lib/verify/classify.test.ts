@@ -5,22 +5,28 @@ const lambdaCause = (errorType: string, errorMessage: string) =>
   JSON.stringify({ errorType, errorMessage, trace: [`${errorType}: ${errorMessage}`, '    at secretFrame (/var/task/index.js:1:1)'] });
 
 describe('classifyFailure', () => {
-  it.each(FAILURE_REASONS.map((r) => [r]))('passes our own named reason %s through, with the errorMessage of the Lambda cause', (reason) => {
-    const out = classifyFailure(reason, lambdaCause(reason, `what went wrong for ${reason}`));
-    expect(out).toEqual({ reason, cause: `what went wrong for ${reason}` });
-  });
+  it.each(FAILURE_REASONS.map((r) => [r]))(
+    'passes our own named reason %s through, with the errorMessage of the Lambda cause',
+    (reason) => {
+      const out = classifyFailure(reason, lambdaCause(reason, `what went wrong for ${reason}`));
+      expect(out).toEqual({ reason, cause: `what went wrong for ${reason}` });
+    },
+  );
 
   it('names the reason itself as the cause when the error has none', () => {
     expect(classifyFailure('PhoneBusy', undefined)).toEqual({ reason: 'PhoneBusy', cause: 'PhoneBusy' });
     expect(classifyFailure('TargetNotFound', '')).toEqual({ reason: 'TargetNotFound', cause: 'TargetNotFound' });
   });
 
-  it.each([['States.Timeout'], ['States.HeartbeatTimeout']])('turns %s of a code wait into SmsCodeNotReceived, never the raw Step Functions error', (error) => {
-    const out = classifyFailure(error, 'The task timed out.');
-    expect(out.reason).toBe('SmsCodeNotReceived');
-    expect(out.cause).toBe('No SMS code reached the callback before the wait timed out');
-    expect(out.cause).not.toContain('States.');
-  });
+  it.each([['States.Timeout'], ['States.HeartbeatTimeout']])(
+    'turns %s of a code wait into SmsCodeNotReceived, never the raw Step Functions error',
+    (error) => {
+      const out = classifyFailure(error, 'The task timed out.');
+      expect(out.reason).toBe('SmsCodeNotReceived');
+      expect(out.cause).toBe('No SMS code reached the callback before the wait timed out');
+      expect(out.cause).not.toContain('States.');
+    },
+  );
 
   it.each<[string, FailureReason]>([
     ['CodeMismatchException', 'CodeMismatch'],
@@ -46,14 +52,18 @@ describe('classifyFailure', () => {
   );
 
   it('treats NotAuthorized on an expired or reused auth session as ExpiredCode', () => {
-    expect(classifyFailure('NotAuthorizedException', lambdaCause('NotAuthorizedException', 'Invalid session for the user, session is expired.'))).toEqual({
+    expect(
+      classifyFailure('NotAuthorizedException', lambdaCause('NotAuthorizedException', 'Invalid session for the user, session is expired.')),
+    ).toEqual({
       reason: 'ExpiredCode',
       cause: 'NotAuthorizedException: Invalid session for the user, session is expired.',
     });
   });
 
   it('keeps any other NotAuthorized as Unexpected', () => {
-    expect(classifyFailure('NotAuthorizedException', lambdaCause('NotAuthorizedException', 'Incorrect username or password.')).reason).toBe('Unexpected');
+    expect(classifyFailure('NotAuthorizedException', lambdaCause('NotAuthorizedException', 'Incorrect username or password.')).reason).toBe(
+      'Unexpected',
+    );
   });
 
   it.each([['RunNotFound'], ['WaitNotRegistered'], ['UsernameExistsException'], ['States.TaskFailed'], ['Lambda.Unknown']])(

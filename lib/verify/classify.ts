@@ -4,11 +4,22 @@
  * own errors (States.Timeout) carry plain text.
  */
 export const FAILURE_REASONS = [
-  'SmsCodeNotReceived', 'CodeMismatch', 'ExpiredCode', 'MfaNotEnforced', 'UnexpectedChallenge',
-  'UserStatusUnexpected', 'TokenInvalid', 'Throttled', 'PhoneBusy', 'TargetNotFound', 'ValidationError', 'Unexpected',
+  'SmsCodeNotReceived',
+  'CodeMismatch',
+  'ExpiredCode',
+  'MfaNotEnforced',
+  'UnexpectedChallenge',
+  'UserStatusUnexpected',
+  'TokenInvalid',
+  'Throttled',
+  'PhoneBusy',
+  'TargetNotFound',
+  'ValidationError',
+  'Unexpected',
   // Recorded by the stopped-run handler: the execution ran past the machine's TimeoutSeconds
   // (TIMED_OUT), or someone called StopExecution (ABORTED). No Catch sees either.
-  'TimedOut', 'Aborted',
+  'TimedOut',
+  'Aborted',
 ] as const;
 export type FailureReason = (typeof FAILURE_REASONS)[number];
 
@@ -27,7 +38,10 @@ const BY_ERROR: Record<string, FailureReason> = {
   'Lambda.TooManyRequestsException': 'Throttled',
 };
 
-export interface Failure { reason: FailureReason; cause: string }
+export interface Failure {
+  reason: FailureReason;
+  cause: string;
+}
 
 export function describeCause(cause: string | undefined): string {
   if (!cause) return '';

@@ -18,17 +18,38 @@ export interface Verdict extends RunResult {
  * line per run (`run finished`, which the runbook's Logs Insights queries read). Shared by RecordPass/RecordFailure and
  * the sign-in run's last task.
  */
-export async function recordVerdict(p: { runId: string; executionArn: string; startedAt?: string; error?: { Error?: unknown; Cause?: unknown } }): Promise<Verdict> {
+export async function recordVerdict(p: {
+  runId: string;
+  executionArn: string;
+  startedAt?: string;
+  error?: { Error?: unknown; Cause?: unknown };
+}): Promise<Verdict> {
   const started = p.startedAt ? Date.parse(p.startedAt) : Number.NaN;
   const now = Date.now();
   const steps = await stepTimings(p.executionArn);
-  const result: RunResult = { verdict: 'PASS', endedAt: new Date(now).toISOString(), durationMs: Number.isNaN(started) ? undefined : now - started, steps };
+  const result: RunResult = {
+    verdict: 'PASS',
+    endedAt: new Date(now).toISOString(),
+    durationMs: Number.isNaN(started) ? undefined : now - started,
+    steps,
+  };
   if (p.error) {
-    const failure = classifyFailure(typeof p.error.Error === 'string' ? p.error.Error : undefined, typeof p.error.Cause === 'string' ? p.error.Cause : undefined);
+    const failure = classifyFailure(
+      typeof p.error.Error === 'string' ? p.error.Error : undefined,
+      typeof p.error.Cause === 'string' ? p.error.Cause : undefined,
+    );
     Object.assign(result, { verdict: 'FAIL', reason: failure.reason, cause: failure.cause });
   }
   const record = await finishRun(p.runId, result);
   const { kind, standingUser, standingUserReason, firstSignIn } = record;
-  logger.info('run finished', { runId: p.runId, kind, verdict: result.verdict, reason: result.reason, durationMs: result.durationMs, standingUser, standingUserReason });
+  logger.info('run finished', {
+    runId: p.runId,
+    kind,
+    verdict: result.verdict,
+    reason: result.reason,
+    durationMs: result.durationMs,
+    standingUser,
+    standingUserReason,
+  });
   return { ...result, kind, standingUser, standingUserReason, firstSignIn };
 }

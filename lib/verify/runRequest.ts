@@ -34,7 +34,8 @@ export async function readRunRequest(rawInput: unknown, expectedKind: CheckKind)
   const kind = readKind(input.kind);
   // The state machine's ChooseKind routes each kind to its own first state: another is a wiring bug.
   if (kind !== expectedKind) throw new ValidationError('kind', `a ${kind} run does not start at the ${expectedKind} run's first state`);
-  const phoneNumber = input.phoneNumber === undefined || input.phoneNumber === null ? undefined : requiredString(input, 'phoneNumber', PHONE_NUMBER);
+  const phoneNumber =
+    input.phoneNumber === undefined || input.phoneNumber === null ? undefined : requiredString(input, 'phoneNumber', PHONE_NUMBER);
   const timeouts = readTimeouts(input.timeouts);
   const inboundId = optionalEnv('INBOUND_PHONE_NUMBER_ID');
   if (phoneNumber === undefined && inboundId === undefined) {

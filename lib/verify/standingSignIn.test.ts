@@ -3,8 +3,16 @@ import { captureLogs, jsonLines } from '../../tests/support/logCapture';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import {
-  AdminCreateUserCommand, AdminDeleteUserCommand, AdminGetUserCommand, AdminSetUserPasswordCommand, CognitoIdentityProviderClient,
-  InitiateAuthCommand, NotAuthorizedException, PasswordResetRequiredException, UserNotFoundException, UsernameExistsException,
+  AdminCreateUserCommand,
+  AdminDeleteUserCommand,
+  AdminGetUserCommand,
+  AdminSetUserPasswordCommand,
+  CognitoIdentityProviderClient,
+  InitiateAuthCommand,
+  NotAuthorizedException,
+  PasswordResetRequiredException,
+  UserNotFoundException,
+  UsernameExistsException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { clearSecretCache } from '../secrets/getSecret';
@@ -22,7 +30,11 @@ const USER = standingUsername(POOL, PHONE);
 const SESSION = 'AYABeCognitoChallengeSession-secret-value';
 const STARTED = Date.parse('2026-01-01T00:00:00Z');
 const request = { runId: 'run-1', userPoolId: POOL, clientId: 'client1abc', username: USER, phone: PHONE, runStartedAt: STARTED };
-const CHALLENGE = { ChallengeName: 'SMS_MFA' as const, Session: SESSION, ChallengeParameters: { CODE_DELIVERY_DELIVERY_MEDIUM: 'SMS', CODE_DELIVERY_DESTINATION: '+*******1234' } };
+const CHALLENGE = {
+  ChallengeName: 'SMS_MFA' as const,
+  Session: SESSION,
+  ChallengeParameters: { CODE_DELIVERY_DELIVERY_MEDIUM: 'SMS', CODE_DELIVERY_DESTINATION: '+*******1234' },
+};
 const TOKENS = { AuthenticationResult: { IdToken: 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln', AccessToken: 'a', RefreshToken: 'r' } };
 const err = (E: any, message: string) => new E({ message, $metadata: {} });
 /** Cognito calls in order, by command name. */
@@ -41,22 +53,43 @@ beforeEach(() => {
 describe('standingSignIn', () => {
   it('reuses a standing user that signs in with SMS_MFA: one Cognito call, nothing created', async () => {
     cognito.on(InitiateAuthCommand).resolves(CHALLENGE);
-    await expect(standingSignIn(request)).resolves.toEqual({ session: SESSION, standingUser: 'reused', standingUserReason: undefined, firstSignIn: undefined });
+    await expect(standingSignIn(request)).resolves.toEqual({
+      session: SESSION,
+      standingUser: 'reused',
+      standingUserReason: undefined,
+      firstSignIn: undefined,
+    });
     expect(calls()).toEqual(['InitiateAuth']);
     expect(cognito).toHaveReceivedCommandWith(InitiateAuthCommand, {
-      ClientId: 'client1abc', AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: USER, PASSWORD: await standingUserPassword(USER) },
+      ClientId: 'client1abc',
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      AuthParameters: { USERNAME: USER, PASSWORD: await standingUserPassword(USER) },
     });
   });
 
   it('creates a missing user without any SMS (SUPPRESS, verified phone, permanent password), then signs in again', async () => {
     cognito.on(InitiateAuthCommand).rejectsOnce(err(UserNotFoundException, 'User does not exist.')).resolves(CHALLENGE);
-    await expect(standingSignIn(request)).resolves.toMatchObject({ session: SESSION, standingUser: 'created', firstSignIn: 'mfa-challenged' });
+    await expect(standingSignIn(request)).resolves.toMatchObject({
+      session: SESSION,
+      standingUser: 'created',
+      firstSignIn: 'mfa-challenged',
+    });
     expect(calls()).toEqual(['InitiateAuth', 'AdminCreateUser', 'AdminSetUserPassword', 'InitiateAuth']);
     expect(cognito).toHaveReceivedCommandWith(AdminCreateUserCommand, {
-      UserPoolId: POOL, Username: USER, MessageAction: 'SUPPRESS',
-      UserAttributes: [{ Name: 'phone_number', Value: PHONE }, { Name: 'phone_number_verified', Value: 'true' }],
+      UserPoolId: POOL,
+      Username: USER,
+      MessageAction: 'SUPPRESS',
+      UserAttributes: [
+        { Name: 'phone_number', Value: PHONE },
+        { Name: 'phone_number_verified', Value: 'true' },
+      ],
     });
-    expect(cognito).toHaveReceivedCommandWith(AdminSetUserPasswordCommand, { UserPoolId: POOL, Username: USER, Password: await standingUserPassword(USER), Permanent: true });
+    expect(cognito).toHaveReceivedCommandWith(AdminSetUserPasswordCommand, {
+      UserPoolId: POOL,
+      Username: USER,
+      Password: await standingUserPassword(USER),
+      Permanent: true,
+    });
   });
 
   it('tells a missing user (PreventUserExistenceErrors says NotAuthorized) from a broken one with AdminGetUser', async () => {
@@ -67,12 +100,37 @@ describe('standingSignIn', () => {
   });
 
   it.each<[string, () => { resolves(v: unknown): unknown }, string]>([
-    ['a password changed by an admin', () => cognito.on(InitiateAuthCommand).rejectsOnce(err(NotAuthorizedException, 'Incorrect username or password.')), 'password refused'],
-    ['a disabled user', () => cognito.on(InitiateAuthCommand).rejectsOnce(err(NotAuthorizedException, 'User is disabled.')), 'user is disabled'],
-    ['a password reset', () => cognito.on(InitiateAuthCommand).rejectsOnce(err(PasswordResetRequiredException, 'Password reset required for the user')), 'password reset required'],
-    ['a temporary password', () => cognito.on(InitiateAuthCommand).resolvesOnce({ ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: 's' }), 'challenge NEW_PASSWORD_REQUIRED'],
-    ['no MFA set up', () => cognito.on(InitiateAuthCommand).resolvesOnce({ ChallengeName: 'MFA_SETUP', Session: 's' }), 'challenge MFA_SETUP'],
-    ['a phone changed by an admin', () => cognito.on(InitiateAuthCommand).resolvesOnce({ ...CHALLENGE, ChallengeParameters: { CODE_DELIVERY_DESTINATION: '+*******9999' } }), 'MFA code sent to another phone'],
+    [
+      'a password changed by an admin',
+      () => cognito.on(InitiateAuthCommand).rejectsOnce(err(NotAuthorizedException, 'Incorrect username or password.')),
+      'password refused',
+    ],
+    [
+      'a disabled user',
+      () => cognito.on(InitiateAuthCommand).rejectsOnce(err(NotAuthorizedException, 'User is disabled.')),
+      'user is disabled',
+    ],
+    [
+      'a password reset',
+      () => cognito.on(InitiateAuthCommand).rejectsOnce(err(PasswordResetRequiredException, 'Password reset required for the user')),
+      'password reset required',
+    ],
+    [
+      'a temporary password',
+      () => cognito.on(InitiateAuthCommand).resolvesOnce({ ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: 's' }),
+      'challenge NEW_PASSWORD_REQUIRED',
+    ],
+    [
+      'no MFA set up',
+      () => cognito.on(InitiateAuthCommand).resolvesOnce({ ChallengeName: 'MFA_SETUP', Session: 's' }),
+      'challenge MFA_SETUP',
+    ],
+    [
+      'a phone changed by an admin',
+      () =>
+        cognito.on(InitiateAuthCommand).resolvesOnce({ ...CHALLENGE, ChallengeParameters: { CODE_DELIVERY_DESTINATION: '+*******9999' } }),
+      'MFA code sent to another phone',
+    ],
   ])('recreates a user broken by %s, reporting why', async (_what, arrange, reason) => {
     arrange().resolves(CHALLENGE);
     cognito.on(AdminGetUserCommand).resolves({ Username: USER, UserStatus: 'CONFIRMED' });
@@ -80,14 +138,23 @@ describe('standingSignIn', () => {
     const out = await standingSignIn(request).finally(() => capture.restore());
     const logs = () => jsonLines(capture.lines);
     expect(out).toMatchObject({ session: SESSION, standingUser: 'recreated', standingUserReason: reason });
-    expect(calls().filter((c) => c !== 'AdminGetUser')).toEqual(['InitiateAuth', 'AdminDeleteUser', 'AdminCreateUser', 'AdminSetUserPassword', 'InitiateAuth']);
+    expect(calls().filter((c) => c !== 'AdminGetUser')).toEqual([
+      'InitiateAuth',
+      'AdminDeleteUser',
+      'AdminCreateUser',
+      'AdminSetUserPassword',
+      'InitiateAuth',
+    ]);
     expect(logs()).toContainEqual(expect.objectContaining({ message: 'standing user recreated', reason }));
     expect(JSON.stringify(logs())).not.toContain(await standingUserPassword(USER));
   });
 
   it('fails with UnexpectedChallenge when a recreated user is still not challenged with SMS_MFA (the pool, not the user)', async () => {
     cognito.on(InitiateAuthCommand).resolves({ ChallengeName: 'SOFTWARE_TOKEN_MFA', Session: 's' });
-    await expect(standingSignIn(request)).rejects.toMatchObject({ name: 'UnexpectedChallenge', message: expect.stringContaining('SOFTWARE_TOKEN_MFA challenge after it was recreated') });
+    await expect(standingSignIn(request)).rejects.toMatchObject({
+      name: 'UnexpectedChallenge',
+      message: expect.stringContaining('SOFTWARE_TOKEN_MFA challenge after it was recreated'),
+    });
     expect(calls().filter((c) => c === 'InitiateAuth')).toHaveLength(2);
   });
 
@@ -100,7 +167,11 @@ describe('standingSignIn', () => {
 
   it('lets a user created in this run sign in once without MFA, then requires SMS_MFA', async () => {
     cognito.on(InitiateAuthCommand).rejectsOnce(err(UserNotFoundException, 'no')).resolvesOnce(TOKENS).resolves(CHALLENGE);
-    await expect(standingSignIn(request)).resolves.toMatchObject({ standingUser: 'created', firstSignIn: 'tokens-without-mfa', session: SESSION });
+    await expect(standingSignIn(request)).resolves.toMatchObject({
+      standingUser: 'created',
+      firstSignIn: 'tokens-without-mfa',
+      session: SESSION,
+    });
   });
 
   it('counts a user made by an earlier attempt of this run (created after the run started) as new', async () => {
@@ -117,7 +188,10 @@ describe('standingSignIn', () => {
     cognito.on(AdminCreateUserCommand).resolves({});
     cognito.on(AdminSetUserPasswordCommand).resolves({});
     cognito.on(InitiateAuthCommand).rejectsOnce(err(UserNotFoundException, 'no')).resolves(TOKENS);
-    await expect(standingSignIn(request)).rejects.toMatchObject({ name: 'MfaNotEnforced', message: expect.stringContaining('again on the second') });
+    await expect(standingSignIn(request)).rejects.toMatchObject({
+      name: 'MfaNotEnforced',
+      message: expect.stringContaining('again on the second'),
+    });
   });
 
   it('only sets the password of a user an earlier attempt already created', async () => {

@@ -70,7 +70,10 @@ export async function standingSignIn(request: StandingSignInRequest): Promise<St
       const broken = BROKEN_ERRORS[awsErrorName(error) ?? ''];
       if (!broken) throw error;
       // A message may say more ("User is disabled.", "Password attempts exceeded"); it names no secret.
-      const message = error instanceof Error && /disabled|attempts exceeded/i.test(error.message) ? error.message.replace(/\.$/, '').toLowerCase() : undefined;
+      const message =
+        error instanceof Error && /disabled|attempts exceeded/i.test(error.message)
+          ? error.message.replace(/\.$/, '').toLowerCase()
+          : undefined;
       return { ok: false, why: message ?? broken.why, exists: broken.exists, error };
     }
     if (answer.AuthenticationResult) return { ok: 'tokens' };
@@ -102,10 +105,16 @@ export async function standingSignIn(request: StandingSignInRequest): Promise<St
     attempt = await signIn();
     if (attempt.ok === false) {
       if (attempt.why.startsWith('challenge ')) {
-        throw new NamedError('UnexpectedChallenge', `Password login of the standing user returned the ${attempt.why.slice(10)} challenge after it was ${standingUser}, expected SMS_MFA`);
+        throw new NamedError(
+          'UnexpectedChallenge',
+          `Password login of the standing user returned the ${attempt.why.slice(10)} challenge after it was ${standingUser}, expected SMS_MFA`,
+        );
       }
       if (attempt.error) throw attempt.error;
-      throw new NamedError('UserStatusUnexpected', `The standing user could not sign in after it was ${standingUser} (${attempt.why}; before: ${before.why})`);
+      throw new NamedError(
+        'UserStatusUnexpected',
+        `The standing user could not sign in after it was ${standingUser} (${attempt.why}; before: ${before.why})`,
+      );
     }
   }
 
@@ -113,7 +122,10 @@ export async function standingSignIn(request: StandingSignInRequest): Promise<St
   if (attempt.ok === 'tokens') {
     const madeInThisRun = standingUser !== 'reused' || (await createdSince(userPoolId, username, request.runStartedAt));
     if (!madeInThisRun) {
-      throw new NamedError('MfaNotEnforced', 'Password login of the standing user returned tokens without an SMS_MFA challenge: MFA is not enforced on this pool');
+      throw new NamedError(
+        'MfaNotEnforced',
+        'Password login of the standing user returned tokens without an SMS_MFA challenge: MFA is not enforced on this pool',
+      );
     }
     logger.info('first sign-in of a new standing user returned tokens without an SMS_MFA challenge; signing in again', { runId });
     firstSignIn = 'tokens-without-mfa';

@@ -8,10 +8,16 @@ const ARN = 'arn:aws:states:us-east-1:123456789012:execution:verify:run-1';
 const T0 = Date.UTC(2025, 0, 1, 12, 0, 0);
 let id = 0;
 const entered = (name: string, at: number, type = 'TaskStateEntered'): HistoryEvent => ({
-  id: ++id, type: type as never, timestamp: new Date(T0 + at), stateEnteredEventDetails: { name },
+  id: ++id,
+  type: type as never,
+  timestamp: new Date(T0 + at),
+  stateEnteredEventDetails: { name },
 });
 const exited = (name: string, at: number, type = 'TaskStateExited'): HistoryEvent => ({
-  id: ++id, type: type as never, timestamp: new Date(T0 + at), stateExitedEventDetails: { name },
+  id: ++id,
+  type: type as never,
+  timestamp: new Date(T0 + at),
+  stateExitedEventDetails: { name },
 });
 
 beforeEach(() => {
@@ -34,7 +40,11 @@ describe('stepTimings', () => {
         nextToken: 'page-2',
       })
       .resolvesOnce({
-        events: [exited('AwaitSignUpCode', 42_300), entered('Passed', 42_400, 'PassStateEntered'), exited('Passed', 42_401, 'PassStateExited')],
+        events: [
+          exited('AwaitSignUpCode', 42_300),
+          entered('Passed', 42_400, 'PassStateEntered'),
+          exited('Passed', 42_401, 'PassStateExited'),
+        ],
       });
     await expect(stepTimings(ARN)).resolves.toEqual([
       { name: 'PrepareRun', ms: 250 },
@@ -49,14 +59,23 @@ describe('stepTimings', () => {
 
   it('leaves out states still running (the recording state itself) or failed without an exit', async () => {
     sfn.on(GetExecutionHistoryCommand).resolves({
-      events: [entered('ReleaseLease', 0), exited('ReleaseLease', 30), entered('RecordPass', 40), entered('Failed', 50, 'FailStateEntered')],
+      events: [
+        entered('ReleaseLease', 0),
+        exited('ReleaseLease', 30),
+        entered('RecordPass', 40),
+        entered('Failed', 50, 'FailStateEntered'),
+      ],
     });
     await expect(stepTimings(ARN)).resolves.toEqual([{ name: 'ReleaseLease', ms: 30 }]);
   });
 
   it('ignores an exit without an entry and events without a timestamp', async () => {
     sfn.on(GetExecutionHistoryCommand).resolves({
-      events: [exited('Orphan', 10), { id: 99, type: 'TaskStateEntered', stateEnteredEventDetails: { name: 'NoTime' } } as unknown as HistoryEvent, exited('NoTime', 20)],
+      events: [
+        exited('Orphan', 10),
+        { id: 99, type: 'TaskStateEntered', stateEnteredEventDetails: { name: 'NoTime' } } as unknown as HistoryEvent,
+        exited('NoTime', 20),
+      ],
     });
     await expect(stepTimings(ARN)).resolves.toEqual([]);
   });

@@ -1,7 +1,10 @@
 import { paginateGetExecutionHistory, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { sfn } from '../clients';
 
-export interface StepTiming { name: string; ms: number }
+export interface StepTiming {
+  name: string;
+  ms: number;
+}
 
 /**
  * Per-state durations from the execution's own history: measured by Step Functions, so they

@@ -40,9 +40,8 @@ describe('readTimeouts', () => {
 });
 
 describe('run ids and synthetic usernames', () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { RUN_ID } = require('./runId') as typeof import('./runId');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+
   const { syntheticUsername } = require('./username') as typeof import('./username');
   it.each(['3f1c2a9e-0d4b-4c1e-9b7a-1e2f3a4b5c6d', 'nightly.check@2026+1', 'A_b-C'])('accepts the execution name %s', (name) => {
     expect(RUN_ID.pattern.test(name)).toBe(true);
@@ -57,16 +56,21 @@ describe('run ids and synthetic usernames', () => {
 });
 
 describe('the verification machine’s own TimeoutSeconds', () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { readFileSync } = require('node:fs') as typeof import('node:fs');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+
   const { parse } = require('yaml') as typeof import('yaml');
   const definition = parse(readFileSync(`${__dirname}/../../statemachines/verify.asl.yml`, 'utf8'));
 
   /** Every wait of a retrier at its worst (no jitter): IntervalSeconds × BackoffRate^n, capped. */
-  function worstBackoffSeconds(r: { IntervalSeconds?: number; MaxAttempts?: number; BackoffRate?: number; MaxDelaySeconds?: number }): number {
+  function worstBackoffSeconds(r: {
+    IntervalSeconds?: number;
+    MaxAttempts?: number;
+    BackoffRate?: number;
+    MaxDelaySeconds?: number;
+  }): number {
     let total = 0;
-    for (let n = 0; n < (r.MaxAttempts ?? 3); n++) total += Math.min((r.IntervalSeconds ?? 1) * (r.BackoffRate ?? 2) ** n, r.MaxDelaySeconds ?? Infinity);
+    for (let n = 0; n < (r.MaxAttempts ?? 3); n++)
+      total += Math.min((r.IntervalSeconds ?? 1) * (r.BackoffRate ?? 2) ** n, r.MaxDelaySeconds ?? Infinity);
     return total;
   }
 

@@ -30,7 +30,8 @@ export function readTimeouts(value: unknown): Timeouts {
   }
   const input = (value ?? {}) as Json;
   for (const key of Object.keys(input)) {
-    if (!(key in TIMEOUT_LIMITS)) throw new ValidationError(`timeouts.${key}`, `is not a known field (expected ${Object.keys(TIMEOUT_LIMITS).join(', ')})`);
+    if (!(key in TIMEOUT_LIMITS))
+      throw new ValidationError(`timeouts.${key}`, `is not a known field (expected ${Object.keys(TIMEOUT_LIMITS).join(', ')})`);
   }
   const out = {} as Timeouts;
   for (const [key, limits] of Object.entries(TIMEOUT_LIMITS) as [keyof Timeouts, (typeof TIMEOUT_LIMITS)[keyof Timeouts]][]) {
@@ -60,7 +61,9 @@ export function phoneHoldAfterFailureSeconds(): number {
   if (configured === undefined || configured.trim() === '') return DEFAULT_PHONE_HOLD_AFTER_FAILURE_SECONDS;
   const seconds = Number(configured);
   if (!Number.isInteger(seconds) || seconds < 0 || seconds > 900) {
-    throw new Error('PHONE_HOLD_AFTER_FAILURE_SECONDS must be an integer from 0 to 900 (serverless.yml param phoneHoldAfterFailureSeconds)');
+    throw new Error(
+      'PHONE_HOLD_AFTER_FAILURE_SECONDS must be an integer from 0 to 900 (serverless.yml param phoneHoldAfterFailureSeconds)',
+    );
   }
   return seconds;
 }

@@ -25,7 +25,12 @@ function echo(): HttpRoute['handler'] & { calls: { event: APIGatewayProxyEventV2
   const calls: { event: APIGatewayProxyEventV2; context: Context }[] = [];
   const fn = async (event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyResultV2> => {
     calls.push({ event, context });
-    return { statusCode: 201, headers: { 'Content-Type': 'application/json', 'X-Test': 'yes' }, cookies: ['a=1', 'b=2'], body: JSON.stringify({ ok: true }) };
+    return {
+      statusCode: 201,
+      headers: { 'Content-Type': 'application/json', 'X-Test': 'yes' },
+      cookies: ['a=1', 'b=2'],
+      body: JSON.stringify({ ok: true }),
+    };
   };
   return Object.assign(fn, { calls });
 }
@@ -84,7 +89,11 @@ describe('startApiServer', () => {
   it('answers unknown paths and known paths with another method 404 {"message":"Not Found"}, like HTTP API', async () => {
     const handler = echo();
     const api = await serve([{ method: 'POST', path: '/codes', handler }]);
-    for (const [method, path] of [['POST', '/nope'], ['GET', '/codes'], ['POST', '/codes/extra']]) {
+    for (const [method, path] of [
+      ['POST', '/nope'],
+      ['GET', '/codes'],
+      ['POST', '/codes/extra'],
+    ]) {
       const res = await fetch(`${api.url}${path}`, { method });
       expect(res.status).toBe(404);
       expect(await res.json()).toEqual({ message: 'Not Found' });
@@ -96,7 +105,10 @@ describe('startApiServer', () => {
     const handler = echo();
     const api = await serve([{ method: 'ANY', path: '/runs/{runId}/files/{rest+}', handler }]);
     expect((await fetch(`${api.url}/runs/r%201/files/a/b`, { method: 'DELETE' })).status).toBe(201);
-    expect(handler.calls[0].event).toMatchObject({ routeKey: 'ANY /runs/{runId}/files/{rest+}', pathParameters: { runId: 'r 1', rest: 'a/b' } });
+    expect(handler.calls[0].event).toMatchObject({
+      routeKey: 'ANY /runs/{runId}/files/{rest+}',
+      pathParameters: { runId: 'r 1', rest: 'a/b' },
+    });
   });
 
   it('prefers the most specific route, whatever order serverless.yml declares them in', async () => {
@@ -138,7 +150,11 @@ describe('startApiServer', () => {
   it('cuts off bodies over 1 MB with 413 before the handler runs', async () => {
     const handler = echo();
     const api = await serve([{ method: 'POST', path: '/codes', handler }]);
-    const res = await fetch(`${api.url}/codes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(MAX_REQUEST_BYTES + 1) });
+    const res = await fetch(`${api.url}/codes`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: 'x'.repeat(MAX_REQUEST_BYTES + 1),
+    });
     expect(res.status).toBe(413);
     expect(await res.json()).toEqual({ message: 'Request Entity Too Large' });
     expect(handler.calls).toHaveLength(0);
@@ -163,7 +179,13 @@ describe('startApiServer', () => {
 
   it('answers 500 {"message":"Internal Server Error"} when the handler throws, and a plain value as 200 JSON', async () => {
     const api = await serve([
-      { method: 'POST', path: '/boom', handler: async () => { throw new Error('secret detail'); } },
+      {
+        method: 'POST',
+        path: '/boom',
+        handler: async () => {
+          throw new Error('secret detail');
+        },
+      },
       { method: 'GET', path: '/plain', handler: async () => 'hello' },
     ]);
     const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
@@ -186,18 +208,50 @@ describe('routesFromServerlessConfig', () => {
     params: {},
     resources: {},
     functions: [
-      { name: 'submitCode', logicalId: functionLogicalId('submitCode'), module: 'functions/api/submitCode', exportName: 'handler', httpEvents: [{ method: 'POST', path: '/codes' }], eventPatterns: [], snsEvents: [], environment: {}, timeoutSeconds: 10, memoryMb: 256 },
-      { name: 'ensureSmsRole', logicalId: functionLogicalId('ensureSmsRole'), module: 'functions/provision/ensureSmsRole', exportName: 'handler', httpEvents: [], eventPatterns: [], snsEvents: [], environment: {}, timeoutSeconds: 10, memoryMb: 256 },
+      {
+        name: 'submitCode',
+        logicalId: functionLogicalId('submitCode'),
+        module: 'functions/api/submitCode',
+        exportName: 'handler',
+        httpEvents: [{ method: 'POST', path: '/codes' }],
+        eventPatterns: [],
+        snsEvents: [],
+        environment: {},
+        timeoutSeconds: 10,
+        memoryMb: 256,
+      },
+      {
+        name: 'ensureSmsRole',
+        logicalId: functionLogicalId('ensureSmsRole'),
+        module: 'functions/provision/ensureSmsRole',
+        exportName: 'handler',
+        httpEvents: [],
+        eventPatterns: [],
+        snsEvents: [],
+        environment: {},
+        timeoutSeconds: 10,
+        memoryMb: 256,
+      },
     ],
   };
 
   it('makes one route per HTTP event, with the handler serverless.yml names', () => {
     const routes = routesFromServerlessConfig(config);
-    expect(routes).toEqual([{ method: 'POST', path: '/codes', name: 'submitCode', timeoutSeconds: 10, handler: require('../../functions/api/submitCode').handler }]);
+    expect(routes).toEqual([
+      {
+        method: 'POST',
+        path: '/codes',
+        name: 'submitCode',
+        timeoutSeconds: 10,
+        handler: require('../../functions/api/submitCode').handler,
+      },
+    ]);
   });
 
   it('refuses a handler that is not exported', () => {
-    expect(() => routesFromServerlessConfig({ ...config, functions: [{ ...config.functions[0], exportName: 'nope' }] })).toThrow(/not an exported function/);
+    expect(() => routesFromServerlessConfig({ ...config, functions: [{ ...config.functions[0], exportName: 'nope' }] })).toThrow(
+      /not an exported function/,
+    );
   });
 
   const declared = readServerlessConfig().functions.some((f) => f.name === 'submitCode');
@@ -222,17 +276,32 @@ describe('routesFromServerlessConfig', () => {
       sm.on(GetSecretValueCommand).resolves({ SecretString: SECRET });
       sfn.on(SendTaskSuccessCommand).resolves({});
       ddb.on(UpdateCommand).resolves({
-        Attributes: { pk: 'WAIT#+15555550123', runId: 'run-9', step: 'MFA', expiresAt: Date.now() + 60_000, taskToken: 'tok', answered: true, code: '482913' },
+        Attributes: {
+          pk: 'WAIT#+15555550123',
+          runId: 'run-9',
+          step: 'MFA',
+          expiresAt: Date.now() + 60_000,
+          taskToken: 'tok',
+          answered: true,
+          code: '482913',
+        },
       });
     });
 
     it('202 for a signed submission, 401 for an unsigned one, 415 for text', async () => {
       const api = await serve(routesFromServerlessConfig(config));
       const body = JSON.stringify({ phoneNumber: '+15555550123', message: 'Your authentication code is 482913. ' });
-      const ok = await fetch(`${api.url}/codes`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-signature': sign(SECRET, body) }, body });
+      const ok = await fetch(`${api.url}/codes`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-signature': sign(SECRET, body) },
+        body,
+      });
       expect(ok.status).toBe(202);
       expect(await ok.json()).toEqual({ status: 'accepted', runId: 'run-9', step: 'MFA' });
-      expect(sfn.commandCalls(SendTaskSuccessCommand)[0].args[0].input).toEqual({ taskToken: 'tok', output: '{"runId":"run-9","step":"MFA"}' });
+      expect(sfn.commandCalls(SendTaskSuccessCommand)[0].args[0].input).toEqual({
+        taskToken: 'tok',
+        output: '{"runId":"run-9","step":"MFA"}',
+      });
 
       const unsigned = await fetch(`${api.url}/codes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
       expect(unsigned.status).toBe(401);

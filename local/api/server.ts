@@ -138,7 +138,15 @@ async function handle(routes: CompiledRoute[], req: IncomingMessage, res: Server
   const body = await readBody(req, MAX_REQUEST_BYTES);
   if (body === 'too-large') return refuseTooLarge(req, res, requestId);
 
-  const event = toEvent(req, { rawPath, rawQueryString, body, requestId, started, routeKey: found.route.routeKey, pathParameters: found.params });
+  const event = toEvent(req, {
+    rawPath,
+    rawQueryString,
+    body,
+    requestId,
+    started,
+    routeKey: found.route.routeKey,
+    pathParameters: found.params,
+  });
   const route = found.route.route;
   const functionName = route.name ?? 'local';
   const outcome = await runHandler(route.handler as Handler, event, {
@@ -195,8 +203,10 @@ function isTextual(contentType: string | undefined): boolean {
   const type = contentType.split(';')[0].trim().toLowerCase();
   return (
     type.startsWith('text/') ||
-    type === 'application/json' || type.endsWith('+json') ||
-    type === 'application/xml' || type.endsWith('+xml') ||
+    type === 'application/json' ||
+    type.endsWith('+json') ||
+    type === 'application/xml' ||
+    type.endsWith('+xml') ||
     type === 'application/javascript'
   );
 }

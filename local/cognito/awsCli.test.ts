@@ -17,7 +17,14 @@ afterAll(() => local.close());
 const aws = (...args: string[]) =>
   run('aws', ['--endpoint-url', local.url, '--region', 'us-east-1', '--output', 'json', 'cognito-idp', ...args], {
     // No profile or config of the machine may leak in.
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' },
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      AWS_ACCESS_KEY_ID: 'x',
+      AWS_SECRET_ACCESS_KEY: 'x',
+      AWS_CONFIG_FILE: '/dev/null',
+      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    },
     timeout: 20_000,
   });
 
@@ -28,7 +35,9 @@ it('aws cognito-idp list-user-pools --max-results 10 returns JSON the CLI can pa
   // token. The walkthrough's `jq select(.Name == ...)` over one call can miss a pool; code must page.
   expect(first.UserPools).toHaveLength(10);
   expect(first.NextToken).toEqual(expect.any(String));
-  const rest = JSON.parse((await aws('list-user-pools', '--max-results', '10', '--no-paginate', '--next-token', first.NextToken!)).stdout) as {
+  const rest = JSON.parse(
+    (await aws('list-user-pools', '--max-results', '10', '--no-paginate', '--next-token', first.NextToken!)).stdout,
+  ) as {
     UserPools: Array<{ Id: string; Name: string }>;
   };
   const all = [...first.UserPools, ...rest.UserPools];

@@ -77,7 +77,10 @@ describe('LocalCustomSmsSender', () => {
   });
 
   it('invokes the function in the background and retries a failed invocation like Lambda does', async () => {
-    const invoke = jest.fn().mockRejectedValueOnce(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' })).mockResolvedValue(null);
+    const invoke = jest
+      .fn()
+      .mockRejectedValueOnce(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }))
+      .mockResolvedValue(null);
     const sender = new LocalCustomSmsSender({ invoke, retryDelaysMs: [5, 5] });
     const invocation = sender.send(message({ source: 'Authentication' }));
     expect(invocation).toMatchObject({ functionArn: SENDER, triggerSource: 'CustomSMSSender_Authentication' });
@@ -120,7 +123,10 @@ describe('FakePhone with a Custom SMS Sender pool', () => {
     ({
       Username: 'synthetic-run-7',
       UserStatus: 'UNCONFIRMED',
-      Attributes: [{ Name: 'sub', Value: 'b3c1e4a0-0000-4000-8000-000000000000' }, { Name: 'phone_number', Value: PHONE }],
+      Attributes: [
+        { Name: 'sub', Value: 'b3c1e4a0-0000-4000-8000-000000000000' },
+        { Name: 'phone_number', Value: PHONE },
+      ],
       Enabled: true,
       UserCreateDate: new Date(),
       UserLastModifiedDate: new Date(),
@@ -128,7 +134,10 @@ describe('FakePhone with a Custom SMS Sender pool', () => {
     }) as unknown as User;
   const cognitoWith = (options: object) => ({ getUserPool: async () => ({ options }) }) as unknown as CognitoService;
   const details = { AttributeName: 'phone_number', DeliveryMedium: 'SMS', Destination: PHONE } as const;
-  const customPool = () => ({ Id: POOL, LambdaConfig: { CustomSMSSender: { LambdaArn: SENDER, LambdaVersion: 'V1_0' }, KMSKeyID: keyArn } });
+  const customPool = () => ({
+    Id: POOL,
+    LambdaConfig: { CustomSMSSender: { LambdaArn: SENDER, LambdaVersion: 'V1_0' }, KMSKeyID: keyArn },
+  });
 
   it('sends no SMS: hands the encrypted code to the sender once the API call is over', async () => {
     const phone = new FakePhone();
@@ -139,7 +148,9 @@ describe('FakePhone with a Custom SMS Sender pool', () => {
     const outbox: SentSms[] = [];
     const ctx = { logger: {}, outbox } as unknown as OutboxContext;
 
-    await phone.messages(cognitoWith(customPool())).deliver(ctx, 'SignUp', '1example23456789', POOL, user(), CODE, { purpose: 'check' }, details);
+    await phone
+      .messages(cognitoWith(customPool()))
+      .deliver(ctx, 'SignUp', '1example23456789', POOL, user(), CODE, { purpose: 'check' }, details);
     expect(invoke).not.toHaveBeenCalled();
     // The router flushes the outbox when the call returns.
     for (const sms of outbox) phone.deliver(sms);
@@ -169,7 +180,9 @@ describe('FakePhone with a Custom SMS Sender pool', () => {
     const phone = new FakePhone();
     const invoke = jest.fn();
     phone.useCustomSmsSender(invoke);
-    await phone.messages(cognitoWith({ Id: POOL })).deliver({ logger: {} } as never, 'Authentication', null, POOL, user(), CODE, undefined, details);
+    await phone
+      .messages(cognitoWith({ Id: POOL }))
+      .deliver({ logger: {} } as never, 'Authentication', null, POOL, user(), CODE, undefined, details);
     expect(phone.sent).toEqual([expect.objectContaining({ kind: 'MFA', code: CODE, message: `Your authentication code is ${CODE}. ` })]);
     expect(invoke).not.toHaveBeenCalled();
   });
@@ -179,7 +192,9 @@ describe('FakePhone with a Custom SMS Sender pool', () => {
     const spy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: unknown) => (written.push(String(chunk)), true));
     try {
       const phone = new FakePhone();
-      await phone.messages(cognitoWith(customPool())).deliver({ logger: {} } as never, 'SignUp', null, POOL, user(), CODE, undefined, details);
+      await phone
+        .messages(cognitoWith(customPool()))
+        .deliver({ logger: {} } as never, 'SignUp', null, POOL, user(), CODE, undefined, details);
       expect(phone.sent).toEqual([]);
     } finally {
       spy.mockRestore();

@@ -7,13 +7,7 @@ export type InvokeFunction = (functionArn: string, event: unknown) => Promise<un
 
 /** Why cognito-local sends a code (its `Messages.deliver` source); Cognito's trigger source is `CustomSMSSender_<source>`. */
 export type CognitoMessageSource =
-  | 'AdminCreateUser'
-  | 'Authentication'
-  | 'ForgotPassword'
-  | 'ResendCode'
-  | 'SignUp'
-  | 'UpdateUserAttribute'
-  | 'VerifyUserAttribute';
+  'AdminCreateUser' | 'Authentication' | 'ForgotPassword' | 'ResendCode' | 'SignUp' | 'UpdateUserAttribute' | 'VerifyUserAttribute';
 
 export interface CustomSenderMessage {
   source: CognitoMessageSource;
@@ -90,7 +84,10 @@ export class LocalCustomSmsSender {
 
   /** The event Cognito would send for this message, the code encrypted under the pool's key. */
   async buildEvent(message: CustomSenderMessage): Promise<CustomSmsSenderEvent> {
-    if (!message.kmsKeyId) throw Object.assign(new Error('The user pool has a CustomSMSSender but no LambdaConfig.KMSKeyID'), { name: 'InvalidLambdaResponseException' });
+    if (!message.kmsKeyId)
+      throw Object.assign(new Error('The user pool has a CustomSMSSender but no LambdaConfig.KMSKeyID'), {
+        name: 'InvalidLambdaResponseException',
+      });
     const { result } = await this.encrypt(this.keyring(message.kmsKeyId), message.code, {
       encryptionContext: { 'userpool-id': message.userPoolId },
     });
@@ -165,7 +162,9 @@ export class LocalCustomSmsSender {
     const report =
       this.opts.onFailure ??
       ((i: CustomSenderInvocation) =>
-        process.stderr.write(`local cognito: Custom SMS Sender ${i.triggerSource} for pool ${i.userPoolId} failed after ${i.attempts} attempt(s): ${i.errorName}\n`));
+        process.stderr.write(
+          `local cognito: Custom SMS Sender ${i.triggerSource} for pool ${i.userPoolId} failed after ${i.attempts} attempt(s): ${i.errorName}\n`,
+        ));
     report(invocation);
   }
 

@@ -128,10 +128,21 @@ export class FakePhone {
             lambdaArn: lambdaConfig.CustomSMSSender.LambdaArn,
             kmsKeyId: lambdaConfig.KMSKeyID,
           };
-          const placeholder: SentSms = { kind, phoneNumber: details.Destination, code: '', message: '', userPoolId, username: user.Username, at: Date.now() };
+          const placeholder: SentSms = {
+            kind,
+            phoneNumber: details.Destination,
+            code: '',
+            message: '',
+            userPoolId,
+            username: user.Username,
+            at: Date.now(),
+          };
           this.handovers.set(placeholder, () => {
             if (this.customSender) this.customSender.send(handover);
-            else process.stderr.write(`local cognito: pool ${userPoolId} has a Custom SMS Sender but no Lambda runtime is attached; its ${source} code is lost\n`);
+            else
+              process.stderr.write(
+                `local cognito: pool ${userPoolId} has a Custom SMS Sender but no Lambda runtime is attached; its ${source} code is lost\n`,
+              );
           });
           this.deliverLater(ctx, placeholder);
           return;
@@ -139,9 +150,7 @@ export class FakePhone {
         const template =
           kind === 'MFA'
             ? (pool.options.SmsAuthenticationMessage ?? DEFAULT_MFA_SMS)
-            : (pool.options.VerificationMessageTemplate?.SmsMessage ??
-              pool.options.SmsVerificationMessage ??
-              DEFAULT_SIGN_UP_SMS);
+            : (pool.options.VerificationMessageTemplate?.SmsMessage ?? pool.options.SmsVerificationMessage ?? DEFAULT_SIGN_UP_SMS);
         this.deliverLater(ctx, {
           kind,
           phoneNumber: details.Destination,

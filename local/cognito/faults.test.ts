@@ -84,7 +84,12 @@ describe('fault injection', () => {
   });
 
   it('fails until removed with times: Infinity; remove() and clearFaults() end rules at once', async () => {
-    const forever = local.injectFault({ operation: 'ListUserPools', error: 'TooManyRequestsException', message: 'Too many requests', times: Infinity });
+    const forever = local.injectFault({
+      operation: 'ListUserPools',
+      error: 'TooManyRequestsException',
+      message: 'Too many requests',
+      times: Infinity,
+    });
     for (let i = 0; i < 3; i++) {
       expect(await thrown(client.send(new ListUserPoolsCommand({ MaxResults: 10 })))).toMatchObject({ name: 'TooManyRequestsException' });
     }
@@ -116,7 +121,11 @@ describe('fault injection', () => {
 
     // With the SDK's default retries (as the Lambdas use), one such fault is absorbed
     const fault = local.injectFault({ operation: 'ListUserPools', error: 'InternalErrorException', message: 'Internal error' });
-    const retrying = new CognitoIdentityProviderClient({ endpoint: local.url, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+    const retrying = new CognitoIdentityProviderClient({
+      endpoint: local.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    });
     try {
       const answer = await retrying.send(new ListUserPoolsCommand({ MaxResults: 10 }));
       expect(answer.$metadata.attempts).toBe(2);
@@ -140,6 +149,8 @@ describe('fault injection', () => {
   });
 
   it('refuses a bad rule at start, before anything listens', async () => {
-    await expect(startLocalCognito({ faults: [{ operation: 'Nope', error: 'InvalidParameterException' }] })).rejects.toThrow(/not a Cognito operation/);
+    await expect(startLocalCognito({ faults: [{ operation: 'Nope', error: 'InvalidParameterException' }] })).rejects.toThrow(
+      /not a Cognito operation/,
+    );
   });
 });

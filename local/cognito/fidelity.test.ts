@@ -56,7 +56,11 @@ afterAll(async () => {
 
 const signIn = (e: Env, username = 'user1', password = PASSWORD) =>
   e.client.send(
-    new InitiateAuthCommand({ ClientId: e.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: username, PASSWORD: password } }),
+    new InitiateAuthCommand({
+      ClientId: e.clientId,
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      AuthParameters: { USERNAME: username, PASSWORD: password },
+    }),
   );
 const answerMfa = (e: Env, session: string | undefined, code: string, username = 'user1') =>
   e.client.send(
@@ -78,7 +82,11 @@ async function otherClient(e: Env, input: Omit<CreateUserPoolClientCommandInput,
 }
 const signInWith = (e: Env, clientId: string, AuthFlow: 'USER_PASSWORD_AUTH' | 'USER_SRP_AUTH', extra: Record<string, string> = {}) =>
   e.client.send(
-    new InitiateAuthCommand({ ClientId: clientId, AuthFlow, AuthParameters: { USERNAME: 'user1', PASSWORD: PASSWORD, SRP_A: 'ab', ...extra } }),
+    new InitiateAuthCommand({
+      ClientId: clientId,
+      AuthFlow,
+      AuthParameters: { USERNAME: 'user1', PASSWORD: PASSWORD, SRP_A: 'ab', ...extra },
+    }),
   );
 const adminSignIn = (e: Env, clientId: string) =>
   e.client.send(
@@ -133,7 +141,12 @@ describe('2. phone_number_verified after ConfirmSignUp', () => {
 describe('3. masked destinations', () => {
   const signUp = (e: Env) =>
     e.client.send(
-      new SignUpCommand({ ClientId: e.clientId, Username: 'user1', Password: PASSWORD, UserAttributes: [{ Name: 'phone_number', Value: PHONE }] }),
+      new SignUpCommand({
+        ClientId: e.clientId,
+        Username: 'user1',
+        Password: PASSWORD,
+        UserAttributes: [{ Name: 'phone_number', Value: PHONE }],
+      }),
     );
   it('SignUp returns +*******0100 like Cognito', async () => {
     const out = await signUp(await env());
@@ -143,7 +156,9 @@ describe('3. masked destinations', () => {
   it('without the fix SignUp and the challenge show the full number', async () => {
     const e = await env('maskDestinations');
     expect((await signUp(e)).CodeDeliveryDetails?.Destination).toBe(PHONE);
-    await e.client.send(new ConfirmSignUpCommand({ ClientId: e.clientId, Username: 'user1', ConfirmationCode: lastSms(e.local, 'SIGN_UP').code }));
+    await e.client.send(
+      new ConfirmSignUpCommand({ ClientId: e.clientId, Username: 'user1', ConfirmationCode: lastSms(e.local, 'SIGN_UP').code }),
+    );
     expect((await signIn(e)).ChallengeParameters?.CODE_DELIVERY_DESTINATION).toBe(PHONE);
   });
 });
@@ -151,7 +166,12 @@ describe('3. masked destinations', () => {
 describe('4. UsernameConfiguration.CaseSensitive false', () => {
   const dup = (e: Env) =>
     e.client.send(
-      new SignUpCommand({ ClientId: e.clientId, Username: 'USER1', Password: PASSWORD, UserAttributes: [{ Name: 'phone_number', Value: PHONE }] }),
+      new SignUpCommand({
+        ClientId: e.clientId,
+        Username: 'USER1',
+        Password: PASSWORD,
+        UserAttributes: [{ Name: 'phone_number', Value: PHONE }],
+      }),
     );
   it('USER1 signs in as user1 and cannot sign up again', async () => {
     const e = await env();
@@ -173,7 +193,12 @@ describe('4. UsernameConfiguration.CaseSensitive false', () => {
 describe('5. password policy on SignUp', () => {
   const signUp = (e: Env, password: string) =>
     e.client.send(
-      new SignUpCommand({ ClientId: e.clientId, Username: 'user1', Password: password, UserAttributes: [{ Name: 'phone_number', Value: PHONE }] }),
+      new SignUpCommand({
+        ClientId: e.clientId,
+        Username: 'user1',
+        Password: password,
+        UserAttributes: [{ Name: 'phone_number', Value: PHONE }],
+      }),
     );
   it.each([
     ['Sh0rt!', 'Password not long enough'],
@@ -216,10 +241,17 @@ describe('6. Session and code checks', () => {
   it('ConfirmSignUp with a wrong code is CodeMismatchException', async () => {
     const e = open[0] ?? (await env());
     await e.client.send(
-      new SignUpCommand({ ClientId: e.clientId, Username: 'user6', Password: PASSWORD, UserAttributes: [{ Name: 'phone_number', Value: PHONE }] }),
+      new SignUpCommand({
+        ClientId: e.clientId,
+        Username: 'user6',
+        Password: PASSWORD,
+        UserAttributes: [{ Name: 'phone_number', Value: PHONE }],
+      }),
     );
     const code = lastSms(e.local, 'SIGN_UP').code;
-    await expect(e.client.send(new ConfirmSignUpCommand({ ClientId: e.clientId, Username: 'user6', ConfirmationCode: wrongCode(code) }))).rejects.toMatchObject({
+    await expect(
+      e.client.send(new ConfirmSignUpCommand({ ClientId: e.clientId, Username: 'user6', ConfirmationCode: wrongCode(code) })),
+    ).rejects.toMatchObject({
       name: 'CodeMismatchException',
       message: 'Invalid verification code provided, please try again.',
     });
@@ -241,7 +273,10 @@ describe('7. AuthenticationResult and tokens', () => {
     expect(result).toMatchObject({ ExpiresIn: 3600, TokenType: 'Bearer' });
     const issuer = `${e.local.url}/${e.userPoolId}`;
     const jwks = (await (await fetch(`${issuer}/.well-known/jwks.json`)).json()) as { keys: Array<{ kid: string }> };
-    for (const [token, use] of [[result!.AccessToken!, 'access'], [result!.IdToken!, 'id']] as const) {
+    for (const [token, use] of [
+      [result!.AccessToken!, 'access'],
+      [result!.IdToken!, 'id'],
+    ] as const) {
       const { header, payload } = decodeJwt(token);
       expect(header).toMatchObject({ alg: 'RS256', kid: 'CognitoLocal' });
       expect(payload).toMatchObject({ iss: issuer, token_use: use });
@@ -266,7 +301,9 @@ describe('7. AuthenticationResult and tokens', () => {
 
 describe('8. REFRESH_TOKEN_AUTH after an MFA login', () => {
   const refresh = (e: Env, token: string) =>
-    e.client.send(new InitiateAuthCommand({ ClientId: e.clientId, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: token } }));
+    e.client.send(
+      new InitiateAuthCommand({ ClientId: e.clientId, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: token } }),
+    );
   it('returns new tokens', async () => {
     const e = await env();
     await signUpAndConfirm(e.local, e.client, e.clientId);
@@ -330,15 +367,27 @@ describe('ConfirmSignUp for a confirmed or unknown user', () => {
 /** SignUp of one more user, with the password and phone given (or the usual ones). */
 const signUpWith = (e: Env, username: string, { password = PASSWORD, phone = PHONE } = {}) =>
   e.client.send(
-    new SignUpCommand({ ClientId: e.clientId, Username: username, Password: password, UserAttributes: [{ Name: 'phone_number', Value: phone }] }),
+    new SignUpCommand({
+      ClientId: e.clientId,
+      Username: username,
+      Password: password,
+      UserAttributes: [{ Name: 'phone_number', Value: phone }],
+    }),
   );
 
 describe('phone number format', () => {
   const signUp = (e: Env, username: string, phone: string) => signUpWith(e, username, { phone });
   it('refuses a phone_number that is not + and digits, as Cognito does', async () => {
     const e = await env();
-    for (const [username, phone] of [['dashes', '555-555-0100'], ['spaces', '+1 555 555 0100'], ['no-plus', '15555550100']]) {
-      await expect(signUp(e, username, phone)).rejects.toMatchObject({ name: 'InvalidParameterException', message: 'Invalid phone number format.' });
+    for (const [username, phone] of [
+      ['dashes', '555-555-0100'],
+      ['spaces', '+1 555 555 0100'],
+      ['no-plus', '15555550100'],
+    ]) {
+      await expect(signUp(e, username, phone)).rejects.toMatchObject({
+        name: 'InvalidParameterException',
+        message: 'Invalid phone number format.',
+      });
     }
     await expect(signUp(e, 'e164', '+15555550100')).resolves.toMatchObject({ UserConfirmed: false });
   });
@@ -354,7 +403,10 @@ describe('password policy: spaces', () => {
     const e = await env();
     await expect(signUp(e, 'inner', 'Abcdef1 gh')).resolves.toMatchObject({ UserConfirmed: false });
     // The API's pattern for Password comes before the policy, symbols or not.
-    for (const [username, password] of [['leading', ' Abcdef1!gh'], ['trailing', 'Abcdef1!gh ']]) {
+    for (const [username, password] of [
+      ['leading', ' Abcdef1!gh'],
+      ['trailing', 'Abcdef1!gh '],
+    ]) {
       await expect(signUp(e, username, password)).rejects.toMatchObject({
         name: 'InvalidParameterException',
         message: expect.stringContaining("Value at 'password' failed to satisfy constraint"),
@@ -400,11 +452,15 @@ describe('ExplicitAuthFlows of the app client', () => {
     const { AuthenticationResult } = await mfaLogin(e);
     // when signing in through flows they lack, then
     await expect(signInWith(e, srpOnly.clientId, 'USER_PASSWORD_AUTH')).rejects.toMatchObject(notEnabled('USER_PASSWORD_AUTH'));
-    await expect(refreshWith(e, srpOnly.clientId, AuthenticationResult!.RefreshToken!)).rejects.toMatchObject(notEnabled('REFRESH_TOKEN_AUTH'));
+    await expect(refreshWith(e, srpOnly.clientId, AuthenticationResult!.RefreshToken!)).rejects.toMatchObject(
+      notEnabled('REFRESH_TOKEN_AUTH'),
+    );
     await expect(adminSignIn(e, e.clientId)).rejects.toMatchObject(notEnabled('ADMIN_USER_PASSWORD_AUTH'));
     await expect(signInWith(e, unlisted.clientId, 'USER_PASSWORD_AUTH')).rejects.toMatchObject(notEnabled('USER_PASSWORD_AUTH'));
     // and through flows they have, cognito-local answers as before (it has no SRP: its own error, not ours)
-    await expect(refreshWith(e, unlisted.clientId, AuthenticationResult!.RefreshToken!)).resolves.toHaveProperty('AuthenticationResult.AccessToken');
+    await expect(refreshWith(e, unlisted.clientId, AuthenticationResult!.RefreshToken!)).resolves.toHaveProperty(
+      'AuthenticationResult.AccessToken',
+    );
     await expect(signInWith(e, srpOnly.clientId, 'USER_SRP_AUTH')).rejects.toMatchObject({ name: 'Unsupported' });
   });
   it('without the fix an SRP-only client signs in with USER_PASSWORD_AUTH', async () => {
@@ -425,14 +481,23 @@ describe('app client with a secret', () => {
     const refused = { name: 'NotAuthorizedException', message: `Unable to verify secret hash for client ${clientId}` };
     // when the hash is missing or wrong, then refused
     await expect(signInWith(e, clientId, 'USER_PASSWORD_AUTH')).rejects.toMatchObject(refused);
-    await expect(signInWith(e, clientId, 'USER_PASSWORD_AUTH', { SECRET_HASH: secretHash(secret!, 'user2', clientId) })).rejects.toMatchObject(refused);
+    await expect(
+      signInWith(e, clientId, 'USER_PASSWORD_AUTH', { SECRET_HASH: secretHash(secret!, 'user2', clientId) }),
+    ).rejects.toMatchObject(refused);
     await expect(
       e.client.send(
-        new SignUpCommand({ ClientId: clientId, Username: 'user2', Password: PASSWORD, UserAttributes: [{ Name: 'phone_number', Value: PHONE }] }),
+        new SignUpCommand({
+          ClientId: clientId,
+          Username: 'user2',
+          Password: PASSWORD,
+          UserAttributes: [{ Name: 'phone_number', Value: PHONE }],
+        }),
       ),
     ).rejects.toMatchObject(refused);
     // and with Base64(HMAC-SHA256(secret, username + clientId)) it signs in
-    await expect(signInWith(e, clientId, 'USER_PASSWORD_AUTH', { SECRET_HASH: secretHash(secret!, 'user1', clientId) })).resolves.toMatchObject({
+    await expect(
+      signInWith(e, clientId, 'USER_PASSWORD_AUTH', { SECRET_HASH: secretHash(secret!, 'user1', clientId) }),
+    ).resolves.toMatchObject({
       ChallengeName: 'SMS_MFA',
     });
   });
@@ -517,11 +582,19 @@ describe('first sign-in of a new user without MFA (a switch, off by default)', (
     const first = await signIn(e);
     expect(first.ChallengeName).toBeUndefined();
     expect(first.Session).toBeUndefined();
-    expect(first.AuthenticationResult).toMatchObject({ ExpiresIn: 3600, TokenType: 'Bearer', AccessToken: expect.any(String), IdToken: expect.any(String), RefreshToken: expect.any(String) });
+    expect(first.AuthenticationResult).toMatchObject({
+      ExpiresIn: 3600,
+      TokenType: 'Bearer',
+      AccessToken: expect.any(String),
+      IdToken: expect.any(String),
+      RefreshToken: expect.any(String),
+    });
     expect(decodeJwt(first.AuthenticationResult!.AccessToken!).payload).toMatchObject({ token_use: 'access', client_id: e.clientId });
     expect(e.local.sent.length).toBe(sent);
     // Its refresh token works like any other.
-    await expect(refreshWith(e, e.clientId, first.AuthenticationResult!.RefreshToken!)).resolves.toMatchObject({ AuthenticationResult: { AccessToken: expect.any(String) } });
+    await expect(refreshWith(e, e.clientId, first.AuthenticationResult!.RefreshToken!)).resolves.toMatchObject({
+      AuthenticationResult: { AccessToken: expect.any(String) },
+    });
     for (let i = 0; i < 2; i++) {
       const next = await signIn(e);
       expect(next.ChallengeName).toBe('SMS_MFA');
@@ -542,14 +615,25 @@ describe('first sign-in of a new user without MFA (a switch, off by default)', (
     // MFA OFF: every sign-in returns tokens anyway (nothing to skip).
     const off = await e.client.send(new CreateUserPoolCommand({ ...smsMfaPoolInput('NoMfa'), MfaConfiguration: 'OFF' }));
     const offClient = await e.client.send(
-      new CreateUserPoolClientCommand({ UserPoolId: off.UserPool!.Id, ClientName: 'c', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }),
+      new CreateUserPoolClientCommand({
+        UserPoolId: off.UserPool!.Id,
+        ClientName: 'c',
+        ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      }),
     );
     const o = { ...e, userPoolId: off.UserPool!.Id!, clientId: offClient.UserPoolClient!.ClientId! };
     await signUpAndConfirm(o.local, o.client, o.clientId);
     expect((await signIn(o)).AuthenticationResult).toBeDefined();
     expect((await signIn(o)).AuthenticationResult).toBeDefined();
     // AdminConfirmSignUp: no verification message was confirmed, so no free first sign-in.
-    await e.client.send(new SignUpCommand({ ClientId: e.clientId, Username: 'admin-confirmed', Password: PASSWORD, UserAttributes: [{ Name: 'phone_number', Value: PHONE }] }));
+    await e.client.send(
+      new SignUpCommand({
+        ClientId: e.clientId,
+        Username: 'admin-confirmed',
+        Password: PASSWORD,
+        UserAttributes: [{ Name: 'phone_number', Value: PHONE }],
+      }),
+    );
     await e.client.send(new AdminConfirmSignUpCommand({ UserPoolId: e.userPoolId, Username: 'admin-confirmed' }));
     expect((await signIn(e, 'admin-confirmed')).ChallengeName).toBe('SMS_MFA');
   });

@@ -21,9 +21,12 @@ describe('password policy', () => {
     [' Abcdef1gh', 'Password must have symbol characters'],
     ['Abcdef1gh  ', 'Password must have symbol characters'],
   ])('counts only a non-leading, non-trailing space as a symbol: %j', (password, violation) =>
-    expect(passwordPolicyViolation(password)).toBe(violation));
+    expect(passwordPolicyViolation(password)).toBe(violation),
+  );
   it('honours a relaxed policy', () =>
-    expect(passwordPolicyViolation('abcdef', { MinimumLength: 6, RequireUppercase: false, RequireNumbers: false, RequireSymbols: false })).toBeNull());
+    expect(
+      passwordPolicyViolation('abcdef', { MinimumLength: 6, RequireUppercase: false, RequireNumbers: false, RequireSymbols: false }),
+    ).toBeNull());
 });
 
 describe('ExplicitAuthFlows', () => {

@@ -45,7 +45,9 @@ it('CreateUserPool keeps SmsConfiguration, UsernameConfiguration, Schema, AutoVe
     SmsConfiguration: input.SmsConfiguration,
     UsernameConfiguration: { CaseSensitive: false },
     AutoVerifiedAttributes: ['phone_number'],
-    Policies: { PasswordPolicy: { MinimumLength: 8, RequireUppercase: true, RequireLowercase: true, RequireNumbers: true, RequireSymbols: true } },
+    Policies: {
+      PasswordPolicy: { MinimumLength: 8, RequireUppercase: true, RequireLowercase: true, RequireNumbers: true, RequireSymbols: true },
+    },
   });
   expect(pool?.SchemaAttributes?.find((a) => a.Name === 'phone_number')).toMatchObject({ Required: true });
   expect(pool?.CreationDate).toBeInstanceOf(Date);
@@ -102,11 +104,21 @@ it('ListUserPools finds the pool by name (the walkthrough`s jq select)', async (
 
 it('AdminGetUser shows UNCONFIRMED then CONFIRMED; ListUsers lists; AdminDeleteUser deletes', async () => {
   await client.send(
-    new SignUpCommand({ ClientId: clientId, Username: 'ops1', Password: PASSWORD, UserAttributes: [{ Name: 'phone_number', Value: PHONE }] }),
+    new SignUpCommand({
+      ClientId: clientId,
+      Username: 'ops1',
+      Password: PASSWORD,
+      UserAttributes: [{ Name: 'phone_number', Value: PHONE }],
+    }),
   );
   const before = await client.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: 'ops1' }));
   expect(before.UserStatus).toBe('UNCONFIRMED');
-  expect(before.UserAttributes).toEqual(expect.arrayContaining([{ Name: 'phone_number', Value: PHONE }, { Name: 'sub', Value: expect.any(String) }]));
+  expect(before.UserAttributes).toEqual(
+    expect.arrayContaining([
+      { Name: 'phone_number', Value: PHONE },
+      { Name: 'sub', Value: expect.any(String) },
+    ]),
+  );
   await client.send(new AdminDeleteUserCommand({ UserPoolId: userPoolId, Username: 'ops1' }));
   await signUpAndConfirm(local, client, clientId, 'ops1');
   const after = await client.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: 'OPS1' }));
@@ -125,7 +137,9 @@ it('AdminGetUser shows UNCONFIRMED then CONFIRMED; ListUsers lists; AdminDeleteU
 it('UpdateUserPool replaces the settings it is given (and, as in Cognito, resets those it is not)', async () => {
   const { UserPool } = await client.send(new CreateUserPoolCommand(smsMfaPoolInput('ToUpdate')));
   const poolId = UserPool!.Id!;
-  await client.send(new UpdateUserPoolCommand({ UserPoolId: poolId, MfaConfiguration: 'OPTIONAL', SmsConfiguration: smsMfaPoolInput().SmsConfiguration }));
+  await client.send(
+    new UpdateUserPoolCommand({ UserPoolId: poolId, MfaConfiguration: 'OPTIONAL', SmsConfiguration: smsMfaPoolInput().SmsConfiguration }),
+  );
   const { UserPool: updated } = await client.send(new DescribeUserPoolCommand({ UserPoolId: poolId }));
   expect(updated?.MfaConfiguration).toBe('OPTIONAL');
   expect(updated?.UsernameConfiguration).toEqual({ CaseSensitive: false }); // immutable, kept
@@ -143,5 +157,7 @@ it('DeleteUserPoolClient and DeleteUserPool remove them', async () => {
   await client.send(new DeleteUserPoolCommand({ UserPoolId: poolId }));
   const pools = await client.send(new ListUserPoolsCommand({ MaxResults: 60 }));
   expect(pools.UserPools?.map((p) => p.Id)).not.toContain(poolId);
-  await expect(client.send(new DescribeUserPoolCommand({ UserPoolId: poolId }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+  await expect(client.send(new DescribeUserPoolCommand({ UserPoolId: poolId }))).rejects.toMatchObject({
+    name: 'ResourceNotFoundException',
+  });
 });

@@ -69,7 +69,9 @@ describe('the fake phone', () => {
       heard.push(sms);
       // Answering at once must work: the user is saved before the SMS "arrives".
       if (sms.kind === 'SIGN_UP') {
-        confirmations.push(client.send(new ConfirmSignUpCommand({ ClientId: clientId, Username: sms.username, ConfirmationCode: sms.code })));
+        confirmations.push(
+          client.send(new ConfirmSignUpCommand({ ClientId: clientId, Username: sms.username, ConfirmationCode: sms.code })),
+        );
       }
     });
     local.onSms(() => {
@@ -77,7 +79,12 @@ describe('the fake phone', () => {
     });
     const before = Date.now();
     await client.send(
-      new SignUpCommand({ ClientId: clientId, Username: 'user1', Password: PASSWORD, UserAttributes: [{ Name: 'phone_number', Value: PHONE }] }),
+      new SignUpCommand({
+        ClientId: clientId,
+        Username: 'user1',
+        Password: PASSWORD,
+        UserAttributes: [{ Name: 'phone_number', Value: PHONE }],
+      }),
     );
     await Promise.all(confirmations);
     expect(heard).toHaveLength(1);

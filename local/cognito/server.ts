@@ -148,7 +148,8 @@ export async function startLocalCognito(opts: LocalCognitoOptions = {}): Promise
     let issuerBase = '';
     const server = http.createServer((req, res) => {
       // cognito-local's discovery document hard-codes http://localhost:9229.
-      const discovery = fixes.discovery && req.method === 'GET' && /^\/([^/?]+)\/\.well-known\/openid-configuration(\?|$)/.exec(req.url ?? '');
+      const discovery =
+        fixes.discovery && req.method === 'GET' && /^\/([^/?]+)\/\.well-known\/openid-configuration(\?|$)/.exec(req.url ?? '');
       if (discovery) {
         const issuer = `${issuerBase}/${discovery[1]}`;
         res.writeHead(200, { 'content-type': 'application/json' });

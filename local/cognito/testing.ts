@@ -27,7 +27,10 @@ export function smsMfaPoolInput(name = 'MyUserPool'): CreateUserPoolCommandInput
   return {
     PoolName: name,
     AutoVerifiedAttributes: ['phone_number'],
-    SmsConfiguration: { SnsCallerArn: 'arn:aws:iam::123456789012:role/MyUserPool-SMS-Role', ExternalId: '6f1c1d0e-3b7a-4b53-9d0c-1f2e3d4c5b6a' },
+    SmsConfiguration: {
+      SnsCallerArn: 'arn:aws:iam::123456789012:role/MyUserPool-SMS-Role',
+      ExternalId: '6f1c1d0e-3b7a-4b53-9d0c-1f2e3d4c5b6a',
+    },
     MfaConfiguration: 'ON',
     UsernameConfiguration: { CaseSensitive: false },
     Schema: [{ Name: 'phone_number', Required: true }],

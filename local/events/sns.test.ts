@@ -10,7 +10,16 @@ let topicArn: string;
 let otherTopicArn: string;
 
 const fn = (name: string, snsEvents: FunctionConfig['snsEvents']): FunctionConfig => ({
-  name, logicalId: functionLogicalId(name), module: `functions/${name}`, exportName: 'handler', httpEvents: [], eventPatterns: [], snsEvents, environment: {}, timeoutSeconds: 10, memoryMb: 256,
+  name,
+  logicalId: functionLogicalId(name),
+  module: `functions/${name}`,
+  exportName: 'handler',
+  httpEvents: [],
+  eventPatterns: [],
+  snsEvents,
+  environment: {},
+  timeoutSeconds: 10,
+  memoryMb: 256,
 });
 const arnOf = (f: FunctionConfig) => `arn:aws:lambda:us-east-1:123456789012:function:svc-local-${f.name}`;
 const refs: Record<string, string> = {};
@@ -40,10 +49,18 @@ const config = () => ({
 describe('local SNS → Lambda link (moto http subscriptions)', () => {
   it('subscribes each sns event with a real Subscribe, and invokes the function with the Lambda SNS event', async () => {
     const invoked: { arn: string; event: SNSEvent }[] = [];
-    const link = await linkSnsToLambda({ config: config(), topicArnOf, arnOf, sns, invoke: async (arn, event) => void invoked.push({ arn, event }) });
+    const link = await linkSnsToLambda({
+      config: config(),
+      topicArnOf,
+      arnOf,
+      sns,
+      invoke: async (arn, event) => void invoked.push({ arn, event }),
+    });
     try {
       expect(link.subscriptions.map((s) => [s.functionName, s.topicArn])).toEqual([
-        ['receiveInboundSms', topicArn], ['auditor', topicArn], ['auditor', otherTopicArn],
+        ['receiveInboundSms', topicArn],
+        ['auditor', topicArn],
+        ['auditor', otherTopicArn],
       ]);
       const listed = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn }));
       expect(listed.Subscriptions?.map((s) => s.Protocol)).toEqual(['http', 'http']);
@@ -110,7 +127,11 @@ describe('local SNS → Lambda link (moto http subscriptions)', () => {
     const failures: SnsDeliveryFailure[] = [];
     const started: number[] = [];
     const link = await linkSnsToLambda({
-      config: { functions: [config().functions[0]] }, topicArnOf, arnOf, sns, retryDelaysMs: [20, 40],
+      config: { functions: [config().functions[0]] },
+      topicArnOf,
+      arnOf,
+      sns,
+      retryDelaysMs: [20, 40],
       invoke: async () => {
         started.push(Date.now());
         throw Object.assign(new Error('DynamoDB is down'), { name: 'InternalServerError' });
@@ -121,10 +142,16 @@ describe('local SNS → Lambda link (moto http subscriptions)', () => {
     try {
       const { MessageId } = await sns.send(new PublishCommand({ TopicArn: topicArn, Message: 'fails' }));
       await link.idle();
-      expect(attempts.map((a) => [a.attempt, a.ok, a.errorName])).toEqual([[1, false, 'InternalServerError'], [2, false, 'InternalServerError'], [3, false, 'InternalServerError']]);
+      expect(attempts.map((a) => [a.attempt, a.ok, a.errorName])).toEqual([
+        [1, false, 'InternalServerError'],
+        [2, false, 'InternalServerError'],
+        [3, false, 'InternalServerError'],
+      ]);
       expect(started[1] - started[0]).toBeGreaterThanOrEqual(15);
       expect(started[2] - started[1]).toBeGreaterThanOrEqual(35);
-      expect(failures).toEqual([expect.objectContaining({ functionName: 'receiveInboundSms', messageId: MessageId, topicArn, attempts: 3 })]);
+      expect(failures).toEqual([
+        expect.objectContaining({ functionName: 'receiveInboundSms', messageId: MessageId, topicArn, attempts: 3 }),
+      ]);
     } finally {
       await link.close();
     }
@@ -133,7 +160,11 @@ describe('local SNS → Lambda link (moto http subscriptions)', () => {
   it('stops retrying once an attempt succeeds, with the same event each time', async () => {
     const events: SNSEvent[] = [];
     const link = await linkSnsToLambda({
-      config: { functions: [config().functions[0]] }, topicArnOf, arnOf, sns, retryDelaysMs: [1, 1],
+      config: { functions: [config().functions[0]] },
+      topicArnOf,
+      arnOf,
+      sns,
+      retryDelaysMs: [1, 1],
       invoke: async (_arn, event) => {
         events.push(event);
         if (events.length === 1) throw new Error('transient');
@@ -150,7 +181,13 @@ describe('local SNS → Lambda link (moto http subscriptions)', () => {
   });
 
   it('answers 404 for an unknown path and 400 for a body that is not JSON', async () => {
-    const link = await linkSnsToLambda({ config: { functions: [config().functions[0]] }, topicArnOf, arnOf, sns, invoke: async () => undefined });
+    const link = await linkSnsToLambda({
+      config: { functions: [config().functions[0]] },
+      topicArnOf,
+      arnOf,
+      sns,
+      invoke: async () => undefined,
+    });
     try {
       expect((await fetch(`${link.url}/sns/nobody/0`, { method: 'POST', body: '{}' })).status).toBe(404);
       expect((await fetch(link.subscriptions[0].endpoint, { method: 'POST', body: 'nope' })).status).toBe(400);
@@ -161,7 +198,13 @@ describe('local SNS → Lambda link (moto http subscriptions)', () => {
 
   it('fails clearly when an sns event does not resolve to a topic ARN', async () => {
     await expect(
-      linkSnsToLambda({ config: { functions: [fn('x', [{ arn: 'just-a-name' }])] }, topicArnOf, arnOf, sns, invoke: async () => undefined }),
+      linkSnsToLambda({
+        config: { functions: [fn('x', [{ arn: 'just-a-name' }])] },
+        topicArnOf,
+        arnOf,
+        sns,
+        invoke: async () => undefined,
+      }),
     ).rejects.toThrow(/functions\.x: the sns event's topic resolved to "just-a-name", not an ARN/);
   });
 });

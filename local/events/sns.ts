@@ -33,9 +33,27 @@ export interface SnsLinkOptions {
   host?: string;
 }
 
-export interface SnsSubscription { functionName: string; functionArn: string; topicArn: string; subscriptionArn: string; endpoint: string }
-export interface SnsAttempt { functionName: string; messageId: string; attempt: number; ok: boolean; errorName?: string }
-export interface SnsDeliveryFailure { functionName: string; messageId: string; topicArn: string; attempts: number; error: Error }
+export interface SnsSubscription {
+  functionName: string;
+  functionArn: string;
+  topicArn: string;
+  subscriptionArn: string;
+  endpoint: string;
+}
+export interface SnsAttempt {
+  functionName: string;
+  messageId: string;
+  attempt: number;
+  ok: boolean;
+  errorName?: string;
+}
+export interface SnsDeliveryFailure {
+  functionName: string;
+  messageId: string;
+  topicArn: string;
+  attempts: number;
+  error: Error;
+}
 
 export interface SnsLink {
   url: string;
@@ -108,7 +126,13 @@ export async function linkSnsToLambda(opts: SnsLinkOptions): Promise<SnsLink> {
         const err = error instanceof Error ? error : new Error(String(error));
         opts.onAttempt?.({ functionName: sub.functionName, messageId: notification.MessageId, attempt, ok: false, errorName: err.name });
         if (attempt > delays.length) {
-          opts.onFailure?.({ functionName: sub.functionName, messageId: notification.MessageId, topicArn: notification.TopicArn, attempts: attempt, error: err });
+          opts.onFailure?.({
+            functionName: sub.functionName,
+            messageId: notification.MessageId,
+            topicArn: notification.TopicArn,
+            attempts: attempt,
+            error: err,
+          });
           return;
         }
         await sleep(delays[attempt - 1]);
@@ -156,7 +180,9 @@ export async function linkSnsToLambda(opts: SnsLinkOptions): Promise<SnsLink> {
   const close = async () => {
     await Promise.all(
       subscriptions.map((s) =>
-        sns.send(new UnsubscribeCommand({ SubscriptionArn: s.subscriptionArn }), { abortSignal: AbortSignal.timeout(2000) }).catch(() => undefined),
+        sns
+          .send(new UnsubscribeCommand({ SubscriptionArn: s.subscriptionArn }), { abortSignal: AbortSignal.timeout(2000) })
+          .catch(() => undefined),
       ),
     );
     await idle();
@@ -168,10 +194,13 @@ export async function linkSnsToLambda(opts: SnsLinkOptions): Promise<SnsLink> {
     for (const fn of opts.config.functions) {
       for (const [index, event] of (fn.snsEvents ?? []).entries()) {
         const topicArn = opts.topicArnOf(event.arn);
-        if (!topicArn.startsWith('arn:')) throw new Error(`functions.${fn.name}: the sns event's topic resolved to "${topicArn}", not an ARN`);
+        if (!topicArn.startsWith('arn:'))
+          throw new Error(`functions.${fn.name}: the sns event's topic resolved to "${topicArn}", not an ARN`);
         const path = `/sns/${encodeURIComponent(fn.name)}/${index}`;
         const endpoint = `${url}${path}`;
-        const { SubscriptionArn } = await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'http', Endpoint: endpoint, ReturnSubscriptionArn: true }));
+        const { SubscriptionArn } = await sns.send(
+          new SubscribeCommand({ TopicArn: topicArn, Protocol: 'http', Endpoint: endpoint, ReturnSubscriptionArn: true }),
+        );
         const sub = { functionName: fn.name, functionArn: opts.arnOf(fn), topicArn, subscriptionArn: SubscriptionArn!, endpoint };
         byPath.set(path, sub);
         subscriptions.push(sub);

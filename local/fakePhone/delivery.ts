@@ -25,7 +25,11 @@ export function afterDelay(delayMs: number | undefined, deliver: () => Promise<v
  * else as text), or status 0 and the error's name and message when there was no HTTP answer (the
  * request could not be built or sent, or no answer came in `timeoutMs`, default 10 s). Never throws.
  */
-export async function post(url: string, request: () => { headers: Record<string, string>; body: string }, timeoutMs = 10_000): Promise<{ status: number; body: unknown }> {
+export async function post(
+  url: string,
+  request: () => { headers: Record<string, string>; body: string },
+  timeoutMs = 10_000,
+): Promise<{ status: number; body: unknown }> {
   try {
     const { headers, body } = request();
     const res = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(timeoutMs) });

@@ -28,8 +28,24 @@ beforeAll(async () => {
   const sns = new SNSClient({});
   topicArn = (await sns.send(new CreateTopicCommand({ Name: 'svc-local-inbound-sms' }))).TopicArn!;
   sns.destroy();
-  const fn = { name: 'receiveInboundSms', logicalId: functionLogicalId('receiveInboundSms'), module: 'functions/sms/receiveInboundSms', exportName: 'handler', httpEvents: [], eventPatterns: [], snsEvents: [{ arn: topicArn }], environment: {}, timeoutSeconds: 10, memoryMb: 256 };
-  link = await linkSnsToLambda({ config: { functions: [fn] }, topicArnOf: String, arnOf: () => 'arn:aws:lambda:us-east-1:123456789012:function:receiveInboundSms', invoke: (arn, event) => invoke(arn, event) });
+  const fn = {
+    name: 'receiveInboundSms',
+    logicalId: functionLogicalId('receiveInboundSms'),
+    module: 'functions/sms/receiveInboundSms',
+    exportName: 'handler',
+    httpEvents: [],
+    eventPatterns: [],
+    snsEvents: [{ arn: topicArn }],
+    environment: {},
+    timeoutSeconds: 10,
+    memoryMb: 256,
+  };
+  link = await linkSnsToLambda({
+    config: { functions: [fn] },
+    topicArnOf: String,
+    arnOf: () => 'arn:aws:lambda:us-east-1:123456789012:function:receiveInboundSms',
+    invoke: (arn, event) => invoke(arn, event),
+  });
 }, 60_000);
 afterAll(async () => {
   await link.close();
@@ -51,7 +67,12 @@ function deliverOnce(opts: Partial<Parameters<typeof inboundSmsDelivery>[0]> = {
 describe('inboundSmsDelivery (the fake phone as a two-way SMS number)', () => {
   it('publishes the two-way payload to the topic with the real SNS client, found through AWS_ENDPOINT_URL_SNS', async () => {
     const { result } = await deliverOnce();
-    expect(result).toEqual({ published: true, topicArn, snsMessageId: expect.any(String), inboundMessageId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    expect(result).toEqual({
+      published: true,
+      topicArn,
+      snsMessageId: expect.any(String),
+      inboundMessageId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+    });
     await link.idle();
     expect(events).toHaveLength(1);
     expect(events[0].Records[0].Sns.MessageId).toBe((result as { snsMessageId: string }).snsMessageId);
@@ -66,8 +87,14 @@ describe('inboundSmsDelivery (the fake phone as a two-way SMS number)', () => {
   });
 
   it('names the keyword of a STOP/HELP text, and replays a delivery under the same inboundMessageId when told', async () => {
-    const first = await publishInboundSms({ topicArn, originationNumber: SENDER }, { phoneNumber: CHECK_PHONE, message: 'STOP', inboundMessageId: 'same-id' });
-    const again = await publishInboundSms({ topicArn, originationNumber: SENDER }, { phoneNumber: CHECK_PHONE, message: 'STOP', inboundMessageId: 'same-id' });
+    const first = await publishInboundSms(
+      { topicArn, originationNumber: SENDER },
+      { phoneNumber: CHECK_PHONE, message: 'STOP', inboundMessageId: 'same-id' },
+    );
+    const again = await publishInboundSms(
+      { topicArn, originationNumber: SENDER },
+      { phoneNumber: CHECK_PHONE, message: 'STOP', inboundMessageId: 'same-id' },
+    );
     await link.idle();
     expect([first, again].map((r) => r.published && r.inboundMessageId)).toEqual(['same-id', 'same-id']);
     expect(events.map((e) => JSON.parse(e.Records[0].Sns.Message))).toEqual([
@@ -96,7 +123,14 @@ describe('inboundSmsDelivery (the fake phone as a two-way SMS number)', () => {
       const { result } = await deliverOnce({ topicArn: `${topicArn}-missing` });
       expect(result).toMatchObject({ published: false, reason: 'PublishFailed', error: 'NotFoundException' });
       const thrown = new Promise<void>((resolve) =>
-        inboundSmsDelivery({ topicArn, originationNumber: SENDER, onResult: () => { resolve(); throw new Error('observer bug'); } })(SMS),
+        inboundSmsDelivery({
+          topicArn,
+          originationNumber: SENDER,
+          onResult: () => {
+            resolve();
+            throw new Error('observer bug');
+          },
+        })(SMS),
       );
       await thrown;
       await link.idle();

@@ -58,7 +58,10 @@ export function twoWayPayload(sms: InboundSmsLike, originationNumber: string): T
  * Publishes one SMS as End User Messaging two-way SMS would: the JSON payload as the SNS
  * `Message` on the receiving number's topic. Never throws and never logs (the text holds a code).
  */
-export async function publishInboundSms(opts: Omit<InboundSmsOptions, 'delayMs' | 'onResult'>, sms: InboundSmsLike): Promise<InboundSmsResult> {
+export async function publishInboundSms(
+  opts: Omit<InboundSmsOptions, 'delayMs' | 'onResult'>,
+  sms: InboundSmsLike,
+): Promise<InboundSmsResult> {
   const topicArn = typeof opts.topicArn === 'function' ? opts.topicArn(sms.phoneNumber) : opts.topicArn;
   if (!topicArn) return { published: false, reason: 'NoTwoWayChannel' };
   const payload = twoWayPayload(sms, opts.originationNumber);
@@ -67,7 +70,12 @@ export async function publishInboundSms(opts: Omit<InboundSmsOptions, 'delayMs' 
     const { MessageId } = await sns.send(new PublishCommand({ TopicArn: topicArn, Message: JSON.stringify(payload) }));
     return { published: true, topicArn, snsMessageId: MessageId ?? '', inboundMessageId: payload.inboundMessageId };
   } catch (error) {
-    return { published: false, reason: 'PublishFailed', error: (error as Error)?.name ?? 'Error', message: (error as Error)?.message ?? String(error) };
+    return {
+      published: false,
+      reason: 'PublishFailed',
+      error: (error as Error)?.name ?? 'Error',
+      message: (error as Error)?.message ?? String(error),
+    };
   } finally {
     if (!opts.sns) sns.destroy();
   }

@@ -25,11 +25,13 @@ class BadRequest extends Error {
 }
 
 function parseQuery(search: URLSearchParams): Query {
-  for (const key of search.keys()) if (key !== 'phone' && key !== 'last') throw new BadRequest(key, 'is not a parameter of GET /sms (phone, last)');
+  for (const key of search.keys())
+    if (key !== 'phone' && key !== 'last') throw new BadRequest(key, 'is not a parameter of GET /sms (phone, last)');
   let phone = search.get('phone') ?? undefined;
   // A '+' typed unencoded in a URL (curl '...?phone=+1555...') arrives as a space.
   if (phone !== undefined && /^ \d/.test(phone)) phone = `+${phone.slice(1)}`;
-  if (phone !== undefined && !PHONE_NUMBER.pattern.test(phone)) throw new BadRequest('phone', `must be ${PHONE_NUMBER.describe} (encode + as %2B)`);
+  if (phone !== undefined && !PHONE_NUMBER.pattern.test(phone))
+    throw new BadRequest('phone', `must be ${PHONE_NUMBER.describe} (encode + as %2B)`);
   const last = search.get('last');
   if (last !== null && !['1', 'true', ''].includes(last)) throw new BadRequest('last', 'must be 1 or true');
   return { phone, last: last !== null };
@@ -54,7 +56,8 @@ function handle(inbox: SmsInbox, req: IncomingMessage, res: ServerResponse) {
   }
   if (!query.last) return answer(res, 200, inbox.list(query.phone));
   const newest = inbox.last(query.phone);
-  if (!newest) return answer(res, 404, { error: { code: 'NoSms', message: `no SMS${query.phone ? ` to ${maskPhone(query.phone)}` : ''} yet` } });
+  if (!newest)
+    return answer(res, 404, { error: { code: 'NoSms', message: `no SMS${query.phone ? ` to ${maskPhone(query.phone)}` : ''} yet` } });
   return answer(res, 200, newest);
 }
 

@@ -16,14 +16,35 @@ const SMS: SmsLike = { phoneNumber: '+15555550123', message: 'Your verification 
 
 /** Twilio's inbound-SMS fields, in the order Twilio sends them (Twilio docs; recorded requests). */
 const TWILIO_FIELDS = [
-  'ToCountry', 'ToState', 'SmsMessageSid', 'NumMedia', 'ToCity', 'FromZip', 'SmsSid', 'FromState', 'SmsStatus', 'FromCity',
-  'Body', 'FromCountry', 'To', 'ToZip', 'NumSegments', 'MessageSid', 'AccountSid', 'From', 'ApiVersion',
+  'ToCountry',
+  'ToState',
+  'SmsMessageSid',
+  'NumMedia',
+  'ToCity',
+  'FromZip',
+  'SmsSid',
+  'FromState',
+  'SmsStatus',
+  'FromCity',
+  'Body',
+  'FromCountry',
+  'To',
+  'ToZip',
+  'NumSegments',
+  'MessageSid',
+  'AccountSid',
+  'From',
+  'ApiVersion',
 ];
 
 let receiver: Receiver;
 let url: string;
 let received: Receiver['received'];
-let answer: { status: number; type: string; body: string } = { status: 200, type: 'text/xml', body: '<?xml version="1.0" encoding="UTF-8"?><Response/>' };
+let answer: { status: number; type: string; body: string } = {
+  status: 200,
+  type: 'text/xml',
+  body: '<?xml version="1.0" encoding="UTF-8"?><Response/>',
+};
 
 beforeAll(async () => {
   receiver = await startReceiver(() => ({ status: answer.status, contentType: answer.type, body: answer.body }));
@@ -38,7 +59,12 @@ beforeEach(() => {
 type Outcome = { status: number; body: unknown; sms: SmsLike; request: TwilioRequest };
 function deliverOnce(opts: Partial<Parameters<typeof twilioDelivery>[0]> = {}, sms = SMS) {
   return new Promise<Outcome>((resolve) => {
-    twilioDelivery({ apiUrl: url, authToken: AUTH_TOKEN, ...opts, onResult: (s, status, body, request) => resolve({ sms: s, status, body, request }) })(sms);
+    twilioDelivery({
+      apiUrl: url,
+      authToken: AUTH_TOKEN,
+      ...opts,
+      onResult: (s, status, body, request) => resolve({ sms: s, status, body, request }),
+    })(sms);
   });
 }
 
@@ -52,8 +78,15 @@ describe('twilioInboundForm', () => {
     expect(form.get('SmsMessageSid')).toBe(sid);
     expect(form.get('AccountSid')).toMatch(/^AC[0-9a-f]{32}$/);
     expect(Object.fromEntries(form)).toMatchObject({
-      To: SMS.phoneNumber, Body: SMS.message, From: DEFAULT_FROM, ToCountry: 'US', FromCountry: 'US',
-      NumMedia: '0', NumSegments: '1', SmsStatus: 'received', ApiVersion: '2010-04-01',
+      To: SMS.phoneNumber,
+      Body: SMS.message,
+      From: DEFAULT_FROM,
+      ToCountry: 'US',
+      FromCountry: 'US',
+      NumMedia: '0',
+      NumSegments: '1',
+      SmsStatus: 'received',
+      ApiVersion: '2010-04-01',
     });
   });
 
@@ -73,7 +106,10 @@ describe('twilioDelivery', () => {
     const form = new URLSearchParams(req.body);
     expect(form.get('Body')).toBe(SMS.message);
     expect(form.get('To')).toBe(SMS.phoneNumber);
-    expect(verifyTwilioSignature(AUTH_TOKEN, req.headers['x-twilio-signature'] as string, `${url}/sms/twilio`, form)).toEqual({ ok: true, url: `${url}/sms/twilio` });
+    expect(verifyTwilioSignature(AUTH_TOKEN, req.headers['x-twilio-signature'] as string, `${url}/sms/twilio`, form)).toEqual({
+      ok: true,
+      url: `${url}/sms/twilio`,
+    });
     expect(result.request).toMatchObject({ url: `${url}/sms/twilio`, messageSid: form.get('MessageSid'), body: req.body });
   });
 
@@ -83,7 +119,10 @@ describe('twilioDelivery', () => {
     const [req] = received;
     const form = new URLSearchParams(req.body);
     expect(verifyTwilioSignature(AUTH_TOKEN, req.headers['x-twilio-signature'] as string, signedUrl, form)).toMatchObject({ ok: true });
-    expect(verifyTwilioSignature(AUTH_TOKEN, req.headers['x-twilio-signature'] as string, `${url}/sms/twilio`, form)).toEqual({ ok: false, reason: 'mismatch' });
+    expect(verifyTwilioSignature(AUTH_TOKEN, req.headers['x-twilio-signature'] as string, `${url}/sms/twilio`, form)).toEqual({
+      ok: false,
+      reason: 'mismatch',
+    });
   });
 
   it('keeps one AccountSid across messages and a new MessageSid for each', async () => {
@@ -121,7 +160,14 @@ describe('twilioDelivery', () => {
   it('survives an onResult that throws, and writes nothing to the console', async () => {
     await expectNothingWritten('604213', async () => {
       const thrown = new Promise<void>((resolve) =>
-        twilioDelivery({ apiUrl: url, authToken: AUTH_TOKEN, onResult: () => { resolve(); throw new Error('observer bug'); } })(SMS),
+        twilioDelivery({
+          apiUrl: url,
+          authToken: AUTH_TOKEN,
+          onResult: () => {
+            resolve();
+            throw new Error('observer bug');
+          },
+        })(SMS),
       );
       await thrown;
       await new Promise((r) => setTimeout(r, 20));
@@ -129,8 +175,18 @@ describe('twilioDelivery', () => {
   });
 
   it('twilioRequest builds the same signed request for a replay', () => {
-    const first = twilioRequest(SMS, { apiUrl: url, authToken: AUTH_TOKEN, messageSid: 'SM' + 'b'.repeat(32), accountSid: 'AC' + 'c'.repeat(32) });
-    const again = twilioRequest(SMS, { apiUrl: url, authToken: AUTH_TOKEN, messageSid: 'SM' + 'b'.repeat(32), accountSid: 'AC' + 'c'.repeat(32) });
+    const first = twilioRequest(SMS, {
+      apiUrl: url,
+      authToken: AUTH_TOKEN,
+      messageSid: 'SM' + 'b'.repeat(32),
+      accountSid: 'AC' + 'c'.repeat(32),
+    });
+    const again = twilioRequest(SMS, {
+      apiUrl: url,
+      authToken: AUTH_TOKEN,
+      messageSid: 'SM' + 'b'.repeat(32),
+      accountSid: 'AC' + 'c'.repeat(32),
+    });
     expect(again).toEqual(first);
   });
 
@@ -145,7 +201,13 @@ describe('twilioDelivery', () => {
     sm.on(GetSecretValueCommand).resolves({ SecretString: AUTH_TOKEN });
     sfn.on(SendTaskSuccessCommand).resolves({});
     ddb.on(PutCommand).resolves({});
-    waitTakesCode(ddb, { pk: `WAIT#${SMS.phoneNumber}`, runId: 'run-7', step: 'SIGN_UP', expiresAt: Date.now() + 60_000, taskToken: 'tok' });
+    waitTakesCode(ddb, {
+      pk: `WAIT#${SMS.phoneNumber}`,
+      runId: 'run-7',
+      step: 'SIGN_UP',
+      expiresAt: Date.now() + 60_000,
+      taskToken: 'tok',
+    });
     const api = await startApiServer([{ method: 'POST', path: '/sms/twilio', handler: twilioWebhook }]);
     try {
       // The API reconstructs https://<Host><path>, as behind API Gateway's TLS; Twilio signs that URL.

@@ -75,7 +75,10 @@ export function twilioInboundForm(sms: SmsLike, opts: { messageSid?: string; fro
 }
 
 /** The signed request Twilio would make for this SMS. */
-export function twilioRequest(sms: SmsLike, opts: Omit<TwilioDeliveryOptions, 'delayMs' | 'onResult' | 'timeoutMs'> & { messageSid?: string }): TwilioRequest {
+export function twilioRequest(
+  sms: SmsLike,
+  opts: Omit<TwilioDeliveryOptions, 'delayMs' | 'onResult' | 'timeoutMs'> & { messageSid?: string },
+): TwilioRequest {
   const url = `${opts.apiUrl.replace(/\/+$/, '')}/${(opts.path ?? '/sms/twilio').replace(/^\/+/, '')}`;
   const signedUrl = opts.signedUrl ?? url;
   const form = twilioInboundForm(sms, opts);

@@ -68,7 +68,14 @@ describe('webhookDelivery', () => {
   it('survives an onResult that throws, and writes nothing to the console', async () => {
     await expectNothingWritten('604213', async () => {
       const thrown = new Promise<void>((resolve) =>
-        webhookDelivery({ apiUrl: url, secret: SECRET, onResult: () => { resolve(); throw new Error('observer bug'); } })(SMS),
+        webhookDelivery({
+          apiUrl: url,
+          secret: SECRET,
+          onResult: () => {
+            resolve();
+            throw new Error('observer bug');
+          },
+        })(SMS),
       );
       await thrown;
       await new Promise((r) => setTimeout(r, 20));
@@ -84,7 +91,13 @@ describe('webhookDelivery', () => {
     clearSecretCache();
     sm.on(GetSecretValueCommand).resolves({ SecretString: SECRET });
     sfn.on(SendTaskSuccessCommand).resolves({});
-    waitTakesCode(ddb, { pk: `WAIT#${SMS.phoneNumber}`, runId: 'run-7', step: 'SIGN_UP', expiresAt: Date.now() + 60_000, taskToken: 'tok' });
+    waitTakesCode(ddb, {
+      pk: `WAIT#${SMS.phoneNumber}`,
+      runId: 'run-7',
+      step: 'SIGN_UP',
+      expiresAt: Date.now() + 60_000,
+      taskToken: 'tok',
+    });
     const api = await startApiServer([{ method: 'POST', path: '/codes', handler: submitCode }]);
     try {
       const result = await deliverOnce({ apiUrl: api.url, delayMs: 10 });

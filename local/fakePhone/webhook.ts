@@ -34,7 +34,11 @@ export function webhookDelivery(opts: WebhookOptions): (sms: SmsLike) => void {
   const report = observer(opts.onResult);
   return (sms) =>
     afterDelay(opts.delayMs, async () => {
-      const answer = await post(url, () => signedJsonRequest(opts.secret, { phoneNumber: sms.phoneNumber, message: sms.message }), opts.timeoutMs);
+      const answer = await post(
+        url,
+        () => signedJsonRequest(opts.secret, { phoneNumber: sms.phoneNumber, message: sms.message }),
+        opts.timeoutMs,
+      );
       report(sms, answer.status, answer.body);
     });
 }

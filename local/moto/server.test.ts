@@ -78,7 +78,9 @@ describe('IAM', () => {
     const raw = got.Role!.AssumeRolePolicyDocument!;
     expect(raw.startsWith('%7B')).toBe(true);
     expect(JSON.parse(decodeURIComponent(raw))).toEqual(JSON.parse(TRUST_POLICY));
-    await expect(iam.send(new CreateRoleCommand({ RoleName: 'MyUserPool-SMS-Role', AssumeRolePolicyDocument: TRUST_POLICY }))).rejects.toMatchObject({
+    await expect(
+      iam.send(new CreateRoleCommand({ RoleName: 'MyUserPool-SMS-Role', AssumeRolePolicyDocument: TRUST_POLICY })),
+    ).rejects.toMatchObject({
       name: 'EntityAlreadyExistsException',
     });
     await expect(iam.send(new GetRoleCommand({ RoleName: 'nope' }))).rejects.toMatchObject({ name: 'NoSuchEntityException' });
@@ -145,7 +147,9 @@ it('DynamoDB CreateTable, conditional PutItem, UpdateTimeToLive', async () => {
     );
   await put();
   await expect(put()).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' });
-  await ddb.send(new UpdateTimeToLiveCommand({ TableName: 'runs', TimeToLiveSpecification: { Enabled: true, AttributeName: 'expiresAt' } }));
+  await ddb.send(
+    new UpdateTimeToLiveCommand({ TableName: 'runs', TimeToLiveSpecification: { Enabled: true, AttributeName: 'expiresAt' } }),
+  );
   const ttl = await ddb.send(new DescribeTimeToLiveCommand({ TableName: 'runs' }));
   expect(ttl.TimeToLiveDescription).toEqual({ TimeToLiveStatus: 'ENABLED', AttributeName: 'expiresAt' });
 });
@@ -218,7 +222,10 @@ describe('lifecycle, failures and signals', () => {
   it.each(['exit', 'SIGTERM', 'SIGINT', 'SIGHUP'] as const)('takes moto down when its parent process ends (%s)', async (how) => {
     const keepAlive = how === 'exit' ? 'setTimeout(() => {}, 300)' : 'setInterval(() => {}, 1000)';
     const script = `require(${JSON.stringify(join(__dirname, 'server.ts'))}).startMoto().then((m) => { console.log(m.port); ${keepAlive}; });`;
-    const parent = spawn(process.execPath, ['-r', 'tsx/cjs', '-e', script], { cwd: join(__dirname, '../..'), stdio: ['ignore', 'pipe', 'inherit'] });
+    const parent = spawn(process.execPath, ['-r', 'tsx/cjs', '-e', script], {
+      cwd: join(__dirname, '../..'),
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const ended = new Promise((resolve) => parent.once('exit', (code, sig) => resolve(sig ?? code)));
     const port = await new Promise<number>((resolve) => parent.stdout.once('data', (d: Buffer) => resolve(Number(String(d).trim()))));
     let pids: number[];

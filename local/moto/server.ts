@@ -25,7 +25,9 @@ export const MOTO_INSTALL_HINT = "pip install 'moto[server]>=5.2,<6'";
 export class MotoNotInstalledError extends Error {
   override name = 'MotoNotInstalledError';
   constructor(detail?: string) {
-    super(`moto_server was not found (neither \`moto_server\` nor \`python3 -m moto.server\`). Install it: ${MOTO_INSTALL_HINT}${detail ? `\n${detail}` : ''}`);
+    super(
+      `moto_server was not found (neither \`moto_server\` nor \`python3 -m moto.server\`). Install it: ${MOTO_INSTALL_HINT}${detail ? `\n${detail}` : ''}`,
+    );
   }
 }
 

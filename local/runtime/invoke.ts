@@ -31,7 +31,7 @@ export class LambdaTimeoutError extends Error {
  */
 export function shapeError(thrown: unknown): Error {
   if (thrown instanceof Error) return thrown;
-  const error = new Error(typeof thrown === 'string' ? thrown : JSON.stringify(thrown) ?? String(thrown));
+  const error = new Error(typeof thrown === 'string' ? thrown : (JSON.stringify(thrown) ?? String(thrown)));
   error.name = 'Error';
   return error;
 }
@@ -53,7 +53,10 @@ export async function runHandler(handler: Handler, payload: unknown, opts: RunOp
   try {
     const event = JSON.parse(JSON.stringify(payload ?? {})) as unknown;
     const context = lambdaContext({ ...opts, requestId });
-    const returned = await Promise.race([inInvocation({ functionName: opts.functionName, requestId }, () => handler(event, context)), timedOut]);
+    const returned = await Promise.race([
+      inInvocation({ functionName: opts.functionName, requestId }, () => handler(event, context)),
+      timedOut,
+    ]);
     const result = returned === undefined ? null : (JSON.parse(JSON.stringify(returned)) as unknown);
     return { ok: true, result, requestId, ms: performance.now() - started };
   } catch (thrown) {

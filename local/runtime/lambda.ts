@@ -44,7 +44,8 @@ export interface LocalLambdaOptions {
   root?: string;
 }
 
-const notFound = (functionArn: string) => Object.assign(new Error(`Function not found: ${functionArn}`), { name: 'Lambda.ResourceNotFoundException' });
+const notFound = (functionArn: string) =>
+  Object.assign(new Error(`Function not found: ${functionArn}`), { name: 'Lambda.ResourceNotFoundException' });
 
 export function createLocalLambda(config: ServerlessConfig, opts: LocalLambdaOptions): LocalLambda {
   const arnOf = (fn: FunctionConfig) => lambdaArn(config.service, opts.stage, fn.name, opts.region, opts.accountId);

@@ -21,12 +21,21 @@ beforeEach(async () => {
   server = await startSmsVoiceServer({
     phoneNumbers: [
       { phoneNumber: CHECK_PHONE, phoneNumberId: 'phone-check' },
-      { phoneNumber: SENDER, phoneNumberId: 'phone-sender', twoWayEnabled: true, twoWayChannelArn: 'arn:aws:sns:us-east-1:123456789012:elsewhere' },
+      {
+        phoneNumber: SENDER,
+        phoneNumberId: 'phone-sender',
+        twoWayEnabled: true,
+        twoWayChannelArn: 'arn:aws:sns:us-east-1:123456789012:elsewhere',
+      },
       { phoneNumber: '+12065550143', phoneNumberId: 'phone-voice', numberCapabilities: ['VOICE'] },
       { phoneNumber: '+12065550144', phoneNumberId: 'phone-pooled', poolId: 'pool-1' },
     ],
   });
-  client = new PinpointSMSVoiceV2Client({ endpoint: server.url, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  client = new PinpointSMSVoiceV2Client({
+    endpoint: server.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
 });
 afterEach(async () => {
   client.destroy();
@@ -57,14 +66,20 @@ describe('local End User Messaging SMS (real SDK client, JSON 1.0)', () => {
     const twoWay = await client.send(new DescribePhoneNumbersCommand({ Filters: [{ Name: 'two-way-enabled', Values: ['true'] }] }));
     expect(twoWay.PhoneNumbers!.map((n) => n.PhoneNumberId)).toEqual(['phone-sender']);
     const ids: string[] = [];
-    for await (const page of paginateDescribePhoneNumbers({ client, pageSize: 3 }, {})) ids.push(...page.PhoneNumbers!.map((n) => n.PhoneNumberId!));
+    for await (const page of paginateDescribePhoneNumbers({ client, pageSize: 3 }, {}))
+      ids.push(...page.PhoneNumbers!.map((n) => n.PhoneNumberId!));
     expect(ids).toEqual(['phone-check', 'phone-sender', 'phone-voice', 'phone-pooled']);
   });
 
   it('answers an unknown number with ResourceNotFoundException, as the SDK models it', async () => {
     const error = await client.send(new DescribePhoneNumbersCommand({ PhoneNumberIds: ['phone-nope'] })).catch((e) => e);
     expect(error).toBeInstanceOf(ResourceNotFoundException);
-    expect(error).toMatchObject({ name: 'ResourceNotFoundException', ResourceType: 'phone-number', ResourceId: 'phone-nope', $fault: 'client' });
+    expect(error).toMatchObject({
+      name: 'ResourceNotFoundException',
+      ResourceType: 'phone-number',
+      ResourceId: 'phone-nope',
+      $fault: 'client',
+    });
     expect(error.message).toContain('phone-nope');
     expect(error.$metadata.httpStatusCode).toBe(400);
   });
@@ -77,7 +92,9 @@ describe('local End User Messaging SMS (real SDK client, JSON 1.0)', () => {
 
   it('points a number at a topic with UpdatePhoneNumber, and says where its inbound SMS go', async () => {
     expect(server.twoWayChannelOf(CHECK_PHONE)).toBeUndefined();
-    const updated = await client.send(new UpdatePhoneNumberCommand({ PhoneNumberId: 'phone-check', TwoWayEnabled: true, TwoWayChannelArn: TOPIC }));
+    const updated = await client.send(
+      new UpdatePhoneNumberCommand({ PhoneNumberId: 'phone-check', TwoWayEnabled: true, TwoWayChannelArn: TOPIC }),
+    );
     expect(updated).toMatchObject({ PhoneNumberId: 'phone-check', TwoWayEnabled: true, TwoWayChannelArn: TOPIC });
     expect(server.twoWayChannelOf(CHECK_PHONE)).toBe(TOPIC);
     const described = await client.send(new DescribePhoneNumbersCommand({ PhoneNumberIds: ['phone-check'] }));
@@ -87,10 +104,15 @@ describe('local End User Messaging SMS (real SDK client, JSON 1.0)', () => {
   });
 
   it('refuses UpdatePhoneNumber for a number in a pool, an unknown number, and two-way without a channel', async () => {
-    await expect(client.send(new UpdatePhoneNumberCommand({ PhoneNumberId: 'phone-pooled', TwoWayEnabled: true, TwoWayChannelArn: TOPIC }))).rejects.toBeInstanceOf(ConflictException);
-    await expect(client.send(new UpdatePhoneNumberCommand({ PhoneNumberId: 'phone-nope', TwoWayEnabled: true, TwoWayChannelArn: TOPIC }))).rejects.toBeInstanceOf(ResourceNotFoundException);
+    await expect(
+      client.send(new UpdatePhoneNumberCommand({ PhoneNumberId: 'phone-pooled', TwoWayEnabled: true, TwoWayChannelArn: TOPIC })),
+    ).rejects.toBeInstanceOf(ConflictException);
+    await expect(
+      client.send(new UpdatePhoneNumberCommand({ PhoneNumberId: 'phone-nope', TwoWayEnabled: true, TwoWayChannelArn: TOPIC })),
+    ).rejects.toBeInstanceOf(ResourceNotFoundException);
     await expect(client.send(new UpdatePhoneNumberCommand({ PhoneNumberId: 'phone-check', TwoWayEnabled: true }))).rejects.toMatchObject({
-      name: 'ValidationException', Reason: 'TWO_WAY_CHANNEL_NOT_PRESENT',
+      name: 'ValidationException',
+      Reason: 'TWO_WAY_CHANNEL_NOT_PRESENT',
     });
   });
 
@@ -100,24 +122,46 @@ describe('local End User Messaging SMS (real SDK client, JSON 1.0)', () => {
       throw new Error('listener bug');
     });
     const stop = server.onText((t) => heard.push(t));
-    const { MessageId } = await client.send(new SendTextMessageCommand({ DestinationPhoneNumber: CHECK_PHONE, OriginationIdentity: SENDER, MessageBody: 'Your code is 604213' }));
+    const { MessageId } = await client.send(
+      new SendTextMessageCommand({ DestinationPhoneNumber: CHECK_PHONE, OriginationIdentity: SENDER, MessageBody: 'Your code is 604213' }),
+    );
     expect(MessageId).toMatch(/^[0-9a-f-]{36}$/);
-    expect(heard).toEqual([expect.objectContaining({ messageId: MessageId, destinationPhoneNumber: CHECK_PHONE, originationNumber: SENDER, messageBody: 'Your code is 604213' })]);
+    expect(heard).toEqual([
+      expect.objectContaining({
+        messageId: MessageId,
+        destinationPhoneNumber: CHECK_PHONE,
+        originationNumber: SENDER,
+        messageBody: 'Your code is 604213',
+      }),
+    ]);
     expect(server.texts).toHaveLength(1);
     stop();
-    await client.send(new SendTextMessageCommand({ DestinationPhoneNumber: CHECK_PHONE, OriginationIdentity: 'phone-sender', MessageBody: 'again' }));
+    await client.send(
+      new SendTextMessageCommand({ DestinationPhoneNumber: CHECK_PHONE, OriginationIdentity: 'phone-sender', MessageBody: 'again' }),
+    );
     await client.send(new SendTextMessageCommand({ DestinationPhoneNumber: CHECK_PHONE, MessageBody: 'dry', DryRun: true }));
     expect(heard).toHaveLength(1);
     expect(server.texts.map((t) => t.messageBody)).toEqual(['Your code is 604213', 'again']);
   });
 
   it('refuses to send from an unknown or voice-only number, or without a body', async () => {
-    await expect(client.send(new SendTextMessageCommand({ DestinationPhoneNumber: CHECK_PHONE, OriginationIdentity: 'phone-nope', MessageBody: 'x' }))).rejects.toBeInstanceOf(ResourceNotFoundException);
-    await expect(client.send(new SendTextMessageCommand({ DestinationPhoneNumber: CHECK_PHONE, OriginationIdentity: 'phone-voice', MessageBody: 'x' }))).rejects.toMatchObject({
-      name: 'ConflictException', Reason: 'NUMBER_CAPABILITIES_MISMATCH',
+    await expect(
+      client.send(new SendTextMessageCommand({ DestinationPhoneNumber: CHECK_PHONE, OriginationIdentity: 'phone-nope', MessageBody: 'x' })),
+    ).rejects.toBeInstanceOf(ResourceNotFoundException);
+    await expect(
+      client.send(
+        new SendTextMessageCommand({ DestinationPhoneNumber: CHECK_PHONE, OriginationIdentity: 'phone-voice', MessageBody: 'x' }),
+      ),
+    ).rejects.toMatchObject({
+      name: 'ConflictException',
+      Reason: 'NUMBER_CAPABILITIES_MISMATCH',
     });
-    await expect(client.send(new SendTextMessageCommand({ DestinationPhoneNumber: CHECK_PHONE }))).rejects.toMatchObject({ name: 'ValidationException' });
-    await expect(client.send(new SendTextMessageCommand({ DestinationPhoneNumber: 'not a number', MessageBody: 'x' }))).rejects.toMatchObject({ name: 'ValidationException' });
+    await expect(client.send(new SendTextMessageCommand({ DestinationPhoneNumber: CHECK_PHONE }))).rejects.toMatchObject({
+      name: 'ValidationException',
+    });
+    await expect(
+      client.send(new SendTextMessageCommand({ DestinationPhoneNumber: 'not a number', MessageBody: 'x' })),
+    ).rejects.toMatchObject({ name: 'ValidationException' });
     expect(server.texts).toHaveLength(0);
   });
 
@@ -136,10 +180,18 @@ describe('local End User Messaging SMS (real SDK client, JSON 1.0)', () => {
   });
 
   it('answers an unknown operation and a non-JSON body with AWS-shaped errors', async () => {
-    const unknown = await fetch(server.url, { method: 'POST', headers: { 'x-amz-target': 'PinpointSMSVoiceV2.RequestPhoneNumber', 'content-type': 'application/x-amz-json-1.0' }, body: '{}' });
+    const unknown = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'x-amz-target': 'PinpointSMSVoiceV2.RequestPhoneNumber', 'content-type': 'application/x-amz-json-1.0' },
+      body: '{}',
+    });
     expect(unknown.status).toBe(400);
     expect(await unknown.json()).toMatchObject({ __type: expect.stringMatching(/#UnknownOperationException$/) });
-    const bad = await fetch(server.url, { method: 'POST', headers: { 'x-amz-target': 'PinpointSMSVoiceV2.DescribePhoneNumbers' }, body: '{' });
+    const bad = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'x-amz-target': 'PinpointSMSVoiceV2.DescribePhoneNumbers' },
+      body: '{',
+    });
     expect(await bad.json()).toMatchObject({ __type: expect.stringMatching(/#SerializationException$/) });
   });
 

@@ -121,18 +121,33 @@ const FILTERS: Record<string, (n: PhoneNumberRecord) => string[]> = {
 const invalid = (field: string, message: string, reason = 'FIELD_VALIDATION_FAILED') =>
   new SmsVoiceError('ValidationException', message, { Reason: reason, Fields: [{ Name: field, Message: message }] });
 
-function checkString(body: Body, field: string, opts: { required?: boolean; min: number; max: number; pattern?: RegExp }): string | undefined {
+function checkString(
+  body: Body,
+  field: string,
+  opts: { required?: boolean; min: number; max: number; pattern?: RegExp },
+): string | undefined {
   const value = body[field];
   if (value === undefined || value === null) {
-    if (opts.required) throw invalid(field, `1 validation error detected: Value null at '${lower(field)}' failed to satisfy constraint: Member must not be null`, 'MISSING_PARAMETER');
+    if (opts.required)
+      throw invalid(
+        field,
+        `1 validation error detected: Value null at '${lower(field)}' failed to satisfy constraint: Member must not be null`,
+        'MISSING_PARAMETER',
+      );
     return undefined;
   }
   if (typeof value !== 'string') throw new SmsVoiceError('SerializationException', `${field} must be a string`);
   if (value.length < opts.min || value.length > opts.max) {
-    throw invalid(field, `1 validation error detected: Value at '${lower(field)}' failed to satisfy constraint: Member must have length between ${opts.min} and ${opts.max}`);
+    throw invalid(
+      field,
+      `1 validation error detected: Value at '${lower(field)}' failed to satisfy constraint: Member must have length between ${opts.min} and ${opts.max}`,
+    );
   }
   if (opts.pattern && !opts.pattern.test(value)) {
-    throw invalid(field, `1 validation error detected: Value at '${lower(field)}' failed to satisfy constraint: Member must satisfy regular expression pattern: ${opts.pattern.source.replace(/^\^|\$$/g, '')}`);
+    throw invalid(
+      field,
+      `1 validation error detected: Value at '${lower(field)}' failed to satisfy constraint: Member must satisfy regular expression pattern: ${opts.pattern.source.replace(/^\^|\$$/g, '')}`,
+    );
   }
   return value;
 }
@@ -156,9 +171,11 @@ export function startSmsVoiceServer(opts: SmsVoiceServerOptions = {}): Promise<S
   const listeners = new Set<(text: SentText) => void>();
 
   function addPhoneNumber(seed: SeedPhoneNumber): PhoneNumberRecord {
-    if (!PHONE_NUMBER.test(seed.phoneNumber) || !seed.phoneNumber.startsWith('+')) throw new Error(`Seed phone number ${seed.phoneNumber} is not E.164`);
+    if (!PHONE_NUMBER.test(seed.phoneNumber) || !seed.phoneNumber.startsWith('+'))
+      throw new Error(`Seed phone number ${seed.phoneNumber} is not E.164`);
     const id = seed.phoneNumberId ?? `phone-${createHash('sha256').update(seed.phoneNumber).digest('hex').slice(0, 32)}`;
-    if (numbers.some((n) => n.PhoneNumberId === id || n.PhoneNumber === seed.phoneNumber)) throw new Error(`Phone number ${seed.phoneNumber} (${id}) is seeded twice`);
+    if (numbers.some((n) => n.PhoneNumberId === id || n.PhoneNumber === seed.phoneNumber))
+      throw new Error(`Phone number ${seed.phoneNumber} (${id}) is seeded twice`);
     const record: PhoneNumberRecord = {
       PhoneNumberArn: `arn:aws:sms-voice:${region}:${accountId}:phone-number/${id}`,
       PhoneNumberId: id,
@@ -188,18 +205,27 @@ export function startSmsVoiceServer(opts: SmsVoiceServerOptions = {}): Promise<S
   const find = (idOrArn: string, byNumber = false) =>
     numbers.find((n) => n.PhoneNumberId === idOrArn || n.PhoneNumberArn === idOrArn || (byNumber && n.PhoneNumber === idOrArn));
   const notFound = (id: string) =>
-    new SmsVoiceError('ResourceNotFoundException', `The phone number ${id} does not exist.`, { ResourceType: 'phone-number', ResourceId: id });
+    new SmsVoiceError('ResourceNotFoundException', `The phone number ${id} does not exist.`, {
+      ResourceType: 'phone-number',
+      ResourceId: id,
+    });
 
   const operations: Record<string, (body: Body) => unknown> = {
     DescribePhoneNumbers(body) {
       const ids = body.PhoneNumberIds;
-      if (ids !== undefined && (!Array.isArray(ids) || ids.length > 5)) throw invalid('PhoneNumberIds', 'PhoneNumberIds must be a list of at most 5 ids or ARNs');
+      if (ids !== undefined && (!Array.isArray(ids) || ids.length > 5))
+        throw invalid('PhoneNumberIds', 'PhoneNumberIds must be a list of at most 5 ids or ARNs');
       const filters = body.Filters ?? [];
       if (!Array.isArray(filters) || filters.length > 20) throw invalid('Filters', 'Filters must be a list of at most 20 filters');
       let found: PhoneNumberRecord[];
       if (ids && ids.length > 0) {
         found = ids.map((id, i) => {
-          checkString({ [`PhoneNumberIds.${i}`]: id }, `PhoneNumberIds.${i}`, { min: 1, max: 256, pattern: PHONE_ID_OR_ARN, required: true });
+          checkString({ [`PhoneNumberIds.${i}`]: id }, `PhoneNumberIds.${i}`, {
+            min: 1,
+            max: 256,
+            pattern: PHONE_ID_OR_ARN,
+            required: true,
+          });
           const number = find(id as string);
           if (!number) throw notFound(id as string);
           return number;
@@ -210,7 +236,8 @@ export function startSmsVoiceServer(opts: SmsVoiceServerOptions = {}): Promise<S
       for (const filter of filters as { Name?: unknown; Values?: unknown }[]) {
         const read = FILTERS[String(filter?.Name)];
         if (!read) throw invalid('Filters', `Unknown filter name ${String(filter?.Name)}`, 'INVALID_FILTER_VALUES');
-        if (!Array.isArray(filter.Values) || filter.Values.length === 0) throw invalid('Filters', 'A filter needs 1-20 Values', 'INVALID_FILTER_VALUES');
+        if (!Array.isArray(filter.Values) || filter.Values.length === 0)
+          throw invalid('Filters', 'A filter needs 1-20 Values', 'INVALID_FILTER_VALUES');
         const values = filter.Values.map(String);
         found = found.filter((n) => read(n).some((v) => values.includes(v)));
       }
@@ -240,9 +267,15 @@ export function startSmsVoiceServer(opts: SmsVoiceServerOptions = {}): Promise<S
       const number = find(id);
       if (!number) throw notFound(id);
       if (number.PoolId) {
-        throw new SmsVoiceError('ConflictException', `The phone number ${id} is associated with pool ${number.PoolId}; update the pool instead.`, {
-          Reason: 'PHONE_NUMBER_ASSOCIATED_TO_POOL', ResourceType: 'phone-number', ResourceId: id,
-        });
+        throw new SmsVoiceError(
+          'ConflictException',
+          `The phone number ${id} is associated with pool ${number.PoolId}; update the pool instead.`,
+          {
+            Reason: 'PHONE_NUMBER_ASSOCIATED_TO_POOL',
+            ResourceType: 'phone-number',
+            ResourceId: id,
+          },
+        );
       }
       if (twoWayEnabled === true && !channel && !number.TwoWayChannelArn) {
         throw invalid('TwoWayChannelArn', 'Two-way SMS needs a TwoWayChannelArn', 'TWO_WAY_CHANNEL_NOT_PRESENT');
@@ -251,7 +284,8 @@ export function startSmsVoiceServer(opts: SmsVoiceServerOptions = {}): Promise<S
       if (channel !== undefined) number.TwoWayChannelArn = channel;
       if (role !== undefined) number.TwoWayChannelRole = role;
       if (optOutList !== undefined) number.OptOutListName = optOutList;
-      for (const [key, value] of Object.entries(flags)) if (value !== undefined) (number as unknown as Record<string, boolean>)[key] = value;
+      for (const [key, value] of Object.entries(flags))
+        if (value !== undefined) (number as unknown as Record<string, boolean>)[key] = value;
       const { PoolId: _pool, ...result } = number;
       return result;
     },
@@ -260,7 +294,8 @@ export function startSmsVoiceServer(opts: SmsVoiceServerOptions = {}): Promise<S
       const destination = checkString(body, 'DestinationPhoneNumber', { required: true, min: 1, max: 20, pattern: PHONE_NUMBER })!;
       const identity = checkString(body, 'OriginationIdentity', { min: 1, max: 256, pattern: ORIGINATION_IDENTITY });
       const messageBody = checkString(body, 'MessageBody', { min: 1, max: 1600 });
-      if (messageBody === undefined || messageBody.trim() === '') throw invalid('MessageBody', 'MessageBody is required', 'MISSING_PARAMETER');
+      if (messageBody === undefined || messageBody.trim() === '')
+        throw invalid('MessageBody', 'MessageBody is required', 'MISSING_PARAMETER');
       const messageType = checkString(body, 'MessageType', { min: 1, max: 20, pattern: /^(TRANSACTIONAL|PROMOTIONAL)$/ });
       let from: PhoneNumberRecord | undefined;
       if (identity !== undefined) {
@@ -268,13 +303,24 @@ export function startSmsVoiceServer(opts: SmsVoiceServerOptions = {}): Promise<S
         if (!from) throw notFound(identity);
       } else {
         from = numbers.find((n) => n.Status === 'ACTIVE' && n.NumberCapabilities.includes('SMS'));
-        if (!from) throw new SmsVoiceError('ConflictException', 'No origination identity can send this message.', { Reason: 'NO_ORIGINATION_IDENTITIES_FOUND' });
+        if (!from)
+          throw new SmsVoiceError('ConflictException', 'No origination identity can send this message.', {
+            Reason: 'NO_ORIGINATION_IDENTITIES_FOUND',
+          });
       }
       if (from.Status !== 'ACTIVE') {
-        throw new SmsVoiceError('ConflictException', `The phone number ${from.PhoneNumberId} is not active.`, { Reason: 'RESOURCE_NOT_ACTIVE', ResourceType: 'phone-number', ResourceId: from.PhoneNumberId });
+        throw new SmsVoiceError('ConflictException', `The phone number ${from.PhoneNumberId} is not active.`, {
+          Reason: 'RESOURCE_NOT_ACTIVE',
+          ResourceType: 'phone-number',
+          ResourceId: from.PhoneNumberId,
+        });
       }
       if (!from.NumberCapabilities.includes('SMS')) {
-        throw new SmsVoiceError('ConflictException', `The phone number ${from.PhoneNumberId} cannot send SMS.`, { Reason: 'NUMBER_CAPABILITIES_MISMATCH', ResourceType: 'phone-number', ResourceId: from.PhoneNumberId });
+        throw new SmsVoiceError('ConflictException', `The phone number ${from.PhoneNumberId} cannot send SMS.`, {
+          Reason: 'NUMBER_CAPABILITIES_MISMATCH',
+          ResourceType: 'phone-number',
+          ResourceId: from.PhoneNumberId,
+        });
       }
       const messageId = randomUUID();
       if (body.DryRun === true) return { MessageId: messageId };
@@ -302,35 +348,48 @@ export function startSmsVoiceServer(opts: SmsVoiceServerOptions = {}): Promise<S
   function handle(target: string | undefined, raw: string): AwsJsonAnswer {
     try {
       const operation = target?.startsWith(TARGET_PREFIX) ? operations[target.slice(TARGET_PREFIX.length)] : undefined;
-      if (!operation) throw new SmsVoiceError('UnknownOperationException', `Unknown operation ${target ?? '(no X-Amz-Target)'}; this local End User Messaging SMS serves ${Object.keys(operations).join(', ')}`);
+      if (!operation)
+        throw new SmsVoiceError(
+          'UnknownOperationException',
+          `Unknown operation ${target ?? '(no X-Amz-Target)'}; this local End User Messaging SMS serves ${Object.keys(operations).join(', ')}`,
+        );
       const body = parseJsonObject(raw, (message) => new SmsVoiceError('SerializationException', message));
       return { status: 200, body: operation(body) };
     } catch (error) {
-      const e = error instanceof SmsVoiceError ? error : new SmsVoiceError('InternalServerException', 'The local End User Messaging SMS failed', { RequestId: randomUUID() });
+      const e =
+        error instanceof SmsVoiceError
+          ? error
+          : new SmsVoiceError('InternalServerException', 'The local End User Messaging SMS failed', { RequestId: randomUUID() });
       // `__type` is what the SDK and the AWS CLI map to the modelled exception; the members
       // (Message, Reason, ResourceType, ResourceId, Fields) are the exception's own fields.
-      return { status: e.httpStatus, errorType: e.name, body: { __type: `${ERROR_NAMESPACE}${e.name}`, message: e.message, Message: e.message, ...e.fields } };
+      return {
+        status: e.httpStatus,
+        errorType: e.name,
+        body: { __type: `${ERROR_NAMESPACE}${e.name}`, message: e.message, Message: e.message, ...e.fields },
+      };
     }
   }
 
   // Anything but a POST names no operation.
-  return startAwsJsonServer((target, raw, req) => (req.method === 'POST' ? handle(target, raw) : handle(undefined, '')), opts).then((server) => ({
-    url: server.url,
-    port: server.port,
-    close: () => {
-      listeners.clear();
-      return server.close();
-    },
-    numbers,
-    texts,
-    onText: (listener) => {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    twoWayChannelOf: (phoneNumber) => {
-      const number = numbers.find((n) => n.PhoneNumber === phoneNumber);
-      return number?.TwoWayEnabled && number.Status === 'ACTIVE' ? number.TwoWayChannelArn : undefined;
-    },
-    addPhoneNumber,
-  }));
+  return startAwsJsonServer((target, raw, req) => (req.method === 'POST' ? handle(target, raw) : handle(undefined, '')), opts).then(
+    (server) => ({
+      url: server.url,
+      port: server.port,
+      close: () => {
+        listeners.clear();
+        return server.close();
+      },
+      numbers,
+      texts,
+      onText: (listener) => {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+      twoWayChannelOf: (phoneNumber) => {
+        const number = numbers.find((n) => n.PhoneNumber === phoneNumber);
+        return number?.TwoWayEnabled && number.Status === 'ACTIVE' ? number.TwoWayChannelArn : undefined;
+      },
+      addPhoneNumber,
+    }),
+  );
 }

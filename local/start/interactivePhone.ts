@@ -30,7 +30,9 @@ export class InteractivePhone {
       for (const w of this.waiting.splice(0)) w(undefined);
     });
     this.stopListening = cloud.onSms((sms) => {
-      this.queue = this.queue.then(() => this.answer(sms.phoneNumber, sms.message)).catch((e: Error) => this.reporter.info(`   ✗ ${e.message}`));
+      this.queue = this.queue
+        .then(() => this.answer(sms.phoneNumber, sms.message))
+        .catch((e: Error) => this.reporter.info(`   ✗ ${e.message}`));
     });
   }
 
@@ -56,7 +58,9 @@ export class InteractivePhone {
     }
     const response = await submitCode(`${this.cloud.urls.api}/codes`, this.cloud.callbackSecret, { phoneNumber, code });
     const answer = (response.body ?? {}) as { status?: string; step?: string; error?: { code?: string } };
-    this.reporter.info(`   callback answered ${response.status} ${answer.status ?? answer.error?.code ?? ''}${answer.step ? ` (${answer.step})` : ''}`);
+    this.reporter.info(
+      `   callback answered ${response.status} ${answer.status ?? answer.error?.code ?? ''}${answer.step ? ` (${answer.step})` : ''}`,
+    );
   }
 
   close() {

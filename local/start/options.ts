@@ -96,7 +96,8 @@ export function parseStartOptions(argv: string[]): StartOptions {
   if (!PHONE_NUMBER.pattern.test(v.phone!)) throw new UsageError(`--phone must be ${PHONE_NUMBER.describe}`);
   const runs = integer('runs', v.runs!, 1);
   const codeSource = oneOf('code-source', v['code-source']!, CODE_SOURCES);
-  if (v.interactive && codeSource === 'custom-sender') throw new UsageError('--interactive needs an SMS to show: the custom-sender pool sends none');
+  if (v.interactive && codeSource === 'custom-sender')
+    throw new UsageError('--interactive needs an SMS to show: the custom-sender pool sends none');
   return {
     runs,
     concurrency: Math.min(integer('concurrency', v.concurrency!, 1), runs),

@@ -43,7 +43,8 @@ export class Runs {
 
   constructor(private readonly cloud: LocalCloud) {
     this.stopObserving = cloud.lambda.onInvoke(({ trigger }) => {
-      if (trigger.source === 'states') this.invocationsByExecution.set(trigger.executionArn, (this.invocationsByExecution.get(trigger.executionArn) ?? 0) + 1);
+      if (trigger.source === 'states')
+        this.invocationsByExecution.set(trigger.executionArn, (this.invocationsByExecution.get(trigger.executionArn) ?? 0) + 1);
       // The code route's receiver: invoked by SNS (inbound SMS) or by Cognito (Custom SMS Sender), once per code.
       else if (trigger.source === 'sns' || trigger.source === 'cognito') this.codeRoute++;
     });
@@ -69,7 +70,10 @@ export class Runs {
       this.running.delete(executionArn);
     }
     const ms = performance.now() - started;
-    const [described, events] = await Promise.all([this.sfn.send(new DescribeExecutionCommand({ executionArn })), executionHistory(this.sfn, executionArn)]);
+    const [described, events] = await Promise.all([
+      this.sfn.send(new DescribeExecutionCommand({ executionArn })),
+      executionHistory(this.sfn, executionArn),
+    ]);
     const output = described.output ? (redact(JSON.parse(described.output)) as Record<string, unknown>) : undefined;
     return {
       machine,

@@ -57,13 +57,17 @@ export function printSummary(reporter: Reporter, opts: StartOptions, o: Outcome,
   const { provision, verifications, extra } = o;
   const totalMs = performance.now();
   if (provision) {
-    reporter.line(`\nStep timings — provision (${provision.stateTransitions} state transitions, ${provision.lambdaInvocations} Lambda invocations):`);
+    reporter.line(
+      `\nStep timings — provision (${provision.stateTransitions} state transitions, ${provision.lambdaInvocations} Lambda invocations):`,
+    );
     for (const l of stepTable([provision.steps])) reporter.line(l);
   }
   if (verifications.length) {
     const v0 = verifications[0]!;
     const runsText = `${verifications.length} run${verifications.length === 1 ? '' : 's'}`;
-    reporter.line(`\nStep timings — verification, ${runsText} (${v0.stateTransitions} state transitions, ${v0.lambdaInvocations} Lambda invocations per run):`);
+    reporter.line(
+      `\nStep timings — verification, ${runsText} (${v0.stateTransitions} state transitions, ${v0.lambdaInvocations} Lambda invocations per run):`,
+    );
     for (const l of stepTable(verifications.map((v) => v.steps))) reporter.line(l);
   }
   const rows: (string | number)[][] = [
@@ -79,16 +83,20 @@ export function printSummary(reporter: Reporter, opts: StartOptions, o: Outcome,
   rows.push(['total (since process start)', totalMs]);
   reporter.line('\nSummary:');
   for (const l of table(['', 'ms'], rows)) reporter.line(l);
-  if (o.verifyWallMs > 0 && verifications.length > 1) reporter.line(`  ${(verifications.length / (o.verifyWallMs / 1000)).toFixed(1)} runs/s`);
+  if (o.verifyWallMs > 0 && verifications.length > 1)
+    reporter.line(`  ${(verifications.length / (o.verifyWallMs / 1000)).toFixed(1)} runs/s`);
 
   const failed = verifications.filter((v) => v.status !== 'SUCCEEDED');
   if (o.fatal) reporter.line(`\n✗ ${o.fatal.name}: ${o.fatal.message}`);
-  if (provision && provision.status !== 'SUCCEEDED') reporter.line(`\n✗ provisioning ${provision.status}: ${provision.error ?? ''}: ${provision.cause ?? ''}`);
+  if (provision && provision.status !== 'SUCCEEDED')
+    reporter.line(`\n✗ provisioning ${provision.status}: ${provision.error ?? ''}: ${provision.cause ?? ''}`);
   for (const f of [...failed, ...extra.filter((e) => e.status !== 'SUCCEEDED')]) {
     reporter.line(`✗ ${f.name} (${f.phone ?? f.machine}) ${f.status}: ${f.error ?? ''}: ${f.cause ?? ''}`);
   }
   reporter.line(`\nCodes came back by: ${opts.interactive ? 'interactive (typed, signed callback)' : opts.codeSource}.`);
-  const skippedMfa = verifications.filter((v) => (v.output as { firstSignIn?: string } | undefined)?.firstSignIn === 'tokens-without-mfa').length;
+  const skippedMfa = verifications.filter(
+    (v) => (v.output as { firstSignIn?: string } | undefined)?.firstSignIn === 'tokens-without-mfa',
+  ).length;
   if (skippedMfa) {
     reporter.line(
       `First sign-in returned tokens without MFA in ${skippedMfa}/${verifications.length} runs (a new user's, as Cognito documents); the second sign-in was challenged with SMS_MFA.`,

@@ -13,7 +13,10 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 export function setLongTimeout(fn: () => void, ms: number): { clear(): void } {
   let timer: NodeJS.Timeout;
   const arm = (remaining: number) => {
-    timer = setTimeout(() => (remaining > MAX_TIMER_MS ? arm(remaining - MAX_TIMER_MS) : fn()), Math.min(Math.max(remaining, 0), MAX_TIMER_MS));
+    timer = setTimeout(
+      () => (remaining > MAX_TIMER_MS ? arm(remaining - MAX_TIMER_MS) : fn()),
+      Math.min(Math.max(remaining, 0), MAX_TIMER_MS),
+    );
   };
   arm(ms);
   return { clear: () => clearTimeout(timer) };

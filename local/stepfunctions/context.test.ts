@@ -45,14 +45,19 @@ describe('context object', () => {
   });
 
   it('lets Choice rules read the execution context through the library', async () => {
-    const result = await runToEnd(newEngine(async () => null), {
-      StartAt: 'Which',
-      States: {
-        Which: { Type: 'Choice', Choices: [{ Variable: '$$.Execution.Name', StringMatches: 'named-*', Next: 'Yes' }], Default: 'No' },
-        Yes: { Type: 'Pass', Result: 'yes', End: true },
-        No: { Type: 'Pass', Result: 'no', End: true },
+    const result = await runToEnd(
+      newEngine(async () => null),
+      {
+        StartAt: 'Which',
+        States: {
+          Which: { Type: 'Choice', Choices: [{ Variable: '$$.Execution.Name', StringMatches: 'named-*', Next: 'Yes' }], Default: 'No' },
+          Yes: { Type: 'Pass', Result: 'yes', End: true },
+          No: { Type: 'Pass', Result: 'no', End: true },
+        },
       },
-    }, {}, undefined);
+      {},
+      undefined,
+    );
     expect(result.parsedOutput).toBe('no');
   });
 
@@ -69,22 +74,26 @@ describe('context object', () => {
       },
       { retryIntervalScale: 0.001 },
     );
-    const result = await runToEnd(engine, {
-      StartAt: 'Flaky',
-      States: {
-        Flaky: {
-          Type: 'Task',
-          Resource: lambdaArn('flaky'),
-          Parameters: { 'retry.$': '$$.State.RetryCount' },
-          Retry: [{ ErrorEquals: ['Flaky'], IntervalSeconds: 1, MaxAttempts: 2 }],
-          ResultPath: '$.last',
-          Next: 'Again?',
+    const result = await runToEnd(
+      engine,
+      {
+        StartAt: 'Flaky',
+        States: {
+          Flaky: {
+            Type: 'Task',
+            Resource: lambdaArn('flaky'),
+            Parameters: { 'retry.$': '$$.State.RetryCount' },
+            Retry: [{ ErrorEquals: ['Flaky'], IntervalSeconds: 1, MaxAttempts: 2 }],
+            ResultPath: '$.last',
+            Next: 'Again?',
+          },
+          'Again?': { Type: 'Choice', Choices: [{ Variable: '$.again', BooleanEquals: true, Next: 'Once more' }], Default: 'Done' },
+          'Once more': { Type: 'Pass', Result: false, ResultPath: '$.again', Next: 'Flaky' },
+          Done: { Type: 'Succeed' },
         },
-        'Again?': { Type: 'Choice', Choices: [{ Variable: '$.again', BooleanEquals: true, Next: 'Once more' }], Default: 'Done' },
-        'Once more': { Type: 'Pass', Result: false, ResultPath: '$.again', Next: 'Flaky' },
-        Done: { Type: 'Succeed' },
       },
-    }, { again: true });
+      { again: true },
+    );
     expect(result.status).toBe('SUCCEEDED');
     expect(seen).toEqual([0, 1, 2, 0, 1, 2]);
     expect(result.parsedOutput.last).toBe(2);

@@ -46,7 +46,13 @@ describe('definitions', () => {
   it('is idempotent for the same name and definition, and refuses another definition under that name', async () => {
     const first = engine.createStateMachine('same', { StartAt: 'P', States: { P: { Type: 'Pass', Result: 1, End: true } } });
     // A different role alone is ignored, as on AWS.
-    expect(engine.createStateMachine('same', '{"StartAt":"P","States":{"P":{"Type":"Pass","Result":1,"End":true}}}', 'arn:aws:iam::000000000000:role/other')).toBe(first);
+    expect(
+      engine.createStateMachine(
+        'same',
+        '{"StartAt":"P","States":{"P":{"Type":"Pass","Result":1,"End":true}}}',
+        'arn:aws:iam::000000000000:role/other',
+      ),
+    ).toBe(first);
     expect(() => engine.createStateMachine('same', { StartAt: 'P', States: { P: { Type: 'Pass', Result: 2, End: true } } })).toThrow(
       expect.objectContaining({ name: 'StateMachineAlreadyExists' }),
     );
@@ -55,7 +61,13 @@ describe('definitions', () => {
   });
 
   it('refuses definitions whose states are not objects with InvalidDefinition, not a TypeError', () => {
-    for (const bad of ['null', '[]', '{"StartAt":"P"}', '{"StartAt":"P","States":{"P":null}}', '{"StartAt":"B","States":{"B":{"Type":"Parallel","Branches":[null],"End":true}}}']) {
+    for (const bad of [
+      'null',
+      '[]',
+      '{"StartAt":"P"}',
+      '{"StartAt":"P","States":{"P":null}}',
+      '{"StartAt":"B","States":{"B":{"Type":"Parallel","Branches":[null],"End":true}}}',
+    ]) {
       expect(() => engine.createStateMachine('malformed', bad)).toThrow(expect.objectContaining({ name: 'InvalidDefinition' }));
     }
   });
@@ -63,7 +75,14 @@ describe('definitions', () => {
   it('scales retry intervals without dropping backoff, and leaves them alone by default', () => {
     const def = {
       StartAt: 'T',
-      States: { T: { Type: 'Task', Resource: lambdaArn('t'), Retry: [{ ErrorEquals: ['X'], IntervalSeconds: 4, MaxDelaySeconds: 30, BackoffRate: 3 }], End: true } },
+      States: {
+        T: {
+          Type: 'Task',
+          Resource: lambdaArn('t'),
+          Retry: [{ ErrorEquals: ['X'], IntervalSeconds: 4, MaxDelaySeconds: 30, BackoffRate: 3 }],
+          End: true,
+        },
+      },
     };
     const scaled = compileDefinition(def, { retryIntervalScale: 0.5 }).runnable.States.T as { Retry: object[] };
     expect(scaled.Retry[0]).toEqual({ ErrorEquals: ['X'], IntervalSeconds: 2, MaxDelaySeconds: 15, BackoffRate: 3 });

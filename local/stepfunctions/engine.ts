@@ -62,9 +62,7 @@ interface ExecutionRecord {
   markDone(): void;
 }
 
-type Closing =
-  | { status: 'SUCCEEDED'; output: string }
-  | { status: 'FAILED' | 'TIMED_OUT' | 'ABORTED'; error?: string; cause?: string };
+type Closing = { status: 'SUCCEEDED'; output: string } | { status: 'FAILED' | 'TIMED_OUT' | 'ABORTED'; error?: string; cause?: string };
 
 export interface LocalStepFunctionsEvents {
   /** One per history event, as it happens: a CLI can print a live line per state. */
@@ -112,7 +110,8 @@ export class LocalStepFunctions extends EventEmitter<LocalStepFunctionsEvents> {
    * StateMachineAlreadyExists for another one.
    */
   createStateMachine(name: string, definition: object | string, roleArn?: string): string {
-    if (typeof name !== 'string' || !NAME_PATTERN.test(name)) throw new SfnServiceError('InvalidName', `Invalid State Machine Name: '${name}'`);
+    if (typeof name !== 'string' || !NAME_PATTERN.test(name))
+      throw new SfnServiceError('InvalidName', `Invalid State Machine Name: '${name}'`);
     const compiled = compileDefinition(definition, { retryIntervalScale: this.retryIntervalScale });
     const arn = `arn:aws:states:${this.region}:${this.accountId}:stateMachine:${name}`;
     const text = typeof definition === 'string' ? definition : JSON.stringify(definition);

@@ -28,7 +28,10 @@ describe('executions', () => {
   it('runs many executions waiting on tokens independently', async () => {
     const { engine, tokens, byN } = callbackEngine();
     const stateMachineArn = engine.createStateMachine('many', callbackMachine);
-    const arns = Array.from({ length: 12 }, (_, n) => engine.startExecution({ stateMachineArn, input: JSON.stringify({ n }) }).executionArn);
+    const arns = Array.from(
+      { length: 12 },
+      (_, n) => engine.startExecution({ stateMachineArn, input: JSON.stringify({ n }) }).executionArn,
+    );
     for (let i = 0; i < 12; i++) await tokens.next();
     // Answer in reverse order, failing one, to show no answer reaches another execution.
     for (let n = 11; n >= 0; n--) {
@@ -68,7 +71,9 @@ describe('executions', () => {
     }
     const { executionArn } = engine.startExecution({ stateMachineArn, input: '{"n":1}' });
     const token = await tokens.next();
-    expect(() => engine.sendTaskSuccess({ taskToken: token, output: 'not json' })).toThrow(expect.objectContaining({ name: 'InvalidOutput' }));
+    expect(() => engine.sendTaskSuccess({ taskToken: token, output: 'not json' })).toThrow(
+      expect.objectContaining({ name: 'InvalidOutput' }),
+    );
     engine.sendTaskHeartbeat({ taskToken: token });
     engine.sendTaskSuccess({ taskToken: token, output: '{}' });
     for (const call of [
@@ -114,7 +119,14 @@ describe('executions', () => {
     );
     const stateMachineArn = engine.createStateMachine('retry', {
       StartAt: 'T',
-      States: { T: { Type: 'Task', Resource: lambdaArn('t'), Retry: [{ ErrorEquals: ['Throttling'], IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 3 }], End: true } },
+      States: {
+        T: {
+          Type: 'Task',
+          Resource: lambdaArn('t'),
+          Retry: [{ ErrorEquals: ['Throttling'], IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 3 }],
+          End: true,
+        },
+      },
     });
     const { executionArn } = engine.startExecution({ stateMachineArn });
     expect((await engine.waitForExecution(executionArn)).status).toBe('SUCCEEDED');
@@ -155,7 +167,10 @@ describe('executions', () => {
     const engine = newEngine(async () => 'ok');
     const seen: Array<[string, string]> = [];
     engine.on('event', (executionArn, event) => seen.push([executionArn, event.type]));
-    const stateMachineArn = engine.createStateMachine('live', { StartAt: 'T', States: { T: { Type: 'Task', Resource: lambdaArn('t'), End: true } } });
+    const stateMachineArn = engine.createStateMachine('live', {
+      StartAt: 'T',
+      States: { T: { Type: 'Task', Resource: lambdaArn('t'), End: true } },
+    });
     const { executionArn } = engine.startExecution({ stateMachineArn });
     await engine.waitForExecution(executionArn);
     expect(seen).toEqual(engine.getExecutionHistory({ executionArn }).events.map((e) => [executionArn, e.type]));

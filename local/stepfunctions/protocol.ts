@@ -59,7 +59,11 @@ export function toWire(value: unknown): unknown {
   if (Object.prototype.toString.call(value) === '[object Date]') return (value as Date).getTime() / 1000;
   if (Array.isArray(value)) return value.map(toWire);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, toWire(v)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, toWire(v)]),
+    );
   }
   return value;
 }

@@ -54,7 +54,11 @@ describe('HTTP endpoint (AWS JSON 1.0)', () => {
     server = await startStepFunctionsServer(engine, { port: 0 });
     sfn = new SFNClient({ endpoint: server.url, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
     const created = await sfn.send(
-      new CreateStateMachineCommand({ name: 'verify', definition: JSON.stringify(definition), roleArn: 'arn:aws:iam::000000000000:role/sfn' }),
+      new CreateStateMachineCommand({
+        name: 'verify',
+        definition: JSON.stringify(definition),
+        roleArn: 'arn:aws:iam::000000000000:role/sfn',
+      }),
     );
     stateMachineArn = created.stateMachineArn!;
     expect(created.creationDate).toBeInstanceOf(Date);
@@ -109,10 +113,17 @@ describe('HTTP endpoint (AWS JSON 1.0)', () => {
     const events = history.events!;
     expect(events.map((e) => e.id)).toEqual(events.map((_, i) => i + 1));
     expect(events[0]!.timestamp).toBeInstanceOf(Date);
-    expect(events[0]!.executionStartedEventDetails).toMatchObject({ input: '{"user":"user1"}', roleArn: 'arn:aws:iam::000000000000:role/sfn' });
+    expect(events[0]!.executionStartedEventDetails).toMatchObject({
+      input: '{"user":"user1"}',
+      roleArn: 'arn:aws:iam::000000000000:role/sfn',
+    });
     expect(events[1]!.stateEnteredEventDetails).toMatchObject({ name: 'Prepare' });
     expect(events[4]!.lambdaFunctionScheduledEventDetails).toMatchObject({ resource: lambdaArn('check') });
-    expect(events[11]!.taskScheduledEventDetails).toMatchObject({ resourceType: 'lambda', resource: 'invoke.waitForTaskToken', region: 'us-east-1' });
+    expect(events[11]!.taskScheduledEventDetails).toMatchObject({
+      resourceType: 'lambda',
+      resource: 'invoke.waitForTaskToken',
+      region: 'us-east-1',
+    });
     expect(events[14]!.taskSucceededEventDetails).toMatchObject({ output: '{"code":"123456"}' });
     expect(events[16]!.executionSucceededEventDetails!.output).toBe(done.output);
 
@@ -143,19 +154,33 @@ describe('HTTP endpoint (AWS JSON 1.0)', () => {
     const token = await tokens.next();
     await sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' }));
 
-    const nameOf = (p: Promise<unknown>) => p.then(() => 'no error', (err: Error & { $metadata?: { httpStatusCode?: number } }) => `${err.name}/${err.$metadata?.httpStatusCode}`);
+    const nameOf = (p: Promise<unknown>) =>
+      p.then(
+        () => 'no error',
+        (err: Error & { $metadata?: { httpStatusCode?: number } }) => `${err.name}/${err.$metadata?.httpStatusCode}`,
+      );
     expect(await nameOf(sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' })))).toBe('TaskTimedOut/400');
     expect(await nameOf(sfn.send(new SendTaskFailureCommand({ taskToken: token })))).toBe('TaskTimedOut/400');
     expect(await nameOf(sfn.send(new SendTaskHeartbeatCommand({ taskToken: 'bogus' })))).toBe('InvalidToken/400');
     expect(await nameOf(sfn.send(new StartExecutionCommand({ stateMachineArn, name: 'sdk-errors', input: '{"a":2}' })))).toBe(
       'ExecutionAlreadyExists/400',
     );
-    expect(await nameOf(sfn.send(new DescribeExecutionCommand({ executionArn: `${executionArn}-nope` })))).toBe('ExecutionDoesNotExist/400');
+    expect(await nameOf(sfn.send(new DescribeExecutionCommand({ executionArn: `${executionArn}-nope` })))).toBe(
+      'ExecutionDoesNotExist/400',
+    );
     expect(await nameOf(sfn.send(new ListExecutionsCommand({ stateMachineArn: `${stateMachineArn}-nope` })))).toBe(
       'StateMachineDoesNotExist/400',
     );
     expect(
-      await nameOf(sfn.send(new CreateStateMachineCommand({ name: 'jsonata', roleArn: 'arn:aws:iam::000000000000:role/x', definition: '{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}' }))),
+      await nameOf(
+        sfn.send(
+          new CreateStateMachineCommand({
+            name: 'jsonata',
+            roleArn: 'arn:aws:iam::000000000000:role/x',
+            definition: '{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}',
+          }),
+        ),
+      ),
     ).toBe('InvalidDefinition/400');
   });
 
@@ -182,7 +207,11 @@ describe('HTTP endpoint (AWS JSON 1.0)', () => {
     const token = await tokens.next();
     const stopped = await sfn.send(new StopExecutionCommand({ executionArn: first.executionArn, cause: 'test' }));
     expect(stopped.stopDate).toBeInstanceOf(Date);
-    const nameOf = (p: Promise<unknown>) => p.then(() => 'no error', (err: Error) => err.name);
+    const nameOf = (p: Promise<unknown>) =>
+      p.then(
+        () => 'no error',
+        (err: Error) => err.name,
+      );
     expect(await nameOf(sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' })))).toBe('TaskTimedOut');
 
     const aborted = await sfn.send(new ListExecutionsCommand({ stateMachineArn, statusFilter: 'ABORTED' }));
@@ -196,27 +225,39 @@ describe('HTTP endpoint (AWS JSON 1.0)', () => {
   });
 
   it('answers bad requests as AWS does: InvalidArn, ValidationException, InvalidToken, InvalidDefinition, StateMachineAlreadyExists', async () => {
-    const nameOf = (p: Promise<unknown>) => p.then(() => 'no error', (err: Error & { $metadata?: { httpStatusCode?: number } }) => `${err.name}/${err.$metadata?.httpStatusCode}`);
+    const nameOf = (p: Promise<unknown>) =>
+      p.then(
+        () => 'no error',
+        (err: Error & { $metadata?: { httpStatusCode?: number } }) => `${err.name}/${err.$metadata?.httpStatusCode}`,
+      );
     expect(await nameOf(sfn.send(new DescribeExecutionCommand({ executionArn: 'my-run' })))).toBe('InvalidArn/400');
     expect(await nameOf(sfn.send(new ListExecutionsCommand({ stateMachineArn: 'verify' })))).toBe('InvalidArn/400');
     expect(await nameOf(sfn.send(new ListExecutionsCommand({ stateMachineArn, maxResults: 5000 })))).toBe('ValidationException/400');
-    expect(await nameOf(sfn.send(new ListExecutionsCommand({ stateMachineArn, statusFilter: 'BOGUS' as never })))).toBe('ValidationException/400');
+    expect(await nameOf(sfn.send(new ListExecutionsCommand({ stateMachineArn, statusFilter: 'BOGUS' as never })))).toBe(
+      'ValidationException/400',
+    );
 
     const role = 'arn:aws:iam::000000000000:role/x';
     for (const bad of ['null', '{"StartAt":"P","States":{"P":null}}']) {
-      expect(await nameOf(sfn.send(new CreateStateMachineCommand({ name: 'malformed', roleArn: role, definition: bad })))).toBe('InvalidDefinition/400');
+      expect(await nameOf(sfn.send(new CreateStateMachineCommand({ name: 'malformed', roleArn: role, definition: bad })))).toBe(
+        'InvalidDefinition/400',
+      );
     }
     const again = await sfn.send(new CreateStateMachineCommand({ name: 'verify', roleArn: role, definition: JSON.stringify(definition) }));
     expect(again.stateMachineArn).toBe(stateMachineArn);
     const other = JSON.stringify({ ...definition, Comment: 'changed' });
-    expect(await nameOf(sfn.send(new CreateStateMachineCommand({ name: 'verify', roleArn: role, definition: other })))).toBe('StateMachineAlreadyExists/400');
+    expect(await nameOf(sfn.send(new CreateStateMachineCommand({ name: 'verify', roleArn: role, definition: other })))).toBe(
+      'StateMachineAlreadyExists/400',
+    );
 
     // A token belongs to the request it was issued for.
     const executions = (await sfn.send(new ListExecutionsCommand({ stateMachineArn }))).executions!;
     const [a, b] = executions.map((e) => e.executionArn!);
     const historyPage = await sfn.send(new GetExecutionHistoryCommand({ executionArn: a, maxResults: 2 }));
     expect(historyPage.nextToken).toBeDefined();
-    expect(await nameOf(sfn.send(new GetExecutionHistoryCommand({ executionArn: b, maxResults: 2, nextToken: historyPage.nextToken })))).toBe('InvalidToken/400');
+    expect(
+      await nameOf(sfn.send(new GetExecutionHistoryCommand({ executionArn: b, maxResults: 2, nextToken: historyPage.nextToken }))),
+    ).toBe('InvalidToken/400');
     expect(await nameOf(sfn.send(new ListExecutionsCommand({ stateMachineArn, nextToken: 'garbage' })))).toBe('InvalidToken/400');
   });
 
@@ -250,7 +291,9 @@ describe('HTTP endpoint (AWS JSON 1.0)', () => {
     // The execution on page 1 finishes: it is no longer RUNNING, and page 2 still follows on.
     await sfn.send(new SendTaskSuccessCommand({ taskToken: second, output: '{}' }));
     await engine.waitForExecution(page1.executions![0]!.executionArn!);
-    const rest = await sfn.send(new ListExecutionsCommand({ stateMachineArn, statusFilter: 'RUNNING', maxResults: 100, nextToken: page1.nextToken }));
+    const rest = await sfn.send(
+      new ListExecutionsCommand({ stateMachineArn, statusFilter: 'RUNNING', maxResults: 100, nextToken: page1.nextToken }),
+    );
     expect(rest.executions!.map((e) => e.name)).toContain('filtered-1');
     expect(rest.executions!.map((e) => e.name)).not.toContain('filtered-2');
     await sfn.send(new SendTaskSuccessCommand({ taskToken: first, output: '{}' }));
@@ -265,7 +308,18 @@ describe('HTTP endpoint (AWS JSON 1.0)', () => {
     }
     const { stdout } = await run(
       'aws',
-      ['--endpoint-url', server.url, '--region', 'us-east-1', '--output', 'json', 'stepfunctions', 'list-executions', '--state-machine-arn', stateMachineArn],
+      [
+        '--endpoint-url',
+        server.url,
+        '--region',
+        'us-east-1',
+        '--output',
+        'json',
+        'stepfunctions',
+        'list-executions',
+        '--state-machine-arn',
+        stateMachineArn,
+      ],
       { env: { ...process.env, AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x', AWS_PAGER: '' } },
     );
     const listed = JSON.parse(stdout) as { executions: Array<{ executionArn: string; status: string; startDate: string }> };

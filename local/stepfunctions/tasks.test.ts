@@ -7,7 +7,9 @@ describe('Task resources', () => {
       newEngine(invoke),
       {
         StartAt: 'Direct',
-        States: { Direct: { Type: 'Task', Resource: lambdaArn('direct'), Parameters: { 'who.$': '$.user' }, ResultPath: '$.r', End: true } },
+        States: {
+          Direct: { Type: 'Task', Resource: lambdaArn('direct'), Parameters: { 'who.$': '$.user' }, ResultPath: '$.r', End: true },
+        },
       },
       { user: 'user1' },
     );
@@ -19,12 +21,21 @@ describe('Task resources', () => {
 
   it('wraps lambda:invoke results like AWS (Payload, StatusCode) and resolves a bare FunctionName', async () => {
     const invoke = jest.fn(async () => 'hello');
-    const result = await runToEnd(newEngine(invoke), {
-      StartAt: 'Invoke',
-      States: {
-        Invoke: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: 'greeter', 'Payload.$': '$' }, End: true },
+    const result = await runToEnd(
+      newEngine(invoke),
+      {
+        StartAt: 'Invoke',
+        States: {
+          Invoke: {
+            Type: 'Task',
+            Resource: 'arn:aws:states:::lambda:invoke',
+            Parameters: { FunctionName: 'greeter', 'Payload.$': '$' },
+            End: true,
+          },
+        },
       },
-    }, { a: 1 });
+      { a: 1 },
+    );
     expect(invoke).toHaveBeenCalledWith(lambdaArn('greeter'), { a: 1 }, { executionArn: expect.stringContaining(':execution:') });
     expect(result.parsedOutput).toMatchObject({ ExecutedVersion: '$LATEST', Payload: 'hello', StatusCode: 200 });
     expect(result.parsedOutput.SdkHttpMetadata.HttpStatusCode).toBe(200);
@@ -64,7 +75,11 @@ describe('Task resources', () => {
   it('waitForTaskToken: SendTaskFailure fails the state with its error and cause, catchable by name', async () => {
     const engine = newEngine(async (_arn, payload) => {
       // Answering before the invocation returns, as an in-process Lambda may.
-      engine.sendTaskFailure({ taskToken: (payload as { taskToken: string }).taskToken, error: 'CodeMismatchException', cause: 'wrong code' });
+      engine.sendTaskFailure({
+        taskToken: (payload as { taskToken: string }).taskToken,
+        error: 'CodeMismatchException',
+        cause: 'wrong code',
+      });
       return null;
     });
     const stateMachineArn = engine.createStateMachine('callback-fail', callbackMachine);
@@ -113,7 +128,10 @@ describe('Task resources', () => {
       expect(invoke).toHaveBeenCalledTimes(3);
       expect(result.status).toBe('SUCCEEDED');
       expect(result.parsedOutput.error.Error).toBe('ValidationError');
-      expect(JSON.parse(result.parsedOutput.error.Cause)).toMatchObject({ errorType: 'ValidationError', errorMessage: 'phone number is invalid' });
+      expect(JSON.parse(result.parsedOutput.error.Cause)).toMatchObject({
+        errorType: 'ValidationError',
+        errorMessage: 'phone number is invalid',
+      });
     }
   });
 
@@ -129,13 +147,22 @@ describe('Task resources', () => {
   });
 
   it('fails (uncatchably, as States.Runtime) a resource it cannot run', async () => {
-    const result = await runToEnd(newEngine(async () => null), {
-      StartAt: 'T',
-      States: {
-        T: { Type: 'Task', Resource: 'arn:aws:states:::sns:publish', Parameters: { Message: 'x' }, Catch: [{ ErrorEquals: ['States.ALL'], Next: 'P' }], End: true },
-        P: { Type: 'Pass', End: true },
+    const result = await runToEnd(
+      newEngine(async () => null),
+      {
+        StartAt: 'T',
+        States: {
+          T: {
+            Type: 'Task',
+            Resource: 'arn:aws:states:::sns:publish',
+            Parameters: { Message: 'x' },
+            Catch: [{ ErrorEquals: ['States.ALL'], Next: 'P' }],
+            End: true,
+          },
+          P: { Type: 'Pass', End: true },
+        },
       },
-    });
+    );
     expect(result).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
   });
 });

@@ -74,7 +74,13 @@ export function makeTaskHandler(rt: TaskRuntime, plan: TaskPlan): LocalHandler {
         const clock = new TaskClock({ ...limits, signal: rt.signal });
         try {
           if (plan.kind === 'lambda') return await runLambda(rt, plan, limits, payload, clock);
-          return await runLambdaIntegration(rt, limits, payload as Envelope, clock, plan.kind === 'lambdaCallback' ? mintToken() : undefined);
+          return await runLambdaIntegration(
+            rt,
+            limits,
+            payload as Envelope,
+            clock,
+            plan.kind === 'lambdaCallback' ? mintToken() : undefined,
+          );
         } finally {
           clock.stop();
           if (token) rt.tokens.close(token);
@@ -214,7 +220,7 @@ function lambdaInvokeResponse(payload: unknown) {
 
 function toFunctionArn(name: unknown, rt: TaskRuntime): string {
   if (typeof name !== 'string' || name === '') {
-    throw taskError('States.Runtime', "Parameters.FunctionName is required for arn:aws:states:::lambda:invoke");
+    throw taskError('States.Runtime', 'Parameters.FunctionName is required for arn:aws:states:::lambda:invoke');
   }
   return name.startsWith('arn:') ? name : `arn:aws:lambda:${rt.region}:${rt.accountId}:function:${name}`;
 }
@@ -232,7 +238,9 @@ function secondsFromPath(envelope: Envelope, key: string, field: string, min: nu
   if (!(key in envelope)) return undefined;
   const value = envelope[key];
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw runtimeError(`The value for the field '${field}' must be ${min === 1 ? 'a positive' : 'a non-negative'} integer, got ${JSON.stringify(value)}`);
+    throw runtimeError(
+      `The value for the field '${field}' must be ${min === 1 ? 'a positive' : 'a non-negative'} integer, got ${JSON.stringify(value)}`,
+    );
   }
   return value;
 }
@@ -247,7 +255,9 @@ function waitMs(envelope: Envelope, rt: TaskRuntime): number {
   if (ENVELOPE.timestampPath in envelope) {
     timestamp = envelope[ENVELOPE.timestampPath];
     if (typeof timestamp !== 'string' || !RFC3339.test(timestamp) || Number.isNaN(Date.parse(timestamp))) {
-      throw runtimeError(`The value for the field 'TimestampPath' must be an RFC 3339 timestamp such as 2030-01-02T03:04:05Z, got ${JSON.stringify(timestamp)}`);
+      throw runtimeError(
+        `The value for the field 'TimestampPath' must be an RFC 3339 timestamp such as 2030-01-02T03:04:05Z, got ${JSON.stringify(timestamp)}`,
+      );
     }
   }
   if (typeof timestamp === 'string') return (Date.parse(timestamp) - rt.now()) * rt.waitScale;

@@ -128,7 +128,10 @@ describe('TimeoutSeconds and HeartbeatSeconds', () => {
     const { engine, tokens } = callbackEngine();
     const stateMachineArn = engine.createStateMachine('timeout-path', {
       StartAt: 'Wait',
-      States: { Wait: callback({ TimeoutSecondsPath: '$.t', Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Caught' }], End: true }), Caught: { Type: 'Pass', End: true } },
+      States: {
+        Wait: callback({ TimeoutSecondsPath: '$.t', Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Caught' }], End: true }),
+        Caught: { Type: 'Pass', End: true },
+      },
     });
     const ok = engine.startExecution({ stateMachineArn, name: 'ok', input: '{"t":1}' });
     await tokens.next();
@@ -136,7 +139,12 @@ describe('TimeoutSeconds and HeartbeatSeconds', () => {
     const scheduled = engine.getExecutionHistory({ executionArn: ok.executionArn }).events.find((e) => e.type === 'TaskScheduled');
     expect(scheduled?.taskScheduledEventDetails).toMatchObject({ timeoutInSeconds: 1 });
 
-    for (const [name, t] of [['text', '"1"'], ['zero', '0'], ['negative', '-5'], ['fraction', '1.5']] as const) {
+    for (const [name, t] of [
+      ['text', '"1"'],
+      ['zero', '0'],
+      ['negative', '-5'],
+      ['fraction', '1.5'],
+    ] as const) {
       const bad = engine.startExecution({ stateMachineArn, name, input: `{"t":${t}}` });
       const done = await engine.waitForExecution(bad.executionArn);
       // A runtime error: neither retried nor caught, even by States.ALL.
@@ -145,7 +153,7 @@ describe('TimeoutSeconds and HeartbeatSeconds', () => {
     }
   });
 
-  it('fails the run when a Wait state\'s SecondsPath or TimestampPath selects an unusable value', async () => {
+  it("fails the run when a Wait state's SecondsPath or TimestampPath selects an unusable value", async () => {
     const engine = newEngine(async () => null);
     const cases: Array<[string, object, object]> = [
       ['seconds-text', { SecondsPath: '$.s' }, { s: 'soon' }],
@@ -165,10 +173,16 @@ describe('TimeoutSeconds and HeartbeatSeconds', () => {
       const done = await engine.waitForExecution(executionArn);
       expect({ name, status: done.status, error: done.error }).toEqual({ name, status: 'FAILED', error: 'States.Runtime' });
     }
-    const ok = engine.createStateMachine('seconds-ok', { StartAt: 'W', States: { W: { Type: 'Wait', SecondsPath: '$.s', Next: 'Done' }, Done: { Type: 'Succeed' } } });
+    const ok = engine.createStateMachine('seconds-ok', {
+      StartAt: 'W',
+      States: { W: { Type: 'Wait', SecondsPath: '$.s', Next: 'Done' }, Done: { Type: 'Succeed' } },
+    });
     const { executionArn } = engine.startExecution({ stateMachineArn: ok, input: '{"s":0}' });
     expect((await engine.waitForExecution(executionArn)).status).toBe('SUCCEEDED');
-    const past = engine.createStateMachine('timestamp-ok', { StartAt: 'W', States: { W: { Type: 'Wait', TimestampPath: '$.at', Next: 'Done' }, Done: { Type: 'Succeed' } } });
+    const past = engine.createStateMachine('timestamp-ok', {
+      StartAt: 'W',
+      States: { W: { Type: 'Wait', TimestampPath: '$.at', Next: 'Done' }, Done: { Type: 'Succeed' } },
+    });
     const at = engine.startExecution({ stateMachineArn: past, input: '{"at":"2020-01-02T03:04:05.678+01:00"}' });
     expect((await engine.waitForExecution(at.executionArn)).status).toBe('SUCCEEDED');
   });

@@ -1,9 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { SfnServiceError, validation } from './errors';
 
-export type TokenOutcome =
-  | { kind: 'success'; output: unknown }
-  | { kind: 'failure'; error: string; cause: string };
+export type TokenOutcome = { kind: 'success'; output: unknown } | { kind: 'failure'; error: string; cause: string };
 
 interface TokenRecord {
   executionArn: string;

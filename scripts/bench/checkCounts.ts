@@ -42,10 +42,15 @@ export function memoryByFunction(root = ROOT): (name: string) => number {
  * cache, so a check on cold containers makes one GetSecretValue per such function it invokes.
  */
 export function secretReaders(root = ROOT): Set<string> {
-  const functions = parse(readFileSync(join(root, 'resources/functions.yml'), 'utf8')) as Record<string, { iamRoleStatements?: { Action: string | string[] }[] }>;
+  const functions = parse(readFileSync(join(root, 'resources/functions.yml'), 'utf8')) as Record<
+    string,
+    { iamRoleStatements?: { Action: string | string[] }[] }
+  >;
   return new Set(
     Object.entries(functions)
-      .filter(([, fn]) => (fn.iamRoleStatements ?? []).some((st) => ([] as string[]).concat(st.Action).includes('secretsmanager:GetSecretValue')))
+      .filter(([, fn]) =>
+        (fn.iamRoleStatements ?? []).some((st) => ([] as string[]).concat(st.Action).includes('secretsmanager:GetSecretValue')),
+      )
       .map(([name]) => name),
   );
 }
@@ -67,7 +72,10 @@ export function dynamoUnits(http: Record<string, HttpStat>) {
   return { readUnits, writeUnits };
 }
 
-const countOf = (http: Record<string, HttpStat>, pattern: RegExp) => Object.entries(http).filter(([k]) => k.includes(' ') && pattern.test(k)).reduce((a, [, v]) => a + v.count, 0);
+const countOf = (http: Record<string, HttpStat>, pattern: RegExp) =>
+  Object.entries(http)
+    .filter(([k]) => k.includes(' ') && pattern.test(k))
+    .reduce((a, [, v]) => a + v.count, 0);
 
 /** Billed transitions: every state entered, and every task retry (a Lambda scheduled again in the same state). */
 export function billedTransitions(events: HistoryEvent[]): number {
@@ -82,7 +90,13 @@ export function logLines(chunks: string[]): string[] {
   return chunks.flatMap((c) => c.split('\n')).filter((l) => l.startsWith('{'));
 }
 
-export interface CountedRun { counts: CheckCounts; secretsCallsWarm: number; status: string; error?: string; logLines: string[] }
+export interface CountedRun {
+  counts: CheckCounts;
+  secretsCallsWarm: number;
+  status: string;
+  error?: string;
+  logLines: string[];
+}
 
 async function main() {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -91,8 +105,17 @@ async function main() {
   const { logger } = await import('../../lib/logger');
   // Quiet outside the counted runs (provisioning logs are not a check's).
   logger.setLogLevel('SILENT');
-  const cloud = await startLocalCloud({ codeSource: 'inbound-sms', smsDelayMs: 0, logLevel: 'SILENT', params: { phoneHoldAfterFailureSeconds: '0' } });
-  nameHttpPorts(new Map(Object.entries(cloud.urls).map(([name, url]) => [new URL(url).port, name === 'stepFunctions' ? 'sfn' : name] as [string, string])));
+  const cloud = await startLocalCloud({
+    codeSource: 'inbound-sms',
+    smsDelayMs: 0,
+    logLevel: 'SILENT',
+    params: { phoneHoldAfterFailureSeconds: '0' },
+  });
+  nameHttpPorts(
+    new Map(
+      Object.entries(cloud.urls).map(([name, url]) => [new URL(url).port, name === 'stepFunctions' ? 'sfn' : name] as [string, string]),
+    ),
+  );
   const memory = memoryByFunction();
   const readers = secretReaders();
   const sfn = new SFNClient({});
@@ -100,7 +123,9 @@ async function main() {
   cloud.onSms(() => sms++);
   const results: Record<string, CountedRun | { notMeasured: string }> = {};
   try {
-    const { executionArn: p } = await sfn.send(new StartExecutionCommand({ stateMachineArn: cloud.stateMachineArn('provision'), input: '{}' }));
+    const { executionArn: p } = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn: cloud.stateMachineArn('provision'), input: '{}' }),
+    );
     const provisioned = await cloud.engine.waitForExecution(p!);
     if (provisioned.status !== 'SUCCEEDED') throw new Error(`provisioning ${provisioned.status}: ${provisioned.error}`);
     const target = (JSON.parse(provisioned.output!) as { targetName: string }).targetName;
@@ -118,7 +143,12 @@ async function main() {
       const sms0 = sms;
       let done;
       try {
-        const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: cloud.stateMachineArn('verify'), input: JSON.stringify({ target, phoneNumber: '+15555550100', ...input }) }));
+        const { executionArn } = await sfn.send(
+          new StartExecutionCommand({
+            stateMachineArn: cloud.stateMachineArn('verify'),
+            input: JSON.stringify({ target, phoneNumber: '+15555550100', ...input }),
+          }),
+        );
         done = { arn: executionArn!, ...(await cloud.engine.waitForExecution(executionArn!)) };
         // The code route's Lambda may still be returning when the run ends.
         await new Promise((r) => setTimeout(r, 50));
@@ -137,7 +167,9 @@ async function main() {
     for (const { kind, input } of KINDS) {
       const cold = await once(input, true);
       if (cold.done.status !== 'SUCCEEDED') {
-        results[kind] = { notMeasured: `the verify machine did not pass a ${kind} check: ${cold.done.status} ${cold.done.error ?? ''}`.trim() };
+        results[kind] = {
+          notMeasured: `the verify machine did not pass a ${kind} check: ${cold.done.status} ${cold.done.error ?? ''}`.trim(),
+        };
         continue;
       }
       const warm = await once(input, false);
@@ -151,9 +183,16 @@ async function main() {
       const counts: CheckCounts = {
         kind,
         transitions: billedTransitions(warm.events),
-        invocations: warm.invocations.map((i) => ({ functionName: i.functionName, ms: Math.round(i.ms * 10) / 10, memoryMb: memory(i.functionName) })),
+        invocations: warm.invocations.map((i) => ({
+          functionName: i.functionName,
+          ms: Math.round(i.ms * 10) / 10,
+          memoryMb: memory(i.functionName),
+        })),
         dynamodb: dynamoUnits(warm.http),
-        secretsManagerCalls: Math.max(countOf(cold.http, / secretsmanager\./), new Set(cold.invocations.map((i) => i.functionName).filter((f) => readers.has(f))).size),
+        secretsManagerCalls: Math.max(
+          countOf(cold.http, / secretsmanager\./),
+          new Set(cold.invocations.map((i) => i.functionName).filter((f) => readers.has(f))).size,
+        ),
         kmsCalls: countOf(warm.http, / kms\./),
         snsPublishes: countOf(warm.http, /^moto sns\b/),
         logEvents: warm.lines.length,

@@ -26,14 +26,28 @@ export interface Bundle {
 export function packageFunctions(root: string, stage = 'bench'): string {
   const scratch = mkdtempSync(join(tmpdir(), 'bench-package-'));
   const out = join(scratch, 'package');
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: scratch, CI: '1', SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' };
-  execFileSync(join(root, 'node_modules/.bin/sls'), ['package', '--stage', stage, '--package', out], { cwd: root, env, stdio: 'pipe', timeout: 300_000 });
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    TMPDIR: scratch,
+    CI: '1',
+    SLS_TELEMETRY_DISABLED: '1',
+    SLS_NOTIFICATIONS_MODE: 'off',
+  };
+  execFileSync(join(root, 'node_modules/.bin/sls'), ['package', '--stage', stage, '--package', out], {
+    cwd: root,
+    env,
+    stdio: 'pipe',
+    timeout: 300_000,
+  });
   return out;
 }
 
 /** Each function's handler file, unzipped from its artifact: name → absolute path of the .js file. */
 export function unpackHandlers(packageDir: string): Map<string, string> {
-  const state = JSON.parse(readFileSync(join(packageDir, 'serverless-state.json'), 'utf8')) as { service: { functions: Record<string, { handler: string }> } };
+  const state = JSON.parse(readFileSync(join(packageDir, 'serverless-state.json'), 'utf8')) as {
+    service: { functions: Record<string, { handler: string }> };
+  };
   const handlers = new Map<string, string>();
   for (const [name, fn] of Object.entries(state.service.functions)) {
     const dir = join(packageDir, 'unzipped', name);

@@ -8,7 +8,10 @@ import * as P from './prices';
 const counts = (kind: string, over: Partial<CheckCounts> = {}): CheckCounts => ({
   kind,
   transitions: 5,
-  invocations: [{ functionName: 'a', ms: 99.2, memoryMb: 256 }, { functionName: 'b', ms: 0.4, memoryMb: 1024 }],
+  invocations: [
+    { functionName: 'a', ms: 99.2, memoryMb: 256 },
+    { functionName: 'b', ms: 0.4, memoryMb: 1024 },
+  ],
   dynamodb: { readUnits: 3, writeUnits: 4 },
   secretsManagerCalls: 1,
   kmsCalls: 0,
@@ -26,9 +29,16 @@ describe('cost model', () => {
     const lines = perCheckLines(counts('signin'));
     const gbSeconds = 0.1 * 0.25 + 0.001 * 1;
     const expected =
-      5 * P.SFN_PER_TRANSITION + 2 * P.LAMBDA_PER_REQUEST + gbSeconds * P.LAMBDA_ARM_PER_GB_SECOND +
-      3 * P.DYNAMODB_PER_READ_REQUEST_UNIT + 4 * P.DYNAMODB_PER_WRITE_REQUEST_UNIT + P.SECRETS_PER_API_CALL + P.SNS_PER_PUBLISH +
-      ((1000 + 4 * 26) / 1e9) * P.LOGS_PER_GB_INGESTED + P.XRAY_PER_TRACE + P.SCHEDULER_PER_INVOCATION;
+      5 * P.SFN_PER_TRANSITION +
+      2 * P.LAMBDA_PER_REQUEST +
+      gbSeconds * P.LAMBDA_ARM_PER_GB_SECOND +
+      3 * P.DYNAMODB_PER_READ_REQUEST_UNIT +
+      4 * P.DYNAMODB_PER_WRITE_REQUEST_UNIT +
+      P.SECRETS_PER_API_CALL +
+      P.SNS_PER_PUBLISH +
+      ((1000 + 4 * 26) / 1e9) * P.LOGS_PER_GB_INGESTED +
+      P.XRAY_PER_TRACE +
+      P.SCHEDULER_PER_INVOCATION;
     expect(sum(lines)).toBeCloseTo(expected, 12);
   });
 
@@ -44,9 +54,14 @@ describe('cost model', () => {
     const signup = counts('signup', { transitions: 14, newUsers: 1, smsSent: 2 });
     const m = monthlyCost([signin, signup], fixed);
     const mau = 120 + 1;
-    const expected = 8640 * sum(perCheckLines(signin)) + 120 * sum(perCheckLines(signup)) + 0.4 + 1 + 0.3 + 0.9 + mau * P.COGNITO_LITE_PER_MAU;
+    const expected =
+      8640 * sum(perCheckLines(signin)) + 120 * sum(perCheckLines(signup)) + 0.4 + 1 + 0.3 + 0.9 + mau * P.COGNITO_LITE_PER_MAU;
     expect(m.perMonthUsdExSms).toBeCloseTo(expected, 3);
-    expect(m.cognito).toEqual({ monthlyActiveUsers: mau, liteUsd: expect.closeTo(mau * 0.0055, 4), essentialsUsd: expect.closeTo(mau * 0.015, 4) });
+    expect(m.cognito).toEqual({
+      monthlyActiveUsers: mau,
+      liteUsd: expect.closeTo(mau * 0.0055, 4),
+      essentialsUsd: expect.closeTo(mau * 0.015, 4),
+    });
     expect(m.outside.smsPerMonth).toBe(8640 + 240);
     expect(m.outside).toMatchObject({ customSmsSenderUsd: P.KMS_KEY_PER_MONTH, twilioRouteUsd: P.SECRET_PER_MONTH });
     expect(m.canary).toEqual({ runsPerMonth: 8760, usd: expect.closeTo(8760 * 0.0012, 4) });

@@ -22,7 +22,11 @@ export interface CheckCounts {
   newUsers: number;
 }
 
-export interface Schedule { kind: string; cadence: string; perMonth: number }
+export interface Schedule {
+  kind: string;
+  cadence: string;
+  perMonth: number;
+}
 
 /** The default checks (issue 12): signin every 5 minutes, signup every 6 hours, 30-day month. */
 export const DEFAULT_SCHEDULES: Schedule[] = [
@@ -42,7 +46,10 @@ export const PASSING_CHECK_LOG_BUDGET_BYTES = 4096;
 /** Bytes CloudWatch Logs ingests for these lines. */
 export const ingestedLogBytes = (lines: string[]) => lines.reduce((a, l) => a + Buffer.byteLength(l, 'utf8') + LOG_EVENT_OVERHEAD_BYTES, 0);
 
-export interface Line { item: string; usd: number }
+export interface Line {
+  item: string;
+  usd: number;
+}
 
 /** One check of a kind, excluding SMS and Cognito MAU (priced per month, not per check). */
 export function perCheckLines(c: CheckCounts): Line[] {
@@ -51,11 +58,17 @@ export function perCheckLines(c: CheckCounts): Line[] {
     { item: `Step Functions: ${c.transitions} state transitions`, usd: c.transitions * P.SFN_PER_TRANSITION },
     { item: `Lambda: ${c.invocations.length} requests`, usd: c.invocations.length * P.LAMBDA_PER_REQUEST },
     { item: `Lambda: ${gbSeconds.toFixed(3)} GB-s (arm64, local durations)`, usd: gbSeconds * P.LAMBDA_ARM_PER_GB_SECOND },
-    { item: `DynamoDB: ${c.dynamodb.readUnits} RRU + ${c.dynamodb.writeUnits} WRU`, usd: c.dynamodb.readUnits * P.DYNAMODB_PER_READ_REQUEST_UNIT + c.dynamodb.writeUnits * P.DYNAMODB_PER_WRITE_REQUEST_UNIT },
+    {
+      item: `DynamoDB: ${c.dynamodb.readUnits} RRU + ${c.dynamodb.writeUnits} WRU`,
+      usd: c.dynamodb.readUnits * P.DYNAMODB_PER_READ_REQUEST_UNIT + c.dynamodb.writeUnits * P.DYNAMODB_PER_WRITE_REQUEST_UNIT,
+    },
     { item: `Secrets Manager: ${c.secretsManagerCalls} calls (cold containers)`, usd: c.secretsManagerCalls * P.SECRETS_PER_API_CALL },
     { item: `KMS: ${c.kmsCalls} requests`, usd: c.kmsCalls * P.KMS_PER_REQUEST },
     { item: `SNS: ${c.snsPublishes} publishes`, usd: c.snsPublishes * P.SNS_PER_PUBLISH },
-    { item: `CloudWatch Logs: ${c.logEvents} events, ${c.logBytes} bytes`, usd: ((c.logBytes + c.logEvents * LOG_EVENT_OVERHEAD_BYTES) / 1e9) * P.LOGS_PER_GB_INGESTED },
+    {
+      item: `CloudWatch Logs: ${c.logEvents} events, ${c.logBytes} bytes`,
+      usd: ((c.logBytes + c.logEvents * LOG_EVENT_OVERHEAD_BYTES) / 1e9) * P.LOGS_PER_GB_INGESTED,
+    },
     { item: 'X-Ray: 1 trace (state machine tracing)', usd: P.XRAY_PER_TRACE },
     { item: 'EventBridge Scheduler: 1 invocation', usd: P.SCHEDULER_PER_INVOCATION },
   ];
@@ -64,7 +77,13 @@ export function perCheckLines(c: CheckCounts): Line[] {
 export const sum = (lines: Line[]) => lines.reduce((a, l) => a + l.usd, 0);
 
 /** Resources billed by the month whatever the checks do, as the packaged template has them. */
-export interface FixedResources { secrets: number; kmsKeys: number; alarmMetrics: number; customMetricSeries: number; dashboards: number }
+export interface FixedResources {
+  secrets: number;
+  kmsKeys: number;
+  alarmMetrics: number;
+  customMetricSeries: number;
+  dashboards: number;
+}
 
 export function fixedLines(f: FixedResources): Line[] {
   return [
@@ -74,7 +93,10 @@ export function fixedLines(f: FixedResources): Line[] {
     // Charged a full month each although the series is written only when a code is lost: CloudWatch's
     // pricing page says custom metrics are prorated by the hour, but how a series that is emitted
     // rarely is billed could not be confirmed from documentation here, so the conservative figure stands.
-    { item: `CloudWatch: ${f.customMetricSeries} custom metric series (full month each; hourly proration not confirmed)`, usd: f.customMetricSeries * P.METRIC_PER_MONTH },
+    {
+      item: `CloudWatch: ${f.customMetricSeries} custom metric series (full month each; hourly proration not confirmed)`,
+      usd: f.customMetricSeries * P.METRIC_PER_MONTH,
+    },
   ];
 }
 
@@ -89,7 +111,14 @@ export interface MonthlyCost {
    * (param dashboard=true) and the optional code routes' fixed costs, which the packaged template has
    * only with their params (customSmsSender=true: the KMS key; twilioWebhook=true: the auth-token secret).
    */
-  outside: { smsUsd: number | null; smsPerMonth: number | null; phoneNumberUsd: number; dashboardUsd: number; customSmsSenderUsd: number; twilioRouteUsd: number };
+  outside: {
+    smsUsd: number | null;
+    smsPerMonth: number | null;
+    phoneNumberUsd: number;
+    dashboardUsd: number;
+    customSmsSenderUsd: number;
+    twilioRouteUsd: number;
+  };
   canary: { runsPerMonth: number; usd: number };
 }
 
@@ -110,14 +139,22 @@ export function monthlyCost(counts: CheckCounts[], fixed: FixedResources, schedu
   lines.push(...fixedLines(fixed));
   const standing = schedules.filter((s) => s.kind === 'signin').length * STANDING_USERS_PER_SIGNIN_SCHEDULE;
   const mau = notMeasured.length ? null : newUsers + standing;
-  if (mau !== null) lines.push({ item: `Cognito: ${mau} MAU at the Lite price (${newUsers} new + ${standing} standing)`, usd: mau * P.COGNITO_LITE_PER_MAU });
+  if (mau !== null)
+    lines.push({
+      item: `Cognito: ${mau} MAU at the Lite price (${newUsers} new + ${standing} standing)`,
+      usd: mau * P.COGNITO_LITE_PER_MAU,
+    });
   const total = sum(lines);
   const runs = schedules.reduce((a, s) => a + s.perMonth, 0);
   return {
     perMonthUsdExSms: notMeasured.length ? null : round(total),
     notMeasured,
     lines: lines.map((l) => ({ ...l, usd: round(l.usd) })),
-    cognito: { monthlyActiveUsers: mau, liteUsd: mau === null ? null : round(mau * P.COGNITO_LITE_PER_MAU), essentialsUsd: mau === null ? null : round(mau * P.COGNITO_ESSENTIALS_PER_MAU) },
+    cognito: {
+      monthlyActiveUsers: mau,
+      liteUsd: mau === null ? null : round(mau * P.COGNITO_LITE_PER_MAU),
+      essentialsUsd: mau === null ? null : round(mau * P.COGNITO_ESSENTIALS_PER_MAU),
+    },
     outside: {
       smsPerMonth: notMeasured.length ? null : smsPerMonth,
       smsUsd: notMeasured.length ? null : round(smsPerMonth * P.SMS_OUTBOUND_PER_MESSAGE),

@@ -7,7 +7,16 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { table } from '../../local/report';
 import { measureBundles, packageFunctions, type Bundle } from './coldStart';
-import { DEFAULT_SCHEDULES, ingestedLogBytes, monthlyCost, PASSING_CHECK_LOG_BUDGET_BYTES, perCheckLines, sum, type CheckCounts, type MonthlyCost } from './costModel';
+import {
+  DEFAULT_SCHEDULES,
+  ingestedLogBytes,
+  monthlyCost,
+  PASSING_CHECK_LOG_BUDGET_BYTES,
+  perCheckLines,
+  sum,
+  type CheckCounts,
+  type MonthlyCost,
+} from './costModel';
 import { fixedResources } from './fixedCosts';
 import { PRICES_AS_OF, PRICES_REGION } from './prices';
 
@@ -19,7 +28,10 @@ type Counted = { counts: CheckCounts; secretsCallsWarm: number; logLines: string
 export interface CostReport {
   pricesAsOf: string;
   region: string;
-  checks: Record<string, { perCheckUsd: number; lines: { item: string; usd: number }[]; counts: CheckCounts; secretsCallsWarm: number } | { notMeasured: string }>;
+  checks: Record<
+    string,
+    { perCheckUsd: number; lines: { item: string; usd: number }[]; counts: CheckCounts; secretsCallsWarm: number } | { notMeasured: string }
+  >;
   cost: MonthlyCost & { schedules: typeof DEFAULT_SCHEDULES; goalUsd: number };
   logs: { bytesPerPassingCheck: number | null; byKind: Record<string, number | null>; budgetBytes: number };
   bundles: Bundle[];
@@ -28,7 +40,11 @@ export interface CostReport {
 /** `tsx scripts/bench/checkCounts.ts`: its last stdout line is the JSON document. */
 function countChecks(root: string): Promise<Record<string, Counted>> {
   return new Promise((resolve, reject) => {
-    const child = spawn(join(root, 'node_modules/.bin/tsx'), ['scripts/bench/checkCounts.ts'], { cwd: root, env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(join(root, 'node_modules/.bin/tsx'), ['scripts/bench/checkCounts.ts'], {
+      cwd: root,
+      env: { ...process.env, CI: 'true' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
@@ -56,7 +72,12 @@ export async function costReport(root: string, opts: { pairs?: number } = {}): P
   for (const [kind, c] of Object.entries(counted)) {
     if ('counts' in c) {
       const lines = perCheckLines(c.counts);
-      checks[kind] = { perCheckUsd: round6(sum(lines)), lines: lines.map((l) => ({ ...l, usd: round6(l.usd) })), counts: c.counts, secretsCallsWarm: c.secretsCallsWarm };
+      checks[kind] = {
+        perCheckUsd: round6(sum(lines)),
+        lines: lines.map((l) => ({ ...l, usd: round6(l.usd) })),
+        counts: c.counts,
+        secretsCallsWarm: c.secretsCallsWarm,
+      };
       byKind[kind] = ingestedLogBytes(c.logLines);
     } else {
       checks[kind] = c;
@@ -83,31 +104,63 @@ export function printCostReport(r: CostReport): string[] {
   const kinds = Object.keys(r.checks);
   const perCheck = kinds.map((k) => {
     const c = r.checks[k];
-    return 'notMeasured' in c ? [k, 'not measured', c.notMeasured] : [k, `$${c.perCheckUsd.toFixed(6)}`, `${c.counts.transitions} transitions, ${c.counts.invocations.length} Lambda calls, ${c.counts.smsSent} SMS, ${c.counts.newUsers} new user(s)`];
+    return 'notMeasured' in c
+      ? [k, 'not measured', c.notMeasured]
+      : [
+          k,
+          `$${c.perCheckUsd.toFixed(6)}`,
+          `${c.counts.transitions} transitions, ${c.counts.invocations.length} Lambda calls, ${c.counts.smsSent} SMS, ${c.counts.newUsers} new user(s)`,
+        ];
   });
   out.push(...table(['check kind', 'per check (ex SMS, MAU)', 'counted'], perCheck));
   for (const k of kinds) {
     const c = r.checks[k];
-    if ('lines' in c) out.push(`  ${k}, one check:`, ...table(['', 'USD'], c.lines.map((l) => [l.item, l.usd.toFixed(7)]), '    '));
+    if ('lines' in c)
+      out.push(
+        `  ${k}, one check:`,
+        ...table(
+          ['', 'USD'],
+          c.lines.map((l) => [l.item, l.usd.toFixed(7)]),
+          '    ',
+        ),
+      );
   }
   const m = r.cost;
   out.push('', 'Per month, default checks (inbound-SMS route)');
-  out.push(...table(['item', 'USD / month'], [
-    ...m.lines.map((l) => [l.item, l.usd.toFixed(4)]),
-    ...m.notMeasured.map((k) => [`${k} checks`, 'not measured']),
-    ['total, SMS excluded (cost.perMonthUsdExSms)', usd(m.perMonthUsdExSms)],
-    [`  Cognito on Essentials instead of Lite (${m.cognito.monthlyActiveUsers ?? '?'} MAU)`, usd(m.cognito.essentialsUsd)],
-    [`outside: SMS (${m.outside.smsPerMonth ?? '?'} a month)`, usd(m.outside.smsUsd)],
-    ['outside: the inbound phone number', usd(m.outside.phoneNumberUsd)],
-    ['outside: the dashboard, when dashboard=true', usd(m.outside.dashboardUsd)],
-    ['outside: the Custom SMS Sender route, when customSmsSender=true (KMS key; plus KMS requests per check)', usd(m.outside.customSmsSenderUsd)],
-    ['outside: the Twilio route, when twilioWebhook=true (auth-token secret)', usd(m.outside.twilioRouteUsd)],
-    [`beside: a CloudWatch Synthetics canary at the same cadence (${m.canary.runsPerMonth} runs)`, usd(m.canary.usd)],
-  ]));
+  out.push(
+    ...table(
+      ['item', 'USD / month'],
+      [
+        ...m.lines.map((l) => [l.item, l.usd.toFixed(4)]),
+        ...m.notMeasured.map((k) => [`${k} checks`, 'not measured']),
+        ['total, SMS excluded (cost.perMonthUsdExSms)', usd(m.perMonthUsdExSms)],
+        [`  Cognito on Essentials instead of Lite (${m.cognito.monthlyActiveUsers ?? '?'} MAU)`, usd(m.cognito.essentialsUsd)],
+        [`outside: SMS (${m.outside.smsPerMonth ?? '?'} a month)`, usd(m.outside.smsUsd)],
+        ['outside: the inbound phone number', usd(m.outside.phoneNumberUsd)],
+        ['outside: the dashboard, when dashboard=true', usd(m.outside.dashboardUsd)],
+        [
+          'outside: the Custom SMS Sender route, when customSmsSender=true (KMS key; plus KMS requests per check)',
+          usd(m.outside.customSmsSenderUsd),
+        ],
+        ['outside: the Twilio route, when twilioWebhook=true (auth-token secret)', usd(m.outside.twilioRouteUsd)],
+        [`beside: a CloudWatch Synthetics canary at the same cadence (${m.canary.runsPerMonth} runs)`, usd(m.canary.usd)],
+      ],
+    ),
+  );
   out.push('', `Logs of one passing check (bytes ingested, budget ${r.logs.budgetBytes})`);
-  out.push(...table(['kind', 'bytes'], Object.entries(r.logs.byKind).map(([k, b]) => [k, b === null ? 'not measured' : String(b)])));
+  out.push(
+    ...table(
+      ['kind', 'bytes'],
+      Object.entries(r.logs.byKind).map(([k, b]) => [k, b === null ? 'not measured' : String(b)]),
+    ),
+  );
   out.push('', 'Cold load of each packaged bundle (CPU vs a bare node, median of pairs)');
-  out.push(...table(['function', 'bytes', 'CPU ratio', 'CPU ms', 'bare ms'], r.bundles.map((b) => [b.name, b.bytes, b.coldInitCpuRatio.toFixed(2), b.coldInitCpuMs, b.bareCpuMs])));
+  out.push(
+    ...table(
+      ['function', 'bytes', 'CPU ratio', 'CPU ms', 'bare ms'],
+      r.bundles.map((b) => [b.name, b.bytes, b.coldInitCpuRatio.toFixed(2), b.coldInitCpuMs, b.bareCpuMs]),
+    ),
+  );
   return out;
 }
 
@@ -115,8 +168,23 @@ export function printCostReport(r: CostReport): string[] {
 export function costTargets(r: CostReport) {
   const worst = r.bundles.reduce((a, b) => (b.coldInitCpuRatio > a.coldInitCpuRatio ? b : a), r.bundles[0]!);
   return [
-    { name: 'cost per month, SMS excluded', value: usd(r.cost.perMonthUsdExSms), target: `≤ $${COST_GOAL_USD}`, ok: r.cost.perMonthUsdExSms !== null && r.cost.perMonthUsdExSms <= COST_GOAL_USD },
-    { name: 'cold load, worst bundle', value: `${worst.coldInitCpuRatio.toFixed(2)}× (${worst.name})`, target: `≤ ${COLD_START_GOAL_RATIO}×`, ok: worst.coldInitCpuRatio <= COLD_START_GOAL_RATIO },
-    { name: 'logs of a passing check', value: r.logs.bytesPerPassingCheck === null ? 'not measured' : `${r.logs.bytesPerPassingCheck} B`, target: `≤ ${r.logs.budgetBytes} B`, ok: r.logs.bytesPerPassingCheck !== null && r.logs.bytesPerPassingCheck <= r.logs.budgetBytes },
+    {
+      name: 'cost per month, SMS excluded',
+      value: usd(r.cost.perMonthUsdExSms),
+      target: `≤ $${COST_GOAL_USD}`,
+      ok: r.cost.perMonthUsdExSms !== null && r.cost.perMonthUsdExSms <= COST_GOAL_USD,
+    },
+    {
+      name: 'cold load, worst bundle',
+      value: `${worst.coldInitCpuRatio.toFixed(2)}× (${worst.name})`,
+      target: `≤ ${COLD_START_GOAL_RATIO}×`,
+      ok: worst.coldInitCpuRatio <= COLD_START_GOAL_RATIO,
+    },
+    {
+      name: 'logs of a passing check',
+      value: r.logs.bytesPerPassingCheck === null ? 'not measured' : `${r.logs.bytesPerPassingCheck} B`,
+      target: `≤ ${r.logs.budgetBytes} B`,
+      ok: r.logs.bytesPerPassingCheck !== null && r.logs.bytesPerPassingCheck <= r.logs.budgetBytes,
+    },
   ];
 }

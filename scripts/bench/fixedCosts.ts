@@ -8,7 +8,10 @@ import { join } from 'node:path';
 import type { FixedResources } from './costModel';
 import { emittableSeries } from './metricSeries';
 
-interface Template { Resources: Record<string, { Type: string; Condition?: string; Properties?: Record<string, unknown> }>; Conditions?: Record<string, unknown> }
+interface Template {
+  Resources: Record<string, { Type: string; Condition?: string; Properties?: Record<string, unknown> }>;
+  Conditions?: Record<string, unknown>;
+}
 
 /** Conditions the packaged template can decide by itself (parameters are already substituted). */
 export function evaluateCondition(template: Template, expr: unknown): boolean {
@@ -25,12 +28,21 @@ export function evaluateCondition(template: Template, expr: unknown): boolean {
 
 export function fixedResources(packageDir: string): FixedResources {
   const template = JSON.parse(readFileSync(join(packageDir, 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
-  const present = Object.values(template.Resources).filter((r) => !r.Condition || evaluateCondition(template, template.Conditions?.[r.Condition]));
+  const present = Object.values(template.Resources).filter(
+    (r) => !r.Condition || evaluateCondition(template, template.Conditions?.[r.Condition]),
+  );
   const count = (type: string) => present.filter((r) => r.Type === type).length;
   // An alarm on one metric is one alarm metric; a metric-math alarm is billed per metric it reads.
   const alarmMetrics = present
     .filter((r) => r.Type === 'AWS::CloudWatch::Alarm')
-    .reduce((n, r) => n + (Array.isArray(r.Properties?.Metrics) ? (r.Properties.Metrics as { MetricStat?: unknown }[]).filter((m) => m.MetricStat).length : 1), 0);
+    .reduce(
+      (n, r) =>
+        n +
+        (Array.isArray(r.Properties?.Metrics)
+          ? (r.Properties.Metrics as { MetricStat?: unknown }[]).filter((m) => m.MetricStat).length
+          : 1),
+      0,
+    );
   return {
     secrets: count('AWS::SecretsManager::Secret'),
     kmsKeys: count('AWS::KMS::Key'),

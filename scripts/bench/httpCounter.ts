@@ -6,7 +6,10 @@
  */
 import http from 'node:http';
 
-export interface HttpStat { count: number; ms: number }
+export interface HttpStat {
+  count: number;
+  ms: number;
+}
 
 const stats = new Map<string, HttpStat>();
 let portNames = new Map<string, string>();

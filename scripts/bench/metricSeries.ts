@@ -6,25 +6,52 @@
 import { logger } from '../../lib/logger';
 import { reportOutcome, type CodeRoute, type RouteOutcome } from '../../lib/sms/report';
 
-export interface Series { namespace: string; name: string; dimensions: Record<string, string> }
+export interface Series {
+  namespace: string;
+  name: string;
+  dimensions: Record<string, string>;
+}
 
-export const seriesKey = (s: Series) => `${s.namespace}|${s.name}|${Object.entries(s.dimensions).sort().map(([k, v]) => `${k}=${v}`).join(',')}`;
+export const seriesKey = (s: Series) =>
+  `${s.namespace}|${s.name}|${Object.entries(s.dimensions)
+    .sort()
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',')}`;
 
 const ROUTES: CodeRoute[] = ['inbound-sms', 'custom-sender', 'twilio', 'callback'];
 const OUTCOMES = [
-  'Resumed', 'StoredBeforeAwait', 'NotWaiting', 'AlreadyAnswered', 'WaitExpired', 'WrongStep',
-  'Malformed', 'NoCode', 'Keyword', 'Duplicate', 'DecryptFailed', 'Forwarded', 'Dropped', 'BadSignature', 'TooLarge',
+  'Resumed',
+  'StoredBeforeAwait',
+  'NotWaiting',
+  'AlreadyAnswered',
+  'WaitExpired',
+  'WrongStep',
+  'Malformed',
+  'NoCode',
+  'Keyword',
+  'Duplicate',
+  'DecryptFailed',
+  'Forwarded',
+  'Dropped',
+  'BadSignature',
+  'TooLarge',
 ] as RouteOutcome[];
 
 /** The series in EMF lines among written text. */
 export function seriesIn(lines: string[]): Series[] {
   const found = new Map<string, Series>();
   for (const line of lines.flatMap((c) => c.split('\n')).filter((l) => l.includes('"_aws"'))) {
-    const emf = JSON.parse(line) as { _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] } } & Record<string, unknown>;
+    const emf = JSON.parse(line) as {
+      _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] };
+    } & Record<string, unknown>;
     for (const directive of emf._aws.CloudWatchMetrics) {
       for (const dimensionSet of directive.Dimensions) {
         for (const metric of directive.Metrics) {
-          const s = { namespace: directive.Namespace, name: metric.Name, dimensions: Object.fromEntries(dimensionSet.map((d) => [d, String(emf[d])])) };
+          const s = {
+            namespace: directive.Namespace,
+            name: metric.Name,
+            dimensions: Object.fromEntries(dimensionSet.map((d) => [d, String(emf[d])])),
+          };
           found.set(seriesKey(s), s);
         }
       }
@@ -47,7 +74,8 @@ export function emittableSeries(): Series[] {
     for (const route of ROUTES) for (const outcome of OUTCOMES) reportOutcome(route, outcome, { phone: '+15555550100' });
     // A delivered code with its time to SMS: a log field, which must never become a series.
     for (const route of ROUTES) {
-      for (const step of ['SIGN_UP', 'MFA'] as const) reportOutcome(route, 'Resumed', { delivery: { outcome: 'Resumed', runId: 'r', step, timeToSmsMs: 1234 } });
+      for (const step of ['SIGN_UP', 'MFA'] as const)
+        reportOutcome(route, 'Resumed', { delivery: { outcome: 'Resumed', runId: 'r', step, timeToSmsMs: 1234 } });
     }
   } finally {
     process.stdout.write = write;

@@ -84,7 +84,11 @@ describe(`stage acceptance on ${testMode() === 'stage' ? `stage ${process.env.ST
       const result = await d.finish(executionArn);
 
       // Then it passes: sign-up code, confirmation, sign-in, SMS MFA, verified tokens
-      expect({ status: result.status, error: result.error, cause: result.cause }).toEqual({ status: 'SUCCEEDED', error: undefined, cause: undefined });
+      expect({ status: result.status, error: result.error, cause: result.cause }).toEqual({
+        status: 'SUCCEEDED',
+        error: undefined,
+        cause: undefined,
+      });
       const output = JSON.parse(result.output!);
       expect(output).toMatchObject({
         verdict: 'PASS',
@@ -122,7 +126,9 @@ describe(`stage acceptance on ${testMode() === 'stage' ? `stage ${process.env.ST
         wrongMediaType: { raw, contentType: 'text/plain' },
         unknownPhone: { body: { phoneNumber: unknownPhone, code: WRONG_CODE } },
       };
-      const answers = Object.fromEntries(await Promise.all(Object.entries(hostile).map(async ([name, request]) => [name, await d.post(request)] as const)));
+      const answers = Object.fromEntries(
+        await Promise.all(Object.entries(hostile).map(async ([name, request]) => [name, await d.post(request)] as const)),
+      );
       const wait = await d.wait(d.check.phoneNumber);
       const stillWaiting = wait?.runId === runId && wait.step === 'SIGN_UP' && wait.answered !== true;
 
@@ -144,7 +150,11 @@ describe(`stage acceptance on ${testMode() === 'stage' ? `stage ${process.env.ST
       // it passes with the real code the route brought back.
       if (testMode() === 'local') expect(stillWaiting).toBe(true); // the set landed while the run waited
       const result = await d.finish(executionArn);
-      expect({ status: result.status, error: result.error, cause: result.cause }).toEqual({ status: 'SUCCEEDED', error: undefined, cause: undefined });
+      expect({ status: result.status, error: result.error, cause: result.cause }).toEqual({
+        status: 'SUCCEEDED',
+        error: undefined,
+        cause: undefined,
+      });
       expect(await d.wait(unknownPhone)).toBeUndefined();
       await expectCleanedUp(runId, { status: 'PASS', reason: null });
     },
@@ -209,7 +219,11 @@ describe(`stage acceptance on ${testMode() === 'stage' ? `stage ${process.env.ST
       let tornDown = false;
       try {
         const provisioned = await d.run('provision', names, limits.provisionMs);
-        expect({ status: provisioned.status, error: provisioned.error, cause: provisioned.cause }).toEqual({ status: 'SUCCEEDED', error: undefined, cause: undefined });
+        expect({ status: provisioned.status, error: provisioned.error, cause: provisioned.cause }).toEqual({
+          status: 'SUCCEEDED',
+          error: undefined,
+          cause: undefined,
+        });
         const target = JSON.parse(provisioned.output!);
         expect(target.created).toEqual(ALL_TRUE);
 
@@ -218,7 +232,11 @@ describe(`stage acceptance on ${testMode() === 'stage' ? `stage ${process.env.ST
         tornDown = teardown.status === 'SUCCEEDED';
 
         // Then it reports each deletion
-        expect({ status: teardown.status, error: teardown.error, cause: teardown.cause }).toEqual({ status: 'SUCCEEDED', error: undefined, cause: undefined });
+        expect({ status: teardown.status, error: teardown.error, cause: teardown.cause }).toEqual({
+          status: 'SUCCEEDED',
+          error: undefined,
+          cause: undefined,
+        });
         expect(JSON.parse(teardown.output!)).toEqual({
           client: expect.objectContaining({ deleted: true, id: target.clientId }),
           userPool: expect.objectContaining({ deleted: true, id: target.userPoolId }),

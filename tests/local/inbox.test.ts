@@ -20,14 +20,29 @@ describe('SmsInbox', () => {
   it('keeps each SMS with its code, time and waiting run, and tells its listeners', () => {
     const heard: string[] = [];
     inbox.onSms((sms) => heard.push(inboxLine(sms)));
-    inbox.receive({ phoneNumber: '+15555550100', message: 'Your verification code is 123456. ', at: Date.UTC(2026, 0, 2, 3, 4, 5), via: 'cognito' });
+    inbox.receive({
+      phoneNumber: '+15555550100',
+      message: 'Your verification code is 123456. ',
+      at: Date.UTC(2026, 0, 2, 3, 4, 5),
+      via: 'cognito',
+    });
     inbox.receive({ phoneNumber: '+15555550199', message: 'STOP', via: 'end-user-messaging' });
     expect(inbox.list()).toEqual([
-      { phoneNumber: '+15555550100', message: 'Your verification code is 123456. ', code: '123456', receivedAt: '2026-01-02T03:04:05.000Z', runId: 'verify-1-abcd', via: 'cognito' },
+      {
+        phoneNumber: '+15555550100',
+        message: 'Your verification code is 123456. ',
+        code: '123456',
+        receivedAt: '2026-01-02T03:04:05.000Z',
+        runId: 'verify-1-abcd',
+        via: 'cognito',
+      },
       { phoneNumber: '+15555550199', message: 'STOP', receivedAt: expect.any(String), via: 'end-user-messaging' },
     ]);
     // Printed lines mask the phone.
-    expect(heard).toEqual(['03:04:05  +*******0100  code 123456  run verify-1-abcd', expect.stringMatching(/\+\*{7}0199 {2}code \(none\)$/)]);
+    expect(heard).toEqual([
+      '03:04:05  +*******0100  code 123456  run verify-1-abcd',
+      expect.stringMatching(/\+\*{7}0199 {2}code \(none\)$/),
+    ]);
   });
 
   it('keeps the newest 1000', () => {
@@ -45,7 +60,7 @@ describe('GET /sms', () => {
     inbox.receive({ phoneNumber: '+15555550123', message: 'Your authentication code is 333333. ', via: 'cognito' });
   });
 
-  it('lists every SMS, or one phone\'s, oldest first', async () => {
+  it("lists every SMS, or one phone's, oldest first", async () => {
     expect((await get('')).body.map((m) => (m as { code: string }).code)).toEqual(['111111', '222222', '333333']);
     const mine = await get('?phone=%2B15555550123');
     expect(mine.status).toBe(200);
@@ -54,7 +69,10 @@ describe('GET /sms', () => {
 
   it('answers the newest as one object with last=1, and a + left unencoded still names the phone', async () => {
     const last = await get('?phone=+15555550123&last=1');
-    expect(last).toEqual({ status: 200, body: expect.objectContaining({ phoneNumber: '+15555550123', code: '333333', message: 'Your authentication code is 333333. ' }) });
+    expect(last).toEqual({
+      status: 200,
+      body: expect.objectContaining({ phoneNumber: '+15555550123', code: '333333', message: 'Your authentication code is 333333. ' }),
+    });
   });
 
   it('404 while a phone has no SMS; 400 naming the field for a bad phone or an unknown parameter; 405 for POST', async () => {

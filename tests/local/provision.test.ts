@@ -170,7 +170,9 @@ describe('provisioning', () => {
 
     // And the policy allows sns:Publish and is attached to the role
     const { Policy: policy } = await iam.send(new GetPolicyCommand({ PolicyArn: first.policyArn }));
-    const { PolicyVersion: version } = await iam.send(new GetPolicyVersionCommand({ PolicyArn: first.policyArn, VersionId: policy!.DefaultVersionId }));
+    const { PolicyVersion: version } = await iam.send(
+      new GetPolicyVersionCommand({ PolicyArn: first.policyArn, VersionId: policy!.DefaultVersionId }),
+    );
     const allowed = [policyDocument(version!.Document).Statement]
       .flat()
       .filter((s: { Effect: string }) => s.Effect === 'Allow')
@@ -192,7 +194,9 @@ describe('provisioning', () => {
     expect(pool!.SchemaAttributes?.find((a) => a.Name === 'phone_number')).toMatchObject({ Required: true });
 
     // And the client is public with the four auth flows
-    const { UserPoolClient: client } = await cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: first.userPoolId, ClientId: first.clientId }));
+    const { UserPoolClient: client } = await cognito.send(
+      new DescribeUserPoolClientCommand({ UserPoolId: first.userPoolId, ClientId: first.clientId }),
+    );
     expect(client!.ClientName).toBe(n.clientName);
     expect([...(client!.ExplicitAuthFlows ?? [])].sort()).toEqual([...AUTH_FLOWS].sort());
     expect(client!.ClientSecret).toBeUndefined();
@@ -357,7 +361,8 @@ describe('teardown', () => {
     const again = await sfn.run(teardown, n);
     expect(again.status).toBe('SUCCEEDED');
     const second = JSON.parse(again.output!);
-    for (const key of ['client', 'userPool', 'attachment', 'policy', 'role', 'target']) expect(second[key]).toMatchObject({ deleted: false });
+    for (const key of ['client', 'userPool', 'attachment', 'policy', 'role', 'target'])
+      expect(second[key]).toMatchObject({ deleted: false });
 
     // When provisioning runs afterwards, then everything is created anew
     const after = await provisionOk(n);

@@ -29,14 +29,24 @@ const config: ServerlessConfig = {
 let lambda: LocalLambda;
 const chunks: LambdaLogChunk[] = [];
 beforeAll(() => {
-  lambda = createLocalLambda(config, { stage: 'test', region: 'us-east-1', accountId: '123456789012', root: ROOT, logs: (c) => chunks.push(c) });
+  lambda = createLocalLambda(config, {
+    stage: 'test',
+    region: 'us-east-1',
+    accountId: '123456789012',
+    root: ROOT,
+    logs: (c) => chunks.push(c),
+  });
 });
 afterAll(() => lambda.close());
 const arn = (name: string) => lambda.arnOf(config.functions.find((f) => f.name === name)!);
 
 describe('the local Lambda runtime', () => {
   it('passes the event through JSON and gives the handler a Lambda context with the function timeout', async () => {
-    const out = (await lambda.invoke(arn('echo'), { a: 1, skip: undefined })) as { event: unknown; functionName: string; remainingMs: number };
+    const out = (await lambda.invoke(arn('echo'), { a: 1, skip: undefined })) as {
+      event: unknown;
+      functionName: string;
+      remainingMs: number;
+    };
     expect(out.event).toEqual({ a: 1 });
     expect(out.functionName).toBe('svc-test-echo');
     expect(out.remainingMs).toBeGreaterThan(2_000);
@@ -47,11 +57,14 @@ describe('the local Lambda runtime', () => {
 
   it('times a function out after its configured timeout as Sandbox.Timedout', async () => {
     const started = Date.now();
-    await expect(lambda.invoke(arn('slow'), {})).rejects.toMatchObject({ name: 'Sandbox.Timedout', message: 'Task timed out after 1.00 seconds' });
+    await expect(lambda.invoke(arn('slow'), {})).rejects.toMatchObject({
+      name: 'Sandbox.Timedout',
+      message: 'Task timed out after 1.00 seconds',
+    });
     expect(Date.now() - started).toBeLessThan(1_900);
   });
 
-  it('keeps a thrown error\'s name and turns a thrown string into an Error', async () => {
+  it("keeps a thrown error's name and turns a thrown string into an Error", async () => {
     await expect(lambda.invoke(arn('throwsNamed'), {})).rejects.toMatchObject({ name: 'UserNotFoundException', message: 'no such user' });
     const thrown = await lambda.invoke(arn('throwsString'), {}).catch((e: unknown) => e);
     expect(thrown).toBeInstanceOf(Error);
@@ -59,7 +72,9 @@ describe('the local Lambda runtime', () => {
   });
 
   it('refuses an unknown function and a handler that is not a function, by name', async () => {
-    await expect(lambda.invoke('arn:aws:lambda:us-east-1:123456789012:function:nope', {})).rejects.toMatchObject({ name: 'Lambda.ResourceNotFoundException' });
+    await expect(lambda.invoke('arn:aws:lambda:us-east-1:123456789012:function:nope', {})).rejects.toMatchObject({
+      name: 'Lambda.ResourceNotFoundException',
+    });
     await expect(lambda.invoke(arn('notAFunction'), {})).rejects.toThrow(/handlers\.notAFunction, which is not an exported function/);
   });
 
@@ -75,7 +90,12 @@ describe('the local Lambda runtime', () => {
       ['svc-test-logs', 'stderr', 'after an await\n'],
     ]);
     expect(seen).toEqual([
-      expect.objectContaining({ functionName: 'logs', ok: true, requestId: chunks[0]!.requestId, trigger: { source: 'states', executionArn: expect.stringContaining(':run-1') } }),
+      expect.objectContaining({
+        functionName: 'logs',
+        ok: true,
+        requestId: chunks[0]!.requestId,
+        trigger: { source: 'states', executionArn: expect.stringContaining(':run-1') },
+      }),
     ]);
     expect(lambda.invocations.at(-1)).toMatchObject({ functionName: 'echo', trigger: { source: 'direct' } });
   });

@@ -51,7 +51,8 @@ describe('CloudFormation conditions in the local cloud', () => {
 
   it('of serverless.yml: the optional routes are off with the default params', () => {
     const resources = presentResources(base, { stage: 'local' });
-    for (const id of ['CustomSmsSenderKey', 'CustomSmsSenderKeyAlias', 'CustomSmsSenderInvokedByCognito', 'TwilioAuthTokenSecret']) expect(resources[id]).toBeUndefined();
+    for (const id of ['CustomSmsSenderKey', 'CustomSmsSenderKeyAlias', 'CustomSmsSenderInvokedByCognito', 'TwilioAuthTokenSecret'])
+      expect(resources[id]).toBeUndefined();
     expect(presentResources(base, { stage: 'local', params: { customSmsSender: 'true' } }).CustomSmsSenderKey).toBeDefined();
     expect(presentResources(base, { stage: 'local', params: { twilioWebhook: 'true' } }).TwilioAuthTokenSecret).toBeDefined();
   });

@@ -22,7 +22,10 @@ import { expectStillWaiting, masked, routeLog, runsItem, startWaitingForSignUpCo
 process.env.POWERTOOLS_METRICS_DISABLED = 'false';
 
 type Mode = 'deliver' | 'duplicate' | 'hold';
-interface Handover { arn: string; event: CustomSmsSenderEvent }
+interface Handover {
+  arn: string;
+  event: CustomSmsSenderEvent;
+}
 
 // The FakePhone that the local Cognito creates, caught as it is wired into cognito-local.
 const phonesMade: FakePhone[] = [];
@@ -50,7 +53,8 @@ beforeAll(async () => {
   logs = captureLogs();
   s = await ScenarioCloud.start({ logLevel: 'DEBUG', params: CODE_SOURCE_PARAMS['custom-sender'] });
   const provision = await s.run('provision', { smsSender: 'custom-sender' });
-  if (provision.status !== 'SUCCEEDED') throw new Error(`provisioning in custom-sender mode failed: ${provision.error}: ${provision.cause}`);
+  if (provision.status !== 'SUCCEEDED')
+    throw new Error(`provisioning in custom-sender mode failed: ${provision.error}: ${provision.cause}`);
   ({ userPoolId, clientId } = JSON.parse(provision.output!));
   senderArn = s.cloud.refs['CustomSmsSenderLambdaFunction.Arn'];
   cognito = new CognitoIdentityProviderClient({});
@@ -88,7 +92,13 @@ function usePhone(mode: Mode, phone = nextPhone()): string {
 }
 
 /** The event Cognito would send for this user and code (encrypted under `kmsKeyId`, the pool's key by default). */
-async function cognitoEvent(over: { source: CognitoMessageSource; username: string; phone: string; code: string; kmsKeyId?: string }): Promise<CustomSmsSenderEvent> {
+async function cognitoEvent(over: {
+  source: CognitoMessageSource;
+  username: string;
+  phone: string;
+  code: string;
+  kmsKeyId?: string;
+}): Promise<CustomSmsSenderEvent> {
   const { UserPool } = await cognito.send(new DescribeUserPoolCommand({ UserPoolId: userPoolId }));
   codes.push(over.code);
   return sender.buildEvent({
@@ -109,7 +119,10 @@ const heldFor = (phone: string, triggerSource: string) =>
 const release = (h: Handover) => s.cloud.lambda.invoke(h.arn, h.event);
 
 const { outcomes: routeLines, notDelivered } = routeLog(() => logs.lines, 'custom-sender');
-const outcomesFor = (phone: string) => routeLines().filter((l) => l.phone === masked(phone)).map((l) => l.outcome);
+const outcomesFor = (phone: string) =>
+  routeLines()
+    .filter((l) => l.phone === masked(phone))
+    .map((l) => l.outcome);
 const textsTo = (phone: string) => s.cloud.smsVoice.texts.filter((t) => t.destinationPhoneNumber === phone);
 
 async function runWaitingForSignUpCode(timeouts: object = {}) {
@@ -164,7 +177,12 @@ describe('codes come back through the Custom SMS Sender', () => {
     await release(heldFor(phone, 'CustomSMSSender_SignUp'));
     await s.reached(executionArn, 'AwaitMfaCode');
     await sender.settled();
-    const resent = await cognitoEvent({ source: 'ResendCode', username: heldFor(phone, 'CustomSMSSender_SignUp').event.userName!, phone, code: '864209' });
+    const resent = await cognitoEvent({
+      source: 'ResendCode',
+      username: heldFor(phone, 'CustomSMSSender_SignUp').event.userName!,
+      phone,
+      code: '864209',
+    });
     await s.cloud.lambda.invoke(senderArn, resent);
     expect(outcomesFor(phone).at(-1)).toBe('WrongStep');
     expect(notDelivered('WrongStep').length).toBeGreaterThanOrEqual(1);
@@ -178,7 +196,11 @@ describe('codes come back through the Custom SMS Sender', () => {
   it('given Lambda runs the same event twice, then the repeat gives no second answer and the run passes', async () => {
     const phone = usePhone('duplicate');
     const result = await s.run('verify', { target: s.targetName, phoneNumber: phone });
-    expect({ status: result.status, error: result.error, cause: result.cause }).toEqual({ status: 'SUCCEEDED', error: undefined, cause: undefined });
+    expect({ status: result.status, error: result.error, cause: result.cause }).toEqual({
+      status: 'SUCCEEDED',
+      error: undefined,
+      cause: undefined,
+    });
     await sender.settled();
     const all = outcomesFor(phone);
     expect(all).toHaveLength(4);
@@ -226,7 +248,11 @@ describe('codes that are not a waiting check’s', () => {
       expect.objectContaining({ outcome: 'Forwarded', why: 'no run waits for a code on this phone' }),
     ]);
     expect(textsTo(phone)).toEqual([
-      expect.objectContaining({ originationNumber: LOCAL_SENDER_NUMBER, messageBody: 'Your verification code is 975310.', messageType: 'TRANSACTIONAL' }),
+      expect.objectContaining({
+        originationNumber: LOCAL_SENDER_NUMBER,
+        messageBody: 'Your verification code is 975310.',
+        messageType: 'TRANSACTIONAL',
+      }),
     ]);
     expect(await item(`WAIT#${phone}`)).toBeUndefined();
   });
@@ -234,11 +260,18 @@ describe('codes that are not a waiting check’s', () => {
   it('given a real user signs up in the custom-sender pool, then Cognito hands over the code and the sender forwards it as an SMS', async () => {
     const phone = usePhone('deliver');
     await cognito.send(
-      new SignUpCommand({ ClientId: clientId, Username: `alice-${phone.slice(-4)}`, Password: 'Corr3ct-Horse!', UserAttributes: [{ Name: 'phone_number', Value: phone }] }),
+      new SignUpCommand({
+        ClientId: clientId,
+        Username: `alice-${phone.slice(-4)}`,
+        Password: 'Corr3ct-Horse!',
+        UserAttributes: [{ Name: 'phone_number', Value: phone }],
+      }),
     );
     await sender.settled();
     expect(s.cloud.cognito.sent.filter((m) => m.phoneNumber === phone)).toEqual([]);
-    expect(textsTo(phone)).toEqual([expect.objectContaining({ messageBody: expect.stringMatching(/^Your verification code is \d{6}\.$/) })]);
+    expect(textsTo(phone)).toEqual([
+      expect.objectContaining({ messageBody: expect.stringMatching(/^Your verification code is \d{6}\.$/) }),
+    ]);
     const [line] = routeLines().filter((l) => l.phone === masked(phone));
     expect(line).toMatchObject({ outcome: 'Forwarded', why: 'not a synthetic user', triggerSource: 'CustomSMSSender_SignUp' });
     expect(line).not.toHaveProperty('username');
@@ -255,7 +288,12 @@ describe('codes that are not a waiting check’s', () => {
       process.env.FORWARD_ORIGINATION_IDENTITY = saved;
     }
     expect(routeLines().filter((l) => l.phone === masked(phone))).toEqual([
-      expect.objectContaining({ outcome: 'Dropped', level: 'WARN', why: 'not a synthetic user', forward: expect.stringContaining('FORWARD_ORIGINATION_IDENTITY') }),
+      expect.objectContaining({
+        outcome: 'Dropped',
+        level: 'WARN',
+        why: 'not a synthetic user',
+        forward: expect.stringContaining('FORWARD_ORIGINATION_IDENTITY'),
+      }),
     ]);
     expect(notDelivered('Dropped').length).toBeGreaterThanOrEqual(1);
     expect(textsTo(phone)).toEqual([]);
@@ -264,7 +302,9 @@ describe('codes that are not a waiting check’s', () => {
   it('given an event that is not what Cognito sends, then it is Malformed (field and rule logged) and not retried', async () => {
     const phone = usePhone('deliver');
     const event = await cognitoEvent({ source: 'SignUp', username: 'synthetic-x', phone, code: '111111' });
-    await expect(s.cloud.lambda.invoke(senderArn, { ...event, request: { ...event.request, type: 'customEmailSenderRequestV1' } })).resolves.toBeNull();
+    await expect(
+      s.cloud.lambda.invoke(senderArn, { ...event, request: { ...event.request, type: 'customEmailSenderRequestV1' } }),
+    ).resolves.toBeNull();
     const [line] = routeLines().filter((l) => l.outcome === 'Malformed' && l.field === 'request.type');
     expect(line).toMatchObject({ rule: expect.stringContaining('customSMSSenderRequestV1'), userPoolId });
     expect(notDelivered('Malformed').length).toBeGreaterThanOrEqual(1);

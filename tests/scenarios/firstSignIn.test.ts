@@ -1,4 +1,9 @@
-import { AdminGetUserCommand, CognitoIdentityProviderClient, CreateUserPoolClientCommand, CreateUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  AdminGetUserCommand,
+  CognitoIdentityProviderClient,
+  CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
@@ -36,12 +41,16 @@ afterAll(async () => {
 });
 
 async function run(machine: string, input: object) {
-  const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: cloud.stateMachineArn(machine), input: JSON.stringify(input) }));
+  const { executionArn } = await sfn.send(
+    new StartExecutionCommand({ stateMachineArn: cloud.stateMachineArn(machine), input: JSON.stringify(input) }),
+  );
   await cloud.engine.waitForExecution(executionArn!);
   return sfn.send(new DescribeExecutionCommand({ executionArn }));
 }
-const item = async (pk: string) => (await db.send(new GetCommand({ TableName: process.env.RUNS_TABLE, Key: { pk }, ConsistentRead: true }))).Item;
-const history = async (executionArn: string) => (await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }))).events ?? [];
+const item = async (pk: string) =>
+  (await db.send(new GetCommand({ TableName: process.env.RUNS_TABLE, Key: { pk }, ConsistentRead: true }))).Item;
+const history = async (executionArn: string) =>
+  (await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }))).events ?? [];
 const smsTo = (phone: string, kind: string) => cloud.cognito.sent.filter((s) => s.phoneNumber === phone && s.kind === kind);
 
 describe('a new user whose first sign-in returns tokens without MFA', () => {
@@ -53,13 +62,21 @@ describe('a new user whose first sign-in returns tokens without MFA', () => {
     // Then it passes, reporting that the first sign-in skipped MFA and the second was challenged
     expect(result.status).toBe('SUCCEEDED');
     const output = JSON.parse(result.output!);
-    expect(output).toMatchObject({ verdict: 'PASS', firstSignIn: 'tokens-without-mfa', tokens: { issuerVerified: true, tokenType: 'Bearer' } });
+    expect(output).toMatchObject({
+      verdict: 'PASS',
+      firstSignIn: 'tokens-without-mfa',
+      tokens: { issuerVerified: true, tokenType: 'Bearer' },
+    });
     // One sign-up SMS and one MFA SMS: the first sign-in sent none, the second one did.
     expect(smsTo(phone, 'SIGN_UP')).toHaveLength(1);
     expect(smsTo(phone, 'MFA')).toHaveLength(1);
     const events = await history(result.executionArn!);
     const initiateAuth = events.find((e) => e.stateExitedEventDetails?.name === 'InitiateAuth')!;
-    expect(JSON.parse(initiateAuth.stateExitedEventDetails!.output!).challenge).toEqual({ challenge: 'SMS_MFA', destination: `+*******${phone.slice(-4)}`, firstSignIn: 'tokens-without-mfa' });
+    expect(JSON.parse(initiateAuth.stateExitedEventDetails!.output!).challenge).toEqual({
+      challenge: 'SMS_MFA',
+      destination: `+*******${phone.slice(-4)}`,
+      firstSignIn: 'tokens-without-mfa',
+    });
     // No token of the first sign-in (nor any other) anywhere in the execution history.
     expect(JSON.stringify(events)).not.toMatch(/eyJ[\w-]+\.[\w-]+/);
     const record = await item(`RUN#${output.runId}`);
@@ -69,7 +86,9 @@ describe('a new user whose first sign-in returns tokens without MFA', () => {
     const runs = await recentRuns(sfn, cloud.stateMachineArn('verify'), 20);
     expect(runs.find((r) => r.runId === output.runId)).toMatchObject({ verdict: 'PASS', firstSignIn: 'tokens-without-mfa' });
     // And the synthetic user is gone.
-    await expect(cognito.send(new AdminGetUserCommand({ UserPoolId: output.userPoolId, Username: record!.username }))).rejects.toMatchObject({ name: 'UserNotFoundException' });
+    await expect(
+      cognito.send(new AdminGetUserCommand({ UserPoolId: output.userPoolId, Username: record!.username })),
+    ).rejects.toMatchObject({ name: 'UserNotFoundException' });
   });
 
   it('fails with MfaNotEnforced when the second sign-in skips MFA too (a pool with MFA off), naming both sign-ins', async () => {
@@ -78,19 +97,33 @@ describe('a new user whose first sign-in returns tokens without MFA', () => {
       new CreateUserPoolCommand({ PoolName: 'NoMfaFirstSignIn', MfaConfiguration: 'OFF', AutoVerifiedAttributes: ['phone_number'] }),
     );
     const { UserPoolClient } = await cognito.send(
-      new CreateUserPoolClientCommand({ UserPoolId: UserPool!.Id, ClientName: 'c', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }),
+      new CreateUserPoolClientCommand({
+        UserPoolId: UserPool!.Id,
+        ClientName: 'c',
+        ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      }),
     );
     const phone = nextPhone();
     // When the verification runs
     const result = await run('verify', { userPoolId: UserPool!.Id, clientId: UserPoolClient!.ClientId, phoneNumber: phone });
     // Then it fails with MfaNotEnforced, after two sign-ins, and cleans up
-    expect(result).toMatchObject({ status: 'FAILED', error: 'MfaNotEnforced', cause: expect.stringContaining('first sign-in and again on the second') });
+    expect(result).toMatchObject({
+      status: 'FAILED',
+      error: 'MfaNotEnforced',
+      cause: expect.stringContaining('first sign-in and again on the second'),
+    });
     expect(smsTo(phone, 'MFA')).toHaveLength(0);
     const record = await item(`RUN#${result.name}`);
     expect(record).toMatchObject({ status: 'FAIL', reason: 'MfaNotEnforced', firstSignIn: 'tokens-without-mfa' });
     expect(await item(`LEASE#${phone}`)).toBeUndefined();
-    await expect(cognito.send(new AdminGetUserCommand({ UserPoolId: UserPool!.Id, Username: record!.username }))).rejects.toMatchObject({ name: 'UserNotFoundException' });
+    await expect(cognito.send(new AdminGetUserCommand({ UserPoolId: UserPool!.Id, Username: record!.username }))).rejects.toMatchObject({
+      name: 'UserNotFoundException',
+    });
     const runs = await recentRuns(sfn, cloud.stateMachineArn('verify'), 20);
-    expect(runs.find((r) => r.runId === result.name)).toMatchObject({ verdict: 'FAIL', reason: 'MfaNotEnforced', cause: expect.stringContaining('second') });
+    expect(runs.find((r) => r.runId === result.name)).toMatchObject({
+      verdict: 'FAIL',
+      reason: 'MfaNotEnforced',
+      cause: expect.stringContaining('second'),
+    });
   });
 });

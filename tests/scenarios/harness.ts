@@ -11,7 +11,11 @@ import { executionHistory } from '../../cli/executionHistory';
  */
 export type PhoneMode = 'deliver' | 'drop' | 'wrong' | 'duplicate' | 'hold';
 
-export interface CallbackAnswer { phoneNumber: string; status: number; body: any }
+export interface CallbackAnswer {
+  phoneNumber: string;
+  status: number;
+  body: any;
+}
 
 export class ScenarioCloud {
   readonly modes = new Map<string, PhoneMode>();
@@ -61,7 +65,11 @@ export class ScenarioCloud {
     const signature = opts.signature === undefined ? sign(this.cloud.callbackSecret, raw) : opts.signature;
     if (signature !== null) headers['x-signature'] = signature;
     const response = await fetch(`${this.cloud.urls.api}/codes`, { method: 'POST', headers, body: raw });
-    const answer = { phoneNumber: String((body as { phoneNumber?: string }).phoneNumber), status: response.status, body: await response.json() };
+    const answer = {
+      phoneNumber: String((body as { phoneNumber?: string }).phoneNumber),
+      status: response.status,
+      body: await response.json(),
+    };
     this.answers.push(answer);
     return answer;
   }

@@ -69,7 +69,9 @@ async function wiredPhone(mode: PhoneMode): Promise<string> {
   // The harness's numbers start at the local cloud's default inbound number: skip it, it has runs of its own.
   while (phone === provisionedNumber.phone) phone = nextPhone();
   const number = s.cloud.smsVoice.numbers.find((n) => n.PhoneNumber === phone) ?? s.cloud.smsVoice.addPhoneNumber({ phoneNumber: phone });
-  await smsVoice.send(new UpdatePhoneNumberCommand({ PhoneNumberId: number.PhoneNumberId, TwoWayEnabled: true, TwoWayChannelArn: topicArn }));
+  await smsVoice.send(
+    new UpdatePhoneNumberCommand({ PhoneNumberId: number.PhoneNumberId, TwoWayEnabled: true, TwoWayChannelArn: topicArn }),
+  );
   return useInboundPhone(phone, mode);
 }
 
@@ -94,7 +96,8 @@ async function phoneReceives(sms: SentSms) {
   await new Promise((r) => setTimeout(r, 10));
   const first = await receive(sms.phoneNumber, sms.message);
   // SNS delivering the same inbound message twice (same inboundMessageId, a new SNS MessageId).
-  if (mode === 'duplicate') await receive(sms.phoneNumber, sms.message, { inboundMessageId: first.published ? first.inboundMessageId : undefined });
+  if (mode === 'duplicate')
+    await receive(sms.phoneNumber, sms.message, { inboundMessageId: first.published ? first.inboundMessageId : undefined });
   // The carrier delivering the same text again as a new message (a new inboundMessageId).
   if (mode === 'resend') await receive(sms.phoneNumber, sms.message);
 }
@@ -103,12 +106,14 @@ const item = (pk: string) => runsItem(db, pk);
 const heldFor = (phone: string, kind: SentSms['kind']) => held.filter((m) => m.phoneNumber === phone && m.kind === kind).at(-1)!;
 
 const { outcomes: routeLines, notDelivered } = routeLog(() => logs.lines, 'inbound-sms');
-const delivered = (phone: string) => routeLines().filter((l) => ['Resumed', 'StoredBeforeAwait'].includes(l.outcome) && l.phone === masked(phone));
+const delivered = (phone: string) =>
+  routeLines().filter((l) => ['Resumed', 'StoredBeforeAwait'].includes(l.outcome) && l.phone === masked(phone));
 
 /** SNS delivers asynchronously: wait until `count` outcomes were logged for lines matching `where`. */
 const outcomes = (where: (l: Record<string, any>) => boolean, count: number) => atLeast(count, () => routeLines().filter(where));
 const outcomesOf = (inboundMessageId: string, count = 1) => outcomes((l) => l.inboundMessageId === inboundMessageId, count);
-const outcomesForPhone = (phone: string, count: number) => outcomes((l) => l.phone === masked(phone), count).then((ls) => ls.map((l) => l.outcome));
+const outcomesForPhone = (phone: string, count: number) =>
+  outcomes((l) => l.phone === masked(phone), count).then((ls) => ls.map((l) => l.outcome));
 
 async function runWaitingForSignUpCode(timeouts: object = {}) {
   const phone = await wiredPhone('hold');
@@ -150,7 +155,9 @@ describe('provisioning wires the check phone to the inbound topic', () => {
 
   it('given the number sends its inbound SMS to another channel, when provisioning runs, then it fails TwoWayChannelInUse and the channel is left alone', async () => {
     const elsewhere = (await sns.send(new CreateTopicCommand({ Name: 'someone-elses-inbound-sms' }))).TopicArn!;
-    await smsVoice.send(new UpdatePhoneNumberCommand({ PhoneNumberId: provisionedNumber.id, TwoWayEnabled: true, TwoWayChannelArn: elsewhere }));
+    await smsVoice.send(
+      new UpdatePhoneNumberCommand({ PhoneNumberId: provisionedNumber.id, TwoWayEnabled: true, TwoWayChannelArn: elsewhere }),
+    );
     try {
       const result = await s.run('provision', {});
       expect(result.status).toBe('FAILED');
@@ -158,9 +165,14 @@ describe('provisioning wires the check phone to the inbound topic', () => {
       expect(result.cause).toContain(provisionedNumber.id);
       expect(result.cause).toContain('never overwritten');
       expect(result.cause).not.toContain(provisionedNumber.phone);
-      expect(s.cloud.smsVoice.numbers.find((n) => n.PhoneNumberId === provisionedNumber.id)).toMatchObject({ TwoWayEnabled: true, TwoWayChannelArn: elsewhere });
+      expect(s.cloud.smsVoice.numbers.find((n) => n.PhoneNumberId === provisionedNumber.id)).toMatchObject({
+        TwoWayEnabled: true,
+        TwoWayChannelArn: elsewhere,
+      });
     } finally {
-      await smsVoice.send(new UpdatePhoneNumberCommand({ PhoneNumberId: provisionedNumber.id, TwoWayEnabled: true, TwoWayChannelArn: topicArn }));
+      await smsVoice.send(
+        new UpdatePhoneNumberCommand({ PhoneNumberId: provisionedNumber.id, TwoWayEnabled: true, TwoWayChannelArn: topicArn }),
+      );
     }
   });
 });
@@ -171,9 +183,14 @@ describe('codes come back as two-way SMS', () => {
     const result = await s.run('verify', { target: s.targetName, phoneNumber: phone });
     expect(result.status).toBe('SUCCEEDED');
     expect(JSON.parse(result.output!)).toMatchObject({ verdict: 'PASS', phone: masked(phone) });
-    expect(delivered(phone).map((l) => l.step).sort()).toEqual(['MFA', 'SIGN_UP']);
+    expect(
+      delivered(phone)
+        .map((l) => l.step)
+        .sort(),
+    ).toEqual(['MFA', 'SIGN_UP']);
     // Each inbound message is remembered by its id, so a redelivery is recognised.
-    for (const l of delivered(phone)) expect(await item(`SEEN#inbound-sms#${l.inboundMessageId}`)).toMatchObject({ seenAt: expect.any(Number) });
+    for (const l of delivered(phone))
+      expect(await item(`SEEN#inbound-sms#${l.inboundMessageId}`)).toMatchObject({ seenAt: expect.any(Number) });
   });
 
   it('given no run waits on the number, when an SMS with a code arrives, then it is reported NotWaiting and nothing is stored', async () => {
@@ -193,16 +210,19 @@ describe('codes come back as two-way SMS', () => {
     await finishThroughInboundSms(phone, executionArn);
   });
 
-  it.each(['STOP', 'HELP'])('given a run waits, when %s arrives, then it is a Keyword, never a code, and the run still passes', async (keyword) => {
-    const { phone, executionArn } = await runWaitingForSignUpCode();
-    await receive(phone, keyword);
-    const [line] = await outcomes((l) => l.phone === masked(phone), 1);
-    expect(line).toMatchObject({ outcome: 'Keyword', keyword });
-    // A keyword loses nothing: logged, never counted as a lost code.
-    expect(notDelivered('Keyword')).toHaveLength(0);
-    await stillWaitingForSignUpCode(executionArn);
-    await finishThroughInboundSms(phone, executionArn);
-  });
+  it.each(['STOP', 'HELP'])(
+    'given a run waits, when %s arrives, then it is a Keyword, never a code, and the run still passes',
+    async (keyword) => {
+      const { phone, executionArn } = await runWaitingForSignUpCode();
+      await receive(phone, keyword);
+      const [line] = await outcomes((l) => l.phone === masked(phone), 1);
+      expect(line).toMatchObject({ outcome: 'Keyword', keyword });
+      // A keyword loses nothing: logged, never counted as a lost code.
+      expect(notDelivered('Keyword')).toHaveLength(0);
+      await stillWaitingForSignUpCode(executionArn);
+      await finishThroughInboundSms(phone, executionArn);
+    },
+  );
 
   it('given SNS delivers each inbound message twice (same inboundMessageId), then the repeat is a Duplicate and the run passes', async () => {
     const phone = await wiredPhone('duplicate');
@@ -210,7 +230,11 @@ describe('codes come back as two-way SMS', () => {
     const all = await outcomesForPhone(phone, 4);
     expect(all).toHaveLength(4);
     expect(all.filter((o) => o === 'Duplicate')).toHaveLength(2);
-    expect(delivered(phone).map((l) => l.step).sort()).toEqual(['MFA', 'SIGN_UP']);
+    expect(
+      delivered(phone)
+        .map((l) => l.step)
+        .sort(),
+    ).toEqual(['MFA', 'SIGN_UP']);
     // A repeat loses nothing: logged, never counted as a lost code.
     expect(notDelivered('Duplicate')).toHaveLength(0);
   });
@@ -251,7 +275,14 @@ describe('codes come back as two-way SMS', () => {
     const { phone, executionArn } = await runWaitingForSignUpCode();
     const notJson = await sns.send(new PublishCommand({ TopicArn: topicArn, Message: heldFor(phone, 'SIGN_UP').message }));
     const noNumber = await sns.send(
-      new PublishCommand({ TopicArn: topicArn, Message: JSON.stringify({ originationNumber: LOCAL_SENDER_NUMBER, messageBody: heldFor(phone, 'SIGN_UP').message, inboundMessageId: 'x-1' }) }),
+      new PublishCommand({
+        TopicArn: topicArn,
+        Message: JSON.stringify({
+          originationNumber: LOCAL_SENDER_NUMBER,
+          messageBody: heldFor(phone, 'SIGN_UP').message,
+          inboundMessageId: 'x-1',
+        }),
+      }),
     );
     const [a] = await outcomes((l) => l.snsMessageId === notJson.MessageId, 1);
     const [b] = await outcomes((l) => l.snsMessageId === noNumber.MessageId, 1);
@@ -267,7 +298,12 @@ describe('codes come back as two-way SMS', () => {
 
   it('given an oversized message on the topic, then it is Malformed without being read, never retried, and the run still passes', async () => {
     const { phone, executionArn } = await runWaitingForSignUpCode();
-    const huge = JSON.stringify({ originationNumber: LOCAL_SENDER_NUMBER, destinationNumber: phone, messageBody: `${heldFor(phone, 'SIGN_UP').message} ${'x'.repeat(20_000)}`, inboundMessageId: 'x-huge' });
+    const huge = JSON.stringify({
+      originationNumber: LOCAL_SENDER_NUMBER,
+      destinationNumber: phone,
+      messageBody: `${heldFor(phone, 'SIGN_UP').message} ${'x'.repeat(20_000)}`,
+      inboundMessageId: 'x-huge',
+    });
     const published = await sns.send(new PublishCommand({ TopicArn: topicArn, Message: huge }));
     const [line] = await outcomes((l) => l.snsMessageId === published.MessageId, 1);
     expect(line).toMatchObject({ outcome: 'Malformed', field: 'Sns.Message', rule: expect.stringContaining('at most') });
@@ -280,7 +316,12 @@ describe('codes come back as two-way SMS', () => {
     while (phone === provisionedNumber.phone) phone = nextPhone();
     s.cloud.smsVoice.addPhoneNumber({ phoneNumber: phone });
     useInboundPhone(phone, 'hold');
-    expect(await publishInboundSms({ topicArn: (p) => s.cloud.smsVoice.twoWayChannelOf(p), originationNumber: LOCAL_SENDER_NUMBER, sns }, { phoneNumber: phone, message: 'Your code is 135790' })).toEqual({
+    expect(
+      await publishInboundSms(
+        { topicArn: (p) => s.cloud.smsVoice.twoWayChannelOf(p), originationNumber: LOCAL_SENDER_NUMBER, sns },
+        { phoneNumber: phone, message: 'Your code is 135790' },
+      ),
+    ).toEqual({
       published: false,
       reason: 'NoTwoWayChannel',
     });

@@ -35,7 +35,9 @@ async function logged(run: () => Promise<unknown>): Promise<string[]> {
 }
 
 it(`a passing check writes at most ${PASSING_CHECK_LOG_BUDGET_BYTES} bytes of logs`, async () => {
-  const lines = await logged(async () => expect((await s.run('verify', { target: s.targetName, phoneNumber: nextPhone() })).status).toBe('SUCCEEDED'));
+  const lines = await logged(async () =>
+    expect((await s.run('verify', { target: s.targetName, phoneNumber: nextPhone() })).status).toBe('SUCCEEDED'),
+  );
   expect(lines.some((l) => l.includes('"run finished"'))).toBe(true);
   expect(ingestedLogBytes(lines)).toBeLessThanOrEqual(PASSING_CHECK_LOG_BUDGET_BYTES);
 }, 30_000);
@@ -43,7 +45,9 @@ it(`a passing check writes at most ${PASSING_CHECK_LOG_BUDGET_BYTES} bytes of lo
 it('a failing check logs the failed task and the verdict with its reason', async () => {
   const phone = nextPhone();
   s.modes.set(phone, 'wrong');
-  const lines = (await logged(async () => expect((await s.run('verify', { target: s.targetName, phoneNumber: phone })).error).toBe('CodeMismatch'))).map((l) => JSON.parse(l));
+  const lines = (
+    await logged(async () => expect((await s.run('verify', { target: s.targetName, phoneNumber: phone })).error).toBe('CodeMismatch'))
+  ).map((l) => JSON.parse(l));
   expect(lines).toContainEqual(expect.objectContaining({ level: 'ERROR', message: 'task failed', errorName: 'CodeMismatchException' }));
   expect(lines).toContainEqual(expect.objectContaining({ message: 'run finished', verdict: 'FAIL', reason: 'CodeMismatch' }));
 }, 30_000);

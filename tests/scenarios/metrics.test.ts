@@ -41,5 +41,8 @@ it('logs time to SMS per step on the code-delivery line and the verdict with its
     expect(line.timeToSmsMs).toBeLessThanOrEqual(elapsed);
   }
   const verdicts = lines.filter((l) => l.message === 'run finished');
-  expect(verdicts.map((v) => [v.verdict, v.reason])).toEqual([['PASS', undefined], ['FAIL', 'CodeMismatch']]);
+  expect(verdicts.map((v) => [v.verdict, v.reason])).toEqual([
+    ['PASS', undefined],
+    ['FAIL', 'CodeMismatch'],
+  ]);
 }, 60_000);

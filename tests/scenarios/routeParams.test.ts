@@ -37,6 +37,8 @@ describe('a stage deployed with the default params (no Custom SMS Sender, no Twi
       body: 'To=%2B15555550100&Body=123456&MessageSid=SM0123456789abcdef0123456789abcdef',
     });
     expect(res.status).toBe(404);
-    expect(await res.json()).toEqual({ error: { code: 'TwilioRouteNotConfigured', param: 'twilioWebhook', message: expect.stringContaining('--param="twilioWebhook=true"') } });
+    expect(await res.json()).toEqual({
+      error: { code: 'TwilioRouteNotConfigured', param: 'twilioWebhook', message: expect.stringContaining('--param="twilioWebhook=true"') },
+    });
   });
 });

@@ -1,6 +1,10 @@
 import { captureLogs, contains } from '../support/logCapture';
 import {
-  AdminDeleteUserCommand, AdminDisableUserCommand, AdminGetUserCommand, AdminSetUserPasswordCommand, CognitoIdentityProviderClient,
+  AdminDeleteUserCommand,
+  AdminDisableUserCommand,
+  AdminGetUserCommand,
+  AdminSetUserPasswordCommand,
+  CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
@@ -32,15 +36,22 @@ afterAll(async () => {
   await s?.close();
 });
 
-const item = async (pk: string) => (await db.send(new GetCommand({ TableName: process.env.RUNS_TABLE, Key: { pk }, ConsistentRead: true }))).Item;
-const signIn = (phone: string, extra: object = {}) => s.run('verify', { kind: 'signin', target: s.targetName, phoneNumber: phone, ...extra });
+const item = async (pk: string) =>
+  (await db.send(new GetCommand({ TableName: process.env.RUNS_TABLE, Key: { pk }, ConsistentRead: true }))).Item;
+const signIn = (phone: string, extra: object = {}) =>
+  s.run('verify', { kind: 'signin', target: s.targetName, phoneNumber: phone, ...extra });
 const smsTo = (phone: string) => s.cloud.cognito.sent.filter((m) => m.phoneNumber === phone).map((m) => m.kind);
-const statesEntered = async (executionArn: string) => (await s.history(executionArn)).filter((e) => e.type?.endsWith('StateEntered')).map((e) => e.stateEnteredEventDetails!.name);
+const statesEntered = async (executionArn: string) =>
+  (await s.history(executionArn)).filter((e) => e.type?.endsWith('StateEntered')).map((e) => e.stateEnteredEventDetails!.name);
 const getUser = (username: string) => cognito.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: username }));
 
 async function passes(phone: string) {
   const result = await signIn(phone);
-  expect({ status: result.status, error: result.error, cause: result.cause }).toEqual({ status: 'SUCCEEDED', error: undefined, cause: undefined });
+  expect({ status: result.status, error: result.error, cause: result.cause }).toEqual({
+    status: 'SUCCEEDED',
+    error: undefined,
+    cause: undefined,
+  });
   return { result, output: JSON.parse(result.output!) };
 }
 
@@ -55,8 +66,18 @@ describe('sign-in check', () => {
 
     // Then the first made the user and the second signed it in as it was
     expect(first.output).toMatchObject({
-      verdict: 'PASS', kind: 'signin', standingUser: 'created', firstSignIn: 'mfa-challenged', phone: `+*******${phone.slice(-4)}`,
-      tokens: { issuerVerified: true, tokenType: 'Bearer', refreshTokenIssued: true, idToken: { tokenUse: 'id' }, accessToken: { tokenUse: 'access' } },
+      verdict: 'PASS',
+      kind: 'signin',
+      standingUser: 'created',
+      firstSignIn: 'mfa-challenged',
+      phone: `+*******${phone.slice(-4)}`,
+      tokens: {
+        issuerVerified: true,
+        tokenType: 'Bearer',
+        refreshTokenIssued: true,
+        idToken: { tokenUse: 'id' },
+        accessToken: { tokenUse: 'access' },
+      },
     });
     expect(second.output).toMatchObject({ verdict: 'PASS', kind: 'signin', standingUser: 'reused' });
     expect(second.output.firstSignIn).toBeUndefined();
@@ -64,18 +85,26 @@ describe('sign-in check', () => {
     expect(first.output.tokens.username).toBe(username);
     expect(second.output.tokens.sub).toBe(first.output.tokens.sub);
     // Each run entered four states, and sent one SMS: the MFA code (no sign-up code, no invitation)
-    for (const { result } of [first, second]) expect(await statesEntered(result.executionArn!)).toEqual(['ChooseKind', 'StartSignIn', 'AwaitSignInCode', 'FinishSignIn']);
+    for (const { result } of [first, second])
+      expect(await statesEntered(result.executionArn!)).toEqual(['ChooseKind', 'StartSignIn', 'AwaitSignInCode', 'FinishSignIn']);
     expect(smsTo(phone)).toEqual(['MFA', 'MFA']);
     // The user is kept, confirmed, with its phone verified; the phone is free; the records say what happened
     const user = await getUser(username);
     expect(user.UserStatus).toBe('CONFIRMED');
-    expect(user.UserAttributes).toEqual(expect.arrayContaining([{ Name: 'phone_number', Value: phone }, { Name: 'phone_number_verified', Value: 'true' }]));
+    expect(user.UserAttributes).toEqual(
+      expect.arrayContaining([
+        { Name: 'phone_number', Value: phone },
+        { Name: 'phone_number_verified', Value: 'true' },
+      ]),
+    );
     expect(await item(`LEASE#${phone}`)).toBeUndefined();
     expect(await item(`RUN#${first.result.name}`)).toMatchObject({ kind: 'signin', status: 'PASS', standingUser: 'created', username });
     const record = await item(`RUN#${second.result.name}`);
     expect(record).toMatchObject({ kind: 'signin', status: 'PASS', standingUser: 'reused' });
     expect(record!.authSession).toBeUndefined();
-    expect(logs.lines.join('')).toMatch(new RegExp(`"message":"run finished".*"runId":"${second.result.name}".*"kind":"signin".*"verdict":"PASS".*"standingUser":"reused"`));
+    expect(logs.lines.join('')).toMatch(
+      new RegExp(`"message":"run finished".*"runId":"${second.result.name}".*"kind":"signin".*"verdict":"PASS".*"standingUser":"reused"`),
+    );
     // cogcheck history says which kind each run was and what became of the standing user
     const history = await recentRuns(s.sfn, s.cloud.stateMachineArn('verify'), 50);
     expect(history.find((r) => r.runId === first.result.name)).toMatchObject({ verdict: 'PASS', kind: 'signin', standingUser: 'created' });
@@ -83,9 +112,30 @@ describe('sign-in check', () => {
   });
 
   it.each<[string, (username: string) => Promise<unknown>, string, string | undefined]>([
-    ['its password was changed by an admin', (u) => cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: u, Password: 'Other-Passw0rd!', Permanent: true })), 'recreated', 'password refused'],
-    ['it was given a temporary password', (u) => cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: u, Password: 'Temp-Passw0rd!', Permanent: false })), 'recreated', 'challenge NEW_PASSWORD_REQUIRED'],
-    ['it was disabled', (u) => cognito.send(new AdminDisableUserCommand({ UserPoolId: userPoolId, Username: u })), 'recreated', 'user is disabled'],
+    [
+      'its password was changed by an admin',
+      (u) =>
+        cognito.send(
+          new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: u, Password: 'Other-Passw0rd!', Permanent: true }),
+        ),
+      'recreated',
+      'password refused',
+    ],
+    [
+      'it was given a temporary password',
+      (u) =>
+        cognito.send(
+          new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: u, Password: 'Temp-Passw0rd!', Permanent: false }),
+        ),
+      'recreated',
+      'challenge NEW_PASSWORD_REQUIRED',
+    ],
+    [
+      'it was disabled',
+      (u) => cognito.send(new AdminDisableUserCommand({ UserPoolId: userPoolId, Username: u })),
+      'recreated',
+      'user is disabled',
+    ],
     ['it was deleted', (u) => cognito.send(new AdminDeleteUserCommand({ UserPoolId: userPoolId, Username: u })), 'created', undefined],
   ])('repairs a standing user when %s, and reports it', async (_what, breakIt, outcome, reason) => {
     // Given a standing user that passed a check, then broken by hand
@@ -109,10 +159,23 @@ describe('sign-in check', () => {
     s.modes.set(phone, 'wrong');
     const result = await signIn(phone);
     expect(result).toMatchObject({ status: 'FAILED', error: 'CodeMismatch' });
-    expect(await item(`RUN#${result.name}`)).toMatchObject({ kind: 'signin', status: 'FAIL', reason: 'CodeMismatch', standingUser: 'reused' });
+    expect(await item(`RUN#${result.name}`)).toMatchObject({
+      kind: 'signin',
+      status: 'FAIL',
+      reason: 'CodeMismatch',
+      standingUser: 'reused',
+    });
     expect((await item(`RUN#${result.name}`))!.authSession).toBeUndefined();
     expect((await getUser(standingUsername(userPoolId, phone))).UserStatus).toBe('CONFIRMED');
-    expect(await statesEntered(result.executionArn!)).toEqual(['ChooseKind', 'StartSignIn', 'AwaitSignInCode', 'FinishSignIn', 'ReleaseLeaseAfterFailure', 'RecordFailure', 'Failed']);
+    expect(await statesEntered(result.executionArn!)).toEqual([
+      'ChooseKind',
+      'StartSignIn',
+      'AwaitSignInCode',
+      'FinishSignIn',
+      'ReleaseLeaseAfterFailure',
+      'RecordFailure',
+      'Failed',
+    ]);
     s.modes.set(phone, 'deliver');
     expect((await passes(phone)).output.standingUser).toBe('reused');
   });
@@ -134,7 +197,12 @@ describe('sign-in check', () => {
     // but the error still sees it; nothing after it does (as KeepOnlyTheError for sign-up runs).
     const dropped = events.findIndex((e) => e.stateExitedEventDetails?.name === 'SignInFailed');
     expect(dropped).toBeGreaterThan(0);
-    expect(events.slice(dropped).map((e) => e.stateEnteredEventDetails?.name).filter(Boolean)).toEqual(['ReleaseLeaseAfterFailure', 'RecordFailure', 'Failed']);
+    expect(
+      events
+        .slice(dropped)
+        .map((e) => e.stateEnteredEventDetails?.name)
+        .filter(Boolean),
+    ).toEqual(['ReleaseLeaseAfterFailure', 'RecordFailure', 'Failed']);
     expect(JSON.stringify(events.slice(dropped))).not.toContain('2065551234');
   });
 
@@ -162,7 +230,11 @@ describe('sign-in check', () => {
     expect((await s.finish(arn)).status).toBe('SUCCEEDED');
 
     const events = await s.history(arn);
-    const taskTokens = events.map((e) => e.taskScheduledEventDetails?.parameters).filter(Boolean).map((p) => JSON.parse(p!).Payload?.taskToken).filter(Boolean) as string[];
+    const taskTokens = events
+      .map((e) => e.taskScheduledEventDetails?.parameters)
+      .filter(Boolean)
+      .map((p) => JSON.parse(p!).Payload?.taskToken)
+      .filter(Boolean) as string[];
     expect(taskTokens).toHaveLength(1);
     const secrets = {
       password: [await standingUserPassword(standingUsername(userPoolId, phone))],
@@ -177,11 +249,16 @@ describe('sign-in check', () => {
       logs: logs.lines.join(''),
     };
     for (const [where, text] of Object.entries(haystacks)) {
-      for (const [kind, values] of Object.entries(secrets)) for (const value of values) expect({ where, kind, found: contains(text, value) }).toEqual({ where, kind, found: false });
+      for (const [kind, values] of Object.entries(secrets))
+        for (const value of values) expect({ where, kind, found: contains(text, value) }).toEqual({ where, kind, found: false });
       expect({ where, jwt: /eyJ[\w-]{10,}\.[\w-]{10,}\.[\w-]{10,}/.test(text) }).toEqual({ where, jwt: false });
     }
     // The raw phone is in the execution input and the first task's input only, as for sign-up runs.
     const withPhone = events.filter((e) => JSON.stringify(e).includes(phone.slice(1))).map((e) => e.type);
-    expect(withPhone.every((t) => ['ExecutionStarted', 'ChoiceStateEntered', 'ChoiceStateExited', 'TaskStateEntered', 'LambdaFunctionScheduled'].includes(t!))).toBe(true);
+    expect(
+      withPhone.every((t) =>
+        ['ExecutionStarted', 'ChoiceStateEntered', 'ChoiceStateExited', 'TaskStateEntered', 'LambdaFunctionScheduled'].includes(t!),
+      ),
+    ).toBe(true);
   });
 });

@@ -27,7 +27,12 @@ let targetName: string;
 beforeAll(async () => {
   logger.setLogLevel('SILENT');
   // codeSource none: the fake phone's SMS go nowhere, so nothing ever answers a wait.
-  cloud = await startLocalCloud({ codeSource: 'none', retryIntervalScale: 0.05, machineTimeoutSeconds: { verify: MACHINE_TIMEOUT_SECONDS }, params: { phoneHoldAfterFailureSeconds: '0' } });
+  cloud = await startLocalCloud({
+    codeSource: 'none',
+    retryIntervalScale: 0.05,
+    machineTimeoutSeconds: { verify: MACHINE_TIMEOUT_SECONDS },
+    params: { phoneHoldAfterFailureSeconds: '0' },
+  });
   sfn = new SFNClient({});
   cognito = new CognitoIdentityProviderClient({});
   db = DynamoDBDocumentClient.from(new DynamoDBClient({}));
@@ -43,13 +48,16 @@ afterAll(async () => {
   await cloud?.close();
 });
 
-const item = async (pk: string) => (await db.send(new GetCommand({ TableName: process.env.RUNS_TABLE, Key: { pk }, ConsistentRead: true }))).Item;
+const item = async (pk: string) =>
+  (await db.send(new GetCommand({ TableName: process.env.RUNS_TABLE, Key: { pk }, ConsistentRead: true }))).Item;
 
 it('the deployed definition has a machine-level TimeoutSeconds, which the local cloud replaced for this test', () => {
   const config = readServerlessConfig();
   const verify = config.stateMachines.find((m) => m.key === 'verify')!;
   expect(loadDefinition(config, verify, () => 'arn:aws:lambda:us-east-1:123456789012:function:f').TimeoutSeconds).toBe(6000);
-  expect(JSON.parse(cloud.engine.describeStateMachine({ stateMachineArn: cloud.stateMachineArn('verify') }).definition).TimeoutSeconds).toBe(MACHINE_TIMEOUT_SECONDS);
+  expect(
+    JSON.parse(cloud.engine.describeStateMachine({ stateMachineArn: cloud.stateMachineArn('verify') }).definition).TimeoutSeconds,
+  ).toBe(MACHINE_TIMEOUT_SECONDS);
 });
 
 it('a run stalled past the machine timeout ends TIMED_OUT, its user deleted, its lease freed, a failed verdict and its metrics recorded', async () => {
@@ -62,7 +70,10 @@ it('a run stalled past the machine timeout ends TIMED_OUT, its user deleted, its
     // Given a run whose sign-up code never comes
     started = Date.now();
     const { executionArn } = await sfn.send(
-      new StartExecutionCommand({ stateMachineArn: cloud.stateMachineArn('verify'), input: JSON.stringify({ target: targetName, phoneNumber: phone }) }),
+      new StartExecutionCommand({
+        stateMachineArn: cloud.stateMachineArn('verify'),
+        input: JSON.stringify({ target: targetName, phoneNumber: phone }),
+      }),
     );
     runId = executionArn!.split(':').pop()!;
     // When it stalls past the machine's TimeoutSeconds
@@ -73,7 +84,9 @@ it('a run stalled past the machine timeout ends TIMED_OUT, its user deleted, its
     expect((await sfn.send(new DescribeExecutionCommand({ executionArn }))).status).toBe('TIMED_OUT');
     const { events = [] } = await sfn.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 5 }));
     expect(events[0].type).toBe('ExecutionTimedOut');
-    const entered = (await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }))).events!.filter((e) => e.stateEnteredEventDetails);
+    const entered = (await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }))).events!.filter(
+      (e) => e.stateEnteredEventDetails,
+    );
     expect(entered.at(-1)!.stateEnteredEventDetails!.name).toBe('AwaitSignUpCode');
     // ... and the stopped-run handler has cleaned it up
     for (let i = 0; i < 200 && (await item(`RUN#${runId}`))?.status === 'RUNNING'; i++) await new Promise((r) => setTimeout(r, 25));
@@ -83,8 +96,15 @@ it('a run stalled past the machine timeout ends TIMED_OUT, its user deleted, its
   expect(ended - started).toBeGreaterThanOrEqual(MACHINE_TIMEOUT_SECONDS * 1000 - 50);
   expect(ended - started).toBeLessThan(MACHINE_TIMEOUT_SECONDS * 1000 + 3000);
   const run = await item(`RUN#${runId}`);
-  expect(run).toMatchObject({ status: 'FAIL', reason: 'TimedOut', cause: expect.stringContaining('TimeoutSeconds'), durationMs: expect.any(Number) });
-  await expect(cognito.send(new AdminGetUserCommand({ UserPoolId: run!.userPoolId, Username: run!.username }))).rejects.toMatchObject({ name: 'UserNotFoundException' });
+  expect(run).toMatchObject({
+    status: 'FAIL',
+    reason: 'TimedOut',
+    cause: expect.stringContaining('TimeoutSeconds'),
+    durationMs: expect.any(Number),
+  });
+  await expect(cognito.send(new AdminGetUserCommand({ UserPoolId: run!.userPoolId, Username: run!.username }))).rejects.toMatchObject({
+    name: 'UserNotFoundException',
+  });
   expect(await item(`LEASE#${phone}`)).toBeUndefined();
 
   // The same verdict line as a failed run (Logs Insights counts failures by reason from it), and no
@@ -93,6 +113,8 @@ it('a run stalled past the machine timeout ends TIMED_OUT, its user deleted, its
     .flatMap((chunk) => chunk.split('\n'))
     .filter((line) => line.startsWith('{'))
     .map((line) => JSON.parse(line) as Record<string, any>);
-  expect(lines.filter((l) => l.message === 'run finished' && l.runId === runId)).toEqual([expect.objectContaining({ verdict: 'FAIL', reason: 'TimedOut', durationMs: expect.any(Number) })]);
+  expect(lines.filter((l) => l.message === 'run finished' && l.runId === runId)).toEqual([
+    expect.objectContaining({ verdict: 'FAIL', reason: 'TimedOut', durationMs: expect.any(Number) }),
+  ]);
   expect(lines.filter((l) => l._aws)).toEqual([]);
 }, 30_000);

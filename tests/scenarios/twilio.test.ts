@@ -20,7 +20,13 @@ process.env.POWERTOOLS_METRICS_DISABLED = 'false';
 const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
 
 type TwilioMode = 'deliver' | 'duplicate' | 'resend' | 'hold';
-interface Answer { phone: string; messageSid: string; status: number; contentType: string | null; body: string }
+interface Answer {
+  phone: string;
+  messageSid: string;
+  status: number;
+  contentType: string | null;
+  body: string;
+}
 
 let logs: ReturnType<typeof captureLogs>;
 let s: ScenarioCloud;
@@ -71,7 +77,10 @@ async function phoneReceives(sms: SentSms) {
 
 /** The request Twilio makes for this SMS, signed with the stack's auth token over the configured URL. */
 function twilioFor(phone: string, message: string, over: Partial<Parameters<typeof twilioRequest>[1]> = {}): TwilioRequest {
-  return twilioRequest({ phoneNumber: phone, message }, { apiUrl: s.cloud.urls.api, authToken: s.cloud.secrets.TwilioAuthTokenSecret, from: LOCAL_SENDER_NUMBER, ...over });
+  return twilioRequest(
+    { phoneNumber: phone, message },
+    { apiUrl: s.cloud.urls.api, authToken: s.cloud.secrets.TwilioAuthTokenSecret, from: LOCAL_SENDER_NUMBER, ...over },
+  );
 }
 
 async function post(request: TwilioRequest, tamper: { headers?: Record<string, string | undefined>; body?: string } = {}): Promise<Answer> {
@@ -81,7 +90,13 @@ async function post(request: TwilioRequest, tamper: { headers?: Record<string, s
   );
   try {
     const res = await fetch(request.url, { method: 'POST', headers, body: tamper.body ?? request.body });
-    const answer = { phone: new URLSearchParams(request.body).get('To')!, messageSid: request.messageSid, status: res.status, contentType: res.headers.get('content-type'), body: await res.text() };
+    const answer = {
+      phone: new URLSearchParams(request.body).get('To')!,
+      messageSid: request.messageSid,
+      status: res.status,
+      contentType: res.headers.get('content-type'),
+      body: await res.text(),
+    };
     answers.push(answer);
     return answer;
   } catch (error) {
@@ -96,15 +111,27 @@ const answersFor = (phone: string, count: number) => atLeast(count, () => answer
 
 const heldFor = (phone: string, kind: SentSms['kind']) => held.filter((m) => m.phoneNumber === phone && m.kind === kind).at(-1)!;
 const item = (pk: string) => runsItem(db, pk);
-const expectTwiml = (a: Answer) => expect({ status: a.status, contentType: a.contentType, body: a.body }).toEqual({ status: 200, contentType: 'text/xml', body: EMPTY_TWIML });
+const expectTwiml = (a: Answer) =>
+  expect({ status: a.status, contentType: a.contentType, body: a.body }).toEqual({
+    status: 200,
+    contentType: 'text/xml',
+    body: EMPTY_TWIML,
+  });
 
 /** The JSON log lines written so far, and the EMF metric lines among them. */
 const { lines: logLines, outcomes: routeLines, notDelivered } = routeLog(() => logs.lines, 'twilio');
-const logged = (message: string, fields: Record<string, unknown> = {}) => logLines().filter((l) => l.message === message && Object.entries(fields).every(([k, v]) => l[k] === v));
+const logged = (message: string, fields: Record<string, unknown> = {}) =>
+  logLines().filter((l) => l.message === message && Object.entries(fields).every(([k, v]) => l[k] === v));
 /** Resumed, or stored before the await task parked its token (the task then resumes itself): either way the code reached its run. */
-const delivered = (phone: string) => logLines().filter((l) => (l.message === 'code Resumed' || l.message === 'code StoredBeforeAwait') && l.route === 'twilio' && l.phone === masked(phone));
+const delivered = (phone: string) =>
+  logLines().filter(
+    (l) => (l.message === 'code Resumed' || l.message === 'code StoredBeforeAwait') && l.route === 'twilio' && l.phone === masked(phone),
+  );
 /** The outcome of every message this phone received through Twilio, in the order they were logged. */
-const outcomesFor = (phone: string) => routeLines().filter((l) => l.phone === masked(phone)).map((l) => l.outcome);
+const outcomesFor = (phone: string) =>
+  routeLines()
+    .filter((l) => l.phone === masked(phone))
+    .map((l) => l.outcome);
 
 /** Given a run waiting for its sign-up code on a held Twilio phone. */
 async function runWaitingForSignUpCode(timeouts: object = {}) {
@@ -136,7 +163,11 @@ describe('codes come back through the Twilio webhook', () => {
       // Each message is remembered by its MessageSid, so a replay is recognised.
       expect(await item(`SEEN#twilio#${a.messageSid}`)).toMatchObject({ seenAt: expect.any(Number), ttl: expect.any(Number) });
     }
-    expect(delivered(phone).map((l) => l.step).sort()).toEqual(['MFA', 'SIGN_UP']);
+    expect(
+      delivered(phone)
+        .map((l) => l.step)
+        .sort(),
+    ).toEqual(['MFA', 'SIGN_UP']);
   });
 
   it('given no run waits on the number, when an SMS with a code arrives, then Twilio gets 200 and the message is reported NotWaiting', async () => {
@@ -156,15 +187,18 @@ describe('codes come back through the Twilio webhook', () => {
     await finishThroughTwilio(phone, executionArn);
   });
 
-  it.each(['STOP', 'HELP'])('given a run waits, when %s arrives, then it is a Keyword, never a code, and the run still passes', async (keyword) => {
-    const { phone, executionArn } = await runWaitingForSignUpCode();
-    expectTwiml(await post(twilioFor(phone, keyword)));
-    expect(logged('code Keyword', { route: 'twilio', phone: masked(phone), keyword })).toHaveLength(1);
-    // A keyword loses nothing: logged, never counted as a lost code.
-    expect(notDelivered('Keyword')).toHaveLength(0);
-    await stillWaitingForSignUpCode(executionArn);
-    await finishThroughTwilio(phone, executionArn);
-  });
+  it.each(['STOP', 'HELP'])(
+    'given a run waits, when %s arrives, then it is a Keyword, never a code, and the run still passes',
+    async (keyword) => {
+      const { phone, executionArn } = await runWaitingForSignUpCode();
+      expectTwiml(await post(twilioFor(phone, keyword)));
+      expect(logged('code Keyword', { route: 'twilio', phone: masked(phone), keyword })).toHaveLength(1);
+      // A keyword loses nothing: logged, never counted as a lost code.
+      expect(notDelivered('Keyword')).toHaveLength(0);
+      await stillWaitingForSignUpCode(executionArn);
+      await finishThroughTwilio(phone, executionArn);
+    },
+  );
 
   it('given Twilio delivers each webhook twice (same MessageSid), then the repeat is a Duplicate, touches nothing, and the run passes', async () => {
     const phone = twilioPhone('duplicate');
@@ -172,7 +206,11 @@ describe('codes come back through the Twilio webhook', () => {
     const mine = await answersFor(phone, 4);
     expect(mine).toHaveLength(4);
     for (const a of mine) expectTwiml(a);
-    expect(delivered(phone).map((l) => l.step).sort()).toEqual(['MFA', 'SIGN_UP']);
+    expect(
+      delivered(phone)
+        .map((l) => l.step)
+        .sort(),
+    ).toEqual(['MFA', 'SIGN_UP']);
     expect(outcomesFor(phone).filter((o) => o === 'Duplicate')).toHaveLength(2);
     expect(outcomesFor(phone)).toHaveLength(4);
     // A repeat loses nothing: logged, never counted as a lost code.
@@ -215,7 +253,12 @@ describe('forged, replayed and oversized Twilio requests', () => {
       ['mismatch', post(twilioFor(phone, heldFor(phone, 'SIGN_UP').message, { signedUrl: 'https://attacker.example/sms/twilio' }))],
       // A genuine signature with another number's form: the body no longer matches it.
       ['mismatch', post(genuine, { body: genuine.body.replace(encodeURIComponent(phone), encodeURIComponent(nextPhone())) })],
-      ['mismatch', post(genuine, { headers: { 'x-twilio-signature': twilioSignature(s.cloud.callbackSecret, genuine.signedUrl, new URLSearchParams(genuine.body)) } })],
+      [
+        'mismatch',
+        post(genuine, {
+          headers: { 'x-twilio-signature': twilioSignature(s.cloud.callbackSecret, genuine.signedUrl, new URLSearchParams(genuine.body)) },
+        }),
+      ],
     ];
     for (const [reason, answer] of forgeries) {
       const a = await answer;

@@ -1,4 +1,9 @@
-import { AdminGetUserCommand, CognitoIdentityProviderClient, CreateUserPoolClientCommand, CreateUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  AdminGetUserCommand,
+  CognitoIdentityProviderClient,
+  CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { nextPhone, ScenarioCloud } from './harness';
@@ -19,7 +24,8 @@ afterAll(async () => {
   await s?.close();
 });
 
-const item = async (pk: string) => (await db.send(new GetCommand({ TableName: process.env.RUNS_TABLE, Key: { pk }, ConsistentRead: true }))).Item;
+const item = async (pk: string) =>
+  (await db.send(new GetCommand({ TableName: process.env.RUNS_TABLE, Key: { pk }, ConsistentRead: true }))).Item;
 const userExists = async (userPoolId: string, username: string) =>
   cognito.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: username })).then(
     () => true,
@@ -46,12 +52,30 @@ describe('verification run', () => {
       firstSignIn: 'mfa-challenged',
       phone: `+*******${phone.slice(-4)}`,
       codeDelivery: { destination: `+*******${phone.slice(-4)}`, medium: 'SMS', attribute: 'phone_number' },
-      tokens: { issuerVerified: true, tokenType: 'Bearer', expiresIn: 3600, refreshTokenIssued: true, idToken: { tokenUse: 'id' }, accessToken: { tokenUse: 'access' } },
+      tokens: {
+        issuerVerified: true,
+        tokenType: 'Bearer',
+        expiresIn: 3600,
+        refreshTokenIssued: true,
+        idToken: { tokenUse: 'id' },
+        accessToken: { tokenUse: 'access' },
+      },
     });
     const run = await item(`RUN#${output.runId}`);
     expect(run).toMatchObject({ status: 'PASS', reason: null, firstSignIn: 'mfa-challenged' });
     const steps = Object.fromEntries((run!.steps as { name: string; ms: number }[]).map((x) => [x.name, x.ms]));
-    for (const name of ['PrepareRun', 'AcquireLease', 'SignUp', 'AwaitSignUpCode', 'ConfirmSignUp', 'InitiateAuth', 'AwaitMfaCode', 'RespondToAuthChallenge', 'DeleteUser', 'ReleaseLease']) {
+    for (const name of [
+      'PrepareRun',
+      'AcquireLease',
+      'SignUp',
+      'AwaitSignUpCode',
+      'ConfirmSignUp',
+      'InitiateAuth',
+      'AwaitMfaCode',
+      'RespondToAuthChallenge',
+      'DeleteUser',
+      'ReleaseLease',
+    ]) {
       expect(steps[name]).toEqual(expect.any(Number));
     }
     await expectCleanedUp(output.runId, phone);
@@ -109,7 +133,9 @@ describe('verification run', () => {
       const passed = await s.finish(next);
       expect(passed.status).toBe('SUCCEEDED');
       const steps = (await s.history(next)).filter((e) => e.type === 'TaskFailed' && e.taskFailedEventDetails?.error === 'PhoneBusy');
-      expect(steps.length + (await s.history(next)).filter((e) => e.lambdaFunctionFailedEventDetails?.error === 'PhoneBusy').length).toBeGreaterThan(0);
+      expect(
+        steps.length + (await s.history(next)).filter((e) => e.lambdaFunctionFailedEventDetails?.error === 'PhoneBusy').length,
+      ).toBeGreaterThan(0);
     } finally {
       if (configured === undefined) delete process.env.PHONE_HOLD_AFTER_FAILURE_SECONDS;
       else process.env.PHONE_HOLD_AFTER_FAILURE_SECONDS = configured;
@@ -121,11 +147,19 @@ describe('verification run', () => {
       new CreateUserPoolCommand({ PoolName: 'NoMfaPool', MfaConfiguration: 'OFF', AutoVerifiedAttributes: ['phone_number'] }),
     );
     const { UserPoolClient } = await cognito.send(
-      new CreateUserPoolClientCommand({ UserPoolId: UserPool!.Id, ClientName: 'c', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }),
+      new CreateUserPoolClientCommand({
+        UserPoolId: UserPool!.Id,
+        ClientName: 'c',
+        ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      }),
     );
     const phone = nextPhone();
     const result = await s.run('verify', { userPoolId: UserPool!.Id, clientId: UserPoolClient!.ClientId, phoneNumber: phone });
-    expect(result).toMatchObject({ status: 'FAILED', error: 'MfaNotEnforced', cause: expect.stringContaining('first sign-in and again on the second') });
+    expect(result).toMatchObject({
+      status: 'FAILED',
+      error: 'MfaNotEnforced',
+      cause: expect.stringContaining('first sign-in and again on the second'),
+    });
     await expectCleanedUp(result.name!, phone);
   });
 
@@ -155,7 +189,11 @@ describe('verification run', () => {
     const phone = nextPhone();
     s.modes.set(phone, 'duplicate');
     const result = await s.run('verify', { target: s.targetName, phoneNumber: phone });
-    expect({ status: result.status, error: result.error, cause: result.cause }).toEqual({ status: 'SUCCEEDED', error: undefined, cause: undefined });
+    expect({ status: result.status, error: result.error, cause: result.cause }).toEqual({
+      status: 'SUCCEEDED',
+      error: undefined,
+      cause: undefined,
+    });
     // Each SMS is posted twice: the first answer wins. The repeat is refused (409), unless it comes
     // while the await task has parked its token but not yet resumed the run: the callback's
     // idempotent resume then answers 202 and the await task finds the task closed (seen in CI).
@@ -207,21 +245,30 @@ describe('verification run', () => {
     await s.cloud.engine.stopExecution({ executionArn, error: 'Stopped', cause: 'an operator stopped it' });
     for (let i = 0; i < 100 && (await item(`RUN#${runId}`))!.status === 'RUNNING'; i++) await new Promise((r) => setTimeout(r, 20));
     await expectCleanedUp(runId, phone);
-    expect(await item(`RUN#${runId}`)).toMatchObject({ status: 'FAIL', reason: 'Aborted', cause: 'The execution was ABORTED (StopExecution)' });
+    expect(await item(`RUN#${runId}`)).toMatchObject({
+      status: 'FAIL',
+      reason: 'Aborted',
+      cause: 'The execution was ABORTED (StopExecution)',
+    });
     // A code arriving now is told the wait is over.
     expect((await s.submit({ phoneNumber: phone, code: s.held.at(-1)!.code })).status).toBe(410);
   });
 
   it('serialises two runs on the same phone: both pass, neither takes the other’s code', async () => {
     const phone = nextPhone();
-    const [a, b] = await Promise.all([s.start('verify', { target: s.targetName, phoneNumber: phone }), s.start('verify', { target: s.targetName, phoneNumber: phone })]);
+    const [a, b] = await Promise.all([
+      s.start('verify', { target: s.targetName, phoneNumber: phone }),
+      s.start('verify', { target: s.targetName, phoneNumber: phone }),
+    ]);
     const results = await Promise.all([s.finish(a), s.finish(b)]);
     expect(results.map((r) => r.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
     // One run's whole SMS conversation ends before the other's begins.
     const window = async (arn: string) => {
       const events = await s.history(arn);
       const at = (state: string, kind: 'Entered' | 'Exited') =>
-        events.find((e) => e.type?.endsWith(`State${kind}`) && (e.stateEnteredEventDetails ?? e.stateExitedEventDetails)?.name === state)!.timestamp!.getTime();
+        events
+          .find((e) => e.type?.endsWith(`State${kind}`) && (e.stateEnteredEventDetails ?? e.stateExitedEventDetails)?.name === state)!
+          .timestamp!.getTime();
       return [at('SignUp', 'Entered'), at('ReleaseLease', 'Exited')];
     };
     const [wa, wb] = [await window(a), await window(b)];

@@ -5,7 +5,6 @@ import { DescribePhoneNumbersCommand, PinpointSMSVoiceV2Client } from '@aws-sdk/
 import { GetParameterCommand, ParameterNotFound, SSMClient } from '@aws-sdk/client-ssm';
 import { CognitoIdentityProviderClient, DescribeUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const CheckPhonePlugin = require('../../plugins/checkPhone.js');
 const { checkPhoneParameter, isReservedForFiction } = CheckPhonePlugin;
 
@@ -13,8 +12,14 @@ const REAL = '+12065551234';
 
 describe('check phone parameter (sls package)', () => {
   it.each([
-    ['+15555550100', true], ['+15555550123', true], ['+12125550199', true], ['+15555550200', false], ['+15555550099', false],
-    ['+12065551234', false], ['+445555550100', false], ['+1555555010', false],
+    ['+15555550100', true],
+    ['+15555550123', true],
+    ['+12125550199', true],
+    ['+15555550200', false],
+    ['+15555550099', false],
+    ['+12065551234', false],
+    ['+445555550100', false],
+    ['+1555555010', false],
   ])('%s is reserved for fiction: %s', (phone, reserved) => {
     expect(isReservedForFiction(phone)).toBe(reserved);
   });
@@ -35,17 +40,31 @@ describe('check phone parameter (sls package)', () => {
   });
 
   it('refuses a number that is not E.164', () => {
-    expect(checkPhoneParameter({ enabled: true, phone: '206-555-1234' })).toMatchObject({ ok: false, message: expect.stringContaining('E.164') });
+    expect(checkPhoneParameter({ enabled: true, phone: '206-555-1234' })).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('E.164'),
+    });
   });
 
   it('accepts a real number, or none when the inbound-SMS number stands in', () => {
-    expect(checkPhoneParameter({ enabled: true, phone: REAL })).toEqual({ ok: true, level: 'notice', message: 'Check phone: +*******1234 (checkPhoneNumber).' });
-    expect(checkPhoneParameter({ enabled: true, phone: '', inboundPhoneNumberId: 'phone-abc' })).toMatchObject({ ok: true, message: expect.stringContaining('inbound-SMS number phone-abc') });
+    expect(checkPhoneParameter({ enabled: true, phone: REAL })).toEqual({
+      ok: true,
+      level: 'notice',
+      message: 'Check phone: +*******1234 (checkPhoneNumber).',
+    });
+    expect(checkPhoneParameter({ enabled: true, phone: '', inboundPhoneNumberId: 'phone-abc' })).toMatchObject({
+      ok: true,
+      message: expect.stringContaining('inbound-SMS number phone-abc'),
+    });
   });
 
   it('with the schedule disabled, says nothing about a missing phone and only warns about a fictional one', () => {
     expect(checkPhoneParameter({ enabled: false, phone: '' })).toEqual({ ok: true, level: 'none', message: '' });
-    expect(checkPhoneParameter({ enabled: false, phone: '+15555550100' })).toMatchObject({ ok: true, level: 'warning', message: expect.stringContaining('disabled') });
+    expect(checkPhoneParameter({ enabled: false, phone: '+15555550100' })).toMatchObject({
+      ok: true,
+      level: 'warning',
+      message: expect.stringContaining('disabled'),
+    });
   });
 });
 
@@ -55,7 +74,10 @@ describe('SMS sandbox check on deploy', () => {
   const ssm = mockClient(SSMClient);
   const cognito = mockClient(CognitoIdentityProviderClient);
   class ServerlessError extends Error {
-    constructor(message: string, readonly code: string) {
+    constructor(
+      message: string,
+      readonly code: string,
+    ) {
       super(message);
     }
   }
@@ -72,20 +94,43 @@ describe('SMS sandbox check on deploy', () => {
       getProvider: () => ({ getStage: () => 'prod' }),
       service: { provider: { stage: 'prod' } },
       classes: { Error: ServerlessError },
-      configurationInput: { params: { default: { checkScheduleState: 'DISABLED', checkPhoneNumber: '', inboundPhoneNumberId: '', checkTarget: 'MyUserPool', targetParameterPrefix: '/cognito-sms-mfa/prod/targets' } } },
+      configurationInput: {
+        params: {
+          default: {
+            checkScheduleState: 'DISABLED',
+            checkPhoneNumber: '',
+            inboundPhoneNumberId: '',
+            checkTarget: 'MyUserPool',
+            targetParameterPrefix: '/cognito-sms-mfa/prod/targets',
+          },
+        },
+      },
       processedInput: { options: { param: params } },
     };
-    const plugin = new CheckPhonePlugin(serverless, {}, { log: { notice: (m: string) => log.notices.push(m), warning: (m: string) => log.warnings.push(m) } });
-    plugin.clients = { region: 'us-east-1', sns: new SNSClient({}), smsVoice: new PinpointSMSVoiceV2Client({}), ssm: new SSMClient({}), cognito: new CognitoIdentityProviderClient({}) };
+    const plugin = new CheckPhonePlugin(
+      serverless,
+      {},
+      { log: { notice: (m: string) => log.notices.push(m), warning: (m: string) => log.warnings.push(m) } },
+    );
+    plugin.clients = {
+      region: 'us-east-1',
+      sns: new SNSClient({}),
+      smsVoice: new PinpointSMSVoiceV2Client({}),
+      ssm: new SSMClient({}),
+      cognito: new CognitoIdentityProviderClient({}),
+    };
     return { deploy: () => plugin.hooks['before:deploy:deploy']() as Promise<void>, log };
   };
 
   it('refuses an enabled schedule whose phone is not a verified sandbox destination, with the command that fixes it', async () => {
     sns.on(GetSMSSandboxAccountStatusCommand).resolves({ IsInSandbox: true });
-    sns.on(ListSMSSandboxPhoneNumbersCommand)
+    sns
+      .on(ListSMSSandboxPhoneNumbersCommand)
       .resolvesOnce({ PhoneNumbers: [{ PhoneNumber: '+12065550000', Status: 'Verified' }], NextToken: 'p2' })
       .resolvesOnce({ PhoneNumbers: [{ PhoneNumber: REAL, Status: 'Pending' }] });
-    const error = await pluginWith(['checkScheduleState=ENABLED', `checkPhoneNumber=${REAL}`]).deploy().catch((e: ServerlessError) => e);
+    const error = await pluginWith(['checkScheduleState=ENABLED', `checkPhoneNumber=${REAL}`])
+      .deploy()
+      .catch((e: ServerlessError) => e);
     expect(error).toBeInstanceOf(ServerlessError);
     expect((error as ServerlessError).code).toBe('CHECK_PHONE_NOT_SANDBOX_VERIFIED');
     expect((error as Error).message).toContain('SMS sandbox in us-east-1');
@@ -98,7 +143,9 @@ describe('SMS sandbox check on deploy', () => {
     sns.on(GetSMSSandboxAccountStatusCommand).resolves({ IsInSandbox: true });
     sns.on(ListSMSSandboxPhoneNumbersCommand).resolves({ PhoneNumbers: [] });
     smsVoice.on(DescribePhoneNumbersCommand).resolves({ PhoneNumbers: [{ PhoneNumberId: 'phone-abc', PhoneNumber: REAL } as never] });
-    const error = (await pluginWith(['checkScheduleState=ENABLED', 'inboundPhoneNumberId=phone-abc']).deploy().catch((e: Error) => e)) as Error;
+    const error = (await pluginWith(['checkScheduleState=ENABLED', 'inboundPhoneNumberId=phone-abc'])
+      .deploy()
+      .catch((e: Error) => e)) as Error;
     expect(error.message).toContain('(the inbound-SMS number (inboundPhoneNumberId))');
     expect(error.message).toContain(`--phone ${REAL}`);
     expect(smsVoice).toHaveReceivedCommandWith(DescribePhoneNumbersCommand, { PhoneNumberIds: ['phone-abc'] });
@@ -115,8 +162,14 @@ describe('SMS sandbox check on deploy', () => {
   it("accepts an unverified phone when the check's pool uses the Custom SMS Sender (no SMS is sent)", async () => {
     sns.on(GetSMSSandboxAccountStatusCommand).resolves({ IsInSandbox: true });
     sns.on(ListSMSSandboxPhoneNumbersCommand).resolves({ PhoneNumbers: [] });
-    ssm.on(GetParameterCommand, { Name: '/cognito-sms-mfa/prod/targets/MyUserPool' }).resolves({ Parameter: { Value: JSON.stringify({ userPoolId: 'us-east-1_abc' }) } });
-    cognito.on(DescribeUserPoolCommand, { UserPoolId: 'us-east-1_abc' }).resolves({ UserPool: { LambdaConfig: { CustomSMSSender: { LambdaArn: 'arn:aws:lambda:us-east-1:123456789012:function:x', LambdaVersion: 'V1_0' } } } });
+    ssm
+      .on(GetParameterCommand, { Name: '/cognito-sms-mfa/prod/targets/MyUserPool' })
+      .resolves({ Parameter: { Value: JSON.stringify({ userPoolId: 'us-east-1_abc' }) } });
+    cognito.on(DescribeUserPoolCommand, { UserPoolId: 'us-east-1_abc' }).resolves({
+      UserPool: {
+        LambdaConfig: { CustomSMSSender: { LambdaArn: 'arn:aws:lambda:us-east-1:123456789012:function:x', LambdaVersion: 'V1_0' } },
+      },
+    });
     const { deploy, log } = pluginWith(['checkScheduleState=ENABLED', `checkPhoneNumber=${REAL}`]);
     await deploy();
     expect(log.notices).toEqual([expect.stringContaining('Custom SMS Sender')]);

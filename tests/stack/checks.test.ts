@@ -10,18 +10,28 @@ import { GetParameterCommand, ParameterNotFound, SSMClient } from '@aws-sdk/clie
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { PROJECT_ROOT } from '../../local/serverlessConfig';
 
-/* eslint-disable @typescript-eslint/no-require-imports */
 const ChecksPlugin = require('../../plugins/checks.js');
 const CheckPhonePlugin = require('../../plugins/checkPhone.js');
 const SmsBudgetPlugin = require('../../plugins/smsBudget.js');
-/* eslint-enable @typescript-eslint/no-require-imports */
+
 const { readChecks, scheduleResources } = ChecksPlugin;
 
 const REAL = '+12065551234';
-const PARAMS = { checkScheduleState: 'DISABLED', checkTarget: 'MyUserPool', checkPhoneNumber: '', inboundPhoneNumberId: '', targetParameterPrefix: '/cognito-sms-mfa/prod/targets', smsPricePerMessageUsd: 0.00645, monthlySmsSpendLimitUsd: 1 };
+const PARAMS = {
+  checkScheduleState: 'DISABLED',
+  checkTarget: 'MyUserPool',
+  checkPhoneNumber: '',
+  inboundPhoneNumberId: '',
+  targetParameterPrefix: '/cognito-sms-mfa/prod/targets',
+  smsPricePerMessageUsd: 0.00645,
+  monthlySmsSpendLimitUsd: 1,
+};
 
 class ServerlessError extends Error {
-  constructor(message: string, readonly code: string) {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
     super(message);
   }
 }
@@ -56,19 +66,62 @@ describe('checks.yml', () => {
     expect(errors).toEqual([]);
     expect(source).toBe('default');
     expect(checks).toEqual([
-      { name: 'signin', logicalId: 'CheckScheduleSignin', kind: 'signin', schedule: 'rate(5 minutes)', target: 'MyUserPool', phone: REAL, codeRoute: 'inbound-sms', state: 'DISABLED', enabled: false, smsPerRun: 1 },
-      { name: 'signup', logicalId: 'CheckScheduleSignup', kind: 'signup', schedule: 'rate(6 hours)', target: 'MyUserPool', phone: REAL, codeRoute: 'inbound-sms', state: 'DISABLED', enabled: false, smsPerRun: 2 },
+      {
+        name: 'signin',
+        logicalId: 'CheckScheduleSignin',
+        kind: 'signin',
+        schedule: 'rate(5 minutes)',
+        target: 'MyUserPool',
+        phone: REAL,
+        codeRoute: 'inbound-sms',
+        state: 'DISABLED',
+        enabled: false,
+        smsPerRun: 1,
+      },
+      {
+        name: 'signup',
+        logicalId: 'CheckScheduleSignup',
+        kind: 'signup',
+        schedule: 'rate(6 hours)',
+        target: 'MyUserPool',
+        phone: REAL,
+        codeRoute: 'inbound-sms',
+        state: 'DISABLED',
+        enabled: false,
+        smsPerRun: 2,
+      },
     ]);
   });
 
   it('lets a stage replace the list, with its own target, phone, route and state per check', () => {
     const doc = {
       default: [{ name: 'signin', kind: 'signin', schedule: 'rate(5 minutes)' }],
-      stages: { prod: [{ name: 'shop-signin', kind: 'signin', schedule: 'cron(0/10 * * * ? *)', target: 'Shop', phone: REAL, codeRoute: 'custom-sender', state: 'ENABLED' }] },
+      stages: {
+        prod: [
+          {
+            name: 'shop-signin',
+            kind: 'signin',
+            schedule: 'cron(0/10 * * * ? *)',
+            target: 'Shop',
+            phone: REAL,
+            codeRoute: 'custom-sender',
+            state: 'ENABLED',
+          },
+        ],
+      },
     };
     const { checks, source } = readChecks({ doc, stage: 'prod', params: { ...PARAMS, customSmsSender: 'true' } });
     expect(source).toBe('stages.prod');
-    expect(checks).toEqual([expect.objectContaining({ name: 'shop-signin', logicalId: 'CheckScheduleShopSignin', target: 'Shop', phone: REAL, enabled: true, smsPerRun: 0 })]);
+    expect(checks).toEqual([
+      expect.objectContaining({
+        name: 'shop-signin',
+        logicalId: 'CheckScheduleShopSignin',
+        target: 'Shop',
+        phone: REAL,
+        enabled: true,
+        smsPerRun: 0,
+      }),
+    ]);
     expect(readChecks({ doc, stage: 'dev', params: PARAMS }).checks.map((c: any) => c.name)).toEqual(['signin']);
   });
 
@@ -125,7 +178,12 @@ describe('checks.yml', () => {
 
   it('makes one schedule per check, starting the verify machine with the check kind, target and phone (none: the inbound number)', () => {
     const { checks } = readChecks({
-      doc: { default: [{ name: 'signin', kind: 'signin', schedule: 'rate(5 minutes)', phone: REAL }, { name: 'signup', kind: 'signup', schedule: 'rate(6 hours)', state: 'ENABLED' }] },
+      doc: {
+        default: [
+          { name: 'signin', kind: 'signin', schedule: 'rate(5 minutes)', phone: REAL },
+          { name: 'signup', kind: 'signup', schedule: 'rate(6 hours)', state: 'ENABLED' },
+        ],
+      },
       stage: 'prod',
       params: PARAMS,
     });
@@ -134,9 +192,17 @@ describe('checks.yml', () => {
     expect(resources.CheckScheduleSignin.Properties).toMatchObject({
       ScheduleExpression: 'rate(5 minutes)',
       State: 'DISABLED',
-      Target: { Arn: { Ref: 'VerifyStateMachine' }, RoleArn: { 'Fn::GetAtt': ['CheckScheduleRole', 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 0 } },
+      Target: {
+        Arn: { Ref: 'VerifyStateMachine' },
+        RoleArn: { 'Fn::GetAtt': ['CheckScheduleRole', 'Arn'] },
+        RetryPolicy: { MaximumRetryAttempts: 0 },
+      },
     });
-    expect(JSON.parse(resources.CheckScheduleSignin.Properties.Target.Input)).toEqual({ kind: 'signin', target: 'MyUserPool', phoneNumber: REAL });
+    expect(JSON.parse(resources.CheckScheduleSignin.Properties.Target.Input)).toEqual({
+      kind: 'signin',
+      target: 'MyUserPool',
+      phoneNumber: REAL,
+    });
     expect(JSON.parse(resources.CheckScheduleSignup.Properties.Target.Input)).toEqual({ kind: 'signup', target: 'MyUserPool' });
     expect(resources.CheckScheduleSignup.Properties.State).toBe('ENABLED');
   });
@@ -156,7 +222,9 @@ describe('the checks plugins in sls package', () => {
   });
 
   it('stops packaging with every problem of checks.yml listed', async () => {
-    const s = service('default:\n  - name: signin\n    kind: login\n    schedule: rate(5 minutes)\n  - name: signin\n    kind: signup\n    schedule: hourly\n');
+    const s = service(
+      'default:\n  - name: signin\n    kind: login\n    schedule: rate(5 minutes)\n  - name: signin\n    kind: signup\n    schedule: hourly\n',
+    );
     const error = await runHook(s.plugin(ChecksPlugin), 'before:package:initialize').catch((e: ServerlessError) => e);
     expect(error).toBeInstanceOf(ServerlessError);
     expect((error as ServerlessError).code).toBe('CHECKS_INVALID');
@@ -189,8 +257,14 @@ describe('the checks plugins in sls package', () => {
   it('sums SMS over the enabled default checks: 8928 sign-in runs × 1 + 124 sign-up runs × 2, over a $1 limit', async () => {
     const s = service(readFileSync(join(PROJECT_ROOT, 'checks.yml'), 'utf8'), ['checkScheduleState=ENABLED', `checkPhoneNumber=${REAL}`]);
     const error = (await runHook(s.plugin(SmsBudgetPlugin), 'before:package:initialize').catch((e: Error) => e)) as Error;
-    expect(error.message).toContain('SMS budget exceeded: signin: rate(5 minutes) = 8928 runs × 1 SMS per signin run = 8928 SMS; signup: rate(6 hours) = 124 runs × 2 SMS per signup run = 248 SMS; in all 9176 SMS');
-    const ok = service(readFileSync(join(PROJECT_ROOT, 'checks.yml'), 'utf8'), ['checkScheduleState=ENABLED', `checkPhoneNumber=${REAL}`, 'monthlySmsSpendLimitUsd=60']);
+    expect(error.message).toContain(
+      'SMS budget exceeded: signin: rate(5 minutes) = 8928 runs × 1 SMS per signin run = 8928 SMS; signup: rate(6 hours) = 124 runs × 2 SMS per signup run = 248 SMS; in all 9176 SMS',
+    );
+    const ok = service(readFileSync(join(PROJECT_ROOT, 'checks.yml'), 'utf8'), [
+      'checkScheduleState=ENABLED',
+      `checkPhoneNumber=${REAL}`,
+      'monthlySmsSpendLimitUsd=60',
+    ]);
     await runHook(ok.plugin(SmsBudgetPlugin), 'before:package:initialize');
     expect(ok.log.notices).toEqual([expect.stringContaining('$59.19 per month, within the $60.00 limit')]);
   });
@@ -207,7 +281,13 @@ describe('the checks plugins in sls package', () => {
     const deployWith = (yml: string, params: string[]) => {
       const s = service(yml, params);
       const plugin = s.plugin(CheckPhonePlugin);
-      plugin.clients = { region: 'us-east-1', sns: new SNSClient({}), smsVoice: new PinpointSMSVoiceV2Client({}), ssm: new SSMClient({}), cognito: new CognitoIdentityProviderClient({}) };
+      plugin.clients = {
+        region: 'us-east-1',
+        sns: new SNSClient({}),
+        smsVoice: new PinpointSMSVoiceV2Client({}),
+        ssm: new SSMClient({}),
+        cognito: new CognitoIdentityProviderClient({}),
+      };
       return { deploy: () => runHook(plugin, 'before:deploy:deploy'), log: s.log };
     };
 

@@ -2,11 +2,12 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { leftovers } = require('../../plugins/cleanPackagingTemp.js') as { leftovers: (fns: string[], pid: number, dir: string) => string[] };
+const { leftovers } = require('../../plugins/cleanPackagingTemp.js') as {
+  leftovers: (fns: string[], pid: number, dir: string) => string[];
+};
 
 /** The clean-up removes serverless-esbuild's folders of this packaging only: its functions, its process. */
-it('finds only the zip folders of this process and of this service\'s functions', () => {
+it("finds only the zip folders of this process and of this service's functions", () => {
   const dir = mkdtempSync(join(tmpdir(), 'clean-temp-'));
   try {
     for (const name of [

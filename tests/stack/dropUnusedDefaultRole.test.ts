@@ -1,8 +1,11 @@
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { dropUnusedDefaultRole } = require('../../plugins/dropUnusedDefaultRole.js');
 
 const role = { Type: 'AWS::IAM::Role', Properties: {} };
-const fn = (roleId: string, dependsOn: string[] = []) => ({ Type: 'AWS::Lambda::Function', DependsOn: dependsOn, Properties: { Role: { 'Fn::GetAtt': [roleId, 'Arn'] } } });
+const fn = (roleId: string, dependsOn: string[] = []) => ({
+  Type: 'AWS::Lambda::Function',
+  DependsOn: dependsOn,
+  Properties: { Role: { 'Fn::GetAtt': [roleId, 'Arn'] } },
+});
 
 describe('dropUnusedDefaultRole', () => {
   it('drops IamRoleLambdaExecution when every function has its own role', () => {
@@ -26,12 +29,20 @@ describe('dropUnusedDefaultRole', () => {
   });
 
   it('does not mistake a per-function role whose id contains the name for a use', () => {
-    const template = { Resources: { IamRoleLambdaExecution: role, AIamRoleLambdaExecution: role, F: fn('AIamRoleLambdaExecution', ['AIamRoleLambdaExecution']) } };
+    const template = {
+      Resources: {
+        IamRoleLambdaExecution: role,
+        AIamRoleLambdaExecution: role,
+        F: fn('AIamRoleLambdaExecution', ['AIamRoleLambdaExecution']),
+      },
+    };
     expect(dropUnusedDefaultRole(template).dropped).toBe(true);
   });
 
   it('keeps it when an output names it, and does nothing without it', () => {
-    expect(dropUnusedDefaultRole({ Resources: { IamRoleLambdaExecution: role }, Outputs: { R: { Value: { Ref: 'IamRoleLambdaExecution' } } } })).toEqual({ dropped: false, users: ['Outputs.R'] });
+    expect(
+      dropUnusedDefaultRole({ Resources: { IamRoleLambdaExecution: role }, Outputs: { R: { Value: { Ref: 'IamRoleLambdaExecution' } } } }),
+    ).toEqual({ dropped: false, users: ['Outputs.R'] });
     expect(dropUnusedDefaultRole({ Resources: {} })).toEqual({ dropped: false, users: [] });
   });
 });

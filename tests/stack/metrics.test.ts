@@ -32,7 +32,9 @@ describe('custom metrics', () => {
 
   it('are written only by lib/metrics.ts: no other file in lib/ or functions/ writes EMF or loads a metrics library', () => {
     const emitters = [...sources(join(PROJECT_ROOT, 'lib')), ...sources(join(PROJECT_ROOT, 'functions'))]
-      .filter((path) => /"?_aws"?\s*:|CloudWatchMetrics|@aws-lambda-powertools\/metrics|PutMetricData|addMetric\(/.test(readFileSync(path, 'utf8')))
+      .filter((path) =>
+        /"?_aws"?\s*:|CloudWatchMetrics|@aws-lambda-powertools\/metrics|PutMetricData|addMetric\(/.test(readFileSync(path, 'utf8')),
+      )
       .map((path) => relative(PROJECT_ROOT, path));
     expect(emitters).toEqual(['lib/metrics.ts']);
   });
@@ -44,7 +46,11 @@ describe('custom metrics', () => {
     const alarms = Object.entries(config.resources).filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm');
     expect(alarms.length).toBeGreaterThan(0);
     // The slow-check alarm reads the free ExecutionTime (ms) at p90, no custom series.
-    expect(config.resources.SlowCheckAlarm.Properties).toMatchObject({ Namespace: 'AWS/States', MetricName: 'ExecutionTime', ExtendedStatistic: 'p90' });
+    expect(config.resources.SlowCheckAlarm.Properties).toMatchObject({
+      Namespace: 'AWS/States',
+      MetricName: 'ExecutionTime',
+      ExtendedStatistic: 'p90',
+    });
     for (const [id, alarm] of alarms) {
       const p = alarm.Properties!;
       // One metric per alarm (metric math would bill each of its metrics as an alarm metric).
@@ -52,9 +58,13 @@ describe('custom metrics', () => {
       const read: Series = {
         namespace: resolveValue(config, p.Namespace, { stage: 'ci', refs }),
         name: p.MetricName,
-        dimensions: Object.fromEntries((p.Dimensions as { Name: string; Value: unknown }[]).map((d) => [d.Name, resolveValue(config, d.Value, { stage: 'ci', refs })])),
+        dimensions: Object.fromEntries(
+          (p.Dimensions as { Name: string; Value: unknown }[]).map((d) => [d.Name, resolveValue(config, d.Value, { stage: 'ci', refs })]),
+        ),
       };
-      const free = read.namespace === 'AWS/States' && FREE_STATES_METRICS.includes(read.name) &&
+      const free =
+        read.namespace === 'AWS/States' &&
+        FREE_STATES_METRICS.includes(read.name) &&
         key(read) === key({ ...read, dimensions: { StateMachineArn: 'VERIFY' } });
       expect({ id, metric: key(read), ok: free || emitted.has(key(read)) }).toEqual({ id, metric: key(read), ok: true });
     }

@@ -34,7 +34,12 @@ const IMPLIED_ACTIONS: Record<string, string[]> = {
  * Cognito user pools API and user pool endpoints", unauthenticated operations). The SDK sends them
  * unsigned (their auth scheme is smithy.api#noAuth), so a statement for them would grant nothing.
  */
-const UNAUTHENTICATED_ACTIONS = new Set(['cognito-idp:SignUp', 'cognito-idp:ConfirmSignUp', 'cognito-idp:InitiateAuth', 'cognito-idp:RespondToAuthChallenge']);
+const UNAUTHENTICATED_ACTIONS = new Set([
+  'cognito-idp:SignUp',
+  'cognito-idp:ConfirmSignUp',
+  'cognito-idp:InitiateAuth',
+  'cognito-idp:RespondToAuthChallenge',
+]);
 
 /** Actions IAM grants only on `*` (no resource-level permissions). */
 const STAR_ONLY = new Set(['iam:ListPolicies', 'cognito-idp:ListUserPools', 'cognito-idp:CreateUserPool']);
@@ -61,8 +66,14 @@ const LIBRARY_ACTIONS: Record<string, (names: string[]) => string[]> = {
 
 /** The document client's commands are named after the item, not the API action. */
 const LIB_DYNAMODB: Record<string, string> = {
-  Get: 'GetItem', Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem',
-  TransactWrite: 'TransactWriteItems', TransactGet: 'TransactGetItems', BatchWrite: 'BatchWriteItem', BatchGet: 'BatchGetItem',
+  Get: 'GetItem',
+  Put: 'PutItem',
+  Update: 'UpdateItem',
+  Delete: 'DeleteItem',
+  TransactWrite: 'TransactWriteItems',
+  TransactGet: 'TransactGetItems',
+  BatchWrite: 'BatchWriteItem',
+  BatchGet: 'BatchGetItem',
 };
 
 /** IAM actions a module (and the project modules it imports) makes, read from its SDK commands. */
@@ -79,7 +90,10 @@ function actionsOf(modulePath: string, seen = new Set<string>()): Set<string> {
       for (const a of library(names.split(',').map((n) => n.trim()))) actions.add(a);
     } else if (prefix) {
       for (const raw of names.split(',')) {
-        const name = raw.replace(/^\s*type\s+/, '').trim().split(/\s+as\s+/)[0];
+        const name = raw
+          .replace(/^\s*type\s+/, '')
+          .trim()
+          .split(/\s+as\s+/)[0];
         const op = /^(\w+)Command$/.exec(name)?.[1] ?? /^paginate(\w+)$/.exec(name)?.[1];
         if (op) actions.add(`${prefix}:${from === '@aws-sdk/lib-dynamodb' ? (LIB_DYNAMODB[op] ?? op) : op}`);
       }
@@ -200,7 +214,10 @@ describe('sls package (offline)', () => {
   it('serves POST /codes and the Twilio webhook POST /sms/twilio on an HTTP API with stage throttling', () => {
     const routes = Object.values(template.Resources).filter((r) => r.Type === 'AWS::ApiGatewayV2::Route');
     expect(routes.map((r) => r.Properties.RouteKey).sort()).toEqual(['POST /codes', 'POST /sms/twilio']);
-    expect(template.Resources.HttpApiStage.Properties.DefaultRouteSettings).toMatchObject({ ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 });
+    expect(template.Resources.HttpApiStage.Properties.DefaultRouteSettings).toMatchObject({
+      ThrottlingRateLimit: 10,
+      ThrottlingBurstLimit: 20,
+    });
   });
 
   it('takes two-way SMS on a topic that only End User Messaging of this account may publish to, with the receiver subscribed', () => {
@@ -216,11 +233,21 @@ describe('sls package (offline)', () => {
         Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
       }),
     ]);
-    const subscriptions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::SNS::Subscription' && r.Properties.Protocol === 'lambda');
+    const subscriptions = Object.values(template.Resources).filter(
+      (r) => r.Type === 'AWS::SNS::Subscription' && r.Properties.Protocol === 'lambda',
+    );
     expect(subscriptions).toEqual([
-      expect.objectContaining({ Properties: expect.objectContaining({ Protocol: 'lambda', TopicArn: { Ref: 'InboundSmsTopic' }, Endpoint: { 'Fn::GetAtt': [fnId, 'Arn'] } }) }),
+      expect.objectContaining({
+        Properties: expect.objectContaining({
+          Protocol: 'lambda',
+          TopicArn: { Ref: 'InboundSmsTopic' },
+          Endpoint: { 'Fn::GetAtt': [fnId, 'Arn'] },
+        }),
+      }),
     ]);
-    const invokedBySns = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Permission' && r.Properties.Principal === 'sns.amazonaws.com');
+    const invokedBySns = Object.values(template.Resources).filter(
+      (r) => r.Type === 'AWS::Lambda::Permission' && r.Properties.Principal === 'sns.amazonaws.com',
+    );
     expect(invokedBySns.map((p) => p.Properties.SourceArn)).toEqual([{ Ref: 'InboundSmsTopic' }]);
   });
 
@@ -236,7 +263,11 @@ describe('sls package (offline)', () => {
     expect(permission.SourceArn['Fn::Sub']).toMatch(/:cognito-idp:\$\{AWS::Region\}:\$\{AWS::AccountId\}:userpool\/\*$/);
     const statements = template.Resources.CustomSmsSenderKey.Properties.KeyPolicy.Statement as any[];
     const cognitoStatement = statements.find((st) => st.Principal?.Service === 'cognito-idp.amazonaws.com');
-    expect(cognitoStatement).toMatchObject({ Effect: 'Allow', Action: ['kms:CreateGrant', 'kms:Encrypt'], Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } });
+    expect(cognitoStatement).toMatchObject({
+      Effect: 'Allow',
+      Action: ['kms:CreateGrant', 'kms:Encrypt'],
+      Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+    });
     // Only the account (for administration) and Cognito are named in the key policy; no role gets kms:Decrypt there.
     expect(statements.map((st) => st.Principal?.Service ?? 'account').sort()).toEqual(['account', 'cognito-idp.amazonaws.com']);
     const decrypters = config.functions.filter((f) => roleStatements(f.name).some((st) => list(st.Action).includes('kms:Decrypt')));
@@ -250,17 +281,29 @@ describe('sls package (offline)', () => {
     }
   });
 
-  it('has the optional routes\' monthly costs (KMS key, Twilio secret) and what refers to them only under their param, off by default', () => {
-    const byCondition = (condition: string) => Object.entries(template.Resources as Record<string, any>).filter(([, r]) => r.Condition === condition).map(([id]) => id).sort();
+  it("has the optional routes' monthly costs (KMS key, Twilio secret) and what refers to them only under their param, off by default", () => {
+    const byCondition = (condition: string) =>
+      Object.entries(template.Resources as Record<string, any>)
+        .filter(([, r]) => r.Condition === condition)
+        .map(([id]) => id)
+        .sort();
     expect(byCondition('CustomSmsSenderEnabled')).toEqual([
-      'CustomSmsSenderDecryptPolicy', 'CustomSmsSenderInvokedByCognito', 'CustomSmsSenderKey', 'CustomSmsSenderKeyAlias', 'UpdateUserPoolKeyGrantPolicy',
+      'CustomSmsSenderDecryptPolicy',
+      'CustomSmsSenderInvokedByCognito',
+      'CustomSmsSenderKey',
+      'CustomSmsSenderKeyAlias',
+      'UpdateUserPoolKeyGrantPolicy',
     ]);
     expect(byCondition('TwilioWebhookEnabled')).toEqual(['TwilioAuthTokenSecret', 'TwilioWebhookSecretPolicy']);
     // Packaged with the default params: both conditions are false.
     expect(template.Conditions?.CustomSmsSenderEnabled).toEqual({ 'Fn::Equals': ['false', 'true'] });
     expect(template.Conditions?.TwilioWebhookEnabled).toEqual({ 'Fn::Equals': ['false', 'true'] });
     // Every reference to a conditional resource from an unconditional one goes through Fn::If on that condition.
-    const conditional = new Map(Object.entries(template.Resources as Record<string, any>).filter(([, r]) => r.Condition).map(([id, r]) => [id, r.Condition as string]));
+    const conditional = new Map(
+      Object.entries(template.Resources as Record<string, any>)
+        .filter(([, r]) => r.Condition)
+        .map(([id, r]) => [id, r.Condition as string]),
+    );
     const unguarded: string[] = [];
     const walk = (node: unknown, path: string, guards: string[]) => {
       if (Array.isArray(node)) return node.forEach((n, i) => walk(n, `${path}[${i}]`, guards));
@@ -272,28 +315,46 @@ describe('sls package (offline)', () => {
         return walk(no, `${path}.else`, guards);
       }
       const target = obj.Ref ?? (Array.isArray(obj['Fn::GetAtt']) ? obj['Fn::GetAtt'][0] : undefined);
-      if (typeof target === 'string' && conditional.has(target) && !guards.includes(conditional.get(target)!)) unguarded.push(`${path} -> ${target}`);
+      if (typeof target === 'string' && conditional.has(target) && !guards.includes(conditional.get(target)!))
+        unguarded.push(`${path} -> ${target}`);
       for (const [k, v] of Object.entries(obj)) walk(v, `${path}.${k}`, guards);
     };
     for (const [id, r] of Object.entries(template.Resources as Record<string, any>)) walk(r, id, r.Condition ? [r.Condition] : []);
-    for (const [id, o] of Object.entries((template.Outputs ?? {}) as Record<string, any>)) walk(o, `Outputs.${id}`, o.Condition ? [o.Condition] : []);
+    for (const [id, o] of Object.entries((template.Outputs ?? {}) as Record<string, any>))
+      walk(o, `Outputs.${id}`, o.Condition ? [o.Condition] : []);
     expect(unguarded).toEqual([]);
     // Without the route, no role may touch the key or the Twilio secret.
     for (const fn of ['customSmsSender', 'updateUserPool', 'validateInput']) {
-      expect(roleStatements(fn, { withConditional: false }).flatMap((st) => list(st.Action))).not.toEqual(expect.arrayContaining([expect.stringMatching(/^kms:/)]));
+      expect(roleStatements(fn, { withConditional: false }).flatMap((st) => list(st.Action))).not.toEqual(
+        expect.arrayContaining([expect.stringMatching(/^kms:/)]),
+      );
     }
-    expect(roleStatements('twilioWebhook', { withConditional: false }).flatMap((st) => list(st.Action))).not.toContain('secretsmanager:GetSecretValue');
+    expect(roleStatements('twilioWebhook', { withConditional: false }).flatMap((st) => list(st.Action))).not.toContain(
+      'secretsmanager:GetSecretValue',
+    );
     const env = (fn: string) => template.Resources[config.functions.find((f) => f.name === fn)!.logicalId].Properties.Environment.Variables;
-    expect(env('validateInput').CUSTOM_SMS_SENDER_KEY_ARN).toEqual({ 'Fn::If': ['CustomSmsSenderEnabled', { 'Fn::GetAtt': ['CustomSmsSenderKey', 'Arn'] }, ''] });
-    expect(env('twilioWebhook').TWILIO_AUTH_TOKEN_SECRET_ARN).toEqual({ 'Fn::If': ['TwilioWebhookEnabled', { Ref: 'TwilioAuthTokenSecret' }, ''] });
+    expect(env('validateInput').CUSTOM_SMS_SENDER_KEY_ARN).toEqual({
+      'Fn::If': ['CustomSmsSenderEnabled', { 'Fn::GetAtt': ['CustomSmsSenderKey', 'Arn'] }, ''],
+    });
+    expect(env('twilioWebhook').TWILIO_AUTH_TOKEN_SECRET_ARN).toEqual({
+      'Fn::If': ['TwilioWebhookEnabled', { Ref: 'TwilioAuthTokenSecret' }, ''],
+    });
   });
 
   it('schedules each default check of checks.yml (off unless enabled): sign-in every 5 minutes, sign-up every 6 hours, no phone (runs take the inbound number)', () => {
     const schedules = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::Scheduler::Schedule');
     expect(schedules.map(([id]) => id).sort()).toEqual(['CheckScheduleSignin', 'CheckScheduleSignup']);
     const byId = Object.fromEntries(schedules.map(([id, r]) => [id, r.Properties]));
-    expect(byId.CheckScheduleSignin).toMatchObject({ ScheduleExpression: 'rate(5 minutes)', State: 'DISABLED', Target: { Arn: { Ref: 'VerifyStateMachine' } } });
-    expect(byId.CheckScheduleSignup).toMatchObject({ ScheduleExpression: 'rate(6 hours)', State: 'DISABLED', Target: { Arn: { Ref: 'VerifyStateMachine' } } });
+    expect(byId.CheckScheduleSignin).toMatchObject({
+      ScheduleExpression: 'rate(5 minutes)',
+      State: 'DISABLED',
+      Target: { Arn: { Ref: 'VerifyStateMachine' } },
+    });
+    expect(byId.CheckScheduleSignup).toMatchObject({
+      ScheduleExpression: 'rate(6 hours)',
+      State: 'DISABLED',
+      Target: { Arn: { Ref: 'VerifyStateMachine' } },
+    });
     // checkPhoneNumber has no default: the inputs name no phone.
     expect(JSON.parse(byId.CheckScheduleSignin.Target.Input)).toEqual({ kind: 'signin', target: 'MyUserPool' });
     expect(JSON.parse(byId.CheckScheduleSignup.Target.Input)).toEqual({ kind: 'signup', target: 'MyUserPool' });
@@ -301,7 +362,10 @@ describe('sls package (offline)', () => {
   });
 
   it('has three alarms on their topic, and the dashboard only when asked for (tests/stack/metrics.test.ts checks what they read)', () => {
-    const alarms = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm').map(([id]) => id).sort();
+    const alarms = Object.entries(template.Resources)
+      .filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm')
+      .map(([id]) => id)
+      .sort();
     expect(alarms).toEqual(['CheckFailingAlarm', 'NoSuccessfulCheckAlarm', 'SlowCheckAlarm']);
     for (const id of alarms) expect(template.Resources[id].Properties.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
     expect(template.Resources.NoSuccessfulCheckAlarm.Properties.TreatMissingData).toBe('breaching');
@@ -311,7 +375,10 @@ describe('sls package (offline)', () => {
     expect(template.Conditions?.HasDashboard).toEqual({ 'Fn::Equals': ['false', 'true'] });
     // Slow checks: p90 of the verify machine's own ExecutionTime (ms), threshold param checkDurationThresholdMs.
     expect(template.Resources.SlowCheckAlarm.Properties).toMatchObject({
-      Namespace: 'AWS/States', MetricName: 'ExecutionTime', ExtendedStatistic: 'p90', Threshold: 120000,
+      Namespace: 'AWS/States',
+      MetricName: 'ExecutionTime',
+      ExtendedStatistic: 'p90',
+      Threshold: 120000,
       Dimensions: [{ Name: 'StateMachineArn', Value: { Ref: 'VerifyStateMachine' } }],
     });
   });
@@ -321,7 +388,9 @@ describe('sls package (offline)', () => {
     const bundledLinks = /credential-provider-(sso - fromSSO|ini - fromIni|web-identity - fromTokenFile)/;
     const seen: Record<string, { bytes: number; linksBundled: boolean; esmImport: boolean; loads: string }> = {};
     for (const fn of config.functions) {
-      const source = execFileSync('unzip', ['-p', join(PACKAGE_DIR, `${fn.name}.zip`), `${fn.module}.js`], { maxBuffer: 64 << 20 }).toString('utf8');
+      const source = execFileSync('unzip', ['-p', join(PACKAGE_DIR, `${fn.name}.zip`), `${fn.module}.js`], {
+        maxBuffer: 64 << 20,
+      }).toString('utf8');
       const dir = mkdtempSync(join(tmpdir(), 'bundle-'));
       const file = join(dir, 'handler.js');
       writeFileSync(file, source);
@@ -332,13 +401,25 @@ describe('sls package (offline)', () => {
       rmSync(dir, { recursive: true, force: true });
       // A link left out is reached with require, which (unlike ESM import()) honours Lambda's NODE_PATH to the runtime's SDK.
       const esmImport = /import\(\s*"@(aws-sdk|smithy)\/credential-provider-/.test(source);
-      seen[fn.name] = { bytes: source.length, linksBundled: bundledLinks.test(source), esmImport, loads: loaded.stdout || loaded.stderr.slice(0, 200) };
+      seen[fn.name] = {
+        bytes: source.length,
+        linksBundled: bundledLinks.test(source),
+        esmImport,
+        loads: loaded.stdout || loaded.stderr.slice(0, 200),
+      };
     }
     for (const [name, s] of Object.entries(seen)) {
-      expect({ name, linksBundled: s.linksBundled, esmImport: s.esmImport, loads: s.loads }).toEqual({ name, linksBundled: false, esmImport: false, loads: 'function' });
+      expect({ name, linksBundled: s.linksBundled, esmImport: s.esmImport, loads: s.loads }).toEqual({
+        name,
+        linksBundled: false,
+        esmImport: false,
+        loads: 'function',
+      });
     }
     // The Custom SMS Sender decrypts only: no hierarchical keyring (whose keystore brings a whole DynamoDB client).
-    const sender = execFileSync('unzip', ['-p', join(PACKAGE_DIR, 'customSmsSender.zip'), 'functions/sms/customSmsSender.js'], { maxBuffer: 64 << 20 }).toString('utf8');
+    const sender = execFileSync('unzip', ['-p', join(PACKAGE_DIR, 'customSmsSender.zip'), 'functions/sms/customSmsSender.js'], {
+      maxBuffer: 64 << 20,
+    }).toString('utf8');
     expect(sender).not.toContain('BranchKeyStoreNode');
   });
 
@@ -359,7 +440,12 @@ describe('guardrails in sls package', () => {
     const result = spawnSync(
       join(PROJECT_ROOT, 'node_modules/.bin/sls'),
       ['package', '--stage', 'ci', ...params.flatMap((p) => ['--param', p])],
-      { cwd: PROJECT_ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, CI: '1', SLS_TELEMETRY_DISABLED: '1' }, encoding: 'utf8', timeout: 120_000 },
+      {
+        cwd: PROJECT_ROOT,
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, CI: '1', SLS_TELEMETRY_DISABLED: '1' },
+        encoding: 'utf8',
+        timeout: 120_000,
+      },
     );
     return { status: result.status, output: result.stdout + result.stderr };
   };

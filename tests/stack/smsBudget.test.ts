@@ -1,4 +1,3 @@
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { checkSmsBudget, runsPerMonth } = require('../../plugins/smsBudget.js');
 
 describe('SMS cost guardrail', () => {
@@ -10,13 +9,21 @@ describe('SMS cost guardrail', () => {
   });
 
   const check = (name: string, kind: 'signin' | 'signup', schedule: string, extra: Record<string, unknown> = {}) => ({
-    name, kind, schedule, enabled: true, codeRoute: 'inbound-sms', smsPerRun: kind === 'signin' ? 1 : 2, ...extra,
+    name,
+    kind,
+    schedule,
+    enabled: true,
+    codeRoute: 'inbound-sms',
+    smsPerRun: kind === 'signin' ? 1 : 2,
+    ...extra,
   });
 
   it('refuses a 1-minute sign-up check against a $1 limit, with the arithmetic', () => {
     const result = checkSmsBudget({ checks: [check('signup', 'signup', 'rate(1 minute)')], pricePerSmsUsd: 0.00645, monthlyLimitUsd: 1 });
     expect(result.ok).toBe(false);
-    expect(result.message).toContain('signup: rate(1 minute) = 44640 runs × 2 SMS per signup run = 89280 SMS; in all 89280 SMS per 31-day month × $0.00645 = $575.86 per month');
+    expect(result.message).toContain(
+      'signup: rate(1 minute) = 44640 runs × 2 SMS per signup run = 89280 SMS; in all 89280 SMS per 31-day month × $0.00645 = $575.86 per month',
+    );
     expect(result.message).toContain('over the monthly SMS spend limit of $1.00');
   });
 
@@ -39,8 +46,12 @@ describe('SMS cost guardrail', () => {
   });
 
   it('accepts checks within the limit and disabled ones, and names the cron checks it cannot estimate', () => {
-    expect(checkSmsBudget({ checks: [check('daily', 'signup', 'rate(1 day)')], pricePerSmsUsd: 0.00645, monthlyLimitUsd: 1 })).toMatchObject({ ok: true, monthlyCostUsd: 0.3999 });
-    expect(checkSmsBudget({ checks: [check('x', 'signup', 'rate(1 minute)', { enabled: false })], pricePerSmsUsd: 1, monthlyLimitUsd: 0 }).ok).toBe(true);
+    expect(
+      checkSmsBudget({ checks: [check('daily', 'signup', 'rate(1 day)')], pricePerSmsUsd: 0.00645, monthlyLimitUsd: 1 }),
+    ).toMatchObject({ ok: true, monthlyCostUsd: 0.3999 });
+    expect(
+      checkSmsBudget({ checks: [check('x', 'signup', 'rate(1 minute)', { enabled: false })], pricePerSmsUsd: 1, monthlyLimitUsd: 0 }).ok,
+    ).toBe(true);
     const cron = checkSmsBudget({ checks: [check('nightly', 'signup', 'cron(0 3 * * ? *)')], pricePerSmsUsd: 1, monthlyLimitUsd: 0 });
     expect(cron.ok).toBe(true);
     expect(cron.message).toContain('Not estimated (only rate(...) is): nightly (cron(0 3 * * ? *))');

@@ -7,7 +7,11 @@ import { PROJECT_ROOT } from '../../local/serverlessConfig';
 export const PACKAGE_DIR = join(PROJECT_ROOT, '.serverless');
 export const TEMPLATE_PATH = join(PACKAGE_DIR, 'cloudformation-template-update-stack.json');
 
-export interface Template { Resources: Record<string, { Type: string; Properties: any }>; Outputs?: Record<string, unknown>; Conditions?: Record<string, unknown> }
+export interface Template {
+  Resources: Record<string, { Type: string; Properties: any }>;
+  Outputs?: Record<string, unknown>;
+  Conditions?: Record<string, unknown>;
+}
 
 let packaged: Template | undefined;
 
@@ -20,8 +24,20 @@ export const PACKAGE_TMPDIR = mkdtempSync(join(tmpdir(), 'sls-package-'));
  */
 export function packageOffline(): Template {
   if (packaged) return packaged;
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: PACKAGE_TMPDIR, CI: '1', SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' };
-  execFileSync(join(PROJECT_ROOT, 'node_modules/.bin/sls'), ['package', '--stage', 'ci'], { cwd: PROJECT_ROOT, env, stdio: 'pipe', timeout: 240_000 });
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    TMPDIR: PACKAGE_TMPDIR,
+    CI: '1',
+    SLS_TELEMETRY_DISABLED: '1',
+    SLS_NOTIFICATIONS_MODE: 'off',
+  };
+  execFileSync(join(PROJECT_ROOT, 'node_modules/.bin/sls'), ['package', '--stage', 'ci'], {
+    cwd: PROJECT_ROOT,
+    env,
+    stdio: 'pipe',
+    timeout: 240_000,
+  });
   if (!existsSync(TEMPLATE_PATH)) throw new Error(`sls package wrote no ${TEMPLATE_PATH}`);
   packaged = JSON.parse(readFileSync(TEMPLATE_PATH, 'utf8')) as Template;
   return packaged;

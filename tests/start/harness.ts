@@ -90,7 +90,9 @@ export function startProcesses() {
           } else if (child.exitCode !== null || child.signalCode !== null) {
             listeners.delete(check);
             clearTimeout(timer);
-            reject(new Error(`exited (${child.exitCode ?? child.signalCode}) before printing ${pattern}\nstdout:\n${out}\nstderr:\n${err}`));
+            reject(
+              new Error(`exited (${child.exitCode ?? child.signalCode}) before printing ${pattern}\nstdout:\n${out}\nstderr:\n${err}`),
+            );
           }
         };
         const timer = setTimeout(() => {

@@ -23,7 +23,11 @@ describe('parseStartOptions', () => {
   });
 
   it('caps concurrency at the runs, and takes --kind only as signin or signup', () => {
-    expect(parseStartOptions(['--runs', '2', '--concurrency', '5', '--kind', 'signin'])).toMatchObject({ runs: 2, concurrency: 2, kind: 'signin' });
+    expect(parseStartOptions(['--runs', '2', '--concurrency', '5', '--kind', 'signin'])).toMatchObject({
+      runs: 2,
+      concurrency: 2,
+      kind: 'signin',
+    });
     expect(() => parseStartOptions(['--kind', 'login'])).toThrow('--kind must be one of signin, signup, got "login"');
   });
 

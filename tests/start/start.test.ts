@@ -45,7 +45,9 @@ describe('npm start (local/start.ts)', () => {
     const [v] = report.verifications;
     expect(v).toMatchObject({ status: 'SUCCEEDED', phone: '+*******0100', stateTransitions: 15, lambdaInvocations: 13 });
     expect(v.output.kind).toBe('signup');
-    expect(v.steps.map((s: { state: string }) => s.state)).toEqual(expect.arrayContaining(['SignUp', 'AwaitSignUpCode', 'AwaitMfaCode', 'RespondToAuthChallenge']));
+    expect(v.steps.map((s: { state: string }) => s.state)).toEqual(
+      expect.arrayContaining(['SignUp', 'AwaitSignUpCode', 'AwaitMfaCode', 'RespondToAuthChallenge']),
+    );
     for (const s of v.steps) expect(s).toEqual({ state: expect.any(String), ms: expect.any(Number), status: 'ok' });
     // Every Lambda invocation is attributed to its execution, or to the code route (the inbound
     // receiver, once per code).
@@ -60,8 +62,18 @@ describe('npm start (local/start.ts)', () => {
     const report = JSON.parse(r.stdout);
     expect(report).toMatchObject({ verdict: 'PASS', runs: 2, passed: 2, failed: 0 });
     const [first, second] = report.verifications;
-    expect(first).toMatchObject({ status: 'SUCCEEDED', stateTransitions: 4, lambdaInvocations: 3, output: { verdict: 'PASS', kind: 'signin', standingUser: 'created' } });
-    expect(second).toMatchObject({ status: 'SUCCEEDED', stateTransitions: 4, lambdaInvocations: 3, output: { verdict: 'PASS', kind: 'signin', standingUser: 'reused' } });
+    expect(first).toMatchObject({
+      status: 'SUCCEEDED',
+      stateTransitions: 4,
+      lambdaInvocations: 3,
+      output: { verdict: 'PASS', kind: 'signin', standingUser: 'created' },
+    });
+    expect(second).toMatchObject({
+      status: 'SUCCEEDED',
+      stateTransitions: 4,
+      lambdaInvocations: 3,
+      output: { verdict: 'PASS', kind: 'signin', standingUser: 'reused' },
+    });
     expect(second.steps.map((s: { state: string }) => s.state)).toEqual(['ChooseKind', 'StartSignIn', 'AwaitSignInCode', 'FinishSignIn']);
     // One code a run (MFA), each brought back by the inbound receiver.
     expect(report.codeRouteInvocations).toBe(2);
@@ -95,7 +107,9 @@ describe('npm start (local/start.ts)', () => {
     const out = s.stdout();
     expect(out).toMatch(/^PASS:/m);
     const env = exportedEnv(out);
-    expect(Object.keys(env)).toEqual(expect.arrayContaining(['AWS_ENDPOINT_URL_SFN', 'AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER', 'AWS_ENDPOINT_URL_IAM']));
+    expect(Object.keys(env)).toEqual(
+      expect.arrayContaining(['AWS_ENDPOINT_URL_SFN', 'AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER', 'AWS_ENDPOINT_URL_IAM']),
+    );
     const verifyArn = out.match(/^\s+verify\s+(arn:aws:states:\S+)$/m)?.[1];
     expect(verifyArn).toMatch(/:stateMachine:.*-verify$/);
     const motoPort = new URL(env.AWS_ENDPOINT_URL_IAM!).port;
@@ -105,13 +119,22 @@ describe('npm start (local/start.ts)', () => {
     expect(JSON.parse(readFileSync(ENDPOINTS_FILE, 'utf8'))).toMatchObject({ smsInboxUrl: inboxUrl });
     const inbox = (await (await fetch(inboxUrl!)).json()) as { phoneNumber: string; code: string; runId: string }[];
     expect(inbox).toEqual([
-      expect.objectContaining({ phoneNumber: '+15555550100', code: expect.stringMatching(/^\d{6}$/), runId: expect.stringMatching(/^verify-1-/) }),
+      expect.objectContaining({
+        phoneNumber: '+15555550100',
+        code: expect.stringMatching(/^\d{6}$/),
+        runId: expect.stringMatching(/^verify-1-/),
+      }),
       expect.objectContaining({ phoneNumber: '+15555550100', runId: expect.stringMatching(/^verify-1-/) }),
     ]);
 
     if (hasAwsCli) {
       const cli = async (...args: string[]) => {
-        const cliEnv: NodeJS.ProcessEnv = { ...process.env, ...env, AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' };
+        const cliEnv: NodeJS.ProcessEnv = {
+          ...process.env,
+          ...env,
+          AWS_CONFIG_FILE: '/dev/null',
+          AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+        };
         delete cliEnv.AWS_PROFILE;
         const { stdout } = await run('aws', [...args, '--output', 'json'], { env: cliEnv });
         return JSON.parse(stdout);
@@ -181,7 +204,8 @@ describe('npm start (local/start.ts)', () => {
   it('--help prints the options; a bad option exits 2', async () => {
     const help = await finished(['--help']);
     expect(help.code).toBe(0);
-    for (const opt of ['--runs', '--kind', '--concurrency', '--code-source', '--interactive', '--keep-running', '--json']) expect(help.stdout).toContain(opt);
+    for (const opt of ['--runs', '--kind', '--concurrency', '--code-source', '--interactive', '--keep-running', '--json'])
+      expect(help.stdout).toContain(opt);
     const route = await finished(['--code-source', 'carrier-pigeon']);
     expect(route.code).toBe(2);
     expect(route.stderr).toContain('--code-source must be one of inbound-sms, custom-sender, twilio, callback');
@@ -192,14 +216,18 @@ describe('npm start (local/start.ts)', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--runs must be an integer/);
     // Number() would take these; the options take plain digits, within their range.
-    for (const [opt, value] of [['--runs', '1e2'], ['--concurrency', '0x2'], ['--sms-delay', '4294967296']]) {
+    for (const [opt, value] of [
+      ['--runs', '1e2'],
+      ['--concurrency', '0x2'],
+      ['--sms-delay', '4294967296'],
+    ]) {
       const refused = await finished([opt!, value!]);
       expect({ opt, code: refused.code }).toEqual({ opt, code: 2 });
       expect(refused.stderr).toContain(`${opt} must be an integer from`);
     }
   });
 
-  it('SIGHUP (the terminal closed) with --keep-running closes everything, endpoints file included, with the runs\' verdict', async () => {
+  it("SIGHUP (the terminal closed) with --keep-running closes everything, endpoints file included, with the runs' verdict", async () => {
     const s = start(['--keep-running'], { viaNode: true });
     await s.waitFor(/Waiting for Ctrl-C/);
     const motoPort = new URL(s.stdout().match(/export AWS_ENDPOINT_URL_IAM=(\S+)/)![1]!).port;

@@ -67,7 +67,9 @@ const SECRET_HASH_IN: Readonly<Record<string, (req: Json) => { hash: unknown; us
 
 /** Base64(HMAC-SHA256(client secret, username + client id)), as Cognito's docs define it. */
 export function secretHash(clientSecret: string, username: string, clientId: string): string {
-  return createHmac('sha256', clientSecret).update(username + clientId).digest('base64');
+  return createHmac('sha256', clientSecret)
+    .update(username + clientId)
+    .digest('base64');
 }
 
 function hashMatches(given: string, expected: string): boolean {

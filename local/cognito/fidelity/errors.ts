@@ -19,7 +19,9 @@ async function confirmSignUpError(e: CognitoError, env: FidelityEnv, ctx: Outbox
   }
   if (user) return e;
   const client = await env.services.cognito.getAppClient(ctx, req?.ClientId);
-  return client?.PreventUserExistenceErrors === 'ENABLED' ? e : new CognitoError('UserNotFoundException', 'Username/client id combination not found.');
+  return client?.PreventUserExistenceErrors === 'ENABLED'
+    ? e
+    : new CognitoError('UserNotFoundException', 'Username/client id combination not found.');
 }
 
 /**
@@ -39,9 +41,7 @@ export const errorMessagesFix: TargetFix = {
       if (e.code === 'CodeMismatchException') {
         throw new CognitoError(
           'CodeMismatchException',
-          target === 'ConfirmSignUp'
-            ? 'Invalid verification code provided, please try again.'
-            : 'Invalid code or auth state for the user.',
+          target === 'ConfirmSignUp' ? 'Invalid verification code provided, please try again.' : 'Invalid code or auth state for the user.',
         );
       }
       if (target === 'ConfirmSignUp') throw await confirmSignUpError(e, env, ctx, req);

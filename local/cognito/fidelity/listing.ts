@@ -10,7 +10,9 @@ function pageSize(value: unknown, required: boolean): number {
   }
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) {
-    throw validation(`Value '${String(value)}' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 1`);
+    throw validation(
+      `Value '${String(value)}' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 1`,
+    );
   }
   if (n > 60) {
     throw validation(`Value '${n}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 60`);

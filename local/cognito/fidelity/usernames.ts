@@ -24,8 +24,7 @@ class CaseInsensitiveUserPoolService extends UserPoolServiceImpl {
         (u) =>
           u.Username.toLowerCase() === wanted ||
           // Cognito also treats the email and preferred_username aliases case-insensitively.
-          (this.options.UsernameAttributes?.includes('email') &&
-            attributeValue('email', u.Attributes)?.toLowerCase() === wanted),
+          (this.options.UsernameAttributes?.includes('email') && attributeValue('email', u.Attributes)?.toLowerCase() === wanted),
       ) ?? null
     );
   }
