@@ -20,6 +20,8 @@ const shared = {
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // A global option: inside a project it is ignored, and local-cloud tests would get jest's 5 s.
+  testTimeout: 30000,
   projects: [
     {
       ...shared,

@@ -4,19 +4,16 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { CognitoIdentityProviderClient, InitiateAuthCommand, NotAuthorizedException } from '@aws-sdk/client-cognito-identity-provider';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { handler, initiateAuth } from './initiateAuth';
-import { clearSecretCache } from '../../lib/secrets/getSecret';
 import { syntheticPassword } from '../../lib/verify/password';
 import { codeHash } from '../../lib/runs/codeHash';
 import { PHONE, runItem } from '../../tests/support/verifyRun';
+import { mockPasswordKey } from '../../tests/support/passwordKey';
 
 process.env.RUNS_TABLE = 'runs-test';
-process.env.PASSWORD_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:password-AbCdEf';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const cognito = mockClient(CognitoIdentityProviderClient);
-const sm = mockClient(SecretsManagerClient);
 const MASKED = '+*******0100';
 const SIGN_UP_CODE = '111111';
 const SESSION = 'AYABeCognitoChallengeSession-secret-value';
@@ -33,12 +30,10 @@ async function expectNoSecrets(out: unknown) {
 
 beforeEach(() => {
   ddb.reset();
+  mockPasswordKey(ddb);
   cognito.reset();
-  sm.reset();
-  clearSecretCache();
   order = [];
   jest.spyOn(Date, 'now').mockReturnValue(NOW);
-  sm.on(GetSecretValueCommand).resolves({ SecretString: 'password-secret' });
   ddb.on(GetCommand, { Key: { pk: 'RUN#run-1' } }).resolves({ Item: run() });
   ddb.on(GetCommand, { Key: { pk: `WAIT#${PHONE}` } }).resolves({
     Item: { pk: `WAIT#${PHONE}`, runId: 'run-1', step: 'SIGN_UP', code: SIGN_UP_CODE, answered: true, consumedAt: NOW - 1 },

@@ -7,18 +7,15 @@ import {
   SignUpCommand,
   UsernameExistsException,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { handler, signUp } from './signUp';
-import { clearSecretCache } from '../../lib/secrets/getSecret';
 import { syntheticPassword } from '../../lib/verify/password';
 import { PHONE, runItem } from '../../tests/support/verifyRun';
+import { mockPasswordKey } from '../../tests/support/passwordKey';
 
 process.env.RUNS_TABLE = 'runs-test';
-process.env.PASSWORD_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:password-AbCdEf';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const cognito = mockClient(CognitoIdentityProviderClient);
-const sm = mockClient(SecretsManagerClient);
 const MASKED = '+*******0100';
 const NOW = 1_750_000_000_000;
 const run = runItem;
@@ -33,12 +30,10 @@ async function expectNoSecrets(out: unknown) {
 
 beforeEach(() => {
   ddb.reset();
+  mockPasswordKey(ddb);
   cognito.reset();
-  sm.reset();
-  clearSecretCache();
   order = [];
   jest.spyOn(Date, 'now').mockReturnValue(NOW);
-  sm.on(GetSecretValueCommand).resolves({ SecretString: 'password-secret' });
   ddb.on(GetCommand, { Key: { pk: 'RUN#run-1' } }).resolves({ Item: run() });
   ddb.on(GetCommand, { Key: { pk: `WAIT#${PHONE}` } }).resolves({});
   ddb.on(PutCommand).callsFake(() => {

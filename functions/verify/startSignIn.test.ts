@@ -11,19 +11,16 @@ import {
   InitiateAuthCommand,
   UserNotFoundException,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { handler, startSignIn } from './startSignIn';
-import { clearSecretCache } from '../../lib/secrets/getSecret';
 import { standingUserPassword } from '../../lib/verify/password';
 import { standingUsername } from '../../lib/verify/standingUser';
+import { mockPasswordKey } from '../../tests/support/passwordKey';
 
 process.env.RUNS_TABLE = 'runs-test';
-process.env.PASSWORD_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:password-AbCdEf';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const cognito = mockClient(CognitoIdentityProviderClient);
-const sm = mockClient(SecretsManagerClient);
 const ssm = mockClient(SSMClient);
 const PHONE = '+12065551234';
 const MASKED = '+*******1234';
@@ -45,10 +42,8 @@ async function expectNoSecrets(out: unknown) {
 }
 
 beforeEach(() => {
-  for (const m of [ddb, cognito, sm, ssm]) m.reset();
-  clearSecretCache();
+  for (const m of [ddb, cognito, ssm]) m.reset();
   order = [];
-  sm.on(GetSecretValueCommand).resolves({ SecretString: 'password-secret' });
   ssm.on(GetParameterCommand).callsFake(() => {
     order.push('GetParameter');
     return { Parameter: { Value: JSON.stringify({ userPoolId: POOL, clientId: 'client1abc' }) } };
@@ -69,6 +64,8 @@ beforeEach(() => {
     order.push('InitiateAuth');
     return CHALLENGE;
   });
+  // After the catch-all GetCommand above, so that the key item has its own answer.
+  mockPasswordKey(ddb);
 });
 
 describe('startSignIn', () => {

@@ -3,12 +3,13 @@ import type { CheckKind } from '../verify/kind';
 import type { StandingUserOutcome } from '../verify/standingUser';
 
 /**
- * One DynamoDB table (RUNS_TABLE, key `pk`, TTL on `ttl`) holds three kinds of item:
+ * One DynamoDB table (RUNS_TABLE, key `pk`, TTL on `ttl`) holds these kinds of item:
  * - `RUN#<runId>`: a verification run: target, synthetic username, phone, verdict, step timings,
  *   and, only between InitiateAuth and RespondToAuthChallenge, the Cognito session;
  * - `LEASE#<phone>`: which run may use a phone number now (so runs never read each other's SMS);
  * - `WAIT#<phone>`: the SMS code a run waits for on that phone: step, task token, expiry, and the
- *   code once the callback delivered it.
+ *   code once the callback delivered it;
+ * - `KEY#synthetic-passwords`: the random key synthetic users' passwords are derived from.
  * Secrets (session, code, task token) live only here, never in Step Functions state.
  */
 export const runsTable = envOnce('RUNS_TABLE');
@@ -19,6 +20,8 @@ export type WaitStep = 'SIGN_UP' | 'MFA' | 'SANDBOX';
 export const runKey = (runId: string) => ({ pk: `RUN#${runId}` });
 export const leaseKey = (phone: string) => ({ pk: `LEASE#${phone}` });
 export const waitKey = (phone: string) => ({ pk: `WAIT#${phone}` });
+/** The key synthetic passwords are derived from (lib/verify/password.ts): one item, no TTL. */
+export const passwordKeyKey = { pk: 'KEY#synthetic-passwords' };
 
 export interface RunItem {
   pk: string;

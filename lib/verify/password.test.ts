@@ -1,45 +1,71 @@
 import { createHmac } from 'node:crypto';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { syntheticPassword } from './password';
-import { clearSecretCache } from '../secrets/getSecret';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { clearPasswordKeyCache, standingUserPassword, syntheticPassword } from './password';
 
-process.env.PASSWORD_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:password-AbCdEf';
-const SECRET = 'deployment-password-secret';
+process.env.RUNS_TABLE = 'runs-test';
+const KEY = 'a2V5LWZvci10aGUtdGVzdHMta2V5LWZvci10aGUtdGVzdHM=';
+const KEY_ITEM = { pk: 'KEY#synthetic-passwords' };
 
-const sm = mockClient(SecretsManagerClient);
+const ddb = mockClient(DynamoDBDocumentClient);
 beforeEach(() => {
-  sm.reset();
-  clearSecretCache();
-  sm.on(GetSecretValueCommand).resolves({ SecretString: SECRET });
+  ddb.reset();
+  clearPasswordKeyCache();
+  ddb.on(GetCommand, { Key: KEY_ITEM }).resolves({ Item: { ...KEY_ITEM, key: KEY } });
 });
 
 describe('syntheticPassword', () => {
-  it('is Aa1! plus 28 base64url chars of HMAC-SHA256(secret, "password:<runId>")', async () => {
-    const expected = `Aa1!${createHmac('sha256', SECRET).update('password:run-1').digest('base64url').slice(0, 28)}`;
+  it('is Aa1! plus 28 base64url chars of HMAC-SHA256(key, "password:<runId>"), the key read from the runs table', async () => {
+    const expected = `Aa1!${createHmac('sha256', KEY).update('password:run-1').digest('base64url').slice(0, 28)}`;
     await expect(syntheticPassword('run-1')).resolves.toBe(expected);
-    expect(sm).toHaveReceivedCommandWith(GetSecretValueCommand, { SecretId: process.env.PASSWORD_SECRET_ARN });
+    expect(ddb).toHaveReceivedCommandWith(GetCommand, { TableName: 'runs-test', Key: KEY_ITEM, ConsistentRead: true });
   });
 
-  it('is the same in every Lambda of a run (derived, never stored) and differs between runs', async () => {
+  it('is the same in every Lambda of a run (derived, never stored) and differs between runs and from the standing user', async () => {
     const a1 = await syntheticPassword('run-1');
     const a2 = await syntheticPassword('run-1');
     const b = await syntheticPassword('run-2');
     expect(a1).toBe(a2);
     expect(b).not.toBe(a1);
-    // The secret is read once per container, not per call.
-    expect(sm).toHaveReceivedCommandTimes(GetSecretValueCommand, 1);
+    expect(await standingUserPassword('run-1')).not.toBe(a1);
+    // The key is read once per container, not per call.
+    expect(ddb).toHaveReceivedCommandTimes(GetCommand, 1);
   });
 
-  it('changes with the deployment secret', async () => {
+  it('creates a random key on the first run, stored only if none exists, and uses it', async () => {
+    ddb.reset();
+    ddb.on(GetCommand).resolves({});
+    ddb.on(PutCommand).resolves({});
+    const pw = await syntheticPassword('run-1');
+    const put = ddb.commandCalls(PutCommand)[0]!.args[0].input;
+    expect(put).toMatchObject({ TableName: 'runs-test', Item: KEY_ITEM, ConditionExpression: 'attribute_not_exists(#pk)' });
+    const made = (put.Item as { key: string }).key;
+    expect(Buffer.from(made, 'base64')).toHaveLength(32);
+    expect(pw).toBe(`Aa1!${createHmac('sha256', made).update('password:run-1').digest('base64url').slice(0, 28)}`);
+  });
+
+  it('takes the key another Lambda stored first when two first runs race', async () => {
+    ddb.reset();
+    ddb
+      .on(GetCommand)
+      .resolvesOnce({})
+      .resolves({ Item: { ...KEY_ITEM, key: KEY } });
+    ddb.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
+    await expect(syntheticPassword('run-1')).resolves.toBe(
+      `Aa1!${createHmac('sha256', KEY).update('password:run-1').digest('base64url').slice(0, 28)}`,
+    );
+  });
+
+  it('changes with the key (deleting the item rotates every password)', async () => {
     const before = await syntheticPassword('run-1');
-    clearSecretCache();
-    sm.on(GetSecretValueCommand).resolves({ SecretString: 'rotated' });
+    clearPasswordKeyCache();
+    ddb.on(GetCommand, { Key: KEY_ITEM }).resolves({ Item: { ...KEY_ITEM, key: 'rotated' } });
     expect(await syntheticPassword('run-1')).not.toBe(before);
   });
 
-  it("meets Cognito's default password policy and does not reveal the secret or the run id", async () => {
+  it("meets Cognito's default password policy and does not reveal the key or the run id", async () => {
     const pw = await syntheticPassword('run-1');
     expect(pw).toHaveLength(32);
     expect(pw).toMatch(/[A-Z]/);
@@ -47,12 +73,17 @@ describe('syntheticPassword', () => {
     expect(pw).toMatch(/[0-9]/);
     expect(pw).toMatch(/[!]/);
     expect(pw).toMatch(/^[\w!-]+$/);
-    expect(pw).not.toContain(SECRET);
+    expect(pw).not.toContain(KEY);
     expect(pw).not.toContain('run-1');
   });
 
-  it('fails by name when the secret cannot be read', async () => {
-    sm.on(GetSecretValueCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
+  it('fails by name when the key cannot be read, and reads again on the next call', async () => {
+    ddb.reset();
+    ddb
+      .on(GetCommand)
+      .rejectsOnce(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }))
+      .resolves({ Item: { ...KEY_ITEM, key: KEY } });
     await expect(syntheticPassword('run-1')).rejects.toMatchObject({ name: 'AccessDeniedException' });
+    await expect(syntheticPassword('run-1')).resolves.toMatch(/^Aa1!/);
   });
 });

@@ -1,3 +1,4 @@
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 // First: the logger reads its level when it is created.
 import { captureLogs, jsonLines } from '../../tests/support/logCapture';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -14,16 +15,14 @@ import {
   UserNotFoundException,
   UsernameExistsException,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { clearSecretCache } from '../secrets/getSecret';
 import { standingUserPassword } from './password';
 import { standingSignIn } from './standingSignIn';
 import { standingUsername } from './standingUser';
+import { mockPasswordKey } from '../../tests/support/passwordKey';
 
-process.env.PASSWORD_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:password-AbCdEf';
-
+process.env.RUNS_TABLE = 'runs-test';
 const cognito = mockClient(CognitoIdentityProviderClient);
-const sm = mockClient(SecretsManagerClient);
+const ddb = mockClient(DynamoDBDocumentClient);
 const PHONE = '+12065551234';
 const POOL = 'us-east-1_abc';
 const USER = standingUsername(POOL, PHONE);
@@ -42,9 +41,8 @@ const calls = () => cognito.calls().map((c) => (c.args[0] as object).constructor
 
 beforeEach(() => {
   cognito.reset();
-  sm.reset();
-  clearSecretCache();
-  sm.on(GetSecretValueCommand).resolves({ SecretString: 'password-secret' });
+  ddb.reset();
+  mockPasswordKey(ddb);
   cognito.on(AdminCreateUserCommand).resolves({});
   cognito.on(AdminSetUserPasswordCommand).resolves({});
   cognito.on(AdminDeleteUserCommand).resolves({});
