@@ -16,12 +16,15 @@ const shared = {
   testPathIgnorePatterns: ['/node_modules/', '/.serverless/', '/.esbuild/'],
   setupFiles: ['<rootDir>/tests/setupEnv.ts'],
   testTimeout: 30000,
+  cacheDirectory: '<rootDir>/node_modules/.cache/jest',
 };
 
 /** @type {import('jest').Config} */
 module.exports = {
   // A global option: inside a project it is ignored, and local-cloud tests would get jest's 5 s.
   testTimeout: 30000,
+  // Not the system temp folder: a test run leaves nothing there.
+  cacheDirectory: '<rootDir>/node_modules/.cache/jest',
   projects: [
     {
       ...shared,

@@ -1,11 +1,10 @@
 import { randomInt } from 'node:crypto';
 import type { InvokeFunction, LocalCustomSmsSender, LocalCustomSmsSenderOptions } from './customSender';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
+import { makeDataDir } from './dataDir';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { UnsupportedError } from 'cognito-local/lib/errors';
 import { DefaultConfig } from 'cognito-local/lib/server/config';
 import type { Config } from 'cognito-local/lib/server/config';
@@ -103,7 +102,7 @@ export async function startLocalCognito(opts: LocalCognitoOptions = {}): Promise
   const ownsDataDir = !opts.dataDir;
   // Checked before anything starts: a mistyped rule fails here, not silently never.
   const faults = new FaultInjector(opts.faults);
-  const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'local-cognito-')));
+  const dataDir = opts.dataDir ?? (await makeDataDir());
 
   try {
     const logger = cognitoLocalLogger();
