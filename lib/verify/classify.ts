@@ -9,6 +9,8 @@ export const FAILURE_REASONS = [
   'ExpiredCode',
   'MfaNotEnforced',
   'UnexpectedChallenge',
+  // Cognito refused the app client (it has a secret; the check sends no SECRET_HASH).
+  'AppClientHasSecret',
   'UserStatusUnexpected',
   'TokenInvalid',
   'Throttled',
