@@ -281,6 +281,12 @@ describe('sls package (offline)', () => {
     }
   });
 
+  it('keeps the KMS key and the Twilio secret when their param is turned off or the stack is removed (pools may still use the key)', () => {
+    for (const id of ['CustomSmsSenderKey', 'TwilioAuthTokenSecret']) {
+      expect(template.Resources[id]).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    }
+  });
+
   it("has the optional routes' monthly costs (KMS key, Twilio secret) and what refers to them only under their param, off by default", () => {
     const byCondition = (condition: string) =>
       Object.entries(template.Resources as Record<string, any>)
