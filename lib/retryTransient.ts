@@ -6,7 +6,10 @@ import { isTransientAwsError } from './errors';
  * twice (an SMS sent, a code used): the state machine's Retry would repeat the whole task, and
  * with it that step, so these are retried in place instead. A refusal is thrown at once.
  */
-export async function retryTransient<T>(operation: () => Promise<T>, options: { attempts?: number; baseDelayMs?: number } = {}): Promise<T> {
+export async function retryTransient<T>(
+  operation: () => Promise<T>,
+  options: { attempts?: number; baseDelayMs?: number } = {},
+): Promise<T> {
   const attempts = options.attempts ?? 3;
   const baseDelayMs = options.baseDelayMs ?? 100;
   for (let attempt = 1; ; attempt++) {

@@ -182,7 +182,9 @@ describe('finishSignIn', () => {
 
   it('records PASS without step timings when the execution history cannot be read (the code is used: no failure now)', async () => {
     // GetExecutionHistory's throttling error has no class of its own in the SDK: a named error, as it arrives.
-    sfn.on(GetExecutionHistoryCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } }));
+    sfn
+      .on(GetExecutionHistoryCommand)
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } }));
     await expect(finishSignIn(event)).resolves.toMatchObject({ verdict: 'PASS', steps: [] });
     expect(recorded()).toMatchObject({ ExpressionAttributeValues: expect.objectContaining({ ':status': 'PASS', ':steps': [] }) });
   });

@@ -154,7 +154,8 @@ describe('startSignIn', () => {
     let saves = 0;
     ddb.on(UpdateCommand).callsFake(() => {
       order.push('Update RUN');
-      if (++saves === 1) throw new ProvisionedThroughputExceededException({ message: 'Throughput exceeded', $metadata: { httpStatusCode: 400 } });
+      if (++saves === 1)
+        throw new ProvisionedThroughputExceededException({ message: 'Throughput exceeded', $metadata: { httpStatusCode: 400 } });
       return {};
     });
     await expect(startSignIn(event({ kind: 'signin', target: 'MyUserPool', phoneNumber: PHONE }))).resolves.toMatchObject({
