@@ -3,9 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { ConditionalCheckFailedException, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import {
   CodeMismatchException,
   CognitoIdentityProviderClient,
@@ -178,6 +178,33 @@ describe('finishSignIn', () => {
   it('refuses an event without an execution ARN before any call', async () => {
     await expect(finishSignIn({ runId: 'run-1' })).rejects.toMatchObject({ name: 'ValidationError', field: 'executionArn' });
     expect(ddb.calls()).toHaveLength(0);
+  });
+
+  it('records PASS without step timings when the execution history cannot be read (the code is used: no failure now)', async () => {
+    // GetExecutionHistory's throttling error has no class of its own in the SDK: a named error, as it arrives.
+    sfn
+      .on(GetExecutionHistoryCommand)
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } }));
+    await expect(finishSignIn(event)).resolves.toMatchObject({ verdict: 'PASS', steps: [] });
+    expect(recorded()).toMatchObject({ ExpressionAttributeValues: expect.objectContaining({ ':status': 'PASS', ':steps': [] }) });
+  });
+
+  it('retries a throttled verdict write in place and records PASS', async () => {
+    const throttled = new ProvisionedThroughputExceededException({ message: 'Throughput exceeded', $metadata: { httpStatusCode: 400 } });
+    ddb
+      .on(UpdateCommand, { Key: { pk: 'RUN#run-1' } })
+      .rejectsOnce(throttled)
+      .resolves({ Attributes: { kind: 'signin', standingUser: 'reused' } });
+    await expect(finishSignIn(event)).resolves.toMatchObject({ verdict: 'PASS', kind: 'signin' });
+    expect(ddb.commandCalls(UpdateCommand).filter((c) => c.args[0].input.Key?.pk === 'RUN#run-1')).toHaveLength(2);
+  });
+
+  it('does not retry a refused verdict write', async () => {
+    ddb
+      .on(UpdateCommand, { Key: { pk: 'RUN#run-1' } })
+      .rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: { httpStatusCode: 400 } }));
+    await expect(finishSignIn(event)).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' });
+    expect(ddb.commandCalls(UpdateCommand).filter((c) => c.args[0].input.Key?.pk === 'RUN#run-1')).toHaveLength(1);
   });
 
   it('as a Lambda handler, returns the output', async () => {

@@ -2,7 +2,7 @@
 import { captureLogs } from '../../tests/support/logCapture';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   AdminCreateUserCommand,
@@ -12,6 +12,9 @@ import {
   UserNotFoundException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
 import { handler, startSignIn } from './startSignIn';
 import { standingUserPassword } from '../../lib/verify/password';
 import { standingUsername } from '../../lib/verify/standingUser';
@@ -142,6 +145,44 @@ describe('startSignIn', () => {
       name: 'PhoneBusy',
     });
     expect(cognito.calls()).toHaveLength(0);
+  });
+
+  it('retries a throttled save of the challenge in place: one InitiateAuth, so one SMS', async () => {
+    let saves = 0;
+    ddb.on(UpdateCommand).callsFake(() => {
+      order.push('Update RUN');
+      if (++saves === 1)
+        throw new ProvisionedThroughputExceededException({ message: 'Throughput exceeded', $metadata: { httpStatusCode: 400 } });
+      return {};
+    });
+    await expect(startSignIn(event({ kind: 'signin', target: 'MyUserPool', phoneNumber: PHONE }))).resolves.toMatchObject({
+      standingUser: 'reused',
+    });
+    expect(order.filter((o) => o === 'InitiateAuth')).toHaveLength(1);
+    expect(order.filter((o) => o === 'Update RUN')).toHaveLength(2);
+  });
+
+  it('fails with SignInSaveFailed (no Retry of the machine matches it) when the save still fails after the SMS; names no secret', async () => {
+    ddb.on(UpdateCommand).callsFake(() => {
+      order.push('Update RUN');
+      throw new ProvisionedThroughputExceededException({ message: 'Throughput exceeded', $metadata: { httpStatusCode: 400 } });
+    });
+    const error = (await startSignIn(event({ kind: 'signin', target: 'MyUserPool', phoneNumber: PHONE })).catch((e: Error) => e)) as Error;
+    expect(error).toMatchObject({ name: 'SignInSaveFailed', message: expect.stringContaining('ProvisionedThroughputExceededException') });
+    await expectNoSecrets(error.message);
+    expect(order.filter((o) => o === 'InitiateAuth')).toHaveLength(1);
+    expect(order.filter((o) => o === 'Update RUN')).toHaveLength(3);
+  });
+
+  it("is not retried by the machine on SignInSaveFailed, nor on anything but PhoneBusy, Lambda's own errors and throttling", () => {
+    const asl = parse(readFileSync(join(__dirname, '../../statemachines/verify.asl.yml'), 'utf8')) as {
+      States: Record<string, { Retry?: { ErrorEquals: string[] }[] }>;
+    };
+    const retried = (asl.States.StartSignIn.Retry ?? []).flatMap((r) => r.ErrorEquals);
+    expect(retried).toContain('PhoneBusy');
+    expect(retried).not.toContain('SignInSaveFailed');
+    expect(retried).not.toContain('States.ALL');
+    expect(retried).not.toContain('States.TaskFailed');
   });
 
   it('as a Lambda handler, returns the state', async () => {

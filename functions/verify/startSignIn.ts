@@ -1,6 +1,8 @@
+import { awsErrorName, NamedError } from '../../lib/errors';
 import { taskHandler } from '../../lib/handler';
 import { logger } from '../../lib/logger';
 import { maskPhone } from '../../lib/phone';
+import { retryTransient } from '../../lib/retryTransient';
 import { putRun } from '../../lib/runs/putRun';
 import { registerWait } from '../../lib/runs/registerWait';
 import { saveSignIn } from '../../lib/runs/saveSignIn';
@@ -58,7 +60,17 @@ export async function startSignIn(event: unknown): Promise<SignInState> {
   await takeLease(phone, runId, leaseSeconds('signin', timeouts));
   await registerWait(phone, runId, 'MFA', timeouts.mfaCodeSeconds);
   const signIn = await standingSignIn({ runId, userPoolId, clientId, username, phone, runStartedAt: started.getTime() });
-  await saveSignIn(runId, signIn);
+  // Cognito has sent the SMS by now. The machine retries this task on throttling, and a retry would
+  // send a second SMS whose session the first code cannot answer (CodeMismatch); so the save is
+  // retried here, and what still fails leaves as a named error no Retry matches.
+  try {
+    await retryTransient(() => saveSignIn(runId, signIn));
+  } catch (error) {
+    throw new NamedError(
+      'SignInSaveFailed',
+      `The sign-in's challenge could not be saved on the run record after the SMS was sent (${awsErrorName(error) ?? 'Error'}); not retried, so no second SMS`,
+    );
+  }
 
   const { standingUser, standingUserReason, firstSignIn } = signIn;
   logger.info('sign-in started', {

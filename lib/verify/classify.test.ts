@@ -13,6 +13,12 @@ describe('classifyFailure', () => {
     },
   );
 
+  it('keeps AppClientHasSecret (a standing sign-in refused for the client) as its own reason, not Unexpected', () => {
+    expect(classifyFailure('AppClientHasSecret', lambdaCause('AppClientHasSecret', 'the app client must have no secret')).reason).toBe(
+      'AppClientHasSecret',
+    );
+  });
+
   it('names the reason itself as the cause when the error has none', () => {
     expect(classifyFailure('PhoneBusy', undefined)).toEqual({ reason: 'PhoneBusy', cause: 'PhoneBusy' });
     expect(classifyFailure('TargetNotFound', '')).toEqual({ reason: 'TargetNotFound', cause: 'TargetNotFound' });

@@ -9,6 +9,10 @@ export const FAILURE_REASONS = [
   'ExpiredCode',
   'MfaNotEnforced',
   'UnexpectedChallenge',
+  // Cognito refused the app client (it has a secret; the check sends no SECRET_HASH).
+  'AppClientHasSecret',
+  // A sign-in run could not save its challenge after the SMS went out (not retried: that would send another).
+  'SignInSaveFailed',
   'UserStatusUnexpected',
   'TokenInvalid',
   'Throttled',

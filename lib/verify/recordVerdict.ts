@@ -1,8 +1,10 @@
+import { awsErrorName } from '../errors';
 import { logger } from '../logger';
+import { retryTransient } from '../retryTransient';
 import { finishRun, type RunResult } from '../runs/finishRun';
 import type { RunItem } from '../runs/model';
 import { classifyFailure } from './classify';
-import { stepTimings } from './stepTimings';
+import { stepTimings, type StepTiming } from './stepTimings';
 
 export interface Verdict extends RunResult {
   /** From the run record; absent when the run failed before its record was written. */
@@ -26,7 +28,7 @@ export async function recordVerdict(p: {
 }): Promise<Verdict> {
   const started = p.startedAt ? Date.parse(p.startedAt) : Number.NaN;
   const now = Date.now();
-  const steps = await stepTimings(p.executionArn);
+  const steps = await timingsOrNone(p.executionArn);
   const result: RunResult = {
     verdict: 'PASS',
     endedAt: new Date(now).toISOString(),
@@ -40,7 +42,9 @@ export async function recordVerdict(p: {
     );
     Object.assign(result, { verdict: 'FAIL', reason: failure.reason, cause: failure.cause });
   }
-  const record = await finishRun(p.runId, result);
+  // Retried in place: the sign-in run's last task has used its code by now, so a Retry of the task
+  // could only fail, and a verdict lost to one throttled write would turn a pass into a failure.
+  const record = await retryTransient(() => finishRun(p.runId, result));
   const { kind, standingUser, standingUserReason, firstSignIn } = record;
   logger.info('run finished', {
     runId: p.runId,
@@ -52,4 +56,17 @@ export async function recordVerdict(p: {
     standingUserReason,
   });
   return { ...result, kind, standingUser, standingUserReason, firstSignIn };
+}
+
+/**
+ * The timings are a report, not the verdict: when the history cannot be read (GetExecutionHistory
+ * throttled, say) the run is recorded without them rather than failed.
+ */
+async function timingsOrNone(executionArn: string): Promise<StepTiming[]> {
+  try {
+    return await stepTimings(executionArn);
+  } catch (error) {
+    logger.warn('step timings unavailable; recording the verdict without them', { error: awsErrorName(error) ?? 'Error' });
+    return [];
+  }
 }

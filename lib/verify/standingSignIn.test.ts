@@ -119,11 +119,6 @@ describe('standingSignIn', () => {
       'challenge NEW_PASSWORD_REQUIRED',
     ],
     [
-      'no MFA set up',
-      () => cognito.on(InitiateAuthCommand).resolvesOnce({ ChallengeName: 'MFA_SETUP', Session: 's' }),
-      'challenge MFA_SETUP',
-    ],
-    [
       'a phone changed by an admin',
       () =>
         cognito.on(InitiateAuthCommand).resolvesOnce({ ...CHALLENGE, ChallengeParameters: { CODE_DELIVERY_DESTINATION: '+*******9999' } }),
@@ -147,13 +142,36 @@ describe('standingSignIn', () => {
     expect(JSON.stringify(logs())).not.toContain(await standingUserPassword(USER));
   });
 
-  it('fails with UnexpectedChallenge when a recreated user is still not challenged with SMS_MFA (the pool, not the user)', async () => {
-    cognito.on(InitiateAuthCommand).resolves({ ChallengeName: 'SOFTWARE_TOKEN_MFA', Session: 's' });
+  it('fails with UnexpectedChallenge when a recreated user is still asked for a new password (the pool, not the user)', async () => {
+    cognito.on(InitiateAuthCommand).resolves({ ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: 's' });
     await expect(standingSignIn(request)).rejects.toMatchObject({
       name: 'UnexpectedChallenge',
-      message: expect.stringContaining('SOFTWARE_TOKEN_MFA challenge after it was recreated'),
+      message: expect.stringContaining('NEW_PASSWORD_REQUIRED challenge after it was recreated'),
     });
     expect(calls().filter((c) => c === 'InitiateAuth')).toHaveLength(2);
+  });
+
+  it.each([['SELECT_MFA_TYPE'], ['MFA_SETUP'], ['SOFTWARE_TOKEN_MFA'], ['CUSTOM_CHALLENGE']])(
+    'fails with UnexpectedChallenge on %s without deleting or creating the user (the pool asks every user for it)',
+    async (challenge) => {
+      cognito.on(InitiateAuthCommand).resolves({ ChallengeName: challenge as 'MFA_SETUP', Session: 's' });
+      await expect(standingSignIn(request)).rejects.toMatchObject({
+        name: 'UnexpectedChallenge',
+        message: expect.stringContaining(`${challenge} challenge, expected SMS_MFA`),
+      });
+      expect(calls()).toEqual(['InitiateAuth']);
+    },
+  );
+
+  it.each([
+    ['Unable to verify secret hash for client client1abc'],
+    ['Client client1abc is configured for secret but secret was not received'],
+  ])('fails with AppClientHasSecret on "%s", keeping the user and naming no secret', async (message) => {
+    cognito.on(InitiateAuthCommand).rejects(err(NotAuthorizedException, message));
+    const error = (await standingSignIn(request).catch((e: Error) => e)) as Error;
+    expect(error).toMatchObject({ name: 'AppClientHasSecret', message: expect.stringContaining('app client must have no secret') });
+    expect(error.message).not.toContain(await standingUserPassword(USER));
+    expect(calls()).toEqual(['InitiateAuth']);
   });
 
   it('passes a refusal of the recreated user on as the AWS error (no endless recreating)', async () => {

@@ -38,8 +38,9 @@ type Attempt =
   | { ok: false; why: string; exists?: boolean; error?: unknown };
 
 /**
- * Answers that say the standing user, not the pool, is the problem. NotAuthorized is also what a
- * client with PreventUserExistenceErrors answers for a user that does not exist.
+ * Answers that say the standing user, not the pool, is the problem: only these delete and recreate
+ * it (each new user is a new monthly active user). NotAuthorized is also what a client with
+ * PreventUserExistenceErrors answers for a user that does not exist.
  */
 const BROKEN_ERRORS: Record<string, { why: string; exists?: boolean }> = {
   UserNotFoundException: { why: 'missing', exists: false },
@@ -49,12 +50,22 @@ const BROKEN_ERRORS: Record<string, { why: string; exists?: boolean }> = {
 };
 
 /**
+ * NotAuthorized about the app client, not the user ("Unable to verify secret hash for client …",
+ * "Client … is configured for secret but secret was not received"): every user would get it, so
+ * recreating one would only add a user and fail again.
+ */
+const CLIENT_REFUSAL = /secret|client/i;
+
+/** The one challenge besides SMS_MFA that a new user fixes: a temporary password (an admin reset it). */
+const USER_CHALLENGES = new Set(['NEW_PASSWORD_REQUIRED']);
+
+/**
  * Signs the standing user in with its password and expects the SMS_MFA challenge, optimistically:
  * a user that is there and well costs this one Cognito call. Only when the answer says the user
- * is missing or broken (an error above, a challenge other than SMS_MFA such as
- * NEW_PASSWORD_REQUIRED or MFA_SETUP, or a code sent to another phone) is it looked up, created or
- * deleted and created again (no SMS: lib/cognito/createSilentUser.ts), and signed in once more;
- * a second failure is the pool's, reported as the check's failure.
+ * is missing or broken (an error above, NEW_PASSWORD_REQUIRED, or a code sent to another phone)
+ * is it looked up, created or deleted and created again (no SMS: lib/cognito/createSilentUser.ts),
+ * and signed in once more; a second failure is the pool's, reported as the check's failure. What
+ * the pool or app client causes (another MFA challenge, a client secret) fails at once, keeping the user.
  * Tokens without a challenge are allowed once for a user made in this run (Cognito may count its
  * creation as the second factor): it signs in again and must be challenged then. Otherwise they
  * mean MFA is not enforced.
@@ -67,8 +78,15 @@ export async function standingSignIn(request: StandingSignInRequest): Promise<St
     try {
       answer = await passwordSignIn(clientId, username, password);
     } catch (error) {
-      const broken = BROKEN_ERRORS[awsErrorName(error) ?? ''];
+      const name = awsErrorName(error) ?? '';
+      const broken = BROKEN_ERRORS[name];
       if (!broken) throw error;
+      if (name === 'NotAuthorizedException' && error instanceof Error && CLIENT_REFUSAL.test(error.message)) {
+        throw new NamedError(
+          'AppClientHasSecret',
+          `Cognito refused the app client itself (${error.message.replace(/\.$/, '')}): the check signs in without a SECRET_HASH, so the app client must have no secret`,
+        );
+      }
       // A message may say more ("User is disabled.", "Password attempts exceeded"); it names no secret.
       const message =
         error instanceof Error && /disabled|attempts exceeded/i.test(error.message)
@@ -77,7 +95,15 @@ export async function standingSignIn(request: StandingSignInRequest): Promise<St
       return { ok: false, why: message ?? broken.why, exists: broken.exists, error };
     }
     if (answer.AuthenticationResult) return { ok: 'tokens' };
-    if (answer.ChallengeName !== 'SMS_MFA') return { ok: false, why: `challenge ${answer.ChallengeName ?? 'none'}`, exists: true };
+    if (answer.ChallengeName !== 'SMS_MFA') {
+      const challenge = answer.ChallengeName ?? 'none';
+      if (USER_CHALLENGES.has(challenge)) return { ok: false, why: `challenge ${challenge}`, exists: true };
+      // SELECT_MFA_TYPE, MFA_SETUP, SOFTWARE_TOKEN_MFA…: the pool's MFA settings, which a new user would meet too.
+      throw new NamedError(
+        'UnexpectedChallenge',
+        `Password login of the standing user returned the ${challenge} challenge, expected SMS_MFA`,
+      );
+    }
     if (!answer.Session) throw new NamedError('UnexpectedChallenge', 'The SMS_MFA challenge came without a Session');
     // Cognito masks the destination but keeps its last digits: a user whose phone was changed
     // would have its code sent elsewhere, and the run would wait for nothing.

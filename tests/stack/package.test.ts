@@ -281,6 +281,12 @@ describe('sls package (offline)', () => {
     }
   });
 
+  it('keeps the KMS key and the Twilio secret when their param is turned off or the stack is removed (pools may still use the key)', () => {
+    for (const id of ['CustomSmsSenderKey', 'TwilioAuthTokenSecret']) {
+      expect(template.Resources[id]).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    }
+  });
+
   it("has the optional routes' monthly costs (KMS key, Twilio secret) and what refers to them only under their param, off by default", () => {
     const byCondition = (condition: string) =>
       Object.entries(template.Resources as Record<string, any>)
@@ -359,6 +365,22 @@ describe('sls package (offline)', () => {
     expect(JSON.parse(byId.CheckScheduleSignin.Target.Input)).toEqual({ kind: 'signin', target: 'MyUserPool' });
     expect(JSON.parse(byId.CheckScheduleSignup.Target.Input)).toEqual({ kind: 'signup', target: 'MyUserPool' });
     for (const properties of Object.values(byId)) expect(properties.Target.RoleArn).toEqual({ 'Fn::GetAtt': ['CheckScheduleRole', 'Arn'] });
+  });
+
+  it("reads every Lambda's `run finished` line in the dashboard's run queries (sign-in runs end in finishSignIn)", () => {
+    // The functions whose code logs the verdict line: itself or through lib/verify/recordVerdict.ts.
+    const verdictFunctions = config.functions
+      .filter((fn) => {
+        const source = readFileSync(join(PROJECT_ROOT, `${fn.module}.ts`), 'utf8');
+        return source.includes("'run finished'") || source.includes('lib/verify/recordVerdict');
+      })
+      .map((fn) => fn.name)
+      .sort();
+    expect(verdictFunctions).toEqual(['cleanUpStoppedRun', 'finishSignIn', 'recordResult']);
+    const body = template.Resources.CheckDashboard.Properties.DashboardBody['Fn::Sub'][0] as string;
+    const queries = [...body.matchAll(/"query":"([^"]*'run finished'[^"]*)"/g)].map((m) => m[1]);
+    expect(queries.length).toBeGreaterThanOrEqual(2);
+    for (const query of queries) for (const fn of verdictFunctions) expect(query).toContain(`SOURCE '/aws/lambda/\${Svc}-\${Stage}-${fn}'`);
   });
 
   it('has three alarms on their topic, and the dashboard only when asked for (tests/stack/metrics.test.ts checks what they read)', () => {
