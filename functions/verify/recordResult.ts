@@ -21,13 +21,8 @@ export async function recordResult(event: unknown): Promise<RunResult & { kind?:
   const executionArn = requiredString(input, 'executionArn', EXECUTION_ARN);
   const error = input.error === undefined || input.error === null ? undefined : asObject(input.error, 'error');
   const startedAt = typeof input.startedAt === 'string' ? input.startedAt : undefined;
-  const {
-    standingUser: _s,
-    standingUserReason: _r,
-    firstSignIn: _f,
-    ...result
-  } = await recordVerdict({ runId, executionArn, startedAt, error });
-  return result;
+  const { verdict, reason, cause, endedAt, durationMs, steps, kind } = await recordVerdict({ runId, executionArn, startedAt, error });
+  return { verdict, reason, cause, endedAt, durationMs, steps, kind };
 }
 
 export const handler = taskHandler(recordResult);

@@ -156,7 +156,8 @@ describe('npm start (local/start.ts)', () => {
   it('Ctrl-C during the runs closes the local cloud (no moto left) and exits 130', async () => {
     const s = start(['--runs', '50']);
     const [, motoPort] = await s.waitFor(/Local cloud up in \d+ ms \(.*moto :(\d+)/);
-    await s.waitFor(/✓ verify#1 /);
+    // A Lambda state, not the 0 ms ChooseKind that starts every run: the runs are under way.
+    await s.waitFor(/✓ verify#1 +PrepareRun /);
     expect(motoServersOn(motoPort!)).toHaveLength(1);
     s.child.kill('SIGINT');
     const { code } = await s.exit;
@@ -242,7 +243,7 @@ describe('npm start (local/start.ts)', () => {
   it('SIGHUP during the runs closes the local cloud and exits 129', async () => {
     const s = start(['--runs', '50'], { viaNode: true });
     const [, motoPort] = await s.waitFor(/Local cloud up in \d+ ms \(.*moto :(\d+)/);
-    await s.waitFor(/✓ verify#1 /);
+    await s.waitFor(/✓ verify#1 +PrepareRun /);
     s.child.kill('SIGHUP');
     const { code } = await s.exit;
     expect(code).toBe(129);
