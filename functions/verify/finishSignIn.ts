@@ -1,14 +1,13 @@
 import { answerSmsMfa } from '../../lib/cognito/answerSmsMfa';
-import { cognitoIssuer } from '../../lib/cognito/issuer';
 import { NamedError } from '../../lib/errors';
 import { taskHandler } from '../../lib/handler';
 import { maskPhone } from '../../lib/phone';
 import { getRun } from '../../lib/runs/getRun';
 import { releasePhone } from '../../lib/runs/releasePhone';
 import { takeCode } from '../../lib/runs/takeCode';
-import { verifyTokens, type TokenSummary } from '../../lib/tokens/verifyTokens';
 import { asObject, requiredString } from '../../lib/validate';
 import type { FirstSignIn } from '../../lib/verify/firstSignIn';
+import { tokensFromMfaAnswer, type TokensOutput } from '../../lib/verify/mfaTokens';
 import { recordVerdict } from '../../lib/verify/recordVerdict';
 import { RUN_ID } from '../../lib/verify/runId';
 import type { StandingUserOutcome } from '../../lib/verify/standingUser';
@@ -31,7 +30,7 @@ export interface SignInResult {
   standingUser?: StandingUserOutcome;
   standingUserReason?: string;
   firstSignIn?: FirstSignIn;
-  tokens: TokenSummary & { expiresIn?: number; tokenType?: string };
+  tokens: TokensOutput;
   durationMs?: number;
   steps: StepTiming[];
 }
@@ -52,17 +51,7 @@ export async function finishSignIn(event: unknown): Promise<SignInResult> {
     throw new NamedError('ExpiredCode', 'The run has no Cognito auth session to answer (already used, or never started)');
   const { code } = await takeCode(run.phoneNumber, runId, 'MFA');
   // The session answers once; recordVerdict removes it from the run record on every path.
-  const result = await answerSmsMfa(run.clientId, run.username, run.authSession, code);
-  const tokens = result.AuthenticationResult;
-  if (!tokens)
-    throw new NamedError('UnexpectedChallenge', `MFA answer returned the ${result.ChallengeName ?? 'no'} challenge instead of tokens`);
-  const summary = await verifyTokens({
-    issuer: cognitoIssuer(run.userPoolId),
-    clientId: run.clientId,
-    idToken: tokens.IdToken,
-    accessToken: tokens.AccessToken,
-    refreshToken: tokens.RefreshToken,
-  });
+  const tokens = await tokensFromMfaAnswer(await answerSmsMfa(run.clientId, run.username, run.authSession, code), run);
   await releasePhone(run.phoneNumber, runId);
   const verdict = await recordVerdict({ runId, executionArn, startedAt });
   return {
@@ -74,7 +63,7 @@ export async function finishSignIn(event: unknown): Promise<SignInResult> {
     standingUser: run.standingUser,
     ...(run.standingUserReason !== undefined && { standingUserReason: run.standingUserReason }),
     ...(run.firstSignIn !== undefined && { firstSignIn: run.firstSignIn }),
-    tokens: { ...summary, expiresIn: tokens.ExpiresIn, tokenType: tokens.TokenType },
+    tokens,
     durationMs: verdict.durationMs,
     steps: verdict.steps,
   };
