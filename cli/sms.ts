@@ -7,11 +7,15 @@ import { ConfigError, type Endpoints } from './config';
  * person doing the walkthrough by hand with the AWS CLI gets each code. A deployed stage has no
  * such inbox: real SMS reach real phones.
  */
+/** One SMS as GET /sms answers it (the local cloud's inbox, local/fakePhone/inbox.ts, adds `via`). */
 export interface InboxSms {
   phoneNumber: string;
   message: string;
+  /** The code as every route reads it (lib/sms/extractCode); absent when the text has none. */
   code?: string;
+  /** ISO 8601. */
   receivedAt: string;
+  /** The verification run waiting on this phone when the SMS arrived, if any. */
   runId?: string;
 }
 

@@ -1,5 +1,6 @@
 import { maskPhone } from '../../lib/phone';
 import { extractCode } from '../../lib/sms/extractCode';
+import type { InboxSms as InboxSmsWire } from '../../cli/sms';
 
 /**
  * The fake phone's inbox: every SMS the local cloud delivers — Cognito's sign-up and MFA texts
@@ -8,15 +9,8 @@ import { extractCode } from '../../lib/sms/extractCode';
  * code (GET /sms on inboxServer.ts, `cogcheck sms --local`). Phone numbers are kept whole: this is
  * the user's own local fake phone, and `--phone` must match them; anything printed masks them.
  */
-export interface InboxSms {
-  phoneNumber: string;
-  message: string;
-  /** The code as every route reads it (lib/sms/extractCode); absent when the text has none. */
-  code?: string;
-  /** ISO 8601. */
-  receivedAt: string;
-  /** The verification run waiting on this phone when the SMS arrived, if any. */
-  runId?: string;
+/** The shape `cogcheck sms` reads (cli/sms.ts), and who sent it. */
+export interface InboxSms extends InboxSmsWire {
   /** Who sent it: Cognito (the fake phone) or the local End User Messaging (SendTextMessage). */
   via: 'cognito' | 'end-user-messaging';
 }
