@@ -197,6 +197,27 @@ async function attempt(command: string[], host: string, port: number, env: NodeJ
   throw new MotoStartError(`moto_server did not answer on ${url} within ${timeoutMs} ms. Last output:\n${tail}`);
 }
 
+/** A port found free can be taken by another process before moto binds it (parallel test workers): try another. */
+const PORT_TAKEN = /Address already in use|is in use by another program/;
+const PORT_TRIES = 3;
+
+async function attemptOnFreePort(
+  command: string[],
+  host: string,
+  fixedPort: number | undefined,
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+) {
+  for (let tries = 1; ; tries++) {
+    const port = fixedPort || (await freePort(host));
+    try {
+      return await attempt(command, host, port, env, timeoutMs);
+    } catch (error) {
+      if (fixedPort || tries >= PORT_TRIES || !(error instanceof MotoStartError) || !PORT_TAKEN.test(error.message)) throw error;
+    }
+  }
+}
+
 /** Starts moto_server as a child process on loopback; close() (or this process ending) stops it. */
 export async function startMoto(opts: StartMotoOptions = {}): Promise<MotoServer> {
   const host = opts.host ?? '127.0.0.1';
@@ -204,8 +225,7 @@ export async function startMoto(opts: StartMotoOptions = {}): Promise<MotoServer
   const timeoutMs = opts.startupTimeoutMs ?? 30_000;
   const notInstalled: string[] = [];
   for (const command of candidates(env)) {
-    const port = opts.port || (await freePort(host));
-    const result = await attempt(command, host, port, env, timeoutMs);
+    const result = await attemptOnFreePort(command, host, opts.port, env, timeoutMs);
     if ('server' in result) return result.server;
     notInstalled.push(`${command.join(' ')}: ${result.notInstalled.split('\n').slice(-3).join(' ')}`);
   }
