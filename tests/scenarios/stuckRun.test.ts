@@ -109,10 +109,15 @@ it('a run stalled past the machine timeout ends TIMED_OUT, its user deleted, its
 
   // The same verdict line as a failed run (Logs Insights counts failures by reason from it), and no
   // check metric of its own: the alarms read the machine's AWS/States ExecutionsTimedOut/Succeeded.
-  const lines = logs.lines
-    .flatMap((chunk) => chunk.split('\n'))
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as Record<string, any>);
+  const parsed = () =>
+    logs.lines
+      .flatMap((chunk) => chunk.split('\n'))
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, any>);
+  // The clean-up writes the record, then logs the line: give the line a moment to come out.
+  for (let i = 0; i < 40 && !parsed().some((l) => l.message === 'run finished' && l.runId === runId); i++)
+    await new Promise((r) => setTimeout(r, 50));
+  const lines = parsed();
   expect(lines.filter((l) => l.message === 'run finished' && l.runId === runId)).toEqual([
     expect.objectContaining({ verdict: 'FAIL', reason: 'TimedOut', durationMs: expect.any(Number) }),
   ]);
