@@ -46,6 +46,14 @@ const E164 = /^\+[1-9]\d{6,14}$/;
 const RATE = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/;
 const CRON = /^cron\(\S+ \S+ \S+ \S+ \S+ \S+\)$/;
 
+const MINUTES_PER_UNIT = { minute: 1, minutes: 1, hour: 60, hours: 60, day: 1440, days: 1440 };
+
+/** Minutes between runs of a `rate(...)` schedule; undefined for cron(), whose gaps vary. */
+function rateMinutes(schedule) {
+  const rate = RATE.exec(String(schedule).trim());
+  return rate ? Number(rate[1]) * MINUTES_PER_UNIT[rate[2]] : undefined;
+}
+
 function scheduleProblem(schedule) {
   if (typeof schedule !== 'string') return 'schedule is required: rate(<n> minutes|hours|days) or cron(<6 fields>)';
   const rate = RATE.exec(schedule);
@@ -163,6 +171,31 @@ function scheduleResources(checks) {
   );
 }
 
+/**
+ * NoSuccessfulCheckAlarm (resources/monitoring.yml) fires when no check passed for
+ * noSuccessPeriodSeconds. Its actions are on only when some check of this stage is enabled, and its
+ * period must hold at least two runs of the most frequent enabled check, or it would fire between
+ * two runs that both pass (a stage whose only check runs every 6 hours, with the 30-minute default).
+ * @returns {{ actionsEnabled: boolean, problem?: string }}
+ */
+function silenceAlarm(checks, params) {
+  const enabled = checks.filter((c) => c.enabled);
+  if (!enabled.length) return { actionsEnabled: false };
+  const timed = enabled.map((c) => ({ check: c, minutes: rateMinutes(c.schedule) })).filter((t) => t.minutes !== undefined);
+  if (!timed.length) return { actionsEnabled: true };
+  const fastest = timed.reduce((a, b) => (b.minutes < a.minutes ? b : a));
+  const needed = 2 * fastest.minutes * 60;
+  const period = Number(params.noSuccessPeriodSeconds);
+  if (Number.isFinite(period) && period >= needed) return { actionsEnabled: true };
+  return {
+    actionsEnabled: true,
+    problem:
+      `noSuccessPeriodSeconds=${params.noSuccessPeriodSeconds} is shorter than two runs of the most frequent enabled check ` +
+      `("${fastest.check.name}", ${fastest.check.schedule}), so NoSuccessfulCheckAlarm would fire between runs that pass: ` +
+      `deploy with --param="noSuccessPeriodSeconds=${needed}" or more, or schedule a check more often.`,
+  };
+}
+
 /** The project folder of the service being packaged (the tests' stand-in has none: this one's). */
 const projectRoot = (serverless) => serverless.config?.servicePath ?? serverless.serviceDir ?? resolve(__dirname, '..');
 
@@ -188,6 +221,10 @@ function stageChecks(serverless) {
   if (doc === undefined) errors.push(`${path} is missing: it lists the stage's scheduled checks.`);
   const read = doc === undefined ? { checks: [], errors: [] } : readChecks({ doc, stage, params });
   errors.push(...read.errors);
+  if (!read.errors.length) {
+    const { problem } = silenceAlarm(read.checks, params);
+    if (problem) errors.push(problem);
+  }
   if (errors.length) {
     throw new serverless.classes.Error(`Invalid scheduled checks:\n  - ${errors.join('\n  - ')}`, 'CHECKS_INVALID');
   }
@@ -203,6 +240,8 @@ class ChecksPlugin {
       'before:package:initialize': () => this.validate(),
       // After the framework compiled its own resources, before it merges `resources:` and writes the template.
       'before:package:finalize': () => this.addSchedules(),
+      // After `resources:` are merged (the alarm is in resources/monitoring.yml), before the template is written.
+      'after:aws:package:finalize:mergeCustomProviderResources': () => this.enableSilenceAlarm(),
     };
   }
 
@@ -215,11 +254,20 @@ class ChecksPlugin {
     const template = this.serverless.service.provider.compiledCloudFormationTemplate;
     Object.assign(template.Resources, scheduleResources(stageChecks(this.serverless)));
   }
+
+  /** The silence alarm notifies only on a stage where some check runs (a stage with none would always be silent). */
+  enableSilenceAlarm() {
+    const alarm = this.serverless.service.provider.compiledCloudFormationTemplate.Resources.NoSuccessfulCheckAlarm;
+    if (!alarm) return;
+    alarm.Properties.ActionsEnabled = silenceAlarm(stageChecks(this.serverless), stageParams(this.serverless)).actionsEnabled;
+  }
 }
 
 module.exports = ChecksPlugin;
 module.exports.readChecks = readChecks;
 module.exports.scheduleResources = scheduleResources;
 module.exports.stageChecks = stageChecks;
+module.exports.silenceAlarm = silenceAlarm;
+module.exports.rateMinutes = rateMinutes;
 module.exports.SMS_PER_RUN = SMS_PER_RUN;
 module.exports.ROUTE_PARAMS = ROUTE_PARAMS;

@@ -10,17 +10,13 @@
  * with the arithmetic, before anything is packaged or deployed.
  */
 const { stageParams } = require('./params');
-const { stageChecks } = require('./checks');
+const { rateMinutes, stageChecks } = require('./checks');
 
 const DAYS_PER_MONTH = 31;
 
-const MINUTES = { minute: 1, minutes: 1, hour: 60, hours: 60, day: 1440, days: 1440 };
-
 /** Runs per month for an EventBridge `rate(...)` expression; undefined for cron (not estimated). */
 function runsPerMonth(expression) {
-  const match = /^rate\((\d+)\s+(minutes?|hours?|days?)\)$/.exec(String(expression).trim());
-  if (!match) return undefined;
-  const everyMinutes = Number(match[1]) * MINUTES[match[2]];
+  const everyMinutes = rateMinutes(expression);
   if (!everyMinutes) return undefined;
   return Math.floor((DAYS_PER_MONTH * 24 * 60) / everyMinutes);
 }

@@ -108,7 +108,8 @@ it('a run stalled past the machine timeout ends TIMED_OUT, its user deleted, its
   expect(await item(`LEASE#${phone}`)).toBeUndefined();
 
   // The same verdict line as a failed run (Logs Insights counts failures by reason from it), and no
-  // check metric of its own: the alarms read the machine's AWS/States ExecutionsTimedOut/Succeeded.
+  // check metric of its own: CheckFailingAlarm adds the machine's AWS/States ExecutionsTimedOut and
+  // ExecutionsAborted to ExecutionsFailed (tests/stack/package.test.ts), so alarms see this run fail.
   const parsed = () =>
     logs.lines
       .flatMap((chunk) => chunk.split('\n'))

@@ -102,6 +102,7 @@ describe('SMS sandbox check on deploy', () => {
             inboundPhoneNumberId: '',
             checkTarget: 'MyUserPool',
             targetParameterPrefix: '/cognito-sms-mfa/prod/targets',
+            noSuccessPeriodSeconds: 1800,
           },
         },
       },

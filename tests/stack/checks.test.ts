@@ -14,7 +14,7 @@ const ChecksPlugin = require('../../plugins/checks.js');
 const CheckPhonePlugin = require('../../plugins/checkPhone.js');
 const SmsBudgetPlugin = require('../../plugins/smsBudget.js');
 
-const { readChecks, scheduleResources } = ChecksPlugin;
+const { readChecks, scheduleResources, silenceAlarm } = ChecksPlugin;
 
 const REAL = '+12065551234';
 const PARAMS = {
@@ -25,6 +25,7 @@ const PARAMS = {
   targetParameterPrefix: '/cognito-sms-mfa/prod/targets',
   smsPricePerMessageUsd: 0.00645,
   monthlySmsSpendLimitUsd: 1,
+  noSuccessPeriodSeconds: 1800,
 };
 
 class ServerlessError extends Error {
@@ -267,6 +268,43 @@ describe('the checks plugins in sls package', () => {
     ]);
     await runHook(ok.plugin(SmsBudgetPlugin), 'before:package:initialize');
     expect(ok.log.notices).toEqual([expect.stringContaining('$59.19 per month, within the $60.00 limit')]);
+  });
+
+  it("turns the silence alarm's actions on only where a check runs, and refuses a period shorter than two runs of the most frequent one", async () => {
+    const template = (s: ReturnType<typeof service>) => {
+      s.serverless.service.provider.compiledCloudFormationTemplate.Resources.NoSuccessfulCheckAlarm = {
+        Type: 'AWS::CloudWatch::Alarm',
+        Properties: { ActionsEnabled: false },
+      };
+      return s;
+    };
+    const actions = async (yml: string, params: string[]) => {
+      const s = template(service(yml, params));
+      await runHook(s.plugin(ChecksPlugin), 'after:aws:package:finalize:mergeCustomProviderResources');
+      return s.serverless.service.provider.compiledCloudFormationTemplate.Resources.NoSuccessfulCheckAlarm.Properties.ActionsEnabled;
+    };
+    const defaults = readFileSync(join(PROJECT_ROOT, 'checks.yml'), 'utf8');
+    expect(await actions(defaults, [])).toBe(false);
+    expect(await actions(defaults, ['checkScheduleState=ENABLED'])).toBe(true);
+    // checkScheduleState off, but one check of the stage's list is on by itself.
+    const oneOn = 'default:\n  - name: signin\n    kind: signin\n    schedule: rate(5 minutes)\n    state: ENABLED\n';
+    expect(await actions(oneOn, [])).toBe(true);
+
+    // Only a check every 6 hours is on: the 30-minute default would alarm between two passing runs.
+    const rare = 'default:\n  - name: signup\n    kind: signup\n    schedule: rate(6 hours)\n    state: ENABLED\n';
+    const error = (await runHook(service(rare).plugin(ChecksPlugin), 'before:package:initialize').catch((e: Error) => e)) as Error;
+    expect(error.message).toContain(
+      'noSuccessPeriodSeconds=1800 is shorter than two runs of the most frequent enabled check ("signup", rate(6 hours))',
+    );
+    expect(error.message).toContain('--param="noSuccessPeriodSeconds=43200"');
+    await runHook(service(rare, ['noSuccessPeriodSeconds=43200']).plugin(ChecksPlugin), 'before:package:initialize');
+    // A disabled check or a cron schedule sets no bound.
+    expect(silenceAlarm([{ name: 'a', schedule: 'rate(6 hours)', enabled: false }], { noSuccessPeriodSeconds: 1800 })).toEqual({
+      actionsEnabled: false,
+    });
+    expect(silenceAlarm([{ name: 'a', schedule: 'cron(0 * * * ? *)', enabled: true }], { noSuccessPeriodSeconds: 60 })).toEqual({
+      actionsEnabled: true,
+    });
   });
 
   describe('SMS sandbox on deploy', () => {

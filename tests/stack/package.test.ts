@@ -391,6 +391,23 @@ describe('sls package (offline)', () => {
     expect(alarms).toEqual(['CheckFailingAlarm', 'NoSuccessfulCheckAlarm', 'SlowCheckAlarm']);
     for (const id of alarms) expect(template.Resources[id].Properties.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
     expect(template.Resources.NoSuccessfulCheckAlarm.Properties.TreatMissingData).toBe('breaching');
+    // plugins/checks.js: no check of checks.yml is enabled with the default params, so the silence alarm stays quiet.
+    expect(template.Resources.NoSuccessfulCheckAlarm.Properties.ActionsEnabled).toBe(false);
+    // A run that times out or is stopped counts as a failed check, as the stopped-run clean-up records it.
+    const failing = template.Resources.CheckFailingAlarm.Properties;
+    const read = (failing.Metrics as { Id: string; MetricStat?: { Metric: { MetricName: string; Dimensions: unknown } } }[]).filter(
+      (m) => m.MetricStat,
+    );
+    expect(read.map((m) => m.MetricStat!.Metric.MetricName).sort()).toEqual([
+      'ExecutionsAborted',
+      'ExecutionsFailed',
+      'ExecutionsTimedOut',
+    ]);
+    for (const m of read)
+      expect(m.MetricStat!.Metric.Dimensions).toEqual([{ Name: 'StateMachineArn', Value: { Ref: 'VerifyStateMachine' } }]);
+    const returned = (failing.Metrics as { ReturnData: boolean; Expression?: string }[]).filter((m) => m.ReturnData);
+    expect(returned).toHaveLength(1);
+    for (const m of read) expect(returned[0].Expression).toContain(`FILL(${m.Id}, 0)`);
     expect(template.Resources.AlarmTopic.Type).toBe('AWS::SNS::Topic');
     expect(template.Resources.CheckDashboard).toMatchObject({ Type: 'AWS::CloudWatch::Dashboard', Condition: 'HasDashboard' });
     // dashboard defaults to 'false': the condition is false in the packaged template.
