@@ -6,7 +6,7 @@ import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { startLocalCognito, type FaultRule, type LocalCognito, type SentSms } from './cognito';
 import { startMoto, type MotoServer } from './moto';
 import { LocalStepFunctions, startStepFunctionsServer } from './stepfunctions';
-import { routesFromServerlessConfig, startApiServer } from './api/server';
+import { routesFromServerlessConfig, startApiServer, viaLocalLambda } from './api/server';
 import { webhookDelivery } from './fakePhone/webhook';
 import { twilioDelivery } from './fakePhone/twilio';
 import { inboundSmsDelivery } from './fakePhone/inboundSms';
@@ -202,7 +202,8 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
       ),
     );
 
-    const api = await startApiServer(routesFromServerlessConfig(config));
+    // Routes run through the one Lambda runtime, so their invocations are counted and observed like the others.
+    const api = await startApiServer(routesFromServerlessConfig(config), { invoke: viaLocalLambda(lambda, config) });
     closers.push(() => api.close());
 
     // Registered before the code routes' listeners: an SMS is in the inbox before any route acts on it.

@@ -4,6 +4,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, APIGatewayProxySt
 import { listen, type Listening } from '../http/server';
 import { loadHandler, type Handler } from '../runtime/handlers';
 import { runHandler } from '../runtime/invoke';
+import type { LocalLambda } from '../runtime/lambda';
 import { PROJECT_ROOT, readServerlessConfig, type ServerlessConfig } from '../serverlessConfig';
 
 /**
@@ -24,6 +25,19 @@ export interface HttpRoute {
 
 export type ApiServer = Listening;
 
+/**
+ * Runs a route's function for one request: resolves with what it returned, rejects with its
+ * error when it failed or timed out. The server answers every rejection as API Gateway does.
+ */
+export type RouteInvoker = (route: HttpRoute, event: APIGatewayProxyEventV2) => Promise<unknown>;
+
+export interface ApiServerOptions {
+  port?: number;
+  host?: string;
+  /** How a route's function runs; default: its handler in this process (runHandler), seen by no Lambda runtime. */
+  invoke?: RouteInvoker;
+}
+
 /** Far below HTTP API's 10 MB, far above anything the callback accepts; stops a runaway client early. */
 export const MAX_REQUEST_BYTES = 1024 * 1024;
 const DEFAULT_TIMEOUT_SECONDS = 30;
@@ -36,11 +50,12 @@ const NOT_FOUND = { statusCode: 404, body: { message: 'Not Found' } };
 const TOO_LARGE = { statusCode: 413, body: { message: 'Request Entity Too Large' } };
 const INTERNAL = { statusCode: 500, body: { message: 'Internal Server Error' } };
 
-export function startApiServer(routes: HttpRoute[], opts: { port?: number; host?: string } = {}): Promise<ApiServer> {
+export function startApiServer(routes: HttpRoute[], opts: ApiServerOptions = {}): Promise<ApiServer> {
   const host = opts.host ?? '127.0.0.1';
   const compiled = routes.map(compileRoute).sort(bySpecificity);
+  const invoke = opts.invoke ?? runInProcess;
   const server = createServer((req, res) => {
-    handle(compiled, req, res).catch((error: unknown) => {
+    handle(compiled, invoke, req, res).catch((error: unknown) => {
       // Only reached if writing the answer itself failed; the connection is beyond saving.
       process.stderr.write(`local api: ${(error as Error)?.name ?? 'Error'} while answering ${req.method} ${req.url?.split('?')[0]}\n`);
       res.destroy();
@@ -57,6 +72,32 @@ export function routesFromServerlessConfig(config: ServerlessConfig = readServer
     const handler = loadHandler(fn, root) as HttpRoute['handler'];
     return fn.httpEvents.map((e) => ({ method: e.method, path: e.path, handler, name: fn.name, timeoutSeconds: fn.timeoutSeconds }));
   });
+}
+
+/** A route's handler run directly, with the Lambda context and timeout the route declares (tests without a local cloud). */
+const runInProcess: RouteInvoker = async (route, event) => {
+  const functionName = route.name ?? 'local';
+  const outcome = await runHandler(route.handler as Handler, event, {
+    functionName,
+    functionArn: `arn:aws:lambda:${process.env.AWS_REGION ?? 'us-east-1'}:${process.env.AWS_ACCOUNT_ID ?? '123456789012'}:function:${functionName}`,
+    timeoutMs: (route.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
+  });
+  if (!outcome.ok) throw outcome.error;
+  return outcome.result;
+};
+
+/**
+ * Each route's function invoked through the local cloud's one Lambda runtime, as API Gateway's
+ * Lambda integration invokes it: counted in its invocations and seen by its onInvoke observers
+ * with trigger `http`, with the function's own timeout and context.
+ */
+export function viaLocalLambda(lambda: LocalLambda, config: ServerlessConfig): RouteInvoker {
+  const byName = new Map(config.functions.map((fn) => [fn.name, fn]));
+  return (route, event) => {
+    const fn = route.name === undefined ? undefined : byName.get(route.name);
+    if (!fn) return Promise.reject(new Error(`${route.method} ${route.path} names no function of serverless.yml`));
+    return lambda.invoke(lambda.arnOf(fn), event, { source: 'http' });
+  };
 }
 
 interface CompiledRoute {
@@ -109,7 +150,7 @@ function compileRoute(route: HttpRoute): CompiledRoute {
   };
 }
 
-async function handle(routes: CompiledRoute[], req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(routes: CompiledRoute[], invoke: RouteInvoker, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const requestId = randomUUID();
   const started = Date.now();
   const [rawPath, rawQueryString = ''] = (req.url ?? '/').split(/\?(.*)/s, 2);
@@ -147,19 +188,15 @@ async function handle(routes: CompiledRoute[], req: IncomingMessage, res: Server
     routeKey: found.route.routeKey,
     pathParameters: found.params,
   });
-  const route = found.route.route;
-  const functionName = route.name ?? 'local';
-  const outcome = await runHandler(route.handler as Handler, event, {
-    functionName,
-    functionArn: `arn:aws:lambda:${process.env.AWS_REGION ?? 'us-east-1'}:${process.env.AWS_ACCOUNT_ID ?? '123456789012'}:function:${functionName}`,
-    timeoutMs: (route.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
-  });
-  if (!outcome.ok) {
+  let result: unknown;
+  try {
+    result = await invoke(found.route.route, event);
+  } catch (error) {
     // What API Gateway does when the function fails: a bare 500; details stay in the function's log.
-    process.stderr.write(`local api: ${found.route.routeKey} failed: ${outcome.error.name}\n`);
+    process.stderr.write(`local api: ${found.route.routeKey} failed: ${(error as Error)?.name ?? 'Error'}\n`);
     return send(res, requestId, INTERNAL);
   }
-  writeResult(res, requestId, outcome.result as APIGatewayProxyResultV2);
+  writeResult(res, requestId, result as APIGatewayProxyResultV2);
 }
 
 /** How much of an oversized body is read and dropped, so the client sees the 413 instead of a reset. */

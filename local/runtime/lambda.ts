@@ -7,11 +7,11 @@ import { captureLambdaLogs, type LambdaLogSink } from './logs';
  * "Lambda" for the local cloud: each function ARN resolves to the handler serverless.yml
  * declares for it, run in this process by runHandler (context, timeout, JSON, logs). Every
  * caller goes through `invoke`: the Step Functions engine's tasks, the SNS and EventBridge
- * routers, Cognito's Custom SMS Sender; the HTTP API runs its routes with the same runHandler.
+ * routers, Cognito's Custom SMS Sender, the HTTP API's routes (local/api/server.ts viaLocalLambda).
  */
 
-/** Who invoked: a Step Functions execution (with its ARN), an event source, or a direct call (tests). */
-export type Trigger = { source: 'states'; executionArn: string } | { source: 'sns' | 'events' | 'cognito' | 'direct' };
+/** Who invoked: a Step Functions execution (with its ARN), an event source, the HTTP API, or a direct call (tests). */
+export type Trigger = { source: 'states'; executionArn: string } | { source: 'sns' | 'events' | 'cognito' | 'http' | 'direct' };
 
 export interface Invocation {
   functionName: string;

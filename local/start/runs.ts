@@ -45,12 +45,13 @@ export class Runs {
     this.stopObserving = cloud.lambda.onInvoke(({ trigger }) => {
       if (trigger.source === 'states')
         this.invocationsByExecution.set(trigger.executionArn, (this.invocationsByExecution.get(trigger.executionArn) ?? 0) + 1);
-      // The code route's receiver: invoked by SNS (inbound SMS) or by Cognito (Custom SMS Sender), once per code.
-      else if (trigger.source === 'sns' || trigger.source === 'cognito') this.codeRoute++;
+      // The code route's receiver, once per code: invoked by SNS (inbound SMS), by Cognito (Custom SMS
+      // Sender) or by the HTTP API (the Twilio webhook, the signed POST /codes).
+      else if (trigger.source === 'sns' || trigger.source === 'cognito' || trigger.source === 'http') this.codeRoute++;
     });
   }
 
-  /** Invoked by a code route (SNS, Cognito), not by a state machine. */
+  /** Invoked by a code route (SNS, Cognito, HTTP API), not by a state machine. */
   get codeRouteInvocations(): number {
     return this.codeRoute;
   }

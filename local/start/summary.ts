@@ -42,8 +42,8 @@ export function jsonReport(opts: StartOptions, o: Outcome, cloud: LocalCloud, ru
     runsPerSecond: o.verifyWallMs > 0 ? o.verifications.length / (o.verifyWallMs / 1000) : undefined,
     medianVerificationMs: o.verifications.length ? median(o.verifications.map((v) => v.ms)) : undefined,
     lambdaInvocationsTotal: cloud.lambda.invocations.length,
-    // Invoked by the code route, not by a state machine: the inbound-SMS receiver (by SNS) or
-    // the Custom SMS Sender (by Cognito), once per code.
+    // Invoked by the code route, not by a state machine, once per code: the inbound-SMS receiver
+    // (by SNS), the Custom SMS Sender (by Cognito), the Twilio webhook or POST /codes (by the HTTP API).
     codeRouteInvocations: runs.codeRouteInvocations,
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
     provision: o.provision,

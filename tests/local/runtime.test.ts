@@ -1,16 +1,17 @@
 import { join } from 'node:path';
+import { routesFromServerlessConfig, startApiServer, viaLocalLambda } from '../../local/api/server';
 import { createLocalLambda, type Invocation, type LocalLambda } from '../../local/runtime/lambda';
 import { functionLogicalId, type FunctionConfig, type ServerlessConfig } from '../../local/serverlessConfig';
 import type { LambdaLogChunk } from '../../local/runtime/logs';
 
 /** The one local Lambda runtime, with real handler modules (tests/local/fixtures/handlers.ts) loaded as serverless.yml names them. */
 const ROOT = join(__dirname, 'fixtures');
-const fn = (name: string, timeoutSeconds = 6): FunctionConfig => ({
+const fn = (name: string, timeoutSeconds = 6, httpPath?: string): FunctionConfig => ({
   name,
   logicalId: functionLogicalId(name),
   module: 'handlers',
   exportName: name,
-  httpEvents: [],
+  httpEvents: httpPath ? [{ method: 'POST', path: httpPath }] : [],
   eventPatterns: [],
   snsEvents: [],
   environment: {},
@@ -19,7 +20,15 @@ const fn = (name: string, timeoutSeconds = 6): FunctionConfig => ({
 });
 const config: ServerlessConfig = {
   service: 'svc',
-  functions: [fn('echo', 3), fn('slow', 1), fn('throwsString'), fn('throwsNamed'), fn('logs'), fn('returnsDate'), fn('notAFunction')],
+  functions: [
+    fn('echo', 3, '/echo'),
+    fn('slow', 1, '/slow'),
+    fn('throwsString'),
+    fn('throwsNamed', 6, '/fail'),
+    fn('logs'),
+    fn('returnsDate'),
+    fn('notAFunction'),
+  ],
   stateMachines: [],
   environment: {},
   params: {},
@@ -98,5 +107,47 @@ describe('the local Lambda runtime', () => {
       }),
     ]);
     expect(lambda.invocations.at(-1)).toMatchObject({ functionName: 'echo', trigger: { source: 'direct' } });
+  });
+});
+
+describe('the HTTP API on the local Lambda runtime (viaLocalLambda)', () => {
+  it('invokes each route through the runtime with trigger http: counted, observed, failures and timeouts a bare 500', async () => {
+    const api = await startApiServer(routesFromServerlessConfig(config, ROOT), { invoke: viaLocalLambda(lambda, config) });
+    const seen: Invocation[] = [];
+    const stop = lambda.onInvoke((i) => seen.push(i));
+    const before = lambda.invocations.length;
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const post = (path: string) =>
+        fetch(`${api.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}' });
+      const ok = await post('/echo');
+      expect(ok.status).toBe(200);
+      // The runtime's context (the deployed function's name), not the route's bare name.
+      expect(await ok.json()).toMatchObject({ functionName: 'svc-test-echo', event: { routeKey: 'POST /echo', body: '{"a":1}' } });
+
+      for (const path of ['/fail', '/slow']) {
+        const failed = await post(path);
+        expect({ path, status: failed.status, body: await failed.json() }).toEqual({
+          path,
+          status: 500,
+          body: { message: 'Internal Server Error' },
+        });
+      }
+      expect(stderr.mock.calls.map(([line]) => String(line))).toEqual([
+        'local api: POST /fail failed: UserNotFoundException\n',
+        'local api: POST /slow failed: Sandbox.Timedout\n',
+      ]);
+    } finally {
+      stderr.mockRestore();
+      stop();
+      await api.close();
+    }
+    const http = { source: 'http' };
+    expect(seen).toEqual([
+      expect.objectContaining({ functionName: 'echo', ok: true, trigger: http }),
+      expect.objectContaining({ functionName: 'throwsNamed', ok: false, errorName: 'UserNotFoundException', trigger: http }),
+      expect.objectContaining({ functionName: 'slow', ok: false, errorName: 'Sandbox.Timedout', trigger: http }),
+    ]);
+    expect(lambda.invocations.slice(before)).toEqual(seen);
   });
 });

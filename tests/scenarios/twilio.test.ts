@@ -232,6 +232,39 @@ describe('codes come back through the Twilio webhook', () => {
     for (const outcome of outcomes) expect(['Resumed', 'StoredBeforeAwait', 'AlreadyAnswered']).toContain(outcome);
   });
 
+  it('given the MFA wait, when the sign-up SMS arrives again as a new message, then it answers nothing and the MFA code still passes the run', async () => {
+    const { phone, executionArn } = await runWaitingForSignUpCode();
+    const signUp = twilioFor(phone, heldFor(phone, 'SIGN_UP').message);
+    expectTwiml(await post(signUp));
+    await s.reached(executionArn, 'AwaitMfaCode');
+    const lostBefore = notDelivered('AlreadyAnswered').length;
+    // The same text as a new message (a carrier duplicate): a new MessageSid, validly signed, so no Duplicate.
+    const again = twilioFor(phone, heldFor(phone, 'SIGN_UP').message);
+    expect(again.messageSid).not.toBe(signUp.messageSid);
+    expectTwiml(await post(again));
+    // The wait remembers the previous step's code (previousCodeHash): deliverCode reports it AlreadyAnswered, on the MFA wait.
+    const [line, ...more] = logged('code AlreadyAnswered', { route: 'twilio', messageSid: again.messageSid });
+    expect(more).toHaveLength(0);
+    expect(line).toMatchObject({ phone: masked(phone), step: 'MFA', runId: expect.any(String) });
+    // A code that answered nothing is counted as not delivered.
+    expect(notDelivered('AlreadyAnswered')).toHaveLength(lostBefore + 1);
+    expect(await item(`SEEN#twilio#${again.messageSid}`)).toMatchObject({ seenAt: expect.any(Number) });
+    expect(await item(`WAIT#${phone}`)).toMatchObject({ step: 'MFA' });
+    expect((await item(`WAIT#${phone}`))!.answered).toBeUndefined();
+    await expectStillWaiting(s, executionArn, 'RespondToAuthChallenge');
+
+    expectTwiml(await post(twilioFor(phone, heldFor(phone, 'MFA').message)));
+    expect((await s.finish(executionArn)).status).toBe('SUCCEEDED');
+    expect(
+      delivered(phone)
+        .map((l) => l.step)
+        .sort(),
+    ).toEqual(['MFA', 'SIGN_UP']);
+    // Each code reached its run (resumed it, or was stored just before its await task parked the token); the repeat between them did not.
+    const reached = expect.stringMatching(/^(Resumed|StoredBeforeAwait)$/);
+    expect(outcomesFor(phone)).toEqual([reached, 'AlreadyAnswered', reached]);
+  });
+
   it('given the wait ended (the run failed SmsCodeNotReceived), when the late SMS arrives, then Twilio gets 200 and it is reported WaitExpired', async () => {
     const phone = twilioPhone('hold');
     const result = await s.run('verify', { target: s.targetName, phoneNumber: phone, timeouts: { signUpCodeSeconds: 1 } });

@@ -80,17 +80,20 @@ describe('npm start (local/start.ts)', () => {
     expect(r.stdout).not.toMatch(/\+15555550100|idToken|accessToken|password/i);
   });
 
-  it.each([
-    ['custom-sender', 2],
-    ['twilio', 0],
-    ['callback', 0],
-  ])('--code-source %s --json: PASS, and the report names the route', async (source, routeInvocations) => {
-    const r = await finished(['--code-source', String(source), '--json']);
-    expect(r.code).toBe(0);
-    const report = JSON.parse(r.stdout);
-    expect(report).toMatchObject({ verdict: 'PASS', codeSource: source, passed: 1, codeRouteInvocations: routeInvocations });
-    expect(report.provision.output.smsSender).toBe(source === 'custom-sender' ? 'custom-sender' : 'cognito');
-  });
+  // Each route's receiver runs once per code, through the one Lambda runtime: the Custom SMS Sender
+  // (invoked by Cognito), the Twilio webhook and POST /codes (invoked by the HTTP API).
+  it.each(['custom-sender', 'twilio', 'callback'])(
+    '--code-source %s --json: PASS, the report names the route and counts its receiver',
+    async (source) => {
+      const r = await finished(['--code-source', source, '--json']);
+      expect(r.code).toBe(0);
+      const report = JSON.parse(r.stdout);
+      expect(report).toMatchObject({ verdict: 'PASS', codeSource: source, passed: 1, codeRouteInvocations: 2 });
+      const [v] = report.verifications;
+      expect(report.lambdaInvocationsTotal).toBe(report.provision.lambdaInvocations + v.lambdaInvocations + report.codeRouteInvocations);
+      expect(report.provision.output.smsSender).toBe(source === 'custom-sender' ? 'custom-sender' : 'cognito');
+    },
+  );
 
   it('--runs 3 --concurrency 3 runs 3 verifications over 3 phones: 3/3', async () => {
     const r = await finished(['--runs', '3', '--concurrency', '3']);
