@@ -205,7 +205,8 @@ async function checkSandbox(p) {
     level: 'error',
     message:
       `${sandbox} The check phone ${maskPhone(phone)} (${which}) is not one, so every scheduled check would fail ` +
-      `(SmsCodeNotReceived). Verify it: ${fixCommand(p.stage, phone)} — it needs this stack, so deploy with ` +
+      // The command names the phone masked, like every other line: deploy output ends up in CI logs.
+      `(SmsCodeNotReceived). Verify it: ${fixCommand(p.stage, `<${maskPhone(phone)} in full>`)} — it needs this stack, so deploy with ` +
       '--param="checkScheduleState=DISABLED" first, verify, then deploy with the schedule ENABLED. Or request production SMS access in the SNS console.',
   };
 }

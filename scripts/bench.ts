@@ -361,7 +361,7 @@ async function perf(rows: string[][], targets: Target[], notes: string[]) {
     notes.push('Profile of one verification run (medians, ms; HTTP includes calls made by the Lambdas and the callback):');
     notes.push(...table(['', 'through the stack', 'direct'], [...profile, ...lambdaRows]));
     notes.push(
-      `  Not in Lambda time: the Step Functions engine + HTTP StartExecution/SendTaskSuccess + the webhook → POST /codes → submitCode path ≈ ${fmt(
+      `  Not in Lambda time: the Step Functions engine + HTTP StartExecution/SendTaskSuccess + the webhook's HTTP round trip (submitCode itself is Lambda time) ≈ ${fmt(
         orchMs - per(orch, (m) => Object.values(m.lambdaMs).reduce((a, b) => a + b, 0)),
       )} ms per run.`,
     );

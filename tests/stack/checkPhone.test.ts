@@ -135,7 +135,8 @@ describe('SMS sandbox check on deploy', () => {
     expect(error).toBeInstanceOf(ServerlessError);
     expect((error as ServerlessError).code).toBe('CHECK_PHONE_NOT_SANDBOX_VERIFIED');
     expect((error as Error).message).toContain('SMS sandbox in us-east-1');
-    expect((error as Error).message).toContain(`npm run cli -- sms-sandbox-verify --stage prod --phone ${REAL}`);
+    expect((error as Error).message).toContain('npm run cli -- sms-sandbox-verify --stage prod --phone <+*******1234 in full>');
+    expect((error as Error).message).not.toContain(REAL);
     expect((error as Error).message).toContain('checkScheduleState=DISABLED');
     expect(sns.commandCalls(ListSMSSandboxPhoneNumbersCommand).map((c) => c.args[0].input.NextToken)).toEqual([undefined, 'p2']);
   });
@@ -148,7 +149,8 @@ describe('SMS sandbox check on deploy', () => {
       .deploy()
       .catch((e: Error) => e)) as Error;
     expect(error.message).toContain('(the inbound-SMS number (inboundPhoneNumberId))');
-    expect(error.message).toContain(`--phone ${REAL}`);
+    expect(error.message).toContain('--phone <+*******1234 in full>');
+    expect(error.message).not.toContain(REAL);
     expect(smsVoice).toHaveReceivedCommandWith(DescribePhoneNumbersCommand, { PhoneNumberIds: ['phone-abc'] });
   });
 
