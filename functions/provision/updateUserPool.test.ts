@@ -3,6 +3,7 @@ import 'aws-sdk-client-mock-jest';
 import {
   CognitoIdentityProviderClient,
   DescribeUserPoolCommand,
+  ListUsersCommand,
   ResourceNotFoundException,
   UpdateUserPoolCommand,
   type UserPoolType,
@@ -42,6 +43,64 @@ const pool = (over: Partial<UserPoolType> = {}): UserPoolType => ({
 beforeEach(() => {
   cognito.reset();
   cognito.on(UpdateUserPoolCommand).resolves({});
+  cognito.on(ListUsersCommand).resolves({ Users: [] });
+  delete process.env.FORWARD_ORIGINATION_IDENTITY;
+});
+
+const users = (...names: string[]) => names.map((Username) => ({ Username }));
+
+describe('updateUserPool on a pool that has users', () => {
+  it('refuses, with RealUsersWouldLoseSms, a pool with a real user on a stage that forwards no codes; nothing is updated', async () => {
+    cognito.on(DescribeUserPoolCommand).resolves({ UserPool: pool({ EstimatedNumberOfUsers: 3 }) });
+    cognito
+      .on(ListUsersCommand)
+      .resolvesOnce({ Users: users('synthetic-standing-0a1b2c', 'synthetic-verify-1'), PaginationToken: 'p2' })
+      .resolvesOnce({ Users: users('alice') });
+    const error = await updateUserPool(input).catch((e: Error) => e);
+    expect(error).toMatchObject({ name: 'RealUsersWouldLoseSms' });
+    expect((error as Error).message).toContain('forwardOriginationPhoneNumberId');
+    // Usernames are read, no attribute (a real user's phone or e-mail never leaves Cognito); the message names no user.
+    const listed = cognito.commandCalls(ListUsersCommand).map((c) => c.args[0].input);
+    expect(listed).toHaveLength(2);
+    for (const call of listed) expect(call).toMatchObject({ UserPoolId: 'us-east-1_Abc123', AttributesToGet: [], Limit: 60 });
+    expect((error as Error).message).not.toContain('alice');
+    expect(cognito).not.toHaveReceivedCommand(UpdateUserPoolCommand);
+  });
+
+  it("switches a pool that holds only the checks' own users", async () => {
+    cognito.on(DescribeUserPoolCommand).resolves({ UserPool: pool({ EstimatedNumberOfUsers: 2 }) });
+    cognito.on(ListUsersCommand).resolves({ Users: users('synthetic-standing-0a1b2c', 'synthetic-verify-1') });
+    await expect(updateUserPool(input)).resolves.toEqual({ changed: true, smsSender: 'custom-sender' });
+    expect(cognito).toHaveReceivedCommandTimes(UpdateUserPoolCommand, 1);
+  });
+
+  it('switches a pool with real users when the stage forwards their codes, without listing them', async () => {
+    process.env.FORWARD_ORIGINATION_IDENTITY = 'phone-0123456789abcdef';
+    cognito.on(DescribeUserPoolCommand).resolves({ UserPool: pool({ EstimatedNumberOfUsers: 5000 }) });
+    await expect(updateUserPool(input)).resolves.toEqual({ changed: true, smsSender: 'custom-sender' });
+    expect(cognito).not.toHaveReceivedCommand(ListUsersCommand);
+  });
+
+  it('does not list the users of an empty pool', async () => {
+    cognito.on(DescribeUserPoolCommand).resolves({ UserPool: pool({ EstimatedNumberOfUsers: 0 }) });
+    await expect(updateUserPool(input)).resolves.toEqual({ changed: true, smsSender: 'custom-sender' });
+    expect(cognito).not.toHaveReceivedCommand(ListUsersCommand);
+  });
+
+  it('refuses when it cannot prove the pool holds only synthetic users (more than 600 read)', async () => {
+    cognito.on(DescribeUserPoolCommand).resolves({ UserPool: pool({ EstimatedNumberOfUsers: 10_000 }) });
+    let page = 0;
+    cognito.on(ListUsersCommand).callsFake(() => ({
+      Users: Array.from({ length: 60 }, (_, i) => ({ Username: `synthetic-run-${page}-${i}` })),
+      PaginationToken: `p${++page}`,
+    }));
+    await expect(updateUserPool(input)).rejects.toMatchObject({
+      name: 'RealUsersWouldLoseSms',
+      message: expect.stringContaining('more than 600 users'),
+    });
+    expect(cognito.commandCalls(ListUsersCommand)).toHaveLength(10);
+    expect(cognito).not.toHaveReceivedCommand(UpdateUserPoolCommand);
+  });
 });
 
 describe('updateUserPool', () => {

@@ -1,6 +1,7 @@
 import { requestedSmsSender, type SmsSender as SmsSenderMode } from '../../lib/cognito/smsSender';
 import { DescribeUserPoolCommand, UpdateUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { cognito } from '../../lib/clients';
+import { hasRealUser, MAX_USERS_READ } from '../../lib/cognito/firstRealUser';
 import { USER_POOL_ID } from '../../lib/cognito/ids';
 import { userPoolUpdateInput } from '../../lib/cognito/userPoolUpdate';
 import { envOnce } from '../../lib/env';
@@ -14,6 +15,8 @@ import { asObject, noUnknownFields, requiredString } from '../../lib/validate';
 const senderArn = envOnce('CUSTOM_SMS_SENDER_ARN');
 /** Empty on stages without param customSmsSender=true: a named error says which param to set. */
 const keyArn = requireCustomSmsSenderKeyArn;
+/** The End User Messaging number the sender forwards real users' codes from; empty: they are dropped. */
+const forwardsRealUsersCodes = () => (process.env.FORWARD_ORIGINATION_IDENTITY ?? '').trim() !== '';
 
 /** How a pool's codes leave Cognito; only the carrier-free Custom SMS Sender is switched to here. */
 /** This task switches pools to the Custom SMS Sender only; switching back is never automatic. */
@@ -35,7 +38,8 @@ const unqualified = (arn: string) => arn.replace(/^(arn:[^:]+:lambda:[^:]+:\d+:f
  * DescribeUserPool shows it (lib/cognito/userPoolUpdate.ts) with only the Custom SMS Sender and
  * its key set. Re-runnable: a pool already in this mode is left alone. A pool whose SMS already
  * go to another function, or whose Custom Email Sender uses another key (there is one
- * `KMSKeyID` for both senders), is refused with a named error, never overwritten.
+ * `KMSKeyID` for both senders), is refused with a named error, never overwritten; so is a pool with
+ * real users on a stage that would drop their codes.
  */
 export async function updateUserPool(event: unknown): Promise<UpdateUserPoolOutput> {
   const input = asObject(event);
@@ -69,6 +73,8 @@ export async function updateUserPool(event: unknown): Promise<UpdateUserPoolOutp
     );
   }
 
+  await refuseIfRealUsersWouldLoseSms(userPoolId, pool.EstimatedNumberOfUsers);
+
   const update = userPoolUpdateInput(pool, {
     LambdaConfig: { CustomSMSSender: { LambdaArn: senderArn(), LambdaVersion: 'V1_0' }, KMSKeyID: key },
   });
@@ -78,6 +84,25 @@ export async function updateUserPool(event: unknown): Promise<UpdateUserPoolOutp
     settingsCarriedOver: Object.keys(update).length - 1,
   });
   return { changed: true, smsSender };
+}
+
+/**
+ * In this mode Cognito sends no SMS at all: the sender forwards a real user's code only when a
+ * forward number is configured, else drops it (with a log line and a metric). So a pool that has
+ * users besides the checks' own is switched only on a stage that forwards; otherwise it would lock
+ * them out of sign-up and MFA.
+ */
+async function refuseIfRealUsersWouldLoseSms(userPoolId: string, estimatedUsers: number | undefined): Promise<void> {
+  if (forwardsRealUsersCodes() || estimatedUsers === 0) return;
+  const real = await hasRealUser(userPoolId);
+  if (real === false) return;
+  throw new NamedError(
+    'RealUsersWouldLoseSms',
+    `User pool ${userPoolId} ${real ? 'has users that are not synthetic checks' : `has more than ${MAX_USERS_READ} users`}, and this ` +
+      'stage forwards no codes (param forwardOriginationPhoneNumberId is empty): in custom-sender mode Cognito sends no SMS, so they ' +
+      'could no longer sign up or sign in with MFA. Deploy with --param="forwardOriginationPhoneNumberId=<End User Messaging number id>", ' +
+      'or use a pool that only the checks use.',
+  );
 }
 
 export const handler = taskHandler(updateUserPool);
