@@ -21,9 +21,10 @@ const IMPLIED_ACTIONS: Record<string, string[]> = {
   'iam:CreateRole': ['iam:TagRole'],
   'iam:CreatePolicy': ['iam:TagPolicy'],
   'cognito-idp:CreateUserPool': ['cognito-idp:TagResource', 'iam:PassRole'],
-  // UpdateUserPool sends the pool's SmsConfiguration (its SMS role) back, and setting KMSKeyID
-  // makes Cognito create a grant on the key as the caller.
-  'cognito-idp:UpdateUserPool': ['iam:PassRole', 'kms:CreateGrant'],
+  // UpdateUserPool sends the pool's SmsConfiguration (its SMS role) and UserPoolTags back (tags, as
+  // on create, are authorized as TagResource), and setting KMSKeyID makes Cognito create a grant on
+  // the key as the caller.
+  'cognito-idp:UpdateUserPool': ['iam:PassRole', 'kms:CreateGrant', 'cognito-idp:TagResource'],
 };
 
 /**
