@@ -95,6 +95,24 @@ describe('npm start (local/start.ts)', () => {
     },
   );
 
+  it('--first-sign-in-without-mfa --json: PASS, the first sign-in returned tokens, the second was challenged with SMS_MFA', async () => {
+    const r = await finished(['--first-sign-in-without-mfa', '--json']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report).toMatchObject({ verdict: 'PASS', passed: 1 });
+    const [v] = report.verifications;
+    // tokens-without-mfa: the first sign-in skipped MFA (lib/verify/firstSignIn.ts), and the run only
+    // passes through RespondToAuthChallenge when the sign-in after it was an SMS_MFA challenge.
+    expect(v.output).toMatchObject({ verdict: 'PASS', firstSignIn: 'tokens-without-mfa' });
+    expect(v.steps.map((s: { state: string }) => s.state)).toEqual(
+      expect.arrayContaining(['InitiateAuth', 'AwaitMfaCode', 'RespondToAuthChallenge']),
+    );
+    const plain = await finished(['--first-sign-in-without-mfa']);
+    expect(plain.code).toBe(0);
+    expect(plain.stdout).toContain('First sign-in returned tokens without MFA in 1/1 runs');
+    expect(plain.stdout).toContain('the second sign-in was challenged with SMS_MFA');
+  });
+
   it('--runs 3 --concurrency 3 runs 3 verifications over 3 phones: 3/3', async () => {
     const r = await finished(['--runs', '3', '--concurrency', '3']);
     expect(r.code).toBe(0);
