@@ -211,6 +211,49 @@ async function checkSandbox(p) {
   };
 }
 
+/**
+ * Whether an enabled check's code route can bring its codes back, as far as deploying can tell.
+ * Warnings, not refusals: provisioning (which wires the number, or switches the pool) runs after the
+ * deploy that creates the stack.
+ * @param {{ check: { enabled: boolean, codeRoute: string, phone: string, target: string }, inboundPhoneNumberId?: string,
+ *           targetParameterName: string, clients: { smsVoice: any, ssm: any, cognito: any } }} p
+ * @returns {Promise<{ ok: boolean, level: 'error' | 'warning' | 'notice' | 'none', message: string }>}
+ */
+async function checkCodeRoute(p) {
+  const { check } = p;
+  /** @type {{ ok: boolean, level: 'none', message: string }} */
+  const none = { ok: true, level: 'none', message: '' };
+  if (!check.enabled) return none;
+  if (check.codeRoute === 'custom-sender') {
+    if (await targetUsesCustomSmsSender(p.clients, p.targetParameterName)) return none;
+    return {
+      ok: true,
+      level: 'warning',
+      message:
+        `codeRoute custom-sender, but the pool of target ${check.target} does not hand its codes to the Custom SMS Sender ` +
+        '(not provisioned yet, or provisioned without it): until it does, its checks send real SMS that the SMS budget counted as none, ' +
+        'and wait for codes that never come back. Provision it with --input \'{"smsSender":"custom-sender"}\'.',
+    };
+  }
+  if (check.codeRoute !== 'inbound-sms' || check.phone === '') return none;
+  const inboundId = String(p.inboundPhoneNumberId ?? '').trim();
+  let inbound;
+  try {
+    inbound = inboundId === '' ? undefined : await inboundPhoneNumber(p.clients.smsVoice, inboundId);
+  } catch {
+    return none; // checkSandbox already says the number could not be read.
+  }
+  if (inbound === check.phone) return none;
+  return {
+    ok: true,
+    level: 'warning',
+    message:
+      `codeRoute inbound-sms, but the check phone ${maskPhone(check.phone)} is not the stage's inbound-SMS number` +
+      `${inbound ? ` (${maskPhone(inbound)})` : ' (inboundPhoneNumberId is empty)'}: its codes come back only if it is an End User Messaging ` +
+      "number whose two-way SMS go to this stack's topic. Leave the check's phone empty to use the inbound number, or use another codeRoute.",
+  };
+}
+
 class CheckPhonePlugin {
   /** @param {any} serverless @param {any} _options @param {{ log?: any }} [utils] the framework's logging utilities */
   constructor(serverless, _options, { log } = {}) {
@@ -281,8 +324,18 @@ class CheckPhonePlugin {
               message: `SMS sandbox: codeRoute custom-sender sends no SMS, so ${maskPhone(check.phone || '+****')} need not be verified.`,
             },
           });
-          continue;
         }
+        results.push({
+          check,
+          named,
+          result: await checkCodeRoute({
+            check,
+            inboundPhoneNumberId: check.inboundPhoneNumberId,
+            targetParameterName: `${prefix}/${check.target}`,
+            clients,
+          }),
+        });
+        if (check.codeRoute === 'custom-sender' && check.enabled) continue;
         const key = `${check.enabled}|${check.phone}|${check.target}`;
         if (asked.has(key)) continue;
         asked.add(key);

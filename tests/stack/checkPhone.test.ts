@@ -188,12 +188,41 @@ describe('SMS sandbox check on deploy', () => {
 
   it('stays quiet out of the sandbox, and only warns when the status cannot be read', async () => {
     sns.on(GetSMSSandboxAccountStatusCommand).resolves({ IsInSandbox: false });
-    const out = pluginWith(['checkScheduleState=ENABLED', `checkPhoneNumber=${REAL}`]);
+    smsVoice.on(DescribePhoneNumbersCommand).resolves({ PhoneNumbers: [{ PhoneNumberId: 'phone-abc', PhoneNumber: REAL } as never] });
+    const wired = ['checkScheduleState=ENABLED', `checkPhoneNumber=${REAL}`, 'inboundPhoneNumberId=phone-abc'];
+    const out = pluginWith(wired);
     await out.deploy();
     expect([...out.log.warnings, ...out.log.notices]).toEqual([]);
     sns.on(GetSMSSandboxAccountStatusCommand).rejects(Object.assign(new Error('denied'), { name: 'AuthorizationErrorException' }));
-    const denied = pluginWith(['checkScheduleState=ENABLED', `checkPhoneNumber=${REAL}`]);
+    const denied = pluginWith(wired);
     await denied.deploy();
     expect(denied.log.warnings).toEqual([expect.stringContaining('AuthorizationErrorException')]);
+  });
+
+  describe("warns when a check's code route cannot bring its codes back", () => {
+    beforeEach(() => sns.on(GetSMSSandboxAccountStatusCommand).resolves({ IsInSandbox: false }));
+
+    it('inbound-sms with a phone that is not the inbound number, or with no inbound number', async () => {
+      smsVoice
+        .on(DescribePhoneNumbersCommand)
+        .resolves({ PhoneNumbers: [{ PhoneNumberId: 'phone-abc', PhoneNumber: '+12065550000' } as never] });
+      const other = pluginWith(['checkScheduleState=ENABLED', `checkPhoneNumber=${REAL}`, 'inboundPhoneNumberId=phone-abc']);
+      await other.deploy();
+      expect(other.log.warnings).toEqual([
+        expect.stringContaining(
+          "codeRoute inbound-sms, but the check phone +*******1234 is not the stage's inbound-SMS number (+*******0000)",
+        ),
+      ]);
+      const none = pluginWith(['checkScheduleState=ENABLED', `checkPhoneNumber=${REAL}`]);
+      await none.deploy();
+      expect(none.log.warnings).toEqual([expect.stringContaining('(inboundPhoneNumberId is empty)')]);
+      expect([...other.log.warnings, ...none.log.warnings].join('\n')).not.toContain(REAL);
+    });
+
+    it('nothing for a disabled check', async () => {
+      const off = pluginWith([`checkPhoneNumber=${REAL}`]);
+      await off.deploy();
+      expect(off.log.warnings).toEqual([]);
+    });
   });
 });

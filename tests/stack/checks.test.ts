@@ -342,6 +342,11 @@ describe('the checks plugins in sls package', () => {
         expect.stringMatching(/^Check "signin": SMS sandbox: the check phone \+\*+1234 is a verified destination/),
         expect.stringMatching(/^Check "ci": SMS sandbox: codeRoute custom-sender sends no SMS/),
       ]);
+      // The target is not provisioned in custom-sender mode (no SSM parameter here): its SMS would be real ones.
+      expect(log.warnings).toEqual([
+        expect.stringContaining('Check "signin": codeRoute inbound-sms, but the check phone'),
+        expect.stringContaining('Check "ci": codeRoute custom-sender, but the pool of target MyUserPool does not hand its codes'),
+      ]);
     });
   });
 });
