@@ -3,8 +3,6 @@
  * own (./checkCounts.ts, in a child process), packages the stack as deployed (`sls package`), reads
  * its fixed costs from the template and measures each bundle's cold load, and puts it all together.
  */
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { table } from '../../local/report';
 import { measureBundles, packageFunctions, type Bundle } from './coldStart';
 import {
@@ -19,6 +17,7 @@ import {
 } from './costModel';
 import { fixedResources } from './fixedCosts';
 import { PRICES_AS_OF, PRICES_REGION } from './prices';
+import { runTsx } from './runTsx';
 
 export const COST_GOAL_USD = 3;
 export const COLD_START_GOAL_RATIO = 2;
@@ -38,27 +37,14 @@ export interface CostReport {
 }
 
 /** `tsx scripts/bench/checkCounts.ts`: its last stdout line is the JSON document. */
-function countChecks(root: string): Promise<Record<string, Counted>> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(join(root, 'node_modules/.bin/tsx'), ['scripts/bench/checkCounts.ts'], {
-      cwd: root,
-      env: { ...process.env, CI: 'true' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-    child.once('exit', (code) => {
-      const last = out.trim().split('\n').at(-1) ?? '';
-      try {
-        if (code !== 0) throw new Error(`exit ${code}`);
-        resolve(JSON.parse(last) as Record<string, Counted>);
-      } catch (e) {
-        reject(new Error(`checkCounts: ${(e as Error).message}\n${err.slice(-2000)}`));
-      }
-    });
-  });
+async function countChecks(root: string): Promise<Record<string, Counted>> {
+  const run = await runTsx(root, 'scripts/bench/checkCounts.ts');
+  try {
+    if (run.code !== 0) throw new Error(`exit ${run.code}`);
+    return JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '') as Record<string, Counted>;
+  } catch (e) {
+    throw new Error(`checkCounts: ${(e as Error).message}\n${run.stderr.slice(-2000)}`, { cause: e });
+  }
 }
 
 export async function costReport(root: string, opts: { pairs?: number } = {}): Promise<CostReport> {
