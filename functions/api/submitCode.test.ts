@@ -1,4 +1,4 @@
-import { captureLogs } from '../../tests/support/logCapture';
+import { captureLogs, jsonLines } from '../../tests/support/logCapture';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -350,6 +350,109 @@ describe('POST /codes: AWS failures are 503 or 500, never for bad input', () => 
     expect(res.statusCode).toBe(500);
     expect(res.json).toEqual({ error: { code: 'InternalError', message: expect.any(String), requestId: 'lambda-req-1' } });
     expect(res.body).not.toMatch(/at .*\.ts/);
+  });
+});
+
+describe('POST /codes: every refusal ends in one `code <Outcome>` line, and a code that may be lost in one CodeNotDelivered', () => {
+  const metricsWere = process.env.POWERTOOLS_METRICS_DISABLED;
+  beforeAll(() => {
+    process.env.POWERTOOLS_METRICS_DISABLED = 'false';
+  });
+  afterAll(() => {
+    process.env.POWERTOOLS_METRICS_DISABLED = metricsWere;
+  });
+
+  /** What one request wrote: its outcome lines (not the metric lines) and its CodeNotDelivered metrics. */
+  async function reported(request: () => Promise<Result & { json: any }>) {
+    const from = logLines.length;
+    const res = await request();
+    const lines = jsonLines(logLines.slice(from));
+    return {
+      res,
+      outcomes: lines.filter((l) => !l._aws && /^code /.test(l.message)),
+      metrics: lines.filter((l) => l._aws && l.CodeNotDelivered === 1),
+    };
+  }
+
+  const signed = { phoneNumber: PHONE, code: CODE };
+  it.each<[string, number, () => Promise<Result & { json: any }>, Record<string, unknown>]>([
+    ['not JSON', 415, () => post(signed, { headers: { 'content-type': 'text/plain' } }), { outcome: 'Malformed', field: 'content-type' }],
+    ['too large', 413, () => post({ ...signed, message: 'x'.repeat(4100) }), { outcome: 'TooLarge', bytes: expect.any(Number) }],
+    ['unsigned', 401, () => post(signed, { signedAt: false }), { outcome: 'BadSignature', reason: 'missing' }],
+    ['signed with another secret', 401, () => post(signed, { secret: 'another-secret' }), { outcome: 'BadSignature', reason: 'mismatch' }],
+    ['an invalid body', 400, () => post({ phoneNumber: PHONE, code: `${CODE}x` }), { outcome: 'Malformed', field: 'code' }],
+    [
+      'a text with no code',
+      400,
+      () => post({ phoneNumber: PHONE, message: 'Your code expired, sorry' }),
+      { outcome: 'NoCode', phone: '+*******0123', rule: 'contains no 4-8 digit code' },
+    ],
+    [
+      'a text with no code, for a run',
+      400,
+      () => post({ runId: 'run-1', message: 'Hi there' }),
+      { outcome: 'NoCode', runId: 'run-1', rule: 'contains no 4-8 digit code' },
+    ],
+    [
+      'a run that does not exist',
+      404,
+      () => {
+        ddb.on(GetCommand).resolves({});
+        return post({ runId: 'run-gone', code: CODE });
+      },
+      { outcome: 'NotWaiting', runId: 'run-gone', why: 'no such run' },
+    ],
+    [
+      'nothing waiting on the phone',
+      404,
+      () => {
+        ddb.on(UpdateCommand).rejects(conditionFailed());
+        ddb.on(GetCommand).resolves({});
+        return post(signed);
+      },
+      { outcome: 'NotWaiting', phone: '+*******0123' },
+    ],
+  ])('%s: %d, logged and counted as a lost code', async (_, status, request, fields) => {
+    const { res, outcomes, metrics } = await reported(request);
+    expect(res.statusCode).toBe(status);
+    expect(outcomes).toEqual([expect.objectContaining({ message: `code ${fields.outcome}`, level: 'WARN', route: 'callback', ...fields })]);
+    expect(metrics).toEqual([expect.objectContaining({ route: 'callback', outcome: fields.outcome })]);
+  });
+
+  it('names no phone for a body whose phone is invalid, and answers as before (the missing code first)', async () => {
+    const { res, outcomes } = await reported(() => post({ phoneNumber: '5555550123', message: 'no code here' }));
+    expect(res.json.error).toEqual({ code: 'InvalidRequest', field: 'message', message: 'message contains no 4-8 digit code' });
+    expect(outcomes).toHaveLength(1);
+    expect(outcomes[0]).toMatchObject({ outcome: 'NoCode' });
+    expect(outcomes[0]).not.toHaveProperty('phone');
+  });
+
+  it.each(['STOP', 'help', ' Stop '])(
+    'a keyword (%j) is answered like any text without a code, logged Keyword, and loses nothing',
+    async (keyword) => {
+      const { res, outcomes, metrics } = await reported(() => post({ phoneNumber: PHONE, message: keyword }));
+      expect(res.statusCode).toBe(400);
+      expect(res.json.error).toEqual({ code: 'InvalidRequest', field: 'message', message: 'message contains no 4-8 digit code' });
+      expect(outcomes).toEqual([
+        expect.objectContaining({
+          message: 'code Keyword',
+          level: 'INFO',
+          route: 'callback',
+          phone: '+*******0123',
+          keyword: keyword.trim().toUpperCase(),
+        }),
+      ]);
+      expect(metrics).toHaveLength(0);
+      expect(ddb.calls()).toHaveLength(0);
+    },
+  );
+
+  it('a code that reached its run is logged Resumed and counted nowhere', async () => {
+    openWaitWithToken();
+    const { res, outcomes, metrics } = await reported(() => post(signed));
+    expect(res.statusCode).toBe(202);
+    expect(outcomes).toEqual([expect.objectContaining({ message: 'code Resumed', route: 'callback', runId: 'run-1' })]);
+    expect(metrics).toHaveLength(0);
   });
 });
 

@@ -13,7 +13,9 @@ import { reportOutcome } from '../../lib/sms/report';
 import { getRun } from '../../lib/runs/getRun';
 import { getSecret } from '../../lib/secrets/getSecret';
 import { SIGNATURE_HEADER, verifySignature } from '../../lib/signature';
-import { parseSubmission, type Submission } from './submission';
+import { NoCodeInMessage, parseSubmission, type Submission } from './submission';
+
+const ROUTE = 'callback';
 
 const callbackSecretId = envOnce('CALLBACK_SECRET_ARN');
 
@@ -31,14 +33,19 @@ const UNAUTHORIZED_MESSAGES = {
  * `POST /codes`: a delivered SMS code resumes the execution waiting for it. Checks run cheapest
  * and least trusting first (media type, size, signature over the raw body) so an unsigned
  * request costs one secret lookup at most and nothing is stored for it. Failures of AWS itself
- * are thrown, for `httpErrors` to turn into 503/500; every client mistake is answered here.
+ * are thrown, for `httpErrors` to turn into 503/500; every client mistake is answered here, and
+ * reported as the other routes report theirs (`reportOutcome`): each request that may have
+ * carried a code and reached no run is a lost code.
  */
 export async function submitCode(event: APIGatewayProxyEventV2): Promise<HttpResult> {
   if (!isJsonUtf8(header(event, 'content-type'))) {
+    // The same outcome as the Twilio route's 415, so one query finds both.
+    reportOutcome(ROUTE, 'Malformed', { field: 'content-type', rule: 'must be application/json (UTF-8)' });
     return errorResponse(415, { code: 'UnsupportedMediaType', message: 'Send the body as application/json (UTF-8).' });
   }
   const bytes = rawBody(event);
   if (bytes.length > MAX_BODY_BYTES) {
+    reportOutcome(ROUTE, 'TooLarge', { bytes: bytes.length });
     return errorResponse(413, {
       code: 'PayloadTooLarge',
       message: `The body is ${bytes.length} bytes; at most ${MAX_BODY_BYTES} are accepted.`,
@@ -48,7 +55,8 @@ export async function submitCode(event: APIGatewayProxyEventV2): Promise<HttpRes
 
   const signature = verifySignature(await getSecret(callbackSecretId()), body, header(event, SIGNATURE_HEADER));
   if (!signature.ok) {
-    logger.warn('signature rejected', { reason: signature.reason });
+    // Nothing of an unsigned body is read, so the line names no phone.
+    reportOutcome(ROUTE, 'BadSignature', { reason: signature.reason });
     return errorResponse(401, { code: 'Unauthorized', reason: signature.reason, message: UNAUTHORIZED_MESSAGES[signature.reason] });
   }
 
@@ -57,24 +65,40 @@ export async function submitCode(event: APIGatewayProxyEventV2): Promise<HttpRes
     submission = parseSubmission(body);
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
-    logger.info('submission rejected', { field: error.field, rule: error.rule });
+    reportInvalid(error);
     return errorResponse(400, { code: 'InvalidRequest', field: error.field, message: `${error.field} ${error.rule}` });
   }
   return deliver(submission);
 }
 
+/** A text without a code is NoCode (a STOP or HELP text, Keyword: nothing lost), as on the other routes; anything else Malformed. */
+function reportInvalid(error: ValidationError): void {
+  if (!(error instanceof NoCodeInMessage)) {
+    reportOutcome(ROUTE, 'Malformed', { field: error.field, rule: error.rule });
+    return;
+  }
+  const to = error.addressee;
+  const whose = to === undefined ? {} : 'phoneNumber' in to ? { phone: to.phoneNumber } : { runId: to.runId };
+  if (error.keyword !== undefined) reportOutcome(ROUTE, 'Keyword', { ...whose, keyword: error.keyword });
+  else reportOutcome(ROUTE, 'NoCode', { ...whose, rule: error.rule });
+}
+
 async function deliver(submission: Submission): Promise<HttpResult> {
   const runId = 'runId' in submission ? submission.runId : undefined;
   const phone = runId === undefined ? (submission as { phoneNumber: string }).phoneNumber : await phoneOfRun(runId);
-  if (phone === undefined) return notWaiting(`No run ${runId} is waiting for a code.`);
+  if (phone === undefined) {
+    reportOutcome(ROUTE, 'NotWaiting', { runId, by: 'runId', codeFrom: submission.codeFrom, why: 'no such run' });
+    return notWaiting(`No run ${runId} is waiting for a code.`);
+  }
   const masked = maskPhone(phone);
 
   const delivery = await deliverCode(phone, submission.code, { runId });
-  reportOutcome('callback', delivery.outcome, {
+  reportOutcome(ROUTE, delivery.outcome, {
     phone,
     delivery,
     by: runId === undefined ? 'phoneNumber' : 'runId',
     codeFrom: submission.codeFrom,
+    ...('why' in delivery ? { why: delivery.why } : {}),
   });
   switch (delivery.outcome) {
     case 'Resumed':

@@ -72,8 +72,25 @@ export const SHORT_RETENTION_SECONDS = 2 * 3600;
 export const ttlIn = (seconds: number, now = Date.now()) => Math.floor(now / 1000) + seconds;
 
 /**
- * `SEEN#<route>#<messageId>`: a received message (inbound SMS id, Twilio MessageSid), kept a day
- * so that SNS's at-least-once delivery and replayed webhooks are recognised as repeats.
+ * `SEEN#<route>#<messageId>`: a received message (inbound SMS id, Twilio MessageSid), kept so that
+ * repeated deliveries and replayed requests are recognised as repeats (seenRetentionSeconds).
  */
 export const seenKey = (route: string, messageId: string) => ({ pk: `SEEN#${route}#${messageId}` });
+
+/** SNS's and Lambda's at-least-once deliveries and retries all come within hours. */
 export const SEEN_RETENTION_SECONDS = 24 * 3600;
+
+/**
+ * Routes whose requests anyone who captured one can send again, for as long as they remember the
+ * message: a Twilio signature covers URL and form but no timestamp, so a request replayed a year
+ * later still verifies, and without its SEEN# item it would answer whatever wait is open on that
+ * number. Their items outlive any plausible replay (a rotated auth token ends them too): 400 days.
+ * The items are tiny: the default checks' ~9,200 SMS a month leave about 120,000 of them, some
+ * 25 MB with DynamoDB's 100 bytes of overhead each, under 0.01 USD a month.
+ */
+export const REPLAYABLE_SEEN_RETENTION_SECONDS = 400 * 24 * 3600;
+const REPLAYABLE_ROUTES: ReadonlySet<string> = new Set(['twilio']);
+
+/** How long a route's SEEN# items are kept. */
+export const seenRetentionSeconds = (route: string): number =>
+  REPLAYABLE_ROUTES.has(route) ? REPLAYABLE_SEEN_RETENTION_SECONDS : SEEN_RETENTION_SECONDS;

@@ -3,6 +3,7 @@ import 'aws-sdk-client-mock-jest';
 import { DeleteCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { conditionFailed } from '../../tests/support/runs';
 import { handleOnce, IN_PROGRESS_SECONDS, rememberMessage } from './rememberMessage';
+import { REPLAYABLE_SEEN_RETENTION_SECONDS, SEEN_RETENTION_SECONDS } from './model';
 
 process.env.RUNS_TABLE = 'runs-test';
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -22,6 +23,15 @@ describe('rememberMessage', () => {
     expect(put.Item).toMatchObject({ pk: 'SEEN#twilio#SM1', state: 'IN_PROGRESS', claimedUntil: NOW + IN_PROGRESS_SECONDS * 1000 });
     expect(put.ConditionExpression).toBe('attribute_not_exists(#pk) OR (#state = :inProgress AND #claimedUntil < :now)');
     expect(put.ExpressionAttributeValues).toEqual({ ':inProgress': 'IN_PROGRESS', ':now': NOW });
+  });
+
+  it('keeps a Twilio message for 400 days (its signature has no timestamp: a captured request can be replayed any time), others a day', async () => {
+    const DAY = 24 * 3600;
+    expect({ replayable: REPLAYABLE_SEEN_RETENTION_SECONDS, other: SEEN_RETENTION_SECONDS }).toEqual({ replayable: 400 * DAY, other: DAY });
+    await rememberMessage('twilio', 'SM1', NOW);
+    await rememberMessage('inbound-sms', 'm-1', NOW);
+    const ttls = Object.fromEntries(ddb.commandCalls(PutCommand).map((c) => [c.args[0].input.Item!.pk, c.args[0].input.Item!.ttl]));
+    expect(ttls).toEqual({ 'SEEN#twilio#SM1': NOW / 1000 + 400 * DAY, 'SEEN#inbound-sms#m-1': NOW / 1000 + DAY });
   });
 
   it('answers false for a message handled, or being handled, already', async () => {

@@ -2,7 +2,7 @@ import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
 import { dynamo } from '../clients';
 import { awsErrorName, isAwsError } from '../errors';
 import { logger } from '../logger';
-import { runsTable, seenKey, SEEN_RETENTION_SECONDS, ttlIn } from './model';
+import { runsTable, seenKey, seenRetentionSeconds, ttlIn } from './model';
 
 /**
  * How long a message stays "being handled" before a retry may take it over: longer than the
@@ -26,7 +26,7 @@ export async function rememberMessage(route: string, messageId: string, now = Da
           state: 'IN_PROGRESS',
           claimedUntil: now + IN_PROGRESS_SECONDS * 1000,
           seenAt: now,
-          ttl: ttlIn(SEEN_RETENTION_SECONDS, now),
+          ttl: ttlIn(seenRetentionSeconds(route), now),
         },
         ConditionExpression: 'attribute_not_exists(#pk) OR (#state = :inProgress AND #claimedUntil < :now)',
         ExpressionAttributeNames: { '#pk': 'pk', '#state': 'state', '#claimedUntil': 'claimedUntil' },
@@ -40,7 +40,7 @@ export async function rememberMessage(route: string, messageId: string, now = Da
   }
 }
 
-/** The message was handled to the end: repeats of it are duplicates from now on, for a day. */
+/** The message was handled to the end: repeats of it are duplicates from now on, as long as the item lives. */
 export async function markMessageDone(route: string, messageId: string): Promise<void> {
   await dynamo().send(
     new UpdateCommand({

@@ -13,7 +13,7 @@ export type CodeRoute = 'inbound-sms' | 'custom-sender' | 'twilio' | 'callback';
  */
 export type RouteOutcome =
   | DeliveryOutcome
-  /** The payload is not what the route's sender publishes (field, rule in the log line). */
+  /** The request is not what the route accepts: its media type, a field (field, rule in the log line). */
   | 'Malformed'
   /** The text holds no code (or several and none follows "code"). */
   | 'NoCode'
@@ -27,14 +27,17 @@ export type RouteOutcome =
   | 'Forwarded'
   /** Such a message with no origination identity to send it from: it is lost, and said so. */
   | 'Dropped'
-  /** A webhook whose signature does not verify. */
+  /** A request whose signature does not verify (Twilio's webhook, the signed callback). */
   | 'BadSignature'
+  /** A body over the route's limit, refused before it is read. */
   | 'TooLarge';
 
 /**
  * Outcomes that lose nothing: the code reached its run, a real user's code went on as an SMS, a
  * repeat of a message already handled, a keyword the carrier answers. They are logged at info
  * and counted nowhere, so a shared pool's real users or SNS's repeats never look like failures.
+ * Every other outcome is a message that may have carried a code and reached no run: a refusal
+ * before the body is read (too large, forged) counts too, since a code may have been in it.
  */
 const NOTHING_LOST = new Set<RouteOutcome>(['Resumed', 'StoredBeforeAwait', 'Forwarded', 'Duplicate', 'Keyword']);
 

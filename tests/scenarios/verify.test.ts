@@ -6,19 +6,27 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { captureLogs, contains } from '../support/logCapture';
+import { expectStillWaiting, masked, routeLog, startWaitingForSignUpCode } from '../support/codeRoutes';
 import { nextPhone, ScenarioCloud } from './harness';
 
 /** Issue: the end-to-end sign-up / SMS-MFA verification state machine and the code callback. */
+// The callback's refusals are counted in CodeNotDelivered (EMF lines), which the scenarios read.
+process.env.POWERTOOLS_METRICS_DISABLED = 'false';
+
 let s: ScenarioCloud;
 let cognito: CognitoIdentityProviderClient;
 let db: DynamoDBDocumentClient;
+let logs: ReturnType<typeof captureLogs>;
 
 beforeAll(async () => {
+  logs = captureLogs();
   s = await ScenarioCloud.start();
   cognito = new CognitoIdentityProviderClient({});
   db = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 }, 60_000);
 afterAll(async () => {
+  logs?.restore();
   cognito?.destroy();
   db?.destroy();
   await s?.close();
@@ -279,5 +287,122 @@ describe('verification run', () => {
     const arns = await Promise.all(Array.from({ length: 10 }, () => s.start('verify', { target: s.targetName, phoneNumber: nextPhone() })));
     const results = await Promise.all(arns.map((arn) => s.finish(arn)));
     expect(results.map((r) => r.status)).toEqual(Array(10).fill('SUCCEEDED'));
+  });
+});
+
+/**
+ * Issue 10, "Bad input and faults", for the signed callback: each refusal ends in one named line
+ * (`code <Outcome>`, phone masked) and, when it may have lost a code, one CodeNotDelivered, as on
+ * the other routes. The HTTP answers are the callback's own (README "The signed callback").
+ */
+describe('the callback reports each message it refuses', () => {
+  const NO_CODE = { code: 'InvalidRequest', field: 'message', message: 'message contains no 4-8 digit code' };
+  const phones: string[] = [];
+  const { lines, outcomes } = routeLog(() => logs.lines, 'callback');
+  /** What the callback wrote from log position `from` on: its outcome lines, and its CodeNotDelivered metrics by outcome. */
+  const since = (from: number) => {
+    const written = routeLog(() => logs.lines.slice(from), 'callback');
+    return {
+      outcomes: written.outcomes(),
+      metrics: (outcome: string) => written.notDelivered(outcome),
+    };
+  };
+
+  /** Given a run waiting for its sign-up code, the phone's SMS held back for the scenario to hand over. */
+  async function runWaiting() {
+    const phone = nextPhone();
+    phones.push(phone);
+    s.modes.set(phone, 'hold');
+    return { phone, executionArn: await startWaitingForSignUpCode(s, phone) };
+  }
+  const heldFor = (phone: string, kind: 'SIGN_UP' | 'MFA') => s.held.filter((m) => m.phoneNumber === phone && m.kind === kind).at(-1)!;
+
+  /** The real SMS texts, posted as `message`, still resume the run: it passes. */
+  async function finishThroughCallback(phone: string, executionArn: string) {
+    expect((await s.submit({ phoneNumber: phone, message: heldFor(phone, 'SIGN_UP').message })).status).toBe(202);
+    await s.reached(executionArn, 'AwaitMfaCode');
+    expect((await s.submit({ phoneNumber: phone, message: heldFor(phone, 'MFA').message })).status).toBe(202);
+    expect((await s.finish(executionArn)).status).toBe('SUCCEEDED');
+  }
+
+  it('given a run waits, when a text without a code is posted, then 400, one NoCode line and metric, the run keeps waiting, and the real code passes it', async () => {
+    const { phone, executionArn } = await runWaiting();
+    const from = logs.lines.length;
+    const answer = await s.submit({ phoneNumber: phone, message: 'Hi! Your carrier says hello.' });
+    expect({ status: answer.status, error: answer.body.error }).toEqual({ status: 400, error: NO_CODE });
+    const written = since(from);
+    expect(written.outcomes).toEqual([
+      expect.objectContaining({ message: 'code NoCode', level: 'WARN', phone: masked(phone), rule: 'contains no 4-8 digit code' }),
+    ]);
+    expect(written.metrics('NoCode')).toHaveLength(1);
+    await expectStillWaiting(s, executionArn);
+    await finishThroughCallback(phone, executionArn);
+  });
+
+  it.each(['STOP', 'HELP'])(
+    'given a run waits, when %s is posted, then 400 as for any text without a code, logged Keyword and never counted, and the run still passes',
+    async (keyword) => {
+      const { phone, executionArn } = await runWaiting();
+      const from = logs.lines.length;
+      const answer = await s.submit({ phoneNumber: phone, message: keyword });
+      expect({ status: answer.status, error: answer.body.error }).toEqual({ status: 400, error: NO_CODE });
+      const written = since(from);
+      // A keyword loses nothing (the carrier answers it), as on the inbound-SMS and Twilio routes.
+      expect(written.outcomes).toEqual([
+        expect.objectContaining({ message: 'code Keyword', level: 'INFO', phone: masked(phone), keyword }),
+      ]);
+      expect(written.metrics('Keyword')).toHaveLength(0);
+      await expectStillWaiting(s, executionArn);
+      await finishThroughCallback(phone, executionArn);
+    },
+  );
+
+  it('given a run waits, when forged, oversized and non-JSON requests carry its code, then each is refused, logged and counted, nothing resumes, and the real code still passes it', async () => {
+    const { phone, executionArn } = await runWaiting();
+    const text = heldFor(phone, 'SIGN_UP').message;
+    const body = { phoneNumber: phone, message: text };
+    const from = logs.lines.length;
+    const unsigned = await s.submit(body, { signature: null });
+    const forged = await s.submit(body, { signature: `t=${Math.floor(Date.now() / 1000)},v1=${'a'.repeat(64)}` });
+    const oversized = await s.submit({ phoneNumber: phone, message: `${text} ${'x'.repeat(5000)}` });
+    const notJson = await fetch(`${s.cloud.urls.api}/codes`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: text });
+    await notJson.text();
+    expect([unsigned.status, forged.status, oversized.status, notJson.status]).toEqual([401, 401, 413, 415]);
+    expect(oversized.body.error.code).toBe('PayloadTooLarge');
+
+    const written = since(from);
+    expect(written.outcomes.map((l) => [l.message, l.reason ?? l.field ?? l.bytes > 4096])).toEqual([
+      ['code BadSignature', 'missing'],
+      ['code BadSignature', 'mismatch'],
+      ['code TooLarge', true],
+      ['code Malformed', 'content-type'],
+    ]);
+    // Nothing of a body refused unread is logged, the phone neither.
+    for (const line of written.outcomes) expect(line).not.toHaveProperty('phone');
+    expect(written.metrics('BadSignature')).toHaveLength(2);
+    expect(written.metrics('TooLarge')).toHaveLength(1);
+    expect(written.metrics('Malformed')).toHaveLength(1);
+
+    await expectStillWaiting(s, executionArn);
+    await finishThroughCallback(phone, executionArn);
+  });
+
+  // Runs last: what this file made the callback log.
+  it('writes no code, clear phone number, signing secret or SMS text in any line', () => {
+    const sent = s.cloud.cognito.sent;
+    const everyCode = sent.map((m) => m.code);
+    const everyPhone = [...new Set(sent.map((m) => m.phoneNumber))];
+    // The callback's own lines, for every code and phone of this file (duplicates, late codes, refusals).
+    const callbackLines = JSON.stringify(lines().filter((l) => l.route === 'callback'));
+    expect(outcomes().length).toBeGreaterThan(30);
+    for (const value of [...everyCode, ...everyPhone])
+      expect({ value, found: contains(callbackLines, value) }).toEqual({ value, found: false });
+    // Everything written, for this block's phones and codes.
+    const all = logs.lines.join('');
+    const mine = sent.filter((m) => phones.includes(m.phoneNumber));
+    expect(mine).toHaveLength(8);
+    for (const value of [...mine.map((m) => m.code), ...phones, s.cloud.callbackSecret, 'carrier says hello', 'Your verification code']) {
+      expect({ value, found: contains(all, value) }).toEqual({ value, found: false });
+    }
   });
 });
