@@ -81,10 +81,10 @@ describe('updateUserPool on a pool that has users', () => {
     expect(cognito).not.toHaveReceivedCommand(ListUsersCommand);
   });
 
-  it('does not list the users of an empty pool', async () => {
+  it('lists the users even when the pool estimates none (EstimatedNumberOfUsers is an estimate)', async () => {
     cognito.on(DescribeUserPoolCommand).resolves({ UserPool: pool({ EstimatedNumberOfUsers: 0 }) });
-    await expect(updateUserPool(input)).resolves.toEqual({ changed: true, smsSender: 'custom-sender' });
-    expect(cognito).not.toHaveReceivedCommand(ListUsersCommand);
+    cognito.on(ListUsersCommand).resolves({ Users: users('bob') });
+    await expect(updateUserPool(input)).rejects.toMatchObject({ name: 'RealUsersWouldLoseSms' });
   });
 
   it('refuses when it cannot prove the pool holds only synthetic users (more than 600 read)', async () => {

@@ -73,7 +73,7 @@ export async function updateUserPool(event: unknown): Promise<UpdateUserPoolOutp
     );
   }
 
-  await refuseIfRealUsersWouldLoseSms(userPoolId, pool.EstimatedNumberOfUsers);
+  await refuseIfRealUsersWouldLoseSms(userPoolId);
 
   const update = userPoolUpdateInput(pool, {
     LambdaConfig: { CustomSMSSender: { LambdaArn: senderArn(), LambdaVersion: 'V1_0' }, KMSKeyID: key },
@@ -92,8 +92,9 @@ export async function updateUserPool(event: unknown): Promise<UpdateUserPoolOutp
  * users besides the checks' own is switched only on a stage that forwards; otherwise it would lock
  * them out of sign-up and MFA.
  */
-async function refuseIfRealUsersWouldLoseSms(userPoolId: string, estimatedUsers: number | undefined): Promise<void> {
-  if (forwardsRealUsersCodes() || estimatedUsers === 0) return;
+async function refuseIfRealUsersWouldLoseSms(userPoolId: string): Promise<void> {
+  // Users are listed even when DescribeUserPool's EstimatedNumberOfUsers says 0: it is an estimate.
+  if (forwardsRealUsersCodes()) return;
   const real = await hasRealUser(userPoolId);
   if (real === false) return;
   throw new NamedError(
