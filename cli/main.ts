@@ -171,6 +171,9 @@ async function run(command: string, o: Options, io: Io): Promise<number> {
   const limit = Number(o.limit);
   if (!(Number.isInteger(limit) && limit >= 1 && limit <= 1000)) throw new UsageError('--limit must be an integer from 1 to 1000', hint);
   if (!o.local && !o.stage) throw new UsageError('give --stage <stage> (a deployed stack) or --local (npm start -- --keep-running)', hint);
+  // A deployed stage's SMS reach real phones: say so before reading its stack.
+  if (command === 'sms' && !o.local)
+    throw new UsageError("sms reads the local cloud's fake phone only: use --local with npm start -- --keep-running up", hint);
 
   const endpoints: Endpoints = o.local ? readLocalEndpoints() : await readStageEndpoints(o.stage!, o.region);
   const sfn = new SFNClient({ region: endpoints.region });

@@ -109,6 +109,12 @@ describe('usage mistakes: one line saying what is wrong, one hint, exit 2, nothi
       'cogcheck: sms-sandbox-verify needs --phone <+E164>',
       'cogcheck sms-sandbox-verify --help shows its usage',
     ],
+    // Said before any stack is read: no credentials are needed to learn it (none exist here).
+    [
+      ['sms', '--stage', 'prod'],
+      "cogcheck: sms reads the local cloud's fake phone only: use --local with npm start -- --keep-running up",
+      'cogcheck sms --help shows its usage',
+    ],
   ])('cogcheck %j', async (argv, message, hint) => {
     expect(await cogcheck(...argv)).toEqual({ code: 2, out: '', err: `${message}\n${hint}` });
   });
