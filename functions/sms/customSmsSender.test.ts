@@ -24,6 +24,9 @@ const PHONE = '+12065550142';
 const CODE = '604213';
 const FROM = 'phone-0123456789abcdef0123456789abcdef';
 const SYNTHETIC = 'synthetic-run-7';
+/** A sign-in check's standing user: its name is not derived from any run id. */
+const STANDING = 'synthetic-standing-0123456789abcdef01234567';
+const OTHER_POOL = 'us-east-1_Other9';
 process.env.RUNS_TABLE = 'runs-test';
 process.env.CUSTOM_SMS_SENDER_KEY_ARN = KEY;
 
@@ -46,10 +49,10 @@ function kmsBehavesLikeKms() {
 }
 
 /** The code as Cognito puts it in the event: Encryption SDK, the pool's key, bound to the pool. */
-async function encrypted(code = CODE, keyId = KEY): Promise<string> {
+async function encrypted(code = CODE, keyId = KEY, userPoolId = POOL): Promise<string> {
   const { encrypt } = buildClient(CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT);
   const keyring = new KmsKeyringNode({ generatorKeyId: keyId, clientProvider: () => new KMS({ region: 'us-east-1' }) });
-  const { result } = await encrypt(keyring, code, { encryptionContext: { 'userpool-id': POOL } });
+  const { result } = await encrypt(keyring, code, { encryptionContext: { 'userpool-id': userPoolId } });
   return result.toString('base64');
 }
 
@@ -77,7 +80,20 @@ const event = (over: Partial<CustomSmsSenderEvent> = {}, request: Partial<Custom
   },
 });
 
-const waitItem = (over: Partial<WaitItem> = {}) => waitOn(PHONE, { runId: 'run-7', registeredAt: 1, taskToken: 'tok', ttl: 1, ...over });
+/** run-7's wait, naming the user its code comes for (as registerWait records it). */
+const waitItem = (over: Partial<WaitItem> = {}) =>
+  waitOn(PHONE, { runId: 'run-7', registeredAt: 1, taskToken: 'tok', ttl: 1, userPoolId: POOL, username: SYNTHETIC, ...over });
+/** A wait registered before waits recorded their user. */
+const legacyWaitItem = (over: Partial<WaitItem> = {}) => {
+  const { userPoolId: _pool, username: _user, ...rest } = waitItem(over);
+  return rest;
+};
+/** A sign-in run waiting for its standing user's MFA code. */
+const signInWait = (over: Partial<WaitItem> = {}) => waitItem({ runId: 'signin-run-3', step: 'MFA', username: STANDING, ...over });
+const waitIs = (wait: WaitItem) => {
+  waitTakesCode(ddb, wait);
+  ddb.on(GetCommand).resolves({ Item: wait });
+};
 /** No run waits on the phone. */
 const nothingWaits = () => {
   ddb.on(UpdateCommand).rejects(conditionFailed());
@@ -96,9 +112,8 @@ beforeEach(() => {
   smsVoice.reset();
   resetDecryptCodeForTests();
   kmsBehavesLikeKms();
-  waitTakesCode(ddb, waitItem());
-  // run-7 waits on the phone: its synthetic user is SYNTHETIC.
-  ddb.on(GetCommand).resolves({ Item: waitItem() });
+  // run-7 waits on the phone, for SYNTHETIC's code.
+  waitIs(waitItem());
   sfn.on(SendTaskSuccessCommand).resolves({});
   smsVoice.on(SendTextMessageCommand).resolves({ MessageId: 'msg-1' });
   delete process.env.FORWARD_ORIGINATION_IDENTITY;
@@ -167,6 +182,44 @@ describe('customSmsSender: codes of synthetic users', () => {
     expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
     expect(sfn).not.toHaveReceivedCommand(SendTaskSuccessCommand);
     expect(lineOf('code Dropped')).toMatchObject({ why: 'no run waits for a code on this phone' });
+  });
+
+  it('resumes a sign-in run with its standing user’s MFA code: the wait names the user, whose name no run id gives', async () => {
+    waitIs(signInWait());
+    const mfa = event({ triggerSource: 'CustomSMSSender_Authentication', userName: STANDING });
+    await expect(customSmsSender(mfa)).resolves.toEqual({ outcome: 'Resumed', runId: 'signin-run-3', step: 'MFA' });
+    expect(update().ExpressionAttributeValues).toMatchObject({ ':code': CODE, ':step': 'MFA', ':run': 'signin-run-3' });
+    expect(sfn).toHaveReceivedCommandWith(SendTaskSuccessCommand, { taskToken: 'tok' });
+    expect(smsVoice).not.toHaveReceivedCommand(SendTextMessageCommand);
+    expect(lineOf('code Resumed')).toMatchObject({ runId: 'signin-run-3', step: 'MFA', username: STANDING, phone: '+*******0142' });
+  });
+
+  it.each<[string, Partial<CustomSmsSenderEvent>, () => Promise<Partial<CustomSmsSenderEvent['request']>>]>([
+    ['the user the run id would name (synthetic-<runId>)', { userName: 'synthetic-signin-run-3' }, async () => ({})],
+    ['another standing user', { userName: 'synthetic-standing-ffffffffffffffffffffffff' }, async () => ({})],
+    [
+      'the same user name in another pool',
+      { userName: STANDING, userPoolId: OTHER_POOL },
+      async () => ({ code: await encrypted(CODE, KEY, OTHER_POOL) }),
+    ],
+  ])('never gives the waiting sign-in run the code of %s', async (_who, over, request) => {
+    waitIs(signInWait());
+    const other = event({ triggerSource: 'CustomSMSSender_Authentication', ...over }, await request());
+    await expect(customSmsSender(other)).resolves.toEqual({ outcome: 'Dropped' });
+    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
+    expect(sfn).not.toHaveReceivedCommand(SendTaskSuccessCommand);
+    expect(lineOf('code Dropped')).toMatchObject({ why: 'no run waits for a code on this phone' });
+  });
+
+  it('answers a wait registered before waits named their user by the old rule: the run’s own synthetic-<runId> user only', async () => {
+    waitIs(legacyWaitItem());
+    await expect(customSmsSender(event())).resolves.toEqual({ outcome: 'Resumed', runId: 'run-7', step: 'SIGN_UP' });
+    ddb.reset();
+    waitIs(legacyWaitItem({ step: 'MFA' }));
+    await expect(customSmsSender(event({ triggerSource: 'CustomSMSSender_Authentication', userName: STANDING }))).resolves.toEqual({
+      outcome: 'Dropped',
+    });
+    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
   });
 
   it('returns WaitExpired for a late code', async () => {

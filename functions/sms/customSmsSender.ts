@@ -9,7 +9,7 @@ import { PHONE_NUMBER } from '../../lib/phone';
 import { deliverCode } from '../../lib/runs/deliverCode';
 import { getWait } from '../../lib/runs/getWait';
 import { syntheticUsername } from '../../lib/verify/username';
-import type { WaitStep } from '../../lib/runs/model';
+import type { WaitItem, WaitStep } from '../../lib/runs/model';
 import { decryptCode, MAX_CIPHERTEXT_CHARS } from '../../lib/sms/decryptCode';
 import { reportOutcome, type RouteOutcome } from '../../lib/sms/report';
 import { sendTextMessage } from '../../lib/sms/sendTextMessage';
@@ -104,9 +104,22 @@ function within<T>(prefix: string, read: () => T): T {
   }
 }
 
-/** Usernames the verification runs create (lib/verify/username.ts). */
+/** Usernames the checks create: per-run sign-up users (lib/verify/username.ts) and standing users (lib/verify/standingUser.ts). */
 const isSynthetic = (username: string | undefined): username is string =>
   username !== undefined && /^synthetic-[a-z0-9_-]+$/.test(username.toLowerCase());
+
+/**
+ * Whether the wait is for this pool's user: the user its run's Cognito call sends the code to,
+ * as the wait records it (a sign-up run's per-run user, a sign-in run's standing user). Compared
+ * in lower case as before: synthetic names are lower case, and a case-insensitive pool may hand
+ * them over in another case.
+ */
+function waitsFor(wait: WaitItem, userPoolId: string, username: string): boolean {
+  if (wait.username !== undefined) return wait.userPoolId === userPoolId && wait.username.toLowerCase() === username.toLowerCase();
+  // A wait registered before waits recorded their user (a deploy during a run): only sign-up runs
+  // were answered then, by the run's own user. TODO(next release): drop, waits last two hours at most.
+  return syntheticUsername(wait.runId) === username.toLowerCase();
+}
 
 /**
  * Cognito's Custom SMS Sender: the pool sends no SMS; each code arrives here, encrypted.
@@ -161,11 +174,11 @@ export async function customSmsSender(event: unknown): Promise<SenderResult> {
     if (!CHECK_CODE.test(code)) return report('Malformed', { field: 'request.code', rule: 'must decrypt to a numeric code' });
     let delivery: Awaited<ReturnType<typeof deliverCode>>;
     try {
-      // Anyone may sign up as "synthetic-…" with the check phone's number: only the user of the
-      // run that waits on the phone answers it, and only that run's wait (runId) is answered.
+      // Anyone may sign up as "synthetic-…" with the check phone's number: only the user the
+      // waiting run expects answers it, and only that run's wait (runId) is answered.
       const wait = await getWait(phone);
       delivery =
-        wait && syntheticUsername(wait.runId) === username.toLowerCase()
+        wait && waitsFor(wait, userPoolId, username)
           ? await deliverCode(phone, code, { step, runId: wait.runId })
           : { outcome: 'NotWaiting' };
     } catch (error) {

@@ -88,6 +88,8 @@ describe('initiateAuth', () => {
       step: 'MFA',
       expiresAt: NOW + 150_000,
       previousCodeHash: codeHash(SIGN_UP_CODE),
+      userPoolId: 'us-east-1_abc',
+      username: 'synthetic-run-1',
     });
     expect(JSON.stringify(wait)).not.toContain(SIGN_UP_CODE);
     expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {

@@ -31,7 +31,7 @@ export async function initiateAuth(event: unknown): Promise<InitiateAuthOutput> 
   const runId = requiredString(asObject(event), 'runId', RUN_ID);
   const run = await getRun(runId);
   // Opened before the first call; a second sign-in only shortens the wait (conservative).
-  await registerWait(run.phoneNumber, runId, 'MFA', run.timeouts.mfaCodeSeconds);
+  await registerWait(run.phoneNumber, runId, 'MFA', run.timeouts.mfaCodeSeconds, { userPoolId: run.userPoolId, username: run.username });
   const password = await syntheticPassword(runId);
   const signIn = (): Promise<InitiateAuthCommandOutput> =>
     cognito().send(

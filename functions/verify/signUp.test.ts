@@ -63,7 +63,14 @@ describe('signUp', () => {
       UserAttributes: [{ Name: 'phone_number', Value: PHONE }],
     });
     const wait = ddb.commandCalls(PutCommand)[0].args[0].input.Item;
-    expect(wait).toMatchObject({ pk: `WAIT#${PHONE}`, runId: 'run-1', step: 'SIGN_UP', expiresAt: NOW + 300_000 });
+    expect(wait).toMatchObject({
+      pk: `WAIT#${PHONE}`,
+      runId: 'run-1',
+      step: 'SIGN_UP',
+      expiresAt: NOW + 300_000,
+      userPoolId: 'us-east-1_abc',
+      username: 'synthetic-run-1',
+    });
     expect(out).toEqual({
       userConfirmed: false,
       userSub: 'sub-123',

@@ -19,7 +19,10 @@ export interface SignUpOutput {
 export async function signUp(event: unknown): Promise<SignUpOutput> {
   const runId = requiredString(asObject(event), 'runId', RUN_ID);
   const run = await getRun(runId);
-  await registerWait(run.phoneNumber, runId, 'SIGN_UP', run.timeouts.signUpCodeSeconds);
+  await registerWait(run.phoneNumber, runId, 'SIGN_UP', run.timeouts.signUpCodeSeconds, {
+    userPoolId: run.userPoolId,
+    username: run.username,
+  });
   const result = await cognito().send(
     new SignUpCommand({
       ClientId: run.clientId,

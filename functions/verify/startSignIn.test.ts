@@ -98,6 +98,9 @@ describe('startSignIn', () => {
     const lease = ddb.commandCalls(PutCommand)[1].args[0].input.Item!;
     expect(lease.expiresAt - Date.now()).toBeLessThanOrEqual((150 + 120) * 1000);
     expect(lease.expiresAt - Date.now()).toBeGreaterThan((150 + 110) * 1000);
+    // The wait names the standing user: the Custom SMS Sender gives it only that user's codes.
+    const wait = ddb.commandCalls(PutCommand)[2].args[0].input.Item!;
+    expect(wait).toMatchObject({ pk: `WAIT#${PHONE}`, runId: 'run-1', step: 'MFA', userPoolId: POOL, username: USER });
     const saved = ddb.commandCalls(UpdateCommand)[0].args[0].input;
     expect(Object.values(saved.ExpressionAttributeValues!)).toEqual([SESSION, 'reused']);
     await expectNoSecrets(out);

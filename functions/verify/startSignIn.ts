@@ -58,7 +58,7 @@ export async function startSignIn(event: unknown): Promise<SignInState> {
     status: 'RUNNING',
   });
   await takeLease(phone, runId, leaseSeconds('signin', timeouts));
-  await registerWait(phone, runId, 'MFA', timeouts.mfaCodeSeconds);
+  await registerWait(phone, runId, 'MFA', timeouts.mfaCodeSeconds, { userPoolId, username });
   const signIn = await standingSignIn({ runId, userPoolId, clientId, username, phone, runStartedAt: started.getTime() });
   // Cognito has sent the SMS by now. The machine retries this task on throttling, and a retry would
   // send a second SMS whose session the first code cannot answer (CodeMismatch); so the save is

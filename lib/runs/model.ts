@@ -7,8 +7,8 @@ import type { StandingUserOutcome } from '../verify/standingUser';
  * - `RUN#<runId>`: a verification run: target, synthetic username, phone, verdict, step timings,
  *   and, only between InitiateAuth and RespondToAuthChallenge, the Cognito session;
  * - `LEASE#<phone>`: which run may use a phone number now (so runs never read each other's SMS);
- * - `WAIT#<phone>`: the SMS code a run waits for on that phone: step, task token, expiry, and the
- *   code once the callback delivered it;
+ * - `WAIT#<phone>`: the SMS code a run waits for on that phone: step, the Cognito user it is for,
+ *   task token, expiry, and the code once the callback delivered it;
  * - `KEY#synthetic-passwords`: the random key synthetic users' passwords are derived from.
  * Secrets (session, code, task token) live only here, never in Step Functions state.
  */
@@ -62,7 +62,20 @@ export interface WaitItem {
   consumedAt?: number;
   /** Hash of the code answered for the previous step, so its duplicate is not taken for this one. */
   previousCodeHash?: string;
+  /**
+   * The Cognito user whose code answers this wait: the Custom SMS Sender is told which user each
+   * code is for, and answers only this one. Absent on SANDBOX waits (no user) and on waits
+   * registered before it was recorded.
+   */
+  userPoolId?: string;
+  username?: string;
   ttl: number;
+}
+
+/** Who a wait is for: the user the run's Cognito call sends the code to. */
+export interface WaitUser {
+  userPoolId: string;
+  username: string;
 }
 
 /** Run records are kept for history; leases and waits only as long as a run can last. */

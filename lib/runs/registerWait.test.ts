@@ -38,6 +38,14 @@ describe('registerWait', () => {
     expect(item).not.toHaveProperty('code', expect.anything());
     expect(item).not.toHaveProperty('answered', expect.anything());
     expect(item).not.toHaveProperty('taskToken', expect.anything());
+    // No user named (the SANDBOX wait): none recorded, so no user's code is taken for it.
+    expect(item).not.toHaveProperty('username');
+  });
+
+  it('records the Cognito user whose code answers the wait, when the run names one', async () => {
+    ddb.on(GetCommand).resolves({});
+    await registerWait(PHONE, 'run-1', 'MFA', 150, { userPoolId: 'us-east-1_abc', username: 'synthetic-standing-0a1b' });
+    expect(put().Item).toMatchObject({ runId: 'run-1', step: 'MFA', userPoolId: 'us-east-1_abc', username: 'synthetic-standing-0a1b' });
   });
 
   it('carries the hash (never the code) of the same run’s previous code over to the MFA wait', async () => {

@@ -1,16 +1,25 @@
 import { MAX_CIPHERTEXT_CHARS } from '../../lib/sms/decryptCode';
-import { captureLogs, contains } from '../support/logCapture';
+import { captureLogs, contains, jsonLines } from '../support/logCapture';
 import { CognitoIdentityProviderClient, DescribeUserPoolCommand, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import type { CustomSmsSenderEvent } from '../../functions/sms/customSmsSender';
-import { decryptCode } from '../../lib/sms/decryptCode';
+import { decryptCode, resetDecryptCodeForTests } from '../../lib/sms/decryptCode';
+import { standingUsername } from '../../lib/verify/standingUser';
 import { FakePhone } from '../../local/cognito/fakePhone';
 import type { CognitoMessageSource, LocalCustomSmsSender } from '../../local/cognito/customSender';
 import { CODE_SOURCE_PARAMS, LOCAL_SENDER_NUMBER } from '../../local/cloud';
 import { nextPhone, ScenarioCloud } from './harness';
-import { expectStillWaiting, masked, routeLog, runsItem, startWaitingForSignUpCode } from '../support/codeRoutes';
+import {
+  expectStillWaiting,
+  masked,
+  routeLog,
+  runsItem,
+  startFaultyKms,
+  startWaitingForSignUpCode,
+  type FaultyKms,
+} from '../support/codeRoutes';
 
 /**
  * Issue 10, route 2: the carrier-free mode. Provisioning with `smsSender: custom-sender` gives the
@@ -21,7 +30,8 @@ import { expectStillWaiting, masked, routeLog, runsItem, startWaitingForSignUpCo
  */
 process.env.POWERTOOLS_METRICS_DISABLED = 'false';
 
-type Mode = 'deliver' | 'duplicate' | 'hold';
+/** `kms-down`: deliver, without the test's own decryption (KMS fails while the scenario says so). */
+type Mode = 'deliver' | 'duplicate' | 'hold' | 'kms-down';
 interface Handover {
   arn: string;
   event: CustomSmsSenderEvent;
@@ -44,6 +54,10 @@ let clientId: string;
 let cognito: CognitoIdentityProviderClient;
 let db: DynamoDBDocumentClient;
 const modes = new Map<string, Mode>();
+/** Once per phone: the next hand-over is held, and what this makes of its event goes to the Lambda instead. */
+const tampers = new Map<string, (event: CustomSmsSenderEvent) => Promise<unknown>>();
+/** Told when the Lambda throws on a hand-over, before Cognito's retry (Lambda's, for an asynchronous invoke). */
+let onLambdaError: (() => void) | undefined;
 const held: Handover[] = [];
 const phones: string[] = [];
 /** Every code handed to the sender, decrypted here only to prove that none reaches a log. */
@@ -74,15 +88,27 @@ afterAll(async () => {
 /** Cognito → the sender Lambda, through the local Lambda runtime, as the scenario's mode says. */
 async function handOver(arn: string, event: unknown): Promise<unknown> {
   const handover = { arn, event: event as CustomSmsSenderEvent };
-  codes.push(await decryptCode(handover.event.request.code!));
-  const mode = modes.get(handover.event.request.userAttributes.phone_number) ?? 'deliver';
+  const phone = handover.event.request.userAttributes.phone_number;
+  const mode = modes.get(phone) ?? 'deliver';
+  if (mode !== 'kms-down') codes.push(await decryptCode(handover.event.request.code!));
+  const tamper = tampers.get(phone);
+  if (tamper) {
+    tampers.delete(phone);
+    held.push(handover);
+    return s.cloud.lambda.invoke(arn, await tamper(handover.event));
+  }
   if (mode === 'hold') {
     held.push(handover);
     return null;
   }
-  const out = await s.cloud.lambda.invoke(arn, event);
-  if (mode === 'duplicate') await s.cloud.lambda.invoke(arn, event);
-  return out;
+  try {
+    const out = await s.cloud.lambda.invoke(arn, event);
+    if (mode === 'duplicate') await s.cloud.lambda.invoke(arn, event);
+    return out;
+  } catch (error) {
+    onLambdaError?.();
+    throw error;
+  }
 }
 
 function usePhone(mode: Mode, phone = nextPhone()): string {
@@ -133,6 +159,36 @@ async function runWaitingForSignUpCode(timeouts: object = {}) {
 }
 
 const stillWaiting = (executionArn: string, state?: string) => expectStillWaiting(s, executionArn, state);
+const handoversTo = (phone: string) => sender.invocations.filter((i) => i.event?.request.userAttributes.phone_number === phone);
+
+/**
+ * Given a check waiting for its sign-up code, whose hand-over reached the Lambda as `tamper` made
+ * it (Cognito's retries included), the genuine event held back.
+ */
+async function runWithTamperedSignUpCode(tamper: (event: CustomSmsSenderEvent) => Promise<unknown>) {
+  const phone = usePhone('deliver');
+  tampers.set(phone, tamper);
+  const before = { lines: routeLines().length, malformed: notDelivered('Malformed').length };
+  const executionArn = await startWaitingForSignUpCode(s, phone);
+  await sender.settled();
+  return {
+    phone,
+    executionArn,
+    /** What the route logged and counted for the tampered event. */
+    lines: routeLines().slice(before.lines),
+    malformedCounted: notDelivered('Malformed').length - before.malformed,
+  };
+}
+
+/** Nothing was answered: the run still waits, its wait has no code, and the genuine code still passes it. */
+async function genuineCodeStillPasses(phone: string, executionArn: string) {
+  await stillWaiting(executionArn);
+  expect(await item(`WAIT#${phone}`)).toMatchObject({ step: 'SIGN_UP' });
+  expect((await item(`WAIT#${phone}`))!.answered).toBeUndefined();
+  await release(heldFor(phone, 'CustomSMSSender_SignUp'));
+  expect((await s.finish(executionArn)).status).toBe('SUCCEEDED');
+  expect(textsTo(phone)).toEqual([]);
+}
 
 describe('provisioning in custom-sender mode', () => {
   it("given a provisioned pool, when provisioned with smsSender custom-sender, then its codes go to the stack's sender under the stack's key, every other setting kept", async () => {
@@ -170,6 +226,36 @@ describe('codes come back through the Custom SMS Sender', () => {
     expect(mine.every((i) => i.ok && i.username.startsWith('synthetic-'))).toBe(true);
     const reached = routeLines().filter((l) => l.phone === masked(phone) && ['Resumed', 'StoredBeforeAwait'].includes(l.outcome));
     expect(reached.map((l) => l.step).sort()).toEqual(['MFA', 'SIGN_UP']);
+  });
+
+  it('given the custom-sender pool, when sign-in checks run (the first makes the standing user, the second reuses it), then each MFA code reaches its run with no SMS sent, and both pass', async () => {
+    const phone = usePhone('deliver');
+    // A short wait: a code that does not come fails the run by name, well before the test's timeout.
+    const signIn = () => s.run('verify', { kind: 'signin', target: s.targetName, phoneNumber: phone, timeouts: { mfaCodeSeconds: 10 } });
+    const first = await signIn();
+    const second = await signIn();
+    for (const result of [first, second])
+      expect({ status: result.status, error: result.error, cause: result.cause }).toEqual({
+        status: 'SUCCEEDED',
+        error: undefined,
+        cause: undefined,
+      });
+    expect(JSON.parse(first.output!)).toMatchObject({ verdict: 'PASS', kind: 'signin', standingUser: 'created', phone: masked(phone) });
+    expect(JSON.parse(second.output!)).toMatchObject({ verdict: 'PASS', kind: 'signin', standingUser: 'reused' });
+    await sender.settled();
+    // The standing user is made without a message; each run's MFA code went to the sender, not to a phone.
+    expect(s.cloud.cognito.sent.filter((m) => m.phoneNumber === phone)).toEqual([]);
+    expect(textsTo(phone)).toEqual([]);
+    const username = standingUsername(userPoolId, phone);
+    expect(handoversTo(phone).map((i) => [i.triggerSource, i.username, i.ok])).toEqual([
+      ['CustomSMSSender_Authentication', username, true],
+      ['CustomSMSSender_Authentication', username, true],
+    ]);
+    const reached = routeLines().filter((l) => l.phone === masked(phone));
+    expect(reached.map((l) => [l.outcome === 'Resumed' || l.outcome === 'StoredBeforeAwait', l.step, l.runId, l.username])).toEqual([
+      [true, 'MFA', first.name, username],
+      [true, 'MFA', second.name, username],
+    ]);
   });
 
   it('given the MFA wait, when a resent sign-up code arrives, then it is WrongStep, answers nothing, and the MFA code still passes the run', async () => {
@@ -236,6 +322,128 @@ describe('codes come back through the Custom SMS Sender', () => {
     modes.set(phone, 'deliver');
     await release(genuine);
     expect((await s.finish(executionArn)).status).toBe('SUCCEEDED');
+  });
+});
+
+describe('bad input and faults on the way from Cognito', () => {
+  it.each<[string, (event: CustomSmsSenderEvent) => CustomSmsSenderEvent]>([
+    ['a null code', (event) => ({ ...event, request: { ...event.request, code: null } })],
+    [
+      'no code at all',
+      (event) => {
+        const { code: _code, ...request } = event.request;
+        return { ...event, request } as CustomSmsSenderEvent;
+      },
+    ],
+  ])(
+    'given a run waits, when the hand-over carries %s, then it is Malformed (counted, handled once, not retried), resumes nothing, and the genuine code still passes the run',
+    async (_what, corrupt) => {
+      const { phone, executionArn, lines, malformedCounted } = await runWithTamperedSignUpCode(async (event) => corrupt(event));
+      expect(lines).toEqual([
+        expect.objectContaining({
+          message: 'code Malformed',
+          level: 'WARN',
+          field: 'request.code',
+          rule: 'is required',
+          triggerSource: 'CustomSMSSender_SignUp',
+          userPoolId,
+        }),
+      ]);
+      expect(malformedCounted).toBe(1);
+      expect(handoversTo(phone)).toEqual([expect.objectContaining({ attempts: 1, ok: true })]);
+      await genuineCodeStillPasses(phone, executionArn);
+    },
+  );
+
+  it('given a run waits, when the code decrypts to text that is not a code, then it is Malformed (counted, not retried) and resumes nothing; the decrypted text is logged nowhere', async () => {
+    const notACode = 'zq12xw';
+    const { phone, executionArn, lines, malformedCounted } = await runWithTamperedSignUpCode(async (event) => {
+      const forged = await cognitoEvent({
+        source: 'SignUp',
+        username: event.userName!,
+        phone: event.request.userAttributes.phone_number,
+        code: notACode,
+      });
+      return { ...event, request: { ...event.request, code: forged.request.code } };
+    });
+    expect(lines).toEqual([
+      expect.objectContaining({
+        message: 'code Malformed',
+        level: 'WARN',
+        phone: masked(phone),
+        field: 'request.code',
+        rule: 'must decrypt to a numeric code',
+        userPoolId,
+      }),
+    ]);
+    expect(malformedCounted).toBe(1);
+    expect(handoversTo(phone)).toEqual([expect.objectContaining({ attempts: 1, ok: true })]);
+    expect(contains(logs.lines.join(''), notACode)).toBe(false);
+    await genuineCodeStillPasses(phone, executionArn);
+  });
+
+  describe('when KMS fails', () => {
+    let kms: FaultyKms;
+    let motoKms: string;
+    beforeEach(async () => {
+      motoKms = process.env.AWS_ENDPOINT_URL_KMS!;
+      kms = await startFaultyKms(motoKms);
+      // The sender's KMS client is made once per container: a new one, from the new endpoint.
+      process.env.AWS_ENDPOINT_URL_KMS = kms.url;
+      resetDecryptCodeForTests();
+    });
+    afterEach(async () => {
+      onLambdaError = undefined;
+      process.env.AWS_ENDPOINT_URL_KMS = motoKms;
+      resetDecryptCodeForTests();
+      await kms.close();
+    });
+
+    it('given a run waits, when KMS throttles the decryption, then the sender throws, Lambda retries, and once KMS answers the code resumes the run, once', async () => {
+      const phone = usePhone('kms-down');
+      kms.failDecrypt({ error: 'ThrottlingException', status: 400 });
+      // KMS recovers once the first invocation has failed (the SDK's own retries included).
+      onLambdaError = () => kms.heal();
+      const before = routeLines().length;
+      const result = await s.run('verify', { target: s.targetName, phoneNumber: phone });
+      expect({ status: result.status, error: result.error, cause: result.cause }).toEqual({
+        status: 'SUCCEEDED',
+        error: undefined,
+        cause: undefined,
+      });
+      await sender.settled();
+      expect(kms.failed).toBeGreaterThanOrEqual(1);
+      const [signUp, mfa] = handoversTo(phone);
+      expect(signUp).toMatchObject({ triggerSource: 'CustomSMSSender_SignUp', attempts: 2, ok: true });
+      expect(mfa).toMatchObject({ triggerSource: 'CustomSMSSender_Authentication', attempts: 1, ok: true });
+      const retried = jsonLines(logs.lines).filter(
+        (l) => l.message === 'code not decrypted yet, Lambda will retry' && l.userPoolId === userPoolId,
+      );
+      expect(retried.at(-1)).toMatchObject({ level: 'WARN', errorName: 'ThrottlingException', triggerSource: 'CustomSMSSender_SignUp' });
+      // The failed attempt said nothing final: one outcome per code, and no code counted as lost.
+      const mine = routeLines()
+        .slice(before)
+        .filter((l) => l.phone === masked(phone));
+      expect(mine.map((l) => [l.step, ['Resumed', 'StoredBeforeAwait'].includes(l.outcome)])).toEqual([
+        ['SIGN_UP', true],
+        ['MFA', true],
+      ]);
+      for (const i of [signUp, mfa]) codes.push(await decryptCode(i.event!.request.code!));
+    });
+
+    it('given a run waits, when KMS stays down, then Lambda gives up after its two retries, nothing is answered, and the run fails SmsCodeNotReceived', async () => {
+      const phone = usePhone('kms-down');
+      kms.failDecrypt({ error: 'KMSInternalException', status: 500 });
+      const result = await s.run('verify', { target: s.targetName, phoneNumber: phone, timeouts: { signUpCodeSeconds: 2 } });
+      expect(result).toMatchObject({ status: 'FAILED', error: 'SmsCodeNotReceived' });
+      await sender.settled();
+      expect(handoversTo(phone)).toEqual([
+        expect.objectContaining({ triggerSource: 'CustomSMSSender_SignUp', attempts: 3, ok: false, errorName: 'KMSInternalException' }),
+      ]);
+      expect((await item(`WAIT#${phone}`))?.answered).toBeUndefined();
+      kms.heal();
+      codes.push(await decryptCode(handoversTo(phone)[0].event!.request.code!));
+    });
   });
 });
 
@@ -315,7 +523,9 @@ describe('codes that are not a waiting check’s', () => {
     const event = await cognitoEvent({ source: 'SignUp', username: 'synthetic-x', phone, code: '111111' });
     const oversized = { ...event, request: { ...event.request, code: 'A'.repeat(MAX_CIPHERTEXT_CHARS + 4) } };
     await expect(s.cloud.lambda.invoke(senderArn, oversized)).resolves.toBeNull();
-    const [line] = routeLines().filter((l) => l.outcome === 'Malformed' && l.field === 'request.code');
+    const line = routeLines()
+      .filter((l) => l.outcome === 'Malformed' && l.field === 'request.code')
+      .at(-1);
     expect(line).toMatchObject({ rule: expect.stringContaining('characters'), userPoolId });
   });
 });
