@@ -240,8 +240,14 @@ async function checkCodeRoute(p) {
   let inbound;
   try {
     inbound = inboundId === '' ? undefined : await inboundPhoneNumber(p.clients.smsVoice, inboundId);
-  } catch {
-    return none; // checkSandbox already says the number could not be read.
+  } catch (error) {
+    return {
+      ok: true,
+      level: 'warning',
+      message:
+        `codeRoute inbound-sms: could not read the inbound-SMS number ${inboundId} (inboundPhoneNumberId; ${why(error)}) ` +
+        `to check that the check phone ${maskPhone(check.phone)} is it.`,
+    };
   }
   if (inbound === check.phone) return none;
   return {
@@ -313,8 +319,16 @@ class CheckPhonePlugin {
       const results = [];
       const asked = new Set();
       for (const check of checks) {
-        // A check whose codes come back through the Custom SMS Sender sends no SMS: nothing to verify.
-        if (check.enabled && check.codeRoute === 'custom-sender') {
+        const route = await checkCodeRoute({
+          check,
+          inboundPhoneNumberId: check.inboundPhoneNumberId,
+          targetParameterName: `${prefix}/${check.target}`,
+          clients,
+        });
+        results.push({ check, named, result: route });
+        // A check whose pool hands its codes to the Custom SMS Sender sends no SMS: nothing to verify.
+        // One whose pool does not (yet) sends real ones: its phone is checked like any other.
+        if (check.enabled && check.codeRoute === 'custom-sender' && route.level === 'none') {
           results.push({
             check,
             named,
@@ -324,18 +338,8 @@ class CheckPhonePlugin {
               message: `SMS sandbox: codeRoute custom-sender sends no SMS, so ${maskPhone(check.phone || '+****')} need not be verified.`,
             },
           });
+          continue;
         }
-        results.push({
-          check,
-          named,
-          result: await checkCodeRoute({
-            check,
-            inboundPhoneNumberId: check.inboundPhoneNumberId,
-            targetParameterName: `${prefix}/${check.target}`,
-            clients,
-          }),
-        });
-        if (check.codeRoute === 'custom-sender' && check.enabled) continue;
         const key = `${check.enabled}|${check.phone}|${check.target}`;
         if (asked.has(key)) continue;
         asked.add(key);

@@ -171,28 +171,33 @@ function scheduleResources(checks) {
   );
 }
 
+/** CloudWatch's longest evaluation range: Period × EvaluationPeriods (1 here) of at most 7 days. */
+const MAX_ALARM_RANGE_SECONDS = 7 * 24 * 3600;
+
 /**
  * NoSuccessfulCheckAlarm (resources/monitoring.yml) fires when no check passed for
  * noSuccessPeriodSeconds. Its actions are on only when some check of this stage is enabled, and its
  * period must hold at least two runs of the most frequent enabled check, or it would fire between
  * two runs that both pass (a stage whose only check runs every 6 hours, with the 30-minute default).
+ * A cron() check may be the most frequent one, and its gaps are not computed: then no bound is set.
  * @returns {{ actionsEnabled: boolean, problem?: string }}
  */
 function silenceAlarm(checks, params) {
   const enabled = checks.filter((c) => c.enabled);
   if (!enabled.length) return { actionsEnabled: false };
-  const timed = enabled.map((c) => ({ check: c, minutes: rateMinutes(c.schedule) })).filter((t) => t.minutes !== undefined);
-  if (!timed.length) return { actionsEnabled: true };
+  const timed = enabled.map((c) => ({ check: c, minutes: rateMinutes(c.schedule) }));
+  if (timed.some((t) => t.minutes === undefined)) return { actionsEnabled: true };
   const fastest = timed.reduce((a, b) => (b.minutes < a.minutes ? b : a));
-  const needed = 2 * fastest.minutes * 60;
+  const needed = Math.min(2 * fastest.minutes * 60, MAX_ALARM_RANGE_SECONDS);
   const period = Number(params.noSuccessPeriodSeconds);
   if (Number.isFinite(period) && period >= needed) return { actionsEnabled: true };
+  const capped = needed === MAX_ALARM_RANGE_SECONDS;
   return {
     actionsEnabled: true,
     problem:
       `noSuccessPeriodSeconds=${params.noSuccessPeriodSeconds} is shorter than two runs of the most frequent enabled check ` +
       `("${fastest.check.name}", ${fastest.check.schedule}), so NoSuccessfulCheckAlarm would fire between runs that pass: ` +
-      `deploy with --param="noSuccessPeriodSeconds=${needed}" or more, or schedule a check more often.`,
+      `deploy with --param="noSuccessPeriodSeconds=${needed}"${capped ? " (7 days, CloudWatch's longest)" : ' or more'}, or schedule a check more often.`,
   };
 }
 

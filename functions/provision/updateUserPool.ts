@@ -1,7 +1,7 @@
 import { requestedSmsSender, type SmsSender as SmsSenderMode } from '../../lib/cognito/smsSender';
 import { DescribeUserPoolCommand, UpdateUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { cognito } from '../../lib/clients';
-import { hasRealUser, MAX_USERS_READ } from '../../lib/cognito/firstRealUser';
+import { hasRealUser, MAX_USERS_READ } from '../../lib/cognito/hasRealUser';
 import { USER_POOL_ID } from '../../lib/cognito/ids';
 import { userPoolUpdateInput } from '../../lib/cognito/userPoolUpdate';
 import { envOnce } from '../../lib/env';

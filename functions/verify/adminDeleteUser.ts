@@ -5,8 +5,9 @@ import { isAwsError, ValidationError } from '../../lib/errors';
 import { taskHandler } from '../../lib/handler';
 import { asObject, requiredString } from '../../lib/validate';
 import { isStandingUsername } from '../../lib/verify/standingUser';
+import { SYNTHETIC_USERNAME } from '../../lib/verify/username';
 
-const USERNAME = { pattern: /^synthetic-[a-z0-9_-]+$/, min: 11, max: 128, describe: 'a synthetic user name (synthetic-<run id>)' };
+const USERNAME = { pattern: SYNTHETIC_USERNAME, min: 11, max: 128, describe: 'a synthetic user name (synthetic-<run id>)' };
 
 /**
  * Runs on every path, also when sign-up never happened, so a missing user is fine. Only

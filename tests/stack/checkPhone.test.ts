@@ -219,6 +219,15 @@ describe('SMS sandbox check on deploy', () => {
       expect([...other.log.warnings, ...none.log.warnings].join('\n')).not.toContain(REAL);
     });
 
+    it('an inbound number it cannot read, named with the reason', async () => {
+      smsVoice.on(DescribePhoneNumbersCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
+      const out = pluginWith(['checkScheduleState=ENABLED', `checkPhoneNumber=${REAL}`, 'inboundPhoneNumberId=phone-typo']);
+      await out.deploy();
+      expect(out.log.warnings).toEqual([
+        expect.stringContaining('could not read the inbound-SMS number phone-typo (inboundPhoneNumberId; AccessDeniedException)'),
+      ]);
+    });
+
     it('nothing for a disabled check', async () => {
       const off = pluginWith([`checkPhoneNumber=${REAL}`]);
       await off.deploy();

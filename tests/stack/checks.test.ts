@@ -7,7 +7,7 @@ import 'aws-sdk-client-mock-jest';
 import { GetSMSSandboxAccountStatusCommand, ListSMSSandboxPhoneNumbersCommand, SNSClient } from '@aws-sdk/client-sns';
 import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { GetParameterCommand, ParameterNotFound, SSMClient } from '@aws-sdk/client-ssm';
-import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { CognitoIdentityProviderClient, DescribeUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { PROJECT_ROOT } from '../../local/serverlessConfig';
 
 const ChecksPlugin = require('../../plugins/checks.js');
@@ -305,14 +305,29 @@ describe('the checks plugins in sls package', () => {
     expect(silenceAlarm([{ name: 'a', schedule: 'cron(0 * * * ? *)', enabled: true }], { noSuccessPeriodSeconds: 60 })).toEqual({
       actionsEnabled: true,
     });
+    // A cron check may be the most frequent one: with one enabled, a slower rate() check sets no bound either.
+    const mixed = [
+      { name: 'signup', schedule: 'rate(6 hours)', enabled: true },
+      { name: 'often', schedule: 'cron(0/5 * * * ? *)', enabled: true },
+    ];
+    expect(silenceAlarm(mixed, { noSuccessPeriodSeconds: 1800 })).toEqual({ actionsEnabled: true });
+    // CloudWatch evaluates at most 7 days: a check every 5 days asks for that, not for 10 days.
+    expect(silenceAlarm([{ name: 'rare', schedule: 'rate(5 days)', enabled: true }], { noSuccessPeriodSeconds: 1800 }).problem).toContain(
+      '--param="noSuccessPeriodSeconds=604800" (7 days',
+    );
+    expect(silenceAlarm([{ name: 'rare', schedule: 'rate(5 days)', enabled: true }], { noSuccessPeriodSeconds: 604800 })).toEqual({
+      actionsEnabled: true,
+    });
   });
 
   describe('SMS sandbox on deploy', () => {
     const sns = mockClient(SNSClient);
     const ssm = mockClient(SSMClient);
+    const cognito = mockClient(CognitoIdentityProviderClient);
     beforeEach(() => {
       sns.reset();
       ssm.reset();
+      cognito.reset();
       ssm.on(GetParameterCommand).rejects(new ParameterNotFound({ message: 'no', $metadata: {} }));
     });
 
@@ -329,12 +344,21 @@ describe('the checks plugins in sls package', () => {
       return { deploy: () => runHook(plugin, 'before:deploy:deploy'), log: s.log };
     };
 
-    it('asks once for checks that share a phone, and exempts a check on the Custom SMS Sender', async () => {
+    const yml =
+      'default:\n  - name: signin\n    kind: signin\n    schedule: rate(5 minutes)\n  - name: signup\n    kind: signup\n    schedule: rate(6 hours)\n' +
+      '  - name: ci\n    kind: signin\n    schedule: rate(1 hour)\n    target: CiPool\n    phone: "+12065550000"\n    codeRoute: custom-sender\n';
+
+    it('asks once for checks that share a phone, and exempts a check whose pool hands its codes to the Custom SMS Sender', async () => {
       sns.on(GetSMSSandboxAccountStatusCommand).resolves({ IsInSandbox: true });
       sns.on(ListSMSSandboxPhoneNumbersCommand).resolves({ PhoneNumbers: [{ PhoneNumber: REAL, Status: 'Verified' }] });
-      const yml =
-        'default:\n  - name: signin\n    kind: signin\n    schedule: rate(5 minutes)\n  - name: signup\n    kind: signup\n    schedule: rate(6 hours)\n' +
-        '  - name: ci\n    kind: signin\n    schedule: rate(1 hour)\n    phone: "+12065550000"\n    codeRoute: custom-sender\n';
+      ssm
+        .on(GetParameterCommand, { Name: '/cognito-sms-mfa/prod/targets/CiPool' })
+        .resolves({ Parameter: { Value: JSON.stringify({ userPoolId: 'us-east-1_ci' }) } });
+      cognito.on(DescribeUserPoolCommand, { UserPoolId: 'us-east-1_ci' }).resolves({
+        UserPool: {
+          LambdaConfig: { CustomSMSSender: { LambdaArn: 'arn:aws:lambda:us-east-1:123456789012:function:x', LambdaVersion: 'V1_0' } },
+        },
+      });
       const { deploy, log } = deployWith(yml, ['checkScheduleState=ENABLED', `checkPhoneNumber=${REAL}`, 'customSmsSender=true']);
       await deploy();
       expect(sns.commandCalls(ListSMSSandboxPhoneNumbersCommand)).toHaveLength(1);
@@ -342,11 +366,23 @@ describe('the checks plugins in sls package', () => {
         expect.stringMatching(/^Check "signin": SMS sandbox: the check phone \+\*+1234 is a verified destination/),
         expect.stringMatching(/^Check "ci": SMS sandbox: codeRoute custom-sender sends no SMS/),
       ]);
-      // The target is not provisioned in custom-sender mode (no SSM parameter here): its SMS would be real ones.
-      expect(log.warnings).toEqual([
-        expect.stringContaining('Check "signin": codeRoute inbound-sms, but the check phone'),
-        expect.stringContaining('Check "ci": codeRoute custom-sender, but the pool of target MyUserPool does not hand its codes'),
-      ]);
+      expect(log.warnings).toEqual([expect.stringContaining('Check "signin": codeRoute inbound-sms, but the check phone')]);
+    });
+
+    it('checks a custom-sender check whose pool is not in that mode like any SMS check: it warns, and refuses its unverified phone', async () => {
+      sns.on(GetSMSSandboxAccountStatusCommand).resolves({ IsInSandbox: true });
+      sns.on(ListSMSSandboxPhoneNumbersCommand).resolves({ PhoneNumbers: [{ PhoneNumber: REAL, Status: 'Verified' }] });
+      const { deploy, log } = deployWith(yml, ['checkScheduleState=ENABLED', `checkPhoneNumber=${REAL}`, 'customSmsSender=true']);
+      const error = (await deploy().catch((e: Error) => e)) as Error;
+      expect(error.message).toMatch(
+        /^Check "ci": This account is in the SNS SMS sandbox .* The check phone \+\*+0000 \(checkPhoneNumber\) is not one/,
+      );
+      expect(log.warnings).toEqual(
+        expect.arrayContaining([
+          expect.stringContaining('Check "ci": codeRoute custom-sender, but the pool of target CiPool does not hand its codes'),
+        ]),
+      );
+      expect(log.notices.join('\n')).not.toContain('codeRoute custom-sender sends no SMS');
     });
   });
 });

@@ -1,8 +1,7 @@
 import { paginateListUsers } from '@aws-sdk/client-cognito-identity-provider';
 import { cognito } from '../clients';
+import { isSyntheticUsername } from '../verify/username';
 
-/** Users this project makes: per-run `synthetic-<run id>` and the standing `synthetic-standing-<hash>`. */
-const SYNTHETIC = /^synthetic-[a-z0-9_-]+$/;
 /**
  * How many users are read before giving up on proving a pool holds only synthetic users: a check's
  * pool holds a standing user and the users of runs in flight, far fewer.
@@ -18,9 +17,10 @@ export async function hasRealUser(userPoolId: string): Promise<boolean | undefin
   let read = 0;
   for await (const page of paginateListUsers({ client: cognito(), pageSize: 60 }, { UserPoolId: userPoolId, AttributesToGet: [] })) {
     for (const user of page.Users ?? []) {
-      if (!SYNTHETIC.test(user.Username ?? '')) return true;
-      if (++read >= MAX_USERS_READ) return undefined;
+      if (!isSyntheticUsername(user.Username)) return true;
+      read++;
     }
+    if (read >= MAX_USERS_READ && page.PaginationToken) return undefined;
   }
   return false;
 }
