@@ -17,7 +17,14 @@ import { startSmsVoiceServer, type SmsVoiceServer } from './smsVoice/server';
 import { createLocalLambda, type LocalLambda } from './runtime/lambda';
 import type { LambdaLogSink } from './runtime/logs';
 import { routeExecutionEvents } from './eventBridge';
-import { loadDefinition, presentResources, readServerlessConfig, resolveValue, type ServerlessConfig } from './serverlessConfig';
+import {
+  loadDefinition,
+  onFailureDestinations,
+  presentResources,
+  readServerlessConfig,
+  resolveValue,
+  type ServerlessConfig,
+} from './serverlessConfig';
 
 /**
  * The embedded local cloud: moto (IAM, STS, SNS, DynamoDB, SSM, Secrets Manager), cognito-local
@@ -136,8 +143,12 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
 
     const lambda = createLocalLambda(config, { stage, region: LOCAL_REGION, accountId: LOCAL_ACCOUNT, logs: opts.lambdaLogs });
     closers.push(async () => lambda.close());
-    // Pools with a Custom SMS Sender send no SMS: Cognito's stand-in invokes the sender instead.
-    cognito.useCustomSmsSender((arn, event) => lambda.invoke(arn, event, { source: 'cognito' }));
+    // Pools with a Custom SMS Sender send no SMS: Cognito's stand-in invokes the sender instead,
+    // and an event Lambda gives up on goes to the sender's on-failure destination (serverless.yml).
+    cognito.useCustomSmsSender({
+      invoke: (arn, event) => lambda.invoke(arn, event, { source: 'cognito' }),
+      onFailureDestination: { arnOf: onFailureDestinations(config, lambda.arnOf), invoke: (arn, record) => lambda.invoke(arn, record) },
+    });
     const engine = new LocalStepFunctions({
       invokeLambda: (arn, payload, caller) => lambda.invoke(arn, payload, { source: 'states', executionArn: caller.executionArn }),
       region: LOCAL_REGION,

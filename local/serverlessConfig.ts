@@ -30,6 +30,11 @@ export interface FunctionConfig {
   timeoutSeconds: number;
   /** `memorySize` (MB): the function's, else provider.memorySize, else the framework's default of 1024. */
   memoryMb: number;
+  /**
+   * `destinations.onFailure`: the function of this service to which Lambda sends the record of an
+   * asynchronous invocation it gave up on (its key in serverless.yml).
+   */
+  onFailure?: string;
 }
 
 export interface StateMachineConfig {
@@ -97,8 +102,13 @@ export function readServerlessConfig(root = PROJECT_ROOT): ServerlessConfig {
       environment: (fn.environment ?? {}) as Record<string, unknown>,
       timeoutSeconds: Number(fn.timeout ?? doc.provider?.timeout ?? 6),
       memoryMb: Number(fn.memorySize ?? doc.provider?.memorySize ?? 1024),
+      ...(fn.destinations?.onFailure === undefined ? {} : { onFailure: onFailureFunction(name, fn.destinations.onFailure) }),
     };
   });
+  for (const fn of functions) {
+    if (fn.onFailure !== undefined && !functions.some((f) => f.name === fn.onFailure))
+      throw new Error(`functions.${fn.name}.destinations.onFailure names ${fn.onFailure}, which is no function in serverless.yml`);
+  }
   const machines = (doc.stepFunctions?.stateMachines ?? {}) as Record<string, any>;
   const stateMachines = Object.entries(machines).map(([key, sm]): StateMachineConfig => {
     const match = FILE_REF.exec(String(sm.definition).trim());
@@ -123,6 +133,29 @@ export function readServerlessConfig(root = PROJECT_ROOT): ServerlessConfig {
     resources,
     conditions,
   };
+}
+
+/** Destinations the local cloud can deliver to: a function of this service, named by its key (as the framework takes it). */
+function onFailureFunction(fnName: string, target: unknown): string {
+  if (typeof target === 'string' && /^[\w-]+$/.test(target)) return target;
+  throw new Error(
+    `functions.${fnName}.destinations.onFailure: the local cloud delivers only to a function of this service named by its key, got ${JSON.stringify(target)}`,
+  );
+}
+
+/**
+ * Each function's on-failure destination, as Lambda's EventInvokeConfig holds it: the destination
+ * function's ARN by the invoked function's ARN (qualified or not), undefined where it has none.
+ */
+export function onFailureDestinations(
+  config: ServerlessConfig,
+  arnOf: (fn: FunctionConfig) => string,
+): (functionArn: string) => string | undefined {
+  const byName = new Map(config.functions.map((fn) => [fn.name, fn]));
+  const destinations = new Map(
+    config.functions.filter((fn) => fn.onFailure !== undefined).map((fn) => [arnOf(fn), arnOf(byName.get(fn.onFailure!)!)]),
+  );
+  return (functionArn) => destinations.get(functionArn.replace(/:(\$LATEST|\d+)$/, ''));
 }
 
 export interface ResolveContext {

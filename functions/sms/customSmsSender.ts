@@ -133,7 +133,9 @@ function waitsFor(wait: WaitItem, userPoolId: string, username: string): boolean
  * Cognito invokes this function asynchronously and Lambda retries failures, so what can never
  * succeed (a malformed event, a ciphertext that does not decrypt, a late or repeated code) returns
  * normally; only transient failures (KMS, DynamoDB, Step Functions, End User Messaging
- * throttling or 5xx) are thrown. No code, decrypted payload or clear phone number is logged.
+ * throttling or 5xx) are thrown. An event still failing after Lambda's retries goes to the
+ * on-failure destination, reportUndeliveredCode, which reports the code GaveUp. No code,
+ * decrypted payload or clear phone number is logged.
  */
 export async function customSmsSender(event: unknown): Promise<SenderResult> {
   let parsed: ParsedEvent;

@@ -40,6 +40,7 @@ const LOST: Record<RouteOutcome, boolean> = {
   Malformed: true,
   NoCode: true,
   DecryptFailed: true,
+  GaveUp: true,
   Dropped: true,
   BadSignature: true,
   TooLarge: true,

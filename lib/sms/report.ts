@@ -23,6 +23,12 @@ export type RouteOutcome =
   | 'Duplicate'
   /** The Custom SMS Sender could not decrypt the code (key policy, wrong key, bad ciphertext). */
   | 'DecryptFailed'
+  /**
+   * Lambda gave up on a Custom SMS Sender event: every attempt failed on a transient error (KMS,
+   * DynamoDB, Step Functions or End User Messaging down), or the event grew too old to try again.
+   * Reported from the function's on-failure destination (functions/sms/reportUndeliveredCode.ts).
+   */
+  | 'GaveUp'
   /** A message for someone who is not a waiting synthetic user, sent on as a real SMS. */
   | 'Forwarded'
   /** Such a message with no origination identity to send it from: it is lost, and said so. */

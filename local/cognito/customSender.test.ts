@@ -3,7 +3,7 @@ import type { CognitoService } from 'cognito-local/lib/services/cognitoService';
 import type { User } from 'cognito-local/lib/services/userPoolService';
 import { startMoto, type MotoServer } from '../moto';
 import { FakePhone, type OutboxContext, type SentSms } from './fakePhone';
-import { LocalCustomSmsSender, type CustomSenderMessage } from './customSender';
+import { LocalCustomSmsSender, type CustomSenderInvocation, type CustomSenderMessage } from './customSender';
 
 const POOL = 'us-east-1_Abc123';
 const SENDER = 'arn:aws:lambda:us-east-1:123456789012:function:cognito-sms-mfa-local-customSmsSender';
@@ -44,6 +44,9 @@ const message = (over: Partial<CustomSenderMessage> = {}): CustomSenderMessage =
   kmsKeyId: keyArn,
   ...over,
 });
+
+/** The invocation once it and its retries (and its destination) are over. */
+const settle = async (invocation: CustomSenderInvocation) => (await invocation.done, invocation);
 
 describe('LocalCustomSmsSender', () => {
   it('builds the event Cognito sends: documented shape, the code encrypted under the pool key, bound to the pool', async () => {
@@ -99,6 +102,96 @@ describe('LocalCustomSmsSender', () => {
     await invocation.done;
     expect(invocation).toMatchObject({ ok: false, attempts: 3, errorName: 'KMSInternalException' });
     expect(onFailure).toHaveBeenCalledWith(invocation);
+  });
+
+  describe('on-failure destination', () => {
+    const REPORTER = 'arn:aws:lambda:us-east-1:123456789012:function:cognito-sms-mfa-local-reportUndeliveredCode';
+    const kmsDown = () => jest.fn().mockRejectedValue(Object.assign(new Error('KMS is down'), { name: 'KMSInternalException' }));
+    const destination = (invoke: jest.Mock, arnOf = (arn: string) => (arn === SENDER ? REPORTER : undefined)) => ({ arnOf, invoke });
+
+    it('once the attempts are exhausted, sends the destination the record Lambda sends: condition, count, the event as sent, the last error', async () => {
+      const toReporter = jest.fn().mockResolvedValue(null);
+      const sender = new LocalCustomSmsSender({
+        invoke: kmsDown(),
+        retryDelaysMs: [1, 1],
+        onFailure: jest.fn(),
+        onFailureDestination: destination(toReporter),
+      });
+      const invocation = sender.send(message());
+      await invocation.done;
+      expect(toReporter).toHaveBeenCalledTimes(1);
+      const [arn, record] = toReporter.mock.calls[0];
+      expect(arn).toBe(REPORTER);
+      expect(record).toEqual({
+        version: '1.0',
+        timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+        requestContext: {
+          requestId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+          functionArn: `${SENDER}:$LATEST`,
+          condition: 'RetriesExhausted',
+          approximateInvokeCount: 3,
+        },
+        requestPayload: invocation.event,
+        responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+        responsePayload: { errorType: 'KMSInternalException', errorMessage: 'KMS is down', trace: expect.any(Array) },
+      });
+      expect(JSON.stringify(record)).not.toContain(CODE);
+      expect(invocation).toMatchObject({ ok: false, destination: { functionArn: REPORTER, ok: true } });
+    });
+
+    it('sends nothing when an attempt succeeds, when the function has no destination, or when the function was never invoked', async () => {
+      const toReporter = jest.fn().mockResolvedValue(null);
+      const succeeds = new LocalCustomSmsSender({
+        invoke: jest.fn().mockResolvedValue(null),
+        onFailureDestination: destination(toReporter),
+      });
+      await succeeds.send(message()).done;
+      const noDestination = new LocalCustomSmsSender({
+        invoke: kmsDown(),
+        retryDelaysMs: [],
+        onFailure: jest.fn(),
+        onFailureDestination: destination(toReporter, () => undefined),
+      });
+      expect((await settle(noDestination.send(message()))).destination).toBeUndefined();
+      // Cognito could not encrypt (no key): Lambda never had the event, so it has nothing to record.
+      const noKey = new LocalCustomSmsSender({ invoke: jest.fn(), onFailure: jest.fn(), onFailureDestination: destination(toReporter) });
+      await noKey.send(message({ kmsKeyId: undefined })).done;
+      expect(toReporter).not.toHaveBeenCalled();
+    });
+
+    it('says by name on stderr, without the code, when the destination itself fails, and still settles', async () => {
+      const written: string[] = [];
+      const spy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: unknown) => (written.push(String(chunk)), true));
+      try {
+        const broken = jest.fn().mockRejectedValue(Object.assign(new Error('no such function'), { name: 'ResourceNotFoundException' }));
+        const sender = new LocalCustomSmsSender({
+          invoke: kmsDown(),
+          retryDelaysMs: [],
+          onFailure: jest.fn(),
+          onFailureDestination: destination(broken),
+        });
+        const invocation = await settle(sender.send(message()));
+        expect(invocation.destination).toEqual({ functionArn: REPORTER, ok: false, errorName: 'ResourceNotFoundException' });
+      } finally {
+        spy.mockRestore();
+      }
+      expect(written.join('')).toContain('on-failure destination');
+      expect(written.join('')).toContain('ResourceNotFoundException');
+      expect(written.join('')).not.toContain(CODE);
+    });
+
+    it('hands the real reporter a record it reports as GaveUp (phone masked), through JSON as Lambda delivers it', async () => {
+      const { reportUndeliveredCode } = await import('../../functions/sms/reportUndeliveredCode');
+      const outcomes: unknown[] = [];
+      const sender = new LocalCustomSmsSender({
+        invoke: kmsDown(),
+        retryDelaysMs: [1, 1],
+        onFailure: jest.fn(),
+        onFailureDestination: destination(jest.fn(async (_arn, record) => outcomes.push(reportUndeliveredCode(record)))),
+      });
+      await sender.send(message()).done;
+      expect(outcomes).toEqual([{ outcome: 'GaveUp' }]);
+    });
   });
 
   it('invokes nothing for a pool with no KMSKeyID (nothing to encrypt the code with)', async () => {

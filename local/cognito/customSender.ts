@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { buildClient, CommitmentPolicy, getClient, KmsKeyringNode } from '@aws-crypto/client-node';
 import { KMS } from '@aws-sdk/client-kms';
 import type { CustomSmsSenderEvent } from '../../functions/sms/customSmsSender';
+import type { DestinationRecord } from '../../functions/sms/reportUndeliveredCode';
 
 /** Invokes a Lambda function by ARN (the local cloud passes its in-process Lambda runtime). */
 export type InvokeFunction = (functionArn: string, event: unknown) => Promise<unknown>;
@@ -39,6 +41,8 @@ export interface CustomSenderInvocation {
   errorName?: string;
   /** The event as sent (its `request.code` is the ciphertext), e.g. to invoke it again. */
   event?: CustomSmsSenderEvent;
+  /** Once the attempts are exhausted: the on-failure destination the record went to, and how that went. */
+  destination?: { functionArn: string; ok: boolean; errorName?: string };
   /** Settles when the invocation and its retries are over; never rejects. */
   done: Promise<void>;
 }
@@ -52,6 +56,12 @@ export interface LocalCustomSmsSenderOptions {
   retryDelaysMs?: readonly number[];
   /** Where a failed hand-over is reported (default: one line on stderr, by name, no code). */
   onFailure?: (invocation: CustomSenderInvocation) => void;
+  /**
+   * Lambda's on-failure destination (the function's EventInvokeConfig): once the attempts are
+   * exhausted, the invocation record goes to the function `arnOf` names for the sender, through
+   * `invoke`. Without it, or where `arnOf` names none, the event is dropped as Lambda drops it.
+   */
+  onFailureDestination?: { arnOf: (functionArn: string) => string | undefined; invoke: InvokeFunction };
 }
 
 const MAX_KEPT = 1000;
@@ -78,7 +88,8 @@ export class LocalCustomSmsSender {
   private readonly encrypt = buildClient(CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT).encrypt;
   private readonly retryDelaysMs: readonly number[];
 
-  constructor(private readonly opts: LocalCustomSmsSenderOptions) {
+  /** As given: a test that stands in for Cognito's invoke keeps the rest (the on-failure destination). */
+  constructor(readonly opts: LocalCustomSmsSenderOptions) {
     this.retryDelaysMs = opts.retryDelaysMs ?? [1000, 2000];
   }
 
@@ -138,6 +149,7 @@ export class LocalCustomSmsSender {
       this.fail(invocation, error);
       return;
     }
+    let lastError: unknown;
     for (let attempt = 0; ; attempt++) {
       invocation.attempts = attempt + 1;
       try {
@@ -147,6 +159,7 @@ export class LocalCustomSmsSender {
         invocation.errorName = undefined;
         return;
       } catch (error) {
+        lastError = error;
         invocation.errorName = errorName(error);
         const delay = this.retryDelaysMs[attempt];
         if (delay === undefined) break;
@@ -154,6 +167,25 @@ export class LocalCustomSmsSender {
       }
     }
     this.fail(invocation);
+    await this.toOnFailureDestination(invocation, lastError);
+  }
+
+  /** What Lambda does with an event whose attempts are exhausted: the record to the on-failure destination, if any. */
+  private async toOnFailureDestination(invocation: CustomSenderInvocation, lastError: unknown): Promise<void> {
+    const destination = this.opts.onFailureDestination;
+    const functionArn = destination?.arnOf(invocation.functionArn);
+    if (!destination || !functionArn) return;
+    const record = destinationRecord(invocation, lastError);
+    try {
+      // Through JSON, as Lambda delivers it (an asynchronous invocation of the destination).
+      await destination.invoke(functionArn, JSON.parse(JSON.stringify(record)));
+      invocation.destination = { functionArn, ok: true };
+    } catch (error) {
+      invocation.destination = { functionArn, ok: false, errorName: errorName(error) };
+      process.stderr.write(
+        `local cognito: the on-failure destination of the Custom SMS Sender (${functionArn}) failed: ${errorName(error)}\n`,
+      );
+    }
   }
 
   private fail(invocation: CustomSenderInvocation, error?: unknown): void {
@@ -186,6 +218,29 @@ export class LocalCustomSmsSender {
     }
     return client;
   }
+}
+
+/**
+ * The record Lambda sends an on-failure destination after the last retry (Lambda developer guide,
+ * "Capturing records of Lambda asynchronous invocations"): the event as sent, and the last error
+ * as the Node runtime reports a thrown one (`errorType`, `errorMessage`, `trace`).
+ */
+export function destinationRecord(invocation: CustomSenderInvocation, lastError: unknown): DestinationRecord {
+  const error = lastError instanceof Error ? lastError : new Error(String(lastError));
+  return {
+    version: '1.0',
+    timestamp: new Date().toISOString(),
+    requestContext: {
+      // One id for the asynchronous invocation and its retries.
+      requestId: randomUUID(),
+      functionArn: `${invocation.functionArn}:$LATEST`,
+      condition: 'RetriesExhausted',
+      approximateInvokeCount: invocation.attempts,
+    },
+    requestPayload: invocation.event,
+    responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+    responsePayload: { errorType: error.name, errorMessage: error.message, trace: (error.stack ?? '').split('\n') },
+  };
 }
 
 function errorName(error: unknown): string {

@@ -31,6 +31,7 @@ const OUTCOMES = [
   'Keyword',
   'Duplicate',
   'DecryptFailed',
+  'GaveUp',
   'Forwarded',
   'Dropped',
   'BadSignature',

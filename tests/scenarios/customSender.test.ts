@@ -73,9 +73,12 @@ beforeAll(async () => {
   senderArn = s.cloud.refs['CustomSmsSenderLambdaFunction.Arn'];
   cognito = new CognitoIdentityProviderClient({});
   db = DynamoDBDocumentClient.from(new DynamoDBClient({}));
-  // Whatever local/cloud.ts attaches, these scenarios stand between Cognito and the Lambda.
+  // Whatever local/cloud.ts attaches, these scenarios stand between Cognito and the Lambda; what
+  // happens after Lambda gives up (the on-failure destination) stays as local/cloud.ts wired it.
   const [phone] = phonesMade;
-  sender = phone.useCustomSmsSender({ invoke: handOver, retryDelaysMs: [50, 100] })!;
+  const attached = phone.customSmsSender!;
+  expect(attached.opts.onFailureDestination).toBeDefined();
+  sender = phone.useCustomSmsSender({ ...attached.opts, invoke: handOver, retryDelaysMs: [50, 100] })!;
 }, 60_000);
 afterAll(async () => {
   await sender?.settled();
@@ -431,18 +434,46 @@ describe('bad input and faults on the way from Cognito', () => {
       for (const i of [signUp, mfa]) codes.push(await decryptCode(i.event!.request.code!));
     });
 
-    it('given a run waits, when KMS stays down, then Lambda gives up after its two retries, nothing is answered, and the run fails SmsCodeNotReceived', async () => {
+    it('given a run waits, when KMS stays down, then Lambda gives up after its two retries, the on-failure destination reports the code GaveUp (phone masked) and counts it, nothing is answered, and the run fails SmsCodeNotReceived', async () => {
       const phone = usePhone('kms-down');
       kms.failDecrypt({ error: 'KMSInternalException', status: 500 });
+      const before = { lines: logs.lines.length, gaveUp: notDelivered('GaveUp').length };
       const result = await s.run('verify', { target: s.targetName, phoneNumber: phone, timeouts: { signUpCodeSeconds: 2 } });
       expect(result).toMatchObject({ status: 'FAILED', error: 'SmsCodeNotReceived' });
       await sender.settled();
+      const reporterArn = s.cloud.lambda.arnOf(s.cloud.config.functions.find((f) => f.name === 'reportUndeliveredCode')!);
       expect(handoversTo(phone)).toEqual([
-        expect.objectContaining({ triggerSource: 'CustomSMSSender_SignUp', attempts: 3, ok: false, errorName: 'KMSInternalException' }),
+        expect.objectContaining({
+          triggerSource: 'CustomSMSSender_SignUp',
+          attempts: 3,
+          ok: false,
+          errorName: 'KMSInternalException',
+          destination: { functionArn: reporterArn, ok: true },
+        }),
       ]);
+      // The failed attempts said nothing final; the destination says it once, by name, and counts it.
+      expect(routeLines().filter((l) => l.phone === masked(phone))).toEqual([
+        expect.objectContaining({
+          message: 'code GaveUp',
+          level: 'WARN',
+          outcome: 'GaveUp',
+          phone: masked(phone),
+          userPoolId,
+          triggerSource: 'CustomSMSSender_SignUp',
+          condition: 'RetriesExhausted',
+          attempts: 3,
+          errorName: 'KMSInternalException',
+        }),
+      ]);
+      expect(notDelivered('GaveUp').length - before.gaveUp).toBe(1);
       expect((await item(`WAIT#${phone}`))?.answered).toBeUndefined();
       kms.heal();
-      codes.push(await decryptCode(handoversTo(phone)[0].event!.request.code!));
+      const ciphertext = handoversTo(phone)[0].event!.request.code!;
+      const code = await decryptCode(ciphertext);
+      codes.push(code);
+      const written = logs.lines.slice(before.lines).join('');
+      for (const secret of [code, ciphertext.slice(0, 48), phone])
+        expect({ secret, found: contains(written, secret) }).toEqual({ secret, found: false });
     });
   });
 });

@@ -29,6 +29,18 @@ const IMPLIED_ACTIONS: Record<string, string[]> = {
 };
 
 /**
+ * Actions that Lambda itself makes with a function's execution role, by function: not calls of its
+ * code. Lambda invokes an asynchronous invocation's on-failure destination with the function's own
+ * role (Lambda developer guide, "Capturing records of Lambda asynchronous invocations", execution
+ * role permissions for destinations). The framework grants it on its default role only, which
+ * per-function roles replace, so serverless.yml grants it; the test below holds each such statement
+ * to the function's destination and nothing else.
+ */
+const DESTINATION_ACTIONS: Record<string, string[]> = {
+  customSmsSender: ['lambda:InvokeFunction'],
+};
+
+/**
  * Cognito APIs that IAM does not authorize: "Amazon Cognito doesn't evaluate Identity and Access
  * Management (IAM) policies in requests for this API operation. For this operation, you can't use
  * IAM credentials to authorize requests, and you can't grant IAM permissions in policies" (each
@@ -187,6 +199,7 @@ describe('sls package (offline)', () => {
     const called = actionsOf(join(PROJECT_ROOT, module));
     const expected = new Set([...called].filter((action) => !UNAUTHENTICATED_ACTIONS.has(action)));
     for (const action of called) for (const implied of IMPLIED_ACTIONS[action] ?? []) expected.add(implied);
+    for (const action of DESTINATION_ACTIONS[name] ?? []) expected.add(action);
     const statements = roleStatements(name).filter((s) => !list(s.Action).every((a: string) => a.startsWith('logs:')));
     const granted = new Set(statements.flatMap((s) => list(s.Action) as string[]));
     expect([...granted].sort()).toEqual([...expected].sort());
@@ -274,6 +287,34 @@ describe('sls package (offline)', () => {
     expect(statements.map((st) => st.Principal?.Service ?? 'account').sort()).toEqual(['account', 'cognito-idp.amazonaws.com']);
     const decrypters = config.functions.filter((f) => roleStatements(f.name).some((st) => list(st.Action).includes('kms:Decrypt')));
     expect(decrypters.map((f) => f.name)).toEqual(['customSmsSender']);
+  });
+
+  it("sends a Custom SMS Sender event that Lambda gave up on to reportUndeliveredCode (EventInvokeConfig), and only the sender's role may invoke it", () => {
+    const fnId = (name: string) => config.functions.find((f) => f.name === name)!.logicalId;
+    const reporterArn = { 'Fn::GetAtt': [fnId('reportUndeliveredCode'), 'Arn'] };
+    const invokeConfigs = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::EventInvokeConfig');
+    // Lambda's defaults stay: two retries, events kept up to six hours.
+    expect(invokeConfigs.map((r) => r.Properties)).toEqual([
+      {
+        FunctionName: { Ref: fnId('customSmsSender') },
+        Qualifier: '$LATEST',
+        DestinationConfig: { OnFailure: { Destination: reporterArn } },
+      },
+    ]);
+    // The local cloud reads the same destination from serverless.yml.
+    expect(config.functions.filter((f) => f.onFailure).map((f) => [f.name, f.onFailure])).toEqual([
+      ['customSmsSender', 'reportUndeliveredCode'],
+    ]);
+    // The exception in the IAM check is exactly the functions with a destination, each allowed to invoke only it.
+    expect(Object.keys(DESTINATION_ACTIONS)).toEqual(['customSmsSender']);
+    const invokers = config.functions.filter((f) => roleStatements(f.name).some((st) => list(st.Action).includes('lambda:InvokeFunction')));
+    expect(invokers.map((f) => f.name)).toEqual(['customSmsSender']);
+    expect(roleStatements('customSmsSender').filter((st) => list(st.Action).includes('lambda:InvokeFunction'))).toEqual([
+      { Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: reporterArn },
+    ]);
+    // Exists on every stage, as the sender does: no Condition on either.
+    expect(template.Resources[fnId('reportUndeliveredCode')]).not.toHaveProperty('Condition');
+    expect(template.Resources[fnId('customSmsSender')]).not.toHaveProperty('Condition');
   });
 
   it('keeps runs, leases and waits in a DynamoDB table with TTL, and generates its secrets (the callback one also keys synthetic passwords)', () => {
