@@ -181,7 +181,7 @@ describe('customSmsSender: codes of synthetic users', () => {
     await expect(customSmsSender(event({ userName: 'synthetic-run-8' }))).resolves.toEqual({ outcome: 'Dropped' });
     expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
     expect(sfn).not.toHaveReceivedCommand(SendTaskSuccessCommand);
-    expect(lineOf('code Dropped')).toMatchObject({ why: 'no run waits for a code on this phone' });
+    expect(lineOf('code Dropped')).toMatchObject({ why: 'the run waiting on this phone expects another user' });
   });
 
   it('resumes a sign-in run with its standing user’s MFA code: the wait names the user, whose name no run id gives', async () => {
@@ -208,7 +208,7 @@ describe('customSmsSender: codes of synthetic users', () => {
     await expect(customSmsSender(other)).resolves.toEqual({ outcome: 'Dropped' });
     expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
     expect(sfn).not.toHaveReceivedCommand(SendTaskSuccessCommand);
-    expect(lineOf('code Dropped')).toMatchObject({ why: 'no run waits for a code on this phone' });
+    expect(lineOf('code Dropped')).toMatchObject({ why: 'the run waiting on this phone expects another user' });
   });
 
   it('answers a wait registered before waits named their user by the old rule: the run’s own synthetic-<runId> user only', async () => {

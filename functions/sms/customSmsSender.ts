@@ -8,7 +8,7 @@ import { logger } from '../../lib/logger';
 import { PHONE_NUMBER } from '../../lib/phone';
 import { deliverCode } from '../../lib/runs/deliverCode';
 import { getWait } from '../../lib/runs/getWait';
-import { syntheticUsername } from '../../lib/verify/username';
+import { isSyntheticUsername, syntheticUsername } from '../../lib/verify/username';
 import type { WaitItem, WaitStep } from '../../lib/runs/model';
 import { decryptCode, MAX_CIPHERTEXT_CHARS } from '../../lib/sms/decryptCode';
 import { reportOutcome, type RouteOutcome } from '../../lib/sms/report';
@@ -104,9 +104,8 @@ function within<T>(prefix: string, read: () => T): T {
   }
 }
 
-/** Usernames the checks create: per-run sign-up users (lib/verify/username.ts) and standing users (lib/verify/standingUser.ts). */
-const isSynthetic = (username: string | undefined): username is string =>
-  username !== undefined && /^synthetic-[a-z0-9_-]+$/.test(username.toLowerCase());
+/** A user the checks create; a case-insensitive pool may hand the name over in another case. */
+const isSynthetic = (username: string | undefined): username is string => isSyntheticUsername(username?.toLowerCase());
 
 /**
  * Whether the wait is for this pool's user: the user its run's Cognito call sends the code to,
@@ -175,10 +174,11 @@ export async function customSmsSender(event: unknown): Promise<SenderResult> {
   if (step && synthetic) {
     if (!CHECK_CODE.test(code)) return report('Malformed', { field: 'request.code', rule: 'must decrypt to a numeric code' });
     let delivery: Awaited<ReturnType<typeof deliverCode>>;
+    let wait: WaitItem | undefined;
     try {
       // Anyone may sign up as "synthetic-…" with the check phone's number: only the user the
       // waiting run expects answers it, and only that run's wait (runId) is answered.
-      const wait = await getWait(phone);
+      wait = await getWait(phone);
       delivery =
         wait && waitsFor(wait, userPoolId, username)
           ? await deliverCode(phone, code, { step, runId: wait.runId })
@@ -192,7 +192,13 @@ export async function customSmsSender(event: unknown): Promise<SenderResult> {
       reportOutcome(ROUTE, delivery.outcome, { ...context, delivery, ...('why' in delivery ? { why: delivery.why } : {}) });
       return { outcome: delivery.outcome, ...('runId' in delivery ? { runId: delivery.runId, step: delivery.step } : {}) };
     }
-    return forward(parsed, code, 'no run waits for a code on this phone', report);
+    // A run that waits for another user's code (or the same name in another pool) is not this code's run.
+    return forward(
+      parsed,
+      code,
+      wait ? 'the run waiting on this phone expects another user' : 'no run waits for a code on this phone',
+      report,
+    );
   }
   return forward(parsed, code, step ? 'not a synthetic user' : 'not a sign-up or MFA code', report);
 }
