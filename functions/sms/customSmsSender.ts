@@ -143,7 +143,10 @@ export async function customSmsSender(event: unknown): Promise<SenderResult> {
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
     const root = (event ?? {}) as Json;
+    // The phone, masked, ties the line to a run even when another field is what was wrong.
+    const phone = (root.request as { userAttributes?: { phone_number?: unknown } } | undefined)?.userAttributes?.phone_number;
     reportOutcome(ROUTE, 'Malformed', {
+      ...(typeof phone === 'string' && PHONE_NUMBER.pattern.test(phone) ? { phone } : {}),
       field: error.field,
       rule: error.rule,
       ...(typeof root.triggerSource === 'string' ? { triggerSource: root.triggerSource.slice(0, 64) } : {}),
