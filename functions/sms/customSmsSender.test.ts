@@ -361,7 +361,7 @@ describe('customSmsSender: bad input and faults', () => {
     expect(lineOf('code Malformed')).toMatchObject({ field, rule: expect.stringContaining(rule) });
     // The line names the phone, masked, when the event has a valid one: it ties the refusal to a run.
     const phone = (bad as { request?: { userAttributes?: { phone_number?: string } } } | null)?.request?.userAttributes?.phone_number;
-    expect(lineOf('code Malformed').phone).toBe(phone === PHONE ? '+*******0142' : undefined);
+    expect(lineOf('code Malformed')?.phone).toBe(phone === PHONE ? '+*******0142' : undefined);
     expect(JSON.stringify(lineOf('code Malformed'))).not.toContain(PHONE);
   });
 
