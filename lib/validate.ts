@@ -47,3 +47,13 @@ export function noUnknownFields(obj: Json, allowed: readonly string[], prefix = 
     }
   }
 }
+
+/** Reads a nested object's fields, naming a refused one by its whole path (`request.code`, not `code`). */
+export function within<T>(prefix: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof ValidationError) throw new ValidationError(`${prefix}.${error.field}`, error.rule);
+    throw error;
+  }
+}

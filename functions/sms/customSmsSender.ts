@@ -13,7 +13,7 @@ import type { WaitItem, WaitStep } from '../../lib/runs/model';
 import { decryptCode, MAX_CIPHERTEXT_CHARS } from '../../lib/sms/decryptCode';
 import { reportOutcome, type RouteOutcome } from '../../lib/sms/report';
 import { sendTextMessage } from '../../lib/sms/sendTextMessage';
-import { asObject, requiredString, type Json, type StringRule } from '../../lib/validate';
+import { asObject, requiredString, type Json, type StringRule, within } from '../../lib/validate';
 
 const ROUTE = 'custom-sender';
 
@@ -93,15 +93,6 @@ export function parseCustomSmsSenderEvent(event: unknown): ParsedEvent {
   const attributes = asObject(request.userAttributes, 'request.userAttributes');
   const phone = within('request.userAttributes', () => requiredString(attributes, 'phone_number', PHONE_NUMBER));
   return { triggerSource, userPoolId, username, ciphertext, phone };
-}
-
-function within<T>(prefix: string, read: () => T): T {
-  try {
-    return read();
-  } catch (error) {
-    if (error instanceof ValidationError) throw new ValidationError(`${prefix}.${error.field}`, error.rule);
-    throw error;
-  }
 }
 
 /** A user the checks create; a case-insensitive pool may hand the name over in another case. */

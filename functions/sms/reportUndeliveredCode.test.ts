@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { captureLogs, contains, jsonLines } from '../../tests/support/logCapture';
+import { captureLogsAndMetricsInFile, contains, jsonLines } from '../../tests/support/logCapture';
 import { handler, parseDestinationRecord, reportUndeliveredCode, type DestinationRecord } from './reportUndeliveredCode';
 
 const POOL = 'us-east-1_Abc123';
@@ -47,22 +47,13 @@ const withPayload = (change: (payload: any) => void) => {
   return r;
 };
 
-let logs: ReturnType<typeof captureLogs>;
-const metricsWere = process.env.POWERTOOLS_METRICS_DISABLED;
-beforeAll(() => {
-  logs = captureLogs();
-  process.env.POWERTOOLS_METRICS_DISABLED = 'false';
-});
-afterAll(() => {
-  logs.restore();
-  process.env.POWERTOOLS_METRICS_DISABLED = metricsWere;
-});
+const logs = captureLogsAndMetricsInFile();
 
 /** What one report wrote: its `code <Outcome>` lines, its EMF lines, and all of it as text. */
 function reported(run: () => unknown) {
-  const from = logs.lines.length;
+  const from = logs.lines().length;
   const result = run();
-  const chunks = logs.lines.slice(from);
+  const chunks = logs.lines().slice(from);
   const lines = jsonLines(chunks);
   return {
     result,

@@ -6,7 +6,7 @@ import { ValidationError } from '../../lib/errors';
 import { logger } from '../../lib/logger';
 import { PHONE_NUMBER } from '../../lib/phone';
 import { reportOutcome, type RouteOutcome } from '../../lib/sms/report';
-import { asObject, requiredString, type Json, type StringRule } from '../../lib/validate';
+import { asObject, requiredString, type Json, type StringRule, within } from '../../lib/validate';
 
 const ROUTE = 'custom-sender';
 
@@ -80,15 +80,6 @@ export function parseDestinationRecord(record: unknown): ParsedRecord {
     if (response.errorType !== undefined) errorName = within('responsePayload', () => requiredString(response, 'errorType', ERROR_TYPE));
   }
   return { condition, attempts, senderRequestId, triggerSource, userPoolId, phone, ...(errorName ? { errorName } : {}) };
-}
-
-function within<T>(prefix: string, read: () => T): T {
-  try {
-    return read();
-  } catch (error) {
-    if (error instanceof ValidationError) throw new ValidationError(`${prefix}.${error.field}`, error.rule);
-    throw error;
-  }
 }
 
 /**

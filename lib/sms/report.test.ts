@@ -1,24 +1,15 @@
-import { captureLogs, jsonLines } from '../../tests/support/logCapture';
+import { captureLogsAndMetricsInFile, jsonLines } from '../../tests/support/logCapture';
 import { reportOutcome, type RouteOutcome } from './report';
 
 const PHONE = '+15555550123';
 
-let logs: ReturnType<typeof captureLogs>;
-const metricsWere = process.env.POWERTOOLS_METRICS_DISABLED;
-beforeAll(() => {
-  logs = captureLogs();
-  process.env.POWERTOOLS_METRICS_DISABLED = 'false';
-});
-afterAll(() => {
-  logs.restore();
-  process.env.POWERTOOLS_METRICS_DISABLED = metricsWere;
-});
+const logs = captureLogsAndMetricsInFile();
 
 /** The lines one report wrote: its `code <Outcome>` line and its EMF metric lines. */
 function report(outcome: RouteOutcome, details: Record<string, unknown> = {}) {
-  const from = logs.lines.length;
+  const from = logs.lines().length;
   reportOutcome('callback', outcome, { phone: PHONE, ...details });
-  const lines = jsonLines(logs.lines.slice(from));
+  const lines = jsonLines(logs.lines().slice(from));
   return { line: lines.filter((l) => !l._aws), metrics: lines.filter((l) => l._aws) };
 }
 

@@ -45,3 +45,22 @@ export const jsonLines = (chunks: string[]): Record<string, any>[] =>
 /** Whether captured text holds `value`; a code (digits) only as a whole number, not inside an id or a timestamp. */
 export const contains = (text: string, value: string) =>
   /^\d+$/.test(value) ? new RegExp(`(?<!\\d)${value}(?!\\d)`).test(text) : text.includes(value);
+
+/**
+ * For a whole test file: captures logs and turns EMF metric lines on (the metrics library reads
+ * POWERTOOLS_METRICS_DISABLED per flush) from beforeAll to afterAll, then puts both back.
+ * `lines()` is what was captured so far.
+ */
+export function captureLogsAndMetricsInFile(): { lines: () => string[] } {
+  let logs: ReturnType<typeof captureLogs> | undefined;
+  const metricsWere = process.env.POWERTOOLS_METRICS_DISABLED;
+  beforeAll(() => {
+    logs = captureLogs();
+    process.env.POWERTOOLS_METRICS_DISABLED = 'false';
+  });
+  afterAll(() => {
+    logs?.restore();
+    process.env.POWERTOOLS_METRICS_DISABLED = metricsWere;
+  });
+  return { lines: () => logs?.lines ?? [] };
+}
