@@ -14,6 +14,18 @@ function lazy<T>(create: () => T): () => T {
 
 export const iam = /* @__PURE__ */ lazy(() => new IAMClient({}));
 export const cognito = /* @__PURE__ */ lazy(() => new CognitoIdentityProviderClient({}));
+
+const cognitoByRegion = new Map<string, CognitoIdentityProviderClient>();
+/**
+ * A Cognito client for a pool's Region (lib/cognito/region.ts), which may differ from the stack's:
+ * checks serve pools in any Region. One per Region per container; AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER,
+ * when set (the local cloud), still wins over the Region's endpoint.
+ */
+export function cognitoIn(region: string): CognitoIdentityProviderClient {
+  let client = cognitoByRegion.get(region);
+  if (!client) cognitoByRegion.set(region, (client = new CognitoIdentityProviderClient({ region })));
+  return client;
+}
 export const ssm = /* @__PURE__ */ lazy(() => new SSMClient({}));
 
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';

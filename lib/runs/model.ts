@@ -33,6 +33,10 @@ export interface RunItem {
   targetName?: string;
   /** Absent on records written before kinds existed: those were sign-up runs. */
   kind?: CheckKind;
+  /** The sign-in flow the run uses (lib/verify/authFlow.ts); absent on older records: `password`. */
+  authFlow?: 'password' | 'srp' | 'user-auth';
+  /** The pool's Region; absent on older records: the stack's. */
+  region?: string;
   startedAt: string;
   status: 'RUNNING' | 'PASS' | 'FAIL';
   timeouts: { signUpCodeSeconds: number; mfaCodeSeconds: number };

@@ -6,6 +6,8 @@ import { PHONE_NUMBER } from '../phone';
 import { inboundPhoneNumber } from '../sms/inboundPhoneNumber';
 import { getTarget } from '../targets/getTarget';
 import { asObject, noUnknownFields, requiredString } from '../validate';
+import { regionOfUserPool } from '../cognito/region';
+import { readAuthFlow, type AuthFlow } from './authFlow';
 import { readKind, type CheckKind } from './kind';
 import { readTimeouts, type Timeouts } from './timeouts';
 
@@ -15,12 +17,16 @@ export interface RunRequest {
   userPoolId: string;
   clientId: string;
   targetName?: string;
+  /** The pool's Region (its id's prefix, or the target record's). */
+  region: string;
+  /** The flow the input or the target names; undefined: chosen from the app client at run time (defaultAuthFlow). */
+  authFlow?: AuthFlow;
   phone: string;
   phoneFrom: 'input' | 'inboundPhoneNumberId';
   timeouts: Timeouts;
 }
 
-export const RUN_INPUT_FIELDS = ['kind', 'target', 'userPoolId', 'clientId', 'phoneNumber', 'timeouts'] as const;
+export const RUN_INPUT_FIELDS = ['kind', 'target', 'userPoolId', 'clientId', 'authFlow', 'phoneNumber', 'timeouts'] as const;
 
 /**
  * Validates a run's input (every problem before any AWS call), then reads its target (SSM) and,
@@ -37,6 +43,7 @@ export async function readRunRequest(rawInput: unknown, expectedKind: CheckKind)
   const phoneNumber =
     input.phoneNumber === undefined || input.phoneNumber === null ? undefined : requiredString(input, 'phoneNumber', PHONE_NUMBER);
   const timeouts = readTimeouts(input.timeouts);
+  let authFlow = readAuthFlow(input.authFlow);
   const inboundId = optionalEnv('INBOUND_PHONE_NUMBER_ID');
   if (phoneNumber === undefined && inboundId === undefined) {
     throw new ValidationError('phoneNumber', 'is required (this stage has no inboundPhoneNumberId to default to)');
@@ -45,19 +52,34 @@ export async function readRunRequest(rawInput: unknown, expectedKind: CheckKind)
   let userPoolId: string;
   let clientId: string;
   let targetName: string | undefined;
+  let region: string;
   if (input.target !== undefined) {
     if (input.userPoolId !== undefined || input.clientId !== undefined) {
       throw new ValidationError('target', 'give either target or userPoolId + clientId, not both');
     }
     targetName = requiredString(input, 'target', TARGET_NAME);
-    ({ userPoolId, clientId } = await getTarget(targetName));
+    const target = await getTarget(targetName);
+    ({ userPoolId, clientId } = target);
+    region = target.region || regionOfUserPool(userPoolId);
+    authFlow ??= target.authFlow;
   } else {
     if (input.userPoolId === undefined && input.clientId === undefined) {
       throw new ValidationError('target', 'is required (or userPoolId and clientId)');
     }
     userPoolId = requiredString(input, 'userPoolId', USER_POOL_ID);
     clientId = requiredString(input, 'clientId', CLIENT_ID);
+    region = regionOfUserPool(userPoolId);
   }
   const phone = phoneNumber ?? (await inboundPhoneNumber(inboundId!));
-  return { kind, userPoolId, clientId, targetName, phone, phoneFrom: phoneNumber ? 'input' : 'inboundPhoneNumberId', timeouts };
+  return {
+    kind,
+    userPoolId,
+    clientId,
+    targetName,
+    region,
+    authFlow,
+    phone,
+    phoneFrom: phoneNumber ? 'input' : 'inboundPhoneNumberId',
+    timeouts,
+  };
 }
