@@ -21,7 +21,10 @@ export function tierOf(pool: UserPoolService): Tier {
 function refuseOnLite(tier: Tier, policies: Json): void {
   const factors: unknown[] = policies?.SignInPolicy?.AllowedFirstAuthFactors ?? [];
   if (tier === 'LITE' && factors.some((f) => f !== 'PASSWORD')) {
-    throw new CognitoError('FeatureUnavailableInTierException', 'Passwordless sign-in (SignInPolicy) requires the Essentials feature plan or higher.');
+    throw new CognitoError(
+      'FeatureUnavailableInTierException',
+      'Passwordless sign-in (SignInPolicy) requires the Essentials feature plan or higher.',
+    );
   }
 }
 

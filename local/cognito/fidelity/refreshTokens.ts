@@ -35,7 +35,8 @@ async function getTokens(env: FidelityEnv, ctx: OutboxContext, req: Json): Promi
   const { cognito, tokenGenerator } = env.services;
   const client = (await cognito.getAppClient(ctx, req?.ClientId)) as RotatingClient | null;
   if (!client) throw new CognitoError('ResourceNotFoundException', 'User pool client does not exist.');
-  if (typeof req.RefreshToken !== 'string' || req.RefreshToken === '') throw new CognitoError('InvalidParameterException', 'Missing required parameter RefreshToken');
+  if (typeof req.RefreshToken !== 'string' || req.RefreshToken === '')
+    throw new CognitoError('InvalidParameterException', 'Missing required parameter RefreshToken');
   const pool = await cognito.getUserPoolForClientId(ctx, client.ClientId);
   const token: string = req.RefreshToken;
   const grace = gracesOf(env);
@@ -72,7 +73,10 @@ export const refreshTokenRotationFix: TargetFix = {
     const { cognito } = env.services;
     if (target.endsWith('InitiateAuth')) {
       if (REFRESH_FLOWS.has(String(req?.AuthFlow)) && rotates((await cognito.getAppClient(ctx, req?.ClientId)) as RotatingClient | null)) {
-        throw new CognitoError('NotAuthorizedException', 'Refresh token rotation is enabled for this client: refresh with GetTokensFromRefreshToken.');
+        throw new CognitoError(
+          'NotAuthorizedException',
+          'Refresh token rotation is enabled for this client: refresh with GetTokensFromRefreshToken.',
+        );
       }
       return inner(ctx, req);
     }
@@ -84,7 +88,8 @@ export const refreshTokenRotationFix: TargetFix = {
       client.RefreshTokenRotation = req.RefreshTokenRotation;
       await (await cognito.getUserPool(ctx, client.UserPoolId)).saveAppClient(ctx, client);
     }
-    if (out?.UserPoolClient) out.UserPoolClient.RefreshTokenRotation = client.RefreshTokenRotation ?? { Feature: 'DISABLED', RetryGracePeriodSeconds: 0 };
+    if (out?.UserPoolClient)
+      out.UserPoolClient.RefreshTokenRotation = client.RefreshTokenRotation ?? { Feature: 'DISABLED', RetryGracePeriodSeconds: 0 };
     return out;
   },
 };

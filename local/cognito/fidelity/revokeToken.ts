@@ -24,13 +24,20 @@ export const revokedTokensFix: TargetFix = {
   targets: ['RevokeToken', 'InitiateAuth', 'AdminInitiateAuth', 'GetTokensFromRefreshToken'],
   wrap: (inner, env, target) => async (ctx, req) => {
     if (target === 'RevokeToken') {
-      if (typeof req?.Token !== 'string' || req.Token === '') throw new CognitoError('InvalidParameterException', 'Missing required parameter Token');
+      if (typeof req?.Token !== 'string' || req.Token === '')
+        throw new CognitoError('InvalidParameterException', 'Missing required parameter Token');
       const out = await inner(ctx, req);
       revokedOf(env).add(req.Token);
       return out;
     }
-    const token = target === 'GetTokensFromRefreshToken' ? req?.RefreshToken : REFRESH_FLOWS.has(String(req?.AuthFlow)) ? req?.AuthParameters?.REFRESH_TOKEN : undefined;
-    if (typeof token === 'string' && revokedOf(env).has(token)) throw new CognitoError('NotAuthorizedException', 'Refresh Token has been revoked');
+    const token =
+      target === 'GetTokensFromRefreshToken'
+        ? req?.RefreshToken
+        : REFRESH_FLOWS.has(String(req?.AuthFlow))
+          ? req?.AuthParameters?.REFRESH_TOKEN
+          : undefined;
+    if (typeof token === 'string' && revokedOf(env).has(token))
+      throw new CognitoError('NotAuthorizedException', 'Refresh Token has been revoked');
     return inner(ctx, req);
   },
 };

@@ -34,7 +34,6 @@ const TARGET_FIXES: readonly TargetFix[] = [
   srpFix,
   userAuthFix,
   featurePlanFix,
-  refreshTokenRotationFix,
   refreshAfterMfaFix,
   tokenResultFix,
   passwordPolicyFix,
@@ -42,7 +41,8 @@ const TARGET_FIXES: readonly TargetFix[] = [
   listPaginationFix,
   errorMessagesFix,
   disabledUsersFix,
-  // Outside errorMessages, which would reword its NotAuthorizedException as "Invalid Refresh Token".
+  // Outside errorMessages, which would reword their NotAuthorizedException as "Invalid Refresh Token".
+  refreshTokenRotationFix,
   revokedTokensFix,
   secretHashFix,
   explicitAuthFlowsFix,
@@ -69,7 +69,9 @@ export function fidelityRouter(
   const fidelityEnv: FidelityEnv = { ...env, routeBelow: (target, below) => build(target, below) };
   // The target's route wrapped in the enabled fixes, or only in those listed before `below`.
   function build(target: string, below?: FidelityFix | CognitoBehaviour): FidelityRoute {
-    let route = added.get(target)?.route(fidelityEnv) ?? (Targets[target as keyof typeof Targets] as unknown as (s: Services) => FidelityRoute)(services);
+    let route =
+      added.get(target)?.route(fidelityEnv) ??
+      (Targets[target as keyof typeof Targets] as unknown as (s: Services) => FidelityRoute)(services);
     for (const fix of fixes) {
       if (fix.fix === below) break;
       if (fix.targets === '*' || fix.targets.includes(target)) route = fix.wrap(route, fidelityEnv, target);

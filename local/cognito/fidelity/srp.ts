@@ -93,7 +93,13 @@ export function passwordVerifierChallenge(env: FidelityEnv, poolId: string, clie
   exchanges.set(secretBlock, { poolId, clientId, userId: user.Username, a: A, b, B, salt, expiresAt: now + EXCHANGE_MINUTES * 60_000 });
   return {
     ChallengeName: 'PASSWORD_VERIFIER',
-    ChallengeParameters: { SALT: salt, SECRET_BLOCK: secretBlock, SRP_B: B.toString(16), USERNAME: user.Username, USER_ID_FOR_SRP: user.Username },
+    ChallengeParameters: {
+      SALT: salt,
+      SECRET_BLOCK: secretBlock,
+      SRP_B: B.toString(16),
+      USERNAME: user.Username,
+      USER_ID_FOR_SRP: user.Username,
+    },
     // Replaced by the sessions fix with a real one.
     Session: randomBytes(16).toString('hex'),
   };
@@ -105,10 +111,19 @@ function claimHolds(x: Exchange, user: User, secretBlock: string, timestamp: str
   const u = big(hashHex(padHex(x.a) + padHex(x.B)));
   if (u === 0n) return false;
   const S = modPow((x.a * modPow(v, u, N)) % N, x.b, N);
-  const prk = createHmac('sha256', Buffer.from(padHex(u), 'hex')).update(Buffer.from(padHex(S), 'hex')).digest();
+  const prk = createHmac('sha256', Buffer.from(padHex(u), 'hex'))
+    .update(Buffer.from(padHex(S), 'hex'))
+    .digest();
   const key = createHmac('sha256', prk).update(INFO).digest().subarray(0, 16);
   const expected = createHmac('sha256', key)
-    .update(Buffer.concat([Buffer.from(poolNameOf(x.poolId), 'utf8'), Buffer.from(x.userId, 'utf8'), Buffer.from(secretBlock, 'base64'), Buffer.from(timestamp, 'utf8')]))
+    .update(
+      Buffer.concat([
+        Buffer.from(poolNameOf(x.poolId), 'utf8'),
+        Buffer.from(x.userId, 'utf8'),
+        Buffer.from(secretBlock, 'base64'),
+        Buffer.from(timestamp, 'utf8'),
+      ]),
+    )
     .digest();
   const given = Buffer.from(signature, 'base64');
   return given.length === expected.length && timingSafeEqual(given, expected);
@@ -122,8 +137,15 @@ const incorrect = () => new CognitoError('NotAuthorizedException', 'Incorrect us
  * sign-in through the fixes listed before this one (the MFA ones), with the password given or, once
  * SRP has proven it, the stored one.
  */
-export async function signInWithPassword(env: FidelityEnv, ctx: OutboxContext, req: Json, username: string, password: unknown): Promise<Json> {
-  const route: FidelityRoute = env.routeBelow?.('InitiateAuth', 'srp') ?? (Targets.InitiateAuth as unknown as (s: unknown) => FidelityRoute)(env.services);
+export async function signInWithPassword(
+  env: FidelityEnv,
+  ctx: OutboxContext,
+  req: Json,
+  username: string,
+  password: unknown,
+): Promise<Json> {
+  const route: FidelityRoute =
+    env.routeBelow?.('InitiateAuth', 'srp') ?? (Targets.InitiateAuth as unknown as (s: unknown) => FidelityRoute)(env.services);
   try {
     return await route(ctx, {
       ClientId: req.ClientId,
@@ -150,12 +172,14 @@ async function userOf(env: FidelityEnv, ctx: OutboxContext, req: Json, username:
 export async function answerPasswordVerifier(env: FidelityEnv, ctx: OutboxContext, req: Json): Promise<Json> {
   const r = req.ChallengeResponses ?? {};
   for (const name of ['PASSWORD_CLAIM_SIGNATURE', 'PASSWORD_CLAIM_SECRET_BLOCK', 'TIMESTAMP']) {
-    if (typeof r[name] !== 'string' || r[name] === '') throw new CognitoError('InvalidParameterException', `Missing required parameter ${name}`);
+    if (typeof r[name] !== 'string' || r[name] === '')
+      throw new CognitoError('InvalidParameterException', `Missing required parameter ${name}`);
   }
   const { exchanges } = stateOf(env);
   const x = exchanges.get(r.PASSWORD_CLAIM_SECRET_BLOCK);
   exchanges.delete(r.PASSWORD_CLAIM_SECRET_BLOCK);
-  if (!x || x.clientId !== req.ClientId || x.expiresAt < Date.now()) throw new CognitoError('NotAuthorizedException', 'Invalid session for the user.');
+  if (!x || x.clientId !== req.ClientId || x.expiresAt < Date.now())
+    throw new CognitoError('NotAuthorizedException', 'Invalid session for the user.');
   const { user } = await userOf(env, ctx, req, r.USERNAME ?? x.userId);
   if (user.Username !== x.userId) throw new CognitoError('NotAuthorizedException', 'Invalid session for the user.');
   if (!claimHolds(x, user, r.PASSWORD_CLAIM_SECRET_BLOCK, r.TIMESTAMP, r.PASSWORD_CLAIM_SIGNATURE)) throw incorrect();

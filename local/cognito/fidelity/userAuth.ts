@@ -73,7 +73,15 @@ async function sendOtp(env: FidelityEnv, ctx: OutboxContext, req: Json, pool: Us
 }
 
 /** Starts the chosen first factor with the parameters that came with the choice. */
-async function start(env: FidelityEnv, ctx: OutboxContext, req: Json, pool: UserPoolService, user: User, factor: string, params: Json): Promise<Json> {
+async function start(
+  env: FidelityEnv,
+  ctx: OutboxContext,
+  req: Json,
+  pool: UserPoolService,
+  user: User,
+  factor: string,
+  params: Json,
+): Promise<Json> {
   if (factor === 'PASSWORD') {
     if (typeof params.PASSWORD !== 'string') throw new CognitoError('InvalidParameterException', 'Missing required parameter PASSWORD');
     return signInWithPassword(env, ctx, req, user.Username, params.PASSWORD);
@@ -88,8 +96,13 @@ async function answerOtp(env: FidelityEnv, ctx: OutboxContext, req: Json): Promi
   const key = `${pool.options.Id}/${user.Username}`;
   const pending = otpsOf(env).get(key);
   const given = Buffer.from(String(r.SMS_OTP_CODE ?? ''));
-  const matches = pending && pending.clientId === req.ClientId && given.length === pending.code.length && timingSafeEqual(given, Buffer.from(pending.code));
-  if (!pending || pending.expiresAt < Date.now()) throw new CognitoError('ExpiredCodeException', 'Invalid code provided, please request a code again.');
+  const matches =
+    pending &&
+    pending.clientId === req.ClientId &&
+    given.length === pending.code.length &&
+    timingSafeEqual(given, Buffer.from(pending.code));
+  if (!pending || pending.expiresAt < Date.now())
+    throw new CognitoError('ExpiredCodeException', 'Invalid code provided, please request a code again.');
   if (!matches) throw new CognitoError('CodeMismatchException', 'Invalid code or auth state for the user.');
   otpsOf(env).delete(key);
   const client = await env.services.cognito.getAppClient(ctx, req.ClientId);
