@@ -60,7 +60,7 @@ async function srpSignIn(
     secret,
   }: { clientId?: string; password?: string; username?: string; secret?: string } = {},
 ) {
-  const hash = (name: string) => (secret ? { SECRET_HASH: secretHash(secret, name, clientId) } : {});
+  const hash = (name: string): Record<string, string> => (secret ? { SECRET_HASH: secretHash(secret, name, clientId) } : {});
   const session = createSrpSession(username, password, e.userPoolId, false);
   const challenge = await e.client.send(
     new InitiateAuthCommand(
@@ -300,7 +300,7 @@ describe('feature plan (UserPoolTier)', () => {
 });
 
 async function signedInTokens(e: Env, clientId = e.clientId, secret?: string) {
-  const hash = secret ? { SECRET_HASH: secretHash(secret, 'user1', clientId) } : {};
+  const hash: Record<string, string> = secret ? { SECRET_HASH: secretHash(secret, 'user1', clientId) } : {};
   const challenge = await e.client.send(
     new InitiateAuthCommand({
       ClientId: clientId,
