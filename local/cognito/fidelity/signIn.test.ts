@@ -226,6 +226,14 @@ describe('USER_AUTH (choice-based sign-in)', () => {
     expect(mfa.ChallengeName).toBe('SMS_MFA');
   });
 
+  it('binds the session to the user, whatever case the username was typed in', async () => {
+    const e = userAuthEnv;
+    const { clientId } = await otherClient(e, userAuthClient);
+    const choice = await initiateUserAuth(e, clientId, { USERNAME: 'USER1' });
+    const mfa = await select(e, clientId, choice.Session, { USERNAME: 'USER1', ANSWER: 'PASSWORD', PASSWORD });
+    expect(mfa.ChallengeName).toBe('SMS_MFA');
+  });
+
   it('SMS_OTP, where the pool allows it as a first factor: a code by SMS, then tokens without MFA', async () => {
     const e = await env(undefined, {
       ...smsMfaPoolInput('Passwordless'),
