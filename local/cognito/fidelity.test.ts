@@ -457,11 +457,11 @@ describe('ExplicitAuthFlows of the app client', () => {
     );
     await expect(adminSignIn(e, e.clientId)).rejects.toMatchObject(notEnabled('ADMIN_USER_PASSWORD_AUTH'));
     await expect(signInWith(e, unlisted.clientId, 'USER_PASSWORD_AUTH')).rejects.toMatchObject(notEnabled('USER_PASSWORD_AUTH'));
-    // and through flows they have, cognito-local answers as before (it has no SRP: its own error, not ours)
+    // and through flows they have, they sign in (SRP: fidelity/srp.ts)
     await expect(refreshWith(e, unlisted.clientId, AuthenticationResult!.RefreshToken!)).resolves.toHaveProperty(
       'AuthenticationResult.AccessToken',
     );
-    await expect(signInWith(e, srpOnly.clientId, 'USER_SRP_AUTH')).rejects.toMatchObject({ name: 'Unsupported' });
+    await expect(signInWith(e, srpOnly.clientId, 'USER_SRP_AUTH')).resolves.toMatchObject({ ChallengeName: 'PASSWORD_VERIFIER' });
   });
   it('without the fix an SRP-only client signs in with USER_PASSWORD_AUTH', async () => {
     const e = await env('explicitAuthFlows');

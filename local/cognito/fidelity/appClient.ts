@@ -65,6 +65,9 @@ const SECRET_HASH_IN: Readonly<Record<string, (req: Json) => { hash: unknown; us
   ConfirmForgotPassword: (req) => ({ hash: req?.SecretHash, username: req?.Username }),
 };
 
+/** Targets that take the client secret itself (`ClientSecret`) rather than a hash of it. */
+const CLIENT_SECRET_IN: ReadonlySet<string> = new Set(['GetTokensFromRefreshToken', 'RevokeToken']);
+
 /** Base64(HMAC-SHA256(client secret, username + client id)), as Cognito's docs define it. */
 export function secretHash(clientSecret: string, username: string, clientId: string): string {
   return createHmac('sha256', clientSecret)
@@ -89,10 +92,16 @@ export const REFRESH_FLOWS: ReadonlySet<string> = new Set(['REFRESH_TOKEN_AUTH',
  */
 export const secretHashFix: TargetFix = {
   fix: 'secretHash',
-  targets: Object.keys(SECRET_HASH_IN),
+  targets: [...Object.keys(SECRET_HASH_IN), ...CLIENT_SECRET_IN],
   wrap: (inner, env, target) => async (ctx, req) => {
     const client = await appClientOf(env, ctx, req);
-    if (client?.ClientSecret) {
+    if (client?.ClientSecret && CLIENT_SECRET_IN.has(target)) {
+      // GetTokensFromRefreshToken and RevokeToken: "The client secret of the requested app client, if the client has a secret."
+      const given = req?.ClientSecret;
+      if (typeof given !== 'string' || !hashMatches(given, client.ClientSecret)) {
+        throw new CognitoError('NotAuthorizedException', `Unable to verify secret hash for client ${client.ClientId}`);
+      }
+    } else if (client?.ClientSecret) {
       const { hash, username } = SECRET_HASH_IN[target]!(req);
       const refresh = REFRESH_FLOWS.has(String(req?.AuthFlow));
       const valid =

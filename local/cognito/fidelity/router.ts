@@ -15,7 +15,12 @@ import { passwordPolicyFix } from './passwordPolicy';
 import { sessionsFix } from './sessions';
 import { smsMfaFix, verifyOnConfirmFix } from './smsMfa';
 import { refreshAfterMfaFix, tokenResultFix } from './tokens';
-import type { CognitoBehaviour, FidelityEnv, FidelityFix, FidelityRoute, TargetFix } from './types';
+import { srpFix } from './srp';
+import { userAuthFix } from './userAuth';
+import { featurePlanFix } from './featurePlan';
+import { getTokensFromRefreshToken, refreshTokenRotationFix } from './refreshTokens';
+import { revokedTokensFix } from './revokeToken';
+import type { AddedTarget, CognitoBehaviour, FidelityEnv, FidelityFix, FidelityRoute, TargetFix } from './types';
 
 // Innermost first: the session check runs before cognito-local, error wording and masking last.
 // The app client and disabled-user checks sit outside the error wording, which would otherwise
@@ -25,6 +30,10 @@ const TARGET_FIXES: readonly TargetFix[] = [
   verifyOnConfirmFix,
   // Inside the token, session and masking fixes, so its tokens get ExpiresIn/TokenType like any.
   firstSignInWithoutMfaFix,
+  // Below the token, session, secret-hash and masking fixes, above the MFA ones they sign in through.
+  srpFix,
+  userAuthFix,
+  featurePlanFix,
   refreshAfterMfaFix,
   tokenResultFix,
   passwordPolicyFix,
@@ -32,11 +41,17 @@ const TARGET_FIXES: readonly TargetFix[] = [
   listPaginationFix,
   errorMessagesFix,
   disabledUsersFix,
+  // Outside errorMessages, which would reword their NotAuthorizedException as "Invalid Refresh Token".
+  refreshTokenRotationFix,
+  revokedTokensFix,
   secretHashFix,
   explicitAuthFlowsFix,
   phoneFormatFix,
   maskDestinationsFix,
 ];
+
+// Operations cognito-local lacks; each is refused as unsupported while its fix is off.
+const ADDED_TARGETS: readonly AddedTarget[] = [getTokensFromRefreshToken];
 
 /**
  * Our replacement for cognito-local's Router: the same target table, each handler wrapped in
@@ -50,14 +65,24 @@ export function fidelityRouter(
   phone: FakePhone,
 ): Router {
   const fixes = TARGET_FIXES.filter((f) => enabled[f.fix]);
+  const added = new Map(ADDED_TARGETS.filter((a) => enabled[a.fix]).map((a) => [a.target, a]));
+  const fidelityEnv: FidelityEnv = { ...env, routeBelow: (target, below) => build(target, below) };
+  // The target's route wrapped in the enabled fixes, or only in those listed before `below`.
+  function build(target: string, below?: FidelityFix | CognitoBehaviour): FidelityRoute {
+    let route =
+      added.get(target)?.route(fidelityEnv) ??
+      (Targets[target as keyof typeof Targets] as unknown as (s: Services) => FidelityRoute)(services);
+    for (const fix of fixes) {
+      if (fix.fix === below) break;
+      if (fix.targets === '*' || fix.targets.includes(target)) route = fix.wrap(route, fidelityEnv, target);
+    }
+    return route;
+  }
   return (target) => {
-    if (!isSupportedTarget(target)) {
+    if (!isSupportedTarget(target) && !added.has(target)) {
       return () => Promise.reject(new UnsupportedError(`Unsupported x-amz-target header "${target}"`));
     }
-    let route = (Targets[target] as unknown as (s: Services) => FidelityRoute)(services);
-    for (const fix of fixes) {
-      if (fix.targets === '*' || fix.targets.includes(target)) route = fix.wrap(route, env, target);
-    }
+    const route = build(target);
     return async (ctx, req) => {
       const outbox: SentSms[] = [];
       try {

@@ -69,7 +69,10 @@ export const sessionsFix: TargetFix = {
     if (target !== 'RespondToAuthChallenge') {
       const out = await inner(ctx, req);
       if (out?.Session) {
-        const username = out.ChallengeParameters?.USER_ID_FOR_SRP ?? req.AuthParameters?.USERNAME;
+        // The user's own name, not the one typed (another case, an alias): SELECT_CHALLENGE names no USER_ID_FOR_SRP.
+        const typed = req.AuthParameters?.USERNAME;
+        const found = typeof typed === 'string' ? await (await poolOf(env, ctx, req)).getUserByUsername(ctx, typed) : null;
+        const username = out.ChallengeParameters?.USER_ID_FOR_SRP ?? found?.Username ?? typed;
         out.Session = env.sessions.issue(req.ClientId, username, await validityMinutes(env, ctx, req.ClientId));
       }
       return out;

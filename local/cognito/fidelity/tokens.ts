@@ -51,7 +51,7 @@ function completeResult(out: Json): Json {
 
 export const tokenResultFix: TargetFix = {
   fix: 'tokenResult',
-  targets: ['InitiateAuth', 'AdminInitiateAuth', 'RespondToAuthChallenge'],
+  targets: ['InitiateAuth', 'AdminInitiateAuth', 'RespondToAuthChallenge', 'GetTokensFromRefreshToken'],
   wrap: (inner) => async (ctx, req) => completeResult(await inner(ctx, req)),
 };
 

@@ -21,6 +21,11 @@ export const FIDELITY_FIXES = [
   'phoneFormat',
   'regionalIds',
   'discovery',
+  'srp',
+  'userAuth',
+  'featurePlan',
+  'getTokensFromRefreshToken',
+  'revokeToken',
 ] as const;
 export type FidelityFix = (typeof FIDELITY_FIXES)[number];
 
@@ -65,6 +70,11 @@ export interface FidelityEnv {
   sessions: AuthSessionStore;
   /** Set when `firstSignInWithoutMfa` is on: users whose first sign-in is still to come. */
   firstSignIns?: FirstSignInStore;
+  /**
+   * A target's route as the fixes listed before `fix` see it (the router sets this): how a fix
+   * that has checked a password by other means (SRP) reuses the sign-in that follows a password.
+   */
+  routeBelow?: (target: string, fix: FidelityFix | CognitoBehaviour) => FidelityRoute;
 }
 
 // Requests arrive as parsed JSON; cognito-local types them per target, we only read a few fields.
@@ -77,6 +87,13 @@ export interface TargetFix {
   fix: FidelityFix | CognitoBehaviour;
   targets: readonly string[] | '*';
   wrap(inner: FidelityRoute, env: FidelityEnv, target: string): FidelityRoute;
+}
+
+/** An API operation cognito-local lacks, served by a fix (and refused, as before, when it is off). */
+export interface AddedTarget {
+  fix: FidelityFix;
+  target: string;
+  route(env: FidelityEnv): FidelityRoute;
 }
 
 export type { Route };
