@@ -4,30 +4,35 @@ import { findUserPoolByName } from '../../lib/cognito/findUserPoolByName';
 import { findUserPoolClientByName } from '../../lib/cognito/findUserPoolClientByName';
 import { isAwsError } from '../../lib/errors';
 import { taskHandler } from '../../lib/handler';
-import { CLIENT_NAME, USER_POOL_NAME } from '../../lib/names';
+import { CLIENT_NAME, TARGET_NAME, USER_POOL_NAME } from '../../lib/names';
+import { deletedOutput, goneOutput, notManaged, type DeleteOutput } from '../../lib/teardown/outcome';
+import { ownership } from '../../lib/teardown/ownership';
 import { asObject, requiredString } from '../../lib/validate';
 
-export interface DeleteOutput {
-  deleted: boolean;
-  id?: string;
-}
-
-/** Teardown is re-runnable: a client (or pool) that is already gone counts as deleted. */
+/**
+ * Deletes the app client only when the target's record names it as made by provisioning, in the
+ * recorded pool. Re-runnable: a client (or pool) that is already gone counts as done.
+ */
 export async function deleteUserPoolClient(event: unknown): Promise<DeleteOutput> {
   const input = asObject(event);
   const userPoolName = requiredString(input, 'userPoolName', USER_POOL_NAME);
   const clientName = requiredString(input, 'clientName', CLIENT_NAME);
+  const targetName = requiredString(input, 'targetName', TARGET_NAME);
   const userPoolId = await findUserPoolByName(userPoolName);
-  if (!userPoolId) return { deleted: false };
+  if (!userPoolId) return goneOutput();
   const clientId = await findUserPoolClientByName(userPoolId, clientName);
-  if (!clientId) return { deleted: false };
+  if (!clientId) return goneOutput();
+  const { managed, why } = await ownership(targetName);
+  if (managed.clientId !== clientId || managed.userPoolId !== userPoolId) {
+    return notManaged(clientId, `app client ${clientName} of pool ${userPoolId}: ${why}`);
+  }
   try {
     await cognito().send(new DeleteUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: clientId }));
   } catch (error) {
     if (!isAwsError(error, 'ResourceNotFoundException')) throw error;
-    return { deleted: false, id: clientId };
+    return goneOutput(clientId);
   }
-  return { deleted: true, id: clientId };
+  return deletedOutput(clientId);
 }
 
 export const handler = taskHandler(deleteUserPoolClient);
