@@ -21,12 +21,14 @@ export async function deleteTarget(event: unknown): Promise<DeleteOutput> {
   const name = targetParameterName(targetName);
   const { record } = await ownership(targetName);
   if (!record) return goneOutput();
-  if (record.source === 'added') return notManaged(name, `target ${targetName} was added with "target add": remove it with "target remove"`);
+  if (record.source === 'added')
+    return notManaged(name, `target ${targetName} was added with "target add": remove it with "target remove"`);
   if (record.userPoolId && (await describeUserPool(record.userPoolId))) {
     return stillInUse(name, `its user pool ${record.userPoolId} still exists`);
   }
   const inUse = keptInUse(input.earlier);
-  if (inUse.length) return stillInUse(name, `it records ${inUse.join(', ')}, kept because still in use: run teardown again once they are free`);
+  if (inUse.length)
+    return stillInUse(name, `it records ${inUse.join(', ')}, kept because still in use: run teardown again once they are free`);
   try {
     await ssm().send(new DeleteParameterCommand({ Name: name }));
   } catch (error) {

@@ -25,7 +25,10 @@ export async function deleteUserPool(event: unknown): Promise<DeleteOutput> {
   const pool = await describeUserPool(userPoolId);
   if (!pool) return goneOutput(userPoolId);
   if (!poolIsTagged(pool.UserPoolTags)) {
-    return notManaged(userPoolId, `user pool ${userPoolName} has no tag ${MANAGED_BY.key}=${MANAGED_BY.value}: provisioning did not make it`);
+    return notManaged(
+      userPoolId,
+      `user pool ${userPoolName} has no tag ${MANAGED_BY.key}=${MANAGED_BY.value}: provisioning did not make it`,
+    );
   }
   const { managed, why } = await ownership(targetName);
   if (managed.userPoolId !== userPoolId) return notManaged(userPoolId, `user pool ${userPoolName}: ${why}`);
