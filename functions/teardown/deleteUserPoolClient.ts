@@ -1,17 +1,19 @@
 import { DeleteUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { cognito } from '../../lib/clients';
+import { describeUserPool } from '../../lib/cognito/describeUserPool';
 import { findUserPoolByName } from '../../lib/cognito/findUserPoolByName';
 import { findUserPoolClientByName } from '../../lib/cognito/findUserPoolClientByName';
 import { isAwsError } from '../../lib/errors';
 import { taskHandler } from '../../lib/handler';
+import { poolIsTagged } from '../../lib/managedBy';
 import { CLIENT_NAME, TARGET_NAME, USER_POOL_NAME } from '../../lib/names';
 import { deletedOutput, goneOutput, notManaged, type DeleteOutput } from '../../lib/teardown/outcome';
 import { ownership } from '../../lib/teardown/ownership';
 import { asObject, requiredString } from '../../lib/validate';
 
 /**
- * Deletes the app client only when the target's record names it as made by provisioning, in the
- * recorded pool. Re-runnable: a client (or pool) that is already gone counts as done.
+ * Deletes the app client only when the target's record names it as made by provisioning, in a
+ * pool provisioning made (recorded, and tagged). Re-runnable: a client (or pool) that is already gone counts as done.
  */
 export async function deleteUserPoolClient(event: unknown): Promise<DeleteOutput> {
   const input = asObject(event);
@@ -23,8 +25,17 @@ export async function deleteUserPoolClient(event: unknown): Promise<DeleteOutput
   const clientId = await findUserPoolClientByName(userPoolId, clientName);
   if (!clientId) return goneOutput();
   const { managed, why } = await ownership(targetName);
-  if (managed.clientId !== clientId || managed.userPoolId !== userPoolId) {
-    return notManaged(clientId, `app client ${clientName} of pool ${userPoolId}: ${why}`);
+  if (managed.clientId !== clientId) return notManaged(clientId, `app client ${clientName} of pool ${userPoolId}: ${why}`);
+  // A client provisioning made in a pool it found (someone else's) stays: IAM lets teardown delete
+  // clients only in pools carrying the managed-by tag, and this check says so on the local cloud too.
+  const pool = await describeUserPool(userPoolId);
+  if (!pool) return goneOutput();
+  if (managed.userPoolId !== userPoolId || !poolIsTagged(pool.UserPoolTags)) {
+    return notManaged(
+      clientId,
+      `app client ${clientName} was made by provisioning, but in pool ${userPoolId}, which it did not make: ` +
+        `teardown deletes clients only in its own pools; delete it with "aws cognito-idp delete-user-pool-client"`,
+    );
   }
   try {
     await cognito().send(new DeleteUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: clientId }));

@@ -203,6 +203,19 @@ describe('teardown keeps what is not ours (NotManaged)', () => {
     iamUntouched();
   });
 
+  it('keeps a client provisioning made in a pool it did not make (IAM allows client deletes only in tagged pools)', async () => {
+    recordIs({ ...provisioned, managed: { clientId: 'c1', roleName: ROLE, policyArn: POLICY } });
+    poolsAre([{ Id: 'us-east-1_abc', Name: 'MyUserPool' }]);
+    cognito.on(ListUserPoolClientsCommand).resolves({ UserPoolClients: [{ ClientId: 'c1', ClientName: 'MyUserPoolClient' }] });
+    await expect(deleteUserPoolClient(names)).resolves.toMatchObject({
+      deleted: false,
+      kept: 'NotManaged',
+      id: 'c1',
+      reason: expect.stringContaining('delete-user-pool-client'),
+    });
+    expect(cognito).not.toHaveReceivedCommand(DeleteUserPoolClientCommand);
+  });
+
   it('keeps a client the record does not name, even in our pool', async () => {
     recordIs(provisioned);
     poolsAre([ourPool]);
