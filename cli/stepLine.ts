@@ -54,7 +54,7 @@ const RENDER: Record<string, (value: unknown) => string | undefined> = {
   // Provisioning: each resource found or made.
   role: (v) => made('role', obj(v).roleName ?? obj(v).roleArn, obj(v).created),
   policy: (v) => made('policy', obj(v).policyName ?? obj(v).policyArn, obj(v).created),
-  userPool: (v) => made('pool', obj(v).userPoolId, obj(v).created, obj(v).drift),
+  userPool: (v) => made('pool', obj(v).userPoolId, obj(v).created, obj(v).drift, obj(v).managed),
   client: (v) => made('client', obj(v).clientId, obj(v).created, obj(v).drift),
   record: (v) => (obj(v).parameterName ? `recorded as ${String(obj(v).parameterName)}` : undefined),
   result: (v) => {
@@ -67,10 +67,37 @@ const RENDER: Record<string, (value: unknown) => string | undefined> = {
   },
 };
 
-function made(what: string, id: unknown, created: unknown, drift?: unknown): string {
-  const name = typeof id === 'string' ? (id.startsWith('arn:') ? id.split(/[/:]/).pop()! : id) : '?';
-  const differs = Array.isArray(drift) && drift.length > 0 ? `, ${drift.length} setting${drift.length === 1 ? '' : 's'} differ` : '';
-  return `${what} ${maskText(name)} ${created === true ? 'created' : created === false ? 'found' : ''}${differs}`.trimEnd();
+const tail = (id: string) => (id.startsWith('arn:') ? id.split(/[/:]/).pop()! : id);
+
+/** Each drift item in words (a count alone sent people to --json to learn what to fix). */
+const driftItems = (drift: unknown): string[] => (Array.isArray(drift) ? drift.map((d) => maskText(String(d))) : []);
+
+function made(what: string, id: unknown, created: unknown, drift?: unknown, managed?: unknown): string {
+  const name = typeof id === 'string' ? tail(id) : '?';
+  const items = driftItems(drift);
+  const differs = items.length > 0 ? `; drift: ${items.join('; ')}` : '';
+  const notOurs = managed === false ? ' (not made by this tool: teardown keeps it)' : '';
+  return `${what} ${maskText(name)} ${created === true ? 'created' : created === false ? 'found' : ''}${notOurs}${differs}`.trimEnd();
+}
+
+/** Teardown's resources as its output names them, in the order it takes them down. */
+const TORN_DOWN: Record<string, string> = {
+  client: 'client',
+  userPool: 'pool',
+  attachment: 'policy attachment',
+  policy: 'policy',
+  role: 'role',
+  target: 'target record',
+};
+
+/** One teardown result: `pool us-east-1_X deleted`, `role R kept (StillInUse: …)`, `policy already gone`. */
+function tornDown(key: string, value: unknown): string {
+  const r = obj(value);
+  const what = TORN_DOWN[key] ?? key;
+  const id = typeof r.id === 'string' ? ` ${maskText(tail(r.id))}` : '';
+  if (r.deleted === true) return `${what}${id} deleted`;
+  if (typeof r.kept === 'string') return `${what}${id} kept (${r.kept}${typeof r.reason === 'string' ? `: ${maskText(r.reason)}` : ''})`;
+  return `${what}${id} already gone`;
 }
 
 /** The run's own fields, from the step that first names them (PrepareRun): pool, target, phone, timeouts. */
@@ -109,6 +136,12 @@ export function stepNote({ state, type, ms, input, output }: Step): string {
   const rest: string[] = [];
   for (const key of changed) {
     if (RUN_FIELDS.has(key)) continue;
+    // Teardown adds one entry to `deleted` per step: only that entry is new.
+    if (key === 'deleted') {
+      const was = obj(before.deleted);
+      for (const [k, v] of Object.entries(obj(after.deleted))) if (JSON.stringify(was[k]) !== JSON.stringify(v)) parts.push(tornDown(k, v));
+      continue;
+    }
     const text = RENDER[key]?.(after[key]);
     if (text) parts.push(text);
     else if (!RENDER[key]) rest.push(key);
@@ -153,6 +186,7 @@ export function verdict(o: Outcome): string {
       const first = out.firstSignIn === 'tokens-without-mfa' ? ' (first sign-in without MFA, the second challenged)' : '';
       return `PASS in ${took}${tokens}${first}`;
     }
+    if (o.machine === 'teardown') return `SUCCEEDED in ${took}${teardownSummary(out)}`;
     return `SUCCEEDED in ${took}${o.machine === 'provision' ? `: ${provisioned(out)}` : ''}`;
   }
   const word = o.machine === 'verify' ? 'FAIL' : (o.status ?? 'FAILED');
@@ -167,12 +201,32 @@ function provisioned(out: Json): string {
   const created = Object.entries(obj(out.created))
     .filter(([, made]) => made === true)
     .map(([what]) => what);
-  const drift = Object.values(obj(out.drift)).flatMap((v) => (Array.isArray(v) ? v : []));
+  const drift = Object.entries(obj(out.drift))
+    .map(([what, items]) => [what, driftItems(items)] as const)
+    .filter(([, items]) => items.length > 0)
+    .map(([what, items]) => `${what}: ${items.join('; ')}`);
+  // `managed` names what the record claims; anything it leaves out teardown will keep.
+  const claimed = out.managed === undefined ? undefined : obj(out.managed);
+  const notOurs = claimed
+    ? Object.entries({ userPool: 'userPoolId', client: 'clientId', role: 'roleName', policy: 'policyArn' })
+        .filter(([, field]) => claimed[field] === undefined)
+        .map(([what]) => what)
+    : [];
   return [
     `target ${str(out.targetName) ?? '?'} → pool ${str(out.userPoolId) ?? '?'}, client ${str(out.clientId) ?? '?'}`,
     created.length > 0 ? `created ${created.join(', ')}` : 'nothing created (all there)',
-    drift.length > 0 && `drift: ${drift.length} setting${drift.length === 1 ? '' : 's'} differ (see --json)`,
+    notOurs.length > 0 && `not made by this tool, teardown keeps: ${notOurs.join(', ')}`,
+    drift.length > 0 && `drift: ${drift.join(' | ')}`,
   ]
     .filter(Boolean)
     .join('; ');
+}
+
+/** Teardown's output in one line: what it deleted, and what it kept and why. */
+function teardownSummary(out: Json): string {
+  const entries = Object.entries(out).filter(([key]) => key in TORN_DOWN);
+  if (entries.length === 0) return '';
+  const deleted = entries.filter(([, v]) => obj(v).deleted === true).map(([k]) => TORN_DOWN[k]);
+  const kept = entries.filter(([, v]) => typeof obj(v).kept === 'string').map(([k, v]) => tornDown(k, v));
+  return `: ${[deleted.length > 0 ? `deleted ${deleted.join(', ')}` : 'deleted nothing', ...kept].join('; ')}`;
 }

@@ -33,7 +33,8 @@ export interface Target {
   source?: 'provisioned' | 'added';
   /** The sign-in flow checks use when the run does not name one (`target add --auth-flow`). */
   authFlow?: AuthFlow;
-  managed?: ManagedResources;
+  /** Each field only for a resource provisioning made (created, or found carrying its tag or an earlier record's claim). */
+  managed?: Partial<ManagedResources>;
   /** ISO time the record was written. */
   recordedAt?: string;
 }

@@ -29,6 +29,7 @@ describe('ensureSmsRole', () => {
       roleArn: ARN,
       externalId: expect.stringMatching(/^[0-9a-f-]{36}$/),
       created: true,
+      managed: true,
     });
     const sent = iam.commandCalls(CreateRoleCommand)[0].args[0].input;
     expect(sent.Path).toBe('/cognito-sms-mfa/');
@@ -44,7 +45,17 @@ describe('ensureSmsRole', () => {
       roleArn: ARN,
       externalId: '1dda6cb7-e93d-4802-8419-a6bbaf7b0e7d',
       created: false,
+      managed: false,
     });
+  });
+
+  it('claims a role it finds only when the role carries the managed-by tag', async () => {
+    iam.on(CreateRoleCommand).rejects(exists());
+    const found = role(cognitoSmsTrustPolicy('1dda6cb7-e93d-4802-8419-a6bbaf7b0e7d'));
+    iam.on(GetRoleCommand).resolves({ Role: { ...found.Role, Tags: [{ Key: 'managed-by', Value: 'cognito-sms-mfa' }] } });
+    await expect(ensureSmsRole({ roleName: 'MyUserPool-SMS-Role' })).resolves.toMatchObject({ created: false, managed: true });
+    iam.on(GetRoleCommand).resolves({ Role: { ...found.Role, Tags: [{ Key: 'managed-by', Value: 'terraform' }] } });
+    await expect(ensureSmsRole({ roleName: 'MyUserPool-SMS-Role' })).resolves.toMatchObject({ created: false, managed: false });
   });
 
   it('refuses a role that does not trust Cognito, saying what differs', async () => {

@@ -5,6 +5,7 @@ import { iam } from '../../lib/clients';
 import { envOnce } from '../../lib/env';
 import { isAwsError, NamedError, SmsRoleTrustMismatch } from '../../lib/errors';
 import { logger } from '../../lib/logger';
+import { iamIsTagged, MANAGED_BY } from '../../lib/managedBy';
 import { asObject, requiredString } from '../../lib/validate';
 import { IAM_ROLE_NAME } from '../../lib/names';
 import { cognitoSmsTrustPolicy, readExternalId } from '../../lib/iam/smsTrustPolicy';
@@ -19,6 +20,8 @@ export interface EnsureSmsRoleOutput {
   roleArn: string;
   externalId: string;
   created: boolean;
+  /** Made by provisioning: created now, or found with the `managed-by` tag (GetRole returns tags). */
+  managed: boolean;
 }
 
 /**
@@ -35,11 +38,11 @@ export async function ensureSmsRole(event: unknown): Promise<EnsureSmsRoleOutput
         Path: iamPath(),
         AssumeRolePolicyDocument: JSON.stringify(cognitoSmsTrustPolicy(externalId)),
         Description: 'Lets Amazon Cognito publish SMS (sign-up codes, MFA codes) through SNS',
-        Tags: [{ Key: 'managed-by', Value: 'cognito-sms-mfa' }],
+        Tags: [{ Key: MANAGED_BY.key, Value: MANAGED_BY.value }],
       }),
     );
     logger.info('created SMS role', { roleName });
-    return { roleName, roleArn: arnOf(created.Role, roleName), externalId, created: true };
+    return { roleName, roleArn: arnOf(created.Role, roleName), externalId, created: true, managed: true };
   } catch (error) {
     if (!isAwsError(error, 'EntityAlreadyExists')) throw error;
   }
@@ -54,7 +57,7 @@ export async function ensureSmsRole(event: unknown): Promise<EnsureSmsRoleOutput
   const found = readExternalId(role.AssumeRolePolicyDocument);
   if ('differences' in found) throw new SmsRoleTrustMismatch(roleName, found.differences);
   logger.info('reusing SMS role', { roleName });
-  return { roleName, roleArn: arnOf(role, roleName), externalId: found.externalId, created: false };
+  return { roleName, roleArn: arnOf(role, roleName), externalId: found.externalId, created: false, managed: iamIsTagged(role.Tags) };
 }
 
 function arnOf(role: Role | undefined, roleName: string): string {

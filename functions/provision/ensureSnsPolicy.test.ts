@@ -1,6 +1,6 @@
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { CreatePolicyCommand, EntityAlreadyExistsException, IAMClient, ListPoliciesCommand } from '@aws-sdk/client-iam';
+import { CreatePolicyCommand, EntityAlreadyExistsException, GetPolicyCommand, IAMClient, ListPoliciesCommand } from '@aws-sdk/client-iam';
 import { ensureSnsPolicy, SNS_PUBLISH_POLICY } from './ensureSnsPolicy';
 
 const iam = mockClient(IAMClient);
@@ -15,6 +15,7 @@ describe('ensureSnsPolicy', () => {
       policyName: 'Cognito-SNS-Policy',
       policyArn: ARN,
       created: true,
+      managed: true,
     });
     const input = iam.commandCalls(CreatePolicyCommand)[0].args[0].input;
     expect(input.Path).toBe('/cognito-sms-mfa/');
@@ -27,10 +28,15 @@ describe('ensureSnsPolicy', () => {
       .on(ListPoliciesCommand)
       .resolvesOnce({ Policies: [{ PolicyName: 'A', Arn: 'arn:a' }], IsTruncated: true, Marker: 'm1' })
       .resolvesOnce({ Policies: [{ PolicyName: 'Cognito-SNS-Policy', Arn: ARN }], IsTruncated: false });
+    // ListPolicies carries no tags: GetPolicy's say whether provisioning made it.
+    iam
+      .on(GetPolicyCommand, { PolicyArn: ARN })
+      .resolves({ Policy: { Arn: ARN, Tags: [{ Key: 'managed-by', Value: 'cognito-sms-mfa' }] } });
     await expect(ensureSnsPolicy({ policyName: 'Cognito-SNS-Policy' })).resolves.toEqual({
       policyName: 'Cognito-SNS-Policy',
       policyArn: ARN,
       created: false,
+      managed: true,
     });
     expect(iam).toHaveReceivedCommandTimes(ListPoliciesCommand, 2);
     expect(iam).toHaveReceivedCommandWith(ListPoliciesCommand, { Marker: 'm1' });

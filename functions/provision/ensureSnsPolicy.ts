@@ -1,10 +1,11 @@
-import { CreatePolicyCommand } from '@aws-sdk/client-iam';
+import { CreatePolicyCommand, GetPolicyCommand } from '@aws-sdk/client-iam';
 import { iam } from '../../lib/clients';
 import { envOnce } from '../../lib/env';
 import { isAwsError, NamedError } from '../../lib/errors';
 import { taskHandler } from '../../lib/handler';
 import { findPolicyByName } from '../../lib/iam/findPolicyByName';
 import { logger } from '../../lib/logger';
+import { iamIsTagged, MANAGED_BY } from '../../lib/managedBy';
 import { IAM_POLICY_NAME } from '../../lib/names';
 import { asObject, requiredString } from '../../lib/validate';
 
@@ -14,6 +15,8 @@ export interface EnsureSnsPolicyOutput {
   policyName: string;
   policyArn: string;
   created: boolean;
+  /** Made by provisioning: created now, or found with the `managed-by` tag (ListPolicies has no tags, GetPolicy has). */
+  managed: boolean;
 }
 
 /** Cognito publishes SMS directly to phone numbers, which has no resource ARN: hence `*`. */
@@ -28,7 +31,8 @@ export async function ensureSnsPolicy(event: unknown): Promise<EnsureSnsPolicyOu
   const existing = await findPolicyByName(policyName, iamPath());
   if (existing?.Arn) {
     logger.info('reusing SNS policy', { policyName });
-    return { policyName, policyArn: existing.Arn, created: false };
+    const { Policy: found } = await iam().send(new GetPolicyCommand({ PolicyArn: existing.Arn }));
+    return { policyName, policyArn: existing.Arn, created: false, managed: iamIsTagged(found?.Tags) };
   }
   try {
     const { Policy: policy } = await iam().send(
@@ -37,12 +41,12 @@ export async function ensureSnsPolicy(event: unknown): Promise<EnsureSnsPolicyOu
         Path: iamPath(),
         PolicyDocument: JSON.stringify(SNS_PUBLISH_POLICY),
         Description: 'Lets the Cognito SMS role publish SMS through SNS',
-        Tags: [{ Key: 'managed-by', Value: 'cognito-sms-mfa' }],
+        Tags: [{ Key: MANAGED_BY.key, Value: MANAGED_BY.value }],
       }),
     );
     if (!policy?.Arn) throw new NamedError('Unexpected', `IAM returned no ARN for policy ${policyName}`);
     logger.info('created SNS policy', { policyName });
-    return { policyName, policyArn: policy.Arn, created: true };
+    return { policyName, policyArn: policy.Arn, created: true, managed: true };
   } catch (error) {
     // Not in our path but the name is taken: a policy elsewhere in the account.
     if (isAwsError(error, 'EntityAlreadyExists')) {

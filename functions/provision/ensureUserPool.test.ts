@@ -14,6 +14,8 @@ const ROLE = 'arn:aws:iam::123456789012:role/cognito-sms-mfa/MyUserPool-SMS-Role
 const EXT = '1dda6cb7-e93d-4802-8419-a6bbaf7b0e7d';
 const POOL_ARN = 'arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_abc';
 const input = { userPoolName: 'MyUserPool', roleArn: ROLE, externalId: EXT };
+// The stage tag's value (resources/functions.yml sets STAGE from the deployed stage).
+process.env.STAGE = 'test';
 beforeEach(() => cognito.reset());
 
 describe('ensureUserPool', () => {
@@ -24,10 +26,13 @@ describe('ensureUserPool', () => {
       userPoolId: 'us-east-1_abc',
       userPoolArn: POOL_ARN,
       created: true,
+      managed: true,
       drift: [],
       smsSender: 'cognito',
     });
     expect(cognito).toHaveReceivedCommandWith(CreateUserPoolCommand, {
+      // What teardown checks before it deletes the pool (functions/teardown/deleteUserPool.ts).
+      UserPoolTags: { 'managed-by': 'cognito-sms-mfa', stage: 'test' },
       PoolName: 'MyUserPool',
       AutoVerifiedAttributes: ['phone_number'],
       SmsConfiguration: { SnsCallerArn: ROLE, ExternalId: EXT },
@@ -50,17 +55,26 @@ describe('ensureUserPool', () => {
         AutoVerifiedAttributes: ['phone_number'],
         SmsConfiguration: { SnsCallerArn: ROLE, ExternalId: EXT },
         UsernameConfiguration: { CaseSensitive: false },
+        UserPoolTags: { 'managed-by': 'cognito-sms-mfa' },
       },
     });
     await expect(ensureUserPool(input)).resolves.toEqual({
       userPoolId: 'us-east-1_abc',
       userPoolArn: POOL_ARN,
       created: false,
+      managed: true,
       drift: [],
       smsSender: 'cognito',
     });
     expect(cognito).toHaveReceivedCommandWith(ListUserPoolsCommand, { NextToken: 't1' });
     expect(cognito).not.toHaveReceivedCommand(CreateUserPoolCommand);
+  });
+
+  it('uses a pool found by name without the managed-by tag, and does not claim it (nor tag it)', async () => {
+    cognito.on(ListUserPoolsCommand).resolves({ UserPools: [{ Id: 'us-east-1_abc', Name: 'MyUserPool' }] });
+    cognito.on(DescribeUserPoolCommand).resolves({ UserPool: { Id: 'us-east-1_abc', Arn: POOL_ARN, UserPoolTags: { team: 'auth' } } });
+    await expect(ensureUserPool(input)).resolves.toMatchObject({ userPoolId: 'us-east-1_abc', created: false, managed: false });
+    expect(cognito.calls().map((c) => c.args[0].constructor.name)).toEqual(['ListUserPoolsCommand', 'DescribeUserPoolCommand']);
   });
 
   it('reports (and does not change) an existing pool that drifted', async () => {

@@ -41,7 +41,18 @@ describe('ensureUserPoolClient', () => {
       .on(DescribeUserPoolClientCommand)
       .resolves({ UserPoolClient: { ClientId: 'c1', ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'], ClientSecret: 's' } });
     const { drift } = await ensureUserPoolClient(input);
-    expect(drift).toEqual([expect.stringContaining('ALLOW_USER_PASSWORD_AUTH'), expect.stringContaining('secret')]);
+    expect(drift).toEqual([
+      'ALLOW_USER_PASSWORD_AUTH is not allowed: checks with --auth-flow password (USER_PASSWORD_AUTH) cannot sign in',
+      'ALLOW_USER_SRP_AUTH is not allowed: checks with --auth-flow srp (USER_SRP_AUTH, as Amplify apps sign in) cannot sign in',
+      expect.stringContaining('secret'),
+    ]);
+  });
+
+  it('does not ask for ALLOW_CUSTOM_AUTH, which no check uses', async () => {
+    cognito.on(ListUserPoolClientsCommand).resolves({ UserPoolClients: [{ ClientId: 'c1', ClientName: 'MyUserPoolClient' }] });
+    const flows = ['ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_USER_PASSWORD_AUTH'] as const;
+    cognito.on(DescribeUserPoolClientCommand).resolves({ UserPoolClient: { ClientId: 'c1', ExplicitAuthFlows: [...flows] } });
+    await expect(ensureUserPoolClient(input)).resolves.toEqual({ clientId: 'c1', created: false, drift: [] });
   });
 
   it('fails with DuplicateUserPoolClientName when the name is ambiguous', async () => {

@@ -11,7 +11,9 @@ import { logger } from '../../lib/logger';
 import { CLIENT_NAME } from '../../lib/names';
 import { USER_POOL_ID } from '../../lib/cognito/ids';
 import { asObject, requiredString } from '../../lib/validate';
+import { AUTH_FLOW_API, clientAuthFlows } from '../../lib/verify/authFlow';
 
+/** What a new client allows. ALLOW_CUSTOM_AUTH is in the product brief's client, though no check uses it. */
 export const AUTH_FLOWS: ExplicitAuthFlowsType[] = [
   'ALLOW_CUSTOM_AUTH',
   'ALLOW_REFRESH_TOKEN_AUTH',
@@ -36,11 +38,8 @@ export async function ensureUserPoolClient(event: unknown): Promise<EnsureUserPo
     const { UserPoolClient: client } = await cognito().send(
       new DescribeUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: existingId }),
     );
-    const drift: string[] = [];
-    const flows = client?.ExplicitAuthFlows ?? [];
-    const missing = AUTH_FLOWS.filter((f) => !flows.includes(f));
-    if (missing.length) drift.push(`missing auth flows: ${missing.join(', ')}`);
-    if (client?.ClientSecret) drift.push('the client has a secret, so password logins need a SECRET_HASH');
+    const drift = clientFlowDrift(client?.ExplicitAuthFlows);
+    if (client?.ClientSecret) drift.push('the client has a secret: checks send its SECRET_HASH (read at run time)');
     if (drift.length) logger.warn('existing app client differs from the provisioning spec', { clientId: existingId, drift });
     return { clientId: existingId, created: false, drift };
   }
@@ -58,6 +57,20 @@ export async function ensureUserPoolClient(event: unknown): Promise<EnsureUserPo
   if (!client?.ClientId) throw new NamedError('Unexpected', `Cognito returned no id for app client ${clientName}`);
   logger.info('created app client', { userPoolId, clientId: client.ClientId });
   return { clientId: client.ClientId, created: true, drift: [] };
+}
+
+/**
+ * The flows provisioning creates that a check uses, each missing one named with what it stops:
+ * only those, so a client without ALLOW_CUSTOM_AUTH (no check uses it) has not drifted.
+ */
+export function clientFlowDrift(explicitAuthFlows: readonly string[] | undefined): string[] {
+  const allowed = clientAuthFlows(explicitAuthFlows);
+  const uses: [string, string][] = [
+    [AUTH_FLOW_API.password.clientFlow, 'checks with --auth-flow password (USER_PASSWORD_AUTH) cannot sign in'],
+    [AUTH_FLOW_API.srp.clientFlow, 'checks with --auth-flow srp (USER_SRP_AUTH, as Amplify apps sign in) cannot sign in'],
+    ['ALLOW_REFRESH_TOKEN_AUTH', 'checks cannot refresh the tokens they get'],
+  ];
+  return uses.filter(([flow]) => !allowed.has(flow)).map(([flow, stops]) => `${flow} is not allowed: ${stops}`);
 }
 
 export const handler = taskHandler(ensureUserPoolClient);

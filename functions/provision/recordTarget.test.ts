@@ -1,12 +1,17 @@
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { GetParameterCommand, ParameterNotFound, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { recordTarget } from './recordTarget';
 
 const ssm = mockClient(SSMClient);
-beforeEach(() => ssm.reset());
+const POLICY = 'arn:aws:iam::123456789012:policy/cognito-sms-mfa/Cognito-SNS-Policy';
+beforeEach(() => {
+  ssm.reset();
+  ssm.on(GetParameterCommand).rejects(new ParameterNotFound({ message: 'none', $metadata: {} }));
+  ssm.on(PutParameterCommand).resolves({ Version: 2 });
+});
 
-const input = {
+const target = {
   targetName: 'MyUserPool',
   userPoolId: 'us-east-1_abc',
   userPoolName: 'MyUserPool',
@@ -14,17 +19,66 @@ const input = {
   clientName: 'MyUserPoolClient',
   userPoolArn: 'arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_abc',
 };
+const made = { roleName: 'MyUserPool-SMS-Role', policyArn: POLICY };
+const allMade = { ...target, ...made, userPoolManaged: true, roleManaged: true, policyManaged: true, clientCreated: true };
+const noneMade = { ...target, ...made, userPoolManaged: false, roleManaged: false, policyManaged: false, clientCreated: false };
+const written = () => JSON.parse(ssm.commandCalls(PutParameterCommand)[0].args[0].input.Value!);
+const previous = (record: object) => ssm.on(GetParameterCommand).resolves({ Parameter: { Value: JSON.stringify(record) } });
 
 describe('recordTarget', () => {
-  it('writes the target under the stage prefix, overwriting the previous version', async () => {
-    ssm.on(PutParameterCommand).resolves({ Version: 2 });
-    await expect(recordTarget(input)).resolves.toEqual({ parameterName: '/cognito-sms-mfa/test/targets/MyUserPool', version: 2 });
+  it('writes the target under the stage prefix, overwriting the previous version, with what provisioning made', async () => {
+    const managed = { userPoolId: 'us-east-1_abc', clientId: 'c1abc', roleName: 'MyUserPool-SMS-Role', policyArn: POLICY };
+    await expect(recordTarget(allMade)).resolves.toEqual({
+      parameterName: '/cognito-sms-mfa/test/targets/MyUserPool',
+      version: 2,
+      managed,
+    });
     const sent = ssm.commandCalls(PutParameterCommand)[0].args[0].input;
     expect(sent).toMatchObject({ Name: '/cognito-sms-mfa/test/targets/MyUserPool', Overwrite: true, Type: 'String' });
-    expect(JSON.parse(sent.Value!)).toEqual({ ...input, name: 'MyUserPool', targetName: undefined, region: 'us-east-1' });
+    const { targetName: _t, ...fields } = target;
+    expect(written()).toEqual({
+      ...fields,
+      name: 'MyUserPool',
+      region: 'us-east-1',
+      source: 'provisioned',
+      managed,
+      recordedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
+  });
+
+  it('claims nothing it found without our tag (a pool, role and policy made by someone else)', async () => {
+    await expect(recordTarget(noneMade)).resolves.toMatchObject({ managed: {} });
+    expect(written()).toMatchObject({ source: 'provisioned', managed: {} });
+  });
+
+  it('claims a client found in a pool of ours: deleting the pool deletes its clients anyway', async () => {
+    await expect(recordTarget({ ...noneMade, userPoolManaged: true })).resolves.toMatchObject({
+      managed: { userPoolId: 'us-east-1_abc', clientId: 'c1abc' },
+    });
+  });
+
+  it("keeps an earlier run's claims while they name the same resources, and drops the others", async () => {
+    previous({
+      name: 'MyUserPool',
+      source: 'provisioned',
+      managed: { userPoolId: 'us-east-1_abc', clientId: 'c-old', roleName: 'MyUserPool-SMS-Role' },
+    });
+    await expect(recordTarget(noneMade)).resolves.toMatchObject({
+      managed: { userPoolId: 'us-east-1_abc', clientId: 'c1abc', roleName: 'MyUserPool-SMS-Role' },
+    });
+    expect(written().managed.policyArn).toBeUndefined();
+  });
+
+  it('refuses to overwrite a target added with "target add"', async () => {
+    previous({ name: 'MyUserPool', source: 'added', userPoolId: 'us-east-1_theirs', clientId: 'x' });
+    await expect(recordTarget(allMade)).rejects.toMatchObject({
+      name: 'TargetNameTaken',
+      message: expect.stringContaining('us-east-1_theirs'),
+    });
+    expect(ssm).not.toHaveReceivedCommand(PutParameterCommand);
   });
 
   it('rejects a target name that is not a valid SSM name segment', async () => {
-    await expect(recordTarget({ ...input, targetName: 'a/b' })).rejects.toMatchObject({ name: 'ValidationError', field: 'targetName' });
+    await expect(recordTarget({ ...allMade, targetName: 'a/b' })).rejects.toMatchObject({ name: 'ValidationError', field: 'targetName' });
   });
 });

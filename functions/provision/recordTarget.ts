@@ -1,26 +1,68 @@
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import { ssm } from '../../lib/clients';
 import { USER_POOL_ID, CLIENT_ID, USER_POOL_ARN } from '../../lib/cognito/ids';
+import { NamedError, TargetNotFound } from '../../lib/errors';
 import { taskHandler } from '../../lib/handler';
-import { targetParameterName, type Target } from '../../lib/target';
-import { CLIENT_NAME, TARGET_NAME, USER_POOL_NAME } from '../../lib/names';
+import { POLICY_ARN } from '../../lib/iam/arns';
+import { targetParameterName, type ManagedResources, type Target } from '../../lib/target';
+import { getTarget } from '../../lib/targets/getTarget';
+import { CLIENT_NAME, IAM_ROLE_NAME, TARGET_NAME, USER_POOL_NAME } from '../../lib/names';
 import { asObject, requiredString } from '../../lib/validate';
+
+export interface RecordTargetOutput {
+  parameterName: string;
+  version: number;
+  /** What the record says provisioning made: the only resources teardown will delete. */
+  managed: Partial<ManagedResources>;
+}
 
 /**
  * Records what a verification run needs (pool id, client id, region) under the target's name in
  * SSM Parameter Store: versioned, readable by ops with `aws ssm get-parameter`, and resolvable
- * by other stacks with `{{resolve:ssm:...}}`.
+ * by other stacks with `{{resolve:ssm:...}}`. It also records which of the resources provisioning
+ * made (`managed`), which is what teardown checks before every delete.
  */
-export async function recordTarget(event: unknown): Promise<{ parameterName: string; version: number }> {
+export async function recordTarget(event: unknown): Promise<RecordTargetOutput> {
   const input = asObject(event);
+  const name = requiredString(input, 'targetName', TARGET_NAME);
+  const userPoolId = requiredString(input, 'userPoolId', USER_POOL_ID);
+  const clientId = requiredString(input, 'clientId', CLIENT_ID);
+  const roleName = requiredString(input, 'roleName', IAM_ROLE_NAME);
+  const policyArn = requiredString(input, 'policyArn', POLICY_ARN);
+  const previous = await previousRecord(name);
+  if (previous?.source === 'added') {
+    throw new NamedError(
+      'TargetNameTaken',
+      `Target ${name} was added with "target add" (pool ${previous.userPoolId}); provisioning does not overwrite it: ` +
+        'choose another targetName, or "target remove" it first.',
+    );
+  }
+  // A claim made by an earlier run carries over only while it names the same resource.
+  const claimed = previous?.managed ?? {};
+  const poolIsOurs = input.userPoolManaged === true || claimed.userPoolId === userPoolId;
+  const ours = {
+    userPoolId: poolIsOurs,
+    // Deleting our pool deletes its clients anyway, so a client found in it claims nothing more.
+    clientId: input.clientCreated === true || claimed.clientId === clientId || poolIsOurs,
+    roleName: input.roleManaged === true || claimed.roleName === roleName,
+    policyArn: input.policyManaged === true || claimed.policyArn === policyArn,
+  };
+  const values = { userPoolId, clientId, roleName, policyArn };
+  const managed = Object.fromEntries(
+    (Object.keys(values) as (keyof ManagedResources)[]).filter((k) => ours[k]).map((k) => [k, values[k]]),
+  ) as Partial<ManagedResources>;
+
   const target: Target = {
-    name: requiredString(input, 'targetName', TARGET_NAME),
+    name,
     region: process.env.AWS_REGION ?? 'us-east-1',
-    userPoolId: requiredString(input, 'userPoolId', USER_POOL_ID),
+    userPoolId,
     userPoolArn: requiredString(input, 'userPoolArn', USER_POOL_ARN),
     userPoolName: requiredString(input, 'userPoolName', USER_POOL_NAME),
-    clientId: requiredString(input, 'clientId', CLIENT_ID),
+    clientId,
     clientName: requiredString(input, 'clientName', CLIENT_NAME),
+    source: 'provisioned',
+    managed,
+    recordedAt: new Date().toISOString(),
   };
   const parameterName = targetParameterName(target.name);
   const { Version } = await ssm().send(
@@ -32,7 +74,16 @@ export async function recordTarget(event: unknown): Promise<{ parameterName: str
       Description: `Cognito SMS-MFA check target ${target.name}`,
     }),
   );
-  return { parameterName, version: Version ?? 0 };
+  return { parameterName, version: Version ?? 0, managed };
+}
+
+async function previousRecord(name: string): Promise<Target | undefined> {
+  try {
+    return await getTarget(name);
+  } catch (error) {
+    if (error instanceof TargetNotFound) return undefined;
+    throw error;
+  }
 }
 
 export const handler = taskHandler(recordTarget);

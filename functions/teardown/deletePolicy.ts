@@ -4,20 +4,32 @@ import { envOnce } from '../../lib/env';
 import { isAwsError } from '../../lib/errors';
 import { taskHandler } from '../../lib/handler';
 import { findPolicyByName } from '../../lib/iam/findPolicyByName';
-import { IAM_POLICY_NAME } from '../../lib/names';
+import { IAM_POLICY_NAME, IAM_ROLE_NAME, TARGET_NAME } from '../../lib/names';
+import { deletedOutput, goneOutput, notManaged, stillInUse, type DeleteOutput } from '../../lib/teardown/outcome';
+import { ownership } from '../../lib/teardown/ownership';
+import { inUseReason, poolsUsingRole } from '../../lib/teardown/poolsUsingRole';
 import { asObject, requiredString } from '../../lib/validate';
-import type { DeleteOutput } from './deleteUserPoolClient';
 
 const iamPath = envOnce('IAM_PATH');
 
 /**
- * IAM refuses to delete a policy that still has non-default versions, so those go first. A policy
- * still attached elsewhere fails with DeleteConflict, on purpose: someone else uses it.
+ * Deletes the SNS policy provisioning made, unless a pool still sends SMS through the role it was
+ * made for. IAM refuses to delete a policy that still has non-default versions, so those go first;
+ * one still attached elsewhere fails with DeleteConflict, and is kept: someone else uses it.
  */
 export async function deletePolicy(event: unknown): Promise<DeleteOutput> {
-  const policyName = requiredString(asObject(event), 'policyName', IAM_POLICY_NAME);
+  const input = asObject(event);
+  const policyName = requiredString(input, 'policyName', IAM_POLICY_NAME);
+  const roleName = requiredString(input, 'roleName', IAM_ROLE_NAME);
+  const targetName = requiredString(input, 'targetName', TARGET_NAME);
   const policy = await findPolicyByName(policyName, iamPath());
-  if (!policy?.Arn) return { deleted: false };
+  if (!policy?.Arn) return goneOutput();
+  const { managed, why } = await ownership(targetName);
+  if (managed.policyArn !== policy.Arn) return notManaged(policy.Arn, `policy ${policyName}: ${why}`);
+  if (managed.roleName === roleName) {
+    const using = await poolsUsingRole(roleName);
+    if (using.length) return stillInUse(policy.Arn, inUseReason(`its role ${roleName}`, using));
+  }
   try {
     for await (const page of paginateListPolicyVersions({ client: iam() }, { PolicyArn: policy.Arn })) {
       for (const version of page.Versions ?? []) {
@@ -27,10 +39,11 @@ export async function deletePolicy(event: unknown): Promise<DeleteOutput> {
     }
     await iam().send(new DeletePolicyCommand({ PolicyArn: policy.Arn }));
   } catch (error) {
+    if (isAwsError(error, 'DeleteConflict')) return stillInUse(policy.Arn, `policy ${policyName} is still attached elsewhere`);
     if (!isAwsError(error, 'NoSuchEntity')) throw error;
-    return { deleted: false, id: policy.Arn };
+    return goneOutput(policy.Arn);
   }
-  return { deleted: true, id: policy.Arn };
+  return deletedOutput(policy.Arn);
 }
 
 export const handler = taskHandler(deletePolicy);

@@ -64,9 +64,11 @@ describe('stepNote', () => {
         state: 'EnsureUserPool',
         ms: 1,
         input: '{}',
-        output: j({ userPool: { userPoolId: 'us-east-1_X', created: false, drift: ['MfaConfiguration'] } }),
+        output: j({
+          userPool: { userPoolId: 'us-east-1_X', created: false, managed: false, drift: ['MfaConfiguration is OFF, expected ON'] },
+        }),
       }),
-    ).toBe('pool us-east-1_X found, 1 setting differ');
+    ).toBe('pool us-east-1_X found (not made by this tool: teardown keeps it); drift: MfaConfiguration is OFF, expected ON');
     expect(
       stepNote({
         state: 'EnsureSmsRole',
@@ -75,6 +77,27 @@ describe('stepNote', () => {
         output: j({ role: { roleName: 'MyUserPool-SMS-Role', roleArn: 'arn:aws:iam::1:role/x', created: true } }),
       }),
     ).toBe('role MyUserPool-SMS-Role created');
+  });
+
+  it('reports each teardown step as deleted, already gone, or kept with the reason', () => {
+    const before = { userPoolName: 'HandMade', deleted: { client: { deleted: false } } };
+    const kept = {
+      deleted: false,
+      kept: 'NotManaged',
+      id: 'us-east-1_H',
+      reason: 'user pool HandMade has no tag managed-by=cognito-sms-mfa',
+    };
+    const output = j({ ...before, deleted: { ...before.deleted, userPool: kept } });
+    expect(stepNote({ state: 'DeleteUserPool', ms: 1, input: j(before), output })).toBe(
+      'pool us-east-1_H kept (NotManaged: user pool HandMade has no tag managed-by=cognito-sms-mfa)',
+    );
+    const role = { deleted: true, id: 'MyUserPool-SMS-Role' };
+    expect(stepNote({ state: 'DeleteRole', ms: 1, input: j(before), output: j({ ...before, deleted: { ...before.deleted, role } }) })).toBe(
+      'role MyUserPool-SMS-Role deleted',
+    );
+    expect(stepNote({ state: 'DeleteUserPoolClient', ms: 1, input: j({ userPoolName: 'HandMade' }), output: j(before) })).toBe(
+      'client already gone',
+    );
   });
 
   it('falls back to path=value for unknown fields, never printing a secret-looking field or a clear phone number', () => {
@@ -121,7 +144,31 @@ describe('verdict', () => {
     expect(verdict({ machine: 'provision', status: 'SUCCEEDED', output, startDate, stopDate })).toBe(
       'SUCCEEDED in 12.3 s: target Shop → pool us-east-1_X, client c9; created userPool, client',
     );
+    // Each drift item named (it used to be "drift: 2 settings differ (see --json)"), and what the record does not claim
+    const found = j({
+      targetName: 'Shop',
+      userPoolId: 'us-east-1_X',
+      clientId: 'c9',
+      created: { role: false, policy: false, userPool: false, client: false },
+      managed: { userPoolId: 'us-east-1_X', clientId: 'c9' },
+      drift: { userPool: ['MfaConfiguration is OFF, expected ON'], client: ['ALLOW_USER_SRP_AUTH is not allowed: …'] },
+    });
+    expect(verdict({ machine: 'provision', status: 'SUCCEEDED', output: found, startDate, stopDate })).toBe(
+      'SUCCEEDED in 12.3 s: target Shop → pool us-east-1_X, client c9; nothing created (all there); ' +
+        'not made by this tool, teardown keeps: role, policy; ' +
+        'drift: userPool: MfaConfiguration is OFF, expected ON | client: ALLOW_USER_SRP_AUTH is not allowed: …',
+    );
     expect(verdict({ machine: 'teardown', status: 'SUCCEEDED', output: '{}', startDate, stopDate })).toBe('SUCCEEDED in 12.3 s');
+    const torn = j({
+      client: { deleted: false, kept: 'NotManaged', id: 'h1', reason: 'no target named HandMade records making it' },
+      userPool: { deleted: true, id: 'us-east-1_X' },
+      role: { deleted: false, kept: 'StillInUse', id: 'R', reason: 'role R is named by the SMS configuration of user pool us-east-1_H' },
+      target: { deleted: false },
+    });
+    expect(verdict({ machine: 'teardown', status: 'SUCCEEDED', output: torn, startDate, stopDate })).toBe(
+      'SUCCEEDED in 12.3 s: deleted pool; client h1 kept (NotManaged: no target named HandMade records making it); ' +
+        'role R kept (StillInUse: role R is named by the SMS configuration of user pool us-east-1_H)',
+    );
     expect(
       verdict({ machine: 'provision', status: 'FAILED', error: 'SmsRoleTrustMismatch', cause: 'role X', failedIn: 'EnsureSmsRole' }),
     ).toBe('FAILED: SmsRoleTrustMismatch — role X (in EnsureSmsRole)');
