@@ -175,7 +175,8 @@ async function found(store: TargetStore, name: string): Promise<Target> {
 }
 
 function findingLines(f: Finding, indent: string): string[] {
-  return [`${indent}${f.setting}: ${f.problem}`, ...(f.fix ? [`${indent}  fix: ${f.fix}`] : [])];
+  const under = ' '.repeat(indent.length + 2);
+  return [`${indent}${f.setting}: ${f.problem}`, ...(f.fix ? [`${under}fix: ${f.fix}`] : []), ...(f.note ? [`${under}(${f.note})`] : [])];
 }
 
 /** The short table: one line per kind, what stands in the way with its fix, the flows, warnings and notes. */

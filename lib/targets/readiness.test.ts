@@ -104,7 +104,7 @@ describe('readiness', () => {
     expect(problem.fix).toContain(
       `aws cognito-idp update-user-pool --user-pool-id ${POOL} --sms-configuration SnsCallerArn=<SMS role ARN>`,
     );
-    expect(problem.fix).toContain('resets every setting you leave out');
+    expect(problem.note).toContain('resets every setting you leave out');
     expect(r.kinds.signin.ready).toBe(false);
   });
 
@@ -201,6 +201,7 @@ describe('readiness', () => {
         {
           setting: 'ExplicitAuthFlows',
           problem: 'the app client does not allow ALLOW_USER_PASSWORD_AUTH',
+          note: expect.stringContaining('update-user-pool-client resets every setting you leave out'),
           fix: expect.stringContaining(
             `aws cognito-idp update-user-pool-client --user-pool-id ${POOL} --client-id ${CLIENT} --explicit-auth-flows ALLOW_USER_SRP_AUTH ALLOW_REFRESH_TOKEN_AUTH ALLOW_USER_PASSWORD_AUTH`,
           ),
@@ -262,6 +263,7 @@ describe('readiness', () => {
         setting: 'AutoVerifiedAttributes',
         problem: expect.stringContaining(problem),
         fix: expect.stringContaining('--auto-verified-attributes phone_number'),
+        note: expect.stringContaining('update-user-pool resets every setting you leave out'),
       },
     ]);
   });
@@ -300,11 +302,31 @@ describe('readiness', () => {
       {
         setting: 'SNS SMS sandbox',
         problem: expect.stringContaining('sandbox in eu-west-1'),
-        fix: expect.stringContaining('sms-sandbox-verify'),
+        fix: 'npm run cli -- sms-sandbox-verify --stage <stage> --phone <+E164>',
+        note: 'or request production SMS access in the SNS console',
       },
     ]);
     const unread = readiness(facts({ rest: { smsSandbox: { notChecked: 'could not read (AuthorizationError)' } } }));
     expect(unread.warnings).toEqual([{ setting: 'SNS SMS sandbox', problem: 'not checked: could not read (AuthorizationError)' }]);
+  });
+
+  it('every fix is one command to copy, nothing else in it; what to know before running it is a separate note', () => {
+    const r = readiness(
+      facts({
+        pool: {
+          MfaConfiguration: 'OFF',
+          SmsConfiguration: undefined,
+          AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+          AutoVerifiedAttributes: [],
+        },
+        mfa: { MfaConfiguration: 'OFF', SmsMfaConfiguration: undefined },
+        client: { ExplicitAuthFlows: ['ALLOW_CUSTOM_AUTH'] },
+        rest: { smsSandbox: true },
+      }),
+    );
+    const findings = [...r.kinds.signup.problems, ...Object.values(r.kinds.signup.flows).flatMap((f) => f.problems), ...r.warnings];
+    expect(findings.length).toBeGreaterThanOrEqual(7);
+    for (const f of findings.filter((x) => x.fix)) expect(f.fix).toMatch(/^(aws (cognito-idp|iam) [a-z-]+|npm run cli --) [^()]*$/);
   });
 
   it('a Custom SMS Sender on the pool: a warning (codes go to that Lambda)', () => {

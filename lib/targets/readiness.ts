@@ -42,8 +42,10 @@ export interface Finding {
   /** The setting, as the API names it (e.g. `MfaConfiguration`, `ExplicitAuthFlows`). */
   setting: string;
   problem: string;
-  /** The AWS CLI command that changes it, when one does. */
+  /** The AWS CLI command that changes it, when one does: copy-pasteable, nothing else in it. */
   fix?: string;
+  /** What to know before running the fix. */
+  note?: string;
 }
 
 export interface FlowReadiness {
@@ -161,7 +163,7 @@ export function readiness(facts: PoolFacts, target?: string): Readiness {
   const warnings: Finding[] = [];
   const notes: string[] = [];
   const updatePoolNote =
-    ' (update-user-pool resets every setting you leave out to its default: pass the current ones from aws cognito-idp describe-user-pool too)';
+    'update-user-pool resets every setting you leave out to its default: pass the current ones from aws cognito-idp describe-user-pool too';
 
   // SMS MFA: the check answers SMS_MFA, so a pool that never asks for it can never pass.
   const sms: SmsConfigurationType | undefined = mfa.SmsMfaConfiguration?.SmsConfiguration ?? pool.SmsConfiguration;
@@ -193,7 +195,8 @@ export function readiness(facts: PoolFacts, target?: string): Readiness {
     both.push({
       setting: 'SmsConfiguration',
       problem: 'the pool has no SMS configuration (no IAM role for Cognito to send SMS with)',
-      fix: `aws cognito-idp update-user-pool --user-pool-id ${userPoolId} --sms-configuration SnsCallerArn=<SMS role ARN>,ExternalId=<external id>,SnsRegion=${region}${updatePoolNote}`,
+      fix: `aws cognito-idp update-user-pool --user-pool-id ${userPoolId} --sms-configuration SnsCallerArn=<SMS role ARN>,ExternalId=<external id>,SnsRegion=${region}`,
+      note: updatePoolNote,
     });
   } else if (facts.smsRole && 'notChecked' in facts.smsRole) {
     warnings.push({ setting: 'SmsConfiguration.SnsCallerArn', problem: `the SMS role was not checked: ${facts.smsRole.notChecked}` });
@@ -234,7 +237,8 @@ export function readiness(facts: PoolFacts, target?: string): Readiness {
     warnings.push({
       setting: 'SNS SMS sandbox',
       problem: `this account is in the SNS SMS sandbox in ${sms?.SnsRegion ?? region}: SMS reach only verified destination numbers`,
-      fix: 'npm run cli -- sms-sandbox-verify --stage <stage> --phone <+E164>  (or request production SMS access in the SNS console)',
+      fix: 'npm run cli -- sms-sandbox-verify --stage <stage> --phone <+E164>',
+      note: 'or request production SMS access in the SNS console',
     });
   } else if (facts.smsSandbox && typeof facts.smsSandbox === 'object') {
     warnings.push({ setting: 'SNS SMS sandbox', problem: `not checked: ${facts.smsSandbox.notChecked}` });
@@ -245,7 +249,8 @@ export function readiness(facts: PoolFacts, target?: string): Readiness {
     signupOnly.push({
       setting: 'AdminCreateUserConfig.AllowAdminCreateUserOnly',
       problem: 'sign-up is disabled (only administrators create users): use signin checks on this pool',
-      fix: `aws cognito-idp update-user-pool --user-pool-id ${userPoolId} --admin-create-user-config AllowAdminCreateUserOnly=false${updatePoolNote}`,
+      fix: `aws cognito-idp update-user-pool --user-pool-id ${userPoolId} --admin-create-user-config AllowAdminCreateUserOnly=false`,
+      note: updatePoolNote,
     });
   }
   const autoVerified = pool.AutoVerifiedAttributes ?? [];
@@ -255,7 +260,8 @@ export function readiness(facts: PoolFacts, target?: string): Readiness {
       problem: autoVerified.includes('email')
         ? 'the pool verifies email, not phone_number: a sign-up code would go by e-mail, never to the check phone'
         : 'the pool verifies no attribute: sign-up sends no code',
-      fix: `aws cognito-idp update-user-pool --user-pool-id ${userPoolId} --auto-verified-attributes phone_number${updatePoolNote}`,
+      fix: `aws cognito-idp update-user-pool --user-pool-id ${userPoolId} --auto-verified-attributes phone_number`,
+      note: updatePoolNote,
     });
   }
 
@@ -296,9 +302,8 @@ export function readiness(facts: PoolFacts, target?: string): Readiness {
       problems.push({
         setting: 'ExplicitAuthFlows',
         problem: `the app client does not allow ${flag}`,
-        fix:
-          `aws cognito-idp update-user-pool-client --user-pool-id ${userPoolId} --client-id ${clientId} --explicit-auth-flows ${[...allowed, flag].join(' ')}` +
-          ' (update-user-pool-client resets every setting you leave out: pass the current ones from describe-user-pool-client too)',
+        fix: `aws cognito-idp update-user-pool-client --user-pool-id ${userPoolId} --client-id ${clientId} --explicit-auth-flows ${[...allowed, flag].join(' ')}`,
+        note: 'update-user-pool-client resets every setting you leave out to its default: pass the current ones from aws cognito-idp describe-user-pool-client too',
       });
     }
     const factors = pool.Policies?.SignInPolicy?.AllowedFirstAuthFactors;
@@ -306,7 +311,8 @@ export function readiness(facts: PoolFacts, target?: string): Readiness {
       problems.push({
         setting: 'Policies.SignInPolicy.AllowedFirstAuthFactors',
         problem: `the pool does not allow PASSWORD as a first factor of USER_AUTH (it allows ${factors.join(', ')})`,
-        fix: `aws cognito-idp update-user-pool --user-pool-id ${userPoolId} --policies ${q(`SignInPolicy={AllowedFirstAuthFactors=[${[...factors, 'PASSWORD'].join(',')}]}`)}${updatePoolNote}`,
+        fix: `aws cognito-idp update-user-pool --user-pool-id ${userPoolId} --policies ${q(`SignInPolicy={AllowedFirstAuthFactors=[${[...factors, 'PASSWORD'].join(',')}]}`)}`,
+        note: updatePoolNote,
       });
     }
     flows[flow] = { ready: problems.length === 0, problems };
@@ -319,6 +325,7 @@ export function readiness(facts: PoolFacts, target?: string): Readiness {
           setting: 'ExplicitAuthFlows',
           problem: `the app client allows none of ${AUTH_FLOWS.map((f) => AUTH_FLOW_API[f].clientFlow).join(', ')}: no check can sign in`,
           fix: flows.srp.problems[0]?.fix,
+          note: flows.srp.problems[0]?.note,
         },
       ];
   notes.push(
