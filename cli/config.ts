@@ -18,6 +18,8 @@ export interface Endpoints {
   callbackSecretArn?: string;
   /** The runs table (waits, leases), for commands that open a wait themselves. */
   runsTable?: string;
+  /** The SSM prefix under which the stage records its targets (stack output TargetParameterPrefix). */
+  targetParameterPrefix?: string;
   /** AWS_ENDPOINT_URL_* and credentials for a local cloud. */
   env?: Record<string, string>;
   /** A local cloud's SMS inbox (GET, `?phone=+E164&last=1`): every SMS its fake phone received. */
@@ -68,6 +70,7 @@ export async function readStageEndpoints(stage: string, region?: string): Promis
       callbackUrl: need('CallbackUrl'),
       callbackSecretArn: need('CallbackSigningSecretArn'),
       runsTable: outputs.RunsTableName,
+      targetParameterPrefix: outputs.TargetParameterPrefix,
     };
   } finally {
     cfn.destroy();

@@ -11,17 +11,32 @@ import { showSms } from './sms';
 import { commandUsage, optionsOf, UsageError } from './usage';
 import { duration, stepNote, verdict } from './stepLine';
 import { maskPhone, PHONE_NUMBER } from '../lib/phone';
+import { CHECK_KINDS } from '../lib/verify/kind';
+import { checkAuthFlow, checkClientId, runFacts, runTarget, targetArgs, userPoolRegion } from './target';
 
 export const USAGE = `Usage: cogcheck <command> (--stage <stage> [--region <region>] | --local) [--json]
        (from a checkout: npm run cli -- <command> ...)
 
 Commands:
   provision   [--input '<json>']           run the provisioning state machine and follow it
-  verify      --target <name> [--phone <+E164>] [--interactive] [--timeouts '<json>']
-                                           run a synthetic sign-up + SMS MFA check and follow it;
-                                           without --phone, the stage's inbound-SMS number
-                                           (inboundPhoneNumberId); --interactive asks for each SMS
-                                           code as it is awaited
+  verify      (--target <name> | --user-pool-id <id> --client-id <id>)
+              [--kind signin|signup] [--auth-flow password|srp|user-auth] [--phone <+E164>]
+              [--interactive] [--timeouts '<json>']
+                                           run a synthetic SMS MFA check and follow it: signup (the
+                                           default) signs a new user up, signin a standing user in;
+                                           the flow: the target's, else the client's default (Amplify
+                                           apps use srp); without --phone, the stage's inbound-SMS
+                                           number (inboundPhoneNumberId); --interactive asks for each
+                                           SMS code as it is awaited
+  target add  --name <name> --user-pool-id <id> --client-id <id>
+              [--auth-flow password|srp|user-auth]
+                                           record a pool and app client you already have as a check
+                                           target (Region from the pool id); reads them, changes
+                                           nothing, and prints what a check needs that they lack
+  target list                              the stage's targets, provisioned and added
+  target show <name>                       a target's record and its readiness, read now
+  target remove <name>                     delete an added target's record (never anything in
+                                           Cognito); a provisioned one goes with teardown
   teardown    [--input '<json>']           delete what provisioning created
   submit-code --phone <+E164> | --run-id <id>, and --code <digits> | --message "<sms text>"
               [--secret <s>] [--url <callback url>]
@@ -69,6 +84,11 @@ const OPTIONS = {
   limit: { type: 'string', default: '10' },
   'timeout-seconds': { type: 'string' },
   last: { type: 'boolean', default: false },
+  name: { type: 'string' },
+  'user-pool-id': { type: 'string' },
+  'client-id': { type: 'string' },
+  'auth-flow': { type: 'string' },
+  kind: { type: 'string' },
 } as const;
 
 /** Options every command takes: where to send the calls, output format, help. */
@@ -102,12 +122,20 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     return 2;
   }
   if (first === 'help' || first === '--help' || first === '-h') {
-    const topic = rest.find((a) => !a.startsWith('-')) ?? (first === 'help' && rest.length > 0 ? 'help' : undefined);
+    const words = rest.filter((a) => !a.startsWith('-'));
+    // `help target add`: the target commands are two words.
+    const topic =
+      (words[0] === 'target' && words[1] ? `target ${words[1]}` : words[0]) ?? (first === 'help' && rest.length > 0 ? 'help' : undefined);
     io.out(topic ? usageOf(topic) : USAGE);
     return 0;
   }
   if (first.startsWith('-')) throw new UsageError(`the command comes first (${first} is an option)`, 'cogcheck --help lists the commands');
-  const command = first;
+  if (first === 'target' && (rest[0] === undefined || rest[0].startsWith('-'))) {
+    const asked = rest.includes('--help') || rest.includes('-h');
+    (asked ? io.out : io.err)(usageOf('target'));
+    return asked ? 0 : 2;
+  }
+  const command = first === 'target' ? `target ${rest.shift()}` : first;
   const usage = usageOf(command);
   const o = parseOptions(command, rest);
   if (o.help) {
@@ -118,6 +146,19 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
 }
 
 function usageOf(command: string): string {
+  if (command === 'target') {
+    // The four target commands' lines, as they stand in the usage.
+    const lines = USAGE.split('\n');
+    const start = lines.findIndex((l) => l.startsWith('  target '));
+    const end = lines.findIndex((l, i) => i > start && /^ {2}\S/.test(l) && !l.startsWith('  target '));
+    return [
+      'Usage: cogcheck target add|list|show|remove ...',
+      '',
+      ...lines.slice(start, end),
+      '',
+      USAGE.slice(USAGE.indexOf('\nTargets:') + 1),
+    ].join('\n');
+  }
   const usage = commandUsage(USAGE, command);
   if (!usage) throw new UsageError(`unknown command "${command}"`, 'cogcheck --help lists the commands');
   return usage;
@@ -130,7 +171,8 @@ function parseOptions(command: string, args: string[]) {
   const hint = `cogcheck ${command} --help shows its usage`;
   let parsed;
   try {
-    parsed = parseArgs({ args, options: OPTIONS, strict: true, tokens: true });
+    // `target show <name>` and `target remove <name>` take the name as an argument.
+    parsed = parseArgs({ args, options: OPTIONS, strict: true, tokens: true, allowPositionals: /^target (show|remove)$/.test(command) });
   } catch (error) {
     const e = error as Error & { code?: string };
     if (!e.code?.startsWith('ERR_PARSE_ARGS')) throw error;
@@ -141,7 +183,7 @@ function parseOptions(command: string, args: string[]) {
   for (const token of parsed.tokens ?? []) {
     if (token.kind === 'option' && !allowed.has(token.name)) throw new UsageError(`${command} takes no --${token.name}`, hint);
   }
-  return parsed.values;
+  return { ...parsed.values, positionals: parsed.positionals };
 }
 
 async function run(command: string, o: Options, io: Io): Promise<number> {
@@ -149,9 +191,27 @@ async function run(command: string, o: Options, io: Io): Promise<number> {
   // What the command needs from its options, checked before any call is made.
   const machineInput: Record<string, unknown> = {};
   if (command === 'provision' || command === 'teardown') Object.assign(machineInput, o.input ? parseJson(o.input, '--input') : {});
+  const target = command.startsWith('target ') ? targetArgs(command.slice('target '.length), o, o.positionals) : undefined;
   if (command === 'verify') {
-    if (!o.target) throw new UsageError('verify needs --target <name> (and --phone, unless the stage has an inbound-SMS number)', hint);
-    machineInput.target = o.target;
+    const byIds = o['user-pool-id'] !== undefined || o['client-id'] !== undefined;
+    if (o.target && byIds) throw new UsageError('give --target <name> or --user-pool-id + --client-id, not both', hint);
+    if (!o.target && !(o['user-pool-id'] && o['client-id']))
+      throw new UsageError(
+        'verify needs --target <name>, or --user-pool-id <id> and --client-id <id> (and --phone, unless the stage has an inbound-SMS number)',
+        hint,
+      );
+    if (o.kind !== undefined && !(CHECK_KINDS as readonly string[]).includes(o.kind))
+      throw new UsageError(`--kind must be one of ${CHECK_KINDS.join(', ')}`, hint);
+    if (o.kind) machineInput.kind = o.kind;
+    if (o.target) machineInput.target = o.target;
+    else {
+      userPoolRegion(o['user-pool-id']!);
+      checkClientId(o['client-id']!);
+      machineInput.userPoolId = o['user-pool-id'];
+      machineInput.clientId = o['client-id'];
+    }
+    const authFlow = checkAuthFlow(o['auth-flow']);
+    if (authFlow) machineInput.authFlow = authFlow;
     if (o.phone !== undefined && !PHONE_NUMBER.pattern.test(o.phone))
       throw new UsageError('--phone must be an E.164 number, e.g. +15555550100', hint);
     if (o.phone) machineInput.phoneNumber = o.phone;
@@ -183,6 +243,7 @@ async function run(command: string, o: Options, io: Io): Promise<number> {
   };
   const print = (value: unknown, text: () => string) => io.out(o.json ? JSON.stringify(value, null, 2) : text());
   try {
+    if (target) return await runTarget(target, endpoints, io, o.json);
     switch (command) {
       case 'provision':
       case 'teardown':
@@ -237,7 +298,7 @@ async function run(command: string, o: Options, io: Io): Promise<number> {
     sfn.destroy();
   }
 
-  async function runMachine(machine: 'provision' | 'verify' | 'teardown', input: object): Promise<number> {
+  async function runMachine(machine: 'provision' | 'verify' | 'teardown', input: Record<string, unknown>): Promise<number> {
     // A throttled StartExecution started nothing, so asking again cannot start two runs.
     const started = await new Backoff(poll).call('StartExecution', () =>
       sfn.send(new StartExecutionCommand({ stateMachineArn: endpoints.stateMachines[machine], input: JSON.stringify(input) })),
@@ -295,16 +356,20 @@ async function run(command: string, o: Options, io: Io): Promise<number> {
     );
     rl?.close();
     const outcome = { machine, ...final };
+    const output = final.output ? (JSON.parse(final.output) as Record<string, string>) : undefined;
+    // A verify run's kind, flow and Region, whether it passed or not.
+    const facts = machine === 'verify' ? await runFacts(endpoints, input, output) : {};
     print(
       {
         executionArn,
         runId,
+        ...facts,
         status: final.status,
         verdict: verdict(outcome),
         error: final.error,
         cause: final.cause,
         failedIn: final.failedIn,
-        output: final.output ? JSON.parse(final.output) : undefined,
+        output,
       },
       () => verdict(outcome),
     );

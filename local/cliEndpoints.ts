@@ -15,5 +15,7 @@ export function localCloudEndpoints(cloud: LocalCloud): Endpoints {
     runsTable: cloud.refs.RunsTable,
     env: cloud.env,
     smsInboxUrl: cloud.urls.smsInbox,
+    // Resolved from serverless.yml into the environment when the cloud started, as a deploy would.
+    targetParameterPrefix: process.env.TARGET_PARAMETER_PREFIX,
   };
 }

@@ -115,14 +115,17 @@ async function inboundPhoneNumber(smsVoice, id) {
   return phone;
 }
 
-/** True when the check's target pool sends no SMS: its codes go to the Custom SMS Sender. */
-async function targetUsesCustomSmsSender(clients, targetParameterName) {
+/** True when the check's pool (named by its target, or by id) sends no SMS: its codes go to the Custom SMS Sender. */
+async function targetUsesCustomSmsSender(clients, targetParameterName, poolId) {
   const { GetParameterCommand } = require('@aws-sdk/client-ssm');
   const { DescribeUserPoolCommand } = require('@aws-sdk/client-cognito-identity-provider');
 
   try {
-    const { Parameter } = await clients.ssm.send(new GetParameterCommand({ Name: targetParameterName }));
-    const { userPoolId } = JSON.parse(Parameter?.Value ?? '{}');
+    let userPoolId = poolId;
+    if (!userPoolId) {
+      const { Parameter } = await clients.ssm.send(new GetParameterCommand({ Name: targetParameterName }));
+      ({ userPoolId } = JSON.parse(Parameter?.Value ?? '{}'));
+    }
     if (!userPoolId) return false;
     const { UserPool } = await clients.cognito.send(new DescribeUserPoolCommand({ UserPoolId: userPoolId }));
     return Boolean(UserPool?.LambdaConfig?.CustomSMSSender?.LambdaArn);
@@ -139,7 +142,7 @@ const fixCommand = (stage, phone) => `npm run cli -- sms-sandbox-verify --stage 
 
 /**
  * What deploying says about the SMS sandbox.
- * @param {{ enabled: boolean, phone?: string, inboundPhoneNumberId?: string, stage: string, targetParameterName: string,
+ * @param {{ enabled: boolean, phone?: string, inboundPhoneNumberId?: string, stage: string, targetParameterName: string, userPoolId?: string,
  *           clients: { region: string, sns: any, smsVoice: any, ssm: any, cognito: any } }} p
  * @returns {Promise<{ ok: boolean, level: 'error' | 'warning' | 'notice' | 'none', message: string }>}
  */
@@ -193,7 +196,7 @@ async function checkSandbox(p) {
   }
   if (verified)
     return { ok: true, level: 'notice', message: `SMS sandbox: the check phone ${maskPhone(phone)} is a verified destination.` };
-  if (await targetUsesCustomSmsSender(p.clients, p.targetParameterName)) {
+  if (await targetUsesCustomSmsSender(p.clients, p.targetParameterName, p.userPoolId)) {
     return {
       ok: true,
       level: 'notice',
@@ -215,7 +218,7 @@ async function checkSandbox(p) {
  * Whether an enabled check's code route can bring its codes back, as far as deploying can tell.
  * Warnings, not refusals: provisioning (which wires the number, or switches the pool) runs after the
  * deploy that creates the stack.
- * @param {{ check: { enabled: boolean, codeRoute: string, phone: string, target: string }, inboundPhoneNumberId?: string,
+ * @param {{ check: { name: string, enabled: boolean, codeRoute: string, phone: string, target?: string, userPoolId?: string }, inboundPhoneNumberId?: string,
  *           targetParameterName: string, clients: { smsVoice: any, ssm: any, cognito: any } }} p
  * @returns {Promise<{ ok: boolean, level: 'error' | 'warning' | 'notice' | 'none', message: string }>}
  */
@@ -225,12 +228,12 @@ async function checkCodeRoute(p) {
   const none = { ok: true, level: 'none', message: '' };
   if (!check.enabled) return none;
   if (check.codeRoute === 'custom-sender') {
-    if (await targetUsesCustomSmsSender(p.clients, p.targetParameterName)) return none;
+    if (await targetUsesCustomSmsSender(p.clients, p.targetParameterName, check.userPoolId)) return none;
     return {
       ok: true,
       level: 'warning',
       message:
-        `codeRoute custom-sender, but the pool of target ${check.target} does not hand its codes to the Custom SMS Sender ` +
+        `codeRoute custom-sender, but the pool of ${check.userPoolId ? `check ${check.name} (${check.userPoolId})` : `target ${check.target}`} does not hand its codes to the Custom SMS Sender ` +
         '(not provisioned yet, or provisioned without it): until it does, its checks send real SMS that the SMS budget counted as none, ' +
         'and wait for codes that never come back. Provision it with --input \'{"smsSender":"custom-sender"}\'.',
     };
@@ -340,14 +343,20 @@ class CheckPhonePlugin {
           });
           continue;
         }
-        const key = `${check.enabled}|${check.phone}|${check.target}`;
+        const key = `${check.enabled}|${check.phone}|${check.target ?? check.userPoolId}`;
         if (asked.has(key)) continue;
         asked.add(key);
         const p = { enabled: check.enabled, phone: check.phone, inboundPhoneNumberId: check.inboundPhoneNumberId };
         results.push({
           check,
           named,
-          result: await checkSandbox({ ...p, stage, clients, targetParameterName: `${prefix}/${check.target}` }),
+          result: await checkSandbox({
+            ...p,
+            stage,
+            clients,
+            targetParameterName: `${prefix}/${check.target}`,
+            userPoolId: check.userPoolId,
+          }),
         });
       }
       this.reportEach(results, 'CHECK_PHONE_NOT_SANDBOX_VERIFIED');

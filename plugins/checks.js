@@ -6,7 +6,9 @@
  *
  * checks.yml holds a `default` list and, under `stages.<stage>`, lists that replace it for one
  * stage. Each check: `name` (unique), `kind` (signin | signup), `schedule` (rate(...) or cron(...)),
- * and optionally `target` (default: param checkTarget), `phone` (default: param checkPhoneNumber,
+ * and optionally `target` (default: param checkTarget) or `userPoolId` + `clientId` (a pool and app
+ * client named directly, as `cogcheck verify --user-pool-id --client-id` names them), `authFlow`
+ * (password | srp | user-auth; default: the target's, else the app client's), `phone` (default: param checkPhoneNumber,
  * and without one the stage's inbound-SMS number), `codeRoute` (inbound-sms | twilio |
  * custom-sender; default inbound-sms: what brings the codes back, for the SMS guardrails) and
  * `state` (ENABLED | DISABLED; default: param checkScheduleState).
@@ -33,7 +35,13 @@ const ROUTE_PARAMS = {
   'custom-sender': { param: 'customSmsSender', needs: 'the Custom SMS Sender (its KMS key, USD 1 a month)' },
   twilio: { param: 'twilioWebhook', needs: 'the Twilio route (its auth-token secret, USD 0.40 a month)' },
 };
-const FIELDS = ['name', 'kind', 'schedule', 'target', 'phone', 'codeRoute', 'state'];
+const FIELDS = ['name', 'kind', 'schedule', 'target', 'userPoolId', 'clientId', 'authFlow', 'phone', 'codeRoute', 'state'];
+/** lib/cognito/region.ts: a pool id is its Region, `_`, and letters and digits. */
+const USER_POOL_ID = /^[a-z]{2}(?:-[a-z]+)+-\d+_[0-9a-zA-Z]+$/;
+/** lib/cognito/ids.ts CLIENT_ID. */
+const CLIENT_ID = /^[\w+]{1,128}$/;
+/** lib/verify/authFlow.ts AUTH_FLOWS. */
+const AUTH_FLOWS = ['password', 'srp', 'user-auth'];
 const NAME = /^[a-z][a-z0-9-]{0,39}$/;
 /** lib/names.ts TARGET_NAME. */
 const TARGET = /^[A-Za-z0-9_.-]{1,128}$/;
@@ -78,7 +86,8 @@ const idOf = (name) =>
 /**
  * The stage's checks, validated and with their defaults filled in from the stage parameters.
  * @param {{ doc: any, stage: string, params: Record<string, unknown> }} p
- * @returns {{ checks: Array<{ name: string, logicalId: string, kind: 'signin'|'signup', schedule: string, target: string,
+ * @returns {{ checks: Array<{ name: string, logicalId: string, kind: 'signin'|'signup', schedule: string, target?: string,
+ *   userPoolId?: string, clientId?: string, authFlow?: string,
  *   phone: string, codeRoute: string, state: 'ENABLED'|'DISABLED', enabled: boolean, smsPerRun: number }>, errors: string[], source: string }}
  */
 function readChecks({ doc, stage, params }) {
@@ -106,9 +115,18 @@ function readChecks({ doc, stage, params }) {
     if (!KINDS.includes(raw.kind)) problems.push(`kind must be one of ${KINDS.join(', ')}, got ${JSON.stringify(raw.kind)}`);
     const schedule = scheduleProblem(raw.schedule);
     if (schedule) problems.push(schedule);
-    const target = raw.target ?? params.checkTarget;
-    if (typeof target !== 'string' || !TARGET.test(target))
+    const byIds = raw.userPoolId !== undefined || raw.clientId !== undefined;
+    const target = byIds ? undefined : (raw.target ?? params.checkTarget);
+    if (byIds) {
+      if (raw.target !== undefined) problems.push('give either target or userPoolId + clientId, not both');
+      if (typeof raw.userPoolId !== 'string' || !USER_POOL_ID.test(raw.userPoolId))
+        problems.push(`userPoolId ${JSON.stringify(raw.userPoolId)} must be a user pool id (<region>_<id>, e.g. eu-west-1_AbC123)`);
+      if (typeof raw.clientId !== 'string' || !CLIENT_ID.test(raw.clientId))
+        problems.push(`clientId ${JSON.stringify(raw.clientId)} must be an app client id (letters and digits)`);
+    } else if (typeof target !== 'string' || !TARGET.test(target))
       problems.push(`target ${JSON.stringify(target)} must be a target name (letters, digits and _.-)`);
+    if (raw.authFlow !== undefined && !AUTH_FLOWS.includes(raw.authFlow))
+      problems.push(`authFlow must be one of ${AUTH_FLOWS.join(', ')}, got ${JSON.stringify(raw.authFlow)}`);
     if (raw.phone !== undefined && (typeof raw.phone !== 'string' || !E164.test(raw.phone))) {
       problems.push('phone must be an E.164 number: "+", the country code and the number, 8 to 16 characters');
     }
@@ -132,7 +150,8 @@ function readChecks({ doc, stage, params }) {
       logicalId: `CheckSchedule${idOf(raw.name)}`,
       kind: raw.kind,
       schedule: raw.schedule,
-      target,
+      ...(byIds ? { userPoolId: raw.userPoolId, clientId: raw.clientId } : { target }),
+      ...(raw.authFlow !== undefined && { authFlow: raw.authFlow }),
       phone: String(raw.phone ?? params.checkPhoneNumber ?? '').trim(),
       codeRoute,
       state,
@@ -144,7 +163,13 @@ function readChecks({ doc, stage, params }) {
 }
 
 /** The verify execution input a check's schedule sends. Without a phone the run takes the stage's inbound-SMS number. */
-const checkInput = (check) => JSON.stringify({ kind: check.kind, target: check.target, ...(check.phone && { phoneNumber: check.phone }) });
+const checkInput = (check) =>
+  JSON.stringify({
+    kind: check.kind,
+    ...(check.userPoolId ? { userPoolId: check.userPoolId, clientId: check.clientId } : { target: check.target }),
+    ...(check.authFlow && { authFlow: check.authFlow }),
+    ...(check.phone && { phoneNumber: check.phone }),
+  });
 
 /** One AWS::Scheduler::Schedule per check, started with the role resources/verification.yml defines. */
 function scheduleResources(checks) {

@@ -3,7 +3,7 @@ import { ssm } from '../clients';
 import { isAwsError, TargetNotFound } from '../errors';
 import { targetParameterName, type Target } from '../target';
 
-/** A target recorded by provisioning, by name. */
+/** A target recorded by provisioning or `cogcheck target add`, by name. */
 export async function getTarget(name: string): Promise<Target> {
   const parameterName = targetParameterName(name);
   try {
@@ -12,7 +12,9 @@ export async function getTarget(name: string): Promise<Target> {
   } catch (error) {
     if (isAwsError(error, 'ParameterNotFound')) {
       throw new TargetNotFound(
-        `No target named "${name}" (SSM parameter ${parameterName}): run provisioning first, or pass userPoolId and clientId`,
+        `No target named "${name}" (SSM parameter ${parameterName}): record a pool you have with ` +
+          `cogcheck target add --name ${name} --user-pool-id <id> --client-id <id>, or provision one, ` +
+          'or pass userPoolId and clientId (cogcheck verify --user-pool-id <id> --client-id <id>)',
       );
     }
     throw error;

@@ -47,9 +47,9 @@ describe('help', () => {
   it("a command's usage has its synopsis and its whole description, wrapped", () => {
     const verify = commandUsage(USAGE, 'verify')!;
     expect(verify.split('\n')[0]).toBe(
-      "Usage: cogcheck verify --target <name> [--phone <+E164>] [--interactive] [--timeouts '<json>'] (--stage <stage> [--region <region>] | --local) [--json]",
+      "Usage: cogcheck verify (--target <name> | --user-pool-id <id> --client-id <id>) [--kind signin|signup] [--auth-flow password|srp|user-auth] [--phone <+E164>] [--interactive] [--timeouts '<json>'] (--stage <stage> [--region <region>] | --local) [--json]",
     );
-    expect(verify).toContain('run a synthetic sign-up + SMS MFA check and follow it; without --phone,');
+    expect(verify).toContain('run a synthetic SMS MFA check and follow it: signup (the default) signs a new user up,');
     expect(verify).toContain('code as it is awaited');
     expect(
       Math.max(
@@ -75,7 +75,7 @@ describe('usage mistakes: one line saying what is wrong, one hint, exit 2, nothi
     [['verify', 'MyUserPool'], "cogcheck: Unexpected argument 'MyUserPool'", 'cogcheck verify --help shows its usage'],
     [
       ['verify', '--local'],
-      'cogcheck: verify needs --target <name> (and --phone, unless the stage has an inbound-SMS number)',
+      'cogcheck: verify needs --target <name>, or --user-pool-id <id> and --client-id <id> (and --phone, unless the stage has an inbound-SMS number)',
       'cogcheck verify --help shows its usage',
     ],
     [
@@ -117,6 +117,31 @@ describe('usage mistakes: one line saying what is wrong, one hint, exit 2, nothi
     ],
   ])('cogcheck %j', async (argv, message, hint) => {
     expect(await cogcheck(...argv)).toEqual({ code: 2, out: '', err: `${message}\n${hint}` });
+  });
+
+  it('target: two-word commands, each with its own help; `target` alone lists the four (exit 2; with --help exit 0)', async () => {
+    for (const sub of ['add', 'list', 'show', 'remove']) {
+      const viaFlag = await cogcheck('target', sub, '--help');
+      expect(viaFlag).toMatchObject({ code: 0, err: '' });
+      expect(await cogcheck('help', 'target', sub)).toEqual(viaFlag);
+      expect(viaFlag.out).toMatch(new RegExp(`^Usage: cogcheck target ${sub}( |$)`));
+    }
+    expect((await cogcheck('target', 'add', '--help')).out.split('\n')[0]).toBe(
+      'Usage: cogcheck target add --name <name> --user-pool-id <id> --client-id <id> [--auth-flow password|srp|user-auth] (--stage <stage> [--region <region>] | --local) [--json]',
+    );
+    expect(optionsOf(USAGE, 'target add').sort()).toEqual(['auth-flow', 'client-id', 'name', 'user-pool-id']);
+    const all = await cogcheck('target', '--help');
+    expect(all.code).toBe(0);
+    for (const sub of ['add', 'list', 'show', 'remove']) expect(all.out).toMatch(new RegExp(`^  target ${sub} `, 'm'));
+    expect(await cogcheck('target')).toMatchObject({ code: 2, out: '', err: all.out });
+    expect(await cogcheck('target', 'list', '--local', '--user-pool-id', 'x')).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('target list takes no --user-pool-id'),
+    });
+    expect(await cogcheck('target', 'show', 'A', 'B', '--local')).toMatchObject({
+      code: 2,
+      err: expect.stringContaining("Unexpected argument 'B'"),
+    });
   });
 
   it('a missing local cloud is a configuration problem: said in one line, exit 2', async () => {

@@ -150,7 +150,7 @@ describe('checks.yml', () => {
       'checks.yml default[3] (d): schedule "at(2026-12-01T00:00:00)" is not an EventBridge Scheduler recurring expression: rate(<n> minutes|hours|days) or cron(<6 fields>)',
       'checks.yml default[4] (a): duplicate name: default[0] has the same name',
       'checks.yml default[5] (e): phone must be an E.164 number: "+", the country code and the number, 8 to 16 characters',
-      'checks.yml default[6] (f): password is not a known field (expected name, kind, schedule, target, phone, codeRoute, state)',
+      'checks.yml default[6] (f): password is not a known field (expected name, kind, schedule, target, userPoolId, clientId, authFlow, phone, codeRoute, state)',
       'checks.yml default[7] (g): codeRoute must be one of inbound-sms, twilio, custom-sender, got "callback"',
       'checks.yml default[7] (g): state must be ENABLED or DISABLED, got "ON"',
       'checks.yml default[8] (Bad Name): name must be 1-40 lower-case letters, digits and -, starting with a letter',
@@ -206,6 +206,54 @@ describe('checks.yml', () => {
     });
     expect(JSON.parse(resources.CheckScheduleSignup.Properties.Target.Input)).toEqual({ kind: 'signup', target: 'MyUserPool' });
     expect(resources.CheckScheduleSignup.Properties.State).toBe('ENABLED');
+  });
+});
+
+describe('checks.yml: a check on a pool named by id (cogcheck target add / verify --user-pool-id), and its sign-in flow', () => {
+  const POOL = 'eu-west-1_Shop123';
+  it('takes userPoolId + clientId instead of a target, and authFlow; the schedule input names them, not the stage target', () => {
+    const doc = {
+      default: [
+        { name: 'shop-signin', kind: 'signin', schedule: 'rate(15 minutes)', userPoolId: POOL, clientId: 'abc123', authFlow: 'srp' },
+        { name: 'named', kind: 'signup', schedule: 'rate(6 hours)', target: 'Shop', authFlow: 'user-auth' },
+      ],
+    };
+    const { checks, errors } = readChecks({ doc, stage: 'prod', params: PARAMS });
+    expect(errors).toEqual([]);
+    expect(checks[0]).toMatchObject({ userPoolId: POOL, clientId: 'abc123', authFlow: 'srp' });
+    expect(checks[0].target).toBeUndefined();
+    const resources = scheduleResources(checks);
+    expect(JSON.parse(resources.CheckScheduleShopSignin.Properties.Target.Input)).toEqual({
+      kind: 'signin',
+      userPoolId: POOL,
+      clientId: 'abc123',
+      authFlow: 'srp',
+    });
+    expect(JSON.parse(resources.CheckScheduleNamed.Properties.Target.Input)).toEqual({
+      kind: 'signup',
+      target: 'Shop',
+      authFlow: 'user-auth',
+    });
+  });
+
+  it('names every problem: both a target and ids, one id without the other, ids of the wrong shape, an unknown flow', () => {
+    const doc = {
+      default: [
+        { name: 'a', kind: 'signin', schedule: 'rate(1 hour)', target: 'Shop', userPoolId: POOL, clientId: 'abc' },
+        { name: 'b', kind: 'signin', schedule: 'rate(1 hour)', userPoolId: POOL },
+        { name: 'c', kind: 'signin', schedule: 'rate(1 hour)', userPoolId: 'Shop123', clientId: 'not a client' },
+        { name: 'd', kind: 'signin', schedule: 'rate(1 hour)', authFlow: 'custom' },
+      ],
+    };
+    const { checks, errors } = readChecks({ doc, stage: 'prod', params: PARAMS });
+    expect(checks).toEqual([]);
+    expect(errors).toEqual([
+      'checks.yml default[0] (a): give either target or userPoolId + clientId, not both',
+      'checks.yml default[1] (b): clientId undefined must be an app client id (letters and digits)',
+      'checks.yml default[2] (c): userPoolId "Shop123" must be a user pool id (<region>_<id>, e.g. eu-west-1_AbC123)',
+      'checks.yml default[2] (c): clientId "not a client" must be an app client id (letters and digits)',
+      'checks.yml default[3] (d): authFlow must be one of password, srp, user-auth, got "custom"',
+    ]);
   });
 });
 
@@ -367,6 +415,23 @@ describe('the checks plugins in sls package', () => {
         expect.stringMatching(/^Check "ci": SMS sandbox: codeRoute custom-sender sends no SMS/),
       ]);
       expect(log.warnings).toEqual([expect.stringContaining('Check "signin": codeRoute inbound-sms, but the check phone')]);
+    });
+
+    it('a check naming its pool by id: the Custom SMS Sender exemption reads that pool, no target record', async () => {
+      sns.on(GetSMSSandboxAccountStatusCommand).resolves({ IsInSandbox: true });
+      sns.on(ListSMSSandboxPhoneNumbersCommand).resolves({ PhoneNumbers: [] });
+      cognito.on(DescribeUserPoolCommand, { UserPoolId: 'us-east-1_byid' }).resolves({
+        UserPool: {
+          LambdaConfig: { CustomSMSSender: { LambdaArn: 'arn:aws:lambda:us-east-1:123456789012:function:x', LambdaVersion: 'V1_0' } },
+        },
+      });
+      const byId =
+        'default:\n  - name: ci\n    kind: signin\n    schedule: rate(15 minutes)\n    userPoolId: us-east-1_byid\n    clientId: c1\n' +
+        '    phone: "+12065550000"\n    codeRoute: custom-sender\n';
+      const { deploy, log } = deployWith(byId, ['checkScheduleState=ENABLED', 'customSmsSender=true']);
+      await deploy();
+      expect(ssm).not.toHaveReceivedCommand(GetParameterCommand);
+      expect(log.notices).toEqual([expect.stringMatching(/^SMS sandbox: codeRoute custom-sender sends no SMS/)]);
     });
 
     it('checks a custom-sender check whose pool is not in that mode like any SMS check: it warns, and refuses its unverified phone', async () => {

@@ -117,6 +117,10 @@ describe('cogcheck', () => {
       status: 'FAILED',
       error: 'SmsCodeNotReceived',
       failedIn: 'AwaitSignUpCode',
+      // Named even when the run failed: from the input, the target record and the app client's default flow.
+      kind: 'signup',
+      authFlow: 'password',
+      region: 'us-east-1',
       verdict: expect.stringMatching(/^FAIL: SmsCodeNotReceived — /),
     });
   });
@@ -142,6 +146,15 @@ describe('cogcheck', () => {
     expect(report.runs.find((r: { verdict: string }) => r.verdict === 'FAIL').reason).toBe('SmsCodeNotReceived');
     expect(report.runs.find((r: { verdict: string }) => r.verdict === 'PASS').steps.length).toBeGreaterThan(10);
     expect(report.successRate).toBeCloseTo(2 / 4);
+  });
+
+  it('target remove refuses the provisioned target (its record says what teardown may delete); target list shows it as provisioned', async () => {
+    const t = io();
+    expect(await main(['target', 'remove', 'MyUserPool', '--local'], t.io)).toBe(2);
+    expect(t.lines.join('\n')).toContain('target MyUserPool was provisioned');
+    const list = io();
+    expect(await main(['target', 'list', '--local'], list.io)).toBe(0);
+    expect(list.lines.join('\n')).toMatch(/^MyUserPool +provisioned +us-east-1_\w+ /m);
   });
 
   it('history prints one line per run and the success rate, with no JSON', async () => {

@@ -1,0 +1,346 @@
+import type {
+  GetUserPoolMfaConfigResponse,
+  SmsConfigurationType,
+  UserPoolClientType,
+  UserPoolType,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { COGNITO_SERVICE_PRINCIPAL, cognitoSmsTrustPolicy } from '../iam/smsTrustPolicy';
+import { AUTH_FLOWS, AUTH_FLOW_API, clientAuthFlows, defaultAuthFlow, type AuthFlow } from '../verify/authFlow';
+import type { CheckKind } from '../verify/kind';
+
+/**
+ * Whether checks can pass on a pool and app client the tool did not make, read from what the
+ * operator's credentials can Describe (cli/targetReads.ts), and never changing anything: for each
+ * kind and flow, what keeps a check from passing, the exact setting, and the AWS CLI command that
+ * changes it. Only what can never work is refused (the kind is not ready); the rest is a warning.
+ * Pure: the reads are done elsewhere, so every pool shape is a unit test.
+ */
+
+/** The SMS role as IAM shows it, when the credentials can read IAM. */
+export interface SmsRoleFacts {
+  roleName: string;
+  /** GetRole's AssumeRolePolicyDocument (IAM returns it URL-encoded); undefined: no such role. */
+  trustPolicy?: string;
+  exists: boolean;
+  /** Every policy document the role has: attached managed (default version) and inline. */
+  policies: string[];
+}
+
+export interface PoolFacts {
+  userPool: UserPoolType;
+  client: UserPoolClientType;
+  mfa: GetUserPoolMfaConfigResponse;
+  /** undefined: the pool names no SMS role; a string: why it was not read (the credentials cannot read IAM). */
+  smsRole?: SmsRoleFacts | { notChecked: string };
+  /** undefined: not readable with these credentials. */
+  smsSandbox?: boolean | { notChecked: string };
+  /** The flow named at `target add --auth-flow`. */
+  authFlow?: AuthFlow;
+}
+
+export interface Finding {
+  /** The setting, as the API names it (e.g. `MfaConfiguration`, `ExplicitAuthFlows`). */
+  setting: string;
+  problem: string;
+  /** The AWS CLI command that changes it, when one does: copy-pasteable, nothing else in it. */
+  fix?: string;
+  /** What to know before running the fix. */
+  note?: string;
+}
+
+export interface FlowReadiness {
+  ready: boolean;
+  problems: Finding[];
+}
+
+export interface KindReadiness {
+  ready: boolean;
+  /** The flow the check will use: the target's, else the client's default; undefined when the client allows none. */
+  authFlow?: AuthFlow;
+  problems: Finding[];
+  flows: Record<AuthFlow, FlowReadiness>;
+}
+
+export interface Readiness {
+  target?: string;
+  region: string;
+  userPoolId: string;
+  clientId: string;
+  kinds: Record<CheckKind, KindReadiness>;
+  /** What may keep a check from passing, or make it mean less, but does not always. */
+  warnings: Finding[];
+  /** How the check will go about this pool (how synthetic users are named, the secret, MFA OPTIONAL). */
+  notes: string[];
+}
+
+const list = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+/** The role name of an IAM role ARN (arn:aws:iam::123456789012:role/path/Name → Name). */
+export function roleNameOf(roleArn: string): string {
+  return roleArn.slice(roleArn.lastIndexOf('/') + 1);
+}
+
+interface Statement {
+  Effect?: string;
+  Principal?: { Service?: string | string[] } | string;
+  Action?: string | string[];
+  Resource?: string | string[];
+  Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+function statementsOf(document: string | undefined): Statement[] | undefined {
+  if (!document) return undefined;
+  try {
+    // IAM returns policy documents URL-encoded; emulators may not.
+    const parsed = JSON.parse(document.trimStart().startsWith('%') ? decodeURIComponent(document) : document) as {
+      Statement?: Statement | Statement[];
+    };
+    return list(parsed.Statement);
+  } catch {
+    return undefined;
+  }
+}
+
+/** IAM's action match: case-insensitive, `*` and `?` wildcards. */
+function actionMatches(pattern: string, action: string): boolean {
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    'i',
+  );
+  return re.test(action);
+}
+
+/** What is wrong with the SMS role's trust policy for this pool's ExternalId: refusals and warnings. */
+export function trustProblems(trustPolicy: string | undefined, externalId: string | undefined): { refuse?: string; warn?: string } {
+  const statements = statementsOf(trustPolicy);
+  if (!statements) return { refuse: 'the role has no readable trust policy' };
+  const trusting = statements.filter(
+    (s) =>
+      s.Effect === 'Allow' &&
+      typeof s.Principal === 'object' &&
+      list(s.Principal.Service).includes(COGNITO_SERVICE_PRINCIPAL) &&
+      list(s.Action).some((a) => actionMatches(a, 'sts:AssumeRole')),
+  );
+  if (trusting.length === 0) return { refuse: `no Allow statement lets ${COGNITO_SERVICE_PRINCIPAL} call sts:AssumeRole` };
+  // Cognito sends the pool's ExternalId when it assumes the role: a condition naming another one refuses it.
+  const ids = trusting.map((s) => list(s.Condition?.StringEquals?.['sts:ExternalId']));
+  if (ids.some((i) => i.length === 0)) {
+    return { warn: 'the role trusts Cognito without an sts:ExternalId condition (any pool of any account could send SMS with it)' };
+  }
+  if (externalId && ids.some((i) => i.includes(externalId))) return {};
+  return {
+    refuse: `the trust policy requires sts:ExternalId ${ids.flat().join(' or ')}, but the pool sends ${externalId ? externalId : 'none'}`,
+  };
+}
+
+/** Whether the role's policies let Cognito publish SMS: sns:Publish on `*` (SMS go to phone numbers, not topics). */
+export function allowsSnsPublish(policies: string[]): { allowed: boolean; denied: boolean } {
+  let allowed = false;
+  let denied = false;
+  for (const document of policies) {
+    for (const s of statementsOf(document) ?? []) {
+      if (!list(s.Action).some((a) => actionMatches(a, 'sns:Publish'))) continue;
+      const anyResource = list(s.Resource).some((r) => r === '*');
+      if (s.Effect === 'Allow' && anyResource) allowed = true;
+      if (s.Effect === 'Deny') denied = true;
+    }
+  }
+  return { allowed: allowed && !denied, denied };
+}
+
+const q = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
+
+export function readiness(facts: PoolFacts, target?: string): Readiness {
+  const { userPool: pool, client, mfa } = facts;
+  const userPoolId = pool.Id ?? client.UserPoolId ?? '';
+  const clientId = client.ClientId ?? '';
+  const region = userPoolId.split('_')[0] ?? '';
+  const both: Finding[] = [];
+  const signupOnly: Finding[] = [];
+  const warnings: Finding[] = [];
+  const notes: string[] = [];
+  const updatePoolNote =
+    'update-user-pool resets every setting you leave out to its default: pass the current ones from aws cognito-idp describe-user-pool too';
+
+  // SMS MFA: the check answers SMS_MFA, so a pool that never asks for it can never pass.
+  const sms: SmsConfigurationType | undefined = mfa.SmsMfaConfiguration?.SmsConfiguration ?? pool.SmsConfiguration;
+  const smsConfigArg = sms?.SnsCallerArn
+    ? `SmsConfiguration={SnsCallerArn=${sms.SnsCallerArn}${sms.ExternalId ? `,ExternalId=${sms.ExternalId}` : ''}}`
+    : 'SmsConfiguration={SnsCallerArn=<SMS role ARN>,ExternalId=<external id>}';
+  const mfaFix = `aws cognito-idp set-user-pool-mfa-config --user-pool-id ${userPoolId} --mfa-configuration OPTIONAL --sms-mfa-configuration ${q(smsConfigArg)}`;
+  const mfaConfiguration = mfa.MfaConfiguration ?? pool.MfaConfiguration ?? 'OFF';
+  if (mfaConfiguration === 'OFF') {
+    both.push({
+      setting: 'MfaConfiguration',
+      problem: 'MFA is OFF: Cognito never asks for an SMS code, so an SMS MFA check can never pass',
+      fix: mfaFix,
+    });
+  } else if (!mfa.SmsMfaConfiguration) {
+    both.push({
+      setting: 'SmsMfaConfiguration',
+      problem: `MFA is ${mfaConfiguration} but SMS is not one of its factors: Cognito never sends an SMS code`,
+      fix: mfaFix,
+    });
+  } else if (mfaConfiguration === 'OPTIONAL') {
+    notes.push(
+      'MFA is OPTIONAL: the check enables and prefers SMS MFA on its own synthetic users (AdminSetUserMFAPreference), never on anyone else',
+    );
+  }
+
+  // Who sends the SMS: the pool's role through SNS.
+  if (!sms?.SnsCallerArn) {
+    both.push({
+      setting: 'SmsConfiguration',
+      problem: 'the pool has no SMS configuration (no IAM role for Cognito to send SMS with)',
+      fix: `aws cognito-idp update-user-pool --user-pool-id ${userPoolId} --sms-configuration SnsCallerArn=<SMS role ARN>,ExternalId=<external id>,SnsRegion=${region}`,
+      note: updatePoolNote,
+    });
+  } else if (facts.smsRole && 'notChecked' in facts.smsRole) {
+    warnings.push({ setting: 'SmsConfiguration.SnsCallerArn', problem: `the SMS role was not checked: ${facts.smsRole.notChecked}` });
+  } else if (facts.smsRole) {
+    const role = facts.smsRole;
+    if (!role.exists) {
+      both.push({
+        setting: 'SmsConfiguration.SnsCallerArn',
+        problem: `the SMS role ${role.roleName} does not exist: Cognito cannot send SMS`,
+        fix: `aws iam create-role --role-name ${role.roleName} --assume-role-policy-document ${q(JSON.stringify(cognitoSmsTrustPolicy(sms.ExternalId ?? '<external id>')))}`,
+      });
+    } else {
+      const trust = trustProblems(role.trustPolicy, sms.ExternalId);
+      const trustFix = `aws iam update-assume-role-policy --role-name ${role.roleName} --policy-document ${q(JSON.stringify(cognitoSmsTrustPolicy(sms.ExternalId ?? '<external id>')))}`;
+      if (trust.refuse) both.push({ setting: `role ${role.roleName} trust policy`, problem: trust.refuse, fix: trustFix });
+      if (trust.warn) warnings.push({ setting: `role ${role.roleName} trust policy`, problem: trust.warn, fix: trustFix });
+      const publish = allowsSnsPublish(role.policies);
+      if (!publish.allowed) {
+        both.push({
+          setting: `role ${role.roleName} policies`,
+          problem: publish.denied
+            ? 'a policy of the role denies sns:Publish: Cognito cannot send SMS'
+            : 'no policy of the role allows sns:Publish on "*": Cognito cannot send SMS',
+          fix: `aws iam put-role-policy --role-name ${role.roleName} --policy-name Cognito-SNS-Policy --policy-document ${q(
+            JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sns:Publish', Resource: '*' }] }),
+          )}`,
+        });
+      }
+    }
+  }
+  if (pool.LambdaConfig?.CustomSMSSender?.LambdaArn) {
+    warnings.push({
+      setting: 'LambdaConfig.CustomSMSSender',
+      problem: `the pool hands its SMS codes to a Custom SMS Sender (${pool.LambdaConfig.CustomSMSSender.LambdaArn}): a check gets its codes only if that sender delivers them to the check phone or to this stack`,
+    });
+  }
+  if (facts.smsSandbox === true) {
+    warnings.push({
+      setting: 'SNS SMS sandbox',
+      problem: `this account is in the SNS SMS sandbox in ${sms?.SnsRegion ?? region}: SMS reach only verified destination numbers`,
+      fix: 'npm run cli -- sms-sandbox-verify --stage <stage> --phone <+E164>',
+      note: 'or request production SMS access in the SNS console',
+    });
+  } else if (facts.smsSandbox && typeof facts.smsSandbox === 'object') {
+    warnings.push({ setting: 'SNS SMS sandbox', problem: `not checked: ${facts.smsSandbox.notChecked}` });
+  }
+
+  // Sign-up: the app must let users sign up, and the code must come by SMS to the check phone.
+  if (pool.AdminCreateUserConfig?.AllowAdminCreateUserOnly) {
+    signupOnly.push({
+      setting: 'AdminCreateUserConfig.AllowAdminCreateUserOnly',
+      problem: 'sign-up is disabled (only administrators create users): use signin checks on this pool',
+      fix: `aws cognito-idp update-user-pool --user-pool-id ${userPoolId} --admin-create-user-config AllowAdminCreateUserOnly=false`,
+      note: updatePoolNote,
+    });
+  }
+  const autoVerified = pool.AutoVerifiedAttributes ?? [];
+  if (!autoVerified.includes('phone_number')) {
+    signupOnly.push({
+      setting: 'AutoVerifiedAttributes',
+      problem: autoVerified.includes('email')
+        ? 'the pool verifies email, not phone_number: a sign-up code would go by e-mail, never to the check phone'
+        : 'the pool verifies no attribute: sign-up sends no code',
+      fix: `aws cognito-idp update-user-pool --user-pool-id ${userPoolId} --auto-verified-attributes phone_number`,
+      note: updatePoolNote,
+    });
+  }
+
+  // How synthetic users are named on this pool.
+  const usernameAttributes = pool.UsernameAttributes ?? [];
+  const aliases = pool.AliasAttributes ?? [];
+  if (usernameAttributes.includes('email')) {
+    notes.push('usernames are e-mail addresses: synthetic users are named synthetic-…@example.invalid, created verified, no e-mail sent');
+  }
+  if (usernameAttributes.includes('phone_number') && !usernameAttributes.includes('email')) {
+    notes.push('usernames are phone numbers: the check phone is the username, so one user per phone');
+    warnings.push({
+      setting: 'UsernameAttributes',
+      problem:
+        'the phone is the username: a signin and a signup check on the same phone would need the same user; give them different phones',
+    });
+  }
+  if (aliases.includes('phone_number')) {
+    warnings.push({
+      setting: 'AliasAttributes',
+      problem:
+        'phone_number is a sign-in alias: a verified phone belongs to one user only, so a signin and a signup check on the same phone take it from each other; give them different phones',
+    });
+  }
+  if (aliases.length && !aliases.includes('phone_number'))
+    notes.push(`sign-in aliases ${aliases.join(', ')}: synthetic users sign in with their username`);
+  if (client.ClientSecret) {
+    notes.push('the app client has a secret: supported, read at run time (DescribeUserPoolClient), never stored or printed');
+  }
+
+  // Flows: each one the client or pool keeps from working, with the flag that allows it.
+  const allowed = clientAuthFlows(client.ExplicitAuthFlows);
+  const flows = {} as Record<AuthFlow, FlowReadiness>;
+  for (const flow of AUTH_FLOWS) {
+    const problems: Finding[] = [];
+    const flag = AUTH_FLOW_API[flow].clientFlow;
+    if (!allowed.has(flag)) {
+      problems.push({
+        setting: 'ExplicitAuthFlows',
+        problem: `the app client does not allow ${flag}`,
+        fix: `aws cognito-idp update-user-pool-client --user-pool-id ${userPoolId} --client-id ${clientId} --explicit-auth-flows ${[...allowed, flag].join(' ')}`,
+        note: 'update-user-pool-client resets every setting you leave out to its default: pass the current ones from aws cognito-idp describe-user-pool-client too',
+      });
+    }
+    const factors = pool.Policies?.SignInPolicy?.AllowedFirstAuthFactors;
+    if (flow === 'user-auth' && factors && !factors.includes('PASSWORD')) {
+      problems.push({
+        setting: 'Policies.SignInPolicy.AllowedFirstAuthFactors',
+        problem: `the pool does not allow PASSWORD as a first factor of USER_AUTH (it allows ${factors.join(', ')})`,
+        fix: `aws cognito-idp update-user-pool --user-pool-id ${userPoolId} --policies ${q(`SignInPolicy={AllowedFirstAuthFactors=[${[...factors, 'PASSWORD'].join(',')}]}`)}`,
+        note: updatePoolNote,
+      });
+    }
+    flows[flow] = { ready: problems.length === 0, problems };
+  }
+  const authFlow = facts.authFlow ?? defaultAuthFlow(client.ExplicitAuthFlows);
+  const flowProblems: Finding[] = authFlow
+    ? flows[authFlow].problems
+    : [
+        {
+          setting: 'ExplicitAuthFlows',
+          problem: `the app client allows none of ${AUTH_FLOWS.map((f) => AUTH_FLOW_API[f].clientFlow).join(', ')}: no check can sign in`,
+          fix: flows.srp.problems[0]?.fix,
+          note: flows.srp.problems[0]?.note,
+        },
+      ];
+  notes.push(
+    `checks sign in with ${authFlow ? `${authFlow} (${AUTH_FLOW_API[authFlow].authFlow})` : 'no flow'}${facts.authFlow ? ', as named at target add' : ", the client's default"}; apps built with Amplify sign in with SRP (--auth-flow srp)`,
+  );
+
+  const kinds = {} as Record<CheckKind, KindReadiness>;
+  for (const kind of ['signin', 'signup'] as const) {
+    const common = [...both, ...(kind === 'signup' ? signupOnly : [])];
+    const problems = [...common, ...flowProblems];
+    // Per flow: ready when nothing common and nothing of that flow stands in the way; its own problems only.
+    const byFlow = Object.fromEntries(
+      AUTH_FLOWS.map((flow) => [flow, { ready: common.length === 0 && flows[flow].ready, problems: flows[flow].problems }]),
+    ) as Record<AuthFlow, FlowReadiness>;
+    kinds[kind] = { ready: problems.length === 0, authFlow, problems, flows: byFlow };
+  }
+  return { ...(target && { target }), region, userPoolId, clientId, kinds, warnings, notes };
+}
