@@ -35,7 +35,10 @@ export async function tokensFromMfaAnswer(
     refreshToken: tokens.RefreshToken,
   });
   if (!tokens.RefreshToken)
-    throw new NamedError('RefreshFailed', 'Cognito issued no refresh token with the tokens, so they cannot be refreshed. See the runbook: RefreshFailed.');
+    throw new NamedError(
+      'RefreshFailed',
+      'Cognito issued no refresh token with the tokens, so they cannot be refreshed. See the runbook: RefreshFailed.',
+    );
   const region = run.region ?? process.env.AWS_REGION ?? regionOfUserPool(run.userPoolId);
   const refresh = await refreshAndRevoke({ region, userPoolId: run.userPoolId, clientId: run.clientId }, summary, tokens.RefreshToken);
   return { ...summary, expiresIn: tokens.ExpiresIn, tokenType: tokens.TokenType, refresh };

@@ -26,7 +26,8 @@ export interface RefreshSummary {
 const HINTS: Readonly<Record<string, string>> = {
   NotAuthorizedException:
     'Cognito refused the refresh token it had just issued: a wrong SECRET_HASH, the token revoked, or a client without ALLOW_REFRESH_TOKEN_AUTH',
-  InvalidParameterException: 'the app client may not allow ALLOW_REFRESH_TOKEN_AUTH, or refuses REFRESH_TOKEN_AUTH because it rotates refresh tokens',
+  InvalidParameterException:
+    'the app client may not allow ALLOW_REFRESH_TOKEN_AUTH, or refuses REFRESH_TOKEN_AUTH because it rotates refresh tokens',
   RefreshTokenReuseException: 'the refresh token was already rotated out (GetTokensFromRefreshToken)',
   UserLambdaValidationException: "the pool's pre token generation trigger refused the refresh",
 };
@@ -63,7 +64,8 @@ async function refreshWith(
     const name = awsErrorName(error) ?? 'Error';
     throw new RefreshFailed(flow, name, name === 'UserLambdaValidationException' ? (error as Error).message : undefined);
   }
-  if (!result?.IdToken || !result.AccessToken) throw new RefreshFailed(flow, 'NoTokens', 'Cognito answered without an IdToken and AccessToken');
+  if (!result?.IdToken || !result.AccessToken)
+    throw new RefreshFailed(flow, 'NoTokens', 'Cognito answered without an IdToken and AccessToken');
   return result;
 }
 
