@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { captureLogs, contains } from '../support/logCapture';
 import {
   AdminDeleteUserCommand,
@@ -43,6 +45,15 @@ const signIn = (phone: string, extra: object = {}) =>
 const smsTo = (phone: string) => s.cloud.cognito.sent.filter((m) => m.phoneNumber === phone).map((m) => m.kind);
 const statesEntered = async (executionArn: string) =>
   (await s.history(executionArn)).filter((e) => e.type?.endsWith('StateEntered')).map((e) => e.stateEnteredEventDetails!.name);
+/** The refresh tokens cognito-local still honours for a user, read from its store (count only matters). */
+const refreshTokensOf = (poolId: string, username: string): unknown[] => {
+  const store = JSON.parse(readFileSync(join(s.cloud.cognito.dataDir, `${poolId}.json`), 'utf8'));
+  const user = Object.values(store.Users ?? {}).find((u) => (u as { Username?: string }).Username === username) as
+    | { RefreshTokens?: unknown[] }
+    | undefined;
+  if (!user) throw new Error(`no user ${username} in the local pool ${poolId}`);
+  return user.RefreshTokens ?? [];
+};
 const getUser = (username: string) => cognito.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: username }));
 
 async function passes(phone: string) {
@@ -77,9 +88,12 @@ describe('sign-in check', () => {
         refreshTokenIssued: true,
         idToken: { tokenUse: 'id' },
         accessToken: { tokenUse: 'access' },
+        // Issue 17, item 7: refreshed as the app would, the new tokens verified, the refresh token revoked
+        refresh: { flow: 'REFRESH_TOKEN_AUTH', verified: true, rotated: false, revoked: true },
       },
     });
     expect(second.output).toMatchObject({ verdict: 'PASS', kind: 'signin', standingUser: 'reused' });
+    expect(second.output.tokens.refresh).toMatchObject({ verified: true, revoked: true });
     expect(second.output.firstSignIn).toBeUndefined();
     const username = standingUsername(userPoolId, phone);
     expect(first.output.tokens.username).toBe(username);
@@ -97,6 +111,9 @@ describe('sign-in check', () => {
         { Name: 'phone_number_verified', Value: 'true' },
       ]),
     );
+    // Synthetic sessions do not pile up: after two runs the standing user holds no live refresh token
+    // (cognito-local keeps a user's refresh tokens in its store; RevokeToken removes them).
+    expect(refreshTokensOf(userPoolId, username)).toEqual([]);
     expect(await item(`LEASE#${phone}`)).toBeUndefined();
     expect(await item(`RUN#${first.result.name}`)).toMatchObject({ kind: 'signin', status: 'PASS', standingUser: 'created', username });
     const record = await item(`RUN#${second.result.name}`);
