@@ -49,8 +49,7 @@ const statesEntered = async (executionArn: string) =>
 const refreshTokensOf = (poolId: string, username: string): unknown[] => {
   const store = JSON.parse(readFileSync(join(s.cloud.cognito.dataDir, `${poolId}.json`), 'utf8'));
   const user = Object.values(store.Users ?? {}).find((u) => (u as { Username?: string }).Username === username) as
-    | { RefreshTokens?: unknown[] }
-    | undefined;
+    { RefreshTokens?: unknown[] } | undefined;
   if (!user) throw new Error(`no user ${username} in the local pool ${poolId}`);
   return user.RefreshTokens ?? [];
 };
