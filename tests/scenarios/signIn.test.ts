@@ -205,6 +205,40 @@ describe('sign-in check', () => {
     expect(await item(`LEASE#${phone}`)).toBeUndefined();
   });
 
+  it('fails with RefreshFailed, naming the AWS error, when Cognito refuses to refresh the tokens; keeps the standing user', async () => {
+    const phone = nextPhone();
+    const fault = s.cloud.cognito.injectFault({
+      operation: 'InitiateAuth',
+      error: 'NotAuthorizedException',
+      message: 'Invalid Refresh Token',
+      match: (req) => (req as { AuthFlow?: string }).AuthFlow === 'REFRESH_TOKEN_AUTH',
+    });
+    const result = await signIn(phone);
+    expect(fault.fired).toBe(1);
+    expect(result).toMatchObject({ status: 'FAILED', error: 'RefreshFailed', cause: expect.stringContaining('NotAuthorizedException') });
+    const record = await item(`RUN#${result.name}`);
+    expect(record).toMatchObject({ status: 'FAIL', reason: 'RefreshFailed', standingUser: 'created' });
+    const kept = await cognito.send(new AdminGetUserCommand({ UserPoolId: record!.userPoolId, Username: record!.username }));
+    expect(kept.UserStatus).toBe('CONFIRMED');
+    expect(await item(`LEASE#${phone}`)).toBeUndefined();
+  });
+
+  it('passes when Cognito refuses to revoke the refresh token (token revocation off), saying why', async () => {
+    // "You can revoke a refresh token for a user pool client with token revocation enabled" (Revoking
+    // tokens, Amazon Cognito Developer Guide); a client without it answers UnsupportedOperationException.
+    const phone = nextPhone();
+    const fault = s.cloud.cognito.injectFault({ operation: 'RevokeToken', error: 'UnsupportedOperationException' });
+    const { output } = await passes(phone);
+    expect(fault.fired).toBe(1);
+    expect(output.tokens.refresh).toEqual({
+      flow: 'REFRESH_TOKEN_AUTH',
+      verified: true,
+      rotated: false,
+      revoked: false,
+      notRevokedBecause: 'UnsupportedOperationException',
+    });
+  });
+
   it('fails with ValidationError naming the field, before any record or lease, and keeps the raw phone out of the states after it', async () => {
     const result = await signIn('+12065551234', { timeouts: { mfaCodeSeconds: 999 } });
     expect(result).toMatchObject({ status: 'FAILED', error: 'ValidationError', cause: expect.stringContaining('timeouts.mfaCodeSeconds') });
