@@ -46,8 +46,14 @@ const RENDER: Record<string, (value: unknown) => string | undefined> = {
   tokens: (v) => {
     const t = obj(v);
     const expiry = typeof t.expiresIn === 'number' ? `, expire in ${t.expiresIn} s` : '';
+    // Issue 17, item 7: refreshed, verified again, and the refresh token revoked (or why not).
+    const r = obj(t.refresh);
+    const refreshed =
+      r.verified === true
+        ? `; refreshed with ${String(r.flow)}, ${r.revoked === true ? 'revoked' : `not revoked (${String(r.notRevokedBecause ?? '?')})`}`
+        : '';
     return t.issuerVerified === true
-      ? `tokens verified (access + id${t.refreshTokenIssued ? ' + refresh' : ''}${expiry})`
+      ? `tokens verified (access + id${t.refreshTokenIssued ? ' + refresh' : ''}${expiry})${refreshed}`
       : 'tokens received';
   },
   error: (v) => `✗ ${String(obj(v).Error ?? 'error')}`,

@@ -9,7 +9,10 @@ import { ConditionalCheckFailedException, ProvisionedThroughputExceededException
 import {
   CodeMismatchException,
   CognitoIdentityProviderClient,
+  DescribeUserPoolClientCommand,
+  InitiateAuthCommand,
   RespondToAuthChallengeCommand,
+  RevokeTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { finishSignIn, handler } from './finishSignIn';
 import type { RunItem } from '../../lib/runs/model';
@@ -100,6 +103,10 @@ beforeEach(() => {
   cognito
     .on(RespondToAuthChallengeCommand)
     .callsFake(() => ({ AuthenticationResult: { ...tokens, ExpiresIn: 3600, TokenType: 'Bearer' }, ChallengeParameters: {} }));
+  // After the tokens: refreshed (the same tokens will do here) and the refresh token revoked (lib/verify/mfaTokens.test.ts).
+  cognito.on(DescribeUserPoolClientCommand).resolves({ UserPoolClient: { ClientId: CLIENT_ID } });
+  cognito.on(InitiateAuthCommand).callsFake(() => ({ AuthenticationResult: { IdToken: tokens.IdToken, AccessToken: tokens.AccessToken } }));
+  cognito.on(RevokeTokenCommand).resolves({});
 });
 
 const recorded = () =>

@@ -9,7 +9,10 @@ import {
   CodeMismatchException,
   CognitoIdentityProviderClient,
   ExpiredCodeException,
+  DescribeUserPoolClientCommand,
+  InitiateAuthCommand,
   RespondToAuthChallengeCommand,
+  RevokeTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { handler, respondToAuthChallenge } from './respondToAuthChallenge';
 import type { RunItem } from '../../lib/runs/model';
@@ -101,6 +104,10 @@ beforeEach(() => {
   cognito
     .on(RespondToAuthChallengeCommand)
     .callsFake(() => ({ AuthenticationResult: { ...tokens, ExpiresIn: 3600, TokenType: 'Bearer' }, ChallengeParameters: {} }));
+  // After the tokens: refreshed (the same tokens will do here) and the refresh token revoked (lib/verify/mfaTokens.test.ts).
+  cognito.on(DescribeUserPoolClientCommand).resolves({ UserPoolClient: { ClientId: CLIENT_ID } });
+  cognito.on(InitiateAuthCommand).callsFake(() => ({ AuthenticationResult: { IdToken: tokens.IdToken, AccessToken: tokens.AccessToken } }));
+  cognito.on(RevokeTokenCommand).resolves({});
 });
 
 const sessionCleared = () =>
@@ -129,7 +136,10 @@ describe('respondToAuthChallenge', () => {
       issuerVerified: true,
       expiresIn: 3600,
       tokenType: 'Bearer',
+      refresh: { flow: 'REFRESH_TOKEN_AUTH', verified: true, rotated: false, revoked: true },
     });
+    // The refresh token is revoked once the refreshed tokens verified, so the session ends with the check.
+    expect(cognito).toHaveReceivedCommandWith(RevokeTokenCommand, { Token: REFRESH, ClientId: CLIENT_ID });
     expectNoSecrets(out);
   });
 

@@ -77,3 +77,14 @@ export function computeSecretHash(secret: string, username: string, clientId: st
 export function forgetAppClient(region: string, userPoolId: string, clientId: string): void {
   cache.delete(key(region, userPoolId, clientId));
 }
+
+/**
+ * The `ClientSecret` request parameter of the two calls that take the secret itself rather than a
+ * hash of it (GetTokensFromRefreshToken, RevokeToken): `{ ClientSecret }` for a client with a
+ * secret, else `{}`. Only lib/cognito/getTokensFromRefreshToken.ts and lib/cognito/revokeToken.ts
+ * call it, and spread the result straight into their request: nothing else may hold it.
+ */
+export async function clientSecretParameter(region: string, userPoolId: string, clientId: string): Promise<{ ClientSecret?: string }> {
+  const { secret } = await cached(region, userPoolId, clientId);
+  return secret === undefined ? {} : { ClientSecret: secret };
+}

@@ -15,6 +15,8 @@ export const FAILURE_REASONS = [
   'SignInSaveFailed',
   'UserStatusUnexpected',
   'TokenInvalid',
+  // The tokens could not be refreshed after sign-in (lib/verify/refreshTokens.ts; issue 17, item 7).
+  'RefreshFailed',
   'Throttled',
   'PhoneBusy',
   'TargetNotFound',

@@ -1,21 +1,28 @@
 import type { RespondToAuthChallengeCommandOutput } from '@aws-sdk/client-cognito-identity-provider';
 import { cognitoIssuer } from '../cognito/issuer';
+import { regionOfUserPool } from '../cognito/region';
 import { NamedError } from '../errors';
 import { verifyTokens, type TokenSummary } from '../tokens/verifyTokens';
+import { refreshAndRevoke, type RefreshSummary } from './refreshTokens';
 
 export interface TokensOutput extends TokenSummary {
   expiresIn?: number;
   tokenType?: string;
+  /** The tokens were refreshed, the new ones verified, and the session's refresh token revoked (or why not). */
+  refresh: RefreshSummary;
 }
 
 /**
  * What an SMS_MFA answer must give, for both kinds of check: tokens, verified right here against
- * the pool's issuer and the app client, so only a summary leaves the Lambda (no JWT reaches state
- * or logs). Anything but tokens is an UnexpectedChallenge.
+ * the pool's issuer and the app client, then refreshed, verified again and the refresh token
+ * revoked (lib/verify/refreshTokens.ts), so only a summary leaves the Lambda (no JWT reaches state
+ * or logs). Anything but tokens is an UnexpectedChallenge; no refresh token is a RefreshFailed.
+ * `run` is the RUN# item or any part of it with these fields; its `region` is absent on records
+ * from before Regions were recorded, whose pools are in the stack's Region.
  */
 export async function tokensFromMfaAnswer(
   answer: RespondToAuthChallengeCommandOutput,
-  run: { userPoolId: string; clientId: string },
+  run: { userPoolId: string; clientId: string; region?: string },
 ): Promise<TokensOutput> {
   const tokens = answer.AuthenticationResult;
   if (!tokens)
@@ -27,5 +34,12 @@ export async function tokensFromMfaAnswer(
     accessToken: tokens.AccessToken,
     refreshToken: tokens.RefreshToken,
   });
-  return { ...summary, expiresIn: tokens.ExpiresIn, tokenType: tokens.TokenType };
+  if (!tokens.RefreshToken)
+    throw new NamedError(
+      'RefreshFailed',
+      'Cognito issued no refresh token with the tokens, so they cannot be refreshed. See the runbook: RefreshFailed.',
+    );
+  const region = run.region ?? process.env.AWS_REGION ?? regionOfUserPool(run.userPoolId);
+  const refresh = await refreshAndRevoke({ region, userPoolId: run.userPoolId, clientId: run.clientId }, summary, tokens.RefreshToken);
+  return { ...summary, expiresIn: tokens.ExpiresIn, tokenType: tokens.TokenType, refresh };
 }

@@ -53,6 +53,21 @@ describe('stepNote', () => {
     );
   });
 
+  it('says the tokens were refreshed and the refresh token revoked, or why it was not', () => {
+    const tokens = {
+      issuerVerified: true,
+      refreshTokenIssued: true,
+      refresh: { flow: 'REFRESH_TOKEN_AUTH', verified: true, revoked: true },
+    };
+    expect(stepNote({ state: 'FinishSignIn', ms: 80, input: j(run), output: j({ ...run, tokens }) })).toBe(
+      'tokens verified (access + id + refresh); refreshed with REFRESH_TOKEN_AUTH, revoked',
+    );
+    const notRevoked = { ...tokens, refresh: { ...tokens.refresh, revoked: false, notRevokedBecause: 'UnsupportedOperationException' } };
+    expect(stepNote({ state: 'FinishSignIn', ms: 80, input: j(run), output: j({ ...run, tokens: notRevoked }) })).toBe(
+      'tokens verified (access + id + refresh); refreshed with REFRESH_TOKEN_AUTH, not revoked (UnsupportedOperationException)',
+    );
+  });
+
   it('marks the step a Catch left with its error, and says no "code came back" for a wait that timed out', () => {
     const output = j({ ...run, error: { Error: 'States.Timeout', Cause: '' } });
     expect(stepNote({ state: 'AwaitMfaCode', ms: 150_000, input: j(run), output })).toBe('✗ States.Timeout');

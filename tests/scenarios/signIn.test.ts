@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { captureLogs, contains } from '../support/logCapture';
 import {
   AdminDeleteUserCommand,
@@ -43,6 +45,14 @@ const signIn = (phone: string, extra: object = {}) =>
 const smsTo = (phone: string) => s.cloud.cognito.sent.filter((m) => m.phoneNumber === phone).map((m) => m.kind);
 const statesEntered = async (executionArn: string) =>
   (await s.history(executionArn)).filter((e) => e.type?.endsWith('StateEntered')).map((e) => e.stateEnteredEventDetails!.name);
+/** The refresh tokens cognito-local still honours for a user, read from its store (count only matters). */
+const refreshTokensOf = (poolId: string, username: string): unknown[] => {
+  const store = JSON.parse(readFileSync(join(s.cloud.cognito.dataDir, `${poolId}.json`), 'utf8'));
+  const user = Object.values(store.Users ?? {}).find((u) => (u as { Username?: string }).Username === username) as
+    { RefreshTokens?: unknown[] } | undefined;
+  if (!user) throw new Error(`no user ${username} in the local pool ${poolId}`);
+  return user.RefreshTokens ?? [];
+};
 const getUser = (username: string) => cognito.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: username }));
 
 async function passes(phone: string) {
@@ -77,9 +87,12 @@ describe('sign-in check', () => {
         refreshTokenIssued: true,
         idToken: { tokenUse: 'id' },
         accessToken: { tokenUse: 'access' },
+        // Issue 17, item 7: refreshed as the app would, the new tokens verified, the refresh token revoked
+        refresh: { flow: 'REFRESH_TOKEN_AUTH', verified: true, rotated: false, revoked: true },
       },
     });
     expect(second.output).toMatchObject({ verdict: 'PASS', kind: 'signin', standingUser: 'reused' });
+    expect(second.output.tokens.refresh).toMatchObject({ verified: true, revoked: true });
     expect(second.output.firstSignIn).toBeUndefined();
     const username = standingUsername(userPoolId, phone);
     expect(first.output.tokens.username).toBe(username);
@@ -97,6 +110,9 @@ describe('sign-in check', () => {
         { Name: 'phone_number_verified', Value: 'true' },
       ]),
     );
+    // Synthetic sessions do not pile up: after two runs the standing user holds no live refresh token
+    // (cognito-local keeps a user's refresh tokens in its store; RevokeToken removes them).
+    expect(refreshTokensOf(userPoolId, username)).toEqual([]);
     expect(await item(`LEASE#${phone}`)).toBeUndefined();
     expect(await item(`RUN#${first.result.name}`)).toMatchObject({ kind: 'signin', status: 'PASS', standingUser: 'created', username });
     const record = await item(`RUN#${second.result.name}`);
@@ -187,6 +203,40 @@ describe('sign-in check', () => {
     expect(result).toMatchObject({ status: 'FAILED', error: 'SmsCodeNotReceived' });
     expect(await item(`RUN#${result.name}`)).toMatchObject({ status: 'FAIL', reason: 'SmsCodeNotReceived', standingUser: 'created' });
     expect(await item(`LEASE#${phone}`)).toBeUndefined();
+  });
+
+  it('fails with RefreshFailed, naming the AWS error, when Cognito refuses to refresh the tokens; keeps the standing user', async () => {
+    const phone = nextPhone();
+    const fault = s.cloud.cognito.injectFault({
+      operation: 'InitiateAuth',
+      error: 'NotAuthorizedException',
+      message: 'Invalid Refresh Token',
+      match: (req) => (req as { AuthFlow?: string }).AuthFlow === 'REFRESH_TOKEN_AUTH',
+    });
+    const result = await signIn(phone);
+    expect(fault.fired).toBe(1);
+    expect(result).toMatchObject({ status: 'FAILED', error: 'RefreshFailed', cause: expect.stringContaining('NotAuthorizedException') });
+    const record = await item(`RUN#${result.name}`);
+    expect(record).toMatchObject({ status: 'FAIL', reason: 'RefreshFailed', standingUser: 'created' });
+    const kept = await cognito.send(new AdminGetUserCommand({ UserPoolId: record!.userPoolId, Username: record!.username }));
+    expect(kept.UserStatus).toBe('CONFIRMED');
+    expect(await item(`LEASE#${phone}`)).toBeUndefined();
+  });
+
+  it('passes when Cognito refuses to revoke the refresh token (token revocation off), saying why', async () => {
+    // "You can revoke a refresh token for a user pool client with token revocation enabled" (Revoking
+    // tokens, Amazon Cognito Developer Guide); a client without it answers UnsupportedOperationException.
+    const phone = nextPhone();
+    const fault = s.cloud.cognito.injectFault({ operation: 'RevokeToken', error: 'UnsupportedOperationException' });
+    const { output } = await passes(phone);
+    expect(fault.fired).toBe(1);
+    expect(output.tokens.refresh).toEqual({
+      flow: 'REFRESH_TOKEN_AUTH',
+      verified: true,
+      rotated: false,
+      revoked: false,
+      notRevokedBecause: 'UnsupportedOperationException',
+    });
   });
 
   it('fails with ValidationError naming the field, before any record or lease, and keeps the raw phone out of the states after it', async () => {

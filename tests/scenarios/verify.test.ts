@@ -67,6 +67,8 @@ describe('verification run', () => {
         refreshTokenIssued: true,
         idToken: { tokenUse: 'id' },
         accessToken: { tokenUse: 'access' },
+        // Issue 17, item 7: refreshed, the new tokens verified, the refresh token revoked
+        refresh: { flow: 'REFRESH_TOKEN_AUTH', verified: true, rotated: false, revoked: true },
       },
     });
     const run = await item(`RUN#${output.runId}`);

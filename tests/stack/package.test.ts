@@ -53,6 +53,9 @@ const UNAUTHENTICATED_ACTIONS = new Set([
   'cognito-idp:ConfirmSignUp',
   'cognito-idp:InitiateAuth',
   'cognito-idp:RespondToAuthChallenge',
+  // The refresh and revoke after a check's sign-in (lib/verify/refreshTokens.ts); InitiateAuth covers REFRESH_TOKEN_AUTH.
+  'cognito-idp:GetTokensFromRefreshToken',
+  'cognito-idp:RevokeToken',
 ]);
 
 /** Actions IAM grants only on `*` (no resource-level permissions). */
