@@ -1,4 +1,5 @@
 import { mockClient } from 'aws-sdk-client-mock';
+import { mockPool } from '../../tests/support/cognitoPool';
 import 'aws-sdk-client-mock-jest';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -26,6 +27,7 @@ function expectNoSecrets(out: unknown) {
 beforeEach(() => {
   ddb.reset();
   cognito.reset();
+  mockPool(cognito, { userPoolId: 'us-east-1_abc', clientId: 'client1abc' });
   ddb.on(GetCommand, { Key: { pk: 'RUN#run-1' } }).resolves({ Item: run() });
   ddb.on(UpdateCommand).resolves({ Attributes: { pk: `WAIT#${PHONE}`, runId: 'run-1', step: 'SIGN_UP', code: CODE, answered: true } });
   cognito.on(ConfirmSignUpCommand).resolves({});

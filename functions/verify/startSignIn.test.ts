@@ -1,6 +1,7 @@
 // First: the logger reads its level when it is created.
 import { captureLogs } from '../../tests/support/logCapture';
 import { mockClient } from 'aws-sdk-client-mock';
+import { mockPool } from '../../tests/support/cognitoPool';
 import 'aws-sdk-client-mock-jest';
 import { ConditionalCheckFailedException, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -46,6 +47,7 @@ async function expectNoSecrets(out: unknown) {
 
 beforeEach(() => {
   for (const m of [ddb, cognito, ssm]) m.reset();
+  mockPool(cognito, { userPoolId: 'us-east-1_abc', clientId: 'client1abc' });
   order = [];
   ssm.on(GetParameterCommand).callsFake(() => {
     order.push('GetParameter');
@@ -79,6 +81,8 @@ describe('startSignIn', () => {
       runId: 'run-1',
       kind: 'signin',
       userPoolId: POOL,
+      region: 'us-east-1',
+      authFlow: 'password',
       phone: MASKED,
       targetName: 'MyUserPool',
       standingUser: 'reused',
@@ -102,7 +106,7 @@ describe('startSignIn', () => {
     const wait = ddb.commandCalls(PutCommand)[2].args[0].input.Item!;
     expect(wait).toMatchObject({ pk: `WAIT#${PHONE}`, runId: 'run-1', step: 'MFA', userPoolId: POOL, username: USER });
     const saved = ddb.commandCalls(UpdateCommand)[0].args[0].input;
-    expect(Object.values(saved.ExpressionAttributeValues!)).toEqual([SESSION, 'reused']);
+    expect(Object.values(saved.ExpressionAttributeValues!)).toEqual([SESSION, 'reused', USER]);
     await expectNoSecrets(out);
   });
 
@@ -117,7 +121,7 @@ describe('startSignIn', () => {
     const out = await startSignIn(event({ kind: 'signin', target: 'MyUserPool', phoneNumber: PHONE })).finally(() => capture.restore());
     expect(out).toMatchObject({ standingUser: 'created', challenge: { firstSignIn: 'mfa-challenged' } });
     const saved = ddb.commandCalls(UpdateCommand)[0].args[0].input;
-    expect(Object.values(saved.ExpressionAttributeValues!)).toEqual([SESSION, 'created', 'mfa-challenged']);
+    expect(Object.values(saved.ExpressionAttributeValues!)).toEqual([SESSION, 'created', 'mfa-challenged', USER]);
     const logged = capture.lines.join('');
     expect(logged).toContain('"standingUser":"created"');
     await expectNoSecrets(logged);
@@ -147,7 +151,8 @@ describe('startSignIn', () => {
     await expect(startSignIn(event({ kind: 'signin', target: 'MyUserPool', phoneNumber: PHONE }))).rejects.toMatchObject({
       name: 'PhoneBusy',
     });
-    expect(cognito.calls()).toHaveLength(0);
+    // Only the pool and its client were read (the flow and the user's name are decided before the lease).
+    expect(cognito.calls().map((c) => c.args[0].constructor.name)).toEqual(['DescribeUserPoolClientCommand', 'DescribeUserPoolCommand']);
   });
 
   it('retries a throttled save of the challenge in place: one InitiateAuth, so one SMS', async () => {

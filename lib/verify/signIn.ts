@@ -122,7 +122,7 @@ function outcome(answer: InitiateAuthCommandOutput | RespondToAuthChallengeComma
   refuseDeviceChallenge(answer.ChallengeName);
   return {
     tokens: false,
-    challengeName: answer.ChallengeName ?? 'none',
+    challengeName: answer.ChallengeName ?? 'no',
     session: answer.Session,
     username: challengeUsername(answer, username),
     parameters: answer.ChallengeParameters ?? {},

@@ -2,6 +2,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 // First: the logger reads its level when it is created.
 import { captureLogs, jsonLines } from '../../tests/support/logCapture';
 import { mockClient } from 'aws-sdk-client-mock';
+import { mockPool } from '../../tests/support/cognitoPool';
 import 'aws-sdk-client-mock-jest';
 import {
   AdminCreateUserCommand,
@@ -9,6 +10,7 @@ import {
   AdminGetUserCommand,
   AdminSetUserPasswordCommand,
   CognitoIdentityProviderClient,
+  DescribeUserPoolClientCommand,
   InitiateAuthCommand,
   NotAuthorizedException,
   PasswordResetRequiredException,
@@ -28,7 +30,17 @@ const POOL = 'us-east-1_abc';
 const USER = standingUsername(POOL, PHONE);
 const SESSION = 'AYABeCognitoChallengeSession-secret-value';
 const STARTED = Date.parse('2026-01-01T00:00:00Z');
-const request = { runId: 'run-1', userPoolId: POOL, clientId: 'client1abc', username: USER, phone: PHONE, runStartedAt: STARTED };
+const CLIENT = { region: 'us-east-1', userPoolId: POOL, clientId: 'client1abc' };
+const request = {
+  runId: 'run-1',
+  client: CLIENT,
+  flow: 'password' as const,
+  username: USER,
+  shape: 'username' as const,
+  mfaOptional: false,
+  phone: PHONE,
+  runStartedAt: STARTED,
+};
 const CHALLENGE = {
   ChallengeName: 'SMS_MFA' as const,
   Session: SESSION,
@@ -36,11 +48,16 @@ const CHALLENGE = {
 };
 const TOKENS = { AuthenticationResult: { IdToken: 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln', AccessToken: 'a', RefreshToken: 'r' } };
 const err = (E: any, message: string) => new E({ message, $metadata: {} });
-/** Cognito calls in order, by command name. */
-const calls = () => cognito.calls().map((c) => (c.args[0] as object).constructor.name.replace(/Command$/, ''));
+/** Cognito calls in order, by command name; not the reads of the pool and its client (cached per container). */
+const calls = () =>
+  cognito
+    .calls()
+    .map((c) => (c.args[0] as object).constructor.name.replace(/Command$/, ''))
+    .filter((name) => !name.startsWith('DescribeUserPool'));
 
 beforeEach(() => {
   cognito.reset();
+  mockPool(cognito, { userPoolId: 'us-east-1_abc', clientId: 'client1abc' });
   ddb.reset();
   mockPasswordKey(ddb);
   cognito.on(AdminCreateUserCommand).resolves({});
@@ -53,6 +70,7 @@ describe('standingSignIn', () => {
     cognito.on(InitiateAuthCommand).resolves(CHALLENGE);
     await expect(standingSignIn(request)).resolves.toEqual({
       session: SESSION,
+      challengeUsername: USER,
       standingUser: 'reused',
       standingUserReason: undefined,
       firstSignIn: undefined,
@@ -166,12 +184,15 @@ describe('standingSignIn', () => {
   it.each([
     ['Unable to verify secret hash for client client1abc'],
     ['Client client1abc is configured for secret but secret was not received'],
-  ])('fails with AppClientHasSecret on "%s", keeping the user and naming no secret', async (message) => {
+  ])('on "%s" reads the client again once, then fails AppClientSecretChanged, keeping the user and naming no secret', async (message) => {
+    mockPool(cognito, { userPoolId: POOL, clientId: 'client1abc', secret: 'the-client-secret-value' });
     cognito.on(InitiateAuthCommand).rejects(err(NotAuthorizedException, message));
     const error = (await standingSignIn(request).catch((e: Error) => e)) as Error;
-    expect(error).toMatchObject({ name: 'AppClientHasSecret', message: expect.stringContaining('app client must have no secret') });
+    expect(error).toMatchObject({ name: 'AppClientSecretChanged', message: expect.stringContaining('read again') });
     expect(error.message).not.toContain(await standingUserPassword(USER));
-    expect(calls()).toEqual(['InitiateAuth']);
+    expect(error.message).not.toContain('the-client-secret-value');
+    expect(calls()).toEqual(['InitiateAuth', 'InitiateAuth']);
+    expect(cognito.commandCalls(DescribeUserPoolClientCommand)).toHaveLength(2);
   });
 
   it('passes a refusal of the recreated user on as the AWS error (no endless recreating)', async () => {
