@@ -21,7 +21,10 @@ export async function adminDeleteUser(event: unknown): Promise<{ deleted: boolea
   const userPoolId = requiredString(input, 'userPoolId', USER_POOL_ID);
   const username = requiredString(input, 'username', USERNAME);
   if (!isSyntheticSignInName(username)) {
-    throw new ValidationError('username', 'must be a synthetic user name (synthetic-<run id>, or synthetic-<run id>@<synthetic email domain>)');
+    throw new ValidationError(
+      'username',
+      'must be a synthetic user name (synthetic-<run id>, or synthetic-<run id>@<synthetic email domain>)',
+    );
   }
   // Sign-in checks keep their standing user on every path: only a sign-up run's own user goes here.
   if (isStandingUsername(username)) throw new ValidationError('username', 'is a standing user of sign-in checks, which is kept');

@@ -6,9 +6,11 @@ import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-
 import {
   CodeMismatchException,
   CognitoIdentityProviderClient,
+  AdminSetUserMFAPreferenceCommand,
   ConfirmSignUpCommand,
   ExpiredCodeException,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { computeSecretHash } from '../../lib/cognito/appClient';
 import { confirmSignUp, handler } from './confirmSignUp';
 import { PHONE, runItem } from '../../tests/support/verifyRun';
 
@@ -78,5 +80,30 @@ describe('confirmSignUp', () => {
 
   it('as a Lambda handler, returns no code', async () => {
     expectNoSecrets(await handler({ runId: 'run-1' }, {} as never));
+  });
+});
+
+describe('confirmSignUp on other pool and client shapes', () => {
+  it('sends the SecretHash of a client with a secret, over the user name', async () => {
+    mockPool(cognito, { userPoolId: 'us-east-1_abc', clientId: 'client1abc', secret: 'confirm-secret' });
+    await confirmSignUp({ runId: 'run-1' });
+    const { Username, SecretHash } = cognito.commandCalls(ConfirmSignUpCommand)[0]!.args[0].input;
+    expect(SecretHash).toBe(computeSecretHash('confirm-secret', Username!, 'client1abc'));
+  });
+
+  it('on an MFA OPTIONAL pool turns SMS MFA on and preferred for the confirmed user', async () => {
+    mockPool(cognito, { userPoolId: 'us-east-1_abc', clientId: 'client1abc', mfaConfiguration: 'OPTIONAL' });
+    cognito.on(AdminSetUserMFAPreferenceCommand).resolves({});
+    await expect(confirmSignUp({ runId: 'run-1' })).resolves.toEqual({ confirmed: true, smsMfaTurnedOn: true });
+    expect(cognito).toHaveReceivedCommandWith(AdminSetUserMFAPreferenceCommand, {
+      UserPoolId: 'us-east-1_abc',
+      Username: run().username,
+      SMSMfaSettings: { Enabled: true, PreferredMfa: true },
+    });
+  });
+
+  it('on an MFA ON pool changes no MFA preference', async () => {
+    await confirmSignUp({ runId: 'run-1' });
+    expect(cognito.commandCalls(AdminSetUserMFAPreferenceCommand)).toHaveLength(0);
   });
 });

@@ -58,7 +58,10 @@ export async function initiateAuth(event: unknown): Promise<InitiateAuthOutput> 
   }
   const which = firstSignIn === 'tokens-without-mfa' ? ' on the second sign-in' : '';
   if (result.challengeName !== 'SMS_MFA') {
-    throw new NamedError('UnexpectedChallenge', `Sign-in (${flow}) returned the ${result.challengeName} challenge${which}, expected SMS_MFA`);
+    throw new NamedError(
+      'UnexpectedChallenge',
+      `Sign-in (${flow}) returned the ${result.challengeName} challenge${which}, expected SMS_MFA`,
+    );
   }
   if (!result.session) throw new NamedError('UnexpectedChallenge', `The SMS_MFA challenge${which} came without a Session`);
   await saveAuthSession(runId, result.session, result.username);

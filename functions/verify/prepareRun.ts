@@ -48,7 +48,7 @@ export async function prepareRun(event: unknown): Promise<RunState> {
     throw new NamedError(
       'PhoneUsernamePool',
       `Pool ${userPoolId} signs users in by phone number (UsernameAttributes phone_number), which Cognito allows one user to have: ` +
-        'a sign-up check would collide with any user on its phone, sign-in checks\' standing user included, and could only clean up ' +
+        "a sign-up check would collide with any user on its phone, sign-in checks' standing user included, and could only clean up " +
         'by phone number. Run sign-in checks (kind signin) on this pool',
     );
   }
@@ -64,7 +64,15 @@ export async function prepareRun(event: unknown): Promise<RunState> {
     timeouts,
   };
   await putRun({ ...run, phoneNumber: phone, startedAt: new Date().toISOString(), status: 'RUNNING' });
-  logger.info('run prepared', { runId, kind: run.kind, userPoolId, region, authFlow: plan.flow, phone: maskPhone(phone), phoneFrom: request.phoneFrom });
+  logger.info('run prepared', {
+    runId,
+    kind: run.kind,
+    userPoolId,
+    region,
+    authFlow: plan.flow,
+    phone: maskPhone(phone),
+    phoneFrom: request.phoneFrom,
+  });
   return { ...run, phone: maskPhone(phone) };
 }
 

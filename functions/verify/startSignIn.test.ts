@@ -198,3 +198,26 @@ describe('startSignIn', () => {
     expect(out).toMatchObject({ kind: 'signin', standingUser: 'reused' });
   });
 });
+
+describe('startSignIn with an app client that has a secret', () => {
+  it('signs in with the SECRET_HASH, and the secret is nowhere: not in the state, the run record, the logs', async () => {
+    const SECRET = 'the-app-client-secret-1234567890';
+    mockPool(cognito, { userPoolId: POOL, clientId: 'client1abc', secret: SECRET });
+    const capture = captureLogs();
+    const out = await startSignIn(event({ kind: 'signin', target: 'MyUserPool', phoneNumber: PHONE })).finally(() => capture.restore());
+    expect(cognito.commandCalls(InitiateAuthCommand)[0]!.args[0].input.AuthParameters!.SECRET_HASH).toEqual(expect.any(String));
+    const written = JSON.stringify(ddb.calls().map((c) => c.args[0].input));
+    for (const text of [JSON.stringify(out), written, capture.lines.join('')]) expect(text).not.toContain(SECRET);
+  });
+
+  it('refuses a flow the client does not allow before any sign-in (AuthFlowNotAllowed)', async () => {
+    mockPool(cognito, { userPoolId: POOL, clientId: 'client1abc', explicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] });
+    await expect(
+      startSignIn(event({ kind: 'signin', target: 'MyUserPool', phoneNumber: PHONE, authFlow: 'password' })),
+    ).rejects.toMatchObject({
+      name: 'AuthFlowNotAllowed',
+      message: expect.stringContaining('ALLOW_USER_PASSWORD_AUTH'),
+    });
+    expect(cognito.commandCalls(InitiateAuthCommand)).toHaveLength(0);
+  });
+});

@@ -9,13 +9,7 @@ import { cognitoIn } from '../clients';
  * until its password is set as permanent (setPermanentPassword). Cognito makes up the temporary
  * password; it is never used.
  */
-export async function createSilentUser(
-  region: string,
-  userPoolId: string,
-  username: string,
-  phone: string,
-  email?: string,
-): Promise<void> {
+export async function createSilentUser(region: string, userPoolId: string, username: string, phone: string, email?: string): Promise<void> {
   await cognitoIn(region).send(
     new AdminCreateUserCommand({
       UserPoolId: userPoolId,

@@ -19,7 +19,12 @@ export interface CheckPlan {
  * container: the flow (refused with AuthFlowNotAllowed when the client does not allow it), how the
  * pool names users, and whether its MFA is optional.
  */
-export async function planCheck(client: ClientRef, requested: AuthFlow | undefined, syntheticName: string, phone: string): Promise<CheckPlan> {
+export async function planCheck(
+  client: ClientRef,
+  requested: AuthFlow | undefined,
+  syntheticName: string,
+  phone: string,
+): Promise<CheckPlan> {
   const flow = await resolveAuthFlow(client, requested);
   const pool = await userPoolFacts(client.region, client.userPoolId);
   const shape = usernameShape(pool.usernameAttributes);

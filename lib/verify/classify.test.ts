@@ -13,9 +13,12 @@ describe('classifyFailure', () => {
     },
   );
 
-  it.each([['AppClientSecretChanged'], ['AuthFlowNotAllowed'], ['DeviceChallenge']])('keeps %s as its own reason, not Unexpected', (name) => {
-    expect(classifyFailure(name, lambdaCause(name, 'what to change')).reason).toBe(name);
-  });
+  it.each([['AppClientSecretChanged'], ['AuthFlowNotAllowed'], ['DeviceChallenge']])(
+    'keeps %s as its own reason, not Unexpected',
+    (name) => {
+      expect(classifyFailure(name, lambdaCause(name, 'what to change')).reason).toBe(name);
+    },
+  );
 
   it("keeps UserLambdaValidationException's AWS name and the trigger's message", () => {
     const message = 'PreAuthentication failed with error synthetic users are not allowed.';

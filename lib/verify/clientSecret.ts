@@ -18,7 +18,11 @@ export function isSecretHashRefusal(error: unknown): boolean {
  * again once and the call repeated; refused again, the run fails AppClientSecretChanged. A refused
  * call did nothing (no SMS went out), so repeating it is safe.
  */
-export async function asAppClient<T>(client: ClientRef, username: string, call: (secretHash: string | undefined) => Promise<T>): Promise<T> {
+export async function asAppClient<T>(
+  client: ClientRef,
+  username: string,
+  call: (secretHash: string | undefined) => Promise<T>,
+): Promise<T> {
   const hash = () => secretHashFor(client.region, client.userPoolId, client.clientId, username);
   try {
     return await call(await hash());

@@ -8,7 +8,11 @@ import type { AuthFlow } from './authFlow';
  * their Region were all of pools in the stack's Region.
  */
 export function runClient(run: Pick<RunItem, 'userPoolId' | 'clientId' | 'region'>): ClientRef {
-  return { region: run.region ?? process.env.AWS_REGION ?? regionOfUserPool(run.userPoolId), userPoolId: run.userPoolId, clientId: run.clientId };
+  return {
+    region: run.region ?? process.env.AWS_REGION ?? regionOfUserPool(run.userPoolId),
+    userPoolId: run.userPoolId,
+    clientId: run.clientId,
+  };
 }
 
 /** The run's sign-in flow; records written before flows existed signed in with USER_PASSWORD_AUTH. */

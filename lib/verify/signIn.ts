@@ -20,8 +20,7 @@ import { asAppClient } from './clientSecret';
  * record only. No SRP value or password is in here.
  */
 export type SignInOutcome =
-  | { tokens: true }
-  | { tokens: false; challengeName: string; session?: string; username: string; parameters: Record<string, string> };
+  { tokens: true } | { tokens: false; challengeName: string; session?: string; username: string; parameters: Record<string, string> };
 
 export interface SignInRequest {
   client: ClientRef;
@@ -63,7 +62,11 @@ function passwordFlow({ client, username, password }: SignInRequest): Promise<In
 }
 
 /** USER_SRP_AUTH → PASSWORD_VERIFIER, as Amplify JS v6 signIn() does by default. */
-async function srpFlow({ client, username, password }: SignInRequest): Promise<InitiateAuthCommandOutput | RespondToAuthChallengeCommandOutput> {
+async function srpFlow({
+  client,
+  username,
+  password,
+}: SignInRequest): Promise<InitiateAuthCommandOutput | RespondToAuthChallengeCommandOutput> {
   const srp = createSrpSession(username, password, client.userPoolId, false);
   const started = await asAppClient(client, username, (hash) => srpSignIn(client, srp, username, hash));
   return verifyPassword(client, srp, started, username);
@@ -73,7 +76,11 @@ async function srpFlow({ client, username, password }: SignInRequest): Promise<I
  * USER_AUTH naming PASSWORD_SRP as the first factor; when Cognito answers SELECT_CHALLENGE (a pool
  * that lets the user choose), PASSWORD_SRP is chosen, or PASSWORD when only that is offered.
  */
-async function userAuthFlow({ client, username, password }: SignInRequest): Promise<InitiateAuthCommandOutput | RespondToAuthChallengeCommandOutput> {
+async function userAuthFlow({
+  client,
+  username,
+  password,
+}: SignInRequest): Promise<InitiateAuthCommandOutput | RespondToAuthChallengeCommandOutput> {
   const srp = createSrpSession(username, password, client.userPoolId, false);
   const srpFactor: PasswordFactor = { challenge: 'PASSWORD_SRP', srpA: srp.largeA };
   let answer: InitiateAuthCommandOutput | RespondToAuthChallengeCommandOutput = await asAppClient(client, username, (hash) =>

@@ -8,10 +8,12 @@ import {
   AdminCreateUserCommand,
   AdminDeleteUserCommand,
   AdminGetUserCommand,
+  AdminSetUserMFAPreferenceCommand,
   AdminSetUserPasswordCommand,
   CognitoIdentityProviderClient,
   DescribeUserPoolClientCommand,
   InitiateAuthCommand,
+  RespondToAuthChallengeCommand,
   NotAuthorizedException,
   PasswordResetRequiredException,
   UserNotFoundException,
@@ -252,5 +254,75 @@ describe('standingUsername', () => {
     expect(standingUsername('us-east-1_other', PHONE)).not.toBe(USER);
     expect(USER).toMatch(/^synthetic-standing-[0-9a-f]{24}$/);
     expect(USER).not.toContain('2065551234');
+  });
+});
+
+describe('standingSignIn on other pool shapes', () => {
+  const EMAIL = 'synthetic-standing-abc@example.invalid';
+
+  it('MFA OPTIONAL: turns SMS MFA on and preferred for the user it creates', async () => {
+    cognito.on(AdminSetUserMFAPreferenceCommand).resolves({});
+    cognito.on(InitiateAuthCommand).rejectsOnce(err(UserNotFoundException, 'User does not exist.')).resolves(CHALLENGE);
+    await expect(standingSignIn({ ...request, mfaOptional: true })).resolves.toMatchObject({ standingUser: 'created' });
+    expect(calls()).toEqual(['InitiateAuth', 'AdminCreateUser', 'AdminSetUserPassword', 'AdminSetUserMFAPreference', 'InitiateAuth']);
+    expect(cognito).toHaveReceivedCommandWith(AdminSetUserMFAPreferenceCommand, {
+      UserPoolId: POOL,
+      Username: USER,
+      SMSMfaSettings: { Enabled: true, PreferredMfa: true },
+    });
+  });
+
+  it('MFA OPTIONAL: a reused user that gets tokens gets SMS MFA turned on and must then be challenged', async () => {
+    cognito.on(AdminSetUserMFAPreferenceCommand).resolves({});
+    cognito.on(AdminGetUserCommand).resolves({ Username: USER, UserCreateDate: new Date(STARTED - 86_400_000) });
+    cognito.on(InitiateAuthCommand).resolvesOnce(TOKENS).resolves(CHALLENGE);
+    await expect(standingSignIn({ ...request, mfaOptional: true })).resolves.toMatchObject({ session: SESSION, standingUser: 'reused' });
+    expect(calls()).toEqual(['InitiateAuth', 'AdminGetUser', 'AdminSetUserMFAPreference', 'InitiateAuth']);
+  });
+
+  it('MFA OPTIONAL: MfaNotEnforced only when the user with SMS MFA on still gets tokens', async () => {
+    cognito.on(AdminSetUserMFAPreferenceCommand).resolves({});
+    cognito.on(AdminGetUserCommand).resolves({ Username: USER, UserCreateDate: new Date(STARTED - 86_400_000) });
+    cognito.on(InitiateAuthCommand).resolves(TOKENS);
+    await expect(standingSignIn({ ...request, mfaOptional: true })).rejects.toMatchObject({
+      name: 'MfaNotEnforced',
+      message: expect.stringContaining('SMS MFA turned on and preferred'),
+    });
+  });
+
+  it('email-username pool: creates the user as its synthetic address, verified, with no message', async () => {
+    cognito.on(InitiateAuthCommand).rejectsOnce(err(UserNotFoundException, 'User does not exist.')).resolves(CHALLENGE);
+    await standingSignIn({ ...request, username: EMAIL, shape: 'email' });
+    expect(cognito).toHaveReceivedCommandWith(AdminCreateUserCommand, {
+      Username: EMAIL,
+      MessageAction: 'SUPPRESS',
+      UserAttributes: [
+        { Name: 'phone_number', Value: PHONE },
+        { Name: 'phone_number_verified', Value: 'true' },
+        { Name: 'email', Value: EMAIL },
+        { Name: 'email_verified', Value: 'true' },
+      ],
+    });
+  });
+
+  it('phone-username pool: a user with that phone that cannot sign in is never deleted (PhoneUsernameTaken)', async () => {
+    cognito.on(InitiateAuthCommand).rejects(err(NotAuthorizedException, 'Incorrect username or password.'));
+    cognito.on(AdminGetUserCommand).resolves({ Username: 'uuid-of-someone' });
+    const error = (await standingSignIn({ ...request, username: PHONE, shape: 'phone_number' }).catch((e: Error) => e)) as Error;
+    expect(error).toMatchObject({ name: 'PhoneUsernameTaken', message: expect.stringContaining('never deleted') });
+    expect(error.message).not.toContain(PHONE);
+    expect(calls()).toEqual(['InitiateAuth', 'AdminGetUser']);
+  });
+
+  it('srp: answers the SMS_MFA challenge as the name the challenge gives (USER_ID_FOR_SRP)', async () => {
+    cognito.on(InitiateAuthCommand).resolves({
+      ChallengeName: 'PASSWORD_VERIFIER',
+      Session: 's1',
+      ChallengeParameters: { SALT: 'ab12', SRP_B: 'e'.repeat(256), SECRET_BLOCK: 'YmxvY2s=', USER_ID_FOR_SRP: 'uuid-1' },
+    });
+    cognito
+      .on(RespondToAuthChallengeCommand)
+      .resolves({ ...CHALLENGE, ChallengeParameters: { ...CHALLENGE.ChallengeParameters, USER_ID_FOR_SRP: 'uuid-1' } });
+    await expect(standingSignIn({ ...request, flow: 'srp' })).resolves.toMatchObject({ session: SESSION, challengeUsername: 'uuid-1' });
   });
 });

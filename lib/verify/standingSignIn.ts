@@ -109,7 +109,10 @@ export async function standingSignIn(request: StandingSignInRequest): Promise<St
       const challenge = answer.challengeName;
       if (USER_CHALLENGES.has(challenge)) return { ok: false, why: `challenge ${challenge}`, exists: true };
       // SELECT_MFA_TYPE, MFA_SETUP, SOFTWARE_TOKEN_MFA…: the pool's MFA settings, which a new user would meet too.
-      throw new NamedError('UnexpectedChallenge', `Sign-in (${flow}) of the standing user returned the ${challenge} challenge, expected SMS_MFA`);
+      throw new NamedError(
+        'UnexpectedChallenge',
+        `Sign-in (${flow}) of the standing user returned the ${challenge} challenge, expected SMS_MFA`,
+      );
     }
     if (!answer.session) throw new NamedError('UnexpectedChallenge', 'The SMS_MFA challenge came without a Session');
     // Cognito masks the destination but keeps its last digits: a user whose phone was changed
