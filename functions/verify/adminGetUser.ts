@@ -1,6 +1,7 @@
 import { AdminGetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { cognito } from '../../lib/clients';
+import { cognitoIn } from '../../lib/clients';
 import { USER_POOL_ID } from '../../lib/cognito/ids';
+import { regionOfUserPool } from '../../lib/cognito/region';
 import { NamedError, ValidationError } from '../../lib/errors';
 import { taskHandler } from '../../lib/handler';
 import { asObject, requiredString } from '../../lib/validate';
@@ -15,7 +16,9 @@ export async function adminGetUser(event: unknown): Promise<{ status: string }> 
   const username = requiredString(input, 'username', USERNAME);
   const expected = input.expectedStatus;
   if (!STATUSES.includes(expected as never)) throw new ValidationError('expectedStatus', `must be one of ${STATUSES.join(', ')}`);
-  const user = await cognito().send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: username }));
+  // The pool's Region: the state's, else its id's prefix.
+  const region = typeof input.region === 'string' && input.region !== '' ? input.region : regionOfUserPool(userPoolId);
+  const user = await cognitoIn(region).send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: username }));
   if (user.UserStatus !== expected) {
     throw new NamedError('UserStatusUnexpected', `User status is ${user.UserStatus ?? 'unknown'}, expected ${String(expected)}`);
   }

@@ -1,6 +1,5 @@
-import { AdminDeleteUserCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { cognito } from '../../lib/clients';
-import { isAwsError, ValidationError } from '../../lib/errors';
+import { deleteUser } from '../../lib/cognito/deleteUser';
+import { ValidationError } from '../../lib/errors';
 import { taskHandler } from '../../lib/handler';
 import { logger } from '../../lib/logger';
 import { finishRun, type RunResult } from '../../lib/runs/finishRun';
@@ -8,7 +7,9 @@ import { getRun } from '../../lib/runs/getRun';
 import { releasePhone } from '../../lib/runs/releasePhone';
 import { phoneHoldAfterFailureSeconds } from '../../lib/verify/timeouts';
 import { asObject, requiredString } from '../../lib/validate';
+import { runClient } from '../../lib/verify/runClient';
 import { RUN_ID } from '../../lib/verify/runId';
+import { isSyntheticSignInName } from '../../lib/verify/username';
 
 const STOPPED = ['ABORTED', 'TIMED_OUT'];
 
@@ -39,13 +40,8 @@ export async function cleanUpStoppedRun(event: unknown): Promise<{ cleaned: bool
   // Stopped before PrepareRun wrote its record: nothing was created.
   if (!run) return { cleaned: false };
   // A sign-in run's standing user is kept (the next run repairs it if it must); a sign-up run's goes.
-  if (run.kind !== 'signin') {
-    try {
-      await cognito().send(new AdminDeleteUserCommand({ UserPoolId: run.userPoolId, Username: run.username }));
-    } catch (error) {
-      if (!isAwsError(error, 'UserNotFoundException')) throw error;
-    }
-  }
+  // Only a name that is ours (lib/verify/username.ts) is ever deleted, in the pool's Region.
+  if (run.kind !== 'signin' && isSyntheticSignInName(run.username)) await deleteUser(runClient(run).region, run.userPoolId, run.username);
   // Stopped mid-run: an SMS of this run may still be on its way.
   await releasePhone(run.phoneNumber, runId, { holdSeconds: phoneHoldAfterFailureSeconds() });
   if (run.status === 'RUNNING') {

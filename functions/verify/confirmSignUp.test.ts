@@ -1,13 +1,16 @@
 import { mockClient } from 'aws-sdk-client-mock';
+import { mockPool } from '../../tests/support/cognitoPool';
 import 'aws-sdk-client-mock-jest';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   CodeMismatchException,
   CognitoIdentityProviderClient,
+  AdminSetUserMFAPreferenceCommand,
   ConfirmSignUpCommand,
   ExpiredCodeException,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { computeSecretHash } from '../../lib/cognito/appClient';
 import { confirmSignUp, handler } from './confirmSignUp';
 import { PHONE, runItem } from '../../tests/support/verifyRun';
 
@@ -26,6 +29,7 @@ function expectNoSecrets(out: unknown) {
 beforeEach(() => {
   ddb.reset();
   cognito.reset();
+  mockPool(cognito, { userPoolId: 'us-east-1_abc', clientId: 'client1abc' });
   ddb.on(GetCommand, { Key: { pk: 'RUN#run-1' } }).resolves({ Item: run() });
   ddb.on(UpdateCommand).resolves({ Attributes: { pk: `WAIT#${PHONE}`, runId: 'run-1', step: 'SIGN_UP', code: CODE, answered: true } });
   cognito.on(ConfirmSignUpCommand).resolves({});
@@ -76,5 +80,30 @@ describe('confirmSignUp', () => {
 
   it('as a Lambda handler, returns no code', async () => {
     expectNoSecrets(await handler({ runId: 'run-1' }, {} as never));
+  });
+});
+
+describe('confirmSignUp on other pool and client shapes', () => {
+  it('sends the SecretHash of a client with a secret, over the user name', async () => {
+    mockPool(cognito, { userPoolId: 'us-east-1_abc', clientId: 'client1abc', secret: 'confirm-secret' });
+    await confirmSignUp({ runId: 'run-1' });
+    const { Username, SecretHash } = cognito.commandCalls(ConfirmSignUpCommand)[0]!.args[0].input;
+    expect(SecretHash).toBe(computeSecretHash('confirm-secret', Username!, 'client1abc'));
+  });
+
+  it('on an MFA OPTIONAL pool turns SMS MFA on and preferred for the confirmed user', async () => {
+    mockPool(cognito, { userPoolId: 'us-east-1_abc', clientId: 'client1abc', mfaConfiguration: 'OPTIONAL' });
+    cognito.on(AdminSetUserMFAPreferenceCommand).resolves({});
+    await expect(confirmSignUp({ runId: 'run-1' })).resolves.toEqual({ confirmed: true, smsMfaTurnedOn: true });
+    expect(cognito).toHaveReceivedCommandWith(AdminSetUserMFAPreferenceCommand, {
+      UserPoolId: 'us-east-1_abc',
+      Username: run().username,
+      SMSMfaSettings: { Enabled: true, PreferredMfa: true },
+    });
+  });
+
+  it('on an MFA ON pool changes no MFA preference', async () => {
+    await confirmSignUp({ runId: 'run-1' });
+    expect(cognito.commandCalls(AdminSetUserMFAPreferenceCommand)).toHaveLength(0);
   });
 });

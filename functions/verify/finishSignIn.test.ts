@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { mockClient } from 'aws-sdk-client-mock';
+import { mockPool } from '../../tests/support/cognitoPool';
 import 'aws-sdk-client-mock-jest';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
@@ -91,6 +92,7 @@ function expectNoSecrets(out: unknown) {
 beforeEach(() => {
   ddb.reset();
   cognito.reset();
+  mockPool(cognito, { userPoolId: 'us-east-1_abc', clientId: 'client1abc' });
   sfn.reset();
   tokens = { IdToken: idToken(), AccessToken: accessToken(), RefreshToken: REFRESH };
   ddb.on(GetCommand, { Key: { pk: 'RUN#run-1' } }).resolves({ Item: run() });
@@ -132,6 +134,8 @@ describe('finishSignIn', () => {
     expect(out).toEqual({
       verdict: 'PASS',
       kind: 'signin',
+      authFlow: 'password',
+      region: 'us-east-1',
       runId: 'run-1',
       userPoolId: POOL,
       phone: '+*******0100',

@@ -1,4 +1,3 @@
-import { answerSmsMfa } from '../../lib/cognito/answerSmsMfa';
 import { NamedError } from '../../lib/errors';
 import { taskHandler } from '../../lib/handler';
 import { maskPhone } from '../../lib/phone';
@@ -6,9 +5,12 @@ import { getRun } from '../../lib/runs/getRun';
 import { releasePhone } from '../../lib/runs/releasePhone';
 import { takeCode } from '../../lib/runs/takeCode';
 import { asObject, requiredString } from '../../lib/validate';
+import { answerRunMfa } from '../../lib/verify/answerMfa';
+import type { AuthFlow } from '../../lib/verify/authFlow';
 import type { FirstSignIn } from '../../lib/verify/firstSignIn';
 import { tokensFromMfaAnswer, type TokensOutput } from '../../lib/verify/mfaTokens';
 import { recordVerdict } from '../../lib/verify/recordVerdict';
+import { runClient, runFlow } from '../../lib/verify/runClient';
 import { RUN_ID } from '../../lib/verify/runId';
 import type { StandingUserOutcome } from '../../lib/verify/standingUser';
 import type { StepTiming } from '../../lib/verify/stepTimings';
@@ -24,6 +26,10 @@ const EXECUTION_ARN = {
 export interface SignInResult {
   verdict: 'PASS';
   kind: 'signin';
+  /** How the user signed in (lib/verify/authFlow.ts). */
+  authFlow: AuthFlow;
+  /** The pool's Region. */
+  region: string;
   runId: string;
   userPoolId: string;
   phone: string;
@@ -51,12 +57,17 @@ export async function finishSignIn(event: unknown): Promise<SignInResult> {
     throw new NamedError('ExpiredCode', 'The run has no Cognito auth session to answer (already used, or never started)');
   const { code } = await takeCode(run.phoneNumber, runId, 'MFA');
   // The session answers once; recordVerdict removes it from the run record on every path.
-  const tokens = await tokensFromMfaAnswer(await answerSmsMfa(run.clientId, run.username, run.authSession, code), run);
+  // The run carries the pool's Region and the name the user signed in with (tokensFromMfaAnswer's refresh needs both).
+  const client = runClient(run);
+  const runInRegion = { ...run, region: client.region };
+  const tokens = await tokensFromMfaAnswer(await answerRunMfa(run, code), runInRegion);
   await releasePhone(run.phoneNumber, runId);
   const verdict = await recordVerdict({ runId, executionArn, startedAt });
   return {
     verdict: 'PASS',
     kind: 'signin',
+    authFlow: runFlow(run),
+    region: client.region,
     runId,
     userPoolId: run.userPoolId,
     phone: maskPhone(run.phoneNumber),

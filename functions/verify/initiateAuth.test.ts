@@ -1,6 +1,7 @@
 // First: the logger reads its level when it is created.
 import { captureLogs } from '../../tests/support/logCapture';
 import { mockClient } from 'aws-sdk-client-mock';
+import { mockPool } from '../../tests/support/cognitoPool';
 import 'aws-sdk-client-mock-jest';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { CognitoIdentityProviderClient, InitiateAuthCommand, NotAuthorizedException } from '@aws-sdk/client-cognito-identity-provider';
@@ -32,6 +33,7 @@ beforeEach(() => {
   ddb.reset();
   mockPasswordKey(ddb);
   cognito.reset();
+  mockPool(cognito, { userPoolId: 'us-east-1_abc', clientId: 'client1abc' });
   order = [];
   jest.spyOn(Date, 'now').mockReturnValue(NOW);
   ddb.on(GetCommand, { Key: { pk: 'RUN#run-1' } }).resolves({ Item: run() });
@@ -95,8 +97,8 @@ describe('initiateAuth', () => {
     expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
       TableName: 'runs-test',
       Key: { pk: 'RUN#run-1' },
-      ExpressionAttributeNames: { '#s': 'authSession' },
-      ExpressionAttributeValues: { ':s': SESSION },
+      ExpressionAttributeNames: { '#s': 'authSession', '#u': 'challengeUsername' },
+      ExpressionAttributeValues: { ':s': SESSION, ':u': 'synthetic-run-1' },
     });
     expect(recordedFirstSignIn()).toEqual(['mfa-challenged']);
     await expectNoSecrets(out);
@@ -115,8 +117,8 @@ describe('initiateAuth', () => {
       // Recorded before the second sign-in, so a retried task knows its sign-in is not the first.
       expect(recordedFirstSignIn()).toEqual(['tokens-without-mfa']);
       expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
-        ExpressionAttributeNames: { '#s': 'authSession' },
-        ExpressionAttributeValues: { ':s': SESSION },
+        ExpressionAttributeNames: { '#s': 'authSession', '#u': 'challengeUsername' },
+        ExpressionAttributeValues: { ':s': SESSION, ':u': 'synthetic-run-1' },
       });
       // The first sign-in's tokens go nowhere: not in the output, the run record, or a log line
       // (the record holds the second sign-in's Session, by design, until it is used).

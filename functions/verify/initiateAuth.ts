@@ -1,5 +1,3 @@
-import { InitiateAuthCommand, type InitiateAuthCommandOutput } from '@aws-sdk/client-cognito-identity-provider';
-import { cognito } from '../../lib/clients';
 import { NamedError } from '../../lib/errors';
 import { taskHandler } from '../../lib/handler';
 import { logger } from '../../lib/logger';
@@ -10,7 +8,9 @@ import { registerWait } from '../../lib/runs/registerWait';
 import { asObject, requiredString } from '../../lib/validate';
 import { firstSignInOf, recordFirstSignIn, type FirstSignIn } from '../../lib/verify/firstSignIn';
 import { syntheticPassword } from '../../lib/verify/password';
+import { runClient, runFlow } from '../../lib/verify/runClient';
 import { RUN_ID } from '../../lib/verify/runId';
+import { signIn as signInWith, type SignInOutcome } from '../../lib/verify/signIn';
 
 export interface InitiateAuthOutput {
   challenge: 'SMS_MFA';
@@ -20,12 +20,12 @@ export interface InitiateAuthOutput {
 }
 
 /**
- * Password login must be answered with an SMS_MFA challenge. Cognito may let a new user's first
- * sign-in through with tokens although the pool requires MFA (the sign-up confirmation counts as
- * the second factor): then sign in once more, and that sign-in must be challenged. Tokens on a
- * sign-in after the first mean MFA is not enforced; any other challenge means the pool is not
- * configured as provisioned. At most two InitiateAuth calls; the tokens of a first sign-in are
- * dropped here, never returned, stored or logged.
+ * Sign-in, with the run's flow (password, SRP or USER_AUTH: lib/verify/signIn.ts), must be answered
+ * with an SMS_MFA challenge. Cognito may let a new user's first sign-in through with tokens although
+ * the pool requires MFA (the sign-up confirmation counts as the second factor): then sign in once
+ * more, and that sign-in must be challenged. Tokens on a sign-in after the first mean MFA is not
+ * enforced; any other challenge means the pool is not configured as provisioned. At most two
+ * sign-ins; the tokens of a first sign-in are dropped here, never returned, stored or logged.
  */
 export async function initiateAuth(event: unknown): Promise<InitiateAuthOutput> {
   const runId = requiredString(asObject(event), 'runId', RUN_ID);
@@ -33,44 +33,38 @@ export async function initiateAuth(event: unknown): Promise<InitiateAuthOutput> 
   // Opened before the first call; a second sign-in only shortens the wait (conservative).
   await registerWait(run.phoneNumber, runId, 'MFA', run.timeouts.mfaCodeSeconds, { userPoolId: run.userPoolId, username: run.username });
   const password = await syntheticPassword(runId);
-  const signIn = (): Promise<InitiateAuthCommandOutput> =>
-    cognito().send(
-      new InitiateAuthCommand({
-        ClientId: run.clientId,
-        AuthFlow: 'USER_PASSWORD_AUTH',
-        AuthParameters: { USERNAME: run.username, PASSWORD: password },
-      }),
-    );
+  const flow = runFlow(run);
+  const signIn = (): Promise<SignInOutcome> => signInWith({ client: runClient(run), flow, username: run.username, password });
 
   // Set when an earlier attempt of this task (a Retry) already signed in: this call is not the first.
   const earlier = firstSignInOf(run);
   let result = await signIn();
-  let firstSignIn: FirstSignIn = earlier ?? (result.AuthenticationResult ? 'tokens-without-mfa' : 'mfa-challenged');
+  let firstSignIn: FirstSignIn = earlier ?? (result.tokens ? 'tokens-without-mfa' : 'mfa-challenged');
   if (!earlier) await recordFirstSignIn(runId, firstSignIn);
-  if (result.AuthenticationResult && !earlier) {
+  if (result.tokens && !earlier) {
     logger.info('first sign-in returned tokens without an SMS_MFA challenge (allowed once after sign-up confirmation); signing in again', {
       runId,
     });
     result = await signIn();
     firstSignIn = 'tokens-without-mfa';
   }
-  if (result.AuthenticationResult) {
+  if (result.tokens) {
     throw new NamedError(
       'MfaNotEnforced',
       firstSignIn === 'tokens-without-mfa'
-        ? 'Password login returned tokens without an SMS_MFA challenge on the first sign-in and again on the second: MFA is not enforced on this pool'
-        : 'Password login returned tokens without an SMS_MFA challenge: MFA is not enforced on this pool',
+        ? `Sign-in (${flow}) returned tokens without an SMS_MFA challenge on the first sign-in and again on the second: MFA is not enforced on this pool`
+        : `Sign-in (${flow}) returned tokens without an SMS_MFA challenge: MFA is not enforced on this pool`,
     );
   }
   const which = firstSignIn === 'tokens-without-mfa' ? ' on the second sign-in' : '';
-  if (result.ChallengeName !== 'SMS_MFA') {
+  if (result.challengeName !== 'SMS_MFA') {
     throw new NamedError(
       'UnexpectedChallenge',
-      `Password login returned the ${result.ChallengeName ?? 'no'} challenge${which}, expected SMS_MFA`,
+      `Sign-in (${flow}) returned the ${result.challengeName} challenge${which}, expected SMS_MFA`,
     );
   }
-  if (!result.Session) throw new NamedError('UnexpectedChallenge', `The SMS_MFA challenge${which} came without a Session`);
-  await saveAuthSession(runId, result.Session);
+  if (!result.session) throw new NamedError('UnexpectedChallenge', `The SMS_MFA challenge${which} came without a Session`);
+  await saveAuthSession(runId, result.session, result.username);
   return { challenge: 'SMS_MFA', destination: maskPhone(run.phoneNumber), firstSignIn };
 }
 

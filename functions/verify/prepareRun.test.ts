@@ -3,13 +3,16 @@ import 'aws-sdk-client-mock-jest';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { GetParameterCommand, ParameterNotFound, SSMClient } from '@aws-sdk/client-ssm';
 import { DescribePhoneNumbersCommand, PinpointSMSVoiceV2Client, ResourceNotFoundException } from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { handler, prepareRun } from './prepareRun';
+import { mockPool } from '../../tests/support/cognitoPool';
 
 process.env.RUNS_TABLE = 'runs-test';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const ssm = mockClient(SSMClient);
 const smsVoice = mockClient(PinpointSMSVoiceV2Client);
+const cognito = mockClient(CognitoIdentityProviderClient);
 const PHONE = '+15555550100';
 const MASKED = '+*******0100';
 const TARGET = {
@@ -33,6 +36,8 @@ beforeEach(() => {
   ddb.reset();
   ssm.reset();
   smsVoice.reset();
+  cognito.reset();
+  mockPool(cognito, { userPoolId: 'us-east-1_abc', clientId: 'client1abc' });
   delete process.env.INBOUND_PHONE_NUMBER_ID;
   ddb.on(PutCommand).resolves({});
 });
@@ -46,6 +51,8 @@ describe('prepareRun', () => {
       kind: 'signup',
       userPoolId: 'us-east-1_abc',
       clientId: 'client1abc',
+      region: 'us-east-1',
+      authFlow: 'password',
       username: 'synthetic-run-1',
       targetName: 'MyUserPool',
       timeouts: { signUpCodeSeconds: 300, mfaCodeSeconds: 150 },
@@ -60,6 +67,8 @@ describe('prepareRun', () => {
       kind: 'signup',
       userPoolId: 'us-east-1_abc',
       clientId: 'client1abc',
+      region: 'us-east-1',
+      authFlow: 'password',
       username: 'synthetic-run-1',
       targetName: 'MyUserPool',
       timeouts: { signUpCodeSeconds: 300, mfaCodeSeconds: 150 },

@@ -1,4 +1,5 @@
 import { mockClient } from 'aws-sdk-client-mock';
+import { mockPool } from '../../tests/support/cognitoPool';
 import 'aws-sdk-client-mock-jest';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import {
@@ -32,6 +33,7 @@ beforeEach(() => {
   ddb.reset();
   mockPasswordKey(ddb);
   cognito.reset();
+  mockPool(cognito, { userPoolId: 'us-east-1_abc', clientId: 'client1abc' });
   order = [];
   jest.spyOn(Date, 'now').mockReturnValue(NOW);
   ddb.on(GetCommand, { Key: { pk: 'RUN#run-1' } }).resolves({ Item: run() });

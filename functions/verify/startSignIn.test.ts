@@ -1,6 +1,7 @@
 // First: the logger reads its level when it is created.
 import { captureLogs } from '../../tests/support/logCapture';
 import { mockClient } from 'aws-sdk-client-mock';
+import { mockPool } from '../../tests/support/cognitoPool';
 import 'aws-sdk-client-mock-jest';
 import { ConditionalCheckFailedException, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -46,6 +47,7 @@ async function expectNoSecrets(out: unknown) {
 
 beforeEach(() => {
   for (const m of [ddb, cognito, ssm]) m.reset();
+  mockPool(cognito, { userPoolId: 'us-east-1_abc', clientId: 'client1abc' });
   order = [];
   ssm.on(GetParameterCommand).callsFake(() => {
     order.push('GetParameter');
@@ -79,6 +81,8 @@ describe('startSignIn', () => {
       runId: 'run-1',
       kind: 'signin',
       userPoolId: POOL,
+      region: 'us-east-1',
+      authFlow: 'password',
       phone: MASKED,
       targetName: 'MyUserPool',
       standingUser: 'reused',
@@ -102,7 +106,7 @@ describe('startSignIn', () => {
     const wait = ddb.commandCalls(PutCommand)[2].args[0].input.Item!;
     expect(wait).toMatchObject({ pk: `WAIT#${PHONE}`, runId: 'run-1', step: 'MFA', userPoolId: POOL, username: USER });
     const saved = ddb.commandCalls(UpdateCommand)[0].args[0].input;
-    expect(Object.values(saved.ExpressionAttributeValues!)).toEqual([SESSION, 'reused']);
+    expect(Object.values(saved.ExpressionAttributeValues!)).toEqual([SESSION, 'reused', USER]);
     await expectNoSecrets(out);
   });
 
@@ -117,7 +121,7 @@ describe('startSignIn', () => {
     const out = await startSignIn(event({ kind: 'signin', target: 'MyUserPool', phoneNumber: PHONE })).finally(() => capture.restore());
     expect(out).toMatchObject({ standingUser: 'created', challenge: { firstSignIn: 'mfa-challenged' } });
     const saved = ddb.commandCalls(UpdateCommand)[0].args[0].input;
-    expect(Object.values(saved.ExpressionAttributeValues!)).toEqual([SESSION, 'created', 'mfa-challenged']);
+    expect(Object.values(saved.ExpressionAttributeValues!)).toEqual([SESSION, 'created', 'mfa-challenged', USER]);
     const logged = capture.lines.join('');
     expect(logged).toContain('"standingUser":"created"');
     await expectNoSecrets(logged);
@@ -147,7 +151,8 @@ describe('startSignIn', () => {
     await expect(startSignIn(event({ kind: 'signin', target: 'MyUserPool', phoneNumber: PHONE }))).rejects.toMatchObject({
       name: 'PhoneBusy',
     });
-    expect(cognito.calls()).toHaveLength(0);
+    // Only the pool and its client were read (the flow and the user's name are decided before the lease).
+    expect(cognito.calls().map((c) => c.args[0].constructor.name)).toEqual(['DescribeUserPoolClientCommand', 'DescribeUserPoolCommand']);
   });
 
   it('retries a throttled save of the challenge in place: one InitiateAuth, so one SMS', async () => {
@@ -191,5 +196,28 @@ describe('startSignIn', () => {
   it('as a Lambda handler, returns the state', async () => {
     const out = await handler(event({ kind: 'signin', userPoolId: POOL, clientId: 'client1abc', phoneNumber: PHONE }), {} as never);
     expect(out).toMatchObject({ kind: 'signin', standingUser: 'reused' });
+  });
+});
+
+describe('startSignIn with an app client that has a secret', () => {
+  it('signs in with the SECRET_HASH, and the secret is nowhere: not in the state, the run record, the logs', async () => {
+    const SECRET = 'the-app-client-secret-1234567890';
+    mockPool(cognito, { userPoolId: POOL, clientId: 'client1abc', secret: SECRET });
+    const capture = captureLogs();
+    const out = await startSignIn(event({ kind: 'signin', target: 'MyUserPool', phoneNumber: PHONE })).finally(() => capture.restore());
+    expect(cognito.commandCalls(InitiateAuthCommand)[0]!.args[0].input.AuthParameters!.SECRET_HASH).toEqual(expect.any(String));
+    const written = JSON.stringify(ddb.calls().map((c) => c.args[0].input));
+    for (const text of [JSON.stringify(out), written, capture.lines.join('')]) expect(text).not.toContain(SECRET);
+  });
+
+  it('refuses a flow the client does not allow before any sign-in (AuthFlowNotAllowed)', async () => {
+    mockPool(cognito, { userPoolId: POOL, clientId: 'client1abc', explicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] });
+    await expect(
+      startSignIn(event({ kind: 'signin', target: 'MyUserPool', phoneNumber: PHONE, authFlow: 'password' })),
+    ).rejects.toMatchObject({
+      name: 'AuthFlowNotAllowed',
+      message: expect.stringContaining('ALLOW_USER_PASSWORD_AUTH'),
+    });
+    expect(cognito.commandCalls(InitiateAuthCommand)).toHaveLength(0);
   });
 });

@@ -8,6 +8,8 @@ import { registerWait } from '../../lib/runs/registerWait';
 import { saveSignIn } from '../../lib/runs/saveSignIn';
 import { takeLease } from '../../lib/runs/takeLease';
 import { asObject, requiredString } from '../../lib/validate';
+import type { AuthFlow } from '../../lib/verify/authFlow';
+import { planCheck } from '../../lib/verify/checkPlan';
 import type { FirstSignIn } from '../../lib/verify/firstSignIn';
 import { leaseSeconds } from '../../lib/verify/kind';
 import { RUN_ID } from '../../lib/verify/runId';
@@ -19,6 +21,10 @@ export interface SignInState {
   runId: string;
   kind: 'signin';
   userPoolId: string;
+  /** The pool's Region. */
+  region: string;
+  /** How the standing user signs in (lib/verify/authFlow.ts). */
+  authFlow: AuthFlow;
   /** Masked. */
   phone: string;
   targetName?: string;
@@ -42,14 +48,20 @@ export async function startSignIn(event: unknown): Promise<SignInState> {
   const runId = requiredString({ runId: rawRunId }, 'runId', RUN_ID);
   // The execution's start (the context object), not now: a retried attempt keeps the run's start.
   const started = typeof rawStartedAt === 'string' && !Number.isNaN(Date.parse(rawStartedAt)) ? new Date(rawStartedAt) : new Date();
-  const { userPoolId, clientId, targetName, timeouts, phone, phoneFrom } = await readRunRequest(rawInput, 'signin');
-  const username = standingUsername(userPoolId, phone);
+  const request = await readRunRequest(rawInput, 'signin');
+  const { userPoolId, clientId, region, targetName, timeouts, phone, phoneFrom } = request;
+  const client = { region, userPoolId, clientId };
+  // The flow, the user's name in the pool's shape, the pool's MFA: refused (AuthFlowNotAllowed) before any sign-in.
+  const plan = await planCheck(client, request.authFlow, standingUsername(userPoolId, phone), phone);
+  const username = plan.signInName;
 
   await putRun({
     runId,
     kind: 'signin',
     userPoolId,
     clientId,
+    region,
+    authFlow: plan.flow,
     username,
     targetName,
     timeouts,
@@ -59,7 +71,16 @@ export async function startSignIn(event: unknown): Promise<SignInState> {
   });
   await takeLease(phone, runId, leaseSeconds('signin', timeouts));
   await registerWait(phone, runId, 'MFA', timeouts.mfaCodeSeconds, { userPoolId, username });
-  const signIn = await standingSignIn({ runId, userPoolId, clientId, username, phone, runStartedAt: started.getTime() });
+  const signIn = await standingSignIn({
+    runId,
+    client,
+    flow: plan.flow,
+    username,
+    shape: plan.shape,
+    mfaOptional: plan.mfaOptional,
+    phone,
+    runStartedAt: started.getTime(),
+  });
   // Cognito has sent the SMS by now. The machine retries this task on throttling, and a retry would
   // send a second SMS whose session the first code cannot answer (CodeMismatch); so the save is
   // retried here, and what still fails leaves as a named error no Retry matches.
@@ -77,6 +98,8 @@ export async function startSignIn(event: unknown): Promise<SignInState> {
     runId,
     kind: 'signin',
     userPoolId,
+    region,
+    authFlow: plan.flow,
     phone: maskPhone(phone),
     phoneFrom,
     standingUser,
@@ -87,6 +110,8 @@ export async function startSignIn(event: unknown): Promise<SignInState> {
     runId,
     kind: 'signin',
     userPoolId,
+    region,
+    authFlow: plan.flow,
     phone: maskPhone(phone),
     ...(targetName !== undefined && { targetName }),
     standingUser,

@@ -1,13 +1,23 @@
 import { InitiateAuthCommand, type InitiateAuthCommandOutput } from '@aws-sdk/client-cognito-identity-provider';
-import { cognito } from '../clients';
+import { cognitoIn } from '../clients';
+import { withSecretHash, type ClientRef } from './clientRef';
 
-/** USER_PASSWORD_AUTH, as an app would sign a user in (unauthenticated: no IAM statement needed). */
-export async function passwordSignIn(clientId: string, username: string, password: string): Promise<InitiateAuthCommandOutput> {
-  return cognito().send(
+/**
+ * USER_PASSWORD_AUTH, as an app would sign a user in (unauthenticated: no IAM statement needed).
+ * AuthParameters USERNAME, PASSWORD and, for a client with a secret, SECRET_HASH (InitiateAuth API
+ * reference, AuthParameters).
+ */
+export async function passwordSignIn(
+  client: ClientRef,
+  username: string,
+  password: string,
+  secretHash?: string,
+): Promise<InitiateAuthCommandOutput> {
+  return cognitoIn(client.region).send(
     new InitiateAuthCommand({
-      ClientId: clientId,
+      ClientId: client.clientId,
       AuthFlow: 'USER_PASSWORD_AUTH',
-      AuthParameters: { USERNAME: username, PASSWORD: password },
+      AuthParameters: withSecretHash({ USERNAME: username, PASSWORD: password }, secretHash),
     }),
   );
 }

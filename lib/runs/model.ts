@@ -41,6 +41,12 @@ export interface RunItem {
   status: 'RUNNING' | 'PASS' | 'FAIL';
   timeouts: { signUpCodeSeconds: number; mfaCodeSeconds: number };
   authSession?: string;
+  /**
+   * The name the session's challenge knows the user by (USER_ID_FOR_SRP: on pools whose users sign
+   * in with an email or phone number, Cognito's own name for it); the SMS_MFA answer and its
+   * SECRET_HASH use it. Absent: `username`.
+   */
+  challengeUsername?: string;
   /** Sign-in runs: what became of the standing user, and why it was recreated. */
   standingUser?: StandingUserOutcome;
   standingUserReason?: string;

@@ -10,6 +10,8 @@ export interface SignInStarted {
   standingUser: StandingUserOutcome;
   standingUserReason?: string;
   firstSignIn?: FirstSignIn;
+  /** The name the challenge knows the user by (RunItem.challengeUsername). */
+  challengeUsername?: string;
 }
 
 /** What a sign-in run's start learned, in one write: the session to answer and what became of the standing user. */
@@ -17,6 +19,7 @@ export async function saveSignIn(runId: string, started: SignInStarted): Promise
   const set: Record<string, unknown> = { authSession: started.session, standingUser: started.standingUser };
   if (started.standingUserReason !== undefined) set.standingUserReason = started.standingUserReason;
   if (started.firstSignIn !== undefined) set.firstSignIn = started.firstSignIn;
+  if (started.challengeUsername !== undefined) set.challengeUsername = started.challengeUsername;
   const keys = Object.keys(set);
   await dynamo().send(
     new UpdateCommand({

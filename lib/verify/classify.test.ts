@@ -13,10 +13,23 @@ describe('classifyFailure', () => {
     },
   );
 
-  it('keeps AppClientHasSecret (a standing sign-in refused for the client) as its own reason, not Unexpected', () => {
-    expect(classifyFailure('AppClientHasSecret', lambdaCause('AppClientHasSecret', 'the app client must have no secret')).reason).toBe(
-      'AppClientHasSecret',
-    );
+  it.each([['AppClientSecretChanged'], ['AuthFlowNotAllowed'], ['DeviceChallenge']])(
+    'keeps %s as its own reason, not Unexpected',
+    (name) => {
+      expect(classifyFailure(name, lambdaCause(name, 'what to change')).reason).toBe(name);
+    },
+  );
+
+  it("keeps UserLambdaValidationException's AWS name and the trigger's message", () => {
+    const message = 'PreAuthentication failed with error synthetic users are not allowed.';
+    expect(classifyFailure('UserLambdaValidationException', lambdaCause('UserLambdaValidationException', message))).toEqual({
+      reason: 'UserLambdaValidationException',
+      cause: message,
+    });
+  });
+
+  it('no longer knows AppClientHasSecret: clients with a secret are supported', () => {
+    expect(FAILURE_REASONS as readonly string[]).not.toContain('AppClientHasSecret');
   });
 
   it('names the reason itself as the cause when the error has none', () => {

@@ -9,8 +9,18 @@ export const FAILURE_REASONS = [
   'ExpiredCode',
   'MfaNotEnforced',
   'UnexpectedChallenge',
-  // Cognito refused the app client (it has a secret; the check sends no SECRET_HASH).
-  'AppClientHasSecret',
+  // Cognito refused the app client's SECRET_HASH even after its secret was read again (lib/verify/clientSecret.ts).
+  'AppClientSecretChanged',
+  // The run's sign-in flow is not among the app client's ExplicitAuthFlows (lib/verify/resolveAuthFlow.ts).
+  'AuthFlowNotAllowed',
+  // The pool remembers devices and asked DEVICE_SRP_AUTH / DEVICE_PASSWORD_VERIFIER (lib/verify/signIn.ts).
+  'DeviceChallenge',
+  // A pre sign-up / pre-authentication / pre-token-generation trigger refused the synthetic user:
+  // Cognito's own name, with the trigger's message (it names no secret of ours).
+  'UserLambdaValidationException',
+  // Phone-number usernames: one user per phone (a standing user that is not ours, or a sign-up check on such a pool).
+  'PhoneUsernameTaken',
+  'PhoneUsernamePool',
   // A sign-in run could not save its challenge after the SMS went out (not retried: that would send another).
   'SignInSaveFailed',
   'UserStatusUnexpected',

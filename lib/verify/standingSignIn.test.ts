@@ -2,14 +2,18 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 // First: the logger reads its level when it is created.
 import { captureLogs, jsonLines } from '../../tests/support/logCapture';
 import { mockClient } from 'aws-sdk-client-mock';
+import { mockPool } from '../../tests/support/cognitoPool';
 import 'aws-sdk-client-mock-jest';
 import {
   AdminCreateUserCommand,
   AdminDeleteUserCommand,
   AdminGetUserCommand,
+  AdminSetUserMFAPreferenceCommand,
   AdminSetUserPasswordCommand,
   CognitoIdentityProviderClient,
+  DescribeUserPoolClientCommand,
   InitiateAuthCommand,
+  RespondToAuthChallengeCommand,
   NotAuthorizedException,
   PasswordResetRequiredException,
   UserNotFoundException,
@@ -28,7 +32,17 @@ const POOL = 'us-east-1_abc';
 const USER = standingUsername(POOL, PHONE);
 const SESSION = 'AYABeCognitoChallengeSession-secret-value';
 const STARTED = Date.parse('2026-01-01T00:00:00Z');
-const request = { runId: 'run-1', userPoolId: POOL, clientId: 'client1abc', username: USER, phone: PHONE, runStartedAt: STARTED };
+const CLIENT = { region: 'us-east-1', userPoolId: POOL, clientId: 'client1abc' };
+const request = {
+  runId: 'run-1',
+  client: CLIENT,
+  flow: 'password' as const,
+  username: USER,
+  shape: 'username' as const,
+  mfaOptional: false,
+  phone: PHONE,
+  runStartedAt: STARTED,
+};
 const CHALLENGE = {
   ChallengeName: 'SMS_MFA' as const,
   Session: SESSION,
@@ -36,11 +50,16 @@ const CHALLENGE = {
 };
 const TOKENS = { AuthenticationResult: { IdToken: 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln', AccessToken: 'a', RefreshToken: 'r' } };
 const err = (E: any, message: string) => new E({ message, $metadata: {} });
-/** Cognito calls in order, by command name. */
-const calls = () => cognito.calls().map((c) => (c.args[0] as object).constructor.name.replace(/Command$/, ''));
+/** Cognito calls in order, by command name; not the reads of the pool and its client (cached per container). */
+const calls = () =>
+  cognito
+    .calls()
+    .map((c) => (c.args[0] as object).constructor.name.replace(/Command$/, ''))
+    .filter((name) => !name.startsWith('DescribeUserPool'));
 
 beforeEach(() => {
   cognito.reset();
+  mockPool(cognito, { userPoolId: 'us-east-1_abc', clientId: 'client1abc' });
   ddb.reset();
   mockPasswordKey(ddb);
   cognito.on(AdminCreateUserCommand).resolves({});
@@ -53,6 +72,7 @@ describe('standingSignIn', () => {
     cognito.on(InitiateAuthCommand).resolves(CHALLENGE);
     await expect(standingSignIn(request)).resolves.toEqual({
       session: SESSION,
+      challengeUsername: USER,
       standingUser: 'reused',
       standingUserReason: undefined,
       firstSignIn: undefined,
@@ -166,12 +186,15 @@ describe('standingSignIn', () => {
   it.each([
     ['Unable to verify secret hash for client client1abc'],
     ['Client client1abc is configured for secret but secret was not received'],
-  ])('fails with AppClientHasSecret on "%s", keeping the user and naming no secret', async (message) => {
+  ])('on "%s" reads the client again once, then fails AppClientSecretChanged, keeping the user and naming no secret', async (message) => {
+    mockPool(cognito, { userPoolId: POOL, clientId: 'client1abc', secret: 'the-client-secret-value' });
     cognito.on(InitiateAuthCommand).rejects(err(NotAuthorizedException, message));
     const error = (await standingSignIn(request).catch((e: Error) => e)) as Error;
-    expect(error).toMatchObject({ name: 'AppClientHasSecret', message: expect.stringContaining('app client must have no secret') });
+    expect(error).toMatchObject({ name: 'AppClientSecretChanged', message: expect.stringContaining('read again') });
     expect(error.message).not.toContain(await standingUserPassword(USER));
-    expect(calls()).toEqual(['InitiateAuth']);
+    expect(error.message).not.toContain('the-client-secret-value');
+    expect(calls()).toEqual(['InitiateAuth', 'InitiateAuth']);
+    expect(cognito.commandCalls(DescribeUserPoolClientCommand)).toHaveLength(2);
   });
 
   it('passes a refusal of the recreated user on as the AWS error (no endless recreating)', async () => {
@@ -231,5 +254,75 @@ describe('standingUsername', () => {
     expect(standingUsername('us-east-1_other', PHONE)).not.toBe(USER);
     expect(USER).toMatch(/^synthetic-standing-[0-9a-f]{24}$/);
     expect(USER).not.toContain('2065551234');
+  });
+});
+
+describe('standingSignIn on other pool shapes', () => {
+  const EMAIL = 'synthetic-standing-abc@example.invalid';
+
+  it('MFA OPTIONAL: turns SMS MFA on and preferred for the user it creates', async () => {
+    cognito.on(AdminSetUserMFAPreferenceCommand).resolves({});
+    cognito.on(InitiateAuthCommand).rejectsOnce(err(UserNotFoundException, 'User does not exist.')).resolves(CHALLENGE);
+    await expect(standingSignIn({ ...request, mfaOptional: true })).resolves.toMatchObject({ standingUser: 'created' });
+    expect(calls()).toEqual(['InitiateAuth', 'AdminCreateUser', 'AdminSetUserPassword', 'AdminSetUserMFAPreference', 'InitiateAuth']);
+    expect(cognito).toHaveReceivedCommandWith(AdminSetUserMFAPreferenceCommand, {
+      UserPoolId: POOL,
+      Username: USER,
+      SMSMfaSettings: { Enabled: true, PreferredMfa: true },
+    });
+  });
+
+  it('MFA OPTIONAL: a reused user that gets tokens gets SMS MFA turned on and must then be challenged', async () => {
+    cognito.on(AdminSetUserMFAPreferenceCommand).resolves({});
+    cognito.on(AdminGetUserCommand).resolves({ Username: USER, UserCreateDate: new Date(STARTED - 86_400_000) });
+    cognito.on(InitiateAuthCommand).resolvesOnce(TOKENS).resolves(CHALLENGE);
+    await expect(standingSignIn({ ...request, mfaOptional: true })).resolves.toMatchObject({ session: SESSION, standingUser: 'reused' });
+    expect(calls()).toEqual(['InitiateAuth', 'AdminGetUser', 'AdminSetUserMFAPreference', 'InitiateAuth']);
+  });
+
+  it('MFA OPTIONAL: MfaNotEnforced only when the user with SMS MFA on still gets tokens', async () => {
+    cognito.on(AdminSetUserMFAPreferenceCommand).resolves({});
+    cognito.on(AdminGetUserCommand).resolves({ Username: USER, UserCreateDate: new Date(STARTED - 86_400_000) });
+    cognito.on(InitiateAuthCommand).resolves(TOKENS);
+    await expect(standingSignIn({ ...request, mfaOptional: true })).rejects.toMatchObject({
+      name: 'MfaNotEnforced',
+      message: expect.stringContaining('SMS MFA turned on and preferred'),
+    });
+  });
+
+  it('email-username pool: creates the user as its synthetic address, verified, with no message', async () => {
+    cognito.on(InitiateAuthCommand).rejectsOnce(err(UserNotFoundException, 'User does not exist.')).resolves(CHALLENGE);
+    await standingSignIn({ ...request, username: EMAIL, shape: 'email' });
+    expect(cognito).toHaveReceivedCommandWith(AdminCreateUserCommand, {
+      Username: EMAIL,
+      MessageAction: 'SUPPRESS',
+      UserAttributes: [
+        { Name: 'phone_number', Value: PHONE },
+        { Name: 'phone_number_verified', Value: 'true' },
+        { Name: 'email', Value: EMAIL },
+        { Name: 'email_verified', Value: 'true' },
+      ],
+    });
+  });
+
+  it('phone-username pool: a user with that phone that cannot sign in is never deleted (PhoneUsernameTaken)', async () => {
+    cognito.on(InitiateAuthCommand).rejects(err(NotAuthorizedException, 'Incorrect username or password.'));
+    cognito.on(AdminGetUserCommand).resolves({ Username: 'uuid-of-someone' });
+    const error = (await standingSignIn({ ...request, username: PHONE, shape: 'phone_number' }).catch((e: Error) => e)) as Error;
+    expect(error).toMatchObject({ name: 'PhoneUsernameTaken', message: expect.stringContaining('never deleted') });
+    expect(error.message).not.toContain(PHONE);
+    expect(calls()).toEqual(['InitiateAuth', 'AdminGetUser']);
+  });
+
+  it('srp: answers the SMS_MFA challenge as the name the challenge gives (USER_ID_FOR_SRP)', async () => {
+    cognito.on(InitiateAuthCommand).resolves({
+      ChallengeName: 'PASSWORD_VERIFIER',
+      Session: 's1',
+      ChallengeParameters: { SALT: 'ab12', SRP_B: 'e'.repeat(256), SECRET_BLOCK: 'YmxvY2s=', USER_ID_FOR_SRP: 'uuid-1' },
+    });
+    cognito
+      .on(RespondToAuthChallengeCommand)
+      .resolves({ ...CHALLENGE, ChallengeParameters: { ...CHALLENGE.ChallengeParameters, USER_ID_FOR_SRP: 'uuid-1' } });
+    await expect(standingSignIn({ ...request, flow: 'srp' })).resolves.toMatchObject({ session: SESSION, challengeUsername: 'uuid-1' });
   });
 });

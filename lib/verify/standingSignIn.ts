@@ -1,20 +1,29 @@
-import type { InitiateAuthCommandOutput } from '@aws-sdk/client-cognito-identity-provider';
+import type { ClientRef } from '../cognito/clientRef';
 import { createSilentUser } from '../cognito/createSilentUser';
 import { deleteUser } from '../cognito/deleteUser';
 import { findUser } from '../cognito/findUser';
-import { passwordSignIn } from '../cognito/passwordSignIn';
 import { setPermanentPassword } from '../cognito/setPermanentPassword';
+import { setSmsMfaPreference } from '../cognito/setSmsMfaPreference';
 import { awsErrorName, isAwsError, NamedError } from '../errors';
 import { logger } from '../logger';
+import { maskPhone } from '../phone';
+import type { AuthFlow } from './authFlow';
 import type { FirstSignIn } from './firstSignIn';
 import { standingUserPassword } from './password';
+import { signIn, type SignInOutcome } from './signIn';
 import type { StandingUserOutcome } from './standingUser';
+import type { UsernameShape } from './username';
 
 export interface StandingSignInRequest {
   runId: string;
-  userPoolId: string;
-  clientId: string;
+  client: ClientRef;
+  flow: AuthFlow;
+  /** The name the standing user signs in with (lib/verify/username.ts signInNameFor). */
   username: string;
+  /** How the pool names users: on a phone-number pool the name is the phone, and the user is never deleted. */
+  shape: UsernameShape;
+  /** MFA OPTIONAL: the user must have SMS MFA turned on and preferred to be challenged. */
+  mfaOptional: boolean;
   phone: string;
   /** The execution's start (epoch ms): a user made after it was made by this run, also by an earlier attempt of its task. */
   runStartedAt: number;
@@ -28,11 +37,13 @@ export interface StandingSignIn {
   standingUserReason?: string;
   /** Only for a user made in this run: whether its first sign-in was challenged. */
   firstSignIn?: FirstSignIn;
+  /** The name the SMS_MFA challenge knows the user by: its answer (and SECRET_HASH) must use it. */
+  challengeUsername: string;
 }
 
 /** What a sign-in said about the standing user. */
 type Attempt =
-  | { ok: 'challenged'; session: string }
+  | { ok: 'challenged'; session: string; challengeUsername: string }
   | { ok: 'tokens' }
   /** Missing or broken; `exists` is known from the answer itself, or undefined when AdminGetUser must tell. */
   | { ok: false; why: string; exists?: boolean; error?: unknown };
@@ -50,9 +61,9 @@ const BROKEN_ERRORS: Record<string, { why: string; exists?: boolean }> = {
 };
 
 /**
- * NotAuthorized about the app client, not the user ("Unable to verify secret hash for client …",
- * "Client … is configured for secret but secret was not received"): every user would get it, so
- * recreating one would only add a user and fail again.
+ * NotAuthorized about the app client, not the user ("Client … is not …"): every user would get it,
+ * so recreating one would only add a user and fail again. A refused SECRET_HASH never gets here:
+ * lib/verify/clientSecret.ts reads the secret again, then fails AppClientSecretChanged.
  */
 const CLIENT_REFUSAL = /secret|client/i;
 
@@ -60,33 +71,32 @@ const CLIENT_REFUSAL = /secret|client/i;
 const USER_CHALLENGES = new Set(['NEW_PASSWORD_REQUIRED']);
 
 /**
- * Signs the standing user in with its password and expects the SMS_MFA challenge, optimistically:
- * a user that is there and well costs this one Cognito call. Only when the answer says the user
- * is missing or broken (an error above, NEW_PASSWORD_REQUIRED, or a code sent to another phone)
- * is it looked up, created or deleted and created again (no SMS: lib/cognito/createSilentUser.ts),
- * and signed in once more; a second failure is the pool's, reported as the check's failure. What
- * the pool or app client causes (another MFA challenge, a client secret) fails at once, keeping the user.
- * Tokens without a challenge are allowed once for a user made in this run (Cognito may count its
- * creation as the second factor): it signs in again and must be challenged then. Otherwise they
- * mean MFA is not enforced.
+ * Signs the standing user in with the run's flow (lib/verify/signIn.ts) and expects the SMS_MFA
+ * challenge, optimistically: a user that is there and well costs one sign-in. Only when the answer
+ * says the user is missing or broken (an error above, NEW_PASSWORD_REQUIRED, or a code sent to
+ * another phone) is it looked up, created or deleted and created again (no SMS:
+ * lib/cognito/createSilentUser.ts; on an MFA OPTIONAL pool with SMS MFA turned on), and signed in
+ * once more; a second failure is the pool's, reported as the check's failure. What the pool or app
+ * client causes (another MFA challenge, a device challenge, a refused client) fails at once,
+ * keeping the user. Tokens without a challenge are allowed once for a user made in this run (Cognito
+ * may count its creation as the second factor), and, on an MFA OPTIONAL pool, once for a user
+ * without SMS MFA turned on (made before the check did that): it signs in again and must be
+ * challenged then. Otherwise they mean MFA is not enforced. On a pool whose users sign in with their
+ * phone number, a user with that number that cannot sign in may be anyone's: it is never deleted.
  */
 export async function standingSignIn(request: StandingSignInRequest): Promise<StandingSignIn> {
-  const { runId, userPoolId, clientId, username, phone } = request;
+  const { runId, client, flow, username, phone } = request;
+  const { region, userPoolId } = client;
   const password = await standingUserPassword(username);
-  const signIn = async (): Promise<Attempt> => {
-    let answer: InitiateAuthCommandOutput;
+  const signInOnce = async (): Promise<Attempt> => {
+    let answer: SignInOutcome;
     try {
-      answer = await passwordSignIn(clientId, username, password);
+      answer = await signIn({ client, flow, username, password });
     } catch (error) {
       const name = awsErrorName(error) ?? '';
       const broken = BROKEN_ERRORS[name];
       if (!broken) throw error;
-      if (name === 'NotAuthorizedException' && error instanceof Error && CLIENT_REFUSAL.test(error.message)) {
-        throw new NamedError(
-          'AppClientHasSecret',
-          `Cognito refused the app client itself (${error.message.replace(/\.$/, '')}): the check signs in without a SECRET_HASH, so the app client must have no secret`,
-        );
-      }
+      if (name === 'NotAuthorizedException' && error instanceof Error && CLIENT_REFUSAL.test(error.message)) throw error;
       // A message may say more ("User is disabled.", "Password attempts exceeded"); it names no secret.
       const message =
         error instanceof Error && /disabled|attempts exceeded/i.test(error.message)
@@ -94,46 +104,54 @@ export async function standingSignIn(request: StandingSignInRequest): Promise<St
           : undefined;
       return { ok: false, why: message ?? broken.why, exists: broken.exists, error };
     }
-    if (answer.AuthenticationResult) return { ok: 'tokens' };
-    if (answer.ChallengeName !== 'SMS_MFA') {
-      const challenge = answer.ChallengeName ?? 'none';
+    if (answer.tokens) return { ok: 'tokens' };
+    if (answer.challengeName !== 'SMS_MFA') {
+      const challenge = answer.challengeName;
       if (USER_CHALLENGES.has(challenge)) return { ok: false, why: `challenge ${challenge}`, exists: true };
       // SELECT_MFA_TYPE, MFA_SETUP, SOFTWARE_TOKEN_MFA…: the pool's MFA settings, which a new user would meet too.
       throw new NamedError(
         'UnexpectedChallenge',
-        `Password login of the standing user returned the ${challenge} challenge, expected SMS_MFA`,
+        `Sign-in (${flow}) of the standing user returned the ${challenge} challenge, expected SMS_MFA`,
       );
     }
-    if (!answer.Session) throw new NamedError('UnexpectedChallenge', 'The SMS_MFA challenge came without a Session');
+    if (!answer.session) throw new NamedError('UnexpectedChallenge', 'The SMS_MFA challenge came without a Session');
     // Cognito masks the destination but keeps its last digits: a user whose phone was changed
     // would have its code sent elsewhere, and the run would wait for nothing.
-    const destination = answer.ChallengeParameters?.CODE_DELIVERY_DESTINATION ?? '';
+    const destination = answer.parameters.CODE_DELIVERY_DESTINATION ?? '';
     const last = /(\d{4})$/.exec(destination)?.[1];
     if (last && !phone.endsWith(last)) return { ok: false, why: 'MFA code sent to another phone', exists: true };
-    return { ok: 'challenged', session: answer.Session };
+    return { ok: 'challenged', session: answer.session, challengeUsername: answer.username };
   };
 
   let standingUser: StandingUserOutcome = 'reused';
   let standingUserReason: string | undefined;
-  let attempt = await signIn();
+  let attempt = await signInOnce();
   if (attempt.ok === false) {
-    const exists = attempt.exists ?? (await findUser(userPoolId, username)) !== undefined;
+    const exists = attempt.exists ?? (await findUser(region, userPoolId, username)) !== undefined;
     if (exists) {
+      if (request.shape === 'phone_number') {
+        throw new NamedError(
+          'PhoneUsernameTaken',
+          `This pool signs users in by phone number, which Cognito allows one user to have, and the user with ${maskPhone(phone)} ` +
+            `cannot sign in as the checks' standing user (${attempt.why}). It may be a real user or a sign-up check's user: it is ` +
+            'never deleted. Give sign-in checks on this pool a phone number no other user has, or delete that user if it is a leftover',
+        );
+      }
       standingUser = 'recreated';
       standingUserReason = attempt.why;
-      await deleteUser(userPoolId, username);
+      await deleteUser(region, userPoolId, username);
     } else {
       standingUser = 'created';
     }
-    await createUser(userPoolId, username, phone, password);
+    await createUser(request, password);
     logger.info(`standing user ${standingUser}`, { runId, standingUser, reason: standingUserReason });
     const before = attempt;
-    attempt = await signIn();
+    attempt = await signInOnce();
     if (attempt.ok === false) {
       if (attempt.why.startsWith('challenge ')) {
         throw new NamedError(
           'UnexpectedChallenge',
-          `Password login of the standing user returned the ${attempt.why.slice(10)} challenge after it was ${standingUser}, expected SMS_MFA`,
+          `Sign-in (${flow}) of the standing user returned the ${attempt.why.slice(10)} challenge after it was ${standingUser}, expected SMS_MFA`,
         );
       }
       if (attempt.error) throw attempt.error;
@@ -146,43 +164,57 @@ export async function standingSignIn(request: StandingSignInRequest): Promise<St
 
   let firstSignIn: FirstSignIn | undefined = standingUser === 'reused' ? undefined : 'mfa-challenged';
   if (attempt.ok === 'tokens') {
-    const madeInThisRun = standingUser !== 'reused' || (await createdSince(userPoolId, username, request.runStartedAt));
-    if (!madeInThisRun) {
+    const madeInThisRun = standingUser !== 'reused' || (await createdSince(region, userPoolId, username, request.runStartedAt));
+    if (madeInThisRun) {
+      logger.info('first sign-in of a new standing user returned tokens without an SMS_MFA challenge; signing in again', { runId });
+      firstSignIn = 'tokens-without-mfa';
+    } else if (request.mfaOptional) {
+      // Made before checks turned SMS MFA on for their users: turn it on now; the next sign-in must be challenged.
+      await setSmsMfaPreference(region, userPoolId, username);
+      logger.info('standing user had no SMS MFA on an MFA OPTIONAL pool; turned it on, signing in again', { runId });
+    } else {
       throw new NamedError(
         'MfaNotEnforced',
-        'Password login of the standing user returned tokens without an SMS_MFA challenge: MFA is not enforced on this pool',
+        `Sign-in (${flow}) of the standing user returned tokens without an SMS_MFA challenge: MFA is not enforced on this pool`,
       );
     }
-    logger.info('first sign-in of a new standing user returned tokens without an SMS_MFA challenge; signing in again', { runId });
-    firstSignIn = 'tokens-without-mfa';
-    attempt = await signIn();
+    attempt = await signInOnce();
     if (attempt.ok === 'tokens') {
       throw new NamedError(
         'MfaNotEnforced',
-        'Password login returned tokens without an SMS_MFA challenge on the first sign-in and again on the second: MFA is not enforced on this pool',
+        request.mfaOptional
+          ? `Sign-in (${flow}) returned tokens without an SMS_MFA challenge although the user has SMS MFA turned on and preferred (MFA OPTIONAL pool): MFA is not enforced for it`
+          : `Sign-in (${flow}) returned tokens without an SMS_MFA challenge on the first sign-in and again on the second: MFA is not enforced on this pool`,
       );
     }
     if (attempt.ok === false) {
       if (attempt.error) throw attempt.error;
-      throw new NamedError('UnexpectedChallenge', `Password login returned the ${attempt.why} on the second sign-in, expected SMS_MFA`);
+      throw new NamedError('UnexpectedChallenge', `Sign-in (${flow}) returned the ${attempt.why} on the second sign-in, expected SMS_MFA`);
     }
   }
-  return { session: attempt.session, standingUser, standingUserReason, firstSignIn };
+  return { session: attempt.session, challengeUsername: attempt.challengeUsername, standingUser, standingUserReason, firstSignIn };
 }
 
-/** AdminCreateUser (no SMS) and a permanent password. A user left by an earlier attempt of this task only gets its password set. */
-async function createUser(userPoolId: string, username: string, phone: string, password: string): Promise<void> {
+/**
+ * AdminCreateUser (no SMS; on an email-username pool with its synthetic address verified), a
+ * permanent password and, on an MFA OPTIONAL pool, SMS MFA turned on and preferred. A user left by
+ * an earlier attempt of this task only gets its password (and MFA) set.
+ */
+async function createUser(request: StandingSignInRequest, password: string): Promise<void> {
+  const { region, userPoolId } = request.client;
+  const { username, phone } = request;
   try {
-    await createSilentUser(userPoolId, username, phone);
+    await createSilentUser(region, userPoolId, username, phone, request.shape === 'email' ? username : undefined);
   } catch (error) {
     if (!isAwsError(error, 'UsernameExistsException')) throw error;
   }
-  await setPermanentPassword(userPoolId, username, password);
+  await setPermanentPassword(region, userPoolId, username, password);
+  if (request.mfaOptional) await setSmsMfaPreference(region, userPoolId, username);
 }
 
 /** Whether the user was made after the run started (a retried task made it): only asked when tokens came without MFA. */
-async function createdSince(userPoolId: string, username: string, since: number): Promise<boolean> {
-  const user = await findUser(userPoolId, username);
+async function createdSince(region: string, userPoolId: string, username: string, since: number): Promise<boolean> {
+  const user = await findUser(region, userPoolId, username);
   const created = user?.UserCreateDate?.getTime();
   return created !== undefined && created >= since;
 }

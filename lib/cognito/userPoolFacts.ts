@@ -1,0 +1,43 @@
+import { DescribeUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { cognitoIn } from '../clients';
+
+/**
+ * What a check needs to know of a pool to make users it accepts, from DescribeUserPool:
+ * - `usernameAttributes`: `email` and/or `phone_number` when users sign in with those instead of a
+ *   user name (Cognito then makes the user name up, a UUID);
+ * - `mfaConfiguration`: OFF, ON or OPTIONAL (OPTIONAL: each user must have SMS MFA turned on).
+ */
+export interface UserPoolFacts {
+  userPoolId: string;
+  usernameAttributes: string[];
+  mfaConfiguration: string;
+}
+
+// Per container: a pool's shape changes rarely, and a check runs every few minutes.
+const cache = new Map<string, Promise<UserPoolFacts>>();
+
+async function describe(region: string, userPoolId: string): Promise<UserPoolFacts> {
+  const { UserPool: pool } = await cognitoIn(region).send(new DescribeUserPoolCommand({ UserPoolId: userPoolId }));
+  return {
+    userPoolId,
+    usernameAttributes: pool?.UsernameAttributes ?? [],
+    mfaConfiguration: pool?.MfaConfiguration ?? 'OFF',
+  };
+}
+
+export function userPoolFacts(region: string, userPoolId: string): Promise<UserPoolFacts> {
+  const key = `${region}\n${userPoolId}`;
+  let entry = cache.get(key);
+  if (!entry) {
+    entry = describe(region, userPoolId);
+    // A failed read is not cached: the next call tries again.
+    entry.catch(() => cache.delete(key));
+    cache.set(key, entry);
+  }
+  return entry;
+}
+
+/** For tests: forget what this container read. */
+export function forgetUserPools(): void {
+  cache.clear();
+}

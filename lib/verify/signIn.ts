@@ -1,0 +1,137 @@
+import type { InitiateAuthCommandOutput, RespondToAuthChallengeCommandOutput } from '@aws-sdk/client-cognito-identity-provider';
+import { createSrpSession, signSrpSession } from 'cognito-srp-helper';
+
+type SrpSession = ReturnType<typeof createSrpSession>;
+import { answerPasswordVerifier } from '../cognito/answerPasswordVerifier';
+import { answerSelectChallenge } from '../cognito/answerSelectChallenge';
+import type { ClientRef } from '../cognito/clientRef';
+import { passwordSignIn } from '../cognito/passwordSignIn';
+import { srpSignIn } from '../cognito/srpSignIn';
+import { userAuthSignIn, type PasswordFactor } from '../cognito/userAuthSignIn';
+import { NamedError } from '../errors';
+import type { AuthFlow } from './authFlow';
+import { asAppClient } from './clientSecret';
+
+/**
+ * What a sign-in came to, the same for every flow, once the password (or its SRP proof) was
+ * accepted: tokens, or the next challenge. `username` is the name the challenge knows the user by
+ * (USER_ID_FOR_SRP, on pools whose users sign in with an email or phone number a UUID), which
+ * every answer to it, and its SECRET_HASH, must use. The session is a credential: for the run
+ * record only. No SRP value or password is in here.
+ */
+export type SignInOutcome =
+  { tokens: true } | { tokens: false; challengeName: string; session?: string; username: string; parameters: Record<string, string> };
+
+export interface SignInRequest {
+  client: ClientRef;
+  flow: AuthFlow;
+  /** The name the user signs in with: a user name, or the email address / phone number of a pool that uses them. */
+  username: string;
+  password: string;
+}
+
+/** Challenges of a pool that remembers devices: a check signs in as a new device every time and cannot answer them. */
+const DEVICE_CHALLENGES = new Set(['DEVICE_SRP_AUTH', 'DEVICE_PASSWORD_VERIFIER']);
+
+/** Fails a run that met a device challenge, naming the setting: the check cannot answer it. */
+export function refuseDeviceChallenge(challengeName: string | undefined): void {
+  if (challengeName && DEVICE_CHALLENGES.has(challengeName)) {
+    throw new NamedError(
+      'DeviceChallenge',
+      `Cognito asked for ${challengeName}: the pool tracks devices ("Remember user devices": Always), and a check signs in ` +
+        'from a new device each run with no device key to prove. Set device tracking to "User opt-in" or off ' +
+        '(DeviceConfiguration ChallengeRequiredOnNewDevice false), or check another pool',
+    );
+  }
+}
+
+/** Signs in with the run's flow; every Cognito call carries the app client's SECRET_HASH when it has a secret. */
+export async function signIn(request: SignInRequest): Promise<SignInOutcome> {
+  switch (request.flow) {
+    case 'password':
+      return outcome(await passwordFlow(request), request.username);
+    case 'srp':
+      return outcome(await srpFlow(request), request.username);
+    case 'user-auth':
+      return outcome(await userAuthFlow(request), request.username);
+  }
+}
+
+function passwordFlow({ client, username, password }: SignInRequest): Promise<InitiateAuthCommandOutput> {
+  return asAppClient(client, username, (hash) => passwordSignIn(client, username, password, hash));
+}
+
+/** USER_SRP_AUTH → PASSWORD_VERIFIER, as Amplify JS v6 signIn() does by default. */
+async function srpFlow({
+  client,
+  username,
+  password,
+}: SignInRequest): Promise<InitiateAuthCommandOutput | RespondToAuthChallengeCommandOutput> {
+  const srp = createSrpSession(username, password, client.userPoolId, false);
+  const started = await asAppClient(client, username, (hash) => srpSignIn(client, srp, username, hash));
+  return verifyPassword(client, srp, started, username);
+}
+
+/**
+ * USER_AUTH naming PASSWORD_SRP as the first factor; when Cognito answers SELECT_CHALLENGE (a pool
+ * that lets the user choose), PASSWORD_SRP is chosen, or PASSWORD when only that is offered.
+ */
+async function userAuthFlow({
+  client,
+  username,
+  password,
+}: SignInRequest): Promise<InitiateAuthCommandOutput | RespondToAuthChallengeCommandOutput> {
+  const srp = createSrpSession(username, password, client.userPoolId, false);
+  const srpFactor: PasswordFactor = { challenge: 'PASSWORD_SRP', srpA: srp.largeA };
+  let answer: InitiateAuthCommandOutput | RespondToAuthChallengeCommandOutput = await asAppClient(client, username, (hash) =>
+    userAuthSignIn(client, username, srpFactor, hash),
+  );
+  if (answer.ChallengeName === 'SELECT_CHALLENGE') {
+    const offered = (answer as InitiateAuthCommandOutput).AvailableChallenges ?? [];
+    const factor: PasswordFactor =
+      offered.length > 0 && !offered.includes('PASSWORD_SRP') && offered.includes('PASSWORD')
+        ? { challenge: 'PASSWORD', password }
+        : srpFactor;
+    const name = challengeUsername(answer, username);
+    const session = answer.Session;
+    answer = await asAppClient(client, name, (hash) => answerSelectChallenge(client, name, session, factor, hash));
+  }
+  return answer.ChallengeName === 'PASSWORD_VERIFIER' ? verifyPassword(client, srp, answer, username) : answer;
+}
+
+/** Answers PASSWORD_VERIFIER with the SRP proof; anything else Cognito asked first is returned as it is. */
+async function verifyPassword(
+  client: ClientRef,
+  srp: SrpSession,
+  answer: InitiateAuthCommandOutput | RespondToAuthChallengeCommandOutput,
+  username: string,
+): Promise<InitiateAuthCommandOutput | RespondToAuthChallengeCommandOutput> {
+  if (answer.ChallengeName !== 'PASSWORD_VERIFIER') return answer;
+  let signed;
+  try {
+    signed = signSrpSession(srp, answer);
+  } catch (error) {
+    // The helper names what was missing (SALT, SRP_B, SECRET_BLOCK, USER_ID_FOR_SRP); no value.
+    throw new NamedError('UnexpectedChallenge', `PASSWORD_VERIFIER came without what SRP needs: ${(error as Error).message}`);
+  }
+  const name = challengeUsername(answer, username);
+  const session = answer.Session;
+  return asAppClient(client, name, (hash) => answerPasswordVerifier(client, signed, name, session, hash));
+}
+
+/** The name a challenge knows the user by: USER_ID_FOR_SRP, else its USERNAME, else the sign-in name. */
+function challengeUsername(answer: { ChallengeParameters?: Record<string, string> }, fallback: string): string {
+  return answer.ChallengeParameters?.USER_ID_FOR_SRP ?? answer.ChallengeParameters?.USERNAME ?? fallback;
+}
+
+function outcome(answer: InitiateAuthCommandOutput | RespondToAuthChallengeCommandOutput, username: string): SignInOutcome {
+  if (answer.AuthenticationResult) return { tokens: true };
+  refuseDeviceChallenge(answer.ChallengeName);
+  return {
+    tokens: false,
+    challengeName: answer.ChallengeName ?? 'no',
+    session: answer.Session,
+    username: challengeUsername(answer, username),
+    parameters: answer.ChallengeParameters ?? {},
+  };
+}
