@@ -215,6 +215,31 @@ describe('sls package (offline)', () => {
     }
   });
 
+  it('lets the checks reach pools in any Region of the account with user-level and read-only Cognito calls, nothing pool-wide (issue 17 item 9)', () => {
+    // A check serves pools this stack did not make, in any Region: the verify functions may create,
+    // read, sign up and delete users and read the pool and client, never change or delete a pool or client.
+    const USER_LEVEL =
+      /^cognito-idp:(Admin(Get|Create|Delete)User|AdminSetUserPassword|AdminSetUserMFAPreference|DescribeUserPool|DescribeUserPoolClient)$/;
+    const verifyFunctions = config.functions.filter((f) => f.module.startsWith('functions/verify/'));
+    const cognitoStatements = verifyFunctions.flatMap((f) =>
+      roleStatements(f.name).filter((s) => list(s.Action).some((a: string) => a.startsWith('cognito-idp:'))),
+    );
+    expect(cognitoStatements.length).toBeGreaterThan(5);
+    for (const statement of cognitoStatements) {
+      for (const action of list(statement.Action) as string[]) expect(action).toMatch(USER_LEVEL);
+      for (const resource of list(statement.Resource))
+        expect(resource['Fn::Sub']).toMatch(/:cognito-idp:\*:\$\{AWS::AccountId\}:userpool\/\*$/);
+    }
+    // Provisioning and teardown stay on this stack's Region (and their own conditions).
+    const others = config.functions.filter((f) => !f.module.startsWith('functions/verify/'));
+    const otherResources = others.flatMap((f) =>
+      roleStatements(f.name)
+        .filter((s) => list(s.Action).some((a: string) => a.startsWith('cognito-idp:')))
+        .flatMap((s) => list(s.Resource)),
+    );
+    for (const resource of otherResources) expect(JSON.stringify(resource)).not.toContain('cognito-idp:*:');
+  });
+
   it('holds the verification machine with three task-token waits (sign-up code, MFA code, sign-in MFA code), each with an explicit timeout, and a machine timeout', () => {
     const [body] = template.Resources.VerifyStateMachine.Properties.DefinitionString['Fn::Sub'] as [string];
     // A run that stalls anywhere ends TIMED_OUT, and the stopped-run clean-up takes it from there.
