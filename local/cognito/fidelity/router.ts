@@ -10,6 +10,9 @@ import { errorMessagesFix } from './errors';
 import { firstSignInWithoutMfaFix } from './firstSignIn';
 import { listPaginationFix } from './listing';
 import { maskDestinationsFix } from './mask';
+import { mfaPreferenceFix } from './mfaPreference';
+import { aliasAttributesFix } from './aliasAttributes';
+import { usernameAttributesFix } from './usernameAttributes';
 import { phoneFormatFix } from './phoneFormat';
 import { passwordPolicyFix } from './passwordPolicy';
 import { sessionsFix } from './sessions';
@@ -23,6 +26,9 @@ import type { CognitoBehaviour, FidelityEnv, FidelityFix, FidelityRoute, TargetF
 const TARGET_FIXES: readonly TargetFix[] = [
   smsMfaFix,
   verifyOnConfirmFix,
+  mfaPreferenceFix,
+  usernameAttributesFix,
+  aliasAttributesFix,
   // Inside the token, session and masking fixes, so its tokens get ExpiresIn/TokenType like any.
   firstSignInWithoutMfaFix,
   refreshAfterMfaFix,
@@ -51,10 +57,9 @@ export function fidelityRouter(
 ): Router {
   const fixes = TARGET_FIXES.filter((f) => enabled[f.fix]);
   return (target) => {
-    if (!isSupportedTarget(target)) {
-      return () => Promise.reject(new UnsupportedError(`Unsupported x-amz-target header "${target}"`));
-    }
-    let route = (Targets[target] as unknown as (s: Services) => FidelityRoute)(services);
+    // A target cognito-local lacks answers as cognito-local does unless an enabled fix implements it.
+    const unsupported: FidelityRoute = () => Promise.reject(new UnsupportedError(`Unsupported x-amz-target header "${target}"`));
+    let route = isSupportedTarget(target) ? (Targets[target] as unknown as (s: Services) => FidelityRoute)(services) : unsupported;
     for (const fix of fixes) {
       if (fix.targets === '*' || fix.targets.includes(target)) route = fix.wrap(route, env, target);
     }

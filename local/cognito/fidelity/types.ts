@@ -21,6 +21,10 @@ export const FIDELITY_FIXES = [
   'phoneFormat',
   'regionalIds',
   'discovery',
+  'mfaPreference',
+  'usernameAttributes',
+  'aliasAttributes',
+  'requestRegion',
 ] as const;
 export type FidelityFix = (typeof FIDELITY_FIXES)[number];
 
