@@ -11,7 +11,7 @@ import {
   AdminGetUserCommand,
   AdminSetUserMFAPreferenceCommand,
   AdminSetUserPasswordCommand,
-  CognitoIdentityProviderClient,
+  type CognitoIdentityProviderClient,
   ConfirmSignUpCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
@@ -67,7 +67,11 @@ async function env(input: Partial<CreateUserPoolCommandInput>, without?: Fidelit
 
 const signIn = (e: Env, username: string, password = PASSWORD) =>
   e.client.send(
-    new InitiateAuthCommand({ ClientId: e.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: username, PASSWORD: password } }),
+    new InitiateAuthCommand({
+      ClientId: e.clientId,
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      AuthParameters: { USERNAME: username, PASSWORD: password },
+    }),
   );
 const answerMfa = (e: Env, session: string | undefined, username: string) =>
   e.client.send(
@@ -96,7 +100,9 @@ async function adminUser(e: Env, username: string, attributes: Record<string, st
       UserAttributes: Object.entries(attributes).map(([Name, Value]) => ({ Name, Value })),
     }),
   );
-  await e.client.send(new AdminSetUserPasswordCommand({ UserPoolId: e.userPoolId, Username: username, Password: PASSWORD, Permanent: true }));
+  await e.client.send(
+    new AdminSetUserPasswordCommand({ UserPoolId: e.userPoolId, Username: username, Password: PASSWORD, Permanent: true }),
+  );
   return out.User!;
 }
 const attr = (attrs: Array<{ Name?: string; Value?: string }> | undefined, name: string) => attrs?.find((a) => a.Name === name)?.Value;
@@ -120,7 +126,10 @@ describe('MFA OPTIONAL and the user MFA preference (mfaPreference)', () => {
     // then sign-in is challenged with SMS_MFA, and the code signs in
     const challenge = await signIn(e, 'user1');
     expect(challenge.ChallengeName).toBe('SMS_MFA');
-    expect(challenge.ChallengeParameters).toMatchObject({ CODE_DELIVERY_DELIVERY_MEDIUM: 'SMS', CODE_DELIVERY_DESTINATION: '+*******0100' });
+    expect(challenge.ChallengeParameters).toMatchObject({
+      CODE_DELIVERY_DELIVERY_MEDIUM: 'SMS',
+      CODE_DELIVERY_DESTINATION: '+*******0100',
+    });
     expect(lastSms(e.local, 'MFA')).toMatchObject({ phoneNumber: PHONE, username: 'user1' });
     await expect(answerMfa(e, challenge.Session, 'user1')).resolves.toHaveProperty('AuthenticationResult.AccessToken');
     // and once disabled again, tokens without a challenge
@@ -153,7 +162,10 @@ describe('MFA OPTIONAL and the user MFA preference (mfaPreference)', () => {
       name: 'InvalidParameterException',
       message: 'User does not have delivery config set to turn on SMS_MFA',
     });
-    await expect(smsPreference(e, 'nobody', true)).rejects.toMatchObject({ name: 'UserNotFoundException', message: 'User does not exist.' });
+    await expect(smsPreference(e, 'nobody', true)).rejects.toMatchObject({
+      name: 'UserNotFoundException',
+      message: 'User does not exist.',
+    });
   });
 
   it('without the fix AdminSetUserMFAPreference is unsupported and SetUserMFAPreference breaks sign-in', async () => {
@@ -164,8 +176,13 @@ describe('MFA OPTIONAL and the user MFA preference (mfaPreference)', () => {
       message: expect.stringContaining('Unsupported x-amz-target header "AdminSetUserMFAPreference"'),
     });
     const tokens = (await signIn(e, 'user1')).AuthenticationResult!;
-    await e.client.send(new SetUserMFAPreferenceCommand({ AccessToken: tokens.AccessToken, SMSMfaSettings: { Enabled: true, PreferredMfa: true } }));
-    await expect(signIn(e, 'user1')).rejects.toMatchObject({ name: 'Unsupported', message: expect.stringContaining('SMS_MFA without SMS MFAOption') });
+    await e.client.send(
+      new SetUserMFAPreferenceCommand({ AccessToken: tokens.AccessToken, SMSMfaSettings: { Enabled: true, PreferredMfa: true } }),
+    );
+    await expect(signIn(e, 'user1')).rejects.toMatchObject({
+      name: 'Unsupported',
+      message: expect.stringContaining('SMS_MFA without SMS MFAOption'),
+    });
   });
 });
 
@@ -184,7 +201,9 @@ describe('UsernameAttributes: email or phone number as username (usernameAttribu
     // when alice signs up and confirms with her email
     const { UserSub } = await signUp(e, EMAIL);
     expect(UserSub).toMatch(UUID);
-    await e.client.send(new ConfirmSignUpCommand({ ClientId: e.clientId, Username: EMAIL, ConfirmationCode: lastSms(e.local, 'SIGN_UP').code }));
+    await e.client.send(
+      new ConfirmSignUpCommand({ ClientId: e.clientId, Username: EMAIL, ConfirmationCode: lastSms(e.local, 'SIGN_UP').code }),
+    );
     // then her username is the UUID, her email the one she signed up with
     const user = await e.client.send(new AdminGetUserCommand({ UserPoolId: e.userPoolId, Username: EMAIL }));
     expect(user.Username).toBe(UserSub);
@@ -200,7 +219,9 @@ describe('UsernameAttributes: email or phone number as username (usernameAttribu
     await expect(signUp(e, EMAIL, '+15555550111')).rejects.toMatchObject(taken);
     await expect(adminUser(e, EMAIL, {})).rejects.toMatchObject(taken);
     // and admin calls take the email in place of the username
-    await e.client.send(new AdminSetUserPasswordCommand({ UserPoolId: e.userPoolId, Username: EMAIL, Password: 'N3w-Horse!x', Permanent: true }));
+    await e.client.send(
+      new AdminSetUserPasswordCommand({ UserPoolId: e.userPoolId, Username: EMAIL, Password: 'N3w-Horse!x', Permanent: true }),
+    );
     expect((await signIn(e, EMAIL, 'N3w-Horse!x')).ChallengeName).toBe('SMS_MFA');
     await e.client.send(new AdminDeleteUserCommand({ UserPoolId: e.userPoolId, Username: EMAIL }));
     await expect(e.client.send(new AdminGetUserCommand({ UserPoolId: e.userPoolId, Username: UserSub }))).rejects.toMatchObject({
@@ -210,7 +231,10 @@ describe('UsernameAttributes: email or phone number as username (usernameAttribu
 
   it('a phone pool: an E.164 username, unique, signing in as its UUID', async () => {
     const e = await env({ UsernameAttributes: ['phone_number'] });
-    await expect(adminUser(e, 'bob', {})).rejects.toMatchObject({ name: 'InvalidParameterException', message: 'Username should be a phone number.' });
+    await expect(adminUser(e, 'bob', {})).rejects.toMatchObject({
+      name: 'InvalidParameterException',
+      message: 'Username should be a phone number.',
+    });
     const created = await adminUser(e, PHONE, {});
     expect(created.Username).toMatch(UUID);
     expect(attr(created.Attributes, 'phone_number')).toBe(PHONE);
@@ -301,13 +325,14 @@ describe('AliasAttributes: the username is kept, a verified alias also signs in 
 });
 
 describe('pools in any Region (requestRegion)', () => {
-  const clientIn = (local: LocalCognito, region: string) =>
-    new CognitoIdentityProviderClient({ endpoint: local.url, region, credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 });
+  const clientIn = (local: LocalCognito, region: string) => cognitoClient(local.url, region);
 
   it('reads the Region from the SigV4 credential scope', () => {
-    expect(regionOfAuthorization('AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20250101/eu-west-1/cognito-idp/aws4_request, SignedHeaders=host, Signature=ab')).toBe(
-      'eu-west-1',
-    );
+    expect(
+      regionOfAuthorization(
+        'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20250101/eu-west-1/cognito-idp/aws4_request, SignedHeaders=host, Signature=ab',
+      ),
+    ).toBe('eu-west-1');
     expect(regionOfAuthorization(undefined)).toBeUndefined();
     expect(regionOfAuthorization('Bearer x')).toBeUndefined();
   });
@@ -331,8 +356,17 @@ describe('pools in any Region (requestRegion)', () => {
     const e = { ...euPool, client: eu };
     const done = await answerMfa(e, (await signIn(e, 'user1')).Session, 'user1');
     expect(decodeJwt(done.AuthenticationResult!.IdToken!).payload.iss).toBe(`${l.local.url}/${euPool.userPoolId}`);
-    // and an unsigned or default client still gets the cloud's Region
-    expect(regionOfUserPool((await pool(l, {})).userPoolId)).toBe('us-east-1');
+  });
+
+  it('gives an unsigned request the cloud’s Region', async () => {
+    const local = await startLocalCognito({ region: 'eu-central-1' });
+    open.push({ local, clients: [] });
+    const res = await fetch(local.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSCognitoIdentityProviderService.CreateUserPool' },
+      body: JSON.stringify({ PoolName: 'unsigned' }),
+    });
+    expect(((await res.json()) as { UserPool: { Id: string } }).UserPool.Id).toMatch(/^eu-central-1_/);
   });
 
   it('without the fix every pool is in the cloud’s Region', async () => {

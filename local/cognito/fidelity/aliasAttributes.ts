@@ -55,7 +55,10 @@ function refuseAliasShapedUsername(options: UserPool, username: unknown): void {
   if (typeof username !== 'string') return;
   const aliases = options.AliasAttributes ?? [];
   if (aliases.includes('email') && EMAIL.test(username)) {
-    throw new CognitoError('InvalidParameterException', 'Username cannot be of email format, since user pool is configured for email alias.');
+    throw new CognitoError(
+      'InvalidParameterException',
+      'Username cannot be of email format, since user pool is configured for email alias.',
+    );
   }
   if (aliases.includes('phone_number') && PHONE.test(username)) {
     throw new CognitoError(
@@ -81,11 +84,17 @@ const aliasExists = (name: string) => new CognitoError('AliasExistsException', `
 /** Takes a verified alias away from its previous holder (ForceAliasCreation). */
 async function unverify(ctx: OutboxContext, pool: UserPoolService, holder: User, name: string): Promise<void> {
   const current = await pool.getUserByUsername(ctx, holder.Username);
-  if (current) await pool.saveUser(ctx, { ...current, Attributes: attributesAppend(current.Attributes, attribute(`${name}_verified`, 'false')) });
+  if (current)
+    await pool.saveUser(ctx, { ...current, Attributes: attributesAppend(current.Attributes, attribute(`${name}_verified`, 'false')) });
 }
 
 /** The aliases a request would verify, each with the user already holding it verified. */
-async function conflicts(ctx: OutboxContext, pool: UserPoolService, verified: ReadonlyArray<{ name: string; value: string }>, self?: string) {
+async function conflicts(
+  ctx: OutboxContext,
+  pool: UserPoolService,
+  verified: ReadonlyArray<{ name: string; value: string }>,
+  self?: string,
+) {
   const found: Array<{ name: string; holder: User }> = [];
   for (const { name, value } of verified) {
     if (!pool.options.AliasAttributes?.includes(name)) continue;

@@ -46,8 +46,7 @@ export function usernameKind(allowed: readonly UsernameAttribute[], username: un
   const name = typeof username === 'string' ? username : '';
   if (allowed.includes('email') && EMAIL.test(name)) return 'email';
   if (allowed.includes('phone_number') && PHONE.test(name)) return 'phone_number';
-  const expected =
-    allowed.length > 1 ? 'either an email or a phone number' : allowed[0] === 'email' ? 'an email' : 'a phone number';
+  const expected = allowed.length > 1 ? 'either an email or a phone number' : allowed[0] === 'email' ? 'an email' : 'a phone number';
   throw new CognitoError('InvalidParameterException', `Username should be ${expected}.`);
 }
 
@@ -130,7 +129,16 @@ async function adminCreateUser(env: FidelityEnv, ctx: OutboxContext, pool: UserP
   }
   await pool.saveUser(ctx, user);
   if (details) {
-    await env.services.messages.deliver(ctx, 'AdminCreateUser', null, pool.options.Id, user, temporaryPassword, req.ClientMetadata, details);
+    await env.services.messages.deliver(
+      ctx,
+      'AdminCreateUser',
+      null,
+      pool.options.Id,
+      user,
+      temporaryPassword,
+      req.ClientMetadata,
+      details,
+    );
   }
   return { User: userToResponseObject(user) };
 }
