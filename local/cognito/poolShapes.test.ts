@@ -209,10 +209,12 @@ describe('UsernameAttributes: email or phone number as username (usernameAttribu
     expect(user.Username).toBe(UserSub);
     expect(attr(user.UserAttributes, 'sub')).toBe(UserSub);
     expect(attr(user.UserAttributes, 'email')).toBe(EMAIL);
-    // and the challenge names the real username (USER_ID_FOR_SRP), the email answers it, the tokens carry the UUID
+    // and the challenge names the real username (USER_ID_FOR_SRP), which the answer must use
+    // (AdminInitiateAuth, ChallengeParameters: "You must use the username and not an alias"); the tokens carry it
     const challenge = await signIn(e, EMAIL);
     expect(challenge.ChallengeParameters?.USER_ID_FOR_SRP).toBe(UserSub);
-    const done = await answerMfa(e, challenge.Session, EMAIL);
+    await expect(answerMfa(e, challenge.Session, EMAIL)).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+    const done = await answerMfa(e, challenge.Session, UserSub!);
     expect(decodeJwt(done.AuthenticationResult!.AccessToken!).payload).toMatchObject({ sub: UserSub, username: UserSub });
     // and the email is unique in the pool, whoever asks
     const taken = { name: 'UsernameExistsException', message: 'An account with the given email already exists.' };
@@ -284,7 +286,8 @@ describe('AliasAttributes: the username is kept, a verified alias also signs in 
     // then her phone signs in as alice
     const challenge = await signIn(e, PHONE);
     expect(challenge.ChallengeParameters?.USER_ID_FOR_SRP).toBe('alice');
-    await expect(answerMfa(e, challenge.Session, PHONE)).resolves.toHaveProperty('AuthenticationResult.AccessToken');
+    await expect(answerMfa(e, challenge.Session, PHONE)).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+    await expect(answerMfa(e, challenge.Session, 'alice')).resolves.toHaveProperty('AuthenticationResult.AccessToken');
     // and an alias nobody has verified names nobody
     await signUp(e, 'carol', '+15555550199');
     await expect(signIn(e, '+15555550199')).rejects.toMatchObject({ name: 'UserNotFoundException' });

@@ -135,12 +135,33 @@ function verifiedInRequest(attributes: unknown) {
   });
 }
 
+/**
+ * AdminInitiateAuth, ChallengeParameters: "Amazon Cognito returns the username attribute in
+ * USER_ID_FOR_SRP instead of any email address, preferred username, or phone number alias ... You
+ * must use the username and not an alias in the ChallengeResponses of your challenge response."
+ * cognito-local (and the sessions fix) resolve the alias and accept it. Which error Cognito gives is
+ * not documented; the session check's NotAuthorizedException stands in for it. A name differing
+ * only in case from the username is not an alias (case-insensitive pools accept it).
+ */
+export async function refuseAliasInChallengeResponse(ctx: OutboxContext, pool: UserPoolService, req: Json): Promise<void> {
+  const claimed = req?.ChallengeResponses?.USERNAME;
+  if (typeof claimed !== 'string') return;
+  const user = await pool.getUserByUsername(ctx, claimed);
+  if (user && user.Username.toLowerCase() !== claimed.toLowerCase()) {
+    throw new CognitoError('NotAuthorizedException', 'Invalid session for the user.');
+  }
+}
+
 export const aliasAttributesFix: TargetFix = {
   fix: 'aliasAttributes',
-  targets: ['SignUp', 'AdminCreateUser', 'ConfirmSignUp'],
+  targets: ['SignUp', 'AdminCreateUser', 'ConfirmSignUp', 'RespondToAuthChallenge'],
   wrap: (inner, env, target) => async (ctx, req) => {
     const pool = await poolOf(env, ctx, req);
     if (!pool.options.AliasAttributes?.length) return inner(ctx, req);
+    if (target === 'RespondToAuthChallenge') {
+      await refuseAliasInChallengeResponse(ctx, pool, req);
+      return inner(ctx, req);
+    }
     if (target === 'ConfirmSignUp') {
       const user = typeof req?.Username === 'string' ? await pool.getUserByUsername(ctx, req.Username) : null;
       return guardAliases(ctx, pool, req, confirmedAliases(pool, user, req?.ConfirmationCode), () => inner(ctx, req), user?.Username);

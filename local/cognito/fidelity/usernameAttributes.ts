@@ -6,6 +6,7 @@ import { attributeValue } from 'cognito-local/lib/services/userPoolService';
 import type { User, UserPoolService } from 'cognito-local/lib/services/userPoolService';
 import { userToResponseObject } from 'cognito-local/lib/targets/responses';
 import type { OutboxContext } from '../fakePhone';
+import { refuseAliasInChallengeResponse } from './aliasAttributes';
 import type { FidelityEnv, Json, TargetFix } from './types';
 import { poolOf } from './types';
 
@@ -23,7 +24,8 @@ import { poolOf } from './types';
  * - "The email or phone number must be unique ... It does not have to be verified": a second
  *   account with it is UsernameExistsException "An account with the given email already exists."
  * - "You can use an email address or phone number as an alias in place of the username in all
- *   APIs except the ListUsers API" (cognito-local's user lookup already matches them).
+ *   APIs except the ListUsers API" (cognito-local's user lookup already matches them), but a
+ *   challenge response names the username itself (see refuseAliasInChallengeResponse).
  *
  * cognito-local handles email usernames only partly (any string with an `@`, its generic
  * "User already exists") and phone usernames not at all: the phone number became the username.
@@ -145,11 +147,16 @@ async function adminCreateUser(env: FidelityEnv, ctx: OutboxContext, pool: UserP
 
 export const usernameAttributesFix: TargetFix = {
   fix: 'usernameAttributes',
-  targets: ['SignUp', 'AdminCreateUser'],
+  targets: ['SignUp', 'AdminCreateUser', 'RespondToAuthChallenge'],
   wrap: (inner, env, target) => async (ctx, req) => {
     const pool = await poolOf(env, ctx, req);
     // RESEND re-sends an existing user's invitation: nothing is created, cognito-local answers.
     if (usernameAttributesOf(pool).length === 0 || req?.MessageAction === 'RESEND') return inner(ctx, req);
+    // The challenge answer names the UUID username (USER_ID_FOR_SRP), not the email or phone.
+    if (target === 'RespondToAuthChallenge') {
+      await refuseAliasInChallengeResponse(ctx, pool, req);
+      return inner(ctx, req);
+    }
     return target === 'SignUp' ? signUp(env, ctx, pool, req) : adminCreateUser(env, ctx, pool, req);
   },
 };
