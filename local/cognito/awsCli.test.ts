@@ -14,8 +14,8 @@ beforeAll(async () => {
 });
 afterAll(() => local.close());
 
-const aws = (...args: string[]) =>
-  run('aws', ['--endpoint-url', local.url, '--region', 'us-east-1', '--output', 'json', 'cognito-idp', ...args], {
+const awsIn = (region: string, ...args: string[]) =>
+  run('aws', ['--endpoint-url', local.url, '--region', region, '--output', 'json', 'cognito-idp', ...args], {
     // No profile or config of the machine may leak in.
     env: {
       PATH: process.env.PATH,
@@ -27,6 +27,7 @@ const aws = (...args: string[]) =>
     },
     timeout: 20_000,
   });
+const aws = (...args: string[]) => awsIn('us-east-1', ...args);
 
 it('aws cognito-idp list-user-pools --max-results 10 returns JSON the CLI can page through', async () => {
   const { stdout } = await aws('list-user-pools', '--max-results', '10');
@@ -43,4 +44,86 @@ it('aws cognito-idp list-user-pools --max-results 10 returns JSON the CLI can pa
   const all = [...first.UserPools, ...rest.UserPools];
   expect(new Set(all.map((p) => p.Id)).size).toBe(12);
   expect(all.find((p) => p.Name === 'MyUserPool')?.Id).toMatch(/^us-east-1_/);
+});
+
+it('aws --region eu-west-1: a pool with email usernames and MFA OPTIONAL, a user who chose SMS MFA is challenged', async () => {
+  // Pool shapes from the developer guide ("Working with user attributes", option 2; "Adding MFA to a
+  // user pool"), made the way an operator would: with the AWS CLI, in another Region.
+  const json = async (...args: string[]) => JSON.parse((await awsIn('eu-west-1', ...args)).stdout) as Record<string, any>;
+  const { UserPool } = await json(
+    'create-user-pool',
+    '--pool-name',
+    'EmailUsernames',
+    '--username-attributes',
+    'email',
+    '--mfa-configuration',
+    'OPTIONAL',
+    '--auto-verified-attributes',
+    'phone_number',
+    '--sms-configuration',
+    'SnsCallerArn=arn:aws:iam::123456789012:role/EmailUsernames-SMS-Role,ExternalId=ext-1',
+  );
+  expect(UserPool.Id).toMatch(/^eu-west-1_/);
+  expect(UserPool.UsernameAttributes).toEqual(['email']);
+  const { UserPoolClient } = await json(
+    'create-user-pool-client',
+    '--user-pool-id',
+    UserPool.Id,
+    '--client-name',
+    'app',
+    '--explicit-auth-flows',
+    'ALLOW_USER_PASSWORD_AUTH',
+    'ALLOW_REFRESH_TOKEN_AUTH',
+  );
+  const email = 'ops@example.invalid';
+  const { User } = await json(
+    'admin-create-user',
+    '--user-pool-id',
+    UserPool.Id,
+    '--username',
+    email,
+    '--user-attributes',
+    'Name=phone_number,Value=+15555550100',
+    'Name=phone_number_verified,Value=true',
+    '--message-action',
+    'SUPPRESS',
+  );
+  expect(User.Username).toMatch(/^[0-9a-f-]{36}$/);
+  await awsIn(
+    'eu-west-1',
+    'admin-set-user-password',
+    '--user-pool-id',
+    UserPool.Id,
+    '--username',
+    email,
+    '--password',
+    'Corr3ct-Horse!',
+    '--permanent',
+  );
+  const signIn = () =>
+    json(
+      'initiate-auth',
+      '--client-id',
+      UserPoolClient.ClientId,
+      '--auth-flow',
+      'USER_PASSWORD_AUTH',
+      '--auth-parameters',
+      `USERNAME=${email},PASSWORD=Corr3ct-Horse!`,
+    );
+  // Without an MFA preference the password alone signs in on an OPTIONAL pool.
+  expect((await signIn()).AuthenticationResult.AccessToken).toEqual(expect.any(String));
+  await awsIn(
+    'eu-west-1',
+    'admin-set-user-mfa-preference',
+    '--user-pool-id',
+    UserPool.Id,
+    '--username',
+    email,
+    '--sms-mfa-settings',
+    'Enabled=true,PreferredMfa=true',
+  );
+  const challenge = await signIn();
+  expect(challenge.ChallengeName).toBe('SMS_MFA');
+  expect(challenge.ChallengeParameters.USER_ID_FOR_SRP).toBe(User.Username);
+  expect(local.sent.at(-1)).toMatchObject({ kind: 'MFA', userPoolId: UserPool.Id, phoneNumber: '+15555550100' });
 });

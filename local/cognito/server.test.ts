@@ -33,8 +33,9 @@ describe('startLocalCognito', () => {
   it('keeps a data folder it was given, and reloads its pools', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'cognito-keep-'));
     try {
-      const first = await startLocalCognito({ dataDir, region: 'eu-west-1' });
-      const client = cognitoClient(first.url);
+      const first = await startLocalCognito({ dataDir });
+      // The Region the creating client signs for names the pool (fidelity/requestRegion.ts).
+      const client = cognitoClient(first.url, 'eu-west-1');
       const { userPoolId } = await createPoolAndClient(client);
       client.destroy();
       await first.close();

@@ -21,6 +21,7 @@ import { FaultInjector } from './faults';
 import type { FaultRule, InjectedFault } from './faults';
 import type { SentSms } from './fakePhone';
 import { useRegionalIds } from './fidelity/regionalIds';
+import { RequestRegions } from './fidelity/requestRegion';
 import { FirstSignIns } from './fidelity/firstSignIn';
 import { fidelityRouter } from './fidelity/router';
 import { AuthSessions } from './fidelity/sessions';
@@ -51,7 +52,7 @@ export interface LocalCognitoOptions {
   host?: string;
   /** Default: a fresh temp folder, removed on close. A folder you pass is kept. */
   dataDir?: string;
-  /** Region used in pool ids and ARNs (`us-east-1_…`). Default us-east-1. */
+  /** Region used in pool ids and ARNs (`us-east-1_…`) when a request is not signed for one. Default us-east-1. */
   region?: string;
   /** Switch fidelity fixes off (tests prove each fix this way). Default: all on. */
   fidelity?: FidelityOptions;
@@ -111,11 +112,13 @@ export async function startLocalCognito(opts: LocalCognitoOptions = {}): Promise
     const stores = new StormDBDataStoreFactory(dataDir);
     // Without this cognito-local's default (['email']) refuses usernames like `user1`.
     const userPoolDefaults = { ...DefaultConfig.UserPoolDefaults, UsernameAttributes: [] };
-    const poolFactory = fixes.caseInsensitiveUsernames
-      ? new CaseInsensitiveUserPoolServiceFactory(clock, stores)
-      : new UserPoolServiceFactoryImpl(clock, stores);
+    const poolFactory =
+      fixes.caseInsensitiveUsernames || fixes.aliasAttributes
+        ? new CaseInsensitiveUserPoolServiceFactory(clock, stores, fixes)
+        : new UserPoolServiceFactoryImpl(clock, stores);
     const cognito = await new CognitoServiceFactoryImpl(dataDir, stores, poolFactory).create(ctx, userPoolDefaults);
-    if (fixes.regionalIds) useRegionalIds(cognito, region);
+    const regions = new RequestRegions(region);
+    if (fixes.regionalIds) useRegionalIds(cognito, fixes.requestRegion ? () => regions.current() : region);
 
     // The issuer needs the port, known only after listen(); the generator reads this object per token.
     const tokenConfig = { IssuerDomain: 'http://127.0.0.1' };
@@ -155,7 +158,8 @@ export async function startLocalCognito(opts: LocalCognitoOptions = {}): Promise
         res.end(JSON.stringify({ issuer, jwks_uri: `${issuer}/.well-known/jwks.json`, id_token_signing_alg_values_supported: ['RS256'] }));
         return;
       }
-      app(req, res);
+      if (fixes.requestRegion) regions.run(req, () => app(req, res));
+      else app(req, res);
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

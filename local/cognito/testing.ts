@@ -13,10 +13,11 @@ import type { SentSms } from './fakePhone';
 export const PHONE = '+15555550100';
 export const PASSWORD = 'Corr3ct-Horse!';
 
-export function cognitoClient(url: string): CognitoIdentityProviderClient {
+/** A client of the local cognito; it signs for `region`, which names the pools it creates. */
+export function cognitoClient(url: string, region = 'us-east-1'): CognitoIdentityProviderClient {
   return new CognitoIdentityProviderClient({
     endpoint: url,
-    region: 'us-east-1',
+    region,
     credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
     maxAttempts: 1,
   });

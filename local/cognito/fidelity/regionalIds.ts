@@ -9,10 +9,12 @@ export const LOCAL_ACCOUNT_ID = '123456789012';
  * conditions) needs `us-east-1_XXXXXXXX` and a real-looking ARN. The id is chosen before the
  * pool's data file is named after it, so renaming it in createUserPool is enough.
  */
-export function useRegionalIds(cognito: CognitoService, region: string, accountId = LOCAL_ACCOUNT_ID): void {
+export function useRegionalIds(cognito: CognitoService, region: string | (() => string), accountId = LOCAL_ACCOUNT_ID): void {
   const create = cognito.createUserPool.bind(cognito);
   cognito.createUserPool = (ctx, pool) => {
-    const id = pool.Id.replace(/^[^_]*_/, `${region}_`);
-    return create(ctx, { ...pool, Id: id, Arn: `arn:aws:cognito-idp:${region}:${accountId}:userpool/${id}` });
+    // A function: the Region of the request creating the pool (requestRegion.ts).
+    const r = typeof region === 'function' ? region() : region;
+    const id = pool.Id.replace(/^[^_]*_/, `${r}_`);
+    return create(ctx, { ...pool, Id: id, Arn: `arn:aws:cognito-idp:${r}:${accountId}:userpool/${id}` });
   };
 }

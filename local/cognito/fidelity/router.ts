@@ -10,6 +10,9 @@ import { errorMessagesFix } from './errors';
 import { firstSignInWithoutMfaFix } from './firstSignIn';
 import { listPaginationFix } from './listing';
 import { maskDestinationsFix } from './mask';
+import { mfaPreferenceFix } from './mfaPreference';
+import { aliasAttributesFix } from './aliasAttributes';
+import { usernameAttributesFix } from './usernameAttributes';
 import { phoneFormatFix } from './phoneFormat';
 import { passwordPolicyFix } from './passwordPolicy';
 import { sessionsFix } from './sessions';
@@ -28,6 +31,9 @@ import type { AddedTarget, CognitoBehaviour, FidelityEnv, FidelityFix, FidelityR
 const TARGET_FIXES: readonly TargetFix[] = [
   smsMfaFix,
   verifyOnConfirmFix,
+  mfaPreferenceFix,
+  usernameAttributesFix,
+  aliasAttributesFix,
   // Inside the token, session and masking fixes, so its tokens get ExpiresIn/TokenType like any.
   firstSignInWithoutMfaFix,
   // Below the token, session, secret-hash and masking fixes, above the MFA ones they sign in through.
@@ -69,9 +75,12 @@ export function fidelityRouter(
   const fidelityEnv: FidelityEnv = { ...env, routeBelow: (target, below) => build(target, below) };
   // The target's route wrapped in the enabled fixes, or only in those listed before `below`.
   function build(target: string, below?: FidelityFix | CognitoBehaviour): FidelityRoute {
+    // A target cognito-local lacks answers as cognito-local does unless an enabled fix implements it
+    // (an added target, or a fix wrapping the unsupported route).
+    const unsupported: FidelityRoute = () => Promise.reject(new UnsupportedError(`Unsupported x-amz-target header "${target}"`));
     let route =
       added.get(target)?.route(fidelityEnv) ??
-      (Targets[target as keyof typeof Targets] as unknown as (s: Services) => FidelityRoute)(services);
+      (isSupportedTarget(target) ? (Targets[target] as unknown as (s: Services) => FidelityRoute)(services) : unsupported);
     for (const fix of fixes) {
       if (fix.fix === below) break;
       if (fix.targets === '*' || fix.targets.includes(target)) route = fix.wrap(route, fidelityEnv, target);
@@ -79,9 +88,6 @@ export function fidelityRouter(
     return route;
   }
   return (target) => {
-    if (!isSupportedTarget(target) && !added.has(target)) {
-      return () => Promise.reject(new UnsupportedError(`Unsupported x-amz-target header "${target}"`));
-    }
     const route = build(target);
     return async (ctx, req) => {
       const outbox: SentSms[] = [];

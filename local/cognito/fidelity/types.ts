@@ -26,6 +26,10 @@ export const FIDELITY_FIXES = [
   'featurePlan',
   'getTokensFromRefreshToken',
   'revokeToken',
+  'mfaPreference',
+  'usernameAttributes',
+  'aliasAttributes',
+  'requestRegion',
 ] as const;
 export type FidelityFix = (typeof FIDELITY_FIXES)[number];
 
