@@ -235,7 +235,9 @@ describe('readiness', () => {
 
   it('a client that rotates refresh tokens needs no ALLOW_REFRESH_TOKEN_AUTH (it refreshes with GetTokensFromRefreshToken)', () => {
     const r = readiness(
-      facts({ client: { ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH'], RefreshTokenRotation: { Feature: 'ENABLED', RetryGracePeriodSeconds: 0 } } }),
+      facts({
+        client: { ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH'], RefreshTokenRotation: { Feature: 'ENABLED', RetryGracePeriodSeconds: 0 } },
+      }),
     );
     expect(r.kinds.signin).toMatchObject({ ready: true, authFlow: 'srp', problems: [] });
     expect(r.kinds.signup).toMatchObject({ ready: true, problems: [] });

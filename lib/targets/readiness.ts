@@ -301,8 +301,7 @@ export function readiness(facts: PoolFacts, target?: string): Readiness {
   const rotatesRefreshTokens = client.RefreshTokenRotation?.Feature === 'ENABLED';
   const lacksRefresh = !rotatesRefreshTokens && !allowed.has('ALLOW_REFRESH_TOKEN_AUTH');
   // Each fix lists every flag the check needs: update-user-pool-client replaces the whole list.
-  const flowsWith = (flag: string) =>
-    [...new Set([...allowed, flag, ...(lacksRefresh ? ['ALLOW_REFRESH_TOKEN_AUTH'] : [])])].join(' ');
+  const flowsWith = (flag: string) => [...new Set([...allowed, flag, ...(lacksRefresh ? ['ALLOW_REFRESH_TOKEN_AUTH'] : [])])].join(' ');
   if (lacksRefresh) {
     both.push({
       setting: 'ExplicitAuthFlows',
