@@ -212,6 +212,53 @@ describe('readiness', () => {
     expect(r.notes.join('\n')).toContain("checks sign in with srp (USER_SRP_AUTH), the client's default");
   });
 
+  it('a client without ALLOW_REFRESH_TOKEN_AUTH: refused for both kinds (every check refreshes its tokens), with the flag and the command', () => {
+    const r = readiness(facts({ client: { ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH'] } }));
+    for (const kind of ['signin', 'signup'] as const) {
+      expect(r.kinds[kind]).toMatchObject({ ready: false, authFlow: 'srp' });
+      expect(r.kinds[kind].problems).toEqual([
+        {
+          setting: 'ExplicitAuthFlows',
+          problem: expect.stringContaining('does not allow ALLOW_REFRESH_TOKEN_AUTH'),
+          fix: `aws cognito-idp update-user-pool-client --user-pool-id ${POOL} --client-id ${CLIENT} --explicit-auth-flows ALLOW_USER_SRP_AUTH ALLOW_REFRESH_TOKEN_AUTH`,
+          note: expect.stringContaining('update-user-pool-client resets every setting you leave out'),
+        },
+      ]);
+      expect(r.kinds[kind].problems[0]!.problem).toContain('RefreshFailed');
+      // No flow is ready without it, and each flow's own fix keeps the refresh flag it needs.
+      expect(Object.values(r.kinds[kind].flows).map((f) => f.ready)).toEqual([false, false, false]);
+    }
+    expect(r.kinds.signin.flows.password.problems[0]!.fix).toMatch(
+      /--explicit-auth-flows ALLOW_USER_SRP_AUTH ALLOW_USER_PASSWORD_AUTH ALLOW_REFRESH_TOKEN_AUTH$/,
+    );
+  });
+
+  it('a client that rotates refresh tokens needs no ALLOW_REFRESH_TOKEN_AUTH (it refreshes with GetTokensFromRefreshToken)', () => {
+    const r = readiness(
+      facts({
+        client: { ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH'], RefreshTokenRotation: { Feature: 'ENABLED', RetryGracePeriodSeconds: 0 } },
+      }),
+    );
+    expect(r.kinds.signin).toMatchObject({ ready: true, authFlow: 'srp', problems: [] });
+    expect(r.kinds.signup).toMatchObject({ ready: true, problems: [] });
+  });
+
+  it('token revocation off: a warning (checks pass, their refresh tokens are not revoked), with the command that turns it on', () => {
+    const r = readiness(facts({ client: { EnableTokenRevocation: false } }));
+    expect(r.kinds.signin).toMatchObject({ ready: true, problems: [] });
+    expect(r.kinds.signup).toMatchObject({ ready: true, problems: [] });
+    expect(r.warnings).toEqual([
+      {
+        setting: 'EnableTokenRevocation',
+        problem: expect.stringContaining('refresh token stays valid until it expires'),
+        fix: `aws cognito-idp update-user-pool-client --user-pool-id ${POOL} --client-id ${CLIENT} --enable-token-revocation`,
+        note: expect.stringContaining('update-user-pool-client resets every setting you leave out'),
+      },
+    ]);
+    // On (or not reported, as by clients made before it existed): no warning.
+    expect(readiness(facts({ client: { EnableTokenRevocation: true } })).warnings).toEqual([]);
+  });
+
   it('the flow named at target add wins; refused when the client does not allow it', () => {
     const r = readiness(
       facts({ client: { ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }, rest: { authFlow: 'password' } }),

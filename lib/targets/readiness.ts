@@ -292,8 +292,36 @@ export function readiness(facts: PoolFacts, target?: string): Readiness {
     notes.push('the app client has a secret: supported, read at run time (DescribeUserPoolClient), never stored or printed');
   }
 
-  // Flows: each one the client or pool keeps from working, with the flag that allows it.
+  // After the tokens (lib/verify/refreshTokens.ts): every check refreshes them, then revokes the refresh token.
   const allowed = clientAuthFlows(client.ExplicitAuthFlows);
+  const clientUpdateNote =
+    'update-user-pool-client resets every setting you leave out to its default: pass the current ones from aws cognito-idp describe-user-pool-client too';
+  // A rotating client refreshes with GetTokensFromRefreshToken ("Refresh token rotation must be
+  // completed with GetTokensFromRefreshToken", RefreshTokenRotationType); any other with REFRESH_TOKEN_AUTH.
+  const rotatesRefreshTokens = client.RefreshTokenRotation?.Feature === 'ENABLED';
+  const lacksRefresh = !rotatesRefreshTokens && !allowed.has('ALLOW_REFRESH_TOKEN_AUTH');
+  // Each fix lists every flag the check needs: update-user-pool-client replaces the whole list.
+  const flowsWith = (flag: string) => [...new Set([...allowed, flag, ...(lacksRefresh ? ['ALLOW_REFRESH_TOKEN_AUTH'] : [])])].join(' ');
+  if (lacksRefresh) {
+    both.push({
+      setting: 'ExplicitAuthFlows',
+      problem:
+        'the app client does not allow ALLOW_REFRESH_TOKEN_AUTH: every check refreshes its tokens (REFRESH_TOKEN_AUTH) as an app does, so it would fail RefreshFailed',
+      fix: `aws cognito-idp update-user-pool-client --user-pool-id ${userPoolId} --client-id ${clientId} --explicit-auth-flows ${flowsWith('ALLOW_REFRESH_TOKEN_AUTH')}`,
+      note: clientUpdateNote,
+    });
+  }
+  if (client.EnableTokenRevocation === false) {
+    warnings.push({
+      setting: 'EnableTokenRevocation',
+      problem:
+        "token revocation is off: checks pass, but Cognito refuses RevokeToken, so each check's refresh token stays valid until it expires",
+      fix: `aws cognito-idp update-user-pool-client --user-pool-id ${userPoolId} --client-id ${clientId} --enable-token-revocation`,
+      note: clientUpdateNote,
+    });
+  }
+
+  // Flows: each one the client or pool keeps from working, with the flag that allows it.
   const flows = {} as Record<AuthFlow, FlowReadiness>;
   for (const flow of AUTH_FLOWS) {
     const problems: Finding[] = [];
@@ -302,8 +330,8 @@ export function readiness(facts: PoolFacts, target?: string): Readiness {
       problems.push({
         setting: 'ExplicitAuthFlows',
         problem: `the app client does not allow ${flag}`,
-        fix: `aws cognito-idp update-user-pool-client --user-pool-id ${userPoolId} --client-id ${clientId} --explicit-auth-flows ${[...allowed, flag].join(' ')}`,
-        note: 'update-user-pool-client resets every setting you leave out to its default: pass the current ones from aws cognito-idp describe-user-pool-client too',
+        fix: `aws cognito-idp update-user-pool-client --user-pool-id ${userPoolId} --client-id ${clientId} --explicit-auth-flows ${flowsWith(flag)}`,
+        note: clientUpdateNote,
       });
     }
     const factors = pool.Policies?.SignInPolicy?.AllowedFirstAuthFactors;

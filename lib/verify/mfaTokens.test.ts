@@ -2,6 +2,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import {
   CognitoIdentityProviderClient,
+  ConfirmDeviceCommand,
   DescribeUserPoolClientCommand,
   GetTokensFromRefreshTokenCommand,
   InitiateAuthCommand,
@@ -84,6 +85,15 @@ describe('tokensFromMfaAnswer: refresh and revoke', () => {
     });
     expect(out.refresh.notRevokedBecause).toBeUndefined();
     expectNoSecrets(JSON.stringify(out));
+  });
+
+  it('ignores NewDeviceMetadata (a pool that tracks devices): the same summary, no device confirmed, no device key reported', async () => {
+    const deviceKey = 'eu-west-1_0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0';
+    const out = await tokensFromMfaAnswer(answer({ NewDeviceMetadata: { DeviceKey: deviceKey, DeviceGroupKey: '-abcDEF' } }), RUN);
+    expect(out).toEqual(await tokensFromMfaAnswer(answer(), RUN));
+    expect(cognito).not.toHaveReceivedCommand(ConfirmDeviceCommand);
+    expect(JSON.stringify(out)).not.toContain(deviceKey);
+    expect(JSON.stringify(out)).not.toMatch(/DeviceKey|DeviceGroupKey/);
   });
 
   it('hashes the secret on refresh over the name Cognito knows the user by (the access token username), not the sign-in alias', async () => {

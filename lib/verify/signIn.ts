@@ -30,7 +30,12 @@ export interface SignInRequest {
   password: string;
 }
 
-/** Challenges of a pool that remembers devices: a check signs in as a new device every time and cannot answer them. */
+/**
+ * Device challenges. Cognito asks them only of a sign-in that names a remembered device's
+ * DEVICE_KEY (API reference, DeviceConfigurationType); without one, a pool that tracks devices
+ * answers with tokens plus NewDeviceMetadata, which the check ignores (it never confirms a device).
+ * A check sends no DEVICE_KEY, so meeting one means Cognito behaves otherwise than documented.
+ */
 const DEVICE_CHALLENGES = new Set(['DEVICE_SRP_AUTH', 'DEVICE_PASSWORD_VERIFIER']);
 
 /** Fails a run that met a device challenge, naming the setting: the check cannot answer it. */
@@ -38,9 +43,9 @@ export function refuseDeviceChallenge(challengeName: string | undefined): void {
   if (challengeName && DEVICE_CHALLENGES.has(challengeName)) {
     throw new NamedError(
       'DeviceChallenge',
-      `Cognito asked for ${challengeName}: the pool tracks devices ("Remember user devices": Always), and a check signs in ` +
-        'from a new device each run with no device key to prove. Set device tracking to "User opt-in" or off ' +
-        '(DeviceConfiguration ChallengeRequiredOnNewDevice false), or check another pool',
+      `Cognito asked for ${challengeName}, a device challenge, although the check names no device (it sends no DEVICE_KEY ` +
+        'and never confirms the devices Cognito offers it): the check cannot answer it. The pool tracks devices ' +
+        '(DeviceConfiguration); check whether device tracking is needed on this pool, or check another pool',
     );
   }
 }

@@ -1,4 +1,4 @@
-import { randomInt } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import type { InvokeFunction, LocalCustomSmsSender, LocalCustomSmsSenderOptions } from './customSender';
 import { rm } from 'node:fs/promises';
 import { makeDataDir } from './dataDir';
@@ -41,6 +41,14 @@ export interface LocalCognito {
   injectFault(rule: FaultRule): InjectedFault;
   /** Removes every fault rule still in force. */
   clearFaults(): void;
+  /**
+   * Gives an app client that has a secret a new one, as an operator rotating it leaves the client
+   * (AddUserPoolClientSecret, then DeleteUserPoolClientSecret of the old one: "Supports up to 2
+   * active secrets per app client for zero-downtime credential rotation workflows", API reference;
+   * those operations are not emulated). From then on the old secret is refused and
+   * DescribeUserPoolClient returns the new one, which this returns.
+   */
+  replaceClientSecret(clientId: string): Promise<string>;
   /** Attaches the Lambda runtime that pools with a Custom SMS Sender hand their codes to (FakePhone.useCustomSmsSender). */
   useCustomSmsSender(invoke: InvokeFunction | LocalCustomSmsSenderOptions | undefined): LocalCustomSmsSender | undefined;
 }
@@ -195,6 +203,13 @@ export async function startLocalCognito(opts: LocalCognitoOptions = {}): Promise
       injectFault: (rule) => faults.inject(rule),
       clearFaults: () => faults.clear(),
       useCustomSmsSender: (invoke) => phone.useCustomSmsSender(invoke),
+      replaceClientSecret: async (clientId) => {
+        const appClient = await cognito.getAppClient(ctx, clientId);
+        if (!appClient?.ClientSecret) throw new Error(`app client ${clientId} does not exist or has no secret`);
+        const secret = randomBytes(32).toString('hex').slice(0, 52);
+        await (await cognito.getUserPool(ctx, appClient.UserPoolId)).saveAppClient(ctx, { ...appClient, ClientSecret: secret });
+        return secret;
+      },
     };
   } catch (e) {
     if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });

@@ -3,7 +3,9 @@ import {
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
   DescribeUserPoolClientCommand,
+  InitiateAuthCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { secretHash } from '../../local/cognito/fidelity/appClient';
 import { smsMfaPoolInput } from '../../local/cognito/testing';
 import { captureLogs } from '../support/logCapture';
 import { nextPhone, ScenarioCloud } from './harness';
@@ -12,7 +14,8 @@ import { nextPhone, ScenarioCloud } from './harness';
  * Issue 17, "App clients with a secret" and the named failures of "Bad input and faults": checks
  * of a pool whose app client has a secret pass for both kinds, the local cloud checking every
  * SECRET_HASH as Cognito does (local/cognito/fidelity/appClient.ts); a secret rotated between
- * runs is read again once, then fails AppClientSecretChanged; a flow the client does not allow,
+ * runs (the local cloud given a new one) is read again once and the check passes; one still refused
+ * after that (a fault) fails AppClientSecretChanged; a flow the client does not allow,
  * and a Lambda trigger refusing the synthetic user, fail with their names before any code is sent.
  */
 let s: ScenarioCloud;
@@ -20,6 +23,8 @@ let cognito: CognitoIdentityProviderClient;
 let userPoolId: string;
 let secretClientId: string;
 let clientSecret: string;
+/** Every secret the client has had: none may appear anywhere. */
+const secrets: string[] = [];
 const logs = captureLogs();
 
 beforeAll(async () => {
@@ -37,6 +42,7 @@ beforeAll(async () => {
   secretClientId = app.UserPoolClient!.ClientId!;
   const described = await cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: secretClientId }));
   clientSecret = described.UserPoolClient!.ClientSecret!;
+  secrets.push(clientSecret);
 }, 60_000);
 afterAll(async () => {
   logs.restore();
@@ -49,7 +55,7 @@ const check = (kind: 'signin' | 'signup', phone: string, extra: object = {}) =>
 
 async function expectNoSecretAnywhere(executionArn: string, output: string | undefined) {
   const history = JSON.stringify(await s.history(executionArn));
-  for (const text of [history, output ?? '', logs.lines.join('')]) expect(text).not.toContain(clientSecret);
+  for (const text of [history, output ?? '', logs.lines.join('')]) for (const secret of secrets) expect(text).not.toContain(secret);
 }
 
 describe('an app client with a secret', () => {
@@ -72,6 +78,53 @@ describe('an app client with a secret', () => {
       await expectNoSecretAnywhere(result.executionArn!, result.output);
     },
   );
+
+  it('a secret rotated between runs (the cloud holds a new one, the old is refused) is read again once, and the check passes', async () => {
+    // A run first, so the functions of this container hold the secret of now.
+    expect((await check('signin', nextPhone())).status).toBe('SUCCEEDED');
+    const old = clientSecret;
+    clientSecret = await s.cloud.cognito.replaceClientSecret(secretClientId);
+    secrets.push(clientSecret);
+    const described = await cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: secretClientId }));
+    expect(described.UserPoolClient!.ClientSecret).toBe(clientSecret);
+    expect(clientSecret).not.toBe(old);
+    // The old secret's hash is refused now, as the cached one will be.
+    await expect(
+      cognito.send(
+        new InitiateAuthCommand({
+          ClientId: secretClientId,
+          AuthFlow: 'USER_PASSWORD_AUTH',
+          AuthParameters: { USERNAME: 'nobody', PASSWORD: 'Wr0ng-password!', SECRET_HASH: secretHash(old, 'nobody', secretClientId) },
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'NotAuthorizedException', message: `Unable to verify secret hash for client ${secretClientId}` });
+    // Watches (never fails) the reads of the client: the secret must be read again during the run.
+    let reads = 0;
+    const watch = s.cloud.cognito.injectFault({
+      operation: 'DescribeUserPoolClient',
+      error: 'InternalErrorException',
+      times: Infinity,
+      match: () => {
+        reads += 1;
+        return false;
+      },
+    });
+    try {
+      for (const kind of ['signin', 'signup'] as const) {
+        const result = await check(kind, nextPhone());
+        expect({ kind, status: result.status, error: result.error, cause: result.cause }).toEqual({
+          kind,
+          status: 'SUCCEEDED',
+          error: undefined,
+          cause: undefined,
+        });
+        await expectNoSecretAnywhere(result.executionArn!, result.output);
+      }
+    } finally {
+      watch.remove();
+    }
+    expect(reads).toBeGreaterThanOrEqual(1);
+  });
 
   it('a secret refused once (rotated since this container read it) is read again, and the check passes', async () => {
     s.cloud.cognito.injectFault({

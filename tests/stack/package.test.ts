@@ -121,6 +121,20 @@ function actionsOf(modulePath: string, seen = new Set<string>()): Set<string> {
   return actions;
 }
 
+/** Whether a module (or a project module it imports) imports one of `names` from `target` (a project path). */
+function reaches(modulePath: string, target: string, names: string[], seen = new Set<string>()): boolean {
+  if (seen.has(modulePath)) return false;
+  seen.add(modulePath);
+  const source = readFileSync(`${modulePath}.ts`, 'utf8');
+  for (const [, imported, from] of source.matchAll(/import\s*\{([^}]*)\}\s*from\s*'([^']+)'/g)) {
+    if (!from.startsWith('.')) continue;
+    const resolved = join(modulePath, '..', from);
+    if (resolved === target && imported.split(',').some((n) => names.includes(n.replace(/^\s*type\s+/, '').trim()))) return true;
+    if (reaches(resolved, target, names, seen)) return true;
+  }
+  return false;
+}
+
 /**
  * A function's statements: its role's inline policies, and the AWS::IAM::Policy resources attached
  * to that role (the optional code routes' statements, which exist only with their Condition).
@@ -416,6 +430,21 @@ describe('sls package (offline)', () => {
     expect(env('twilioWebhook').TWILIO_AUTH_TOKEN_SECRET_ARN).toEqual({
       'Fn::If': ['TwilioWebhookEnabled', { Ref: 'TwilioAuthTokenSecret' }, ''],
     });
+  });
+
+  it('gives SYNTHETIC_EMAIL_DOMAIN (param syntheticEmailDomain, default example.invalid) to every function whose code names or recognises synthetic addresses', () => {
+    // What reads the variable: lib/verify/username.ts syntheticEmailDomain, through these exports.
+    const username = join(PROJECT_ROOT, 'lib/verify/username');
+    const readers = ['syntheticEmailDomain', 'syntheticEmailPattern', 'signInNameFor', 'isSyntheticSignInName'];
+    const env = (logicalId: string) => template.Resources[logicalId].Properties.Environment?.Variables ?? {};
+    const reading = config.functions.filter((f) => reaches(join(PROJECT_ROOT, f.module), username, readers)).map((f) => f.name);
+    expect(reading.sort()).toEqual(['adminDeleteUser', 'cleanUpStoppedRun', 'prepareRun', 'startSignIn']);
+    for (const f of config.functions) {
+      expect({ fn: f.name, domain: env(f.logicalId).SYNTHETIC_EMAIL_DOMAIN }).toEqual({
+        fn: f.name,
+        domain: reading.includes(f.name) ? 'example.invalid' : undefined,
+      });
+    }
   });
 
   it('schedules each default check of checks.yml (off unless enabled): sign-in every 5 minutes, sign-up every 6 hours, no phone (runs take the inbound number)', () => {

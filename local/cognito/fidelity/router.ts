@@ -23,6 +23,7 @@ import { userAuthFix } from './userAuth';
 import { featurePlanFix } from './featurePlan';
 import { getTokensFromRefreshToken, refreshTokenRotationFix } from './refreshTokens';
 import { revokedTokensFix } from './revokeToken';
+import { deviceTrackingFix } from './deviceTracking';
 import type { AddedTarget, CognitoBehaviour, FidelityEnv, FidelityFix, FidelityRoute, TargetFix } from './types';
 
 // Innermost first: the session check runs before cognito-local, error wording and masking last.
@@ -42,6 +43,8 @@ const TARGET_FIXES: readonly TargetFix[] = [
   featurePlanFix,
   refreshAfterMfaFix,
   tokenResultFix,
+  // Above the flows that issue tokens (SRP, USER_AUTH, the first sign-in), so it sees each result.
+  deviceTrackingFix,
   passwordPolicyFix,
   sessionsFix,
   listPaginationFix,

@@ -30,6 +30,7 @@ export const FIDELITY_FIXES = [
   'usernameAttributes',
   'aliasAttributes',
   'requestRegion',
+  'deviceTracking',
 ] as const;
 export type FidelityFix = (typeof FIDELITY_FIXES)[number];
 

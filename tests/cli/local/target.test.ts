@@ -165,6 +165,36 @@ describe('cogcheck target on the local cloud', () => {
     expect(list.targets.map((t: { name: string }) => t.name)).toEqual(['Shop']);
   });
 
+  it('add refuses a pool the credentials cannot read (AccessDeniedException): exit 2 naming the id and the error, nothing recorded', async () => {
+    const locked = await cognito.send(new CreateUserPoolCommand({ PoolName: 'Locked', MfaConfiguration: 'OFF' }));
+    const lockedId = locked.UserPool!.Id!;
+    const lockedClient = await cognito.send(new CreateUserPoolClientCommand({ UserPoolId: lockedId, ClientName: 'locked' }));
+    // What Cognito answers when the caller's IAM policy does not allow cognito-idp:DescribeUserPool on the pool.
+    const denied = cloud.cognito.injectFault({
+      operation: 'DescribeUserPool',
+      error: 'AccessDeniedException',
+      message: `User: arn:aws:iam::123456789012:user/ops is not authorized to perform: cognito-idp:DescribeUserPool on resource: ${lockedId}`,
+      match: (request) => request.UserPoolId === lockedId,
+      times: Infinity,
+    });
+    try {
+      const args = ['--local', '--name', 'Locked', '--user-pool-id', lockedId, '--client-id', lockedClient.UserPoolClient!.ClientId!];
+      const r = await cogcheck('target', 'add', ...args);
+      expect(denied.fired).toBe(1);
+      expect(r).toMatchObject({ code: 2, out: '' });
+      expect(r.err).toContain(`the credentials cannot read user pool ${lockedId} (AccessDeniedException)`);
+      const list = JSON.parse((await cogcheck('target', 'list', '--local', '--json')).out);
+      expect(list.targets.map((t: { name: string }) => t.name)).not.toContain('Locked');
+      const ssm = new SSMClient({});
+      await expect(ssm.send(new GetParameterCommand({ Name: `${process.env.TARGET_PARAMETER_PREFIX}/Locked` }))).rejects.toMatchObject({
+        name: 'ParameterNotFound',
+      });
+      ssm.destroy();
+    } finally {
+      denied.remove();
+    }
+  });
+
   it('show: the record and readiness read now; a pool without MFA is refused for both kinds, with the command that fixes it', async () => {
     const shown = await cogcheck('target', 'show', 'Shop', '--local');
     expect(shown.code).toBe(0);
