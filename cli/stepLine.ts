@@ -27,7 +27,18 @@ const obj = (value: unknown): Json => (value !== null && typeof value === 'objec
 const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? maskText(value) : undefined);
 
 /** Fields that name the run itself: shown once (the header and the first step), never again. */
-const RUN_FIELDS = new Set(['runId', 'userPoolId', 'clientId', 'username', 'phone', 'targetName', 'timeouts', 'kind']);
+const RUN_FIELDS = new Set([
+  'runId',
+  'userPoolId',
+  'clientId',
+  'username',
+  'phone',
+  'targetName',
+  'timeouts',
+  'kind',
+  'region',
+  'authFlow',
+]);
 
 /** Each known field a state adds, in words; anything else falls back to `path=value`. */
 const RENDER: Record<string, (value: unknown) => string | undefined> = {
@@ -106,13 +117,14 @@ function tornDown(key: string, value: unknown): string {
   return `${what}${id} already gone`;
 }
 
-/** The run's own fields, from the step that first names them (PrepareRun): pool, target, phone, timeouts. */
+/** The run's own fields, from the step that first names them (PrepareRun, StartSignIn): pool, target, flow, phone, timeouts. */
 function runHeader(out: Json): string {
   const target = str(out.targetName);
   const timeouts = obj(out.timeouts);
   const waits = Object.values(timeouts).filter((n) => typeof n === 'number');
   return [
     `pool ${String(out.userPoolId)}${target ? ` (target ${target})` : ''}`,
+    str(out.authFlow) && `signs in with ${str(out.authFlow)}`,
     str(out.phone) && `phone ${str(out.phone)}`,
     waits.length > 0 && `code timeouts ${waits.join(' / ')} s`,
   ]

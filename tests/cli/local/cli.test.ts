@@ -62,14 +62,15 @@ describe('cogcheck', () => {
     expect(text).toMatch(/^▶ verify run ([0-9a-f-]{36})$/m);
     const runId = /^▶ verify run (\S+)$/m.exec(text)![1]!;
     expect(text.split(runId)).toHaveLength(2);
-    const pool = /✓ PrepareRun +\d+ ms {2}pool (us-east-1_\w+) \(target MyUserPool\), phone \+\*+0142, code timeouts 300 \/ 150 s$/m.exec(
-      text,
-    )![1]!;
+    const pool =
+      /✓ PrepareRun +\d+ ms {2}pool (us-east-1_\w+) \(target MyUserPool\), signs in with password, phone \+\*+0142, code timeouts 300 \/ 150 s$/m.exec(
+        text,
+      )![1]!;
     expect(text.split(pool)).toHaveLength(2);
     expect(text).toMatch(/✓ SignUp +\d+ ms {2}code sent to \+\*+0142 by SMS$/m);
     expect(text).toMatch(/✓ AwaitSignUpCode +[\d.]+ m?s {2}code came back after [\d.]+ m?s$/m);
     expect(text).toMatch(/✓ InitiateAuth +\d+ ms {2}challenge SMS_MFA, code sent to \+\*+0142$/m);
-    expect(text).toMatch(/✓ RespondToAuthChallenge +\d+ ms {2}tokens verified \(access \+ id \+ refresh, expire in 3600 s\)$/m);
+    expect(text).toMatch(/✓ RespondToAuthChallenge +\d+ ms {2}tokens verified \(access \+ id \+ refresh, expire in 3600 s\); refreshed with REFRESH_TOKEN_AUTH, revoked$/m);
     expect(text).toMatch(/✓ DeleteUser +\d+ ms$/m);
     expect(text).not.toContain('+15555550142');
     for (const c of typed) expect(text).not.toMatch(new RegExp(`(?<!\\d)${c}(?!\\d)`));
