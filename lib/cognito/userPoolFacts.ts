@@ -28,7 +28,9 @@ async function describe(region: string, userPoolId: string): Promise<UserPoolFac
     userPoolId,
     usernameAttributes: pool?.UsernameAttributes ?? [],
     mfaConfiguration: pool?.MfaConfiguration ?? 'OFF',
-    ...(pool?.Policies?.SignInPolicy?.AllowedFirstAuthFactors && { allowedFirstAuthFactors: pool.Policies.SignInPolicy.AllowedFirstAuthFactors }),
+    ...(pool?.Policies?.SignInPolicy?.AllowedFirstAuthFactors && {
+      allowedFirstAuthFactors: pool.Policies.SignInPolicy.AllowedFirstAuthFactors,
+    }),
     ...(pool?.UserPoolTier && { tier: pool.UserPoolTier }),
   };
 }

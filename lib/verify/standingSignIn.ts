@@ -193,7 +193,10 @@ export async function standingSignIn(request: StandingSignInRequest): Promise<St
     }
     if (attempt.ok === false) {
       if (attempt.error) throw attempt.error;
-      throw new NamedError('UnexpectedChallenge', `Sign-in (${flow}) returned the ${attempt.why} on the second sign-in, expected ${expected}`);
+      throw new NamedError(
+        'UnexpectedChallenge',
+        `Sign-in (${flow}) returned the ${attempt.why} on the second sign-in, expected ${expected}`,
+      );
     }
   }
   return {
