@@ -56,10 +56,13 @@ describe('a pool that allows SMS_OTP as a first factor, a client with ALLOW_USER
       });
       const output = JSON.parse(result.output!);
       expect(output).toMatchObject({ verdict: 'PASS', kind, authFlow: 'sms-otp', tokens: { refresh: { verified: true } } });
-      // The sign-in's code came as a passwordless sign-in code (Authentication), not after a password:
-      // the fake phone saw exactly the SMS the flow sends, and no more.
+      // The fake phone saw exactly the SMS the flow sends (the sign-in code: one), and no more.
       const sent = s.cloud.cognito.sent.filter((m) => m.phoneNumber === phone).map((m) => m.kind);
       expect(sent).toEqual(kind === 'signup' ? ['SIGN_UP', 'MFA'] : ['MFA']);
+      // The sign-in step met SMS_OTP (not SMS_MFA after a password).
+      const history = JSON.stringify(await s.history(result.executionArn!));
+      expect(history).toContain('"challenge\\":\\"SMS_OTP\\"');
+      expect(history).not.toContain('SMS_MFA');
     },
   );
 
