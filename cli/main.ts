@@ -20,16 +20,17 @@ export const USAGE = `Usage: cogcheck <command> (--stage <stage> [--region <regi
 Commands:
   provision   [--input '<json>']           run the provisioning state machine and follow it
   verify      (--target <name> | --user-pool-id <id> --client-id <id>)
-              [--kind signin|signup] [--auth-flow password|srp|user-auth] [--phone <+E164>]
-              [--interactive] [--timeouts '<json>']
+              [--kind signin|signup] [--auth-flow password|srp|user-auth|sms-otp]
+              [--phone <+E164>] [--interactive] [--timeouts '<json>']
                                            run a synthetic SMS MFA check and follow it: signup (the
                                            default) signs a new user up, signin a standing user in;
                                            the flow: the target's, else the client's default (Amplify
-                                           apps use srp); without --phone, the stage's inbound-SMS
+                                           apps use srp; sms-otp, passwordless SMS sign-in, only when
+                                           named); without --phone, the stage's inbound-SMS
                                            number (inboundPhoneNumberId); --interactive asks for each
                                            SMS code as it is awaited
   target add  --name <name> --user-pool-id <id> --client-id <id>
-              [--auth-flow password|srp|user-auth]
+              [--auth-flow password|srp|user-auth|sms-otp]
                                            record a pool and app client you already have as a check
                                            target (Region from the pool id); reads them, changes
                                            nothing, and prints what a check needs that they lack

@@ -41,7 +41,7 @@ const USER_POOL_ID = /^[a-z]{2}(?:-[a-z]+)+-\d+_[0-9a-zA-Z]+$/;
 /** lib/cognito/ids.ts CLIENT_ID. */
 const CLIENT_ID = /^[\w+]{1,128}$/;
 /** lib/verify/authFlow.ts AUTH_FLOWS. */
-const AUTH_FLOWS = ['password', 'srp', 'user-auth'];
+const AUTH_FLOWS = ['password', 'srp', 'user-auth', 'sms-otp'];
 const NAME = /^[a-z][a-z0-9-]{0,39}$/;
 /** lib/names.ts TARGET_NAME. */
 const TARGET = /^[A-Za-z0-9_.-]{1,128}$/;

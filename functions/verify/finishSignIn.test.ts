@@ -147,6 +147,19 @@ describe('finishSignIn', () => {
     expectNoSecrets(out);
   });
 
+  it('answers SMS_OTP with SMS_OTP_CODE for a passwordless sms-otp run and passes with authFlow sms-otp', async () => {
+    ddb.on(GetCommand, { Key: { pk: 'RUN#run-1' } }).resolves({ Item: run({ authFlow: 'sms-otp', challengeName: 'SMS_OTP' }) });
+    const out = await finishSignIn(event);
+    expect(cognito.commandCalls(RespondToAuthChallengeCommand)[0].args[0].input).toEqual({
+      ClientId: CLIENT_ID,
+      ChallengeName: 'SMS_OTP',
+      Session: SESSION,
+      ChallengeResponses: { USERNAME: STANDING, SMS_OTP_CODE: CODE },
+    });
+    expect(out).toMatchObject({ verdict: 'PASS', authFlow: 'sms-otp', tokens: { refresh: { verified: true, revoked: true } } });
+    expectNoSecrets(out);
+  });
+
   it('reports a recreated standing user and its reason', async () => {
     ddb
       .on(GetCommand, { Key: { pk: 'RUN#run-1' } })

@@ -72,6 +72,33 @@ const recordedFirstSignIn = () =>
     .map((u) => u.ExpressionAttributeValues?.[':f']);
 
 describe('initiateAuth', () => {
+  it('sms-otp (a sign-up check, passwordless): USER_AUTH preferring SMS_OTP, no password sent, the run record names SMS_OTP for the answer', async () => {
+    ddb.on(GetCommand, { Key: { pk: 'RUN#run-1' } }).resolves({ Item: run({ authFlow: 'sms-otp' }) });
+    cognito.on(InitiateAuthCommand).resolves({
+      ChallengeName: 'SMS_OTP',
+      Session: SESSION,
+      ChallengeParameters: { CODE_DELIVERY_DELIVERY_MEDIUM: 'SMS', CODE_DELIVERY_DESTINATION: MASKED, USER_ID_FOR_SRP: 'synthetic-run-1' },
+    });
+    const out = await initiateAuth({ runId: 'run-1' });
+    expect(out).toEqual({ challenge: 'SMS_OTP', destination: MASKED, firstSignIn: 'mfa-challenged' });
+    const sent = cognito.commandCalls(InitiateAuthCommand)[0].args[0].input;
+    expect(sent).toMatchObject({ AuthFlow: 'USER_AUTH', AuthParameters: { USERNAME: 'synthetic-run-1', PREFERRED_CHALLENGE: 'SMS_OTP' } });
+    expect(JSON.stringify(sent)).not.toContain(await syntheticPassword('run-1'));
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      ExpressionAttributeNames: { '#s': 'authSession', '#u': 'challengeUsername', '#c': 'challengeName' },
+      ExpressionAttributeValues: { ':s': SESSION, ':u': 'synthetic-run-1', ':c': 'SMS_OTP' },
+    });
+    await expectNoSecrets(out);
+  });
+
+  it('sms-otp: tokens without a code fail UnexpectedChallenge at once (not the MFA second-sign-in allowance, not MfaNotEnforced)', async () => {
+    ddb.on(GetCommand, { Key: { pk: 'RUN#run-1' } }).resolves({ Item: run({ authFlow: 'sms-otp' }) });
+    cognito.on(InitiateAuthCommand).resolves(TOKENS);
+    await expect(initiateAuth({ runId: 'run-1' })).rejects.toMatchObject({ name: 'UnexpectedChallenge' });
+    expect(cognito.commandCalls(InitiateAuthCommand)).toHaveLength(1);
+    expect(sessionSaved()).toBe(false);
+  });
+
   it('opens the MFA wait, logs in with USER_PASSWORD_AUTH, keeps the Session on the run record, and returns the masked destination', async () => {
     const out = await initiateAuth({ runId: 'run-1' });
     expect(out).toEqual({ challenge: 'SMS_MFA', destination: MASKED, firstSignIn: 'mfa-challenged' });
@@ -97,8 +124,8 @@ describe('initiateAuth', () => {
     expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
       TableName: 'runs-test',
       Key: { pk: 'RUN#run-1' },
-      ExpressionAttributeNames: { '#s': 'authSession', '#u': 'challengeUsername' },
-      ExpressionAttributeValues: { ':s': SESSION, ':u': 'synthetic-run-1' },
+      ExpressionAttributeNames: { '#s': 'authSession', '#u': 'challengeUsername', '#c': 'challengeName' },
+      ExpressionAttributeValues: { ':s': SESSION, ':u': 'synthetic-run-1', ':c': 'SMS_MFA' },
     });
     expect(recordedFirstSignIn()).toEqual(['mfa-challenged']);
     await expectNoSecrets(out);
@@ -117,8 +144,8 @@ describe('initiateAuth', () => {
       // Recorded before the second sign-in, so a retried task knows its sign-in is not the first.
       expect(recordedFirstSignIn()).toEqual(['tokens-without-mfa']);
       expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
-        ExpressionAttributeNames: { '#s': 'authSession', '#u': 'challengeUsername' },
-        ExpressionAttributeValues: { ':s': SESSION, ':u': 'synthetic-run-1' },
+        ExpressionAttributeNames: { '#s': 'authSession', '#u': 'challengeUsername', '#c': 'challengeName' },
+        ExpressionAttributeValues: { ':s': SESSION, ':u': 'synthetic-run-1', ':c': 'SMS_MFA' },
       });
       // The first sign-in's tokens go nowhere: not in the output, the run record, or a log line
       // (the record holds the second sign-in's Session, by design, until it is used).

@@ -6,6 +6,7 @@ import { saveAuthSession } from '../../lib/runs/authSession';
 import { getRun } from '../../lib/runs/getRun';
 import { registerWait } from '../../lib/runs/registerWait';
 import { asObject, requiredString } from '../../lib/validate';
+import { smsChallengeOf, type SmsChallenge } from '../../lib/verify/authFlow';
 import { firstSignInOf, recordFirstSignIn, type FirstSignIn } from '../../lib/verify/firstSignIn';
 import { syntheticPassword } from '../../lib/verify/password';
 import { runClient, runFlow } from '../../lib/verify/runClient';
@@ -13,7 +14,8 @@ import { RUN_ID } from '../../lib/verify/runId';
 import { signIn as signInWith, type SignInOutcome } from '../../lib/verify/signIn';
 
 export interface InitiateAuthOutput {
-  challenge: 'SMS_MFA';
+  /** SMS_OTP for the passwordless sms-otp flow, else SMS_MFA. */
+  challenge: SmsChallenge;
   destination: string;
   /** Whether the user's first sign-in was challenged, or returned tokens and the second one was. */
   firstSignIn: FirstSignIn;
@@ -21,7 +23,8 @@ export interface InitiateAuthOutput {
 
 /**
  * Sign-in, with the run's flow (password, SRP or USER_AUTH: lib/verify/signIn.ts), must be answered
- * with an SMS_MFA challenge. Cognito may let a new user's first sign-in through with tokens although
+ * with an SMS_MFA challenge (the passwordless sms-otp flow: SMS_OTP, the code being the only factor;
+ * MFA enforcement is not its question, and tokens without a code fail in lib/verify/signIn.ts). Cognito may let a new user's first sign-in through with tokens although
  * the pool requires MFA (the sign-up confirmation counts as the second factor): then sign in once
  * more, and that sign-in must be challenged. Tokens on a sign-in after the first mean MFA is not
  * enforced; any other challenge means the pool is not configured as provisioned. At most two
@@ -34,6 +37,7 @@ export async function initiateAuth(event: unknown): Promise<InitiateAuthOutput> 
   await registerWait(run.phoneNumber, runId, 'MFA', run.timeouts.mfaCodeSeconds, { userPoolId: run.userPoolId, username: run.username });
   const password = await syntheticPassword(runId);
   const flow = runFlow(run);
+  const expected = smsChallengeOf(flow);
   const signIn = (): Promise<SignInOutcome> => signInWith({ client: runClient(run), flow, username: run.username, password });
 
   // Set when an earlier attempt of this task (a Retry) already signed in: this call is not the first.
@@ -57,15 +61,15 @@ export async function initiateAuth(event: unknown): Promise<InitiateAuthOutput> 
     );
   }
   const which = firstSignIn === 'tokens-without-mfa' ? ' on the second sign-in' : '';
-  if (result.challengeName !== 'SMS_MFA') {
+  if (result.challengeName !== expected) {
     throw new NamedError(
       'UnexpectedChallenge',
-      `Sign-in (${flow}) returned the ${result.challengeName} challenge${which}, expected SMS_MFA`,
+      `Sign-in (${flow}) returned the ${result.challengeName} challenge${which}, expected ${expected}`,
     );
   }
-  if (!result.session) throw new NamedError('UnexpectedChallenge', `The SMS_MFA challenge${which} came without a Session`);
-  await saveAuthSession(runId, result.session, result.username);
-  return { challenge: 'SMS_MFA', destination: maskPhone(run.phoneNumber), firstSignIn };
+  if (!result.session) throw new NamedError('UnexpectedChallenge', `The ${expected} challenge${which} came without a Session`);
+  await saveAuthSession(runId, result.session, result.username, expected);
+  return { challenge: expected, destination: maskPhone(run.phoneNumber), firstSignIn };
 }
 
 export const handler = taskHandler(initiateAuth);

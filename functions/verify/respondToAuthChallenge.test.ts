@@ -145,6 +145,27 @@ describe('respondToAuthChallenge', () => {
     expectNoSecrets(out);
   });
 
+  it('answers SMS_OTP with SMS_OTP_CODE for a passwordless sms-otp run (the record names the challenge), then verifies, refreshes and revokes', async () => {
+    ddb
+      .on(GetCommand, { Key: { pk: 'RUN#run-1' } })
+      .resolves({ Item: run({ authFlow: 'sms-otp', challengeName: 'SMS_OTP', challengeUsername: 'uuid-of-user' }) });
+    const out = await respondToAuthChallenge({ runId: 'run-1' });
+    expect(cognito.commandCalls(RespondToAuthChallengeCommand)[0].args[0].input).toEqual({
+      ClientId: CLIENT_ID,
+      ChallengeName: 'SMS_OTP',
+      Session: SESSION,
+      ChallengeResponses: { USERNAME: 'uuid-of-user', SMS_OTP_CODE: CODE },
+    });
+    // The code came by the same wait as an SMS_MFA code.
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      Key: { pk: `WAIT#${PHONE}` },
+      ExpressionAttributeValues: expect.objectContaining({ ':step': 'MFA' }),
+    });
+    expect(out).toMatchObject({ refresh: { verified: true, revoked: true } });
+    expect(cognito).toHaveReceivedCommandWith(RevokeTokenCommand, { Token: REFRESH, ClientId: CLIENT_ID });
+    expectNoSecrets(out);
+  });
+
   it('fails with ExpiredCode when the run has no auth session, before taking the code or calling Cognito', async () => {
     ddb.on(GetCommand, { Key: { pk: 'RUN#run-1' } }).resolves({ Item: run({ authSession: undefined }) });
     await expect(respondToAuthChallenge({ runId: 'run-1' })).rejects.toMatchObject({ name: 'ExpiredCode' });

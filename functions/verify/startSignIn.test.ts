@@ -106,7 +106,7 @@ describe('startSignIn', () => {
     const wait = ddb.commandCalls(PutCommand)[2].args[0].input.Item!;
     expect(wait).toMatchObject({ pk: `WAIT#${PHONE}`, runId: 'run-1', step: 'MFA', userPoolId: POOL, username: USER });
     const saved = ddb.commandCalls(UpdateCommand)[0].args[0].input;
-    expect(Object.values(saved.ExpressionAttributeValues!)).toEqual([SESSION, 'reused', USER]);
+    expect(Object.values(saved.ExpressionAttributeValues!)).toEqual([SESSION, 'reused', USER, 'SMS_MFA']);
     await expectNoSecrets(out);
   });
 
@@ -121,7 +121,7 @@ describe('startSignIn', () => {
     const out = await startSignIn(event({ kind: 'signin', target: 'MyUserPool', phoneNumber: PHONE })).finally(() => capture.restore());
     expect(out).toMatchObject({ standingUser: 'created', challenge: { firstSignIn: 'mfa-challenged' } });
     const saved = ddb.commandCalls(UpdateCommand)[0].args[0].input;
-    expect(Object.values(saved.ExpressionAttributeValues!)).toEqual([SESSION, 'created', 'mfa-challenged', USER]);
+    expect(Object.values(saved.ExpressionAttributeValues!)).toEqual([SESSION, 'created', 'mfa-challenged', USER, 'SMS_MFA']);
     const logged = capture.lines.join('');
     expect(logged).toContain('"standingUser":"created"');
     await expectNoSecrets(logged);

@@ -8,7 +8,7 @@ import { registerWait } from '../../lib/runs/registerWait';
 import { saveSignIn } from '../../lib/runs/saveSignIn';
 import { takeLease } from '../../lib/runs/takeLease';
 import { asObject, requiredString } from '../../lib/validate';
-import type { AuthFlow } from '../../lib/verify/authFlow';
+import type { AuthFlow, SmsChallenge } from '../../lib/verify/authFlow';
 import { planCheck } from '../../lib/verify/checkPlan';
 import type { FirstSignIn } from '../../lib/verify/firstSignIn';
 import { leaseSeconds } from '../../lib/verify/kind';
@@ -32,7 +32,8 @@ export interface SignInState {
   standingUserReason?: string;
   /** AwaitSignInCode's TimeoutSecondsPath. */
   timeouts: { mfaCodeSeconds: number };
-  challenge: { challenge: 'SMS_MFA'; destination: string; firstSignIn?: FirstSignIn };
+  /** SMS_OTP for the passwordless sms-otp flow, else SMS_MFA. */
+  challenge: { challenge: SmsChallenge; destination: string; firstSignIn?: FirstSignIn };
 }
 
 /**
@@ -117,7 +118,7 @@ export async function startSignIn(event: unknown): Promise<SignInState> {
     standingUser,
     ...(standingUserReason !== undefined && { standingUserReason }),
     timeouts: { mfaCodeSeconds: timeouts.mfaCodeSeconds },
-    challenge: { challenge: 'SMS_MFA', destination: maskPhone(phone), ...(firstSignIn !== undefined && { firstSignIn }) },
+    challenge: { challenge: signIn.challengeName, destination: maskPhone(phone), ...(firstSignIn !== undefined && { firstSignIn }) },
   };
 }
 

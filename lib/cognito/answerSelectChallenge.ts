@@ -1,22 +1,24 @@
 import { RespondToAuthChallengeCommand, type RespondToAuthChallengeCommandOutput } from '@aws-sdk/client-cognito-identity-provider';
 import { cognitoIn } from '../clients';
 import { withSecretHash, type ClientRef } from './clientRef';
-import type { PasswordFactor } from './userAuthSignIn';
+import { factorProof, type FirstFactor } from './userAuthSignIn';
 
 /**
- * Answers SELECT_CHALLENGE with a password first factor: ChallengeResponses ANSWER PASSWORD_SRP with
+ * Answers SELECT_CHALLENGE with the chosen first factor: ChallengeResponses ANSWER PASSWORD_SRP with
  * USERNAME and SRP_A (Cognito then asks PASSWORD_VERIFIER), or ANSWER PASSWORD with USERNAME and
- * PASSWORD; SECRET_HASH for a client with a secret ("ChallengeResponseType", Cognito API reference,
- * SELECT_CHALLENGE).
+ * PASSWORD, or ANSWER SMS_OTP with USERNAME only ("For SMS_OTP and EMAIL_OTP, respond with the
+ * username and answer. Your user pool will send a code for the user to submit in the next challenge
+ * response"); SECRET_HASH for a client with a secret ("ChallengeResponseType", Cognito API
+ * reference, SELECT_CHALLENGE).
  */
 export async function answerSelectChallenge(
   client: ClientRef,
   username: string,
   session: string | undefined,
-  factor: PasswordFactor,
+  factor: FirstFactor,
   secretHash?: string,
 ): Promise<RespondToAuthChallengeCommandOutput> {
-  const proof: Record<string, string> = factor.challenge === 'PASSWORD_SRP' ? { SRP_A: factor.srpA } : { PASSWORD: factor.password };
+  const proof = factorProof(factor);
   return cognitoIn(client.region).send(
     new RespondToAuthChallengeCommand({
       ClientId: client.clientId,

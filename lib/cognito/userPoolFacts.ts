@@ -5,12 +5,18 @@ import { cognitoIn } from '../clients';
  * What a check needs to know of a pool to make users it accepts, from DescribeUserPool:
  * - `usernameAttributes`: `email` and/or `phone_number` when users sign in with those instead of a
  *   user name (Cognito then makes the user name up, a UUID);
- * - `mfaConfiguration`: OFF, ON or OPTIONAL (OPTIONAL: each user must have SMS MFA turned on).
+ * - `mfaConfiguration`: OFF, ON or OPTIONAL (OPTIONAL: each user must have SMS MFA turned on);
+ * - `allowedFirstAuthFactors` (Policies.SignInPolicy) and `tier` (UserPoolTier): whether the pool
+ *   offers passwordless SMS sign-in (lib/verify/smsOtp.ts).
  */
 export interface UserPoolFacts {
   userPoolId: string;
   usernameAttributes: string[];
   mfaConfiguration: string;
+  /** Absent: the pool sets none (PASSWORD only). */
+  allowedFirstAuthFactors?: string[];
+  /** Absent: the pool names no feature plan. */
+  tier?: string;
 }
 
 // Per container: a pool's shape changes rarely, and a check runs every few minutes.
@@ -22,6 +28,10 @@ async function describe(region: string, userPoolId: string): Promise<UserPoolFac
     userPoolId,
     usernameAttributes: pool?.UsernameAttributes ?? [],
     mfaConfiguration: pool?.MfaConfiguration ?? 'OFF',
+    ...(pool?.Policies?.SignInPolicy?.AllowedFirstAuthFactors && {
+      allowedFirstAuthFactors: pool.Policies.SignInPolicy.AllowedFirstAuthFactors,
+    }),
+    ...(pool?.UserPoolTier && { tier: pool.UserPoolTier }),
   };
 }
 

@@ -34,7 +34,12 @@ export interface RunItem {
   /** Absent on records written before kinds existed: those were sign-up runs. */
   kind?: CheckKind;
   /** The sign-in flow the run uses (lib/verify/authFlow.ts); absent on older records: `password`. */
-  authFlow?: 'password' | 'srp' | 'user-auth';
+  authFlow?: 'password' | 'srp' | 'user-auth' | 'sms-otp';
+  /**
+   * The challenge the run's SMS code answers: SMS_MFA (after a password) or SMS_OTP (passwordless
+   * sign-in), so the answering Lambda sends SMS_MFA_CODE or SMS_OTP_CODE. Absent: SMS_MFA.
+   */
+  challengeName?: 'SMS_MFA' | 'SMS_OTP';
   /** The pool's Region; absent on older records: the stack's. */
   region?: string;
   startedAt: string;

@@ -12,6 +12,8 @@ export interface SignInStarted {
   firstSignIn?: FirstSignIn;
   /** The name the challenge knows the user by (RunItem.challengeUsername). */
   challengeUsername?: string;
+  /** The challenge the code answers (RunItem.challengeName). */
+  challengeName?: 'SMS_MFA' | 'SMS_OTP';
 }
 
 /** What a sign-in run's start learned, in one write: the session to answer and what became of the standing user. */
@@ -20,6 +22,7 @@ export async function saveSignIn(runId: string, started: SignInStarted): Promise
   if (started.standingUserReason !== undefined) set.standingUserReason = started.standingUserReason;
   if (started.firstSignIn !== undefined) set.firstSignIn = started.firstSignIn;
   if (started.challengeUsername !== undefined) set.challengeUsername = started.challengeUsername;
+  if (started.challengeName !== undefined) set.challengeName = started.challengeName;
   const keys = Object.keys(set);
   await dynamo().send(
     new UpdateCommand({

@@ -212,6 +212,73 @@ describe('readiness', () => {
     expect(r.notes.join('\n')).toContain("checks sign in with srp (USER_SRP_AUTH), the client's default");
   });
 
+  describe('passwordless SMS sign-in (sms-otp)', () => {
+    const userAuthClient = { ExplicitAuthFlows: ['ALLOW_USER_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] };
+    const smsOtpPool = { Policies: { SignInPolicy: { AllowedFirstAuthFactors: ['PASSWORD', 'SMS_OTP'] } }, UserPoolTier: 'ESSENTIALS' };
+
+    it('is ready on an Essentials pool allowing SMS_OTP with a client allowing ALLOW_USER_AUTH, but never the default flow', () => {
+      const r = readiness(facts({ pool: smsOtpPool, client: userAuthClient }));
+      expect(r.kinds.signin.authFlow).toBe('user-auth');
+      expect(r.kinds.signin.flows['sms-otp']).toEqual({ ready: true, problems: [] });
+      const named = readiness(facts({ pool: smsOtpPool, client: userAuthClient, rest: { authFlow: 'sms-otp' } }));
+      expect(named.kinds.signin).toMatchObject({ ready: true, authFlow: 'sms-otp', problems: [] });
+      expect(named.notes.join('\n')).toContain('checks sign in with sms-otp (USER_AUTH, passwordless SMS_OTP');
+    });
+
+    it('a pool without SMS_OTP among AllowedFirstAuthFactors: the setting and the update-user-pool command, with the reset note', () => {
+      const r = readiness(facts({ client: userAuthClient, rest: { authFlow: 'sms-otp' } }));
+      expect(r.kinds.signin.ready).toBe(false);
+      expect(r.kinds.signin.problems).toEqual([
+        {
+          setting: 'Policies.SignInPolicy.AllowedFirstAuthFactors',
+          problem: expect.stringContaining('does not allow SMS_OTP as a first factor'),
+          fix: `aws cognito-idp update-user-pool --user-pool-id ${POOL} --policies 'SignInPolicy={AllowedFirstAuthFactors=[PASSWORD,SMS_OTP]}'`,
+          note: expect.stringContaining('update-user-pool resets every setting you leave out'),
+        },
+      ]);
+    });
+
+    it('a Lite pool: the feature plan, with --user-pool-tier ESSENTIALS', () => {
+      const r = readiness(facts({ pool: { ...smsOtpPool, UserPoolTier: 'LITE' }, client: userAuthClient, rest: { authFlow: 'sms-otp' } }));
+      expect(r.kinds.signup.ready).toBe(false);
+      expect(r.kinds.signup.problems).toEqual([
+        expect.objectContaining({
+          setting: 'UserPoolTier',
+          fix: `aws cognito-idp update-user-pool --user-pool-id ${POOL} --user-pool-tier ESSENTIALS`,
+          note: expect.stringContaining('update-user-pool resets every setting you leave out'),
+        }),
+      ]);
+    });
+
+    it('a client without ALLOW_USER_AUTH: names the flag', () => {
+      const r = readiness(facts({ pool: smsOtpPool, rest: { authFlow: 'sms-otp' } }));
+      expect(settings(r.kinds.signin.problems)).toEqual(['ExplicitAuthFlows']);
+      expect(r.kinds.signin.problems[0]!.problem).toContain('ALLOW_USER_AUTH');
+    });
+
+    it('MFA OFF keeps the password flows from passing but not sms-otp (the SMS code is its only factor)', () => {
+      const r = readiness(
+        facts({
+          pool: { ...smsOtpPool, MfaConfiguration: 'OFF' },
+          client: userAuthClient,
+          mfa: { MfaConfiguration: 'OFF', SmsMfaConfiguration: undefined },
+        }),
+      );
+      expect(r.kinds.signin.ready).toBe(false);
+      expect(r.kinds.signin.flows['user-auth'].ready).toBe(false);
+      expect(r.kinds.signin.flows['sms-otp'].ready).toBe(true);
+      const named = readiness(
+        facts({
+          pool: { ...smsOtpPool, MfaConfiguration: 'OFF' },
+          client: userAuthClient,
+          mfa: { MfaConfiguration: 'OFF', SmsMfaConfiguration: undefined },
+          rest: { authFlow: 'sms-otp' },
+        }),
+      );
+      expect(named.kinds.signin).toMatchObject({ ready: true, problems: [] });
+    });
+  });
+
   it('a client without ALLOW_REFRESH_TOKEN_AUTH: refused for both kinds (every check refreshes its tokens), with the flag and the command', () => {
     const r = readiness(facts({ client: { ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH'] } }));
     for (const kind of ['signin', 'signup'] as const) {
@@ -226,7 +293,7 @@ describe('readiness', () => {
       ]);
       expect(r.kinds[kind].problems[0]!.problem).toContain('RefreshFailed');
       // No flow is ready without it, and each flow's own fix keeps the refresh flag it needs.
-      expect(Object.values(r.kinds[kind].flows).map((f) => f.ready)).toEqual([false, false, false]);
+      expect(Object.values(r.kinds[kind].flows).map((f) => f.ready)).toEqual([false, false, false, false]);
     }
     expect(r.kinds.signin.flows.password.problems[0]!.fix).toMatch(
       /--explicit-auth-flows ALLOW_USER_SRP_AUTH ALLOW_USER_PASSWORD_AUTH ALLOW_REFRESH_TOKEN_AUTH$/,

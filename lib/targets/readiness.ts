@@ -5,7 +5,8 @@ import type {
   UserPoolType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { COGNITO_SERVICE_PRINCIPAL, cognitoSmsTrustPolicy } from '../iam/smsTrustPolicy';
-import { AUTH_FLOWS, AUTH_FLOW_API, clientAuthFlows, defaultAuthFlow, type AuthFlow } from '../verify/authFlow';
+import { AUTH_FLOWS, AUTH_FLOW_API, DEFAULT_FLOWS, clientAuthFlows, defaultAuthFlow, type AuthFlow } from '../verify/authFlow';
+import { smsOtpUnavailable } from '../verify/smsOtp';
 import type { CheckKind } from '../verify/kind';
 
 /**
@@ -159,6 +160,8 @@ export function readiness(facts: PoolFacts, target?: string): Readiness {
   const clientId = client.ClientId ?? '';
   const region = userPoolId.split('_')[0] ?? '';
   const both: Finding[] = [];
+  // SMS MFA settings: what the password flows need; the passwordless sms-otp flow's code is its only factor.
+  const mfaFindings: Finding[] = [];
   const signupOnly: Finding[] = [];
   const warnings: Finding[] = [];
   const notes: string[] = [];
@@ -173,13 +176,13 @@ export function readiness(facts: PoolFacts, target?: string): Readiness {
   const mfaFix = `aws cognito-idp set-user-pool-mfa-config --user-pool-id ${userPoolId} --mfa-configuration OPTIONAL --sms-mfa-configuration ${q(smsConfigArg)}`;
   const mfaConfiguration = mfa.MfaConfiguration ?? pool.MfaConfiguration ?? 'OFF';
   if (mfaConfiguration === 'OFF') {
-    both.push({
+    mfaFindings.push({
       setting: 'MfaConfiguration',
       problem: 'MFA is OFF: Cognito never asks for an SMS code, so an SMS MFA check can never pass',
       fix: mfaFix,
     });
   } else if (!mfa.SmsMfaConfiguration) {
-    both.push({
+    mfaFindings.push({
       setting: 'SmsMfaConfiguration',
       problem: `MFA is ${mfaConfiguration} but SMS is not one of its factors: Cognito never sends an SMS code`,
       fix: mfaFix,
@@ -335,6 +338,7 @@ export function readiness(facts: PoolFacts, target?: string): Readiness {
       });
     }
     const factors = pool.Policies?.SignInPolicy?.AllowedFirstAuthFactors;
+    if (flow === 'sms-otp') problems.push(...smsOtpFindings(pool, userPoolId, updatePoolNote));
     if (flow === 'user-auth' && factors && !factors.includes('PASSWORD')) {
       problems.push({
         setting: 'Policies.SignInPolicy.AllowedFirstAuthFactors',
@@ -351,24 +355,54 @@ export function readiness(facts: PoolFacts, target?: string): Readiness {
     : [
         {
           setting: 'ExplicitAuthFlows',
-          problem: `the app client allows none of ${AUTH_FLOWS.map((f) => AUTH_FLOW_API[f].clientFlow).join(', ')}: no check can sign in`,
+          problem: `the app client allows none of ${DEFAULT_FLOWS.map((f) => AUTH_FLOW_API[f].clientFlow).join(', ')}: no check can sign in`,
           fix: flows.srp.problems[0]?.fix,
           note: flows.srp.problems[0]?.note,
         },
       ];
   notes.push(
-    `checks sign in with ${authFlow ? `${authFlow} (${AUTH_FLOW_API[authFlow].authFlow})` : 'no flow'}${facts.authFlow ? ', as named at target add' : ", the client's default"}; apps built with Amplify sign in with SRP (--auth-flow srp)`,
+    `checks sign in with ${authFlow ? `${authFlow} (${AUTH_FLOW_API[authFlow].authFlow}${authFlow === 'sms-otp' ? ', passwordless SMS_OTP: MFA settings do not apply' : ''})` : 'no flow'}${facts.authFlow ? ', as named at target add' : ", the client's default"}; apps built with Amplify sign in with SRP (--auth-flow srp)`,
   );
 
   const kinds = {} as Record<CheckKind, KindReadiness>;
   for (const kind of ['signin', 'signup'] as const) {
     const common = [...both, ...(kind === 'signup' ? signupOnly : [])];
-    const problems = [...common, ...flowProblems];
+    const commonFor = (flow: AuthFlow | undefined) => (flow === 'sms-otp' ? common : [...mfaFindings, ...common]);
+    const problems = [...commonFor(authFlow), ...flowProblems];
     // Per flow: ready when nothing common and nothing of that flow stands in the way; its own problems only.
     const byFlow = Object.fromEntries(
-      AUTH_FLOWS.map((flow) => [flow, { ready: common.length === 0 && flows[flow].ready, problems: flows[flow].problems }]),
+      AUTH_FLOWS.map((flow) => [flow, { ready: commonFor(flow).length === 0 && flows[flow].ready, problems: flows[flow].problems }]),
     ) as Record<AuthFlow, FlowReadiness>;
     kinds[kind] = { ready: problems.length === 0, authFlow, problems, flows: byFlow };
   }
   return { ...(target && { target }), region, userPoolId, clientId, kinds, warnings, notes };
+}
+
+/**
+ * What keeps passwordless SMS sign-in (sms-otp) from working on a pool: SMS_OTP missing from
+ * Policies.SignInPolicy.AllowedFirstAuthFactors, or the Lite plan, which has no passwordless
+ * factors ("To activate this setting, your user pool must be in the Essentials tier or higher",
+ * SignInPolicyType, Cognito API reference).
+ */
+function smsOtpFindings(pool: UserPoolType, userPoolId: string, updatePoolNote: string): Finding[] {
+  const out: Finding[] = [];
+  if (pool.UserPoolTier === 'LITE') {
+    out.push({
+      setting: 'UserPoolTier',
+      problem: 'the pool is on the Lite feature plan, which has no passwordless sign-in: sms-otp needs Essentials or higher',
+      fix: `aws cognito-idp update-user-pool --user-pool-id ${userPoolId} --user-pool-tier ESSENTIALS`,
+      note: `${updatePoolNote}; the Essentials plan is priced per monthly active user`,
+    });
+  }
+  const factors = pool.Policies?.SignInPolicy?.AllowedFirstAuthFactors;
+  if (smsOtpUnavailable({ allowedFirstAuthFactors: factors }) !== undefined) {
+    const wanted = [...new Set([...(factors?.length ? factors : ['PASSWORD']), 'SMS_OTP'])];
+    out.push({
+      setting: 'Policies.SignInPolicy.AllowedFirstAuthFactors',
+      problem: `the pool does not allow SMS_OTP as a first factor of USER_AUTH (it allows ${factors?.length ? factors.join(', ') : 'PASSWORD only'}): no passwordless SMS sign-in`,
+      fix: `aws cognito-idp update-user-pool --user-pool-id ${userPoolId} --policies ${q(`SignInPolicy={AllowedFirstAuthFactors=[${wanted.join(',')}]}`)}`,
+      note: updatePoolNote,
+    });
+  }
+  return out;
 }

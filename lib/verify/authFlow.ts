@@ -4,10 +4,12 @@ import { ValidationError } from '../errors';
  * How a check signs its user in, named as the CLI and checks.yml name it:
  * - `password`: InitiateAuth USER_PASSWORD_AUTH (the seed's walkthrough);
  * - `srp`: USER_SRP_AUTH → PASSWORD_VERIFIER (Amplify JS v6 signIn()'s default);
- * - `user-auth`: choice-based USER_AUTH with a password first factor (PASSWORD, or PASSWORD_SRP).
- * Every flow must then meet the SMS_MFA challenge.
+ * - `user-auth`: choice-based USER_AUTH with a password first factor (PASSWORD, or PASSWORD_SRP);
+ * - `sms-otp`: choice-based USER_AUTH with the passwordless SMS_OTP first factor (a code by SMS is
+ *   the whole sign-in: SignInPolicyType AllowedFirstAuthFactors SMS_OTP, Essentials plan or higher).
+ * The password flows must then meet the SMS_MFA challenge; sms-otp meets SMS_OTP instead.
  */
-export const AUTH_FLOWS = ['password', 'srp', 'user-auth'] as const;
+export const AUTH_FLOWS = ['password', 'srp', 'user-auth', 'sms-otp'] as const;
 export type AuthFlow = (typeof AUTH_FLOWS)[number];
 
 /** The InitiateAuth AuthFlow each of ours sends, and the app client setting that allows it. */
@@ -15,7 +17,19 @@ export const AUTH_FLOW_API: Readonly<Record<AuthFlow, { authFlow: string; client
   password: { authFlow: 'USER_PASSWORD_AUTH', clientFlow: 'ALLOW_USER_PASSWORD_AUTH' },
   srp: { authFlow: 'USER_SRP_AUTH', clientFlow: 'ALLOW_USER_SRP_AUTH' },
   'user-auth': { authFlow: 'USER_AUTH', clientFlow: 'ALLOW_USER_AUTH' },
+  'sms-otp': { authFlow: 'USER_AUTH', clientFlow: 'ALLOW_USER_AUTH' },
 };
+
+/**
+ * The flows a check may choose by itself, in order of preference. sms-otp is never chosen: it
+ * skips the password (and SMS MFA), so it checks something else than the app may do; only a flow
+ * named with --auth-flow / authFlow / target add --auth-flow uses it.
+ */
+export const DEFAULT_FLOWS: readonly AuthFlow[] = ['password', 'srp', 'user-auth'];
+
+/** The challenge that carries the SMS code: SMS_OTP for passwordless sign-in, SMS_MFA after a password. */
+export type SmsChallenge = 'SMS_MFA' | 'SMS_OTP';
+export const smsChallengeOf = (flow: AuthFlow): SmsChallenge => (flow === 'sms-otp' ? 'SMS_OTP' : 'SMS_MFA');
 
 export function isAuthFlow(value: unknown): value is AuthFlow {
   return (AUTH_FLOWS as readonly unknown[]).includes(value);
@@ -49,11 +63,12 @@ export function clientAuthFlows(explicitAuthFlows: readonly string[] | undefined
 
 /**
  * The flow a check uses when none is named: the seed's USER_PASSWORD_AUTH when the client allows
- * it, else SRP (what Amplify apps use), else USER_AUTH; undefined when the client allows none.
+ * it, else SRP (what Amplify apps use), else USER_AUTH with a password; never sms-otp; undefined
+ * when the client allows none.
  */
 export function defaultAuthFlow(explicitAuthFlows: readonly string[] | undefined): AuthFlow | undefined {
   const allowed = clientAuthFlows(explicitAuthFlows);
-  return AUTH_FLOWS.find((flow) => allowed.has(AUTH_FLOW_API[flow].clientFlow));
+  return DEFAULT_FLOWS.find((flow) => allowed.has(AUTH_FLOW_API[flow].clientFlow));
 }
 
 /** Whether the client allows a flow. */

@@ -2,6 +2,7 @@ import type { ClientRef } from '../cognito/clientRef';
 import { userPoolFacts } from '../cognito/userPoolFacts';
 import type { AuthFlow } from './authFlow';
 import { resolveAuthFlow } from './resolveAuthFlow';
+import { smsOtpNotOffered, smsOtpUnavailable } from './smsOtp';
 import { signInNameFor, usernameShape, type UsernameShape } from './username';
 
 /** How a run signs its synthetic user in, decided from the pool and the app client before any user is touched. */
@@ -17,7 +18,8 @@ export interface CheckPlan {
 /**
  * Reads the pool (DescribeUserPool) and the app client (DescribeUserPoolClient), both cached per
  * container: the flow (refused with AuthFlowNotAllowed when the client does not allow it), how the
- * pool names users, and whether its MFA is optional.
+ * pool names users, and whether its MFA is optional. The sms-otp flow on a pool that cannot offer
+ * SMS_OTP fails SmsOtpNotOffered here, before any user is made or any SMS sent.
  */
 export async function planCheck(
   client: ClientRef,
@@ -27,6 +29,8 @@ export async function planCheck(
 ): Promise<CheckPlan> {
   const flow = await resolveAuthFlow(client, requested);
   const pool = await userPoolFacts(client.region, client.userPoolId);
+  const unavailable = flow === 'sms-otp' ? smsOtpUnavailable(pool) : undefined;
+  if (unavailable) throw smsOtpNotOffered(client.userPoolId, unavailable);
   const shape = usernameShape(pool.usernameAttributes);
   return { flow, shape, mfaOptional: pool.mfaConfiguration === 'OPTIONAL', signInName: signInNameFor(shape, syntheticName, phone) };
 }

@@ -13,6 +13,8 @@ export const FAILURE_REASONS = [
   'AppClientSecretChanged',
   // The run's sign-in flow is not among the app client's ExplicitAuthFlows (lib/verify/resolveAuthFlow.ts).
   'AuthFlowNotAllowed',
+  // The sms-otp flow on a pool that does not offer SMS_OTP as a first factor (lib/verify/smsOtp.ts).
+  'SmsOtpNotOffered',
   // The pool remembers devices and asked DEVICE_SRP_AUTH / DEVICE_PASSWORD_VERIFIER (lib/verify/signIn.ts).
   'DeviceChallenge',
   // A pre sign-up / pre-authentication / pre-token-generation trigger refused the synthetic user:

@@ -1,7 +1,7 @@
 import { appClient } from '../cognito/appClient';
 import type { ClientRef } from '../cognito/clientRef';
 import { NamedError } from '../errors';
-import { AUTH_FLOW_API, AUTH_FLOWS, clientAllows, defaultAuthFlow, type AuthFlow } from './authFlow';
+import { AUTH_FLOW_API, DEFAULT_FLOWS, clientAllows, defaultAuthFlow, type AuthFlow } from './authFlow';
 
 /**
  * The flow a run signs in with: the one the run or its target names, else the client's default
@@ -25,6 +25,6 @@ export async function resolveAuthFlow(client: ClientRef, requested: AuthFlow | u
   throw new NamedError(
     'AuthFlowNotAllowed',
     `App client ${client.clientId} allows none of the sign-in flows a check can use ` +
-      `(${AUTH_FLOWS.map((f) => AUTH_FLOW_API[f].clientFlow).join(', ')}): add one of them to its ExplicitAuthFlows`,
+      `(${DEFAULT_FLOWS.map((f) => AUTH_FLOW_API[f].clientFlow).join(', ')}): add one of them to its ExplicitAuthFlows`,
   );
 }

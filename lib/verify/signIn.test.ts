@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { computeSecretHash } from '../cognito/appClient';
 import { mockPool } from '../../tests/support/cognitoPool';
+import { planCheck } from './checkPlan';
 import { resolveAuthFlow } from './resolveAuthFlow';
 import { signIn } from './signIn';
 
@@ -134,6 +135,69 @@ describe('signIn', () => {
     });
   });
 
+  const SMS_OTP = {
+    ChallengeName: 'SMS_OTP' as const,
+    Session: 'otp-session',
+    ChallengeParameters: {
+      CODE_DELIVERY_DESTINATION: '+*******1234',
+      CODE_DELIVERY_DELIVERY_MEDIUM: 'SMS',
+      USER_ID_FOR_SRP: 'uuid-of-user',
+    },
+  };
+
+  it('sms-otp: USER_AUTH preferring SMS_OTP with no password or SRP value, SECRET_HASH for a client with a secret; returns the SMS_OTP challenge', async () => {
+    mockPool(cognito, { userPoolId: POOL, clientId: CLIENT_ID, secret: SECRET, explicitAuthFlows: ['ALLOW_USER_AUTH'] });
+    cognito.on(InitiateAuthCommand).resolves(SMS_OTP);
+    const out = await signIn({ client: CLIENT, flow: 'sms-otp', username: 'u', password: PASSWORD });
+    expect(out).toEqual({
+      tokens: false,
+      challengeName: 'SMS_OTP',
+      session: 'otp-session',
+      username: 'uuid-of-user',
+      parameters: SMS_OTP.ChallengeParameters,
+    });
+    expect(cognito.commandCalls(InitiateAuthCommand)[0].args[0].input).toEqual({
+      ClientId: CLIENT_ID,
+      AuthFlow: 'USER_AUTH',
+      AuthParameters: { USERNAME: 'u', PREFERRED_CHALLENGE: 'SMS_OTP', SECRET_HASH: computeSecretHash(SECRET, 'u', CLIENT_ID) },
+    });
+    expect(cognito).not.toHaveReceivedCommand(RespondToAuthChallengeCommand);
+  });
+
+  it('sms-otp: answers SELECT_CHALLENGE with ANSWER SMS_OTP and USERNAME only when Cognito lets the user choose', async () => {
+    cognito
+      .on(InitiateAuthCommand)
+      .resolves({ ChallengeName: 'SELECT_CHALLENGE', Session: 's1', AvailableChallenges: ['PASSWORD', 'PASSWORD_SRP', 'SMS_OTP'] });
+    cognito.on(RespondToAuthChallengeCommand).resolves(SMS_OTP);
+    const out = await signIn({ client: CLIENT, flow: 'sms-otp', username: 'u', password: PASSWORD });
+    expect(out).toMatchObject({ tokens: false, challengeName: 'SMS_OTP', session: 'otp-session' });
+    expect(cognito.commandCalls(RespondToAuthChallengeCommand)[0].args[0].input).toEqual({
+      ClientId: CLIENT_ID,
+      ChallengeName: 'SELECT_CHALLENGE',
+      Session: 's1',
+      ChallengeResponses: { USERNAME: 'u', ANSWER: 'SMS_OTP' },
+    });
+  });
+
+  it('sms-otp: fails SmsOtpNotOffered, naming AllowedFirstAuthFactors, when SMS_OTP is not among AvailableChallenges (no code is asked for)', async () => {
+    cognito
+      .on(InitiateAuthCommand)
+      .resolves({ ChallengeName: 'SELECT_CHALLENGE', Session: 's1', AvailableChallenges: ['PASSWORD', 'PASSWORD_SRP'] });
+    const error = (await signIn({ client: CLIENT, flow: 'sms-otp', username: 'u', password: PASSWORD }).catch((e: Error) => e)) as Error;
+    expect(error).toMatchObject({ name: 'SmsOtpNotOffered', message: expect.stringContaining('AllowedFirstAuthFactors') });
+    expect(error.message).toContain('PASSWORD, PASSWORD_SRP');
+    expect(error.message).not.toContain('s1');
+    expect(cognito).not.toHaveReceivedCommand(RespondToAuthChallengeCommand);
+  });
+
+  it('sms-otp: tokens without the SMS_OTP challenge fail UnexpectedChallenge (no factor was checked), not MfaNotEnforced', async () => {
+    cognito.on(InitiateAuthCommand).resolves({ AuthenticationResult: { AccessToken: 'a' } });
+    await expect(signIn({ client: CLIENT, flow: 'sms-otp', username: 'u', password: PASSWORD })).rejects.toMatchObject({
+      name: 'UnexpectedChallenge',
+      message: expect.stringContaining('without the SMS_OTP challenge'),
+    });
+  });
+
   it('tokens without a challenge are reported as such (the caller decides if MFA was skipped)', async () => {
     cognito.on(InitiateAuthCommand).resolves({ AuthenticationResult: { AccessToken: 'a' } });
     await expect(signIn({ client: CLIENT, flow: 'password', username: 'u', password: PASSWORD })).resolves.toEqual({ tokens: true });
@@ -202,8 +266,45 @@ describe('resolveAuthFlow', () => {
     await expect(resolveAuthFlow(CLIENT, 'srp')).resolves.toBe('srp');
   });
 
+  it('never chooses sms-otp by itself (it skips the password), but takes it when named on a client with ALLOW_USER_AUTH', async () => {
+    mockPool(cognito, { userPoolId: POOL, clientId: CLIENT_ID, explicitAuthFlows: ['ALLOW_USER_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] });
+    await expect(resolveAuthFlow(CLIENT, undefined)).resolves.toBe('user-auth');
+    await expect(resolveAuthFlow(CLIENT, 'sms-otp')).resolves.toBe('sms-otp');
+    mockPool(cognito, { userPoolId: POOL, clientId: CLIENT_ID, explicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] });
+    await expect(resolveAuthFlow(CLIENT, 'sms-otp')).rejects.toMatchObject({
+      name: 'AuthFlowNotAllowed',
+      message: expect.stringContaining('ALLOW_USER_AUTH'),
+    });
+  });
+
   it('refuses a client that allows none of the flows', async () => {
     mockPool(cognito, { userPoolId: POOL, clientId: CLIENT_ID, explicitAuthFlows: ['ALLOW_CUSTOM_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] });
     await expect(resolveAuthFlow(CLIENT, undefined)).rejects.toMatchObject({ name: 'AuthFlowNotAllowed' });
+  });
+});
+
+describe('planCheck with sms-otp', () => {
+  const plan = () => planCheck(CLIENT, 'sms-otp', 'synthetic-run-1', '+15555550100');
+
+  it('passes a pool that lists SMS_OTP among AllowedFirstAuthFactors', async () => {
+    mockPool(cognito, {
+      userPoolId: POOL,
+      clientId: CLIENT_ID,
+      explicitAuthFlows: ['ALLOW_USER_AUTH'],
+      allowedFirstAuthFactors: ['PASSWORD', 'SMS_OTP'],
+    });
+    await expect(plan()).resolves.toMatchObject({ flow: 'sms-otp' });
+  });
+
+  it.each<[string, { allowedFirstAuthFactors?: string[]; tier?: 'LITE' }, string]>([
+    ['no SignInPolicy', {}, 'are not set (PASSWORD only)'],
+    ['PASSWORD only', { allowedFirstAuthFactors: ['PASSWORD'] }, 'are PASSWORD, without SMS_OTP'],
+    ['the Lite plan', { allowedFirstAuthFactors: ['PASSWORD', 'SMS_OTP'], tier: 'LITE' }, 'Lite feature plan'],
+  ])('refuses a pool with %s: SmsOtpNotOffered before any sign-in, naming the setting and the command', async (_, shape, why) => {
+    mockPool(cognito, { userPoolId: POOL, clientId: CLIENT_ID, explicitAuthFlows: ['ALLOW_USER_AUTH'], ...shape });
+    const error = (await plan().catch((e: Error) => e)) as Error;
+    expect(error).toMatchObject({ name: 'SmsOtpNotOffered', message: expect.stringContaining(why) });
+    expect(error.message).toContain('update-user-pool');
+    expect(cognito).not.toHaveReceivedCommand(InitiateAuthCommand);
   });
 });

@@ -11,6 +11,7 @@ import { userAuthSignIn, type PasswordFactor } from '../cognito/userAuthSignIn';
 import { NamedError } from '../errors';
 import type { AuthFlow } from './authFlow';
 import { asAppClient } from './clientSecret';
+import { smsOtpNotOffered } from './smsOtp';
 
 /**
  * What a sign-in came to, the same for every flow, once the password (or its SRP proof) was
@@ -27,6 +28,7 @@ export interface SignInRequest {
   flow: AuthFlow;
   /** The name the user signs in with: a user name, or the email address / phone number of a pool that uses them. */
   username: string;
+  /** Not sent by the passwordless sms-otp flow. */
   password: string;
 }
 
@@ -59,7 +61,42 @@ export async function signIn(request: SignInRequest): Promise<SignInOutcome> {
       return outcome(await srpFlow(request), request.username);
     case 'user-auth':
       return outcome(await userAuthFlow(request), request.username);
+    case 'sms-otp':
+      return outcome(await smsOtpFlow(request), request.username);
   }
+}
+
+/**
+ * Passwordless USER_AUTH: AuthParameters USERNAME and PREFERRED_CHALLENGE SMS_OTP, no password
+ * (InitiateAuth API reference, AuthParameters for USER_AUTH). Cognito sends the code by SMS and
+ * answers SMS_OTP; when it answers SELECT_CHALLENGE instead, SMS_OTP is chosen (ANSWER SMS_OTP,
+ * ChallengeResponseType) if it is among AvailableChallenges, else the run fails SmsOtpNotOffered
+ * before any SMS. Tokens without the code would mean no factor was checked: UnexpectedChallenge.
+ */
+async function smsOtpFlow({ client, username }: SignInRequest): Promise<InitiateAuthCommandOutput | RespondToAuthChallengeCommandOutput> {
+  const otp = { challenge: 'SMS_OTP' } as const;
+  let answer: InitiateAuthCommandOutput | RespondToAuthChallengeCommandOutput = await asAppClient(client, username, (hash) =>
+    userAuthSignIn(client, username, otp, hash),
+  );
+  if (answer.ChallengeName === 'SELECT_CHALLENGE') {
+    const offered = (answer as InitiateAuthCommandOutput).AvailableChallenges ?? [];
+    if (offered.length > 0 && !offered.includes('SMS_OTP')) {
+      throw smsOtpNotOffered(
+        client.userPoolId,
+        `Cognito offered this user ${offered.join(', ')} as first factors, not SMS_OTP (it also needs a verified phone_number)`,
+      );
+    }
+    const name = challengeUsername(answer, username);
+    const session = answer.Session;
+    answer = await asAppClient(client, name, (hash) => answerSelectChallenge(client, name, session, otp, hash));
+  }
+  if (answer.AuthenticationResult) {
+    throw new NamedError(
+      'UnexpectedChallenge',
+      'Passwordless sign-in (sms-otp) returned tokens without the SMS_OTP challenge: Cognito signed the user in without any code',
+    );
+  }
+  return answer;
 }
 
 function passwordFlow({ client, username, password }: SignInRequest): Promise<InitiateAuthCommandOutput> {

@@ -68,10 +68,32 @@ beforeEach(() => {
 });
 
 describe('standingSignIn', () => {
+  it('sms-otp: expects the SMS_OTP challenge and says so, for the answer to send SMS_OTP_CODE', async () => {
+    cognito.on(InitiateAuthCommand).resolves({ ...CHALLENGE, ChallengeName: 'SMS_OTP' });
+    await expect(standingSignIn({ ...request, flow: 'sms-otp' })).resolves.toMatchObject({
+      session: SESSION,
+      challengeName: 'SMS_OTP',
+      standingUser: 'reused',
+    });
+    expect(cognito).toHaveReceivedCommandWith(InitiateAuthCommand, {
+      AuthFlow: 'USER_AUTH',
+      AuthParameters: { USERNAME: USER, PREFERRED_CHALLENGE: 'SMS_OTP' },
+    });
+  });
+
+  it('sms-otp: an SMS_MFA challenge is unexpected there', async () => {
+    cognito.on(InitiateAuthCommand).resolves(CHALLENGE);
+    await expect(standingSignIn({ ...request, flow: 'sms-otp' })).rejects.toMatchObject({
+      name: 'UnexpectedChallenge',
+      message: expect.stringContaining('expected SMS_OTP'),
+    });
+  });
+
   it('reuses a standing user that signs in with SMS_MFA: one Cognito call, nothing created', async () => {
     cognito.on(InitiateAuthCommand).resolves(CHALLENGE);
     await expect(standingSignIn(request)).resolves.toEqual({
       session: SESSION,
+      challengeName: 'SMS_MFA',
       challengeUsername: USER,
       standingUser: 'reused',
       standingUserReason: undefined,

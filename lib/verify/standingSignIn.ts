@@ -7,7 +7,7 @@ import { setSmsMfaPreference } from '../cognito/setSmsMfaPreference';
 import { awsErrorName, isAwsError, NamedError } from '../errors';
 import { logger } from '../logger';
 import { maskPhone } from '../phone';
-import type { AuthFlow } from './authFlow';
+import { smsChallengeOf, type AuthFlow, type SmsChallenge } from './authFlow';
 import type { FirstSignIn } from './firstSignIn';
 import { standingUserPassword } from './password';
 import { signIn, type SignInOutcome } from './signIn';
@@ -30,8 +30,10 @@ export interface StandingSignInRequest {
 }
 
 export interface StandingSignIn {
-  /** Cognito's SMS_MFA session: a credential, for the run record only. */
+  /** Cognito's SMS_MFA (or SMS_OTP) session: a credential, for the run record only. */
   session: string;
+  /** The challenge the code answers: SMS_OTP for the passwordless sms-otp flow, else SMS_MFA. */
+  challengeName: SmsChallenge;
   standingUser: StandingUserOutcome;
   /** Why the user was recreated: short, names no secret. */
   standingUserReason?: string;
@@ -87,7 +89,9 @@ const USER_CHALLENGES = new Set(['NEW_PASSWORD_REQUIRED']);
 export async function standingSignIn(request: StandingSignInRequest): Promise<StandingSignIn> {
   const { runId, client, flow, username, phone } = request;
   const { region, userPoolId } = client;
+  // The sms-otp flow sends no password, but AdminCreateUser needs one set for the user to be CONFIRMED.
   const password = await standingUserPassword(username);
+  const expected = smsChallengeOf(flow);
   const signInOnce = async (): Promise<Attempt> => {
     let answer: SignInOutcome;
     try {
@@ -105,16 +109,16 @@ export async function standingSignIn(request: StandingSignInRequest): Promise<St
       return { ok: false, why: message ?? broken.why, exists: broken.exists, error };
     }
     if (answer.tokens) return { ok: 'tokens' };
-    if (answer.challengeName !== 'SMS_MFA') {
+    if (answer.challengeName !== expected) {
       const challenge = answer.challengeName;
       if (USER_CHALLENGES.has(challenge)) return { ok: false, why: `challenge ${challenge}`, exists: true };
       // SELECT_MFA_TYPE, MFA_SETUP, SOFTWARE_TOKEN_MFA…: the pool's MFA settings, which a new user would meet too.
       throw new NamedError(
         'UnexpectedChallenge',
-        `Sign-in (${flow}) of the standing user returned the ${challenge} challenge, expected SMS_MFA`,
+        `Sign-in (${flow}) of the standing user returned the ${challenge} challenge, expected ${expected}`,
       );
     }
-    if (!answer.session) throw new NamedError('UnexpectedChallenge', 'The SMS_MFA challenge came without a Session');
+    if (!answer.session) throw new NamedError('UnexpectedChallenge', `The ${expected} challenge came without a Session`);
     // Cognito masks the destination but keeps its last digits: a user whose phone was changed
     // would have its code sent elsewhere, and the run would wait for nothing.
     const destination = answer.parameters.CODE_DELIVERY_DESTINATION ?? '';
@@ -151,7 +155,7 @@ export async function standingSignIn(request: StandingSignInRequest): Promise<St
       if (attempt.why.startsWith('challenge ')) {
         throw new NamedError(
           'UnexpectedChallenge',
-          `Sign-in (${flow}) of the standing user returned the ${attempt.why.slice(10)} challenge after it was ${standingUser}, expected SMS_MFA`,
+          `Sign-in (${flow}) of the standing user returned the ${attempt.why.slice(10)} challenge after it was ${standingUser}, expected ${expected}`,
         );
       }
       if (attempt.error) throw attempt.error;
@@ -189,10 +193,20 @@ export async function standingSignIn(request: StandingSignInRequest): Promise<St
     }
     if (attempt.ok === false) {
       if (attempt.error) throw attempt.error;
-      throw new NamedError('UnexpectedChallenge', `Sign-in (${flow}) returned the ${attempt.why} on the second sign-in, expected SMS_MFA`);
+      throw new NamedError(
+        'UnexpectedChallenge',
+        `Sign-in (${flow}) returned the ${attempt.why} on the second sign-in, expected ${expected}`,
+      );
     }
   }
-  return { session: attempt.session, challengeUsername: attempt.challengeUsername, standingUser, standingUserReason, firstSignIn };
+  return {
+    session: attempt.session,
+    challengeName: expected,
+    challengeUsername: attempt.challengeUsername,
+    standingUser,
+    standingUserReason,
+    firstSignIn,
+  };
 }
 
 /**

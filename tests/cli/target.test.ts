@@ -189,7 +189,7 @@ describe('target add', () => {
     [['--user-pool-id', 'Shop123'], 'cogcheck: --user-pool-id: "Shop123" is not a user pool id'],
     [['--user-pool-id', 'eu-west-1_'], 'cogcheck: --user-pool-id: "eu-west-1_" is not a user pool id'],
     [['--client-id', 'not a client!'], 'cogcheck: --client-id: "not a client!" is not an app client id'],
-    [['--auth-flow', 'custom'], 'cogcheck: --auth-flow must be one of password, srp, user-auth'],
+    [['--auth-flow', 'custom'], 'cogcheck: --auth-flow must be one of password, srp, user-auth, sms-otp'],
     [['--name', 'has/slash'], 'cogcheck: target name "has/slash": letters, digits and _.-'],
   ])('bad input %j: exit 2 naming it, before any call', async (change, message) => {
     const argv = [...ADD];
@@ -392,7 +392,7 @@ describe('verify names a pool, a kind and a flow', () => {
     [['--user-pool-id', POOL], 'verify needs --target <name>, or --user-pool-id <id> and --client-id <id>'],
     [['--user-pool-id', 'nope', '--client-id', CLIENT], '--user-pool-id: "nope" is not a user pool id'],
     [['--target', 'Shop', '--kind', 'login'], '--kind must be one of signup, signin'],
-    [['--target', 'Shop', '--auth-flow', 'magic'], '--auth-flow must be one of password, srp, user-auth'],
+    [['--target', 'Shop', '--auth-flow', 'magic'], '--auth-flow must be one of password, srp, user-auth, sms-otp'],
   ])('bad input %j: exit 2, no run started', async (argv, message) => {
     const r = await cogcheck('verify', '--local', ...argv);
     expect(r.code).toBe(2);

@@ -47,7 +47,7 @@ describe('help', () => {
   it("a command's usage has its synopsis and its whole description, wrapped", () => {
     const verify = commandUsage(USAGE, 'verify')!;
     expect(verify.split('\n')[0]).toBe(
-      "Usage: cogcheck verify (--target <name> | --user-pool-id <id> --client-id <id>) [--kind signin|signup] [--auth-flow password|srp|user-auth] [--phone <+E164>] [--interactive] [--timeouts '<json>'] (--stage <stage> [--region <region>] | --local) [--json]",
+      "Usage: cogcheck verify (--target <name> | --user-pool-id <id> --client-id <id>) [--kind signin|signup] [--auth-flow password|srp|user-auth|sms-otp] [--phone <+E164>] [--interactive] [--timeouts '<json>'] (--stage <stage> [--region <region>] | --local) [--json]",
     );
     expect(verify).toContain('run a synthetic SMS MFA check and follow it: signup (the default) signs a new user up,');
     expect(verify).toContain('code as it is awaited');
@@ -127,7 +127,7 @@ describe('usage mistakes: one line saying what is wrong, one hint, exit 2, nothi
       expect(viaFlag.out).toMatch(new RegExp(`^Usage: cogcheck target ${sub}( |$)`));
     }
     expect((await cogcheck('target', 'add', '--help')).out.split('\n')[0]).toBe(
-      'Usage: cogcheck target add --name <name> --user-pool-id <id> --client-id <id> [--auth-flow password|srp|user-auth] (--stage <stage> [--region <region>] | --local) [--json]',
+      'Usage: cogcheck target add --name <name> --user-pool-id <id> --client-id <id> [--auth-flow password|srp|user-auth|sms-otp] (--stage <stage> [--region <region>] | --local) [--json]',
     );
     expect(optionsOf(USAGE, 'target add').sort()).toEqual(['auth-flow', 'client-id', 'name', 'user-pool-id']);
     const all = await cogcheck('target', '--help');

@@ -252,7 +252,7 @@ describe('checks.yml: a check on a pool named by id (cogcheck target add / verif
       'checks.yml default[1] (b): clientId undefined must be an app client id (letters and digits)',
       'checks.yml default[2] (c): userPoolId "Shop123" must be a user pool id (<region>_<id>, e.g. eu-west-1_AbC123)',
       'checks.yml default[2] (c): clientId "not a client" must be an app client id (letters and digits)',
-      'checks.yml default[3] (d): authFlow must be one of password, srp, user-auth, got "custom"',
+      'checks.yml default[3] (d): authFlow must be one of password, srp, user-auth, sms-otp, got "custom"',
     ]);
   });
 });

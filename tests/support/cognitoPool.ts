@@ -1,4 +1,5 @@
 import {
+  type AuthFactorType,
   type ExplicitAuthFlowsType,
   type UsernameAttributeType,
   DescribeUserPoolClientCommand,
@@ -19,6 +20,10 @@ export interface PoolShape {
   /** Default ON. */
   mfaConfiguration?: 'ON' | 'OFF' | 'OPTIONAL';
   usernameAttributes?: string[];
+  /** Policies.SignInPolicy.AllowedFirstAuthFactors; default: none set. */
+  allowedFirstAuthFactors?: string[];
+  /** UserPoolTier; default: none named. */
+  tier?: 'LITE' | 'ESSENTIALS' | 'PLUS';
 }
 
 /**
@@ -43,6 +48,10 @@ export function mockPool(cognito: AwsStub<any, any, CognitoIdentityProviderClien
       Id: input.UserPoolId,
       MfaConfiguration: shape.mfaConfiguration ?? 'ON',
       ...(shape.usernameAttributes !== undefined && { UsernameAttributes: shape.usernameAttributes as UsernameAttributeType[] }),
+      ...(shape.allowedFirstAuthFactors !== undefined && {
+        Policies: { SignInPolicy: { AllowedFirstAuthFactors: shape.allowedFirstAuthFactors as AuthFactorType[] } },
+      }),
+      ...(shape.tier !== undefined && { UserPoolTier: shape.tier }),
     },
   }));
 }
