@@ -4,6 +4,7 @@ import type {
   UserPoolClientType,
   UserPoolType,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { regionOfUserPool } from '../cognito/region';
 import { COGNITO_SERVICE_PRINCIPAL, cognitoSmsTrustPolicy } from '../iam/smsTrustPolicy';
 import { AUTH_FLOWS, AUTH_FLOW_API, clientAuthFlows, defaultAuthFlow, type AuthFlow } from '../verify/authFlow';
 import type { CheckKind } from '../verify/kind';
@@ -157,7 +158,7 @@ export function readiness(facts: PoolFacts, target?: string): Readiness {
   const { userPool: pool, client, mfa } = facts;
   const userPoolId = pool.Id ?? client.UserPoolId ?? '';
   const clientId = client.ClientId ?? '';
-  const region = userPoolId.split('_')[0] ?? '';
+  const region = regionOfUserPool(userPoolId);
   const both: Finding[] = [];
   const signupOnly: Finding[] = [];
   const warnings: Finding[] = [];

@@ -501,7 +501,7 @@ describe('app client with a secret', () => {
       ChallengeName: 'SMS_MFA',
     });
   });
-  it('on refresh, needs a SECRET_HASH over the refresh token\'s user: its username or its sub, nothing else', async () => {
+  it("on refresh, needs a SECRET_HASH over the refresh token's user: its username or its sub, nothing else", async () => {
     // Sources: InitiateAuth API reference, AuthParameters for REFRESH_TOKEN_AUTH/REFRESH_TOKEN ("SECRET_HASH
     // (required if the app client is configured with a client secret)"); developer guide "Computing secret hash
     // values" (Base64(HMAC-SHA256(secret, username + clientId))); AWS re:Post knowledge center "Unable to verify
