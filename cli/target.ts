@@ -1,6 +1,5 @@
-import { DescribeUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { cognitoIn } from '../lib/clients';
+import { appClient } from '../lib/cognito/appClient';
 import { CLIENT_ID } from '../lib/cognito/ids';
 import { regionOfUserPool } from '../lib/cognito/region';
 import { ValidationError } from '../lib/errors';
@@ -201,7 +200,8 @@ export function readinessLines(r: Readiness): string[] {
 /**
  * What `verify --json` says of a run besides its verdict: its kind, sign-in flow and the pool's
  * Region, from the execution output when it has them, else from the input and the target record;
- * a flow nobody named is the app client's default (read with DescribeUserPoolClient, best effort).
+ * a flow nobody named is the app client's default, chosen as the checks choose it (lib/cognito/appClient.ts
+ * reads the client; best effort).
  */
 export async function runFacts(
   endpoints: Endpoints,
@@ -236,10 +236,7 @@ export async function runFacts(
       }
     }
     if (!authFlow && pool && region) {
-      const { UserPoolClient } = await cognitoIn(region).send(
-        new DescribeUserPoolClientCommand({ UserPoolId: pool.userPoolId, ClientId: pool.clientId }),
-      );
-      authFlow = defaultAuthFlow(UserPoolClient?.ExplicitAuthFlows);
+      authFlow = defaultAuthFlow((await appClient(region, pool.userPoolId, pool.clientId)).explicitAuthFlows);
     }
   } catch {
     // Best effort: the verdict stands without them.

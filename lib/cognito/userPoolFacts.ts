@@ -1,5 +1,4 @@
-import { DescribeUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { cognitoIn } from '../clients';
+import { readUserPool } from './describeUserPool';
 
 /**
  * What a check needs to know of a pool to make users it accepts, from DescribeUserPool:
@@ -19,11 +18,12 @@ export interface UserPoolFacts {
   tier?: string;
 }
 
-// Per container: a pool's shape changes rarely, and a check runs every few minutes.
+// Per container: a pool's shape changes rarely, and a check runs every few minutes. (Teardown reads
+// pools uncached, lib/cognito/describeUserPool.ts: it decides from their tags what to delete.)
 const cache = new Map<string, Promise<UserPoolFacts>>();
 
 async function describe(region: string, userPoolId: string): Promise<UserPoolFacts> {
-  const { UserPool: pool } = await cognitoIn(region).send(new DescribeUserPoolCommand({ UserPoolId: userPoolId }));
+  const pool = await readUserPool(userPoolId, region);
   return {
     userPoolId,
     usernameAttributes: pool?.UsernameAttributes ?? [],

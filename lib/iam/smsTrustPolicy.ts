@@ -1,3 +1,5 @@
+import { actionMatches, list, policyStatements, type Statement } from './policyDocument';
+
 export const COGNITO_SERVICE_PRINCIPAL = 'cognito-idp.amazonaws.com';
 
 /** The trust policy of the walkthrough: only Cognito, only with our ExternalId (confused-deputy guard). */
@@ -15,14 +17,16 @@ export function cognitoSmsTrustPolicy(externalId: string) {
   };
 }
 
-interface Statement {
-  Effect?: string;
-  Principal?: { Service?: string | string[] } | string;
-  Action?: string | string[];
-  Condition?: Record<string, Record<string, string | string[]>>;
+/** The statements that let Cognito assume the role (sts:AssumeRole, by name or wildcard). */
+export function cognitoTrustStatements(statements: Statement[]): Statement[] {
+  return statements.filter(
+    (s) =>
+      s.Effect === 'Allow' &&
+      typeof s.Principal === 'object' &&
+      list(s.Principal.Service).includes(COGNITO_SERVICE_PRINCIPAL) &&
+      list(s.Action).some((a) => actionMatches(a, 'sts:AssumeRole')),
+  );
 }
-
-const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
 /**
  * The ExternalId an existing role requires of Cognito, or what keeps it from being a usable SMS
@@ -30,20 +34,9 @@ const list = (v: string | string[] | undefined): string[] => (v === undefined ? 
  */
 export function readExternalId(document: string | undefined): { externalId: string } | { differences: string[] } {
   if (!document) return { differences: ['the role has no trust policy'] };
-  let parsed: { Statement?: Statement | Statement[] };
-  try {
-    parsed = JSON.parse(document.trimStart().startsWith('%') ? decodeURIComponent(document) : document);
-  } catch {
-    return { differences: ['the trust policy is not valid JSON'] };
-  }
-  const statements = Array.isArray(parsed.Statement) ? parsed.Statement : parsed.Statement ? [parsed.Statement] : [];
-  const trustsCognito = statements.filter(
-    (s) =>
-      s.Effect === 'Allow' &&
-      typeof s.Principal === 'object' &&
-      list(s.Principal.Service).includes(COGNITO_SERVICE_PRINCIPAL) &&
-      list(s.Action).some((a) => a === 'sts:AssumeRole' || a === 'sts:*' || a === '*'),
-  );
+  const statements = policyStatements(document);
+  if (!statements) return { differences: ['the trust policy is not valid JSON'] };
+  const trustsCognito = cognitoTrustStatements(statements);
   if (trustsCognito.length === 0) {
     return { differences: [`no Allow statement lets ${COGNITO_SERVICE_PRINCIPAL} call sts:AssumeRole`] };
   }

@@ -4,7 +4,9 @@ import type {
   UserPoolClientType,
   UserPoolType,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { COGNITO_SERVICE_PRINCIPAL, cognitoSmsTrustPolicy } from '../iam/smsTrustPolicy';
+import { regionOfUserPool } from '../cognito/region';
+import { actionMatches, list, policyStatements } from '../iam/policyDocument';
+import { COGNITO_SERVICE_PRINCIPAL, cognitoSmsTrustPolicy, cognitoTrustStatements } from '../iam/smsTrustPolicy';
 import { AUTH_FLOWS, AUTH_FLOW_API, DEFAULT_FLOWS, clientAuthFlows, defaultAuthFlow, type AuthFlow } from '../verify/authFlow';
 import { smsOtpUnavailable } from '../verify/smsOtp';
 import type { CheckKind } from '../verify/kind';
@@ -74,57 +76,16 @@ export interface Readiness {
   notes: string[];
 }
 
-const list = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
-
 /** The role name of an IAM role ARN (arn:aws:iam::123456789012:role/path/Name → Name). */
 export function roleNameOf(roleArn: string): string {
   return roleArn.slice(roleArn.lastIndexOf('/') + 1);
 }
 
-interface Statement {
-  Effect?: string;
-  Principal?: { Service?: string | string[] } | string;
-  Action?: string | string[];
-  Resource?: string | string[];
-  Condition?: Record<string, Record<string, string | string[]>>;
-}
-
-function statementsOf(document: string | undefined): Statement[] | undefined {
-  if (!document) return undefined;
-  try {
-    // IAM returns policy documents URL-encoded; emulators may not.
-    const parsed = JSON.parse(document.trimStart().startsWith('%') ? decodeURIComponent(document) : document) as {
-      Statement?: Statement | Statement[];
-    };
-    return list(parsed.Statement);
-  } catch {
-    return undefined;
-  }
-}
-
-/** IAM's action match: case-insensitive, `*` and `?` wildcards. */
-function actionMatches(pattern: string, action: string): boolean {
-  const re = new RegExp(
-    `^${pattern
-      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replace(/\*/g, '.*')
-      .replace(/\?/g, '.')}$`,
-    'i',
-  );
-  return re.test(action);
-}
-
 /** What is wrong with the SMS role's trust policy for this pool's ExternalId: refusals and warnings. */
 export function trustProblems(trustPolicy: string | undefined, externalId: string | undefined): { refuse?: string; warn?: string } {
-  const statements = statementsOf(trustPolicy);
+  const statements = policyStatements(trustPolicy);
   if (!statements) return { refuse: 'the role has no readable trust policy' };
-  const trusting = statements.filter(
-    (s) =>
-      s.Effect === 'Allow' &&
-      typeof s.Principal === 'object' &&
-      list(s.Principal.Service).includes(COGNITO_SERVICE_PRINCIPAL) &&
-      list(s.Action).some((a) => actionMatches(a, 'sts:AssumeRole')),
-  );
+  const trusting = cognitoTrustStatements(statements);
   if (trusting.length === 0) return { refuse: `no Allow statement lets ${COGNITO_SERVICE_PRINCIPAL} call sts:AssumeRole` };
   // Cognito sends the pool's ExternalId when it assumes the role: a condition naming another one refuses it.
   const ids = trusting.map((s) => list(s.Condition?.StringEquals?.['sts:ExternalId']));
@@ -142,7 +103,7 @@ export function allowsSnsPublish(policies: string[]): { allowed: boolean; denied
   let allowed = false;
   let denied = false;
   for (const document of policies) {
-    for (const s of statementsOf(document) ?? []) {
+    for (const s of policyStatements(document) ?? []) {
       if (!list(s.Action).some((a) => actionMatches(a, 'sns:Publish'))) continue;
       const anyResource = list(s.Resource).some((r) => r === '*');
       if (s.Effect === 'Allow' && anyResource) allowed = true;
@@ -158,7 +119,7 @@ export function readiness(facts: PoolFacts, target?: string): Readiness {
   const { userPool: pool, client, mfa } = facts;
   const userPoolId = pool.Id ?? client.UserPoolId ?? '';
   const clientId = client.ClientId ?? '';
-  const region = userPoolId.split('_')[0] ?? '';
+  const region = regionOfUserPool(userPoolId);
   const both: Finding[] = [];
   // SMS MFA settings: what the password flows need; the passwordless sms-otp flow's code is its only factor.
   const mfaFindings: Finding[] = [];

@@ -1,9 +1,9 @@
 import type { RespondToAuthChallengeCommandOutput } from '@aws-sdk/client-cognito-identity-provider';
 import { cognitoIssuer } from '../cognito/issuer';
-import { regionOfUserPool } from '../cognito/region';
 import { NamedError } from '../errors';
 import { verifyTokens, type TokenSummary } from '../tokens/verifyTokens';
 import { refreshAndRevoke, type RefreshSummary } from './refreshTokens';
+import { runClient } from './runClient';
 
 export interface TokensOutput extends TokenSummary {
   expiresIn?: number;
@@ -17,8 +17,8 @@ export interface TokensOutput extends TokenSummary {
  * the pool's issuer and the app client, then refreshed, verified again and the refresh token
  * revoked (lib/verify/refreshTokens.ts), so only a summary leaves the Lambda (no JWT reaches state
  * or logs). Anything but tokens is an UnexpectedChallenge; no refresh token is a RefreshFailed.
- * `run` is the RUN# item or any part of it with these fields; its `region` is absent on records
- * from before Regions were recorded, whose pools are in the stack's Region.
+ * `run` is the RUN# item or any part of it with these fields (its Region as lib/verify/runClient.ts
+ * reads it).
  */
 export async function tokensFromMfaAnswer(
   answer: RespondToAuthChallengeCommandOutput,
@@ -39,7 +39,6 @@ export async function tokensFromMfaAnswer(
       'RefreshFailed',
       'Cognito issued no refresh token with the tokens, so they cannot be refreshed. See the runbook: RefreshFailed.',
     );
-  const region = run.region ?? process.env.AWS_REGION ?? regionOfUserPool(run.userPoolId);
-  const refresh = await refreshAndRevoke({ region, userPoolId: run.userPoolId, clientId: run.clientId }, summary, tokens.RefreshToken);
+  const refresh = await refreshAndRevoke(runClient(run), summary, tokens.RefreshToken);
   return { ...summary, expiresIn: tokens.ExpiresIn, tokenType: tokens.TokenType, refresh };
 }

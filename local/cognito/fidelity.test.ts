@@ -501,6 +501,45 @@ describe('app client with a secret', () => {
       ChallengeName: 'SMS_MFA',
     });
   });
+  it("on refresh, needs a SECRET_HASH over the refresh token's user: its username or its sub, nothing else", async () => {
+    // Sources: InitiateAuth API reference, AuthParameters for REFRESH_TOKEN_AUTH/REFRESH_TOKEN ("SECRET_HASH
+    // (required if the app client is configured with a client secret)"); developer guide "Computing secret hash
+    // values" (Base64(HMAC-SHA256(secret, username + clientId))); AWS re:Post knowledge center "Unable to verify
+    // secret hash for client" (on refresh the name is the username Cognito holds, which is the sub on pools that
+    // sign in with an email or phone).
+    // given user1 signed in through a client with a secret
+    const e = await env();
+    await signUpAndConfirm(e.local, e.client, e.clientId);
+    const { clientId, secret } = await otherClient(e, flows);
+    const hashOf = (name: string) => secretHash(secret!, name, clientId);
+    const challenge = await signInWith(e, clientId, 'USER_PASSWORD_AUTH', { SECRET_HASH: hashOf('user1') });
+    const login = await e.client.send(
+      new RespondToAuthChallengeCommand({
+        ClientId: clientId,
+        ChallengeName: 'SMS_MFA',
+        Session: challenge.Session,
+        ChallengeResponses: { USERNAME: 'user1', SMS_MFA_CODE: lastSms(e.local, 'MFA').code, SECRET_HASH: hashOf('user1') },
+      }),
+    );
+    const token = login.AuthenticationResult!.RefreshToken!;
+    const sub = decodeJwt(login.AuthenticationResult!.IdToken!).payload.sub as string;
+    const refresh = (SECRET_HASH?: string) =>
+      e.client.send(
+        new InitiateAuthCommand({
+          ClientId: clientId,
+          AuthFlow: 'REFRESH_TOKEN_AUTH',
+          AuthParameters: { REFRESH_TOKEN: token, ...(SECRET_HASH ? { SECRET_HASH } : {}) },
+        }),
+      );
+    const refused = { name: 'NotAuthorizedException', message: `Unable to verify secret hash for client ${clientId}` };
+    // when the hash is missing, over another name, or made with another secret, then refused
+    await expect(refresh()).rejects.toMatchObject(refused);
+    await expect(refresh(hashOf('user2'))).rejects.toMatchObject(refused);
+    await expect(refresh(secretHash('another-secret', 'user1', clientId))).rejects.toMatchObject(refused);
+    // and over the username or the sub, new tokens
+    await expect(refresh(hashOf('user1'))).resolves.toHaveProperty('AuthenticationResult.AccessToken');
+    await expect(refresh(hashOf(sub))).resolves.toHaveProperty('AuthenticationResult.AccessToken');
+  });
   it('without the fix no SECRET_HASH is needed', async () => {
     const e = await env('secretHash');
     await signUpAndConfirm(e.local, e.client, e.clientId);

@@ -3,6 +3,7 @@ import { CognitoError } from 'cognito-local/lib/errors';
 import type { AppClient } from 'cognito-local/lib/services/appClient';
 import type { OutboxContext } from '../fakePhone';
 import type { FidelityEnv, Json, TargetFix } from './types';
+import { poolOf } from './types';
 
 // The ExplicitAuthFlows entry each AuthFlow needs.
 const REQUIRED_FLOW: Readonly<Record<string, string>> = {
@@ -84,31 +85,45 @@ function hashMatches(given: string, expected: string): boolean {
 export const REFRESH_FLOWS: ReadonlySet<string> = new Set(['REFRESH_TOKEN_AUTH', 'REFRESH_TOKEN']);
 
 /**
+ * The names a refresh's SECRET_HASH may be computed over: the refresh token's user's username or
+ * its sub. The request carries no USERNAME, and Cognito's docs name "the user name" while users
+ * report that a pool with email or phone usernames wants the sub (the username Cognito assigned);
+ * either is accepted, any other name refused. An unknown token yields no names: cognito-local
+ * then refuses the token itself.
+ */
+async function refreshHashNames(env: FidelityEnv, ctx: OutboxContext, req: Json): Promise<string[] | null> {
+  const token = req?.AuthParameters?.REFRESH_TOKEN;
+  if (typeof token !== 'string' || token === '') return null;
+  const user = await (await poolOf(env, ctx, req)).getUserByRefreshToken(ctx, token);
+  if (!user) return null;
+  const sub = user.Attributes?.find((a) => a.Name === 'sub')?.Value;
+  return [user.Username, ...(sub ? [sub] : [])];
+}
+
+/**
  * cognito-local never asks for a SECRET_HASH. Cognito refuses every call from a client that has
  * a secret unless it carries the right one, so a backend that forgot to compute it (or computes
- * it wrongly) would pass locally. On refresh the hash is only required, not checked: which name
- * Cognito hashes there (username or sub) depends on the pool, and a wrong guess would refuse
- * correct callers.
+ * it wrongly) would pass locally.
  */
 export const secretHashFix: TargetFix = {
   fix: 'secretHash',
   targets: [...Object.keys(SECRET_HASH_IN), ...CLIENT_SECRET_IN],
   wrap: (inner, env, target) => async (ctx, req) => {
     const client = await appClientOf(env, ctx, req);
+    const refused = () => new CognitoError('NotAuthorizedException', `Unable to verify secret hash for client ${client?.ClientId}`);
     if (client?.ClientSecret && CLIENT_SECRET_IN.has(target)) {
       // GetTokensFromRefreshToken and RevokeToken: "The client secret of the requested app client, if the client has a secret."
       const given = req?.ClientSecret;
-      if (typeof given !== 'string' || !hashMatches(given, client.ClientSecret)) {
-        throw new CognitoError('NotAuthorizedException', `Unable to verify secret hash for client ${client.ClientId}`);
-      }
+      if (typeof given !== 'string' || !hashMatches(given, client.ClientSecret)) throw refused();
     } else if (client?.ClientSecret) {
       const { hash, username } = SECRET_HASH_IN[target]!(req);
-      const refresh = REFRESH_FLOWS.has(String(req?.AuthFlow));
-      const valid =
-        typeof hash === 'string' &&
-        hash !== '' &&
-        (refresh || (typeof username === 'string' && hashMatches(hash, secretHash(client.ClientSecret, username, client.ClientId))));
-      if (!valid) throw new CognitoError('NotAuthorizedException', `Unable to verify secret hash for client ${client.ClientId}`);
+      if (typeof hash !== 'string' || hash === '') throw refused();
+      if (REFRESH_FLOWS.has(String(req?.AuthFlow))) {
+        const names = await refreshHashNames(env, ctx, req);
+        if (names && !names.some((name) => hashMatches(hash, secretHash(client.ClientSecret!, name, client.ClientId)))) throw refused();
+      } else if (typeof username !== 'string' || !hashMatches(hash, secretHash(client.ClientSecret, username, client.ClientId))) {
+        throw refused();
+      }
     }
     return inner(ctx, req);
   },

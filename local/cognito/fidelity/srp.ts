@@ -160,7 +160,13 @@ export async function signInWithPassword(
   }
 }
 
-async function userOf(env: FidelityEnv, ctx: OutboxContext, req: Json, username: unknown): Promise<{ pool: UserPoolService; user: User }> {
+/** The user a sign-in names, or NotAuthorizedException as for a wrong password (USER_AUTH uses it too). */
+export async function userOf(
+  env: FidelityEnv,
+  ctx: OutboxContext,
+  req: Json,
+  username: unknown,
+): Promise<{ pool: UserPoolService; user: User }> {
   const pool = await poolOf(env, ctx, req);
   const user = typeof username === 'string' && username !== '' ? await pool.getUserByUsername(ctx, username) : null;
   // The error-message fix tells an unknown user from a wrong password, as it does for passwords.

@@ -4,9 +4,8 @@ import { attributeValue } from 'cognito-local/lib/services/userPoolService';
 import type { User, UserPoolService } from 'cognito-local/lib/services/userPoolService';
 import type { OutboxContext } from '../fakePhone';
 import { tierOf } from './featurePlan';
-import { passwordVerifierChallenge, signInWithPassword } from './srp';
+import { passwordVerifierChallenge, signInWithPassword, userOf } from './srp';
 import type { FidelityEnv, Json, TargetFix } from './types';
-import { poolOf } from './types';
 
 /**
  * Choice-based sign-in (AuthFlow USER_AUTH), which cognito-local lacks. From Cognito's API
@@ -47,13 +46,6 @@ export function availableChallenges(pool: UserPoolService, user: User): string[]
   // Passwordless factors belong to the Essentials plan (SignInPolicyType); a Lite pool has none.
   if (factors.includes('SMS_OTP') && tierOf(pool) !== 'LITE' && phoneOf(user)) out.push('SMS_OTP');
   return out;
-}
-
-async function userOf(env: FidelityEnv, ctx: OutboxContext, req: Json, username: unknown) {
-  const pool = await poolOf(env, ctx, req);
-  const user = typeof username === 'string' && username !== '' ? await pool.getUserByUsername(ctx, username) : null;
-  if (!user) throw new NotAuthorizedError();
-  return { pool, user };
 }
 
 async function sendOtp(env: FidelityEnv, ctx: OutboxContext, req: Json, pool: UserPoolService, user: User): Promise<Json> {
