@@ -37,15 +37,18 @@ export async function recordTarget(event: unknown): Promise<RecordTargetOutput> 
         'choose another targetName, or "target remove" it first.',
     );
   }
-  // A claim made by an earlier run carries over only while it names the same resource.
+  // The pool, role and policy are ours when this run finds them tagged with this stage: a claim an
+  // earlier record made is not carried over, since a record written before stage tags may name
+  // another stage's resource. The client has no tags: its claim carries over while it names the
+  // same client (teardown deletes clients only in this stage's pools anyway).
   const claimed = previous?.managed ?? {};
-  const poolIsOurs = input.userPoolManaged === true || claimed.userPoolId === userPoolId;
+  const poolIsOurs = input.userPoolManaged === true;
   const ours = {
     userPoolId: poolIsOurs,
     // Deleting our pool deletes its clients anyway, so a client found in it claims nothing more.
     clientId: input.clientCreated === true || claimed.clientId === clientId || poolIsOurs,
-    roleName: input.roleManaged === true || claimed.roleName === roleName,
-    policyArn: input.policyManaged === true || claimed.policyArn === policyArn,
+    roleName: input.roleManaged === true,
+    policyArn: input.policyManaged === true,
   };
   const values = { userPoolId, clientId, roleName, policyArn };
   const managed = Object.fromEntries(
