@@ -4,6 +4,7 @@ import {
   CreateUserPoolCommand,
   DeleteUserPoolCommand,
   DescribeUserPoolCommand,
+  ListUserPoolsCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import {
   AttachRolePolicyCommand,
@@ -12,8 +13,9 @@ import {
   GetPolicyCommand,
   GetRoleCommand,
   IAMClient,
+  ListPoliciesCommand,
 } from '@aws-sdk/client-iam';
-import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { cognitoSmsTrustPolicy } from '../../lib/iam/smsTrustPolicy';
 import { SNS_PUBLISH_POLICY } from '../../functions/provision/ensureSnsPolicy';
 import { ScenarioCloud } from './harness';
@@ -165,5 +167,31 @@ describe("a second stage's provisioning and teardown meet the first stage's reso
       reason: expect.stringContaining('tag it stage=local'),
     });
     expect(await exists(cognito.send(new DescribeUserPoolCommand({ UserPoolId: legacy!.Id! })))).toBe('exists');
+  });
+});
+
+describe('provisioning under the name of a target added with "target add" (finding 9)', () => {
+  it('fails at ValidateInput, TargetNameTaken, before any pool, client, role or policy is created', async () => {
+    const added = {
+      name: 'shop',
+      region: process.env.AWS_REGION,
+      userPoolId: prodIds.userPoolId,
+      clientId: prodIds.clientId,
+      source: 'added',
+    };
+    await ssm.send(new PutParameterCommand({ Name: `${prefix}/shop`, Value: JSON.stringify(added), Type: 'String' }));
+    const names = { userPoolName: 'ClashPool', clientName: 'ClashClient', roleName: 'Clash-SMS-Role', policyName: 'Clash-SNS-Policy' };
+    const run = await s.run('provision', { ...names, targetName: 'shop' });
+    expect(run.status).toBe('FAILED');
+    expect(run.error).toBe('TargetNameTaken');
+    expect(JSON.parse(run.cause!).errorMessage).toContain('Target shop was added with "target add"');
+    const pools = await cognito.send(new ListUserPoolsCommand({ MaxResults: 60 }));
+    expect(pools.UserPools!.map((p) => p.Name)).not.toContain('ClashPool');
+    expect(await exists(iam.send(new GetRoleCommand({ RoleName: 'Clash-SMS-Role' })))).toBe('NoSuchEntityException');
+    const policies = await iam.send(new ListPoliciesCommand({ Scope: 'Local' }));
+    expect(policies.Policies!.map((p) => p.PolicyName)).not.toContain('Clash-SNS-Policy');
+    // The added target's record is as it was.
+    const { Parameter } = await ssm.send(new GetParameterCommand({ Name: `${prefix}/shop` }));
+    expect(JSON.parse(Parameter!.Value!)).toEqual(added);
   });
 });
