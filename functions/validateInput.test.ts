@@ -1,4 +1,14 @@
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { GetParameterCommand, ParameterNotFound, SSMClient } from '@aws-sdk/client-ssm';
 import { validateInput } from './validateInput';
+
+const ssm = mockClient(SSMClient);
+beforeEach(() => {
+  ssm.reset();
+  // No target is recorded under the name unless a test says so.
+  ssm.on(GetParameterCommand).rejects(new ParameterNotFound({ message: 'none', $metadata: {} }));
+});
 
 describe('validateInput', () => {
   it("fills the manual walkthrough's names by default", async () => {
@@ -53,5 +63,31 @@ describe('validateInput', () => {
 
   it('rejects a non-object input', async () => {
     await expect(validateInput([1])).rejects.toMatchObject({ name: 'ValidationError', field: 'input' });
+  });
+
+  describe('a target name that "target add" recorded (finding 9: refused before anything is created)', () => {
+    const recorded = (record: object) =>
+      ssm
+        .on(GetParameterCommand, { Name: '/cognito-sms-mfa/test/targets/shop' })
+        .resolves({ Parameter: { Value: JSON.stringify({ name: 'shop', userPoolId: 'eu-west-1_shop', clientId: 'c', ...record }) } });
+
+    it('is refused TargetNameTaken, naming the pool it records and the fix', async () => {
+      recorded({ source: 'added' });
+      await expect(validateInput({ targetName: 'shop' })).rejects.toMatchObject({
+        name: 'TargetNameTaken',
+        message: expect.stringMatching(/Target shop was added with "target add" \(pool eu-west-1_shop\).*"target remove"/),
+      });
+      expect(ssm).toHaveReceivedCommandWith(GetParameterCommand, { Name: '/cognito-sms-mfa/test/targets/shop' });
+    });
+
+    it('is refused under the default target name too (the pool name)', async () => {
+      recorded({ source: 'added' });
+      await expect(validateInput({ userPoolName: 'shop' })).rejects.toMatchObject({ name: 'TargetNameTaken' });
+    });
+
+    it('lets a provisioned target be provisioned again (re-runs)', async () => {
+      recorded({ source: 'provisioned' });
+      await expect(validateInput({ targetName: 'shop' })).resolves.toMatchObject({ targetName: 'shop' });
+    });
   });
 });

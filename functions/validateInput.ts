@@ -4,6 +4,7 @@ import { CLIENT_NAME, DEFAULT_NAMES, IAM_POLICY_NAME, IAM_ROLE_NAME, TARGET_NAME
 import { ValidationError } from '../lib/errors';
 import { requestedSmsSender, type SmsSender } from '../lib/cognito/smsSender';
 import { requireCustomSmsSenderKeyArn } from '../lib/sms/routeSettings';
+import { findTarget, targetNameTaken } from '../lib/targets/targetNameTaken';
 
 export interface TargetNames {
   userPoolName: string;
@@ -20,7 +21,8 @@ const FIELDS = ['userPoolName', 'clientName', 'roleName', 'policyName', 'targetN
 
 /**
  * First state of provisioning and teardown: fills the walkthrough's defaults and checks every name
- * against the owning service's rules, so bad input fails before anything is created.
+ * against the owning service's rules, and that the target name is not one `target add` recorded,
+ * so bad input fails before anything is created.
  */
 export async function validateInput(event: unknown): Promise<TargetNames> {
   const input = asObject(event ?? {});
@@ -40,6 +42,10 @@ export async function validateInput(event: unknown): Promise<TargetNames> {
   // The Custom SMS Sender's key exists only on stages deployed with customSmsSender=true: refused
   // here, by name, before a pool or role is created that could never be switched.
   if (names.smsSender === 'custom-sender') requireCustomSmsSenderKeyArn();
+  // A name `target add` recorded: refused here, before a pool, client, role or policy is created
+  // that recordTarget (the last state) would then refuse to record.
+  const recorded = await findTarget(names.targetName);
+  if (recorded?.source === 'added') throw targetNameTaken(recorded);
   return names;
 }
 

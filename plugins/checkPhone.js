@@ -16,7 +16,7 @@
  * `provider.getAwsSdkV3Config()` (osls 4 removed `provider.request()`).
  */
 const { stageParams } = require('./params');
-const { stageChecks } = require('./checks');
+const { regionOfPoolId, stageChecks } = require('./checks');
 
 /** E.164: '+', a non-zero country digit, at most 15 digits in all (lib/phone.ts). */
 const E164 = /^\+[1-9]\d{6,14}$/;
@@ -87,12 +87,15 @@ async function awsClients(provider) {
   const { SSMClient } = require('@aws-sdk/client-ssm');
   const { CognitoIdentityProviderClient } = require('@aws-sdk/client-cognito-identity-provider');
 
+  const cognito = new CognitoIdentityProviderClient(config);
   return {
     region,
     sns: new SNSClient(config),
     smsVoice: new PinpointSMSVoiceV2Client(config),
     ssm: new SSMClient(config),
-    cognito: new CognitoIdentityProviderClient(config),
+    cognito,
+    // A pool lives in the Region its id names, which may not be the deployer's.
+    cognitoIn: (poolRegion) => (poolRegion === region ? cognito : new CognitoIdentityProviderClient({ ...config, region: poolRegion })),
   };
 }
 
@@ -127,7 +130,10 @@ async function targetUsesCustomSmsSender(clients, targetParameterName, poolId) {
       ({ userPoolId } = JSON.parse(Parameter?.Value ?? '{}'));
     }
     if (!userPoolId) return false;
-    const { UserPool } = await clients.cognito.send(new DescribeUserPoolCommand({ UserPoolId: userPoolId }));
+    // Read in the pool's own Region (the prefix of its id): a check may name a pool of another Region.
+    const poolRegion = regionOfPoolId(userPoolId) ?? clients.region;
+    const cognito = clients.cognitoIn ? clients.cognitoIn(poolRegion) : clients.cognito;
+    const { UserPool } = await cognito.send(new DescribeUserPoolCommand({ UserPoolId: userPoolId }));
     return Boolean(UserPool?.LambdaConfig?.CustomSMSSender?.LambdaArn);
   } catch {
     // Not provisioned yet, or not readable: nothing says the pool sends no SMS.
@@ -143,7 +149,7 @@ const fixCommand = (stage, phone) => `npm run cli -- sms-sandbox-verify --stage 
 /**
  * What deploying says about the SMS sandbox.
  * @param {{ enabled: boolean, phone?: string, inboundPhoneNumberId?: string, stage: string, targetParameterName: string, userPoolId?: string,
- *           clients: { region: string, sns: any, smsVoice: any, ssm: any, cognito: any } }} p
+ *           clients: { region: string, sns: any, smsVoice: any, ssm: any, cognito: any, cognitoIn?: (region: string) => any } }} p
  * @returns {Promise<{ ok: boolean, level: 'error' | 'warning' | 'notice' | 'none', message: string }>}
  */
 async function checkSandbox(p) {

@@ -38,6 +38,8 @@ const ROUTE_PARAMS = {
 const FIELDS = ['name', 'kind', 'schedule', 'target', 'userPoolId', 'clientId', 'authFlow', 'phone', 'codeRoute', 'state'];
 /** lib/cognito/region.ts: a pool id is its Region, `_`, and letters and digits. */
 const USER_POOL_ID = /^[a-z]{2}(?:-[a-z]+)+-\d+_[0-9a-zA-Z]+$/;
+/** lib/cognito/region.ts regionOfUserPool: the Region a pool id names, or undefined for any other shape. */
+const regionOfPoolId = (userPoolId) => (USER_POOL_ID.test(String(userPoolId)) ? String(userPoolId).split('_')[0] : undefined);
 /** lib/cognito/ids.ts CLIENT_ID. */
 const CLIENT_ID = /^[\w+]{1,128}$/;
 /** lib/verify/authFlow.ts AUTH_FLOWS. */
@@ -301,3 +303,4 @@ module.exports.silenceAlarm = silenceAlarm;
 module.exports.rateMinutes = rateMinutes;
 module.exports.SMS_PER_RUN = SMS_PER_RUN;
 module.exports.ROUTE_PARAMS = ROUTE_PARAMS;
+module.exports.regionOfPoolId = regionOfPoolId;

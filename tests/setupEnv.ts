@@ -7,6 +7,8 @@ if (process.env.TEST_MODE !== 'stage') {
   process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
 }
 process.env.IAM_PATH ??= '/cognito-sms-mfa/';
+// serverless.yml sets STAGE from the deployed stage; the unit tests' records live under /test/.
+process.env.STAGE ??= 'test';
 process.env.TARGET_PARAMETER_PREFIX ??= '/cognito-sms-mfa/test/targets';
 process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

@@ -32,6 +32,10 @@ describe('ensureSmsRole', () => {
       managed: true,
     });
     const sent = iam.commandCalls(CreateRoleCommand)[0].args[0].input;
+    expect(sent.Tags).toEqual([
+      { Key: 'managed-by', Value: 'cognito-sms-mfa' },
+      { Key: 'stage', Value: 'test' },
+    ]);
     expect(sent.Path).toBe('/cognito-sms-mfa/');
     expect(JSON.parse(sent.AssumeRolePolicyDocument!)).toEqual(cognitoSmsTrustPolicy(out.externalId));
   });
@@ -49,11 +53,18 @@ describe('ensureSmsRole', () => {
     });
   });
 
-  it('claims a role it finds only when the role carries the managed-by tag', async () => {
+  it('claims a role it finds only when the role carries the managed-by tag and this stage', async () => {
     iam.on(CreateRoleCommand).rejects(exists());
     const found = role(cognitoSmsTrustPolicy('1dda6cb7-e93d-4802-8419-a6bbaf7b0e7d'));
-    iam.on(GetRoleCommand).resolves({ Role: { ...found.Role, Tags: [{ Key: 'managed-by', Value: 'cognito-sms-mfa' }] } });
+    const tagged = (...tags: [string, string][]) =>
+      iam.on(GetRoleCommand).resolves({ Role: { ...found.Role, Tags: tags.map(([Key, Value]) => ({ Key, Value })) } });
+    tagged(['managed-by', 'cognito-sms-mfa'], ['stage', 'test']);
     await expect(ensureSmsRole({ roleName: 'MyUserPool-SMS-Role' })).resolves.toMatchObject({ created: false, managed: true });
+    // Another stage's role (same default name on every stage), and one made before stage tags.
+    tagged(['managed-by', 'cognito-sms-mfa'], ['stage', 'prod']);
+    await expect(ensureSmsRole({ roleName: 'MyUserPool-SMS-Role' })).resolves.toMatchObject({ created: false, managed: false });
+    tagged(['managed-by', 'cognito-sms-mfa']);
+    await expect(ensureSmsRole({ roleName: 'MyUserPool-SMS-Role' })).resolves.toMatchObject({ created: false, managed: false });
     iam.on(GetRoleCommand).resolves({ Role: { ...found.Role, Tags: [{ Key: 'managed-by', Value: 'terraform' }] } });
     await expect(ensureSmsRole({ roleName: 'MyUserPool-SMS-Role' })).resolves.toMatchObject({ created: false, managed: false });
   });

@@ -5,7 +5,7 @@ import { iam } from '../../lib/clients';
 import { envOnce } from '../../lib/env';
 import { isAwsError, NamedError, SmsRoleTrustMismatch } from '../../lib/errors';
 import { logger } from '../../lib/logger';
-import { iamIsTagged, MANAGED_BY } from '../../lib/managedBy';
+import { iamNotOursBecause, ownIamTags } from '../../lib/managedBy';
 import { asObject, requiredString } from '../../lib/validate';
 import { IAM_ROLE_NAME } from '../../lib/names';
 import { cognitoSmsTrustPolicy, readExternalId } from '../../lib/iam/smsTrustPolicy';
@@ -20,7 +20,7 @@ export interface EnsureSmsRoleOutput {
   roleArn: string;
   externalId: string;
   created: boolean;
-  /** Made by provisioning: created now, or found with the `managed-by` tag (GetRole returns tags). */
+  /** Made by this stage's provisioning: created now, or found tagged `managed-by` and `stage` = STAGE (GetRole returns tags). */
   managed: boolean;
 }
 
@@ -38,7 +38,7 @@ export async function ensureSmsRole(event: unknown): Promise<EnsureSmsRoleOutput
         Path: iamPath(),
         AssumeRolePolicyDocument: JSON.stringify(cognitoSmsTrustPolicy(externalId)),
         Description: 'Lets Amazon Cognito publish SMS (sign-up codes, MFA codes) through SNS',
-        Tags: [{ Key: MANAGED_BY.key, Value: MANAGED_BY.value }],
+        Tags: ownIamTags(),
       }),
     );
     logger.info('created SMS role', { roleName });
@@ -56,8 +56,9 @@ export async function ensureSmsRole(event: unknown): Promise<EnsureSmsRoleOutput
   }
   const found = readExternalId(role.AssumeRolePolicyDocument);
   if ('differences' in found) throw new SmsRoleTrustMismatch(roleName, found.differences);
-  logger.info('reusing SMS role', { roleName });
-  return { roleName, roleArn: arnOf(role, roleName), externalId: found.externalId, created: false, managed: iamIsTagged(role.Tags) };
+  const notOurs = iamNotOursBecause(role.Tags);
+  logger.info(notOurs ? `reusing SMS role, which ${notOurs}: teardown will keep it` : 'reusing SMS role', { roleName });
+  return { roleName, roleArn: arnOf(role, roleName), externalId: found.externalId, created: false, managed: !notOurs };
 }
 
 function arnOf(role: Role | undefined, roleName: string): string {

@@ -19,6 +19,11 @@ describe('ensureSnsPolicy', () => {
     });
     const input = iam.commandCalls(CreatePolicyCommand)[0].args[0].input;
     expect(input.Path).toBe('/cognito-sms-mfa/');
+    // managed-by and the stage: what a later run and teardown check before claiming it.
+    expect(input.Tags).toEqual([
+      { Key: 'managed-by', Value: 'cognito-sms-mfa' },
+      { Key: 'stage', Value: 'test' },
+    ]);
     expect(JSON.parse(input.PolicyDocument!)).toEqual(SNS_PUBLISH_POLICY);
     expect(iam).toHaveReceivedCommandWith(ListPoliciesCommand, { Scope: 'Local', PathPrefix: '/cognito-sms-mfa/' });
   });
@@ -29,9 +34,15 @@ describe('ensureSnsPolicy', () => {
       .resolvesOnce({ Policies: [{ PolicyName: 'A', Arn: 'arn:a' }], IsTruncated: true, Marker: 'm1' })
       .resolvesOnce({ Policies: [{ PolicyName: 'Cognito-SNS-Policy', Arn: ARN }], IsTruncated: false });
     // ListPolicies carries no tags: GetPolicy's say whether provisioning made it.
-    iam
-      .on(GetPolicyCommand, { PolicyArn: ARN })
-      .resolves({ Policy: { Arn: ARN, Tags: [{ Key: 'managed-by', Value: 'cognito-sms-mfa' }] } });
+    iam.on(GetPolicyCommand, { PolicyArn: ARN }).resolves({
+      Policy: {
+        Arn: ARN,
+        Tags: [
+          { Key: 'managed-by', Value: 'cognito-sms-mfa' },
+          { Key: 'stage', Value: 'test' },
+        ],
+      },
+    });
     await expect(ensureSnsPolicy({ policyName: 'Cognito-SNS-Policy' })).resolves.toEqual({
       policyName: 'Cognito-SNS-Policy',
       policyArn: ARN,
@@ -41,6 +52,21 @@ describe('ensureSnsPolicy', () => {
     expect(iam).toHaveReceivedCommandTimes(ListPoliciesCommand, 2);
     expect(iam).toHaveReceivedCommandWith(ListPoliciesCommand, { Marker: 'm1' });
     expect(iam).not.toHaveReceivedCommand(CreatePolicyCommand);
+  });
+
+  it.each([
+    [
+      'another stage',
+      [
+        { Key: 'managed-by', Value: 'cognito-sms-mfa' },
+        { Key: 'stage', Value: 'prod' },
+      ],
+    ],
+    ['before stage tags', [{ Key: 'managed-by', Value: 'cognito-sms-mfa' }]],
+  ])('does not claim a policy found by name that was made by %s', async (_what, Tags) => {
+    iam.on(ListPoliciesCommand).resolves({ Policies: [{ PolicyName: 'Cognito-SNS-Policy', Arn: ARN }], IsTruncated: false });
+    iam.on(GetPolicyCommand, { PolicyArn: ARN }).resolves({ Policy: { Arn: ARN, Tags } });
+    await expect(ensureSnsPolicy({ policyName: 'Cognito-SNS-Policy' })).resolves.toMatchObject({ created: false, managed: false });
   });
 
   it('names the failure when the policy name is taken outside the managed path', async () => {

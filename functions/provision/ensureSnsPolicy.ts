@@ -5,7 +5,7 @@ import { isAwsError, NamedError } from '../../lib/errors';
 import { taskHandler } from '../../lib/handler';
 import { findPolicyByName } from '../../lib/iam/findPolicyByName';
 import { logger } from '../../lib/logger';
-import { iamIsTagged, MANAGED_BY } from '../../lib/managedBy';
+import { iamNotOursBecause, ownIamTags } from '../../lib/managedBy';
 import { IAM_POLICY_NAME } from '../../lib/names';
 import { asObject, requiredString } from '../../lib/validate';
 
@@ -15,7 +15,7 @@ export interface EnsureSnsPolicyOutput {
   policyName: string;
   policyArn: string;
   created: boolean;
-  /** Made by provisioning: created now, or found with the `managed-by` tag (ListPolicies has no tags, GetPolicy has). */
+  /** Made by this stage's provisioning: created now, or found tagged `managed-by` and `stage` = STAGE (ListPolicies has no tags, GetPolicy has). */
   managed: boolean;
 }
 
@@ -30,9 +30,10 @@ export async function ensureSnsPolicy(event: unknown): Promise<EnsureSnsPolicyOu
   const policyName = requiredString(asObject(event), 'policyName', IAM_POLICY_NAME);
   const existing = await findPolicyByName(policyName, iamPath());
   if (existing?.Arn) {
-    logger.info('reusing SNS policy', { policyName });
     const { Policy: found } = await iam().send(new GetPolicyCommand({ PolicyArn: existing.Arn }));
-    return { policyName, policyArn: existing.Arn, created: false, managed: iamIsTagged(found?.Tags) };
+    const notOurs = iamNotOursBecause(found?.Tags);
+    logger.info(notOurs ? `reusing SNS policy, which ${notOurs}: teardown will keep it` : 'reusing SNS policy', { policyName });
+    return { policyName, policyArn: existing.Arn, created: false, managed: !notOurs };
   }
   try {
     const { Policy: policy } = await iam().send(
@@ -41,7 +42,7 @@ export async function ensureSnsPolicy(event: unknown): Promise<EnsureSnsPolicyOu
         Path: iamPath(),
         PolicyDocument: JSON.stringify(SNS_PUBLISH_POLICY),
         Description: 'Lets the Cognito SMS role publish SMS through SNS',
-        Tags: [{ Key: MANAGED_BY.key, Value: MANAGED_BY.value }],
+        Tags: ownIamTags(),
       }),
     );
     if (!policy?.Arn) throw new NamedError('Unexpected', `IAM returned no ARN for policy ${policyName}`);

@@ -55,7 +55,7 @@ describe('ensureUserPool', () => {
         AutoVerifiedAttributes: ['phone_number'],
         SmsConfiguration: { SnsCallerArn: ROLE, ExternalId: EXT },
         UsernameConfiguration: { CaseSensitive: false },
-        UserPoolTags: { 'managed-by': 'cognito-sms-mfa' },
+        UserPoolTags: { 'managed-by': 'cognito-sms-mfa', stage: 'test' },
       },
     });
     await expect(ensureUserPool(input)).resolves.toEqual({
@@ -73,6 +73,16 @@ describe('ensureUserPool', () => {
   it('uses a pool found by name without the managed-by tag, and does not claim it (nor tag it)', async () => {
     cognito.on(ListUserPoolsCommand).resolves({ UserPools: [{ Id: 'us-east-1_abc', Name: 'MyUserPool' }] });
     cognito.on(DescribeUserPoolCommand).resolves({ UserPool: { Id: 'us-east-1_abc', Arn: POOL_ARN, UserPoolTags: { team: 'auth' } } });
+    await expect(ensureUserPool(input)).resolves.toMatchObject({ userPoolId: 'us-east-1_abc', created: false, managed: false });
+    expect(cognito.calls().map((c) => c.args[0].constructor.name)).toEqual(['ListUserPoolsCommand', 'DescribeUserPoolCommand']);
+  });
+
+  it.each([
+    ['another stage made (default names are the same on every stage)', { 'managed-by': 'cognito-sms-mfa', stage: 'prod' }],
+    ['was made before stage tags (managed-by only): whose it is cannot be told', { 'managed-by': 'cognito-sms-mfa' }],
+  ])('does not claim (nor tag) a pool found by name that %s', async (_what, tags) => {
+    cognito.on(ListUserPoolsCommand).resolves({ UserPools: [{ Id: 'us-east-1_abc', Name: 'MyUserPool' }] });
+    cognito.on(DescribeUserPoolCommand).resolves({ UserPool: { Id: 'us-east-1_abc', Arn: POOL_ARN, UserPoolTags: tags } });
     await expect(ensureUserPool(input)).resolves.toMatchObject({ userPoolId: 'us-east-1_abc', created: false, managed: false });
     expect(cognito.calls().map((c) => c.args[0].constructor.name)).toEqual(['ListUserPoolsCommand', 'DescribeUserPoolCommand']);
   });

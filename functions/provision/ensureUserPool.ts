@@ -6,7 +6,7 @@ import { NamedError } from '../../lib/errors';
 import { taskHandler } from '../../lib/handler';
 import { ROLE_ARN } from '../../lib/iam/arns';
 import { logger } from '../../lib/logger';
-import { MANAGED_BY, poolIsTagged } from '../../lib/managedBy';
+import { notOursBecause, ownTags } from '../../lib/managedBy';
 import { USER_POOL_NAME } from '../../lib/names';
 import { asObject, requiredString, type StringRule } from '../../lib/validate';
 
@@ -17,8 +17,9 @@ export interface EnsureUserPoolOutput {
   userPoolArn: string;
   created: boolean;
   /**
-   * Whether provisioning made the pool (now, or before: it carries the `managed-by` tag). A pool
-   * found by name without the tag is someone else's: used, never tagged, never deleted by teardown.
+   * Whether this stage's provisioning made the pool (now, or before: it carries `managed-by` and
+   * `stage` = STAGE). A pool found by name without both is someone else's (another stage's, or made
+   * by hand): used, never tagged, never deleted by teardown.
    */
   managed: boolean;
   /** How an existing pool differs from what provisioning would create; reported, never overwritten. */
@@ -50,8 +51,9 @@ export async function ensureUserPool(event: unknown): Promise<EnsureUserPoolOutp
       drift.push('LambdaConfig.CustomSMSSender is set: codes go to a Lambda, Cognito sends no SMS (custom-sender mode)');
     }
     if (drift.length) logger.warn('existing user pool differs from the provisioning spec', { userPoolId: existingId, drift });
-    const managed = poolIsTagged(pool?.UserPoolTags);
-    if (!managed) logger.warn('existing user pool was not made by provisioning: teardown will keep it', { userPoolId: existingId });
+    const notOurs = notOursBecause(pool?.UserPoolTags);
+    if (notOurs) logger.warn(`existing user pool ${notOurs}: teardown will keep it`, { userPoolId: existingId });
+    const managed = !notOurs;
     return { userPoolId: existingId, userPoolArn: arnOf(pool, userPoolName), created: false, managed, drift, smsSender };
   }
 
@@ -63,18 +65,12 @@ export async function ensureUserPool(event: unknown): Promise<EnsureUserPoolOutp
       MfaConfiguration: 'ON',
       UsernameConfiguration: { CaseSensitive: false },
       Schema: [{ Name: 'phone_number', AttributeDataType: 'String', Required: true, Mutable: true }],
-      UserPoolTags: poolTags(),
+      UserPoolTags: ownTags(),
     }),
   );
   if (!pool?.Id) throw new NamedError('Unexpected', `Cognito returned no id for user pool ${userPoolName}`);
   logger.info('created user pool', { userPoolId: pool.Id });
   return { userPoolId: pool.Id, userPoolArn: arnOf(pool, userPoolName), created: true, managed: true, drift: [], smsSender: 'cognito' };
-}
-
-/** The ownership tag, and the stage that made the pool when the function knows it (STAGE). */
-function poolTags(): Record<string, string> {
-  const stage = process.env.STAGE;
-  return { [MANAGED_BY.key]: MANAGED_BY.value, ...(stage ? { stage } : {}) };
 }
 
 function arnOf(pool: UserPoolType | undefined, name: string): string {

@@ -57,16 +57,20 @@ describe('recordTarget', () => {
     });
   });
 
-  it("keeps an earlier run's claims while they name the same resources, and drops the others", async () => {
+  it("does not carry over an earlier run's claim on the pool, role or policy: only this run's stage tags claim them", async () => {
+    // A record written before stage tags may have claimed another stage's pool by managed-by alone.
     previous({
       name: 'MyUserPool',
       source: 'provisioned',
-      managed: { userPoolId: 'us-east-1_abc', clientId: 'c-old', roleName: 'MyUserPool-SMS-Role' },
+      managed: { userPoolId: 'us-east-1_abc', clientId: 'c-old', roleName: 'MyUserPool-SMS-Role', policyArn: POLICY },
     });
-    await expect(recordTarget(noneMade)).resolves.toMatchObject({
-      managed: { userPoolId: 'us-east-1_abc', clientId: 'c1abc', roleName: 'MyUserPool-SMS-Role' },
-    });
-    expect(written().managed.policyArn).toBeUndefined();
+    await expect(recordTarget(noneMade)).resolves.toMatchObject({ managed: {} });
+    expect(written().managed).toEqual({});
+  });
+
+  it("keeps an earlier run's claim on the client while it names the same client (clients carry no tags)", async () => {
+    previous({ name: 'MyUserPool', source: 'provisioned', managed: { clientId: 'c1abc' } });
+    await expect(recordTarget(noneMade)).resolves.toMatchObject({ managed: { clientId: 'c1abc' } });
   });
 
   it('refuses to overwrite a target added with "target add"', async () => {

@@ -1,11 +1,10 @@
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import { ssm } from '../../lib/clients';
 import { USER_POOL_ID, CLIENT_ID, USER_POOL_ARN } from '../../lib/cognito/ids';
-import { NamedError, TargetNotFound } from '../../lib/errors';
 import { taskHandler } from '../../lib/handler';
 import { POLICY_ARN } from '../../lib/iam/arns';
 import { targetParameterName, type ManagedResources, type Target } from '../../lib/target';
-import { getTarget } from '../../lib/targets/getTarget';
+import { findTarget, targetNameTaken } from '../../lib/targets/targetNameTaken';
 import { CLIENT_NAME, IAM_ROLE_NAME, TARGET_NAME, USER_POOL_NAME } from '../../lib/names';
 import { asObject, requiredString } from '../../lib/validate';
 
@@ -29,23 +28,22 @@ export async function recordTarget(event: unknown): Promise<RecordTargetOutput> 
   const clientId = requiredString(input, 'clientId', CLIENT_ID);
   const roleName = requiredString(input, 'roleName', IAM_ROLE_NAME);
   const policyArn = requiredString(input, 'policyArn', POLICY_ARN);
-  const previous = await previousRecord(name);
-  if (previous?.source === 'added') {
-    throw new NamedError(
-      'TargetNameTaken',
-      `Target ${name} was added with "target add" (pool ${previous.userPoolId}); provisioning does not overwrite it: ` +
-        'choose another targetName, or "target remove" it first.',
-    );
-  }
-  // A claim made by an earlier run carries over only while it names the same resource.
+  const previous = await findTarget(name);
+  // ValidateInput refused this already, before anything was created; checked again in case a
+  // `target add` of the same name landed while provisioning ran.
+  if (previous?.source === 'added') throw targetNameTaken(previous);
+  // The pool, role and policy are ours when this run finds them tagged with this stage: a claim an
+  // earlier record made is not carried over, since a record written before stage tags may name
+  // another stage's resource. The client has no tags: its claim carries over while it names the
+  // same client (teardown deletes clients only in this stage's pools anyway).
   const claimed = previous?.managed ?? {};
-  const poolIsOurs = input.userPoolManaged === true || claimed.userPoolId === userPoolId;
+  const poolIsOurs = input.userPoolManaged === true;
   const ours = {
     userPoolId: poolIsOurs,
     // Deleting our pool deletes its clients anyway, so a client found in it claims nothing more.
     clientId: input.clientCreated === true || claimed.clientId === clientId || poolIsOurs,
-    roleName: input.roleManaged === true || claimed.roleName === roleName,
-    policyArn: input.policyManaged === true || claimed.policyArn === policyArn,
+    roleName: input.roleManaged === true,
+    policyArn: input.policyManaged === true,
   };
   const values = { userPoolId, clientId, roleName, policyArn };
   const managed = Object.fromEntries(
@@ -75,15 +73,6 @@ export async function recordTarget(event: unknown): Promise<RecordTargetOutput> 
     }),
   );
   return { parameterName, version: Version ?? 0, managed };
-}
-
-async function previousRecord(name: string): Promise<Target | undefined> {
-  try {
-    return await getTarget(name);
-  } catch (error) {
-    if (error instanceof TargetNotFound) return undefined;
-    throw error;
-  }
 }
 
 export const handler = taskHandler(recordTarget);

@@ -4,6 +4,8 @@ import { envOnce } from '../../lib/env';
 import { isAwsError } from '../../lib/errors';
 import { taskHandler } from '../../lib/handler';
 import { findPolicyByName } from '../../lib/iam/findPolicyByName';
+import { policyTags } from '../../lib/iam/policyTags';
+import { iamNotOursBecause } from '../../lib/managedBy';
 import { IAM_POLICY_NAME, IAM_ROLE_NAME, TARGET_NAME } from '../../lib/names';
 import { deletedOutput, goneOutput, notManaged, stillInUse, type DeleteOutput } from '../../lib/teardown/outcome';
 import { ownership } from '../../lib/teardown/ownership';
@@ -26,6 +28,11 @@ export async function deletePolicy(event: unknown): Promise<DeleteOutput> {
   if (!policy?.Arn) return goneOutput();
   const { managed, why } = await ownership(targetName);
   if (managed.policyArn !== policy.Arn) return notManaged(policy.Arn, `policy ${policyName}: ${why}`);
+  // The record alone may predate stage tags: the policy's own tags must say this stage made it.
+  const tags = await policyTags(policy.Arn);
+  if (!tags) return goneOutput();
+  const notOurs = iamNotOursBecause(tags);
+  if (notOurs) return notManaged(policy.Arn, `policy ${policyName} ${notOurs}`);
   if (managed.roleName === roleName) {
     const using = await poolsUsingRole(roleName);
     if (using.length) return stillInUse(policy.Arn, inUseReason(`its role ${roleName}`, using));

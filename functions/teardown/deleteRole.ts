@@ -2,6 +2,8 @@ import { DeleteRoleCommand } from '@aws-sdk/client-iam';
 import { iam } from '../../lib/clients';
 import { isAwsError } from '../../lib/errors';
 import { taskHandler } from '../../lib/handler';
+import { roleTags } from '../../lib/iam/roleTags';
+import { iamNotOursBecause } from '../../lib/managedBy';
 import { IAM_ROLE_NAME, TARGET_NAME } from '../../lib/names';
 import { deletedOutput, goneOutput, notManaged, stillInUse, type DeleteOutput } from '../../lib/teardown/outcome';
 import { ownership } from '../../lib/teardown/ownership';
@@ -9,7 +11,7 @@ import { inUseReason, poolsUsingRole } from '../../lib/teardown/poolsUsingRole';
 import { asObject, requiredString } from '../../lib/validate';
 
 /**
- * Deletes the SMS role provisioning made, unless a pool (any pool, made by anyone) still names it
+ * Deletes the SMS role this stage's provisioning made (recorded, and tagged with this stage), unless a pool (any pool, made by anyone) still names it
  * in its SMS configuration. A role that still has other policies attached fails with
  * DeleteConflict and is kept: we detach only the policy we created, never someone else's.
  */
@@ -19,6 +21,12 @@ export async function deleteRole(event: unknown): Promise<DeleteOutput> {
   const targetName = requiredString(input, 'targetName', TARGET_NAME);
   const { managed, why } = await ownership(targetName);
   if (managed.roleName !== roleName) return notManaged(roleName, `role ${roleName}: ${why}`);
+  // The record may predate stage tags (or have claimed another stage's role by its managed-by tag
+  // alone): the role's own tags must say this stage made it, too.
+  const tags = await roleTags(roleName);
+  if (!tags) return goneOutput();
+  const notOurs = iamNotOursBecause(tags);
+  if (notOurs) return notManaged(roleName, `role ${roleName} ${notOurs}`);
   const using = await poolsUsingRole(roleName);
   if (using.length) return stillInUse(roleName, inUseReason(`role ${roleName}`, using));
   try {

@@ -5,7 +5,7 @@ import { findUserPoolByName } from '../../lib/cognito/findUserPoolByName';
 import { findUserPoolClientByName } from '../../lib/cognito/findUserPoolClientByName';
 import { isAwsError } from '../../lib/errors';
 import { taskHandler } from '../../lib/handler';
-import { poolIsTagged } from '../../lib/managedBy';
+import { notOursBecause } from '../../lib/managedBy';
 import { CLIENT_NAME, TARGET_NAME, USER_POOL_NAME } from '../../lib/names';
 import { deletedOutput, goneOutput, notManaged, type DeleteOutput } from '../../lib/teardown/outcome';
 import { ownership } from '../../lib/teardown/ownership';
@@ -30,10 +30,10 @@ export async function deleteUserPoolClient(event: unknown): Promise<DeleteOutput
   // clients only in pools carrying the managed-by tag, and this check says so on the local cloud too.
   const pool = await describeUserPool(userPoolId);
   if (!pool) return goneOutput();
-  if (managed.userPoolId !== userPoolId || !poolIsTagged(pool.UserPoolTags)) {
+  if (managed.userPoolId !== userPoolId || notOursBecause(pool.UserPoolTags)) {
     return notManaged(
       clientId,
-      `app client ${clientName} was made by provisioning, but in pool ${userPoolId}, which it did not make: ` +
+      `app client ${clientName} was made by provisioning, but in pool ${userPoolId}, which this stage did not make: ` +
         `teardown deletes clients only in its own pools; delete it with "aws cognito-idp delete-user-pool-client"`,
     );
   }

@@ -6,6 +6,8 @@ import {
   DeleteRoleCommand,
   DeleteConflictException,
   DetachRolePolicyCommand,
+  GetPolicyCommand,
+  GetRoleCommand,
   IAMClient,
   ListPoliciesCommand,
   ListPolicyVersionsCommand,
@@ -37,7 +39,9 @@ const POLICY = 'arn:aws:iam::123456789012:policy/cognito-sms-mfa/Cognito-SNS-Pol
 const ROLE = 'MyUserPool-SMS-Role';
 const ROLE_ARN = `arn:aws:iam::123456789012:role/cognito-sms-mfa/${ROLE}`;
 const PARAMETER = '/cognito-sms-mfa/test/targets/MyUserPool';
-const TAGS = { 'managed-by': 'cognito-sms-mfa' };
+// What provisioning tags on what it makes: managed-by, and the stage (STAGE is `test` in unit tests).
+const TAGS = { 'managed-by': 'cognito-sms-mfa', stage: 'test' };
+const IAM_TAGS = Object.entries(TAGS).map(([Key, Value]) => ({ Key, Value }));
 const meta = { $metadata: {} };
 const names = { userPoolName: 'MyUserPool', clientName: 'MyUserPoolClient', targetName: 'MyUserPool' };
 const iamNames = { roleName: ROLE, policyName: 'Cognito-SNS-Policy', targetName: 'MyUserPool' };
@@ -74,6 +78,11 @@ beforeEach(() => {
   iam.reset();
   cognito.reset();
   ssm.reset();
+  // The role and policy carry this stage's tags unless a test says otherwise.
+  iam
+    .on(GetRoleCommand)
+    .resolves({ Role: { RoleName: ROLE, Arn: ROLE_ARN, Path: '/cognito-sms-mfa/', RoleId: 'r', CreateDate: new Date(), Tags: IAM_TAGS } });
+  iam.on(GetPolicyCommand).resolves({ Policy: { Arn: POLICY, Tags: IAM_TAGS } });
 });
 
 describe('teardown deletes what provisioning made', () => {
@@ -246,6 +255,58 @@ describe('teardown keeps what is not ours (NotManaged)', () => {
       id: 'us-east-1_abc',
       reason: expect.stringContaining('run provision again'),
     });
+  });
+});
+
+describe("teardown keeps another stage's resources, and those made before stage tags (NotManaged)", () => {
+  // Default names are the same on every stage: a record written before stage tags (or by a stage
+  // that claimed by managed-by alone) may name another stage's pool, role and policy.
+  const otherStage = { 'managed-by': 'cognito-sms-mfa', stage: 'prod' };
+  const legacy = { 'managed-by': 'cognito-sms-mfa' };
+  const iamTags = (tags: Record<string, string>) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+
+  it.each([
+    ['made by another stage', otherStage, 'was made by stage prod, not by this stage (test)'],
+    ['made before stage tags (managed-by only)', legacy, 'tag it stage=test'],
+  ])('keeps a pool %s, and its client, even when the record names them', async (_what, tags, reason) => {
+    recordIs(provisioned);
+    poolsAre([{ ...ourPool, UserPoolTags: tags }]);
+    cognito.on(ListUserPoolClientsCommand).resolves({ UserPoolClients: [{ ClientId: 'c1', ClientName: 'MyUserPoolClient' }] });
+    await expect(deleteUserPool(names)).resolves.toEqual({
+      deleted: false,
+      kept: 'NotManaged',
+      id: 'us-east-1_abc',
+      reason: expect.stringContaining(reason),
+    });
+    await expect(deleteUserPoolClient(names)).resolves.toMatchObject({ deleted: false, kept: 'NotManaged', id: 'c1' });
+    expect(cognito).not.toHaveReceivedCommand(DeleteUserPoolCommand);
+    expect(cognito).not.toHaveReceivedCommand(DeleteUserPoolClientCommand);
+  });
+
+  it.each([
+    ['made by another stage', otherStage, 'was made by stage prod'],
+    ['made before stage tags (managed-by only)', legacy, 'tag it stage=test'],
+  ])('keeps a role and policy %s, even when the record names them', async (_what, tags, reason) => {
+    recordIs(provisioned);
+    poolsAre([]);
+    iam.on(ListPoliciesCommand).resolves({ Policies: [{ PolicyName: 'Cognito-SNS-Policy', Arn: POLICY }] });
+    iam.on(GetRoleCommand).resolves({
+      Role: { RoleName: ROLE, Arn: ROLE_ARN, Path: '/cognito-sms-mfa/', RoleId: 'r', CreateDate: new Date(), Tags: iamTags(tags) },
+    });
+    iam.on(GetPolicyCommand).resolves({ Policy: { Arn: POLICY, Tags: iamTags(tags) } });
+    const kept = { deleted: false, kept: 'NotManaged', reason: expect.stringContaining(reason) };
+    await expect(detachRolePolicy(iamNames)).resolves.toEqual({ ...kept, id: POLICY });
+    await expect(deletePolicy(iamNames)).resolves.toEqual({ ...kept, id: POLICY });
+    await expect(deleteRole(iamNames)).resolves.toEqual({ ...kept, id: ROLE });
+    iamUntouched();
+  });
+
+  it('counts a role whose GetRole says NoSuchEntity as already deleted', async () => {
+    recordIs(provisioned);
+    poolsAre([]);
+    iam.on(GetRoleCommand).rejects(new NoSuchEntityException({ message: 'gone', ...meta }));
+    await expect(deleteRole(iamNames)).resolves.toEqual({ deleted: false });
+    expect(iam).not.toHaveReceivedCommand(DeleteRoleCommand);
   });
 });
 

@@ -38,7 +38,7 @@ beforeEach(() => {
 describe('confirmSignUp', () => {
   it('takes this run’s SIGN_UP code from the wait item and confirms the user with it', async () => {
     const out = await confirmSignUp({ runId: 'run-1' });
-    expect(out).toEqual({ confirmed: true });
+    expect(out).toEqual({ confirmed: true, smsMfaTurnedOn: true });
     expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
       Key: { pk: `WAIT#${PHONE}` },
       ExpressionAttributeValues: expect.objectContaining({ ':run': 'run-1', ':step': 'SIGN_UP', ':yes': true }),
@@ -102,8 +102,18 @@ describe('confirmSignUp on other pool and client shapes', () => {
     });
   });
 
-  it('on an MFA ON pool changes no MFA preference', async () => {
-    await confirmSignUp({ runId: 'run-1' });
+  it('on an MFA ON pool prefers SMS MFA too, so a pool also offering e-mail MFA or TOTP does not answer SELECT_MFA_TYPE', async () => {
+    cognito.on(AdminSetUserMFAPreferenceCommand).resolves({});
+    await expect(confirmSignUp({ runId: 'run-1' })).resolves.toEqual({ confirmed: true, smsMfaTurnedOn: true });
+    expect(cognito).toHaveReceivedCommandWith(AdminSetUserMFAPreferenceCommand, {
+      Username: run().username,
+      SMSMfaSettings: { Enabled: true, PreferredMfa: true },
+    });
+  });
+
+  it('on an MFA OFF pool changes no MFA preference', async () => {
+    mockPool(cognito, { userPoolId: 'us-east-1_abc', clientId: 'client1abc', mfaConfiguration: 'OFF' });
+    await expect(confirmSignUp({ runId: 'run-1' })).resolves.toEqual({ confirmed: true });
     expect(cognito.commandCalls(AdminSetUserMFAPreferenceCommand)).toHaveLength(0);
   });
 });

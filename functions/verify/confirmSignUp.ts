@@ -12,9 +12,10 @@ import { RUN_ID } from '../../lib/verify/runId';
 
 /**
  * The code comes from the run's wait item, where the callback put it; never from state. Sent with
- * the app client's SecretHash when it has a secret. On an MFA OPTIONAL pool the confirmed user then
- * gets SMS MFA turned on and preferred, as a user who chose it would: only then must its sign-in be
- * challenged.
+ * the app client's SecretHash when it has a secret. On a pool whose MFA is not OFF the confirmed
+ * user then gets SMS MFA turned on and preferred, as a user who chose it would: on an OPTIONAL pool
+ * only then must its sign-in be challenged, and on a pool also offering e-mail MFA or TOTP it is
+ * then challenged with SMS_MFA, not SELECT_MFA_TYPE.
  */
 export async function confirmSignUp(event: unknown): Promise<{ confirmed: true; smsMfaTurnedOn?: true }> {
   const runId = requiredString(asObject(event), 'runId', RUN_ID);
@@ -27,7 +28,7 @@ export async function confirmSignUp(event: unknown): Promise<{ confirmed: true; 
     ),
   );
   const pool = await userPoolFacts(client.region, run.userPoolId);
-  if (pool.mfaConfiguration !== 'OPTIONAL') return { confirmed: true };
+  if (pool.mfaConfiguration === 'OFF') return { confirmed: true };
   await setSmsMfaPreference(client.region, run.userPoolId, run.username);
   return { confirmed: true, smsMfaTurnedOn: true };
 }

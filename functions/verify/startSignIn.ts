@@ -79,6 +79,7 @@ export async function startSignIn(event: unknown): Promise<SignInState> {
     username,
     shape: plan.shape,
     mfaOptional: plan.mfaOptional,
+    smsMfaPreferred: plan.smsMfaPreferred,
     phone,
     runStartedAt: started.getTime(),
   });

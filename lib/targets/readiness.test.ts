@@ -388,11 +388,52 @@ describe('readiness', () => {
     expect(r.notes.join('\n')).toContain('synthetic-…@example.invalid');
   });
 
-  it('phone usernames: ready; one user per phone, so signin and signup need different phones (warning)', () => {
+  it('phone usernames: signin ready; signup not ready, as prepareRun refuses it (PhoneUsernamePool)', () => {
     const r = readiness(facts({ pool: { UsernameAttributes: ['phone_number'] } }));
     expect(r.kinds.signin.ready).toBe(true);
-    expect(r.notes.join('\n')).toContain('the check phone is the username, so one user per phone');
-    expect(settings(r.warnings)).toEqual(['UsernameAttributes']);
+    expect(r.kinds.signup.ready).toBe(false);
+    expect(r.kinds.signup.problems).toEqual([
+      { setting: 'UsernameAttributes', problem: expect.stringContaining('PhoneUsernamePool'), note: expect.any(String) },
+    ]);
+    expect(r.notes.join('\n')).toContain('one such user per phone');
+  });
+
+  it('phone and email usernames: users are named by e-mail (as the checks name them), so signup stays ready', () => {
+    const r = readiness(facts({ pool: { UsernameAttributes: ['phone_number', 'email'] } }));
+    expect(r.kinds.signup.ready).toBe(true);
+  });
+
+  describe('required attributes the checks do not fill (AdminCreateUser and SignUp would fail)', () => {
+    const schema = (...required: string[]) => ({
+      SchemaAttributes: [
+        { Name: 'sub', Required: true },
+        { Name: 'phone_number', Required: true },
+        { Name: 'email', Required: false },
+        ...required.map((Name) => ({ Name, Required: true })),
+      ],
+    });
+
+    it('refuses both kinds, naming each attribute', () => {
+      // sub is Required in every pool's schema (Cognito sets it): not a problem, nor phone_number.
+      const r = readiness(facts({ pool: { ...schema('given_name', 'birthdate') } }));
+      for (const kind of ['signin', 'signup'] as const) {
+        expect(r.kinds[kind].ready).toBe(false);
+        expect(r.kinds[kind].problems).toEqual([
+          {
+            setting: 'SchemaAttributes',
+            problem: expect.stringContaining('requires attributes given_name, birthdate'),
+            note: expect.any(String),
+          },
+        ]);
+      }
+    });
+
+    it('refuses email required on a pool whose usernames are not e-mail addresses, and accepts it on one whose are', () => {
+      expect(readiness(facts({ pool: schema('email') })).kinds.signin.problems[0]?.problem).toContain('requires attribute email,');
+      const byEmail = readiness(facts({ pool: { ...schema('email'), UsernameAttributes: ['email'] } }));
+      expect(byEmail.kinds.signin.ready).toBe(true);
+      expect(byEmail.kinds.signup.ready).toBe(true);
+    });
   });
 
   it('aliases: a phone alias warns (a verified phone belongs to one user); an email alias is a note', () => {

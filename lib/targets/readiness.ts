@@ -10,6 +10,7 @@ import { COGNITO_SERVICE_PRINCIPAL, cognitoSmsTrustPolicy, cognitoTrustStatement
 import { AUTH_FLOWS, AUTH_FLOW_API, DEFAULT_FLOWS, clientAuthFlows, defaultAuthFlow, type AuthFlow } from '../verify/authFlow';
 import { smsOtpUnavailable } from '../verify/smsOtp';
 import type { CheckKind } from '../verify/kind';
+import { usernameShape } from '../verify/username';
 
 /**
  * Whether checks can pass on a pool and app client the tool did not make, read from what the
@@ -235,12 +236,31 @@ export function readiness(facts: PoolFacts, target?: string): Readiness {
   if (usernameAttributes.includes('email')) {
     notes.push('usernames are e-mail addresses: synthetic users are named synthetic-…@example.invalid, created verified, no e-mail sent');
   }
-  if (usernameAttributes.includes('phone_number') && !usernameAttributes.includes('email')) {
-    notes.push('usernames are phone numbers: the check phone is the username, so one user per phone');
-    warnings.push({
+  const shape = usernameShape(usernameAttributes);
+  if (shape === 'phone_number') {
+    notes.push("usernames are phone numbers: the check phone is the sign-in check user's name, so one such user per phone");
+    // As prepareRun refuses it (PhoneUsernamePool): a sign-up user would take the phone from any
+    // user who has it, and could be cleaned up only by phone number.
+    signupOnly.push({
       setting: 'UsernameAttributes',
       problem:
-        'the phone is the username: a signin and a signup check on the same phone would need the same user; give them different phones',
+        'users sign in with their phone number, which Cognito lets one user have: a sign-up check would collide with any user on its phone (PhoneUsernamePool); use signin checks on this pool',
+      note: 'UsernameAttributes cannot be changed once the pool exists',
+    });
+  }
+  // The checks' users carry phone_number, and email on e-mail-username pools, nothing else: "If the
+  // attribute is required and the user doesn't provide a value, registration or sign-in will fail"
+  // (Cognito API reference, SchemaAttributeType, Required), so AdminCreateUser and SignUp would.
+  // `sub` is Required in every pool's schema, and Cognito sets it.
+  const filled = new Set(['sub', 'phone_number', ...(shape === 'email' ? ['email'] : [])]);
+  const unfilled = (pool.SchemaAttributes ?? []).filter((a) => a.Required && a.Name && !filled.has(a.Name)).map((a) => a.Name!);
+  if (unfilled.length) {
+    both.push({
+      setting: 'SchemaAttributes',
+      problem:
+        `the pool requires attribute${unfilled.length === 1 ? '' : 's'} ${unfilled.join(', ')}, which the checks' synthetic users do not carry ` +
+        `(they have phone_number${shape === 'email' ? ' and email' : ''} only): creating them (AdminCreateUser, SignUp) would fail`,
+      note: 'which attributes are required cannot be changed once the pool exists',
     });
   }
   if (aliases.includes('phone_number')) {

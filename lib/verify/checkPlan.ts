@@ -11,6 +11,11 @@ export interface CheckPlan {
   shape: UsernameShape;
   /** MFA OPTIONAL: the check's users get SMS MFA turned on and preferred (AdminSetUserMFAPreference). */
   mfaOptional: boolean;
+  /**
+   * MFA not OFF: the check's users get SMS MFA preferred, so a pool that also offers e-mail MFA or
+   * TOTP challenges them with SMS_MFA, not SELECT_MFA_TYPE.
+   */
+  smsMfaPreferred: boolean;
   /** The name the user signs up and signs in with, in the shape the pool accepts. */
   signInName: string;
 }
@@ -32,5 +37,11 @@ export async function planCheck(
   const unavailable = flow === 'sms-otp' ? smsOtpUnavailable(pool) : undefined;
   if (unavailable) throw smsOtpNotOffered(client.userPoolId, unavailable);
   const shape = usernameShape(pool.usernameAttributes);
-  return { flow, shape, mfaOptional: pool.mfaConfiguration === 'OPTIONAL', signInName: signInNameFor(shape, syntheticName, phone) };
+  return {
+    flow,
+    shape,
+    mfaOptional: pool.mfaConfiguration === 'OPTIONAL',
+    smsMfaPreferred: pool.mfaConfiguration !== 'OFF',
+    signInName: signInNameFor(shape, syntheticName, phone),
+  };
 }

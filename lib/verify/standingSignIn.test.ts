@@ -302,6 +302,31 @@ describe('standingSignIn on other pool shapes', () => {
     expect(calls()).toEqual(['InitiateAuth', 'AdminGetUser', 'AdminSetUserMFAPreference', 'InitiateAuth']);
   });
 
+  it('MFA ON: prefers SMS MFA for the user it creates, so a pool also offering e-mail MFA or TOTP challenges with SMS_MFA', async () => {
+    cognito.on(AdminSetUserMFAPreferenceCommand).resolves({});
+    cognito.on(InitiateAuthCommand).rejectsOnce(err(UserNotFoundException, 'User does not exist.')).resolves(CHALLENGE);
+    await expect(standingSignIn({ ...request, smsMfaPreferred: true })).resolves.toMatchObject({ standingUser: 'created' });
+    expect(calls()).toEqual(['InitiateAuth', 'AdminCreateUser', 'AdminSetUserPassword', 'AdminSetUserMFAPreference', 'InitiateAuth']);
+    expect(cognito).toHaveReceivedCommandWith(AdminSetUserMFAPreferenceCommand, { SMSMfaSettings: { Enabled: true, PreferredMfa: true } });
+  });
+
+  it('MFA ON: a standing user made before SMS was preferred (SELECT_MFA_TYPE) is recreated with it preferred', async () => {
+    cognito.on(AdminSetUserMFAPreferenceCommand).resolves({});
+    cognito.on(InitiateAuthCommand).resolvesOnce({ ChallengeName: 'SELECT_MFA_TYPE', Session: 's' }).resolves(CHALLENGE);
+    await expect(standingSignIn({ ...request, smsMfaPreferred: true })).resolves.toMatchObject({
+      standingUser: 'recreated',
+      standingUserReason: 'challenge SELECT_MFA_TYPE',
+    });
+    expect(calls()).toEqual([
+      'InitiateAuth',
+      'AdminDeleteUser',
+      'AdminCreateUser',
+      'AdminSetUserPassword',
+      'AdminSetUserMFAPreference',
+      'InitiateAuth',
+    ]);
+  });
+
   it('MFA OPTIONAL: MfaNotEnforced only when the user with SMS MFA on still gets tokens', async () => {
     cognito.on(AdminSetUserMFAPreferenceCommand).resolves({});
     cognito.on(AdminGetUserCommand).resolves({ Username: USER, UserCreateDate: new Date(STARTED - 86_400_000) });

@@ -24,6 +24,8 @@ export interface StandingSignInRequest {
   shape: UsernameShape;
   /** MFA OPTIONAL: the user must have SMS MFA turned on and preferred to be challenged. */
   mfaOptional: boolean;
+  /** MFA not OFF: the user gets SMS MFA preferred, so a pool offering other factors too does not answer SELECT_MFA_TYPE. */
+  smsMfaPreferred?: boolean;
   phone: string;
   /** The execution's start (epoch ms): a user made after it was made by this run, also by an earlier attempt of its task. */
   runStartedAt: number;
@@ -92,6 +94,7 @@ export async function standingSignIn(request: StandingSignInRequest): Promise<St
   // The sms-otp flow sends no password, but AdminCreateUser needs one set for the user to be CONFIRMED.
   const password = await standingUserPassword(username);
   const expected = smsChallengeOf(flow);
+  const preferSms = request.mfaOptional || request.smsMfaPreferred === true;
   const signInOnce = async (): Promise<Attempt> => {
     let answer: SignInOutcome;
     try {
@@ -112,6 +115,8 @@ export async function standingSignIn(request: StandingSignInRequest): Promise<St
     if (answer.challengeName !== expected) {
       const challenge = answer.challengeName;
       if (USER_CHALLENGES.has(challenge)) return { ok: false, why: `challenge ${challenge}`, exists: true };
+      // A standing user made before checks preferred SMS MFA on every pool with MFA: recreated, with it preferred.
+      if (challenge === 'SELECT_MFA_TYPE' && preferSms) return { ok: false, why: `challenge ${challenge}`, exists: true };
       // SELECT_MFA_TYPE, MFA_SETUP, SOFTWARE_TOKEN_MFA…: the pool's MFA settings, which a new user would meet too.
       throw new NamedError(
         'UnexpectedChallenge',
@@ -211,7 +216,9 @@ export async function standingSignIn(request: StandingSignInRequest): Promise<St
 
 /**
  * AdminCreateUser (no SMS; on an email-username pool with its synthetic address verified), a
- * permanent password and, on an MFA OPTIONAL pool, SMS MFA turned on and preferred. A user left by
+ * permanent password and, on a pool whose MFA is not OFF, SMS MFA turned on and preferred (on an
+ * OPTIONAL pool so that it is challenged at all; on any, so that a pool also offering e-mail MFA or
+ * TOTP challenges it with SMS_MFA rather than SELECT_MFA_TYPE). A user left by
  * an earlier attempt of this task only gets its password (and MFA) set.
  */
 async function createUser(request: StandingSignInRequest, password: string): Promise<void> {
@@ -223,7 +230,7 @@ async function createUser(request: StandingSignInRequest, password: string): Pro
     if (!isAwsError(error, 'UsernameExistsException')) throw error;
   }
   await setPermanentPassword(region, userPoolId, username, password);
-  if (request.mfaOptional) await setSmsMfaPreference(region, userPoolId, username);
+  if (request.mfaOptional || request.smsMfaPreferred) await setSmsMfaPreference(region, userPoolId, username);
 }
 
 /** Whether the user was made after the run started (a retried task made it): only asked when tokens came without MFA. */

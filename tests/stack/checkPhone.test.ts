@@ -88,7 +88,7 @@ describe('SMS sandbox check on deploy', () => {
   });
 
   /** The plugin as `sls deploy --stage prod --param ...` would load it. */
-  const pluginWith = (params: string[]) => {
+  const pluginWith = (params: string[], cognitoRegions: string[] = []) => {
     const log = { warnings: [] as string[], notices: [] as string[] };
     const serverless = {
       getProvider: () => ({ getStage: () => 'prod' }),
@@ -119,6 +119,10 @@ describe('SMS sandbox check on deploy', () => {
       smsVoice: new PinpointSMSVoiceV2Client({}),
       ssm: new SSMClient({}),
       cognito: new CognitoIdentityProviderClient({}),
+      cognitoIn: (region: string) => {
+        cognitoRegions.push(region);
+        return new CognitoIdentityProviderClient({ region });
+      },
     };
     return { deploy: () => plugin.hooks['before:deploy:deploy']() as Promise<void>, log };
   };
@@ -175,6 +179,24 @@ describe('SMS sandbox check on deploy', () => {
     });
     const { deploy, log } = pluginWith(['checkScheduleState=ENABLED', `checkPhoneNumber=${REAL}`]);
     await deploy();
+    expect(log.notices).toEqual([expect.stringContaining('Custom SMS Sender')]);
+  });
+
+  it("reads a check's pool in the Region its id names, not the deployer's (us-east-1)", async () => {
+    sns.on(GetSMSSandboxAccountStatusCommand).resolves({ IsInSandbox: true });
+    sns.on(ListSMSSandboxPhoneNumbersCommand).resolves({ PhoneNumbers: [] });
+    ssm
+      .on(GetParameterCommand, { Name: '/cognito-sms-mfa/prod/targets/MyUserPool' })
+      .resolves({ Parameter: { Value: JSON.stringify({ userPoolId: 'eu-west-1_shop' }) } });
+    cognito.on(DescribeUserPoolCommand, { UserPoolId: 'eu-west-1_shop' }).resolves({
+      UserPool: {
+        LambdaConfig: { CustomSMSSender: { LambdaArn: 'arn:aws:lambda:eu-west-1:123456789012:function:x', LambdaVersion: 'V1_0' } },
+      },
+    });
+    const regions: string[] = [];
+    const { deploy, log } = pluginWith(['checkScheduleState=ENABLED', `checkPhoneNumber=${REAL}`], regions);
+    await deploy();
+    expect(regions).toEqual(['eu-west-1']);
     expect(log.notices).toEqual([expect.stringContaining('Custom SMS Sender')]);
   });
 
