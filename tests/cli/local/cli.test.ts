@@ -70,7 +70,9 @@ describe('cogcheck', () => {
     expect(text).toMatch(/✓ SignUp +\d+ ms {2}code sent to \+\*+0142 by SMS$/m);
     expect(text).toMatch(/✓ AwaitSignUpCode +[\d.]+ m?s {2}code came back after [\d.]+ m?s$/m);
     expect(text).toMatch(/✓ InitiateAuth +\d+ ms {2}challenge SMS_MFA, code sent to \+\*+0142$/m);
-    expect(text).toMatch(/✓ RespondToAuthChallenge +\d+ ms {2}tokens verified \(access \+ id \+ refresh, expire in 3600 s\); refreshed with REFRESH_TOKEN_AUTH, revoked$/m);
+    expect(text).toMatch(
+      /✓ RespondToAuthChallenge +\d+ ms {2}tokens verified \(access \+ id \+ refresh, expire in 3600 s\); refreshed with REFRESH_TOKEN_AUTH, revoked$/m,
+    );
     expect(text).toMatch(/✓ DeleteUser +\d+ ms$/m);
     expect(text).not.toContain('+15555550142');
     for (const c of typed) expect(text).not.toMatch(new RegExp(`(?<!\\d)${c}(?!\\d)`));
