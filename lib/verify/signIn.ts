@@ -1,7 +1,15 @@
 import type { InitiateAuthCommandOutput, RespondToAuthChallengeCommandOutput } from '@aws-sdk/client-cognito-identity-provider';
-import { createSrpSession, signSrpSession } from 'cognito-srp-helper';
+import type { createSrpSession } from 'cognito-srp-helper';
 
 type SrpSession = ReturnType<typeof createSrpSession>;
+type SrpHelper = typeof import('cognito-srp-helper');
+let helper: Promise<SrpHelper> | undefined;
+/**
+ * cognito-srp-helper (with its big-number and hashing libraries) is loaded on the first SRP sign-in,
+ * not at cold start: a password or passwordless check never pays for it (bundles keep dynamic
+ * imports lazy: serverless.yml's esbuild `dynamic-import: false` turns them into deferred requires).
+ */
+const srpHelper = () => (helper ??= import('cognito-srp-helper'));
 import { answerPasswordVerifier } from '../cognito/answerPasswordVerifier';
 import { answerSelectChallenge } from '../cognito/answerSelectChallenge';
 import type { ClientRef } from '../cognito/clientRef';
@@ -109,8 +117,8 @@ async function srpFlow({
   username,
   password,
 }: SignInRequest): Promise<InitiateAuthCommandOutput | RespondToAuthChallengeCommandOutput> {
-  const srp = createSrpSession(username, password, client.userPoolId, false);
-  const started = await asAppClient(client, username, (hash) => srpSignIn(client, srp, username, hash));
+  const srp = (await srpHelper()).createSrpSession(username, password, client.userPoolId, false);
+  const started = await asAppClient(client, username, (hash) => srpSignIn(client, srp.largeA, username, hash));
   return verifyPassword(client, srp, started, username);
 }
 
@@ -123,7 +131,7 @@ async function userAuthFlow({
   username,
   password,
 }: SignInRequest): Promise<InitiateAuthCommandOutput | RespondToAuthChallengeCommandOutput> {
-  const srp = createSrpSession(username, password, client.userPoolId, false);
+  const srp = (await srpHelper()).createSrpSession(username, password, client.userPoolId, false);
   const srpFactor: PasswordFactor = { challenge: 'PASSWORD_SRP', srpA: srp.largeA };
   let answer: InitiateAuthCommandOutput | RespondToAuthChallengeCommandOutput = await asAppClient(client, username, (hash) =>
     userAuthSignIn(client, username, srpFactor, hash),
@@ -149,6 +157,7 @@ async function verifyPassword(
   username: string,
 ): Promise<InitiateAuthCommandOutput | RespondToAuthChallengeCommandOutput> {
   if (answer.ChallengeName !== 'PASSWORD_VERIFIER') return answer;
+  const { signSrpSession } = await srpHelper();
   let signed;
   try {
     signed = signSrpSession(srp, answer);
@@ -158,7 +167,8 @@ async function verifyPassword(
   }
   const name = challengeUsername(answer, username);
   const session = answer.Session;
-  return asAppClient(client, name, (hash) => answerPasswordVerifier(client, signed, name, session, hash));
+  const claim = { secretBlock: signed.secret, signature: signed.passwordSignature, timestamp: signed.timestamp };
+  return asAppClient(client, name, (hash) => answerPasswordVerifier(client, claim, name, session, hash));
 }
 
 /** The name a challenge knows the user by: USER_ID_FOR_SRP, else its USERNAME, else the sign-in name. */
