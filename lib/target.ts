@@ -33,7 +33,11 @@ export interface Target {
   source?: 'provisioned' | 'added';
   /** The sign-in flow checks use when the run does not name one (`target add --auth-flow`). */
   authFlow?: AuthFlow;
-  /** Each field only for a resource provisioning made (created, or found carrying its tag or an earlier record's claim). */
+  /**
+   * Each field only for a resource this stage's provisioning made: a pool, role or policy it created
+   * or found tagged `managed-by` and `stage` = this stage (lib/managedBy.ts); a client it created, found
+   * in such a pool, or the same client an earlier record claimed (clients carry no tags).
+   */
   managed?: Partial<ManagedResources>;
   /** ISO time the record was written. */
   recordedAt?: string;

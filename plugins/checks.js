@@ -8,7 +8,7 @@
  * stage. Each check: `name` (unique), `kind` (signin | signup), `schedule` (rate(...) or cron(...)),
  * and optionally `target` (default: param checkTarget) or `userPoolId` + `clientId` (a pool and app
  * client named directly, as `cogcheck verify --user-pool-id --client-id` names them), `authFlow`
- * (password | srp | user-auth; default: the target's, else the app client's), `phone` (default: param checkPhoneNumber,
+ * (password | srp | user-auth | sms-otp; default: the target's, else the app client's, never sms-otp), `phone` (default: param checkPhoneNumber,
  * and without one the stage's inbound-SMS number), `codeRoute` (inbound-sms | twilio |
  * custom-sender; default inbound-sms: what brings the codes back, for the SMS guardrails) and
  * `state` (ENABLED | DISABLED; default: param checkScheduleState).

@@ -1,7 +1,8 @@
 /**
  * What teardown did with one resource. `kept` says why something that exists was left in place:
- * - `NotManaged`: provisioning did not make it (no `managed-by` tag, or not in the target's record
- *   of what it made), or the target was added with `cogcheck target add`;
+ * - `NotManaged`: this stage's provisioning did not make it: a pool, role or policy without the
+ *   `managed-by` tag, or whose `stage` tag is missing or names another stage (lib/managedBy.ts), or
+ *   anything the target's record does not claim; or the target was added with `cogcheck target add`;
  * - `StillInUse`: another user pool's SMS configuration still names the role (or the role its
  *   policy is attached to), or the target's pool still exists.
  */

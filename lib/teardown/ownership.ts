@@ -1,6 +1,5 @@
-import { TargetNotFound } from '../errors';
 import type { ManagedResources, Target } from '../target';
-import { getTarget } from '../targets/getTarget';
+import { findTarget } from '../targets/targetNameTaken';
 
 export interface Ownership {
   /** The target's record, when there is one. */
@@ -16,13 +15,8 @@ export interface Ownership {
  * from the execution's input, so no input can make teardown claim a resource.
  */
 export async function ownership(targetName: string): Promise<Ownership> {
-  let record: Target;
-  try {
-    record = await getTarget(targetName);
-  } catch (error) {
-    if (error instanceof TargetNotFound) return { managed: {}, why: `no target named ${targetName} records making it` };
-    throw error;
-  }
+  const record = await findTarget(targetName);
+  if (!record) return { managed: {}, why: `no target named ${targetName} records making it` };
   if (record.source === 'added') {
     return { record, managed: {}, why: `target ${targetName} was added with "target add": teardown never deletes what it names` };
   }

@@ -65,3 +65,17 @@ describe('answerRunMfa on a pool that tracks devices', () => {
     expect(cognito).not.toHaveReceivedCommand(UpdateDeviceStatusCommand);
   });
 });
+
+describe('answerRunMfa answers the challenge the run recorded', () => {
+  it.each([
+    [undefined, 'SMS_MFA', 'SMS_MFA_CODE'],
+    ['SMS_MFA', 'SMS_MFA', 'SMS_MFA_CODE'],
+    ['SMS_OTP', 'SMS_OTP', 'SMS_OTP_CODE'],
+  ] as const)('challengeName %s: answers %s with %s and no other code key', async (recorded, challenge, key) => {
+    cognito.on(RespondToAuthChallengeCommand).resolves({ AuthenticationResult: { AccessToken: 'a' } });
+    await answerRunMfa({ ...RUN, challengeName: recorded } as RunItem, '654321');
+    const input = cognito.commandCalls(RespondToAuthChallengeCommand)[0]!.args[0].input;
+    expect(input.ChallengeName).toBe(challenge);
+    expect(input.ChallengeResponses).toEqual({ USERNAME: 'synthetic-run-1', [key]: '654321' });
+  });
+});

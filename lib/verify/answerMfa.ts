@@ -1,6 +1,5 @@
 import type { RespondToAuthChallengeCommandOutput } from '@aws-sdk/client-cognito-identity-provider';
-import { answerSmsMfa } from '../cognito/answerSmsMfa';
-import { answerSmsOtp } from '../cognito/answerSmsOtp';
+import { answerSmsChallenge } from '../cognito/answerSmsChallenge';
 import { NamedError } from '../errors';
 import type { RunItem } from '../runs/model';
 import { asAppClient } from './clientSecret';
@@ -19,8 +18,8 @@ export async function answerRunMfa(run: RunItem, code: string): Promise<RespondT
   if (!session) throw new NamedError('ExpiredCode', 'The run has no Cognito auth session to answer (already used, or never started)');
   const client = runClient(run);
   const username = run.challengeUsername ?? run.username;
-  const answerWith = run.challengeName === 'SMS_OTP' ? answerSmsOtp : answerSmsMfa;
-  const answer = await asAppClient(client, username, (hash) => answerWith(client, username, session, code, hash));
+  const challenge = run.challengeName ?? 'SMS_MFA';
+  const answer = await asAppClient(client, username, (hash) => answerSmsChallenge(challenge, client, username, session, code, hash));
   refuseDeviceChallenge(answer.ChallengeName);
   return answer;
 }

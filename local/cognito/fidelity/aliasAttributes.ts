@@ -3,6 +3,7 @@ import { selectAppropriateDeliveryMethod } from 'cognito-local/lib/services/mess
 import { attribute, attributesAppend, attributeValue } from 'cognito-local/lib/services/userPoolService';
 import type { User, UserPool, UserPoolService } from 'cognito-local/lib/services/userPoolService';
 import type { OutboxContext } from '../fakePhone';
+import { EMAIL, PHONE, sameValue } from './attributeValues';
 import type { Json, TargetFix } from './types';
 import { poolOf } from './types';
 
@@ -25,12 +26,7 @@ import { poolOf } from './types';
  *   verified behaves alike (API reference, AdminCreateUser ForceAliasCreation).
  */
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const PHONE = /^\+\d{1,15}$/;
 const VERIFIABLE = ['email', 'phone_number'] as const;
-
-const sameValue = (a: string | undefined, b: string, caseInsensitive: boolean) =>
-  a !== undefined && (caseInsensitive ? a.toLowerCase() === b.toLowerCase() : a === b);
 
 /**
  * The user an alias names in this pool: a verified email or phone number, or a preferred_username.

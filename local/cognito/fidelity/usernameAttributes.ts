@@ -7,6 +7,7 @@ import type { User, UserPoolService } from 'cognito-local/lib/services/userPoolS
 import { userToResponseObject } from 'cognito-local/lib/targets/responses';
 import type { OutboxContext } from '../fakePhone';
 import { refuseAliasInChallengeResponse } from './aliasAttributes';
+import { EMAIL, PHONE, sameValue } from './attributeValues';
 import type { FidelityEnv, Json, TargetFix } from './types';
 import { poolOf } from './types';
 
@@ -32,11 +33,6 @@ import { poolOf } from './types';
  * SignUp and AdminCreateUser for such pools are therefore done here, not by cognito-local.
  */
 
-// Cognito checks the address is well formed, not that it exists.
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-// E.164, as the phone_number attribute requires.
-const PHONE = /^\+\d{1,15}$/;
-
 type UsernameAttribute = 'email' | 'phone_number';
 
 function usernameAttributesOf(pool: UserPoolService): UsernameAttribute[] {
@@ -52,15 +48,12 @@ export function usernameKind(allowed: readonly UsernameAttribute[], username: un
   throw new CognitoError('InvalidParameterException', `Username should be ${expected}.`);
 }
 
-const sameValue = (name: string, a: string | undefined, b: string) =>
-  a !== undefined && (name === 'email' ? a.toLowerCase() === b.toLowerCase() : a === b);
-
 /** UsernameExistsException when another user already has one of the pool's username attributes. */
 async function assertUnique(ctx: OutboxContext, pool: UserPoolService, attributes: User['Attributes']): Promise<void> {
   const users = await pool.listUsers(ctx);
   for (const name of usernameAttributesOf(pool)) {
     const value = attributeValue(name, attributes);
-    if (value !== undefined && users.some((u) => sameValue(name, attributeValue(name, u.Attributes), value))) {
+    if (value !== undefined && users.some((u) => sameValue(attributeValue(name, u.Attributes), value, name === 'email'))) {
       throw new CognitoError('UsernameExistsException', `An account with the given ${name} already exists.`);
     }
   }
