@@ -73,6 +73,7 @@ const RENDER: Record<string, (value: unknown) => string | undefined> = {
   policy: (v) => made('policy', obj(v).policyName ?? obj(v).policyArn, obj(v).created),
   userPool: (v) => made('pool', obj(v).userPoolId, obj(v).created, obj(v).drift, obj(v).managed),
   client: (v) => made('client', obj(v).clientId, obj(v).created, obj(v).drift),
+  attachment: (v) => attachment(obj(v)) || undefined,
   record: (v) => (obj(v).parameterName ? `recorded as ${String(obj(v).parameterName)}` : undefined),
   result: (v) => {
     const r = obj(v);
@@ -95,6 +96,16 @@ function made(what: string, id: unknown, created: unknown, drift?: unknown, mana
   const differs = items.length > 0 ? `; drift: ${items.join('; ')}` : '';
   const notOurs = managed === false ? ' (not made by this tool: teardown keeps it)' : '';
   return `${what} ${maskText(name)} ${created === true ? 'created' : created === false ? 'found' : ''}${notOurs}${differs}`.trimEnd();
+}
+
+/** AttachRolePolicy's result: attached, or the role left unchanged because it is not ours (and what that means). */
+function attachment(a: Json): string {
+  const policy = maskText(tail(String(a.policyArn ?? '?')));
+  const role = maskText(String(a.roleName ?? '?'));
+  if (a.attached === true) return `policy ${policy} attached to role ${role}`;
+  if (a.attached === false)
+    return `policy ${policy} not attached to role ${role} (${String(a.kept ?? 'NotManaged')}: ${str(a.reason) ?? '?'})`;
+  return '';
 }
 
 /** Teardown's resources as its output names them, in the order it takes them down. */
@@ -234,6 +245,8 @@ function provisioned(out: Json): string {
     `target ${str(out.targetName) ?? '?'} → pool ${str(out.userPoolId) ?? '?'}, client ${str(out.clientId) ?? '?'}`,
     created.length > 0 ? `created ${created.join(', ')}` : 'nothing created (all there)',
     notOurs.length > 0 && `not made by this tool, teardown keeps: ${notOurs.join(', ')}`,
+    obj(out.attachment).attached === false &&
+      `role not changed (NotManaged): policy not attached, SMS needs the role to allow sns:Publish already`,
     drift.length > 0 && `drift: ${drift.join(' | ')}`,
   ]
     .filter(Boolean)

@@ -310,21 +310,38 @@ describe('standingSignIn on other pool shapes', () => {
     expect(cognito).toHaveReceivedCommandWith(AdminSetUserMFAPreferenceCommand, { SMSMfaSettings: { Enabled: true, PreferredMfa: true } });
   });
 
-  it('MFA ON: a standing user made before SMS was preferred (SELECT_MFA_TYPE) is recreated with it preferred', async () => {
+  it('MFA ON: a standing user made before SMS was preferred (SELECT_MFA_TYPE) gets it preferred and signs in again, not recreated', async () => {
     cognito.on(AdminSetUserMFAPreferenceCommand).resolves({});
     cognito.on(InitiateAuthCommand).resolvesOnce({ ChallengeName: 'SELECT_MFA_TYPE', Session: 's' }).resolves(CHALLENGE);
     await expect(standingSignIn({ ...request, smsMfaPreferred: true })).resolves.toMatchObject({
-      standingUser: 'recreated',
-      standingUserReason: 'challenge SELECT_MFA_TYPE',
+      session: SESSION,
+      standingUser: 'reused',
+      standingUserReason: undefined,
     });
-    expect(calls()).toEqual([
-      'InitiateAuth',
-      'AdminDeleteUser',
-      'AdminCreateUser',
-      'AdminSetUserPassword',
-      'AdminSetUserMFAPreference',
-      'InitiateAuth',
-    ]);
+    expect(calls()).toEqual(['InitiateAuth', 'AdminSetUserMFAPreference', 'InitiateAuth']);
+    expect(cognito).toHaveReceivedCommandWith(AdminSetUserMFAPreferenceCommand, {
+      Username: USER,
+      SMSMfaSettings: { Enabled: true, PreferredMfa: true },
+    });
+  });
+
+  it('phone-username pool: SELECT_MFA_TYPE after our password prefers SMS MFA on that user too (it proved to be ours)', async () => {
+    cognito.on(AdminSetUserMFAPreferenceCommand).resolves({});
+    cognito.on(InitiateAuthCommand).resolvesOnce({ ChallengeName: 'SELECT_MFA_TYPE', Session: 's' }).resolves(CHALLENGE);
+    await expect(standingSignIn({ ...request, username: PHONE, shape: 'phone_number', smsMfaPreferred: true })).resolves.toMatchObject({
+      standingUser: 'reused',
+    });
+    expect(calls()).toEqual(['InitiateAuth', 'AdminSetUserMFAPreference', 'InitiateAuth']);
+  });
+
+  it('SELECT_MFA_TYPE again after SMS MFA was preferred fails UnexpectedChallenge, nothing deleted or created', async () => {
+    cognito.on(AdminSetUserMFAPreferenceCommand).resolves({});
+    cognito.on(InitiateAuthCommand).resolves({ ChallengeName: 'SELECT_MFA_TYPE', Session: 's' });
+    await expect(standingSignIn({ ...request, smsMfaPreferred: true })).rejects.toMatchObject({
+      name: 'UnexpectedChallenge',
+      message: expect.stringContaining('SELECT_MFA_TYPE challenge although SMS MFA is preferred on it'),
+    });
+    expect(calls()).toEqual(['InitiateAuth', 'AdminSetUserMFAPreference', 'InitiateAuth']);
   });
 
   it('MFA OPTIONAL: MfaNotEnforced only when the user with SMS MFA on still gets tokens', async () => {
@@ -354,11 +371,68 @@ describe('standingSignIn on other pool shapes', () => {
 
   it('phone-username pool: a user with that phone that cannot sign in is never deleted (PhoneUsernameTaken)', async () => {
     cognito.on(InitiateAuthCommand).rejects(err(NotAuthorizedException, 'Incorrect username or password.'));
-    cognito.on(AdminGetUserCommand).resolves({ Username: 'uuid-of-someone' });
+    cognito.on(AdminGetUserCommand).resolves({ Username: 'uuid-of-someone', UserCreateDate: new Date(STARTED - 86_400_000) });
     const error = (await standingSignIn({ ...request, username: PHONE, shape: 'phone_number' }).catch((e: Error) => e)) as Error;
-    expect(error).toMatchObject({ name: 'PhoneUsernameTaken', message: expect.stringContaining('never deleted') });
+    expect(error).toMatchObject({ name: 'PhoneUsernameTaken', message: expect.stringContaining('never changed or deleted') });
+    expect(error.message).toContain('this run did not make');
     expect(error.message).not.toContain(PHONE);
-    expect(calls()).toEqual(['InitiateAuth', 'AdminGetUser']);
+    expect(calls().filter((c) => c !== 'AdminGetUser')).toEqual(['InitiateAuth']);
+  });
+
+  it('phone-username pool: a taken phone (UsernameExists) never gets its password or MFA set when this run did not make it', async () => {
+    cognito.on(InitiateAuthCommand).rejects(err(UserNotFoundException, 'User does not exist.'));
+    cognito.on(AdminCreateUserCommand).rejects(err(UsernameExistsException, 'An account with the given phone_number already exists.'));
+    cognito.on(AdminGetUserCommand).resolves({ Username: 'uuid-of-someone', UserCreateDate: new Date(STARTED - 86_400_000) });
+    await expect(standingSignIn({ ...request, username: PHONE, shape: 'phone_number', mfaOptional: true })).rejects.toMatchObject({
+      name: 'PhoneUsernameTaken',
+    });
+    expect(cognito).not.toHaveReceivedCommand(AdminSetUserPasswordCommand);
+    expect(cognito).not.toHaveReceivedCommand(AdminSetUserMFAPreferenceCommand);
+    expect(cognito).not.toHaveReceivedCommand(AdminDeleteUserCommand);
+  });
+
+  it('phone-username pool: a user an earlier attempt of this run made gets its password set (UsernameExists), not refused', async () => {
+    cognito.on(InitiateAuthCommand).rejectsOnce(err(UserNotFoundException, 'User does not exist.')).resolves(CHALLENGE);
+    cognito.on(AdminCreateUserCommand).rejects(err(UsernameExistsException, 'An account with the given phone_number already exists.'));
+    cognito.on(AdminGetUserCommand).resolves({ Username: 'uuid-1', UserCreateDate: new Date(STARTED + 5000) });
+    await expect(standingSignIn({ ...request, username: PHONE, shape: 'phone_number' })).resolves.toMatchObject({
+      standingUser: 'created',
+    });
+    expect(cognito).toHaveReceivedCommandWith(AdminSetUserPasswordCommand, { Username: PHONE, Permanent: true });
+  });
+
+  it('phone-username pool: a broken user an earlier attempt of this run made is repaired in place, never deleted', async () => {
+    cognito.on(AdminSetUserMFAPreferenceCommand).resolves({});
+    cognito.on(InitiateAuthCommand).rejectsOnce(err(NotAuthorizedException, 'Incorrect username or password.')).resolves(CHALLENGE);
+    cognito.on(AdminGetUserCommand).resolves({ Username: 'uuid-1', UserCreateDate: new Date(STARTED + 5000) });
+    await expect(standingSignIn({ ...request, username: PHONE, shape: 'phone_number', smsMfaPreferred: true })).resolves.toMatchObject({
+      standingUser: 'created',
+      session: SESSION,
+    });
+    expect(calls().filter((c) => c !== 'AdminGetUser')).toEqual([
+      'InitiateAuth',
+      'AdminSetUserPassword',
+      'AdminSetUserMFAPreference',
+      'InitiateAuth',
+    ]);
+  });
+
+  it('never deletes nor changes a broken user whose name is not synthetic (a second check besides the pool shape)', async () => {
+    cognito.on(InitiateAuthCommand).rejects(err(NotAuthorizedException, 'Incorrect username or password.'));
+    cognito.on(AdminGetUserCommand).resolves({ Username: 'alice', UserCreateDate: new Date(STARTED - 86_400_000) });
+    await expect(standingSignIn({ ...request, username: 'alice' })).rejects.toMatchObject({
+      name: 'UserStatusUnexpected',
+      message: expect.stringContaining('never changed or deleted'),
+    });
+    expect(calls().filter((c) => c !== 'AdminGetUser')).toEqual(['InitiateAuth']);
+  });
+
+  it('sms-otp: SELECT_MFA_TYPE changes nothing (no password proved the phone-number user ours): UnexpectedChallenge', async () => {
+    cognito.on(InitiateAuthCommand).resolves({ ChallengeName: 'SELECT_MFA_TYPE', Session: 's' });
+    await expect(
+      standingSignIn({ ...request, flow: 'sms-otp', username: PHONE, shape: 'phone_number', smsMfaPreferred: true }),
+    ).rejects.toMatchObject({ name: 'UnexpectedChallenge' });
+    expect(calls()).toEqual(['InitiateAuth']);
   });
 
   it('srp: answers the SMS_MFA challenge as the name the challenge gives (USER_ID_FOR_SRP)', async () => {

@@ -12,7 +12,7 @@ import type { FirstSignIn } from './firstSignIn';
 import { standingUserPassword } from './password';
 import { signIn, type SignInOutcome } from './signIn';
 import type { StandingUserOutcome } from './standingUser';
-import type { UsernameShape } from './username';
+import { isSyntheticSignInName, type UsernameShape } from './username';
 
 export interface StandingSignInRequest {
   runId: string;
@@ -49,6 +49,8 @@ export interface StandingSignIn {
 type Attempt =
   | { ok: 'challenged'; session: string; challengeUsername: string }
   | { ok: 'tokens' }
+  /** SELECT_MFA_TYPE after our password: a user of ours with no MFA preferred (made before checks preferred SMS). */
+  | { ok: 'choose-mfa' }
   /** Missing or broken; `exists` is known from the answer itself, or undefined when AdminGetUser must tell. */
   | { ok: false; why: string; exists?: boolean; error?: unknown };
 
@@ -85,8 +87,14 @@ const USER_CHALLENGES = new Set(['NEW_PASSWORD_REQUIRED']);
  * keeping the user. Tokens without a challenge are allowed once for a user made in this run (Cognito
  * may count its creation as the second factor), and, on an MFA OPTIONAL pool, once for a user
  * without SMS MFA turned on (made before the check did that): it signs in again and must be
- * challenged then. Otherwise they mean MFA is not enforced. On a pool whose users sign in with their
- * phone number, a user with that number that cannot sign in may be anyone's: it is never deleted.
+ * challenged then. Otherwise they mean MFA is not enforced. SELECT_MFA_TYPE on a pool with MFA gets
+ * SMS MFA preferred on the user and one more sign-in, which must be challenged with SMS_MFA.
+ *
+ * A user is only changed (password, MFA preference) or deleted when it is ours: its name is
+ * synthetic (lib/verify/username.ts), or it was made after this run started, or it has just signed
+ * in with the password derived for it. On a pool whose users sign in with their phone number the
+ * name is the phone, which may be anyone's: a user with that number that is none of these is never
+ * touched (PhoneUsernameTaken).
  */
 export async function standingSignIn(request: StandingSignInRequest): Promise<StandingSignIn> {
   const { runId, client, flow, username, phone } = request;
@@ -95,6 +103,11 @@ export async function standingSignIn(request: StandingSignInRequest): Promise<St
   const password = await standingUserPassword(username);
   const expected = smsChallengeOf(flow);
   const preferSms = request.mfaOptional || request.smsMfaPreferred === true;
+  // Tokens or an MFA challenge after a password flow prove the user holds our derived password:
+  // it is ours to change, whatever its name. A passwordless sign-in proves nothing of the kind.
+  const provesPassword = flow !== 'sms-otp';
+  // SELECT_MFA_TYPE is answered by preferring SMS MFA once; asked again after that, it is the pool's.
+  let smsPreferred = false;
   const signInOnce = async (): Promise<Attempt> => {
     let answer: SignInOutcome;
     try {
@@ -115,12 +128,13 @@ export async function standingSignIn(request: StandingSignInRequest): Promise<St
     if (answer.challengeName !== expected) {
       const challenge = answer.challengeName;
       if (USER_CHALLENGES.has(challenge)) return { ok: false, why: `challenge ${challenge}`, exists: true };
-      // A standing user made before checks preferred SMS MFA on every pool with MFA: recreated, with it preferred.
-      if (challenge === 'SELECT_MFA_TYPE' && preferSms) return { ok: false, why: `challenge ${challenge}`, exists: true };
+      // A standing user made before checks preferred SMS MFA on every pool with MFA: it gets it preferred.
+      if (challenge === 'SELECT_MFA_TYPE' && preferSms && provesPassword && !smsPreferred) return { ok: 'choose-mfa' };
       // SELECT_MFA_TYPE, MFA_SETUP, SOFTWARE_TOKEN_MFA…: the pool's MFA settings, which a new user would meet too.
       throw new NamedError(
         'UnexpectedChallenge',
-        `Sign-in (${flow}) of the standing user returned the ${challenge} challenge, expected ${expected}`,
+        `Sign-in (${flow}) of the standing user returned the ${challenge} challenge` +
+          `${smsPreferred && challenge === 'SELECT_MFA_TYPE' ? ' although SMS MFA is preferred on it' : ''}, expected ${expected}`,
       );
     }
     if (!answer.session) throw new NamedError('UnexpectedChallenge', `The ${expected} challenge came without a Session`);
@@ -135,24 +149,40 @@ export async function standingSignIn(request: StandingSignInRequest): Promise<St
   let standingUser: StandingUserOutcome = 'reused';
   let standingUserReason: string | undefined;
   let attempt = await signInOnce();
+  if (attempt.ok === 'choose-mfa') {
+    // It signed in with our password: prefer SMS MFA on it (no new user: each is a monthly active user).
+    await setSmsMfaPreference(region, userPoolId, username);
+    smsPreferred = true;
+    logger.info('standing user was asked to choose an MFA type; SMS MFA preferred, signing in again', { runId });
+    attempt = await signInOnce();
+    if (attempt.ok === false) {
+      if (attempt.error) throw attempt.error;
+      throw new NamedError(
+        'UnexpectedChallenge',
+        `Sign-in (${flow}) of the standing user failed (${attempt.why}) after SMS MFA was preferred, expected ${expected}`,
+      );
+    }
+  }
   if (attempt.ok === false) {
     const exists = attempt.exists ?? (await findUser(region, userPoolId, username)) !== undefined;
+    let create = true;
     if (exists) {
-      if (request.shape === 'phone_number') {
-        throw new NamedError(
-          'PhoneUsernameTaken',
-          `This pool signs users in by phone number, which Cognito allows one user to have, and the user with ${maskPhone(phone)} ` +
-            `cannot sign in as the checks' standing user (${attempt.why}). It may be a real user or a sign-up check's user: it is ` +
-            'never deleted. Give sign-in checks on this pool a phone number no other user has, or delete that user if it is a leftover',
-        );
+      if (isSyntheticSignInName(username)) {
+        standingUser = 'recreated';
+        standingUserReason = attempt.why;
+        await deleteUser(region, userPoolId, username);
+      } else if (await createdSince(region, userPoolId, username, request.runStartedAt)) {
+        // Made by an earlier attempt of this task (on a phone-username pool): repaired, not deleted.
+        standingUser = 'created';
+        create = false;
+      } else {
+        throw notOurs(request, attempt.why);
       }
-      standingUser = 'recreated';
-      standingUserReason = attempt.why;
-      await deleteUser(region, userPoolId, username);
     } else {
       standingUser = 'created';
     }
-    await createUser(request, password);
+    await createUser(request, password, create);
+    smsPreferred = preferSms;
     logger.info(`standing user ${standingUser}`, { runId, standingUser, reason: standingUserReason });
     const before = attempt;
     attempt = await signInOnce();
@@ -170,6 +200,8 @@ export async function standingSignIn(request: StandingSignInRequest): Promise<St
       );
     }
   }
+  // Unreachable: signInOnce answers choose-mfa only until SMS MFA is preferred, which every path above did.
+  if (attempt.ok === 'choose-mfa') throw new NamedError('UnexpectedChallenge', `SELECT_MFA_TYPE after SMS MFA was preferred`);
 
   let firstSignIn: FirstSignIn | undefined = standingUser === 'reused' ? undefined : 'mfa-challenged';
   if (attempt.ok === 'tokens') {
@@ -177,9 +209,11 @@ export async function standingSignIn(request: StandingSignInRequest): Promise<St
     if (madeInThisRun) {
       logger.info('first sign-in of a new standing user returned tokens without an SMS_MFA challenge; signing in again', { runId });
       firstSignIn = 'tokens-without-mfa';
-    } else if (request.mfaOptional) {
-      // Made before checks turned SMS MFA on for their users: turn it on now; the next sign-in must be challenged.
+    } else if (request.mfaOptional && provesPassword) {
+      // Made before checks turned SMS MFA on for their users (it signed in with our password): turn
+      // it on now; the next sign-in must be challenged.
       await setSmsMfaPreference(region, userPoolId, username);
+      smsPreferred = true;
       logger.info('standing user had no SMS MFA on an MFA OPTIONAL pool; turned it on, signing in again', { runId });
     } else {
       throw new NamedError(
@@ -203,6 +237,12 @@ export async function standingSignIn(request: StandingSignInRequest): Promise<St
         `Sign-in (${flow}) returned the ${attempt.why} on the second sign-in, expected ${expected}`,
       );
     }
+    if (attempt.ok === 'choose-mfa') {
+      throw new NamedError(
+        'UnexpectedChallenge',
+        `Sign-in (${flow}) returned the SELECT_MFA_TYPE challenge on the second sign-in, expected ${expected}`,
+      );
+    }
   }
   return {
     session: attempt.session,
@@ -218,22 +258,49 @@ export async function standingSignIn(request: StandingSignInRequest): Promise<St
  * AdminCreateUser (no SMS; on an email-username pool with its synthetic address verified), a
  * permanent password and, on a pool whose MFA is not OFF, SMS MFA turned on and preferred (on an
  * OPTIONAL pool so that it is challenged at all; on any, so that a pool also offering e-mail MFA or
- * TOTP challenges it with SMS_MFA rather than SELECT_MFA_TYPE). A user left by
- * an earlier attempt of this task only gets its password (and MFA) set.
+ * TOTP challenges it with SMS_MFA rather than SELECT_MFA_TYPE). `create` false: a user this run
+ * already made only gets its password (and MFA) set. A name that turns out taken gets them only when
+ * it is ours (synthetic, or made after this run started); a real user holding a phone-number name
+ * must never have its password reset.
  */
-async function createUser(request: StandingSignInRequest, password: string): Promise<void> {
+async function createUser(request: StandingSignInRequest, password: string, create: boolean): Promise<void> {
   const { region, userPoolId } = request.client;
   const { username, phone } = request;
-  try {
-    await createSilentUser(region, userPoolId, username, phone, request.shape === 'email' ? username : undefined);
-  } catch (error) {
-    if (!isAwsError(error, 'UsernameExistsException')) throw error;
+  if (create) {
+    try {
+      await createSilentUser(region, userPoolId, username, phone, request.shape === 'email' ? username : undefined);
+    } catch (error) {
+      if (!isAwsError(error, 'UsernameExistsException')) throw error;
+      const ours = isSyntheticSignInName(username) || (await createdSince(region, userPoolId, username, request.runStartedAt));
+      if (!ours) throw notOurs(request, 'it appeared while the check made its own');
+    }
   }
   await setPermanentPassword(region, userPoolId, username, password);
   if (request.mfaOptional || request.smsMfaPreferred) await setSmsMfaPreference(region, userPoolId, username);
 }
 
-/** Whether the user was made after the run started (a retried task made it): only asked when tokens came without MFA. */
+/**
+ * The refusal to touch a user that is not the checks': on a phone-username pool, someone (a real
+ * user, or one left by a check before the run started) has the check's phone number as its name.
+ */
+function notOurs(request: StandingSignInRequest, why: string): NamedError {
+  if (request.shape === 'phone_number') {
+    return new NamedError(
+      'PhoneUsernameTaken',
+      `This pool signs users in by phone number, which Cognito allows one user to have, and a user with ${maskPhone(request.phone)} ` +
+        `that this run did not make cannot sign in as the checks' standing user (${why}). It may be a real user: its password, ` +
+        'MFA and the user itself are never changed or deleted. Give sign-in checks on this pool a phone number no other user has, ' +
+        'or delete that user yourself if you know it is a leftover of the checks',
+    );
+  }
+  // Names the checks give are always synthetic: another name here is a bug, and the user is left alone.
+  return new NamedError(
+    'UserStatusUnexpected',
+    `The standing user's name is not one the checks give (synthetic-…) and the user cannot sign in (${why}): it is never changed or deleted`,
+  );
+}
+
+/** Whether the user was made after the run started (an earlier attempt of this task made it). */
 async function createdSince(region: string, userPoolId: string, username: string, since: number): Promise<boolean> {
   const user = await findUser(region, userPoolId, username);
   const created = user?.UserCreateDate?.getTime();

@@ -92,6 +92,25 @@ describe('stepNote', () => {
         output: j({ role: { roleName: 'MyUserPool-SMS-Role', roleArn: 'arn:aws:iam::1:role/x', created: true } }),
       }),
     ).toBe('role MyUserPool-SMS-Role created');
+    const policyArn = 'arn:aws:iam::1:policy/cognito-sms-mfa/Cognito-SNS-Policy';
+    expect(
+      stepNote({
+        state: 'AttachRolePolicy',
+        ms: 1,
+        input: '{}',
+        output: j({ attachment: { roleName: 'R', policyArn, attached: true } }),
+      }),
+    ).toBe('policy Cognito-SNS-Policy attached to role R');
+    expect(
+      stepNote({
+        state: 'AttachRolePolicy',
+        ms: 1,
+        input: '{}',
+        output: j({
+          attachment: { roleName: 'Theirs', policyArn, attached: false, kept: 'NotManaged', reason: 'role Theirs was found by name' },
+        }),
+      }),
+    ).toBe('policy Cognito-SNS-Policy not attached to role Theirs (NotManaged: role Theirs was found by name)');
   });
 
   it('reports each teardown step as deleted, already gone, or kept with the reason', () => {
@@ -166,11 +185,13 @@ describe('verdict', () => {
       clientId: 'c9',
       created: { role: false, policy: false, userPool: false, client: false },
       managed: { userPoolId: 'us-east-1_X', clientId: 'c9' },
+      attachment: { roleName: 'Theirs', policyArn: 'arn:aws:iam::1:policy/P', attached: false, kept: 'NotManaged', reason: 'r' },
       drift: { userPool: ['MfaConfiguration is OFF, expected ON'], client: ['ALLOW_USER_SRP_AUTH is not allowed: …'] },
     });
     expect(verdict({ machine: 'provision', status: 'SUCCEEDED', output: found, startDate, stopDate })).toBe(
       'SUCCEEDED in 12.3 s: target Shop → pool us-east-1_X, client c9; nothing created (all there); ' +
         'not made by this tool, teardown keeps: role, policy; ' +
+        'role not changed (NotManaged): policy not attached, SMS needs the role to allow sns:Publish already; ' +
         'drift: userPool: MfaConfiguration is OFF, expected ON | client: ALLOW_USER_SRP_AUTH is not allowed: …',
     );
     expect(verdict({ machine: 'teardown', status: 'SUCCEEDED', output: '{}', startDate, stopDate })).toBe('SUCCEEDED in 12.3 s');

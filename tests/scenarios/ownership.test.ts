@@ -13,6 +13,7 @@ import {
   GetPolicyCommand,
   GetRoleCommand,
   IAMClient,
+  ListAttachedRolePoliciesCommand,
   ListPoliciesCommand,
 } from '@aws-sdk/client-iam';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
@@ -32,6 +33,8 @@ let cognito: CognitoIdentityProviderClient;
 let iam: IAMClient;
 let ssm: SSMClient;
 let prefix: string;
+/** The stack's own provisioned target (default names), made by ScenarioCloud.start and found again here. */
+let ours: { targetName: string; targetParameter: string; userPoolId: string; clientId: string; roleArn: string; policyArn: string };
 const PROD_TAGS = { 'managed-by': 'cognito-sms-mfa', stage: 'prod' };
 const iamTags = (tags: Record<string, string>) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 const prod = { userPoolName: 'ProdPool', clientName: 'ProdClient', roleName: 'Prod-SMS-Role', policyName: 'Prod-SNS-Policy' };
@@ -42,7 +45,7 @@ beforeAll(async () => {
   cognito = new CognitoIdentityProviderClient({});
   iam = new IAMClient({});
   ssm = new SSMClient({});
-  const ours = JSON.parse((await s.run('provision', {})).output!);
+  ours = JSON.parse((await s.run('provision', {})).output!);
   prefix = ours.targetParameter.slice(0, ours.targetParameter.lastIndexOf('/'));
 
   // Stage prod's resources, as its provisioning made them in the same account and Region.
@@ -104,6 +107,8 @@ describe("a second stage's provisioning and teardown meet the first stage's reso
     const out = JSON.parse(run.output!);
     expect(out.userPoolId).toBe(prodIds.userPoolId);
     expect(out.managed).toEqual({});
+    // Review 2, finding C: prod's role is not changed (the policy is prod's here, and already attached).
+    expect(out.attachment).toMatchObject({ attached: false, kept: 'NotManaged', roleName: prod.roleName });
     const { UserPool: after } = await cognito.send(new DescribeUserPoolCommand({ UserPoolId: prodIds.userPoolId }));
     expect(after!.UserPoolTags).toEqual(PROD_TAGS);
   });
@@ -170,6 +175,34 @@ describe("a second stage's provisioning and teardown meet the first stage's reso
   });
 });
 
+describe('provisioning with a role that is not ours (review 2, finding C)', () => {
+  it("attaches nothing to it: this stage's own new policy stays off prod's role, the step says NotManaged, provisioning goes on", async () => {
+    const names = {
+      userPoolName: 'OverProdRole',
+      clientName: 'OverProdRoleClient',
+      roleName: prod.roleName,
+      policyName: 'Local-Own-SNS-Policy',
+    };
+    const run = await s.run('provision', { ...names, targetName: 'over-prod-role' });
+    expect(run.status).toBe('SUCCEEDED');
+    const out = JSON.parse(run.output!);
+    expect(out.created).toMatchObject({ role: false, policy: true, userPool: true });
+    expect(out.attachment).toEqual({
+      roleName: prod.roleName,
+      policyArn: out.policyArn,
+      attached: false,
+      kept: 'NotManaged',
+      reason: expect.stringContaining('not made by this stage'),
+    });
+    // Only prod's own policy is on prod's role: ours (which teardown would never detach from a role not ours) is not.
+    const { AttachedPolicies } = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: prod.roleName }));
+    expect(AttachedPolicies!.map((p) => p.PolicyArn)).toEqual([prodIds.policyArn]);
+    // The step as a person following the run reads it
+    const step = (await s.history(run.executionArn!)).find((e) => e.stateExitedEventDetails?.name === 'AttachRolePolicy');
+    expect(JSON.parse(step!.stateExitedEventDetails!.output!).attachment).toMatchObject({ attached: false, kept: 'NotManaged' });
+  });
+});
+
 describe('provisioning under the name of a target added with "target add" (finding 9)', () => {
   it('fails at ValidateInput, TargetNameTaken, before any pool, client, role or policy is created', async () => {
     const added = {
@@ -193,5 +226,33 @@ describe('provisioning under the name of a target added with "target add" (findi
     // The added target's record is as it was.
     const { Parameter } = await ssm.send(new GetParameterCommand({ Name: `${prefix}/shop` }));
     expect(JSON.parse(Parameter!.Value!)).toEqual(added);
+  });
+
+  it('teardown under that name fails at ValidateInput, TargetNameTaken, and deletes nothing (review 2, finding D)', async () => {
+    // Someone added the stack's own pool under another name; a teardown with the default names under
+    // that name would otherwise reach the deletes of the pool, client, role, policy and that record.
+    const added = {
+      name: 'ours-added',
+      region: process.env.AWS_REGION,
+      userPoolId: ours.userPoolId,
+      clientId: ours.clientId,
+      source: 'added',
+    };
+    await ssm.send(new PutParameterCommand({ Name: `${prefix}/ours-added`, Value: JSON.stringify(added), Type: 'String' }));
+    const run = await s.run('teardown', { targetName: 'ours-added' });
+    expect(run.status).toBe('FAILED');
+    expect(run.error).toBe('TargetNameTaken');
+    expect(JSON.parse(run.cause!).errorMessage).toContain('Target ours-added was added with "target add"');
+    const entered = (await s.history(run.executionArn!)).flatMap((e) => e.stateEnteredEventDetails?.name ?? []);
+    expect(entered).toEqual(['ValidateInput', 'TeardownFailed']);
+    // Nothing deleted: the stack's pool, client, role and policy, and the added record.
+    const { UserPool } = await cognito.send(new DescribeUserPoolCommand({ UserPoolId: ours.userPoolId }));
+    expect(UserPool!.Id).toBe(ours.userPoolId);
+    expect(await exists(iam.send(new GetRoleCommand({ RoleName: ours.roleArn.split('/').pop()! })))).toBe('exists');
+    expect(await exists(iam.send(new GetPolicyCommand({ PolicyArn: ours.policyArn })))).toBe('exists');
+    const { Parameter } = await ssm.send(new GetParameterCommand({ Name: `${prefix}/ours-added` }));
+    expect(JSON.parse(Parameter!.Value!)).toEqual(added);
+    const { Parameter: own } = await ssm.send(new GetParameterCommand({ Name: `${prefix}/${ours.targetName}` }));
+    expect(JSON.parse(own!.Value!).userPoolId).toBe(ours.userPoolId);
   });
 });

@@ -165,6 +165,28 @@ describe('cogcheck target on the local cloud', () => {
     expect(list.targets.map((t: { name: string }) => t.name)).toEqual(['Shop']);
   });
 
+  it.each([
+    ['a pool id', 'Shop123', () => shop.clientId, '--user-pool-id: "Shop123" is not a user pool id'],
+    ['a pool id without its Region', `_${'A'.repeat(9)}`, () => shop.clientId, 'is not a user pool id'],
+    ['an app client id', () => shop.userPoolId, 'not a client!', '--client-id: "not a client!" is not an app client id'],
+  ] as const)(
+    'add refuses %s of the wrong shape on the local cloud: exit 2 naming the id, nothing recorded (review 2, finding D)',
+    async (_what, pool, client, message) => {
+      const userPoolId = typeof pool === 'function' ? pool() : pool;
+      const clientId = typeof client === 'function' ? client() : client;
+      const r = await cogcheck('target', 'add', '--local', '--name', 'WrongShape', '--user-pool-id', userPoolId, '--client-id', clientId);
+      expect(r).toMatchObject({ code: 2, out: '' });
+      expect(r.err).toContain(message);
+      const ssm = new SSMClient({});
+      await expect(ssm.send(new GetParameterCommand({ Name: `${process.env.TARGET_PARAMETER_PREFIX}/WrongShape` }))).rejects.toMatchObject({
+        name: 'ParameterNotFound',
+      });
+      ssm.destroy();
+      const list = JSON.parse((await cogcheck('target', 'list', '--local', '--json')).out);
+      expect(list.targets.map((t: { name: string }) => t.name)).not.toContain('WrongShape');
+    },
+  );
+
   it('add refuses a pool the credentials cannot read (AccessDeniedException): exit 2 naming the id and the error, nothing recorded', async () => {
     const locked = await cognito.send(new CreateUserPoolCommand({ PoolName: 'Locked', MfaConfiguration: 'OFF' }));
     const lockedId = locked.UserPool!.Id!;
