@@ -1,6 +1,4 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { generateKeyPairSync, sign } from 'node:crypto';
+import { tokenIssuerInFile } from '../../tests/support/tokenIssuer';
 import { mockClient } from 'aws-sdk-client-mock';
 import { mockPool } from '../../tests/support/cognitoPool';
 import 'aws-sdk-client-mock-jest';
@@ -29,44 +27,19 @@ const SESSION = 'AYABeCognitoChallengeSession-secret-value';
 const POOL = 'us-east-1_abc';
 const CLIENT_ID = 'client1abc';
 const SUB = '7f1c0a2e-1111-2222-3333-444455556666';
-const KID = 'k1';
 const STANDING = 'synthetic-standing-0123456789abcdef01234567';
 const REFRESH = 'eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIn0.refresh.iv.cipher.tag';
 
 // Real RS256 tokens, verified against a JWKS served locally at the issuer the Lambda derives.
-const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
-const jwt = (payload: Record<string, unknown>) => {
-  const data = `${b64({ alg: 'RS256', kid: KID, typ: 'JWT' })}.${b64(payload)}`;
-  return `${data}.${sign('RSA-SHA256', Buffer.from(data), privateKey).toString('base64url')}`;
-};
-let server: Server;
-let issuer: string;
-const savedEndpoint = process.env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER;
-beforeAll(async () => {
-  const jwk = { ...publicKey.export({ format: 'jwk' }), kid: KID, alg: 'RS256', use: 'sig' };
-  server = createServer((req, res) => {
-    if (req.url === `/${POOL}/.well-known/jwks.json`)
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] }));
-    else res.writeHead(404).end();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  process.env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER = endpoint;
-  issuer = `${endpoint}/${POOL}`;
-});
-afterAll(async () => {
-  if (savedEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER;
-  else process.env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER = savedEndpoint;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
+const tokenIssuer = tokenIssuerInFile(POOL);
+const { jwt } = tokenIssuer;
 
 const exp = () => Math.floor(Date.now() / 1000) + 3600;
 const idToken = (over: Record<string, unknown> = {}) =>
   jwt({
     sub: SUB,
     aud: CLIENT_ID,
-    iss: issuer,
+    iss: tokenIssuer.issuer(),
     token_use: 'id',
     'cognito:username': STANDING,
     phone_number: PHONE,
@@ -75,7 +48,16 @@ const idToken = (over: Record<string, unknown> = {}) =>
     ...over,
   });
 const accessToken = (over: Record<string, unknown> = {}) =>
-  jwt({ sub: SUB, client_id: CLIENT_ID, iss: issuer, token_use: 'access', username: STANDING, exp: exp(), iat: exp() - 3600, ...over });
+  jwt({
+    sub: SUB,
+    client_id: CLIENT_ID,
+    iss: tokenIssuer.issuer(),
+    token_use: 'access',
+    username: STANDING,
+    exp: exp(),
+    iat: exp() - 3600,
+    ...over,
+  });
 
 const ARN = 'arn:aws:states:us-east-1:123456789012:execution:cognito-sms-mfa-dev-verify:run-1';
 const run = (over: Partial<RunItem> = {}): RunItem =>

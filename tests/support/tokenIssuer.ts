@@ -65,5 +65,5 @@ export function tokenIssuerInFile(pool: string) {
       ...over.access,
     }),
   });
-  return { tokens, issuer: () => state.issuer };
+  return { tokens, jwt, issuer: () => state.issuer };
 }
