@@ -6,7 +6,7 @@ import {
   CreateUserPoolCommand,
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import type { CreateUserPoolCommandInput } from '@aws-sdk/client-cognito-identity-provider';
+import type { CreateUserPoolCommandInput, ExplicitAuthFlowsType } from '@aws-sdk/client-cognito-identity-provider';
 import type { LocalCognito } from './server';
 import type { SentSms } from './fakePhone';
 
@@ -38,20 +38,25 @@ export function smsMfaPoolInput(name = 'MyUserPool'): CreateUserPoolCommandInput
   };
 }
 
+/** A pool and one app client of it; by default the provisioned client's name and flows, no secret. */
 export async function createPoolAndClient(
   client: CognitoIdentityProviderClient,
   input: CreateUserPoolCommandInput = smsMfaPoolInput(),
+  app: { clientName?: string; flows?: readonly string[]; secret?: boolean } = {},
 ): Promise<{ userPoolId: string; clientId: string }> {
   const pool = await client.send(new CreateUserPoolCommand(input));
   const userPoolId = pool.UserPool!.Id!;
-  const app = await client.send(
+  const created = await client.send(
     new CreateUserPoolClientCommand({
       UserPoolId: userPoolId,
-      ClientName: 'MyUserPoolClient',
-      ExplicitAuthFlows: ['ALLOW_CUSTOM_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_USER_PASSWORD_AUTH'],
+      ClientName: app.clientName ?? 'MyUserPoolClient',
+      GenerateSecret: app.secret,
+      ExplicitAuthFlows: [
+        ...(app.flows ?? ['ALLOW_CUSTOM_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_USER_PASSWORD_AUTH']),
+      ] as ExplicitAuthFlowsType[],
     }),
   );
-  return { userPoolId, clientId: app.UserPoolClient!.ClientId! };
+  return { userPoolId, clientId: created.UserPoolClient!.ClientId! };
 }
 
 /** The last SMS of that kind the fake phone received (SMS arrive before the API call returns). */

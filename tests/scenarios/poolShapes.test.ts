@@ -1,11 +1,5 @@
-import {
-  CognitoIdentityProviderClient,
-  CreateUserPoolClientCommand,
-  CreateUserPoolCommand,
-  type CreateUserPoolCommandInput,
-  type ExplicitAuthFlowsType,
-} from '@aws-sdk/client-cognito-identity-provider';
-import { smsMfaPoolInput } from '../../local/cognito/testing';
+import { CognitoIdentityProviderClient, type CreateUserPoolCommandInput } from '@aws-sdk/client-cognito-identity-provider';
+import { createPoolAndClient, smsMfaPoolInput } from '../../local/cognito/testing';
 import { nextPhone, ScenarioCloud } from './harness';
 
 /**
@@ -27,16 +21,7 @@ afterAll(async () => {
 });
 
 async function pool(name: string, overrides: Partial<CreateUserPoolCommandInput>, flows: string[], secret = false) {
-  const userPoolId = (await cognito.send(new CreateUserPoolCommand({ ...smsMfaPoolInput(name), ...overrides }))).UserPool!.Id!;
-  const app = await cognito.send(
-    new CreateUserPoolClientCommand({
-      UserPoolId: userPoolId,
-      ClientName: `${name}Client`,
-      GenerateSecret: secret,
-      ExplicitAuthFlows: flows as ExplicitAuthFlowsType[],
-    }),
-  );
-  return { userPoolId, clientId: app.UserPoolClient!.ClientId! };
+  return createPoolAndClient(cognito, { ...smsMfaPoolInput(name), ...overrides }, { clientName: `${name}Client`, flows, secret });
 }
 
 async function passes(kind: 'signin' | 'signup', target: { userPoolId: string; clientId: string }, extra: object = {}) {

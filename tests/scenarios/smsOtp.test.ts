@@ -1,10 +1,5 @@
-import {
-  CognitoIdentityProviderClient,
-  CreateUserPoolClientCommand,
-  CreateUserPoolCommand,
-  type CreateUserPoolCommandInput,
-} from '@aws-sdk/client-cognito-identity-provider';
-import { smsMfaPoolInput } from '../../local/cognito/testing';
+import { CognitoIdentityProviderClient, type CreateUserPoolCommandInput } from '@aws-sdk/client-cognito-identity-provider';
+import { createPoolAndClient, smsMfaPoolInput } from '../../local/cognito/testing';
 import { nextPhone, ScenarioCloud } from './harness';
 
 /**
@@ -31,11 +26,7 @@ afterAll(async () => {
 const USER_AUTH_FLOWS = ['ALLOW_USER_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] as const;
 
 async function pool(name: string, overrides: Partial<CreateUserPoolCommandInput>) {
-  const userPoolId = (await cognito.send(new CreateUserPoolCommand({ ...smsMfaPoolInput(name), ...overrides }))).UserPool!.Id!;
-  const app = await cognito.send(
-    new CreateUserPoolClientCommand({ UserPoolId: userPoolId, ClientName: `${name}Client`, ExplicitAuthFlows: [...USER_AUTH_FLOWS] }),
-  );
-  return { userPoolId, clientId: app.UserPoolClient!.ClientId! };
+  return createPoolAndClient(cognito, { ...smsMfaPoolInput(name), ...overrides }, { clientName: `${name}Client`, flows: USER_AUTH_FLOWS });
 }
 
 const withSmsOtp: Partial<CreateUserPoolCommandInput> = {
