@@ -57,6 +57,17 @@ export interface RunItem {
   standingUserReason?: string;
   /** lib/verify/firstSignIn.ts (not imported: it imports this module). */
   firstSignIn?: 'mfa-challenged' | 'tokens-without-mfa';
+  /**
+   * Whose failure a FAIL is (issue 18): `pool` (Cognito refused or is misconfigured), `sms` (the
+   * code did not come, or came late) or `checker` (our own parts). Absent on PASS and on older records.
+   */
+  class?: 'pool' | 'sms' | 'checker';
+  /**
+   * Retries before a verdict (issue 18): 1 for a check's first run, 2.. for the immediate re-runs
+   * that confirm its failure; `retryOf` is the first run's runId. Absent on older records: 1.
+   */
+  attempt?: number;
+  retryOf?: string;
   ttl: number;
 }
 
