@@ -192,7 +192,8 @@ export function costTargets(r: CostReport) {
       name: 'logs of a passing check',
       value: r.logs.bytesPerPassingCheck === null ? 'not measured' : `${r.logs.bytesPerPassingCheck} B`,
       target: `≤ ${r.logs.budgetBytes} B`,
-      ok: r.logs.bytesPerPassingCheck !== null && r.logs.bytesPerPassingCheck <= r.logs.budgetBytes,
+      // A passing check logs at least its verdict: 0 bytes means the capture saw nothing (issue 20).
+      ok: !!r.logs.bytesPerPassingCheck && r.logs.bytesPerPassingCheck <= r.logs.budgetBytes,
     },
   ];
 }
