@@ -154,12 +154,13 @@ export function printCostReport(r: CostReport): string[] {
   );
   out.push('', 'Cold load of each packaged bundle (CPU vs a bare node, median of pairs)');
   if (!r.bundles.length) out.push('  not measured: --skip-package');
-  out.push(
-    ...table(
-      ['function', 'bytes', 'CPU ratio', 'CPU ms', 'bare ms'],
-      r.bundles.map((b) => [b.name, b.bytes, b.coldInitCpuRatio.toFixed(2), b.coldInitCpuMs, b.bareCpuMs]),
-    ),
-  );
+  else
+    out.push(
+      ...table(
+        ['function', 'bytes', 'CPU ratio', 'CPU ms', 'bare ms'],
+        r.bundles.map((b) => [b.name, b.bytes, b.coldInitCpuRatio.toFixed(2), b.coldInitCpuMs, b.bareCpuMs]),
+      ),
+    );
   return out;
 }
 
