@@ -14,10 +14,14 @@
  *       month for the default checks, fixed costs from the packaged template, the logs of a passing
  *       check, and each packaged bundle's cold load against a bare node (scripts/bench/*).
  *
- * A script, not a test: it prints a table and PASS/MISS per target, and always exits 0 unless it
- * could not measure at all. Options: --runs N (default 10) for (a); --skip-spawn skips (b) and (c);
- * --cost-only runs (d) alone; --json prints one JSON document instead of the tables (`cost`, `logs`,
- * `bundles`, and `perf` rows when measured).
+ * A script, not a test: it prints a table and PASS/MISS per target, and exits 0 unless it could not
+ * measure at all (1, "bench failed: …") or the cold-load guard is broken (1, "cold-load guard broken:
+ * …" on stderr, after the report): median ≤ 3.0× and worst ≤ 4.5× a bare node (coldStart.ts).
+ * Options: --runs N (default 10) for (a); --skip-spawn skips (b) and (c); --cost-only runs (d) alone;
+ * --skip-package leaves `sls package` out of (d), so no fixed costs and no cold load (the quick
+ * variant the bench's own test runs); --json prints one JSON document on stdout instead of the
+ * tables (`cost`, `logs`, `bundles`, `coldLoad`, `targets`, and `perf` rows when measured), with the
+ * handlers' log lines and anything else on stderr.
  */
 import { execSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -39,6 +43,7 @@ import type { SentSms } from '../local/cognito';
 import { median, quantile, table } from '../local/report';
 import { webhookDelivery } from '../local/fakePhone/webhook';
 import { costReport, costTargets, printCostReport } from './bench/costReport';
+import { reserveStdout } from './bench/jsonStdout';
 import { runTsx } from './bench/runTsx';
 import { httpDelta, installHttpCounter, nameHttpPorts, snapshotHttp, type HttpStat } from './bench/httpCounter';
 import {
@@ -59,6 +64,7 @@ const { values: opts } = parseArgs({
     runs: { type: 'string', default: '10' },
     'skip-spawn': { type: 'boolean', default: false },
     'cost-only': { type: 'boolean', default: false },
+    'skip-package': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   },
 });
@@ -103,35 +109,42 @@ function smsWaiter(cloud: LocalCloud) {
     });
 }
 
-async function main() {
+/** Resolves to the exit code: 1 when the cold-load guard is broken. */
+async function main(): Promise<number> {
   const rows: string[][] = [];
   const targets: Target[] = [];
   const notes: string[] = [];
+  const stdout = opts.json ? reserveStdout() : undefined;
 
   if (!opts['cost-only']) await perf(rows, targets, notes);
 
-  // ---- (d) cost, logs and cold start (issue 12) -------------------------------------------------
-  const cost = await costReport(ROOT);
+  // ---- (d) cost, logs and cold start (issues 12, 20) --------------------------------------------
+  const cost = await costReport(ROOT, { skipPackage: opts['skip-package'] });
   for (const t of costTargets(cost)) targets.push(t);
+  const guardBroken = cost.coldLoad?.broken.map((b) => `cold-load guard broken: ${b}`) ?? [];
 
-  if (opts.json) {
-    process.stdout.write(
+  if (stdout) {
+    stdout.write(
       `${JSON.stringify({ ...cost, perf: rows.length ? rows.map(([measure, value, detail]) => ({ measure, value, detail })) : undefined, targets })}\n`,
     );
-    return;
+    stdout.restore();
+    for (const l of guardBroken) process.stderr.write(`${l}\n`);
+    return guardBroken.length ? 1 : 0;
   }
   if (rows.length) {
     process.stdout.write('\nLocal cloud benchmark\n');
     for (const l of table(['measure', 'value', 'detail'], rows)) process.stdout.write(`${l}\n`);
   }
   process.stdout.write(`\n${printCostReport(cost).join('\n')}\n`);
-  process.stdout.write('\nTargets (issues 3 and 12)\n');
+  process.stdout.write('\nTargets (issues 3, 12 and 20)\n');
   for (const l of table(
     ['target', 'measured', 'goal', ''],
     targets.map((t) => [t.name, t.value, t.target, t.ok ? 'PASS' : 'MISS']),
   ))
     process.stdout.write(`${l}\n`);
   if (notes.length) process.stdout.write(`\n${notes.join('\n')}\n`);
+  for (const l of guardBroken) process.stderr.write(`${l}\n`);
+  return guardBroken.length ? 1 : 0;
 }
 
 type Target = { name: string; value: string; target: string; ok: boolean };
@@ -144,7 +157,9 @@ async function perf(rows: string[][], targets: Target[], notes: string[]) {
   let firstEventMs: number | undefined;
   // The fake phone's webhook (delay 0), as startLocalCloud sets it up, but only for the orchestrated
   // runs: the direct runs take their codes from the phone, and must not pay for a callback too.
-  const cloud = await startLocalCloud({ codeSource: 'none' });
+  // The handlers' lines (their CloudWatch Logs) go to stderr: stdout is the report's, and with
+  // --json one JSON document (issue 20: 97 of them used to come before it).
+  const cloud = await startLocalCloud({ codeSource: 'none', lambdaLogs: 'stderr' });
   const deliver = webhookDelivery({ apiUrl: cloud.urls.api, secret: cloud.callbackSecret, delayMs: 0 });
   cloud.onSms((sms) => {
     if (!sms.username.startsWith('bench-direct-')) deliver(sms);
@@ -446,7 +461,7 @@ async function spawnStart(args: string[]): Promise<{ report: StartReport; wallMs
 }
 
 main().then(
-  () => process.exit(0),
+  (code) => process.exit(code),
   (error: Error) => {
     process.stderr.write(`bench failed: ${error.stack ?? error.message}\n`);
     process.exit(1);

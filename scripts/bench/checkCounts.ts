@@ -100,6 +100,10 @@ export interface CountedRun {
 
 async function main() {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  // The level a deployed function logs at (serverless.yml), whatever this process inherited: the
+  // logger takes it when it is created, and each invocation (injectLambdaContext) resets to it, so
+  // an inherited SILENT would make every counted run write nothing (issue 20).
+  process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
   const { startLocalCloud } = await import('../../local/cloud');
   const { clearSecretCache } = await import('../../lib/secrets/getSecret');
   const { logger } = await import('../../lib/logger');
