@@ -8,9 +8,9 @@ import type { Bucket, Report } from './model';
  * and loads nothing. d3-scale maps values to pixels and picks the ticks; d3-shape writes the paths.
  * Every drawn mark (line, point, bar) has class `mark`, which the browser test measures.
  */
-const WIDTH = 720;
+const WIDTH = 920;
 const HEIGHT = 260;
-const M = { top: 16, right: 150, bottom: 30, left: 60 };
+const M = { top: 16, right: 230, bottom: 30, left: 60 };
 export const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf'];
 
 const BUCKET_MS: Record<string, number> = {

@@ -29,10 +29,10 @@ export function reportHtml(report: Report, title = 'Cognito SMS MFA checks: SLO 
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(title)}</title>
 <style>
-body { font: 14px/1.4 system-ui, sans-serif; margin: 24px; color: #222; max-width: 1000px; }
+body { font: 14px/1.4 system-ui, sans-serif; margin: 24px; color: #222; max-width: 1100px; }
 h1 { font-size: 20px; margin: 0 0 4px; } h2 { font-size: 16px; margin: 24px 0 4px; }
 .meta, .caption { color: #555; } .notes li { color: #8a4b00; }
-table { border-collapse: collapse; margin-top: 8px; } th, td { padding: 3px 10px; border-bottom: 1px solid #ddd; text-align: right; }
+table { border-collapse: collapse; margin-top: 8px; font-size: 13px; } th, td { padding: 3px 8px; border-bottom: 1px solid #ddd; text-align: right; white-space: nowrap; }
 th:first-child, td:first-child { text-align: left; }
 .bad { color: #b00020; font-weight: 600; } .good { color: #176b2c; }
 svg text { font: 11px system-ui, sans-serif; fill: #333; } svg .empty { font-size: 14px; fill: #777; }
