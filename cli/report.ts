@@ -76,7 +76,7 @@ export async function runReport(
     if (args.html !== undefined) {
       writeFileSync(args.html, reportHtml(report));
       io.out(
-        `wrote ${args.html}: ${report.runs} runs, ${report.kinds.length} check kinds and targets${report.notes.length ? `; ${report.notes.join(' ')}` : ''}`,
+        `wrote ${args.html}: ${report.runs} runs, ${report.kinds.length} kind · target · Region${report.kinds.length === 1 ? '' : 's'}${report.notes.length ? `; ${report.notes.join(' ')}` : ''}`,
       );
     } else if (where.json) io.out(JSON.stringify(report, null, 2));
     else reportLines(report).forEach((line) => io.out(line));

@@ -92,7 +92,7 @@ describe('cogcheck report --local', () => {
     const file = join(dir, 'report.html');
     const t = io();
     expect(await main(['report', '--local', '--html', file], t.io)).toBe(0);
-    expect(t.out).toEqual([expect.stringMatching(new RegExp(`^wrote ${file}: 4 runs, 2 check kinds and targets`))]);
+    expect(t.out).toEqual([expect.stringMatching(new RegExp(`^wrote ${file}: 4 runs, 2 kind · target · Regions`))]);
     const html = readFileSync(file, 'utf8');
     expect(html.match(/<svg data-chart="/g)).toHaveLength(3);
     browser = await launchChromium();
