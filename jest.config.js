@@ -10,9 +10,10 @@ const TEST = '**/*.test.[jt]s';
 /** @type {import('jest').Config} */
 const shared = {
   testEnvironment: 'node',
-  transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
-  // ESM-only packages must be compiled too.
-  transformIgnorePatterns: ['/node_modules/(?!(aws-local-stepfunctions|@middy|@scure|@noble|@otplib|otplib)/)'],
+  // .mjs: d3-scale's and d3-shape's own dependencies (d3-array, d3-path, ...) ship only an .mjs build.
+  transform: { '^.+\\.(t|j)sx?$|\\.mjs$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
+  // ESM-only packages must be compiled too (d3-scale and d3-shape with their d3-* and internmap, for the SLO report).
+  transformIgnorePatterns: ['/node_modules/(?!(aws-local-stepfunctions|@middy|@scure|@noble|@otplib|otplib|d3-[a-z-]+|internmap)/)'],
   testPathIgnorePatterns: ['/node_modules/', '/.serverless/', '/.esbuild/'],
   setupFiles: ['<rootDir>/tests/setupEnv.ts'],
   testTimeout: 30000,

@@ -8,6 +8,7 @@ import { recentRuns, successRate } from './history';
 import { submitCode } from './submit';
 import { verifySandboxPhone } from './sandbox';
 import { showSms } from './sms';
+import { REPORT_OPTIONS, REPORT_USAGE, reportArgs, runReport } from './report';
 import { commandUsage, optionsOf, UsageError } from './usage';
 import { duration, stepNote, verdict } from './stepLine';
 import { maskPhone, PHONE_NUMBER } from '../lib/phone';
@@ -48,6 +49,7 @@ Commands:
                                            password that comes back through the stack's inbound route
   status      [--limit N]                  the last N runs (default 10) and the success rate
   history     [--limit N]                  same as status, with step timings
+${REPORT_USAGE}
   sms         --local [--phone <+E164>] [--last]
                                            what the local fake phone received: time, phone, code, run
   help        [<command>]                  this text, or one command's (also: <command> --help)
@@ -90,6 +92,7 @@ const OPTIONS = {
   'client-id': { type: 'string' },
   'auth-flow': { type: 'string' },
   kind: { type: 'string' },
+  ...REPORT_OPTIONS,
 } as const;
 
 /** Options every command takes: where to send the calls, output format, help. */
@@ -193,6 +196,7 @@ async function run(command: string, o: Options, io: Io): Promise<number> {
   const machineInput: Record<string, unknown> = {};
   if (command === 'provision' || command === 'teardown') Object.assign(machineInput, o.input ? parseJson(o.input, '--input') : {});
   const target = command.startsWith('target ') ? targetArgs(command.slice('target '.length), o, o.positionals) : undefined;
+  const report = command === 'report' ? reportArgs(o) : undefined;
   if (command === 'verify') {
     const byIds = o['user-pool-id'] !== undefined || o['client-id'] !== undefined;
     if (o.target && byIds) throw new UsageError('give --target <name> or --user-pool-id + --client-id, not both', hint);
@@ -289,6 +293,8 @@ async function run(command: string, o: Options, io: Io): Promise<number> {
         );
         return 0;
       }
+      case 'report':
+        return await runReport(report!, { endpoints, stage: o.local ? 'local' : o.stage!, json: o.json }, io);
       case 'sms':
         return await showSms(endpoints, { phone: o.phone, last: o.last, json: o.json }, io);
       default:

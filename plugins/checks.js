@@ -10,8 +10,9 @@
  * client named directly, as `cogcheck verify --user-pool-id --client-id` names them), `authFlow`
  * (password | srp | user-auth | sms-otp; default: the target's, else the app client's, never sms-otp), `phone` (default: param checkPhoneNumber,
  * and without one the stage's inbound-SMS number), `codeRoute` (inbound-sms | twilio |
- * custom-sender; default inbound-sms: what brings the codes back, for the SMS guardrails) and
- * `state` (ENABLED | DISABLED; default: param checkScheduleState).
+ * custom-sender; default inbound-sms: what brings the codes back, for the SMS guardrails),
+ * `state` (ENABLED | DISABLED; default: param checkScheduleState) and `slo` (the percent of checks
+ * that should pass, 0 < slo < 100, default 99.5: `cogcheck report` spends the error budget against it).
  *
  * The list is validated before anything is packaged (`before:package:initialize`), every problem
  * named at once; plugins/checkPhone.js and plugins/smsBudget.js read the same list.
@@ -35,7 +36,7 @@ const ROUTE_PARAMS = {
   'custom-sender': { param: 'customSmsSender', needs: 'the Custom SMS Sender (its KMS key, USD 1 a month)' },
   twilio: { param: 'twilioWebhook', needs: 'the Twilio route (its auth-token secret, USD 0.40 a month)' },
 };
-const FIELDS = ['name', 'kind', 'schedule', 'target', 'userPoolId', 'clientId', 'authFlow', 'phone', 'codeRoute', 'state'];
+const FIELDS = ['name', 'kind', 'schedule', 'target', 'userPoolId', 'clientId', 'authFlow', 'phone', 'codeRoute', 'state', 'slo'];
 /** lib/cognito/region.ts: a pool id is its Region, `_`, and letters and digits. */
 const USER_POOL_ID = /^[a-z]{2}(?:-[a-z]+)+-\d+_[0-9a-zA-Z]+$/;
 /** lib/cognito/region.ts regionOfUserPool: the Region a pool id names, or undefined for any other shape. */
@@ -90,7 +91,7 @@ const idOf = (name) =>
  * @param {{ doc: any, stage: string, params: Record<string, unknown> }} p
  * @returns {{ checks: Array<{ name: string, logicalId: string, kind: 'signin'|'signup', schedule: string, target?: string,
  *   userPoolId?: string, clientId?: string, authFlow?: string,
- *   phone: string, codeRoute: string, state: 'ENABLED'|'DISABLED', enabled: boolean, smsPerRun: number }>, errors: string[], source: string }}
+ *   phone: string, codeRoute: string, state: 'ENABLED'|'DISABLED', slo?: number, enabled: boolean, smsPerRun: number }>, errors: string[], source: string }}
  */
 function readChecks({ doc, stage, params }) {
   const errors = [];
@@ -143,6 +144,9 @@ function readChecks({ doc, stage, params }) {
     }
     const state = raw.state ?? params.checkScheduleState ?? 'DISABLED';
     if (!STATES.includes(state)) problems.push(`state must be ENABLED or DISABLED, got ${JSON.stringify(state)}`);
+    // The objective `cogcheck report` holds the check to (lib/report/objectives.ts; default 99.5).
+    if (raw.slo !== undefined && !(typeof raw.slo === 'number' && raw.slo > 0 && raw.slo < 100))
+      problems.push(`slo must be a number of percent above 0 and below 100 (e.g. 99.5), got ${JSON.stringify(raw.slo)}`);
     if (problems.length) {
       errors.push(...problems.map((problem) => `${at}: ${problem}`));
       return;
@@ -157,6 +161,7 @@ function readChecks({ doc, stage, params }) {
       phone: String(raw.phone ?? params.checkPhoneNumber ?? '').trim(),
       codeRoute,
       state,
+      ...(raw.slo !== undefined && { slo: raw.slo }),
       enabled: state === 'ENABLED',
       smsPerRun: codeRoute === 'custom-sender' ? 0 : SMS_PER_RUN[raw.kind],
     });
