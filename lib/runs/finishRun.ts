@@ -41,7 +41,9 @@ export async function finishRun(runId: string, result: RunResult, link?: Attempt
         ...(link.retryOf !== undefined && { ':retryOf': link.retryOf }),
       }
     : {};
-  const linkSet = link ? `, #class = :class, #attempt = :attempt, #final = :final${link.retryOf !== undefined ? ', #retryOf = :retryOf' : ''}` : '';
+  const linkSet = link
+    ? `, #class = :class, #attempt = :attempt, #final = :final${link.retryOf !== undefined ? ', #retryOf = :retryOf' : ''}`
+    : '';
   const values: Record<string, unknown> = {
     ':runId': runId,
     ':status': result.verdict,

@@ -42,7 +42,14 @@ export async function markLateCode(runId: string, step: WaitStep, lateByMs: numb
       condition: `${late.fresh} AND #status = :fail AND #reason = :lost AND #final = :no`,
       set: `${late.set}, #reason = :late, #cause = :cause`,
       names: { '#status': 'status', '#reason': 'reason', '#final': 'final', '#cause': 'cause' },
-      values: { ':fail': 'FAIL', ':lost': 'SmsCodeNotReceived', ':no': false, ':late': 'SmsLate', ':cause': LATE_CAUSE(lateByMs), ':after': false },
+      values: {
+        ':fail': 'FAIL',
+        ':lost': 'SmsCodeNotReceived',
+        ':no': false,
+        ':late': 'SmsLate',
+        ':cause': LATE_CAUSE(lateByMs),
+        ':after': false,
+      },
     },
     { outcome: 'evidence', condition: late.fresh, set: late.set, names: {}, values: { ':after': true } },
   ];

@@ -78,6 +78,7 @@ describe('checks.yml', () => {
         state: 'DISABLED',
         enabled: false,
         smsPerRun: 1,
+        retries: 1,
       },
       {
         name: 'signup',
@@ -90,8 +91,36 @@ describe('checks.yml', () => {
         state: 'DISABLED',
         enabled: false,
         smsPerRun: 2,
+        retries: 1,
       },
     ]);
+  });
+
+  describe('retries (issue 18)', () => {
+    const one = (extra: Record<string, unknown>) => ({
+      default: [{ name: 'signin', kind: 'signin', schedule: 'rate(5 minutes)', ...extra }],
+    });
+
+    it('takes 0..2 per check, default 1, and puts it in the schedule input', () => {
+      for (const retries of [0, 1, 2]) {
+        const { checks, errors } = readChecks({ doc: one({ retries }), stage: 'dev', params: PARAMS });
+        expect(errors).toEqual([]);
+        const input = JSON.parse(Object.values(scheduleResources(checks) as Record<string, any>)[0].Properties.Target.Input);
+        expect(input.retries).toBe(retries);
+      }
+      const { checks } = readChecks({ doc: one({}), stage: 'dev', params: PARAMS });
+      expect(JSON.parse(Object.values(scheduleResources(checks) as Record<string, any>)[0].Properties.Target.Input)).toMatchObject({
+        kind: 'signin',
+        retries: 1,
+      });
+    });
+
+    it.each([[3], [-1], [1.5], ['1']])('refuses retries %j, naming the field and the check', (retries) => {
+      const { errors } = readChecks({ doc: one({ retries }), stage: 'dev', params: PARAMS });
+      expect(errors).toEqual([
+        `checks.yml default[0] (signin): retries must be a whole number from 0 to 2, got ${JSON.stringify(retries)}`,
+      ]);
+    });
   });
 
   it('lets a stage replace the list, with its own target, phone, route and state per check', () => {
@@ -203,8 +232,9 @@ describe('checks.yml', () => {
       kind: 'signin',
       target: 'MyUserPool',
       phoneNumber: REAL,
+      retries: 1,
     });
-    expect(JSON.parse(resources.CheckScheduleSignup.Properties.Target.Input)).toEqual({ kind: 'signup', target: 'MyUserPool' });
+    expect(JSON.parse(resources.CheckScheduleSignup.Properties.Target.Input)).toEqual({ kind: 'signup', target: 'MyUserPool', retries: 1 });
     expect(resources.CheckScheduleSignup.Properties.State).toBe('ENABLED');
   });
 });
@@ -228,11 +258,13 @@ describe('checks.yml: a check on a pool named by id (cogcheck target add / verif
       userPoolId: POOL,
       clientId: 'abc123',
       authFlow: 'srp',
+      retries: 1,
     });
     expect(JSON.parse(resources.CheckScheduleNamed.Properties.Target.Input)).toEqual({
       kind: 'signup',
       target: 'Shop',
       authFlow: 'user-auth',
+      retries: 1,
     });
   });
 
