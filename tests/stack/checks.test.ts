@@ -335,19 +335,20 @@ describe('the checks plugins in sls package', () => {
     expect(error.message).not.toContain('+15555550123');
   });
 
-  it('sums SMS over the enabled default checks: 8928 sign-in runs × 1 + 124 sign-up runs × 2, over a $1 limit', async () => {
+  it('sums SMS over the enabled default checks with their retry runs: (8928 + 447) sign-in runs × 1 + (124 + 7) sign-up runs × 2, over a $1 limit', async () => {
     const s = service(readFileSync(join(PROJECT_ROOT, 'checks.yml'), 'utf8'), ['checkScheduleState=ENABLED', `checkPhoneNumber=${REAL}`]);
     const error = (await runHook(s.plugin(SmsBudgetPlugin), 'before:package:initialize').catch((e: Error) => e)) as Error;
     expect(error.message).toContain(
-      'SMS budget exceeded: signin: rate(5 minutes) = 8928 runs × 1 SMS per signin run = 8928 SMS; signup: rate(6 hours) = 124 runs × 2 SMS per signup run = 248 SMS; in all 9176 SMS',
+      'SMS budget exceeded: signin: rate(5 minutes) = (8928 runs + 447 retry runs: 5% assumed failing × 1 retries) × 1 SMS per signin run = 9375 SMS; ' +
+        'signup: rate(6 hours) = (124 runs + 7 retry runs: 5% assumed failing × 1 retries) × 2 SMS per signup run = 262 SMS; in all 9637 SMS',
     );
     const ok = service(readFileSync(join(PROJECT_ROOT, 'checks.yml'), 'utf8'), [
       'checkScheduleState=ENABLED',
       `checkPhoneNumber=${REAL}`,
-      'monthlySmsSpendLimitUsd=60',
+      'monthlySmsSpendLimitUsd=63',
     ]);
     await runHook(ok.plugin(SmsBudgetPlugin), 'before:package:initialize');
-    expect(ok.log.notices).toEqual([expect.stringContaining('$59.19 per month, within the $60.00 limit')]);
+    expect(ok.log.notices).toEqual([expect.stringContaining('$62.16 per month, within the $63.00 limit')]);
   });
 
   it("turns the silence alarm's actions on only where a check runs, and refuses a period shorter than two runs of the most frequent one", async () => {
