@@ -179,7 +179,7 @@ describe('checks.yml', () => {
       'checks.yml default[3] (d): schedule "at(2026-12-01T00:00:00)" is not an EventBridge Scheduler recurring expression: rate(<n> minutes|hours|days) or cron(<6 fields>)',
       'checks.yml default[4] (a): duplicate name: default[0] has the same name',
       'checks.yml default[5] (e): phone must be an E.164 number: "+", the country code and the number, 8 to 16 characters',
-      'checks.yml default[6] (f): password is not a known field (expected name, kind, schedule, target, userPoolId, clientId, authFlow, phone, codeRoute, state)',
+      'checks.yml default[6] (f): password is not a known field (expected name, kind, schedule, target, userPoolId, clientId, authFlow, phone, codeRoute, state, retries)',
       'checks.yml default[7] (g): codeRoute must be one of inbound-sms, twilio, custom-sender, got "callback"',
       'checks.yml default[7] (g): state must be ENABLED or DISABLED, got "ON"',
       'checks.yml default[8] (Bad Name): name must be 1-40 lower-case letters, digits and -, starting with a letter',

@@ -462,8 +462,8 @@ describe('sls package (offline)', () => {
       Target: { Arn: { Ref: 'VerifyStateMachine' } },
     });
     // checkPhoneNumber has no default: the inputs name no phone.
-    expect(JSON.parse(byId.CheckScheduleSignin.Target.Input)).toEqual({ kind: 'signin', target: 'MyUserPool' });
-    expect(JSON.parse(byId.CheckScheduleSignup.Target.Input)).toEqual({ kind: 'signup', target: 'MyUserPool' });
+    expect(JSON.parse(byId.CheckScheduleSignin.Target.Input)).toEqual({ kind: 'signin', target: 'MyUserPool', retries: 1 });
+    expect(JSON.parse(byId.CheckScheduleSignup.Target.Input)).toEqual({ kind: 'signup', target: 'MyUserPool', retries: 1 });
     for (const properties of Object.values(byId)) expect(properties.Target.RoleArn).toEqual({ 'Fn::GetAtt': ['CheckScheduleRole', 'Arn'] });
   });
 
@@ -612,7 +612,10 @@ describe('guardrails in sls package', () => {
   it('stops sls package with the numbers when the default checks would overrun the SMS limit', () => {
     const result = slsPackage('checkScheduleState=ENABLED', 'checkPhoneNumber=+12065551234');
     expect(result.status).not.toBe(0);
-    expect(result.output).toContain('SMS budget exceeded: signin: rate(5 minutes) = 8928 runs × 1 SMS per signin run');
+    // Issue 18: with the default 1 retry per check, at the guardrail's assumed 5% failing.
+    expect(result.output).toContain(
+      'SMS budget exceeded: signin: rate(5 minutes) = (8928 runs + 447 retry runs: 5% assumed failing × 1 retries) × 1 SMS per signin run',
+    );
   }, 120_000);
 
   it('stops an enabled schedule without a check phone, naming checkPhoneNumber', () => {
@@ -622,7 +625,7 @@ describe('guardrails in sls package', () => {
   }, 120_000);
 
   it('packages enabled checks within the SMS limit, with the silence alarm notifying (set after resources are merged)', () => {
-    const result = slsPackage('checkScheduleState=ENABLED', 'checkPhoneNumber=+12065551234', 'monthlySmsSpendLimitUsd=60');
+    const result = slsPackage('checkScheduleState=ENABLED', 'checkPhoneNumber=+12065551234', 'monthlySmsSpendLimitUsd=63');
     expect(result).toMatchObject({ status: 0 });
     const packaged = JSON.parse(readFileSync(TEMPLATE_PATH, 'utf8')) as Template;
     expect(packaged.Resources.NoSuccessfulCheckAlarm.Properties.ActionsEnabled).toBe(true);
