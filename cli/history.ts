@@ -1,4 +1,7 @@
 import { DescribeExecutionCommand, ListExecutionsCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import type { RunItem } from '../lib/runs/model';
+import { attemptRunId } from '../lib/verify/attempts';
+import { classOf, type FailureClass } from '../lib/verify/classify';
 import { Backoff, mapLimited, type PollOptions } from './poll';
 
 /** DescribeExecution calls in flight at once when listing runs. */
@@ -22,13 +25,60 @@ export interface RunSummary {
   /** signup or signin (the execution input's kind; absent means signup), and, for a passing sign-in run, what became of its standing user. */
   kind?: string;
   standingUser?: string;
+  /** A FAIL's class (issue 18): pool and sms page, checker warns. */
+  class?: FailureClass;
+  /** The attempt that decided (1, or a re-run: 2..). */
+  attempt?: number;
+  /** Every attempt of the check, linked, when the runs table can be read (issue 18). */
+  attempts?: AttemptSummary[];
+}
+
+/** One attempt of a check, from its run record. */
+export interface AttemptSummary {
+  runId: string;
+  attempt: number;
+  retryOf?: string;
+  verdict: string;
+  reason?: string;
+  class?: FailureClass;
+  /** A code that came after the attempt's wait ended (SmsLate, or evidence after the verdict). */
+  smsLateByMs?: number;
+}
+
+/** Reads a run record; undefined when there is none. */
+export type RunReader = (runId: string) => Promise<RunItem | undefined>;
+
+/** A check's attempts from its first run's record (`attempts`) and each re-run's (issue 18). */
+export async function attemptsOf(readRun: RunReader, executionName: string): Promise<AttemptSummary[] | undefined> {
+  const first = await readRun(executionName);
+  if (!first) return undefined;
+  const records = [first];
+  for (let n = 2; n <= (first.attempts ?? 1); n++) {
+    const run = await readRun(attemptRunId(executionName, n));
+    if (run) records.push(run);
+  }
+  return records.map((r) => ({
+    runId: r.runId,
+    attempt: r.attempt ?? 1,
+    ...(r.retryOf !== undefined && { retryOf: r.retryOf }),
+    verdict: r.status,
+    ...(typeof (r as { reason?: unknown }).reason === 'string' && { reason: (r as { reason?: string }).reason }),
+    ...(r.class !== undefined && { class: r.class }),
+    ...(typeof r.smsLateByMs === 'number' && { smsLateByMs: r.smsLateByMs }),
+  }));
 }
 
 /** Runs that no Catch could end: the same reasons the stopped-run clean-up records and alarms count. */
 const STOPPED_REASON: Record<string, string> = { TIMED_OUT: 'TimedOut', ABORTED: 'Aborted' };
 
 /** The last N verification runs with verdict, reason and step timings, newest first. */
-export async function recentRuns(sfn: SFNClient, verifyArn: string, limit: number, poll: PollOptions = {}): Promise<RunSummary[]> {
+export async function recentRuns(
+  sfn: SFNClient,
+  verifyArn: string,
+  limit: number,
+  poll: PollOptions = {},
+  readRun?: RunReader,
+): Promise<RunSummary[]> {
   // A few calls at a time, throttling waited out: `history --limit 1000` must not storm the API.
   const backoff = new Backoff(poll);
   const { executions = [] } = await backoff.call('ListExecutions', () =>
@@ -44,14 +94,18 @@ export async function recentRuns(sfn: SFNClient, verifyArn: string, limit: numbe
           steps?: RunSummary['steps'];
           firstSignIn?: RunSummary['firstSignIn'];
           standingUser?: string;
+          attempt?: number;
         })
       : undefined;
+    const reason = d.status === 'SUCCEEDED' || d.status === 'RUNNING' ? undefined : (STOPPED_REASON[d.status ?? ''] ?? d.error ?? d.status);
+    const attempts = readRun && execution.name ? await attemptsOf(readRun, execution.name) : undefined;
     const kind = (d.input ? (JSON.parse(d.input) as { kind?: unknown }).kind : undefined) ?? 'signup';
     return {
       runId: execution.name ?? '',
       status: d.status ?? 'UNKNOWN',
       verdict: d.status === 'SUCCEEDED' ? 'PASS' : d.status === 'RUNNING' ? 'RUNNING' : 'FAIL',
-      reason: d.status === 'SUCCEEDED' || d.status === 'RUNNING' ? undefined : (STOPPED_REASON[d.status ?? ''] ?? d.error ?? d.status),
+      reason,
+      ...(reason !== undefined && { class: classOf(reason) }),
       cause: d.cause,
       startedAt: d.startDate?.toISOString(),
       durationMs: output?.durationMs ?? (d.stopDate && d.startDate ? d.stopDate.getTime() - d.startDate.getTime() : undefined),
@@ -59,6 +113,8 @@ export async function recentRuns(sfn: SFNClient, verifyArn: string, limit: numbe
       ...(output?.firstSignIn && { firstSignIn: output.firstSignIn }),
       ...(typeof kind === 'string' && { kind }),
       ...(output?.standingUser && { standingUser: output.standingUser }),
+      ...((output?.attempt ?? attempts?.at(-1)?.attempt) !== undefined && { attempt: output?.attempt ?? attempts?.at(-1)?.attempt }),
+      ...(attempts && { attempts }),
     };
   });
 }

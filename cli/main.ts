@@ -4,6 +4,7 @@ import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { callbackSecret, ConfigError, readLocalEndpoints, readStageEndpoints, type Endpoints } from './config';
 import { followExecution } from './follow';
 import { Backoff, type PollOptions } from './poll';
+import { getRun } from '../lib/runs/getRun';
 import { recentRuns, successRate } from './history';
 import { submitCode } from './submit';
 import { verifySandboxPhone } from './sandbox';
@@ -22,14 +23,15 @@ Commands:
   provision   [--input '<json>']           run the provisioning state machine and follow it
   verify      (--target <name> | --user-pool-id <id> --client-id <id>)
               [--kind signin|signup] [--auth-flow password|srp|user-auth|sms-otp]
-              [--phone <+E164>] [--interactive] [--timeouts '<json>']
+              [--phone <+E164>] [--interactive] [--timeouts '<json>'] [--retries 0|1|2]
                                            run a synthetic SMS MFA check and follow it: signup (the
                                            default) signs a new user up, signin a standing user in;
                                            the flow: the target's, else the client's default (Amplify
                                            apps use srp; sms-otp, passwordless SMS sign-in, only when
                                            named); without --phone, the stage's inbound-SMS
                                            number (inboundPhoneNumberId); --interactive asks for each
-                                           SMS code as it is awaited
+                                           SMS code as it is awaited; --retries: re-runs that
+                                           confirm a failure (default 0 here, 1 on a schedule)
   target add  --name <name> --user-pool-id <id> --client-id <id>
               [--auth-flow password|srp|user-auth|sms-otp]
                                            record a pool and app client you already have as a check
@@ -92,6 +94,7 @@ const OPTIONS = {
   'client-id': { type: 'string' },
   'auth-flow': { type: 'string' },
   kind: { type: 'string' },
+  retries: { type: 'string' },
   ...REPORT_OPTIONS,
 } as const;
 
@@ -221,6 +224,11 @@ async function run(command: string, o: Options, io: Io): Promise<number> {
       throw new UsageError('--phone must be an E.164 number, e.g. +15555550100', hint);
     if (o.phone) machineInput.phoneNumber = o.phone;
     if (o.timeouts) machineInput.timeouts = parseJson(o.timeouts, '--timeouts');
+    // Issue 18: none unless asked for: a person's one-off check answers at once (a schedule sends its check's).
+    if (o.retries !== undefined) {
+      if (!/^[0-2]$/.test(o.retries)) throw new UsageError('--retries must be 0, 1 or 2', hint);
+      machineInput.retries = Number(o.retries);
+    }
   }
   if (command === 'submit-code') {
     if (!o.phone && !o['run-id']) throw new UsageError('submit-code needs --phone <+E164> or --run-id <id>', hint);
@@ -275,18 +283,27 @@ async function run(command: string, o: Options, io: Io): Promise<number> {
       }
       case 'status':
       case 'history': {
-        const runs = await recentRuns(sfn, endpoints.stateMachines.verify, limit, poll);
+        // Issue 18: each check's attempts, linked, from the runs table when the endpoints name it.
+        if (endpoints.runsTable) process.env.RUNS_TABLE = endpoints.runsTable;
+        const readRun = endpoints.runsTable ? (id: string) => getRun(id).catch(() => undefined) : undefined;
+        const runs = await recentRuns(sfn, endpoints.stateMachines.verify, limit, poll, readRun);
         const rate = successRate(runs);
         print({ runs, successRate: rate }, () =>
           [
             ...runs.map((r) => {
               const firstSignIn = r.firstSignIn === 'tokens-without-mfa' ? '  (first sign-in without MFA, second challenged)' : '';
-              const line = `${r.startedAt ?? ''}  ${r.verdict.padEnd(7)} ${(r.reason ?? '').padEnd(20)} ${duration(r.durationMs).padStart(8)}  ${r.runId}${firstSignIn}`;
+              const reason = r.reason ? `${r.reason} (${r.class})` : '';
+              const line = `${r.startedAt ?? ''}  ${r.verdict.padEnd(7)} ${reason.padEnd(30)} ${duration(r.durationMs).padStart(8)}  ${r.runId}${firstSignIn}`;
+              // A check with re-runs: each attempt, the one that decided last (issue 18).
+              const attempts =
+                r.attempts && r.attempts.length > 1
+                  ? `\n${r.attempts.map((a) => `      attempt ${a.attempt} ${a.verdict.padEnd(5)} ${a.reason ? `${a.reason} (${a.class ?? ''})` : ''}${a.smsLateByMs !== undefined ? `, code ${duration(a.smsLateByMs)} late` : ''}  ${a.runId}${a.retryOf ? ` retry of ${a.retryOf}` : ''}`).join('\n')}`
+                  : '';
               const steps =
                 command === 'history' && r.steps
                   ? `\n${r.steps.map((s) => `      ${s.name.padEnd(24)} ${duration(s.ms).padStart(8)}`).join('\n')}`
                   : '';
-              return line + steps;
+              return line + attempts + steps;
             }),
             `success rate: ${rate === undefined ? 'n/a' : `${Math.round(rate * 100)}%`} over ${runs.filter((r) => r.verdict !== 'RUNNING').length} finished runs`,
           ].join('\n'),

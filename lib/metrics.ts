@@ -1,9 +1,12 @@
 /**
  * The stack's only custom CloudWatch metric, in Embedded Metric Format: one JSON log line, no
  * PutMetricData call or permission. Each metric name + dimension set is a series billed every month
- * (USD 0.30 in us-east-1), so this file emits one and nothing else in lib/ or functions/ may
+ * (USD 0.30 in us-east-1), so this file emits two and nothing else in lib/ or functions/ may
  * (tests/stack/metrics.test.ts counts them):
- *   CodeNotDelivered {service}, written only when a route loses a code.
+ *   CodeNotDelivered {service}, written only when a route loses a code;
+ *   CheckerFailures {service}, written only when a check's confirmed verdict is a `checker` FAIL
+ *   (issue 18): CheckerFailingAlarm warns on it and CheckFailingAlarm subtracts it, so only
+ *   `pool` and `sms` failures page.
  * Pass/fail/silence come free from the verify machine's AWS/States execution metrics, slow checks
  * from its ExecutionTime (p90), failures by reason from the `run finished` log line and time to SMS
  * from the `timeToSmsMs` field of the code-delivery line (Logs Insights), never from a series.
@@ -44,4 +47,13 @@ function emit(name: string, unit: Unit, value: number, dimensions: Record<string
  */
 export function publishCodeNotDelivered(fields: { route: string; outcome: string }): void {
   emit('CodeNotDelivered', 'Count', 1, {}, fields);
+}
+
+/**
+ * A check whose confirmed verdict failed for our own parts (class `checker`): one series for every
+ * reason (the reason is a field). Written once per execution, by the state that ends it, so that
+ * it matches one count of AWS/States ExecutionsFailed, TimedOut or Aborted.
+ */
+export function publishCheckerFailure(fields: { reason: string; runId: string }): void {
+  emit('CheckerFailures', 'Count', 1, {}, fields);
 }

@@ -11,8 +11,10 @@
  * (password | srp | user-auth | sms-otp; default: the target's, else the app client's, never sms-otp), `phone` (default: param checkPhoneNumber,
  * and without one the stage's inbound-SMS number), `codeRoute` (inbound-sms | twilio |
  * custom-sender; default inbound-sms: what brings the codes back, for the SMS guardrails),
- * `state` (ENABLED | DISABLED; default: param checkScheduleState) and `slo` (the percent of checks
- * that should pass, 0 < slo < 100, default 99.5: `cogcheck report` spends the error budget against it).
+ * `state` (ENABLED | DISABLED; default: param checkScheduleState), `slo` (the percent of checks
+ * that should pass, 0 < slo < 100, default 99.5: `cogcheck report` spends the error budget against it)
+ * and `retries` (0..2, default 1: immediate re-runs that confirm a failure before it counts,
+ * lib/verify/attempts.ts).
  *
  * The list is validated before anything is packaged (`before:package:initialize`), every problem
  * named at once; plugins/checkPhone.js and plugins/smsBudget.js read the same list.
@@ -36,7 +38,23 @@ const ROUTE_PARAMS = {
   'custom-sender': { param: 'customSmsSender', needs: 'the Custom SMS Sender (its KMS key, USD 1 a month)' },
   twilio: { param: 'twilioWebhook', needs: 'the Twilio route (its auth-token secret, USD 0.40 a month)' },
 };
-const FIELDS = ['name', 'kind', 'schedule', 'target', 'userPoolId', 'clientId', 'authFlow', 'phone', 'codeRoute', 'state', 'slo'];
+const FIELDS = [
+  'name',
+  'kind',
+  'schedule',
+  'target',
+  'userPoolId',
+  'clientId',
+  'authFlow',
+  'phone',
+  'codeRoute',
+  'state',
+  'slo',
+  'retries',
+];
+/** lib/verify/attempts.ts RETRY_LIMITS and SCHEDULED_DEFAULT_RETRIES: a failed scheduled check is confirmed once before it counts. */
+const MAX_RETRIES = 2;
+const DEFAULT_RETRIES = 1;
 /** lib/cognito/region.ts: a pool id is its Region, `_`, and letters and digits. */
 const USER_POOL_ID = /^[a-z]{2}(?:-[a-z]+)+-\d+_[0-9a-zA-Z]+$/;
 /** lib/cognito/region.ts regionOfUserPool: the Region a pool id names, or undefined for any other shape. */
@@ -91,7 +109,7 @@ const idOf = (name) =>
  * @param {{ doc: any, stage: string, params: Record<string, unknown> }} p
  * @returns {{ checks: Array<{ name: string, logicalId: string, kind: 'signin'|'signup', schedule: string, target?: string,
  *   userPoolId?: string, clientId?: string, authFlow?: string,
- *   phone: string, codeRoute: string, state: 'ENABLED'|'DISABLED', slo?: number, enabled: boolean, smsPerRun: number }>, errors: string[], source: string }}
+ *   phone: string, codeRoute: string, state: 'ENABLED'|'DISABLED', slo?: number, enabled: boolean, smsPerRun: number, retries: number }>, errors: string[], source: string }}
  */
 function readChecks({ doc, stage, params }) {
   const errors = [];
@@ -142,6 +160,9 @@ function readChecks({ doc, stage, params }) {
         `codeRoute ${codeRoute} needs ${needs} on this stage: deploy with --param="${param}=true" (or set it under params), or use another codeRoute`,
       );
     }
+    const retries = raw.retries ?? DEFAULT_RETRIES;
+    if (!Number.isInteger(retries) || retries < 0 || retries > MAX_RETRIES)
+      problems.push(`retries must be a whole number from 0 to ${MAX_RETRIES}, got ${JSON.stringify(raw.retries)}`);
     const state = raw.state ?? params.checkScheduleState ?? 'DISABLED';
     if (!STATES.includes(state)) problems.push(`state must be ENABLED or DISABLED, got ${JSON.stringify(state)}`);
     // The objective `cogcheck report` holds the check to (lib/report/objectives.ts; default 99.5).
@@ -164,6 +185,7 @@ function readChecks({ doc, stage, params }) {
       ...(raw.slo !== undefined && { slo: raw.slo }),
       enabled: state === 'ENABLED',
       smsPerRun: codeRoute === 'custom-sender' ? 0 : SMS_PER_RUN[raw.kind],
+      retries,
     });
   });
   return { checks, errors, source };
@@ -176,6 +198,8 @@ const checkInput = (check) =>
     ...(check.userPoolId ? { userPoolId: check.userPoolId, clientId: check.clientId } : { target: check.target }),
     ...(check.authFlow && { authFlow: check.authFlow }),
     ...(check.phone && { phoneNumber: check.phone }),
+    // Always sent: a run started without it gets none (a person's one-off run), a schedule its check's.
+    retries: check.retries,
   });
 
 /** One AWS::Scheduler::Schedule per check, started with the role resources/verification.yml defines. */
@@ -307,5 +331,6 @@ module.exports.stageChecks = stageChecks;
 module.exports.silenceAlarm = silenceAlarm;
 module.exports.rateMinutes = rateMinutes;
 module.exports.SMS_PER_RUN = SMS_PER_RUN;
+module.exports.DEFAULT_RETRIES = DEFAULT_RETRIES;
 module.exports.ROUTE_PARAMS = ROUTE_PARAMS;
 module.exports.regionOfPoolId = regionOfPoolId;

@@ -8,11 +8,24 @@
  * Sender (codeRoute custom-sender). If the enabled checks together would send more in a month (31
  * days, the worst case) than the account's monthly SMS spend limit allows, packaging is refused,
  * with the arithmetic, before anything is packaged or deployed.
+ *
+ * Retries before a verdict (issue 18) are counted: a failed run is re-run up to `retries` times, so
+ * a check adds runs × failure rate × retries runs. The failure rate is an assumption, not a
+ * measurement: ASSUMED_FAILURE_RATE, 5 %, ten times the published SMS loss (~0.5 %) to cover
+ * carrier incidents and a pool failing for a while. A pool misconfigured for a month fails before
+ * any retry (lib/verify/attempts.ts RETRYABLE leaves those out), so it adds no SMS.
  */
 const { stageParams } = require('./params');
 const { rateMinutes, stageChecks } = require('./checks');
 
 const DAYS_PER_MONTH = 31;
+/** Share of runs assumed to fail with a retryable reason and be run again (see above). */
+const ASSUMED_FAILURE_RATE = 0.05;
+
+/** Re-runs a month for a check's retries at the assumed failure rate: runs × rate × retries, rounded up. */
+function retryRunsPerMonth(runs, retries) {
+  return retries > 0 ? Math.ceil(runs * ASSUMED_FAILURE_RATE * retries) : 0;
+}
 
 /** Runs per month for an EventBridge `rate(...)` expression; undefined for cron (not estimated). */
 function runsPerMonth(expression) {
@@ -38,10 +51,14 @@ function checkSmsBudget(p) {
       if (check.smsPerRun > 0) unestimated.push(`${check.name} (${check.schedule})`);
       continue;
     }
-    const checkSms = runs * check.smsPerRun;
+    const retryRuns = retryRunsPerMonth(runs, check.retries ?? 0);
+    const checkSms = (runs + retryRuns) * check.smsPerRun;
     sms += checkSms;
     const per = check.smsPerRun === 0 ? `0 SMS per run (${check.codeRoute})` : `${check.smsPerRun} SMS per ${check.kind} run`;
-    lines.push(`${check.name}: ${check.schedule} = ${runs} runs × ${per} = ${checkSms} SMS`);
+    const counted = retryRuns
+      ? `(${runs} runs + ${retryRuns} retry runs: ${ASSUMED_FAILURE_RATE * 100}% assumed failing × ${check.retries} retries)`
+      : `${runs} runs`;
+    lines.push(`${check.name}: ${check.schedule} = ${counted} × ${per} = ${checkSms} SMS`);
   }
   const cost = sms * p.pricePerSmsUsd;
   const arithmetic = `${lines.join('; ')}; in all ${sms} SMS per ${DAYS_PER_MONTH}-day month × $${p.pricePerSmsUsd} = $${cost.toFixed(2)} per month`;
@@ -93,3 +110,5 @@ class SmsBudgetPlugin {
 module.exports = SmsBudgetPlugin;
 module.exports.checkSmsBudget = checkSmsBudget;
 module.exports.runsPerMonth = runsPerMonth;
+module.exports.retryRunsPerMonth = retryRunsPerMonth;
+module.exports.ASSUMED_FAILURE_RATE = ASSUMED_FAILURE_RATE;

@@ -3,12 +3,14 @@ import { ValidationError } from '../../lib/errors';
 import { taskHandler } from '../../lib/handler';
 import { logger } from '../../lib/logger';
 import { finishRun, type RunResult } from '../../lib/runs/finishRun';
-import { getRun } from '../../lib/runs/getRun';
 import { releasePhone } from '../../lib/runs/releasePhone';
 import { phoneHoldAfterFailureSeconds } from '../../lib/verify/timeouts';
 import { asObject, requiredString } from '../../lib/validate';
 import { runClient } from '../../lib/verify/runClient';
 import { RUN_ID } from '../../lib/verify/runId';
+import { classOf } from '../../lib/verify/classify';
+import { currentAttempt } from '../../lib/verify/currentAttempt';
+import { publishCheckerFailure } from '../../lib/metrics';
 import { isSyntheticSignInName } from '../../lib/verify/username';
 
 const STOPPED = ['ABORTED', 'TIMED_OUT'];
@@ -28,15 +30,15 @@ const VERDICT: Record<string, Pick<RunResult, 'reason' | 'cause'>> = {
  */
 export async function cleanUpStoppedRun(event: unknown): Promise<{ cleaned: boolean }> {
   const detail = asObject(asObject(event).detail, 'detail');
-  const runId = requiredString(detail, 'name', RUN_ID);
+  const executionName = requiredString(detail, 'name', RUN_ID);
   const status = detail.status;
   if (typeof status !== 'string' || !STOPPED.includes(status)) {
     throw new ValidationError('detail.status', `must be one of ${STOPPED.join(', ')}`);
   }
-  const run = await getRun(runId).catch((error: Error) => {
-    if (error.name === 'RunNotFound') return undefined;
-    throw error;
-  });
+  // The execution's name is its first attempt's run id: the attempt it stopped in may be a re-run (issue 18).
+  const current = await currentAttempt(executionName);
+  const runId = current.runId;
+  const run = current.run;
   // Stopped before PrepareRun wrote its record: nothing was created.
   if (!run) return { cleaned: false };
   // A sign-in run's standing user is kept (the next run repairs it if it must); a sign-up run's goes.
@@ -52,15 +54,21 @@ export async function cleanUpStoppedRun(event: unknown): Promise<{ cleaned: bool
       endedAt: new Date(now).toISOString(),
       durationMs: durationOf(detail, run.startedAt, now),
       steps: [],
+      class: classOf(VERDICT[status]!.reason),
     };
-    await finishRun(runId, result);
+    await finishRun(runId, result, { attempt: current.attempt, retryOf: current.retryOf, final: true });
     logger.info('run finished', {
       runId,
       kind: run.kind ?? 'signup',
       verdict: result.verdict,
       reason: result.reason,
+      class: result.class,
       durationMs: result.durationMs,
+      attempt: current.attempt,
+      retryOf: current.retryOf,
     });
+    // Counted once per stopped execution, as AWS/States counts it in ExecutionsTimedOut/Aborted.
+    publishCheckerFailure({ reason: result.reason!, runId });
   }
   logger.info('stopped run cleaned up', { runId, status });
   return { cleaned: true };

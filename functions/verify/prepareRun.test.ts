@@ -1,6 +1,6 @@
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { GetParameterCommand, ParameterNotFound, SSMClient } from '@aws-sdk/client-ssm';
 import { DescribePhoneNumbersCommand, PinpointSMSVoiceV2Client, ResourceNotFoundException } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
@@ -56,6 +56,7 @@ describe('prepareRun', () => {
       username: 'synthetic-run-1',
       targetName: 'MyUserPool',
       timeouts: { signUpCodeSeconds: 300, mfaCodeSeconds: 150 },
+      attempt: 1,
       phone: MASKED,
     });
     expect(ssm).toHaveReceivedCommandWith(GetParameterCommand, { Name: '/cognito-sms-mfa/test/targets/MyUserPool' });
@@ -75,9 +76,59 @@ describe('prepareRun', () => {
       phoneNumber: PHONE,
       startedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       status: 'RUNNING',
+      // Issue 18: the first attempt of its check; a run started without `retries` gets none.
+      attempt: 1,
+      retries: 0,
       ttl: expect.any(Number),
     });
     expectNoSecrets(out);
+  });
+
+  describe('a re-run (issue 18)', () => {
+    const FIRST = {
+      pk: 'RUN#run-1',
+      runId: 'run-1',
+      kind: 'signup',
+      userPoolId: 'eu-west-1_XyZ',
+      clientId: 'abc123',
+      region: 'eu-west-1',
+      authFlow: 'password',
+      targetName: 'MyUserPool',
+      timeouts: { signUpCodeSeconds: 300, mfaCodeSeconds: 120 },
+      phoneNumber: PHONE,
+      status: 'FAIL',
+      attempt: 1,
+      retries: 1,
+      attempts: 2,
+    };
+
+    it('runs what the first attempt resolved, read back from its record, under its own run id, linked to it', async () => {
+      ddb.on(GetCommand, { Key: { pk: 'RUN#run-1' } }).resolves({ Item: FIRST });
+      const out = await prepareRun(event({ kind: 'signup', attempt: 2 }));
+      expect(out).toMatchObject({ runId: 'run-1-r2', attempt: 2, userPoolId: 'eu-west-1_XyZ', region: 'eu-west-1', phone: MASKED });
+      expect(out.timeouts).toEqual({ signUpCodeSeconds: 300, mfaCodeSeconds: 120 });
+      expect(ssm).not.toHaveReceivedCommand(GetParameterCommand);
+      const put = ddb.commandCalls(PutCommand)[0]!.args[0].input;
+      expect(put.Item).toMatchObject({ pk: 'RUN#run-1-r2', attempt: 2, retryOf: 'run-1', retries: 1, phoneNumber: PHONE });
+    });
+
+    it.each([
+      ['no first record', undefined, 2],
+      ['an attempt the machine did not start', FIRST, 3],
+      ['attempt 1 named in the input', { ...FIRST, attempts: 1 }, 1],
+    ])('refuses an input naming an attempt with %s (ValidationError attempt)', async (_what, item, attempt) => {
+      ddb.on(GetCommand, { Key: { pk: 'RUN#run-1' } }).resolves({ Item: item });
+      await expect(prepareRun(event({ kind: 'signup', attempt }))).rejects.toMatchObject({ name: 'ValidationError', field: 'attempt' });
+      expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+    });
+
+    it('refuses `retries` outside 0..2 before any AWS call', async () => {
+      await expect(prepareRun(event({ target: 'MyUserPool', phoneNumber: PHONE, retries: 3 }))).rejects.toMatchObject({
+        name: 'ValidationError',
+        field: 'retries',
+      });
+      expect(ssm.calls()).toHaveLength(0);
+    });
   });
 
   it('takes userPoolId + clientId directly, without SSM, and the given timeouts', async () => {

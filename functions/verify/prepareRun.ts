@@ -7,7 +7,7 @@ import { asObject, requiredString } from '../../lib/validate';
 import type { AuthFlow } from '../../lib/verify/authFlow';
 import { planCheck } from '../../lib/verify/checkPlan';
 import { RUN_ID } from '../../lib/verify/runId';
-import { readRunRequest } from '../../lib/verify/runRequest';
+import { attemptFields, resolveAttempt } from '../../lib/verify/attemptRequest';
 import type { Timeouts } from '../../lib/verify/timeouts';
 import { syntheticUsername } from '../../lib/verify/username';
 
@@ -25,6 +25,8 @@ export interface RunState {
   phone: string;
   targetName?: string;
   timeouts: Timeouts;
+  /** Which attempt of its check this is (1, or 2.. on the re-runs that confirm a failure). */
+  attempt: number;
 }
 
 /**
@@ -37,8 +39,9 @@ export interface RunState {
  */
 export async function prepareRun(event: unknown): Promise<RunState> {
   const { input: rawInput, runId: rawRunId } = asObject(event, 'event');
-  const runId = requiredString({ runId: rawRunId }, 'runId', RUN_ID);
-  const request = await readRunRequest(rawInput, 'signup');
+  const executionName = requiredString({ runId: rawRunId }, 'runId', RUN_ID);
+  const attempt = await resolveAttempt(rawInput, executionName, 'signup');
+  const { runId, request } = attempt;
   const { userPoolId, clientId, region, targetName, timeouts, phone } = request;
   const plan = await planCheck({ region, userPoolId, clientId }, request.authFlow, syntheticUsername(runId), phone);
   if (plan.shape === 'phone_number') {
@@ -62,8 +65,9 @@ export async function prepareRun(event: unknown): Promise<RunState> {
     username: plan.signInName,
     targetName,
     timeouts,
+    attempt: attempt.attempt,
   };
-  await putRun({ ...run, phoneNumber: phone, startedAt: new Date().toISOString(), status: 'RUNNING' });
+  await putRun({ ...run, ...attemptFields(attempt), phoneNumber: phone, startedAt: new Date().toISOString(), status: 'RUNNING' });
   logger.info('run prepared', {
     runId,
     kind: run.kind,
@@ -72,6 +76,8 @@ export async function prepareRun(event: unknown): Promise<RunState> {
     authFlow: plan.flow,
     phone: maskPhone(phone),
     phoneFrom: request.phoneFrom,
+    attempt: attempt.attempt,
+    retryOf: attempt.retryOf,
   });
   return { ...run, phone: maskPhone(phone) };
 }

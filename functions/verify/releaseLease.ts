@@ -5,6 +5,7 @@ import { ValidationError } from '../../lib/errors';
 import { asObject, requiredString } from '../../lib/validate';
 import { phoneHoldAfterFailureSeconds } from '../../lib/verify/timeouts';
 import { RUN_ID } from '../../lib/verify/runId';
+import { currentAttempt } from '../../lib/verify/currentAttempt';
 
 /**
  * Last step of every path of a run: its phone is free for the next run — at once after a pass,
@@ -15,13 +16,12 @@ export async function releaseLease(event: unknown): Promise<{ released: boolean;
   const runId = requiredString(input, 'runId', RUN_ID);
   if (input.failed !== undefined && typeof input.failed !== 'boolean') throw new ValidationError('failed', 'must be true or false');
   const holdSeconds = input.failed === true ? phoneHoldAfterFailureSeconds() : 0;
-  const run = await getRun(runId).catch((error: Error) => {
-    // A run that failed before its record was written (bad input, unknown target) took no phone.
-    if (error.name === 'RunNotFound' && input.failed === true) return undefined;
-    throw error;
-  });
-  if (!run) return { released: false, heldSeconds: 0 };
-  return { released: await releasePhone(run.phoneNumber, runId, { holdSeconds }), heldSeconds: holdSeconds };
+  // A sign-in run's failure path knows only the execution's name: a re-run's phone is its attempt's (issue 18).
+  const current = input.failed === true ? await currentAttempt(runId) : { runId, run: await getRun(runId) };
+  const run = current.run;
+  // A run that failed before its record was written (bad input, unknown target) took no phone.
+  if (!run?.phoneNumber) return { released: false, heldSeconds: 0 };
+  return { released: await releasePhone(run.phoneNumber, current.runId, { holdSeconds }), heldSeconds: holdSeconds };
 }
 
 export const handler = taskHandler(releaseLease);

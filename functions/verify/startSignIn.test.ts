@@ -79,6 +79,7 @@ describe('startSignIn', () => {
     expect(order).toEqual(['GetParameter', 'Put RUN', 'Put LEASE', 'Get WAIT', 'Put WAIT', 'InitiateAuth', 'Update RUN']);
     expect(out).toEqual({
       runId: 'run-1',
+      attempt: 1,
       kind: 'signin',
       userPoolId: POOL,
       region: 'us-east-1',

@@ -13,12 +13,14 @@ import { planCheck } from '../../lib/verify/checkPlan';
 import type { FirstSignIn } from '../../lib/verify/firstSignIn';
 import { leaseSeconds } from '../../lib/verify/kind';
 import { RUN_ID } from '../../lib/verify/runId';
-import { readRunRequest } from '../../lib/verify/runRequest';
+import { attemptFields, resolveAttempt } from '../../lib/verify/attemptRequest';
 import { standingSignIn } from '../../lib/verify/standingSignIn';
 import { standingUsername, type StandingUserOutcome } from '../../lib/verify/standingUser';
 
 export interface SignInState {
   runId: string;
+  /** Which attempt of its check this is (1, or 2.. on the re-runs that confirm a failure). */
+  attempt: number;
   kind: 'signin';
   userPoolId: string;
   /** The pool's Region. */
@@ -46,10 +48,11 @@ export interface SignInState {
  */
 export async function startSignIn(event: unknown): Promise<SignInState> {
   const { input: rawInput, runId: rawRunId, startedAt: rawStartedAt } = asObject(event, 'event');
-  const runId = requiredString({ runId: rawRunId }, 'runId', RUN_ID);
+  const executionName = requiredString({ runId: rawRunId }, 'runId', RUN_ID);
   // The execution's start (the context object), not now: a retried attempt keeps the run's start.
   const started = typeof rawStartedAt === 'string' && !Number.isNaN(Date.parse(rawStartedAt)) ? new Date(rawStartedAt) : new Date();
-  const request = await readRunRequest(rawInput, 'signin');
+  const attempt = await resolveAttempt(rawInput, executionName, 'signin');
+  const { runId, request } = attempt;
   const { userPoolId, clientId, region, targetName, timeouts, phone, phoneFrom } = request;
   const client = { region, userPoolId, clientId };
   // The flow, the user's name in the pool's shape, the pool's MFA: refused (AuthFlowNotAllowed) before any sign-in.
@@ -66,8 +69,10 @@ export async function startSignIn(event: unknown): Promise<SignInState> {
     username,
     targetName,
     timeouts,
+    ...attemptFields(attempt),
     phoneNumber: phone,
-    startedAt: started.toISOString(),
+    // A re-run's own start: its duration is its own; the check's is the execution's.
+    startedAt: (attempt.attempt > 1 ? new Date() : started).toISOString(),
     status: 'RUNNING',
   });
   await takeLease(phone, runId, leaseSeconds('signin', timeouts));
@@ -104,12 +109,15 @@ export async function startSignIn(event: unknown): Promise<SignInState> {
     authFlow: plan.flow,
     phone: maskPhone(phone),
     phoneFrom,
+    attempt: attempt.attempt,
+    retryOf: attempt.retryOf,
     standingUser,
     standingUserReason,
     firstSignIn,
   });
   return {
     runId,
+    attempt: attempt.attempt,
     kind: 'signin',
     userPoolId,
     region,

@@ -1,7 +1,9 @@
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { sfn } from '../clients';
 import { awsErrorName, isAwsError } from '../errors';
+import { logger } from '../logger';
 import { answerWait, type AnswerOptions } from './answerWait';
+import { markLateCode, type LateCodeOutcome } from './markLateCode';
 import type { WaitItem, WaitStep } from './model';
 
 /**
@@ -24,8 +26,11 @@ export type Delivery =
   | { outcome: 'AlreadyAnswered'; runId: string; step: WaitStep; previousStep: boolean }
   /** The wait is of the other step (a resent sign-up code while the MFA code is awaited). */
   | { outcome: 'WrongStep'; runId: string; step: WaitStep }
-  /** Too late: the wait's deadline passed, or Step Functions says the task is closed. */
-  | { outcome: 'WaitExpired'; runId: string; step: WaitStep; why: string };
+  /**
+   * Too late: the wait's deadline passed, or Step Functions says the task is closed. `lateByMs`:
+   * after the wait's end; `late`: what that did to the run's record (lib/runs/markLateCode.ts).
+   */
+  | { outcome: 'WaitExpired'; runId: string; step: WaitStep; why: string; lateByMs?: number; late?: LateCodeOutcome | 'unrecorded' };
 
 export type DeliveryOutcome = Delivery['outcome'];
 
@@ -45,7 +50,13 @@ export async function deliverCode(phone: string, code: string, options: AnswerOp
     case 'WRONG_STEP':
       return { outcome: 'WrongStep', runId: answer.wait.runId, step: answer.wait.step };
     case 'EXPIRED':
-      return { outcome: 'WaitExpired', runId: answer.wait.runId, step: answer.wait.step, why: 'the wait expired before the code arrived' };
+      return {
+        outcome: 'WaitExpired',
+        runId: answer.wait.runId,
+        step: answer.wait.step,
+        why: 'the wait expired before the code arrived',
+        ...(await recordLate(answer.wait, options.now ?? Date.now())),
+      };
     case 'ALREADY_ANSWERED': {
       const wait = answer.wait;
       // The same code again, on a wait whose execution may never have been told (the earlier
@@ -62,11 +73,46 @@ export async function deliverCode(phone: string, code: string, options: AnswerOp
       if (!wait.taskToken) return { outcome: 'StoredBeforeAwait', runId: wait.runId, step: wait.step, timeToSmsMs };
       const resumed = await resume(wait);
       if (resumed !== true)
-        return { outcome: 'WaitExpired', runId: wait.runId, step: wait.step, why: `the execution stopped waiting (${resumed})` };
+        return {
+          outcome: 'WaitExpired',
+          runId: wait.runId,
+          step: wait.step,
+          why: `the execution stopped waiting (${resumed})`,
+          ...(await recordLate(wait, options.now ?? Date.now())),
+        };
       return { outcome: 'Resumed', runId: wait.runId, step: wait.step, timeToSmsMs };
     }
   }
 }
+
+/**
+ * A code its run no longer waits for is evidence (issue 18): SmsLate, not SmsLost. Its delay goes on
+ * the run's record; one named log line per late code. Best effort: the code is refused (410) all
+ * the same, and a failed write must not turn that answer into a retry storm of the route.
+ */
+async function recordLate(wait: WaitItem, now: number): Promise<{ lateByMs?: number; late?: LateCodeOutcome | 'unrecorded' }> {
+  // The sandbox verification has no run to record on.
+  if (wait.step === 'SANDBOX') return {};
+  const lateByMs = Math.max(0, now - wait.expiresAt);
+  const timeToSmsMs = typeof wait.registeredAt === 'number' ? Math.max(0, now - wait.registeredAt) : undefined;
+  try {
+    const late = await markLateCode(wait.runId, wait.step, lateByMs, now);
+    logger.info(LATE_LINES[late], { runId: wait.runId, step: wait.step, lateByMs, timeToSmsMs, late });
+    return { lateByMs, late };
+  } catch (error) {
+    logger.warn('late code not recorded', { runId: wait.runId, step: wait.step, lateByMs, error: awsErrorName(error) ?? 'Error' });
+    return { lateByMs, late: 'unrecorded' };
+  }
+}
+
+/** One named line for each thing a late code can do (README "When it pages"). */
+const LATE_LINES: Record<LateCodeOutcome, string> = {
+  beforeVerdict: 'late code recorded before the verdict',
+  reasonChanged: 'late code recorded: SmsLate',
+  evidence: 'late code attached to a final verdict',
+  repeat: 'late code repeated',
+  noRun: 'late code for no run',
+};
 
 /** Only the first answer is timed: a repeat of the same code says nothing about SMS latency. */
 const timeToSms = (wait: WaitItem): number | undefined =>

@@ -10,6 +10,18 @@ export interface RunResult {
   endedAt: string;
   durationMs?: number;
   steps: StepTiming[];
+  /** A FAIL's class (lib/verify/classify.ts FAILURE_CLASS). */
+  class?: 'pool' | 'sms' | 'checker';
+}
+
+/**
+ * Which attempt of its check the run is (issue 18), written with the verdict so that a run that
+ * failed before its record existed is still linked; `final`: no re-run follows, this verdict is the check's.
+ */
+export interface AttemptLink {
+  attempt: number;
+  retryOf?: string;
+  final: boolean;
 }
 
 /**
@@ -17,7 +29,21 @@ export interface RunResult {
  * Returns the record as written (no session: it is removed in the same request), so the caller
  * learns the run's kind and standing user without reading it again.
  */
-export async function finishRun(runId: string, result: RunResult): Promise<Partial<RunItem>> {
+export async function finishRun(runId: string, result: RunResult, link?: AttemptLink): Promise<Partial<RunItem>> {
+  const linkNames: Record<string, string> = link
+    ? { '#class': 'class', '#attempt': 'attempt', '#final': 'final', ...(link.retryOf !== undefined && { '#retryOf': 'retryOf' }) }
+    : {};
+  const linkValues: Record<string, unknown> = link
+    ? {
+        ':class': result.class ?? null,
+        ':attempt': link.attempt,
+        ':final': link.final,
+        ...(link.retryOf !== undefined && { ':retryOf': link.retryOf }),
+      }
+    : {};
+  const linkSet = link
+    ? `, #class = :class, #attempt = :attempt, #final = :final${link.retryOf !== undefined ? ', #retryOf = :retryOf' : ''}`
+    : '';
   const values: Record<string, unknown> = {
     ':runId': runId,
     ':status': result.verdict,
@@ -27,6 +53,7 @@ export async function finishRun(runId: string, result: RunResult): Promise<Parti
     ':reason': result.reason ?? null,
     ':cause': result.cause ?? null,
     ':durationMs': result.durationMs ?? null,
+    ...linkValues,
   };
   const { Attributes } = await dynamo().send(
     new UpdateCommand({
@@ -34,7 +61,7 @@ export async function finishRun(runId: string, result: RunResult): Promise<Parti
       Key: runKey(runId),
       UpdateExpression:
         'SET #runId = :runId, #status = :status, #endedAt = :endedAt, #steps = :steps, #ttl = :ttl, ' +
-        '#reason = :reason, #cause = :cause, #durationMs = :durationMs REMOVE #authSession',
+        `#reason = :reason, #cause = :cause, #durationMs = :durationMs${linkSet} REMOVE #authSession`,
       ExpressionAttributeNames: {
         '#runId': 'runId',
         '#status': 'status',
@@ -45,6 +72,7 @@ export async function finishRun(runId: string, result: RunResult): Promise<Parti
         '#cause': 'cause',
         '#durationMs': 'durationMs',
         '#authSession': 'authSession',
+        ...linkNames,
       },
       ExpressionAttributeValues: values,
       ReturnValues: 'ALL_NEW',

@@ -68,6 +68,20 @@ export interface RunItem {
    */
   attempt?: number;
   retryOf?: string;
+  /** The check's retries (0..2, lib/verify/attempts.ts); absent on older records: 0. */
+  retries?: number;
+  /** First attempt's record only: how many attempts its check has started; the last one's run id is attemptRunId(runId, attempts). */
+  attempts?: number;
+  /** This attempt's verdict is its check's (no retry followed): a late code is then evidence only. */
+  final?: boolean;
+  /**
+   * A code that came after its wait ended (lib/runs/markLateCode.ts): how long after the wait's end,
+   * for which step, when, and whether the verdict was final by then (evidence only) or not (reason SmsLate).
+   */
+  smsLateByMs?: number;
+  smsLateStep?: WaitStep;
+  smsLateAt?: string;
+  smsLateAfterVerdict?: boolean;
   ttl: number;
 }
 

@@ -1,4 +1,13 @@
-import { classifyFailure, describeCause, FAILURE_REASONS, type FailureReason } from './classify';
+import {
+  classifyFailure,
+  classOf,
+  describeCause,
+  FAILURE_CLASS,
+  FAILURE_REASONS,
+  PAGING_CLASSES,
+  type FailureClass,
+  type FailureReason,
+} from './classify';
 
 /** A Lambda error's Cause, as the Node runtime reports it to Step Functions. */
 const lambdaCause = (errorType: string, errorMessage: string) =>
@@ -79,10 +88,11 @@ describe('classifyFailure', () => {
     });
   });
 
-  it('keeps any other NotAuthorized as Unexpected', () => {
-    expect(classifyFailure('NotAuthorizedException', lambdaCause('NotAuthorizedException', 'Incorrect username or password.')).reason).toBe(
-      'Unexpected',
-    );
+  it('names any other NotAuthorized NotAuthorized (issue 18: Cognito refused the user, class pool), not Unexpected', () => {
+    expect(classifyFailure('NotAuthorizedException', lambdaCause('NotAuthorizedException', 'Incorrect username or password.'))).toEqual({
+      reason: 'NotAuthorized',
+      cause: 'NotAuthorizedException: Incorrect username or password.',
+    });
   });
 
   it.each([['RunNotFound'], ['WaitNotRegistered'], ['UsernameExistsException'], ['States.TaskFailed'], ['Lambda.Unknown']])(
@@ -129,5 +139,33 @@ describe('describeCause', () => {
   it('is empty for no cause', () => {
     expect(describeCause(undefined)).toBe('');
     expect(describeCause('')).toBe('');
+  });
+});
+
+describe('failure classes (issue 18)', () => {
+  it('gives every reason a class', () => {
+    expect(Object.keys(FAILURE_CLASS).sort()).toEqual([...FAILURE_REASONS].sort());
+  });
+
+  it.each<[FailureReason, FailureClass]>([
+    ['SmsCodeNotReceived', 'sms'],
+    ['SmsLate', 'sms'],
+    ['CodeMismatch', 'sms'],
+    ['MfaNotEnforced', 'pool'],
+    ['AuthFlowNotAllowed', 'pool'],
+    ['NotAuthorized', 'pool'],
+    ['Throttled', 'pool'],
+    ['PhoneBusy', 'checker'],
+    ['SignInSaveFailed', 'checker'],
+    ['Unexpected', 'checker'],
+    ['TimedOut', 'checker'],
+  ])('%s is %s', (reason, cls) => {
+    expect(classOf(reason)).toBe(cls);
+  });
+
+  it("takes a reason this version does not know (a newer record's) for the checker's, and pages only pool and sms", () => {
+    expect(classOf('SomethingNew')).toBe('checker');
+    expect(classOf(undefined)).toBe('checker');
+    expect(PAGING_CLASSES).toEqual(['pool', 'sms']);
   });
 });

@@ -4,7 +4,10 @@
  * own errors (States.Timeout) carry plain text.
  */
 export const FAILURE_REASONS = [
+  // No code reached the run: SMS lost (the class table calls it SmsLost), or not sent at all.
   'SmsCodeNotReceived',
+  // The code came after the wait ended, while the check was still undecided (lib/runs/markLateCode.ts; issue 18).
+  'SmsLate',
   'CodeMismatch',
   'ExpiredCode',
   'MfaNotEnforced',
@@ -30,6 +33,8 @@ export const FAILURE_REASONS = [
   // The tokens could not be refreshed after sign-in (lib/verify/refreshTokens.ts; issue 17, item 7).
   'RefreshFailed',
   'Throttled',
+  // Cognito refused the synthetic user's sign-in (NotAuthorizedException, not about the session; issue 18).
+  'NotAuthorized',
   'PhoneBusy',
   'TargetNotFound',
   'ValidationError',
@@ -83,5 +88,57 @@ export function classifyFailure(error: string | undefined, cause: string | undef
   if (mapped) return { reason: mapped, cause: `${name}: ${message}` };
   // Cognito answers an expired or reused auth session with NotAuthorized.
   if (name === 'NotAuthorizedException' && /session/i.test(message)) return { reason: 'ExpiredCode', cause: `${name}: ${message}` };
+  if (name === 'NotAuthorizedException') return { reason: 'NotAuthorized', cause: `${name}: ${message}` };
   return { reason: 'Unexpected', cause: `${name}: ${message}`.slice(0, 1000) };
 }
+
+/**
+ * Whose failure a FAIL is (issue 18), which decides who is told: `pool` (Cognito refused, or the
+ * pool or app client is set up so the check cannot pass) and `sms` (the code did not come, came
+ * late, or did not fit) page; `checker` (our own parts: input, target record, DynamoDB, Lambda,
+ * the phone's lease, the machine's own limits) warns on its own alarm (resources/monitoring.yml
+ * CheckerFailingAlarm). `SmsCodeNotReceived` is the class table's SmsLost; the name is kept so
+ * stored records and the runbook's Logs Insights queries still match.
+ */
+export type FailureClass = 'pool' | 'sms' | 'checker';
+
+export const FAILURE_CLASS: Record<FailureReason, FailureClass> = {
+  SmsCodeNotReceived: 'sms',
+  SmsLate: 'sms',
+  CodeMismatch: 'sms',
+  // The code came too late for Cognito's auth session.
+  ExpiredCode: 'sms',
+  MfaNotEnforced: 'pool',
+  UnexpectedChallenge: 'pool',
+  AppClientSecretChanged: 'pool',
+  AuthFlowNotAllowed: 'pool',
+  SmsOtpNotOffered: 'pool',
+  DeviceChallenge: 'pool',
+  UserLambdaValidationException: 'pool',
+  PhoneUsernameTaken: 'pool',
+  PhoneUsernamePool: 'pool',
+  UserStatusUnexpected: 'pool',
+  TokenInvalid: 'pool',
+  RefreshFailed: 'pool',
+  Throttled: 'pool',
+  NotAuthorized: 'pool',
+  // Our DynamoDB write after the SMS went out.
+  SignInSaveFailed: 'checker',
+  // Our lease: another run held the phone past the machine's backoff.
+  PhoneBusy: 'checker',
+  // The check's own configuration: its target record or its input.
+  TargetNotFound: 'checker',
+  ValidationError: 'checker',
+  // A Lambda or AWS error no reason names: ours until shown otherwise.
+  Unexpected: 'checker',
+  // The machine's TimeoutSeconds, or a person's StopExecution.
+  TimedOut: 'checker',
+  Aborted: 'checker',
+};
+
+/** The class of a recorded reason; a reason unknown to this version (a newer record) is the checker's. */
+export const classOf = (reason: string | undefined): FailureClass =>
+  (FAILURE_CLASS as Record<string, FailureClass | undefined>)[reason ?? ''] ?? 'checker';
+
+/** The classes that page (CheckFailingAlarm); `checker` warns on CheckerFailingAlarm instead. */
+export const PAGING_CLASSES: readonly FailureClass[] = ['pool', 'sms'];

@@ -1,9 +1,15 @@
 import { awsErrorName } from '../errors';
 import { logger } from '../logger';
 import { retryTransient } from '../retryTransient';
+import { publishCheckerFailure } from '../metrics';
 import { finishRun, type RunResult } from '../runs/finishRun';
+import { lateCause } from '../runs/markLateCode';
 import type { RunItem } from '../runs/model';
-import { classifyFailure } from './classify';
+import { setAttempts } from '../runs/setAttempts';
+import { attemptSeconds, decideRetry, type RetryDecision } from './attempts';
+import { classifyFailure, classOf, type FailureReason } from './classify';
+import { currentAttempt } from './currentAttempt';
+import { phoneHoldAfterFailureSeconds } from './timeouts';
 import { stepTimings, type StepTiming } from './stepTimings';
 
 export interface Verdict extends RunResult {
@@ -12,6 +18,11 @@ export interface Verdict extends RunResult {
   standingUser?: RunItem['standingUser'];
   standingUserReason?: string;
   firstSignIn?: RunItem['firstSignIn'];
+  /** Which attempt of its check this run was, and the first attempt's run id on a re-run. */
+  attempt: number;
+  retryOf?: string;
+  /** On a FAIL that is run again: the next attempt's number (the machine's NextAttempt state reads it). */
+  retry?: { attempt: number };
 }
 
 /**
@@ -25,7 +36,10 @@ export async function recordVerdict(p: {
   executionArn: string;
   startedAt?: string;
   error?: { Error?: unknown; Cause?: unknown };
+  /** The run's attempt, when the caller has it (a passing path's state); else read from the records. */
+  attempt?: number;
 }): Promise<Verdict> {
+  if (p.error) return recordFailure({ ...p, error: p.error });
   const started = p.startedAt ? Date.parse(p.startedAt) : Number.NaN;
   const now = Date.now();
   const steps = await timingsOrNone(p.executionArn);
@@ -35,27 +49,108 @@ export async function recordVerdict(p: {
     durationMs: Number.isNaN(started) ? undefined : now - started,
     steps,
   };
-  if (p.error) {
-    const failure = classifyFailure(
-      typeof p.error.Error === 'string' ? p.error.Error : undefined,
-      typeof p.error.Cause === 'string' ? p.error.Cause : undefined,
-    );
-    Object.assign(result, { verdict: 'FAIL', reason: failure.reason, cause: failure.cause });
-  }
   // Retried in place: the sign-in run's last task has used its code by now, so a Retry of the task
   // could only fail, and a verdict lost to one throttled write would turn a pass into a failure.
   const record = await retryTransient(() => finishRun(p.runId, result));
   const { kind, standingUser, standingUserReason, firstSignIn } = record;
+  const attempt = record.attempt ?? 1;
+  // A re-run's duration is its own; the check's is the execution's (AWS/States ExecutionTime).
+  if (attempt > 1 && record.startedAt) result.durationMs = now - Date.parse(record.startedAt);
   logger.info('run finished', {
     runId: p.runId,
     kind,
     verdict: result.verdict,
     reason: result.reason,
     durationMs: result.durationMs,
+    attempt,
+    retryOf: record.retryOf,
     standingUser,
     standingUserReason,
   });
-  return { ...result, kind, standingUser, standingUserReason, firstSignIn };
+  return { ...result, kind, standingUser, standingUserReason, firstSignIn, attempt, retryOf: record.retryOf };
+}
+
+/**
+ * A failed attempt: named (classifyFailure), classed (FAILURE_CLASS), SmsLate when its code came
+ * after the wait but before this verdict, and run again when retries are left and a re-run can
+ * change the answer (decideRetry). `runId` is the execution's name: the attempt is looked up.
+ */
+async function recordFailure(p: {
+  runId: string;
+  executionArn: string;
+  startedAt?: string;
+  error: { Error?: unknown; Cause?: unknown };
+}): Promise<Verdict> {
+  const now = Date.now();
+  const current = await retryTransient(() => currentAttempt(p.runId));
+  const run = current.run;
+  const started = Date.parse(current.attempt > 1 && run?.startedAt ? run.startedAt : (p.startedAt ?? ''));
+  const failure = classifyFailure(
+    typeof p.error.Error === 'string' ? p.error.Error : undefined,
+    typeof p.error.Cause === 'string' ? p.error.Cause : undefined,
+  );
+  let reason: FailureReason = failure.reason;
+  let cause = failure.cause;
+  if (reason === 'SmsCodeNotReceived' && typeof run?.smsLateByMs === 'number') {
+    reason = 'SmsLate';
+    cause = lateCause(run.smsLateByMs);
+  }
+  // What a re-run would run: the first attempt's record (a bare one, written by an earlier failure, has no phone).
+  const source = current.first ?? run;
+  const executionStarted = Date.parse(p.startedAt ?? '');
+  const decision: RetryDecision =
+    source && typeof source.phoneNumber === 'string' && source.timeouts
+      ? decideRetry({
+          reason,
+          attempt: current.attempt,
+          retries: source.retries ?? 0,
+          elapsedSeconds: Number.isNaN(executionStarted) ? 0 : (now - executionStarted) / 1000,
+          nextAttemptSeconds: attemptSeconds(source.kind ?? 'signup', source.timeouts, phoneHoldAfterFailureSeconds()),
+          hasRunRecord: true,
+        })
+      : { retry: false, why: 'no-run-record' };
+  const result: RunResult = {
+    verdict: 'FAIL',
+    reason,
+    cause,
+    class: classOf(reason),
+    endedAt: new Date(now).toISOString(),
+    durationMs: Number.isNaN(started) ? undefined : now - started,
+    steps: await timingsOrNone(p.executionArn),
+  };
+  const final = !decision.retry;
+  const record = await retryTransient(() =>
+    finishRun(current.runId, result, { attempt: current.attempt, retryOf: current.retryOf, final }),
+  );
+  if (decision.retry) await retryTransient(() => setAttempts(p.runId, decision.attempt));
+  const { kind, standingUser, standingUserReason, firstSignIn } = record;
+  logger.info('run finished', {
+    runId: current.runId,
+    kind,
+    verdict: result.verdict,
+    reason: result.reason,
+    class: result.class,
+    durationMs: result.durationMs,
+    attempt: current.attempt,
+    retryOf: current.retryOf,
+    ...(decision.retry ? { retryAttempt: decision.attempt } : { notRetriedBecause: decision.why }),
+    smsLateByMs: run?.smsLateByMs,
+    standingUser,
+    standingUserReason,
+  });
+  // The execution ends with this verdict: a checker failure is counted for its own alarm, and
+  // subtracted from the paging one (resources/monitoring.yml).
+  if (final && result.class === 'checker') publishCheckerFailure({ reason, runId: current.runId });
+  return {
+    ...result,
+    kind: kind ?? source?.kind,
+    standingUser,
+    standingUserReason,
+    firstSignIn,
+    attempt: current.attempt,
+    retryOf: current.retryOf,
+    ...(decision.retry && { retry: { attempt: decision.attempt } }),
+  };
 }
 
 /**

@@ -8,6 +8,7 @@ import { getTarget } from '../targets/getTarget';
 import { asObject, noUnknownFields, requiredString } from '../validate';
 import { regionOfUserPool } from '../cognito/region';
 import { readAuthFlow, type AuthFlow } from './authFlow';
+import { readRetries } from './attempts';
 import { readKind, type CheckKind } from './kind';
 import { readTimeouts, type Timeouts } from './timeouts';
 
@@ -22,11 +23,14 @@ export interface RunRequest {
   /** The flow the input or the target names; undefined: chosen from the app client at run time (defaultAuthFlow). */
   authFlow?: AuthFlow;
   phone: string;
-  phoneFrom: 'input' | 'inboundPhoneNumberId';
+  /** firstAttempt: a re-run takes the phone its check's first attempt resolved (lib/verify/attemptRequest.ts). */
+  phoneFrom: 'input' | 'inboundPhoneNumberId' | 'firstAttempt';
   timeouts: Timeouts;
+  /** Immediate re-runs that confirm a failure (lib/verify/attempts.ts): 0..2, default 0 (a schedule sends its check's). */
+  retries: number;
 }
 
-export const RUN_INPUT_FIELDS = ['kind', 'target', 'userPoolId', 'clientId', 'authFlow', 'phoneNumber', 'timeouts'] as const;
+export const RUN_INPUT_FIELDS = ['kind', 'target', 'userPoolId', 'clientId', 'authFlow', 'phoneNumber', 'timeouts', 'retries'] as const;
 
 /**
  * Validates a run's input (every problem before any AWS call), then reads its target (SSM) and,
@@ -43,6 +47,7 @@ export async function readRunRequest(rawInput: unknown, expectedKind: CheckKind)
   const phoneNumber =
     input.phoneNumber === undefined || input.phoneNumber === null ? undefined : requiredString(input, 'phoneNumber', PHONE_NUMBER);
   const timeouts = readTimeouts(input.timeouts);
+  const retries = readRetries(input.retries);
   let authFlow = readAuthFlow(input.authFlow);
   const inboundId = optionalEnv('INBOUND_PHONE_NUMBER_ID');
   if (phoneNumber === undefined && inboundId === undefined) {
@@ -81,5 +86,6 @@ export async function readRunRequest(rawInput: unknown, expectedKind: CheckKind)
     phone,
     phoneFrom: phoneNumber ? 'input' : 'inboundPhoneNumberId',
     timeouts,
+    retries,
   };
 }

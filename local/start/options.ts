@@ -21,6 +21,8 @@ Options:
                         callback       the signed POST /codes a relay script would send
   --kind K            the verification's kind, passed to the verify machine (signin or signup;
                       default: the machine's own)
+  --retries N         re-runs that confirm a failed check before its verdict (0..2; default 0:
+                      a one-off run answers at once; scheduled checks default to 1)
   --sms-delay MS      delay before the fake phone hands over an SMS (default 20)
   --first-sign-in-without-mfa
                       Cognito as documented for a new user: the first sign-in after the sign-up
@@ -47,6 +49,8 @@ export interface StartOptions {
   codeSource: CodeSource;
   /** Only when given: the verify machine's input carries it then, and only then. */
   kind?: Kind;
+  /** Only when given: the verify machine's input carries it (issue 18). */
+  retries?: number;
   smsDelay?: number;
   firstSignInWithoutMfa: boolean;
   json: boolean;
@@ -83,6 +87,7 @@ export function parseStartOptions(argv: string[]): StartOptions {
       phone: { type: 'string', default: '+15555550100' },
       'code-source': { type: 'string', default: 'inbound-sms' },
       kind: { type: 'string' },
+      retries: { type: 'string' },
       'sms-delay': { type: 'string' },
       'first-sign-in-without-mfa': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
@@ -104,6 +109,7 @@ export function parseStartOptions(argv: string[]): StartOptions {
     phone: v.phone!,
     codeSource,
     ...(v.kind !== undefined && { kind: oneOf('kind', v.kind, KINDS) }),
+    ...(v.retries !== undefined && { retries: integer('retries', v.retries, 0, 2) }),
     // An hour at most: longer than any code wait (so late-code runs can be tried), and far below
     // what Node can time.
     smsDelay: v['sms-delay'] === undefined ? undefined : integer('sms-delay', v['sms-delay'], 0, 3_600_000),

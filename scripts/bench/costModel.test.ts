@@ -1,4 +1,4 @@
-import { monthlyCost, perCheckLines, sum, type CheckCounts } from './costModel';
+import { DEFAULT_SCHEDULES, monthlyCost, perCheckLines, retryRunsPerMonth, sum, type CheckCounts } from './costModel';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,16 +53,25 @@ describe('cost model', () => {
     const signin = counts('signin');
     const signup = counts('signup', { transitions: 14, newUsers: 1, smsSent: 2 });
     const m = monthlyCost([signin, signup], fixed);
-    const mau = 120 + 1;
+    // Issue 18: the default 1 retry per check at the assumed 5% failing: 432 sign-in and 6 sign-up re-runs.
+    expect(DEFAULT_SCHEDULES.map((s) => retryRunsPerMonth(s))).toEqual([432, 6]);
+    const mau = 120 + 6 + 1;
     const expected =
-      8640 * sum(perCheckLines(signin)) + 120 * sum(perCheckLines(signup)) + 0.4 + 1 + 0.3 + 0.9 + mau * P.COGNITO_LITE_PER_MAU;
+      (8640 + 432) * sum(perCheckLines(signin)) +
+      (120 + 6) * sum(perCheckLines(signup)) +
+      0.4 +
+      1 +
+      0.3 +
+      0.9 +
+      mau * P.COGNITO_LITE_PER_MAU;
     expect(m.perMonthUsdExSms).toBeCloseTo(expected, 3);
     expect(m.cognito).toEqual({
       monthlyActiveUsers: mau,
       liteUsd: expect.closeTo(mau * 0.0055, 4),
       essentialsUsd: expect.closeTo(mau * 0.015, 4),
     });
-    expect(m.outside.smsPerMonth).toBe(8640 + 240);
+    expect(m.outside.smsPerMonth).toBe(8640 + 432 + 2 * (120 + 6));
+    expect(monthlyCost([signin, signup], fixed, DEFAULT_SCHEDULES, 0).outside.smsPerMonth).toBe(8640 + 240);
     expect(m.outside).toMatchObject({ customSmsSenderUsd: P.KMS_KEY_PER_MONTH, twilioRouteUsd: P.SECRET_PER_MONTH });
     expect(m.canary).toEqual({ runsPerMonth: 8760, usd: expect.closeTo(8760 * 0.0012, 4) });
   });
@@ -96,7 +105,8 @@ describe('fixed resources of the packaged template', () => {
         },
       };
       writeFileSync(join(dir, 'cloudformation-template-update-stack.json'), JSON.stringify(template));
-      expect(fixedResources(dir)).toEqual({ secrets: 1, kmsKeys: 0, alarmMetrics: 1, customMetricSeries: 1, dashboards: 1 });
+      // Two series the code can emit: CodeNotDelivered and (issue 18) CheckerFailures.
+      expect(fixedResources(dir)).toEqual({ secrets: 1, kmsKeys: 0, alarmMetrics: 1, customMetricSeries: 2, dashboards: 1 });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

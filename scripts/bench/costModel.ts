@@ -26,12 +26,26 @@ export interface Schedule {
   kind: string;
   cadence: string;
   perMonth: number;
+  /** Retries before a verdict (issue 18, checks.yml `retries`); absent: 0. */
+  retries?: number;
 }
+
+/**
+ * Share of checks assumed to fail with a retryable reason and be run again (issue 18): the same
+ * assumption as the SMS guardrail (plugins/smsBudget.js ASSUMED_FAILURE_RATE), not a measurement.
+ * Expected re-runs a month = runs × this × retries; each priced as a whole passing run (an upper
+ * bound: a failed attempt stops early, though it waits longer).
+ */
+export const ASSUMED_RETRY_FAILURE_RATE = 0.05;
+
+/** Expected re-runs a month of a schedule (issue 18). */
+export const retryRunsPerMonth = (s: Schedule, failureRate = ASSUMED_RETRY_FAILURE_RATE) =>
+  Math.round(s.perMonth * failureRate * (s.retries ?? 0));
 
 /** The default checks (issue 12): signin every 5 minutes, signup every 6 hours, 30-day month. */
 export const DEFAULT_SCHEDULES: Schedule[] = [
-  { kind: 'signin', cadence: 'every 5 min', perMonth: (30 * 24 * 60) / 5 },
-  { kind: 'signup', cadence: 'every 6 h', perMonth: (30 * 24) / 6 },
+  { kind: 'signin', cadence: 'every 5 min', perMonth: (30 * 24 * 60) / 5, retries: 1 },
+  { kind: 'signup', cadence: 'every 6 h', perMonth: (30 * 24) / 6, retries: 1 },
 ];
 
 /** A signin check signs in one standing user per target and phone; the default list has one. */
@@ -123,7 +137,12 @@ export interface MonthlyCost {
 }
 
 /** The default checks for a month: per-check costs × schedules, fixed costs, Cognito MAU at the Lite price. */
-export function monthlyCost(counts: CheckCounts[], fixed: FixedResources, schedules: Schedule[] = DEFAULT_SCHEDULES): MonthlyCost {
+export function monthlyCost(
+  counts: CheckCounts[],
+  fixed: FixedResources,
+  schedules: Schedule[] = DEFAULT_SCHEDULES,
+  failureRate = ASSUMED_RETRY_FAILURE_RATE,
+): MonthlyCost {
   const byKind = new Map(counts.map((c) => [c.kind, c]));
   const notMeasured = schedules.filter((s) => !byKind.has(s.kind)).map((s) => s.kind);
   const lines: Line[] = [];
@@ -135,6 +154,15 @@ export function monthlyCost(counts: CheckCounts[], fixed: FixedResources, schedu
     lines.push({ item: `${s.kind} checks: ${s.perMonth} a month (${s.cadence})`, usd: sum(perCheckLines(c)) * s.perMonth });
     smsPerMonth += c.smsSent * s.perMonth;
     newUsers += c.newUsers * s.perMonth;
+    const reRuns = retryRunsPerMonth(s, failureRate);
+    if (reRuns > 0) {
+      lines.push({
+        item: `${s.kind} re-runs: ${reRuns} a month (${failureRate * 100}% assumed failing × ${s.retries} retries)`,
+        usd: sum(perCheckLines(c)) * reRuns,
+      });
+      smsPerMonth += c.smsSent * reRuns;
+      newUsers += c.newUsers * reRuns;
+    }
   }
   lines.push(...fixedLines(fixed));
   const standing = schedules.filter((s) => s.kind === 'signin').length * STANDING_USERS_PER_SIGNIN_SCHEDULE;

@@ -4,6 +4,7 @@
  * metric name with one set of dimension names and values; CloudWatch bills each one monthly.
  */
 import { logger } from '../../lib/logger';
+import { publishCheckerFailure } from '../../lib/metrics';
 import { reportOutcome, type CodeRoute, type RouteOutcome } from '../../lib/sms/report';
 
 export interface Series {
@@ -73,6 +74,8 @@ export function emittableSeries(): Series[] {
   process.stdout.write = ((chunk: string | Uint8Array) => (written.push(String(chunk)), true)) as typeof process.stdout.write;
   try {
     for (const route of ROUTES) for (const outcome of OUTCOMES) reportOutcome(route, outcome, { phone: '+15555550100' });
+    // A confirmed checker failure (issue 18): the reason is a field, never a dimension.
+    for (const reason of ['Unexpected', 'PhoneBusy', 'TimedOut', 'Aborted']) publishCheckerFailure({ reason, runId: 'r' });
     // A delivered code with its time to SMS: a log field, which must never become a series.
     for (const route of ROUTES) {
       for (const step of ['SIGN_UP', 'MFA'] as const)

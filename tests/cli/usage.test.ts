@@ -47,7 +47,7 @@ describe('help', () => {
   it("a command's usage has its synopsis and its whole description, wrapped", () => {
     const verify = commandUsage(USAGE, 'verify')!;
     expect(verify.split('\n')[0]).toBe(
-      "Usage: cogcheck verify (--target <name> | --user-pool-id <id> --client-id <id>) [--kind signin|signup] [--auth-flow password|srp|user-auth|sms-otp] [--phone <+E164>] [--interactive] [--timeouts '<json>'] (--stage <stage> [--region <region>] | --local) [--json]",
+      "Usage: cogcheck verify (--target <name> | --user-pool-id <id> --client-id <id>) [--kind signin|signup] [--auth-flow password|srp|user-auth|sms-otp] [--phone <+E164>] [--interactive] [--timeouts '<json>'] [--retries 0|1|2] (--stage <stage> [--region <region>] | --local) [--json]",
     );
     expect(verify).toContain('run a synthetic SMS MFA check and follow it: signup (the default) signs a new user up,');
     expect(verify).toContain('code as it is awaited');

@@ -190,6 +190,8 @@ describe('sign-in check', () => {
       'FinishSignIn',
       'ReleaseLeaseAfterFailure',
       'RecordFailure',
+      // Issue 18: a run started without `retries` gets none, so RetryOrFail fails at once.
+      'RetryOrFail',
       'Failed',
     ]);
     s.modes.set(phone, 'deliver');
@@ -252,7 +254,7 @@ describe('sign-in check', () => {
         .slice(dropped)
         .map((e) => e.stateEnteredEventDetails?.name)
         .filter(Boolean),
-    ).toEqual(['ReleaseLeaseAfterFailure', 'RecordFailure', 'Failed']);
+    ).toEqual(['ReleaseLeaseAfterFailure', 'RecordFailure', 'RetryOrFail', 'Failed']);
     expect(JSON.stringify(events.slice(dropped))).not.toContain('2065551234');
   });
 

@@ -107,9 +107,9 @@ it('a run stalled past the machine timeout ends TIMED_OUT, its user deleted, its
   });
   expect(await item(`LEASE#${phone}`)).toBeUndefined();
 
-  // The same verdict line as a failed run (Logs Insights counts failures by reason from it), and no
-  // check metric of its own: CheckFailingAlarm adds the machine's AWS/States ExecutionsTimedOut and
-  // ExecutionsAborted to ExecutionsFailed (tests/stack/package.test.ts), so alarms see this run fail.
+  // The same verdict line as a failed run (Logs Insights counts failures by reason from it), and one
+  // CheckerFailures count (issue 18: TimedOut is class checker): CheckFailingAlarm adds the machine's
+  // AWS/States ExecutionsTimedOut and subtracts it, so this run warns (CheckerFailingAlarm), not pages.
   const parsed = () =>
     logs.lines
       .flatMap((chunk) => chunk.split('\n'))
@@ -120,7 +120,7 @@ it('a run stalled past the machine timeout ends TIMED_OUT, its user deleted, its
     await new Promise((r) => setTimeout(r, 50));
   const lines = parsed();
   expect(lines.filter((l) => l.message === 'run finished' && l.runId === runId)).toEqual([
-    expect.objectContaining({ verdict: 'FAIL', reason: 'TimedOut', durationMs: expect.any(Number) }),
+    expect.objectContaining({ verdict: 'FAIL', reason: 'TimedOut', class: 'checker', attempt: 1, durationMs: expect.any(Number) }),
   ]);
-  expect(lines.filter((l) => l._aws)).toEqual([]);
+  expect(lines.filter((l) => l._aws)).toEqual([expect.objectContaining({ CheckerFailures: 1, reason: 'TimedOut', runId })]);
 }, 30_000);

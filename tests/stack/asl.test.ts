@@ -90,7 +90,15 @@ describe('passing paths of the verify machine', () => {
       }
       expect(after).not.toContain('CleanUpUser');
       expect(after).toContain('ReleaseLeaseAfterFailure');
-      expect(after.slice(-2)).toEqual(['RecordFailure', 'Failed']);
+      // Issue 18: RetryOrFail runs the check again (NextAttempt → ChooseKind) or fails with the confirmed verdict.
+      expect(after.slice(-2)).toEqual(['RecordFailure', 'RetryOrFail']);
+      expect(states.RetryOrFail.Choices).toEqual([{ Variable: '$.result.retry', IsPresent: true, Next: 'NextAttempt' }]);
+      expect(states.RetryOrFail.Default).toBe('Failed');
+      expect(states.NextAttempt).toEqual({
+        Type: 'Pass',
+        Parameters: { 'kind.$': '$.result.kind', 'attempt.$': '$.result.retry.attempt' },
+        Next: 'ChooseKind',
+      });
     }
   });
 });

@@ -78,6 +78,7 @@ describe('checks.yml', () => {
         state: 'DISABLED',
         enabled: false,
         smsPerRun: 1,
+        retries: 1,
       },
       {
         name: 'signup',
@@ -90,8 +91,36 @@ describe('checks.yml', () => {
         state: 'DISABLED',
         enabled: false,
         smsPerRun: 2,
+        retries: 1,
       },
     ]);
+  });
+
+  describe('retries (issue 18)', () => {
+    const one = (extra: Record<string, unknown>) => ({
+      default: [{ name: 'signin', kind: 'signin', schedule: 'rate(5 minutes)', ...extra }],
+    });
+
+    it('takes 0..2 per check, default 1, and puts it in the schedule input', () => {
+      for (const retries of [0, 1, 2]) {
+        const { checks, errors } = readChecks({ doc: one({ retries }), stage: 'dev', params: PARAMS });
+        expect(errors).toEqual([]);
+        const input = JSON.parse(Object.values(scheduleResources(checks) as Record<string, any>)[0].Properties.Target.Input);
+        expect(input.retries).toBe(retries);
+      }
+      const { checks } = readChecks({ doc: one({}), stage: 'dev', params: PARAMS });
+      expect(JSON.parse(Object.values(scheduleResources(checks) as Record<string, any>)[0].Properties.Target.Input)).toMatchObject({
+        kind: 'signin',
+        retries: 1,
+      });
+    });
+
+    it.each([[3], [-1], [1.5], ['1']])('refuses retries %j, naming the field and the check', (retries) => {
+      const { errors } = readChecks({ doc: one({ retries }), stage: 'dev', params: PARAMS });
+      expect(errors).toEqual([
+        `checks.yml default[0] (signin): retries must be a whole number from 0 to 2, got ${JSON.stringify(retries)}`,
+      ]);
+    });
   });
 
   it('lets a stage replace the list, with its own target, phone, route and state per check', () => {
@@ -150,7 +179,7 @@ describe('checks.yml', () => {
       'checks.yml default[3] (d): schedule "at(2026-12-01T00:00:00)" is not an EventBridge Scheduler recurring expression: rate(<n> minutes|hours|days) or cron(<6 fields>)',
       'checks.yml default[4] (a): duplicate name: default[0] has the same name',
       'checks.yml default[5] (e): phone must be an E.164 number: "+", the country code and the number, 8 to 16 characters',
-      'checks.yml default[6] (f): password is not a known field (expected name, kind, schedule, target, userPoolId, clientId, authFlow, phone, codeRoute, state, slo)',
+      'checks.yml default[6] (f): password is not a known field (expected name, kind, schedule, target, userPoolId, clientId, authFlow, phone, codeRoute, state, slo, retries)',
       'checks.yml default[7] (g): codeRoute must be one of inbound-sms, twilio, custom-sender, got "callback"',
       'checks.yml default[7] (g): state must be ENABLED or DISABLED, got "ON"',
       'checks.yml default[8] (Bad Name): name must be 1-40 lower-case letters, digits and -, starting with a letter',
@@ -203,8 +232,9 @@ describe('checks.yml', () => {
       kind: 'signin',
       target: 'MyUserPool',
       phoneNumber: REAL,
+      retries: 1,
     });
-    expect(JSON.parse(resources.CheckScheduleSignup.Properties.Target.Input)).toEqual({ kind: 'signup', target: 'MyUserPool' });
+    expect(JSON.parse(resources.CheckScheduleSignup.Properties.Target.Input)).toEqual({ kind: 'signup', target: 'MyUserPool', retries: 1 });
     expect(resources.CheckScheduleSignup.Properties.State).toBe('ENABLED');
   });
 });
@@ -228,11 +258,13 @@ describe('checks.yml: a check on a pool named by id (cogcheck target add / verif
       userPoolId: POOL,
       clientId: 'abc123',
       authFlow: 'srp',
+      retries: 1,
     });
     expect(JSON.parse(resources.CheckScheduleNamed.Properties.Target.Input)).toEqual({
       kind: 'signup',
       target: 'Shop',
       authFlow: 'user-auth',
+      retries: 1,
     });
   });
 
@@ -303,19 +335,20 @@ describe('the checks plugins in sls package', () => {
     expect(error.message).not.toContain('+15555550123');
   });
 
-  it('sums SMS over the enabled default checks: 8928 sign-in runs × 1 + 124 sign-up runs × 2, over a $1 limit', async () => {
+  it('sums SMS over the enabled default checks with their retry runs: (8928 + 447) sign-in runs × 1 + (124 + 7) sign-up runs × 2, over a $1 limit', async () => {
     const s = service(readFileSync(join(PROJECT_ROOT, 'checks.yml'), 'utf8'), ['checkScheduleState=ENABLED', `checkPhoneNumber=${REAL}`]);
     const error = (await runHook(s.plugin(SmsBudgetPlugin), 'before:package:initialize').catch((e: Error) => e)) as Error;
     expect(error.message).toContain(
-      'SMS budget exceeded: signin: rate(5 minutes) = 8928 runs × 1 SMS per signin run = 8928 SMS; signup: rate(6 hours) = 124 runs × 2 SMS per signup run = 248 SMS; in all 9176 SMS',
+      'SMS budget exceeded: signin: rate(5 minutes) = (8928 runs + 447 retry runs: 5% assumed failing × 1 retries) × 1 SMS per signin run = 9375 SMS; ' +
+        'signup: rate(6 hours) = (124 runs + 7 retry runs: 5% assumed failing × 1 retries) × 2 SMS per signup run = 262 SMS; in all 9637 SMS',
     );
     const ok = service(readFileSync(join(PROJECT_ROOT, 'checks.yml'), 'utf8'), [
       'checkScheduleState=ENABLED',
       `checkPhoneNumber=${REAL}`,
-      'monthlySmsSpendLimitUsd=60',
+      'monthlySmsSpendLimitUsd=63',
     ]);
     await runHook(ok.plugin(SmsBudgetPlugin), 'before:package:initialize');
-    expect(ok.log.notices).toEqual([expect.stringContaining('$59.19 per month, within the $60.00 limit')]);
+    expect(ok.log.notices).toEqual([expect.stringContaining('$62.16 per month, within the $63.00 limit')]);
   });
 
   it("turns the silence alarm's actions on only where a check runs, and refuses a period shorter than two runs of the most frequent one", async () => {

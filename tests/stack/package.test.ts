@@ -462,8 +462,8 @@ describe('sls package (offline)', () => {
       Target: { Arn: { Ref: 'VerifyStateMachine' } },
     });
     // checkPhoneNumber has no default: the inputs name no phone.
-    expect(JSON.parse(byId.CheckScheduleSignin.Target.Input)).toEqual({ kind: 'signin', target: 'MyUserPool' });
-    expect(JSON.parse(byId.CheckScheduleSignup.Target.Input)).toEqual({ kind: 'signup', target: 'MyUserPool' });
+    expect(JSON.parse(byId.CheckScheduleSignin.Target.Input)).toEqual({ kind: 'signin', target: 'MyUserPool', retries: 1 });
+    expect(JSON.parse(byId.CheckScheduleSignup.Target.Input)).toEqual({ kind: 'signup', target: 'MyUserPool', retries: 1 });
     for (const properties of Object.values(byId)) expect(properties.Target.RoleArn).toEqual({ 'Fn::GetAtt': ['CheckScheduleRole', 'Arn'] });
   });
 
@@ -483,12 +483,12 @@ describe('sls package (offline)', () => {
     for (const query of queries) for (const fn of verdictFunctions) expect(query).toContain(`SOURCE '/aws/lambda/\${Svc}-\${Stage}-${fn}'`);
   });
 
-  it('has three alarms on their topic, and the dashboard only when asked for (tests/stack/metrics.test.ts checks what they read)', () => {
+  it('has four alarms on their topic, and the dashboard only when asked for (tests/stack/metrics.test.ts checks what they read)', () => {
     const alarms = Object.entries(template.Resources)
       .filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm')
       .map(([id]) => id)
       .sort();
-    expect(alarms).toEqual(['CheckFailingAlarm', 'NoSuccessfulCheckAlarm', 'SlowCheckAlarm']);
+    expect(alarms).toEqual(['CheckFailingAlarm', 'CheckerFailingAlarm', 'NoSuccessfulCheckAlarm', 'SlowCheckAlarm']);
     for (const id of alarms) expect(template.Resources[id].Properties.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
     expect(template.Resources.NoSuccessfulCheckAlarm.Properties.TreatMissingData).toBe('breaching');
     // plugins/checks.js: no check of checks.yml is enabled with the default params, so the silence alarm stays quiet.
@@ -499,15 +499,35 @@ describe('sls package (offline)', () => {
       (m) => m.MetricStat,
     );
     expect(read.map((m) => m.MetricStat!.Metric.MetricName).sort()).toEqual([
+      'CheckerFailures',
       'ExecutionsAborted',
       'ExecutionsFailed',
       'ExecutionsTimedOut',
     ]);
-    for (const m of read)
+    const states = read.filter((m) => m.MetricStat!.Metric.MetricName !== 'CheckerFailures');
+    for (const m of states)
       expect(m.MetricStat!.Metric.Dimensions).toEqual([{ Name: 'StateMachineArn', Value: { Ref: 'VerifyStateMachine' } }]);
     const returned = (failing.Metrics as { ReturnData: boolean; Expression?: string }[]).filter((m) => m.ReturnData);
     expect(returned).toHaveLength(1);
-    for (const m of read) expect(returned[0].Expression).toContain(`FILL(${m.Id}, 0)`);
+    for (const m of states) expect(returned[0].Expression).toContain(`+ FILL(${m.Id}, 0)`.replace(/^\+ /, ''));
+    // Issue 18: checker failures (our own parts) do not page: the confirmed checker failures are
+    // subtracted from the paging sum and warn on an alarm of their own, reading the same one series.
+    const checker = read.find((m) => m.MetricStat!.Metric.MetricName === 'CheckerFailures')!;
+    expect(returned[0].Expression).toMatch(new RegExp(`- FILL\\(${checker.Id}, 0\\)$`));
+    expect(checker.MetricStat!.Metric).toMatchObject({
+      Namespace: 'CognitoSmsMfaCheck',
+      Dimensions: [{ Name: 'service', Value: 'cognito-sms-mfa' }],
+    });
+    expect(template.Resources.CheckerFailingAlarm.Properties).toMatchObject({
+      Namespace: 'CognitoSmsMfaCheck',
+      MetricName: 'CheckerFailures',
+      Dimensions: [{ Name: 'service', Value: 'cognito-sms-mfa' }],
+      Statistic: 'Sum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+    expect(template.Resources.CheckerFailingAlarm.Properties.AlarmDescription).toMatch(/^WARNING \(not a page\)/);
     expect(template.Resources.AlarmTopic.Type).toBe('AWS::SNS::Topic');
     expect(template.Resources.CheckDashboard).toMatchObject({ Type: 'AWS::CloudWatch::Dashboard', Condition: 'HasDashboard' });
     // dashboard defaults to 'false': the condition is false in the packaged template.
@@ -592,7 +612,10 @@ describe('guardrails in sls package', () => {
   it('stops sls package with the numbers when the default checks would overrun the SMS limit', () => {
     const result = slsPackage('checkScheduleState=ENABLED', 'checkPhoneNumber=+12065551234');
     expect(result.status).not.toBe(0);
-    expect(result.output).toContain('SMS budget exceeded: signin: rate(5 minutes) = 8928 runs × 1 SMS per signin run');
+    // Issue 18: with the default 1 retry per check, at the guardrail's assumed 5% failing.
+    expect(result.output).toContain(
+      'SMS budget exceeded: signin: rate(5 minutes) = (8928 runs + 447 retry runs: 5% assumed failing × 1 retries) × 1 SMS per signin run',
+    );
   }, 120_000);
 
   it('stops an enabled schedule without a check phone, naming checkPhoneNumber', () => {
@@ -602,7 +625,7 @@ describe('guardrails in sls package', () => {
   }, 120_000);
 
   it('packages enabled checks within the SMS limit, with the silence alarm notifying (set after resources are merged)', () => {
-    const result = slsPackage('checkScheduleState=ENABLED', 'checkPhoneNumber=+12065551234', 'monthlySmsSpendLimitUsd=60');
+    const result = slsPackage('checkScheduleState=ENABLED', 'checkPhoneNumber=+12065551234', 'monthlySmsSpendLimitUsd=63');
     expect(result).toMatchObject({ status: 0 });
     const packaged = JSON.parse(readFileSync(TEMPLATE_PATH, 'utf8')) as Template;
     expect(packaged.Resources.NoSuccessfulCheckAlarm.Properties.ActionsEnabled).toBe(true);

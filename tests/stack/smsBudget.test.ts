@@ -1,4 +1,4 @@
-const { checkSmsBudget, runsPerMonth } = require('../../plugins/smsBudget.js');
+const { checkSmsBudget, runsPerMonth, retryRunsPerMonth, ASSUMED_FAILURE_RATE } = require('../../plugins/smsBudget.js');
 
 describe('SMS cost guardrail', () => {
   it('counts runs per 31-day month for rate() schedules', () => {
@@ -16,6 +16,23 @@ describe('SMS cost guardrail', () => {
     codeRoute: 'inbound-sms',
     smsPerRun: kind === 'signin' ? 1 : 2,
     ...extra,
+  });
+
+  it('counts the retries before a verdict (issue 18): runs × the assumed 5% failing × retries, rounded up', () => {
+    expect(ASSUMED_FAILURE_RATE).toBe(0.05);
+    expect(retryRunsPerMonth(8928, 0)).toBe(0);
+    expect(retryRunsPerMonth(8928, 1)).toBe(447);
+    expect(retryRunsPerMonth(8928, 2)).toBe(893);
+    const result = checkSmsBudget({
+      checks: [check('signin', 'signin', 'rate(5 minutes)', { retries: 1 }), check('signup', 'signup', 'rate(6 hours)', { retries: 2 })],
+      pricePerSmsUsd: 0.00645,
+      monthlyLimitUsd: 100,
+    });
+    // (8928 + 447) × 1 + (124 + 13) × 2 = 9649 SMS.
+    expect(result).toMatchObject({ ok: true, sms: 9649 });
+    expect(result.message).toContain(
+      'signin: rate(5 minutes) = (8928 runs + 447 retry runs: 5% assumed failing × 1 retries) × 1 SMS per signin run = 9375 SMS',
+    );
   });
 
   it('refuses a 1-minute sign-up check against a $1 limit, with the arithmetic', () => {
