@@ -8,7 +8,7 @@ import { recentRuns, successRate } from './history';
 import { submitCode } from './submit';
 import { verifySandboxPhone } from './sandbox';
 import { showSms } from './sms';
-import { COMMANDS, commandSpec, optionsOf, type OptionValues } from './commands';
+import { COMMANDS, commandSpec, optionsOf, type CommandSpec, type OptionValues } from './commands';
 import { commandUsage, OptionRefused, overview, targetUsage, UsageError } from './usage';
 import { duration, stepNote, verdict } from './stepLine';
 import { maskPhone, PHONE_NUMBER } from '../lib/phone';
@@ -87,9 +87,7 @@ function usageOf(command: string): string {
 type Options = OptionValues;
 
 /** Every option some command takes: one the command at hand does not take is told so, not called unknown. */
-const ANY_COMMAND_OPTION = new Set(
-  (COMMANDS as readonly Parameters<typeof optionsOf>[0][]).flatMap((c) => optionsOf(c).map((o) => o.name)),
-);
+const ANY_COMMAND_OPTION = new Set((COMMANDS as readonly CommandSpec[]).flatMap((c) => optionsOf(c).map((o) => o.name)));
 
 /**
  * The options this command takes (its entry in cli/commands.ts), parsed; exported for the test
@@ -153,6 +151,8 @@ async function run(command: string, o: Options, io: Io): Promise<number> {
       throw new UsageError('--phone must be an E.164 number, e.g. +15555550100', hint);
     if (o.phone) machineInput.phoneNumber = o.phone;
     if (o.timeouts) machineInput.timeouts = parseJson(o.timeouts, '--timeouts');
+    // Codes typed here go back through the signed callback: a timeout then names that route.
+    if (o.interactive) machineInput.codeRoute = 'callback';
   }
   if (command === 'submit-code') {
     if (!o.phone && !o['run-id']) throw new UsageError('submit-code needs --phone <+E164> or --run-id <id>', hint);

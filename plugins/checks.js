@@ -175,6 +175,9 @@ const checkInput = (check) =>
     ...(check.userPoolId ? { userPoolId: check.userPoolId, clientId: check.clientId } : { target: check.target }),
     ...(check.authFlow && { authFlow: check.authFlow }),
     ...(check.phone && { phoneNumber: check.phone }),
+    // The route its codes come back by, named in a failure's cause; without a phone the run takes
+    // the inbound-SMS number and knows the route from that.
+    ...((check.phone || check.codeRoute !== 'inbound-sms') && { codeRoute: check.codeRoute }),
   });
 
 /** One AWS::Scheduler::Schedule per check, started with the role resources/verification.yml defines. */

@@ -63,7 +63,13 @@ export async function prepareRun(event: unknown): Promise<RunState> {
     targetName,
     timeouts,
   };
-  await putRun({ ...run, phoneNumber: phone, startedAt: new Date().toISOString(), status: 'RUNNING' });
+  await putRun({
+    ...run,
+    phoneNumber: phone,
+    startedAt: new Date().toISOString(),
+    status: 'RUNNING',
+    ...(request.codeRoute && { codeRoute: request.codeRoute }),
+  });
   logger.info('run prepared', {
     runId,
     kind: run.kind,

@@ -1,6 +1,6 @@
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { handler, recordResult } from './recordResult';
 
@@ -53,6 +53,17 @@ describe('recordResult', () => {
     expect(out).toMatchObject({ verdict: 'FAIL', reason: 'SmsCodeNotReceived' });
     expect(JSON.stringify(out)).not.toContain('States.Timeout');
     expect(update().ExpressionAttributeValues).toMatchObject({ ':status': 'FAIL', ':reason': 'SmsCodeNotReceived' });
+  });
+
+  it("names the route the run's code was expected through, read from its record (only for a code wait's timeout)", async () => {
+    ddb.on(GetCommand).resolves({ Item: { pk: 'RUN#run-1', runId: 'run-1', codeRoute: 'twilio' } });
+    const out = await recordResult({ runId: 'run-1', executionArn: ARN, error: { Error: 'States.Timeout', Cause: 'The task timed out.' } });
+    expect(out.cause).toBe('No SMS code reached the run by the Twilio webhook (POST /sms/twilio) before the wait timed out');
+    expect(ddb).toHaveReceivedCommandWith(GetCommand, { TableName: 'runs-test', Key: { pk: 'RUN#run-1' } });
+    expect(update().ExpressionAttributeValues).toMatchObject({ ':cause': out.cause });
+    ddb.resetHistory();
+    await recordResult({ runId: 'run-1', executionArn: ARN, error: { Error: 'PhoneBusy', Cause: 'busy' } });
+    expect(ddb).not.toHaveReceivedCommand(GetCommand);
   });
 
   it.each([

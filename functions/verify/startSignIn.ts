@@ -69,6 +69,7 @@ export async function startSignIn(event: unknown): Promise<SignInState> {
     phoneNumber: phone,
     startedAt: started.toISOString(),
     status: 'RUNNING',
+    ...(request.codeRoute && { codeRoute: request.codeRoute }),
   });
   await takeLease(phone, runId, leaseSeconds('signin', timeouts));
   await registerWait(phone, runId, 'MFA', timeouts.mfaCodeSeconds, { userPoolId, username });

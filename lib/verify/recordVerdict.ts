@@ -2,6 +2,7 @@ import { awsErrorName } from '../errors';
 import { logger } from '../logger';
 import { retryTransient } from '../retryTransient';
 import { finishRun, type RunResult } from '../runs/finishRun';
+import { getRun } from '../runs/getRun';
 import type { RunItem } from '../runs/model';
 import { classifyFailure } from './classify';
 import { stepTimings, type StepTiming } from './stepTimings';
@@ -36,9 +37,11 @@ export async function recordVerdict(p: {
     steps,
   };
   if (p.error) {
+    const errorName = typeof p.error.Error === 'string' ? p.error.Error : undefined;
     const failure = classifyFailure(
-      typeof p.error.Error === 'string' ? p.error.Error : undefined,
+      errorName,
       typeof p.error.Cause === 'string' ? p.error.Cause : undefined,
+      await codeRouteOf(p.runId, errorName),
     );
     Object.assign(result, { verdict: 'FAIL', reason: failure.reason, cause: failure.cause });
   }
@@ -56,6 +59,20 @@ export async function recordVerdict(p: {
     standingUserReason,
   });
   return { ...result, kind, standingUser, standingUserReason, firstSignIn };
+}
+
+/**
+ * A code wait that timed out is told by the route the code was expected through, kept on the run
+ * record: read only then (one read per such failure), and best effort, as the timings are.
+ */
+async function codeRouteOf(runId: string, errorName: string | undefined): Promise<RunItem['codeRoute']> {
+  if (errorName !== 'States.Timeout' && errorName !== 'States.HeartbeatTimeout') return undefined;
+  try {
+    return (await getRun(runId)).codeRoute;
+  } catch (error) {
+    logger.warn('run record unreadable; the failure names no code route', { error: awsErrorName(error) ?? 'Error' });
+    return undefined;
+  }
 }
 
 /**

@@ -8,6 +8,8 @@ import { getTarget } from '../targets/getTarget';
 import { asObject, noUnknownFields, requiredString } from '../validate';
 import { regionOfUserPool } from '../cognito/region';
 import { readAuthFlow, type AuthFlow } from './authFlow';
+import { readCodeRoute } from './codeRoute';
+import type { CodeRoute } from '../sms/report';
 import { readKind, type CheckKind } from './kind';
 import { readTimeouts, type Timeouts } from './timeouts';
 
@@ -24,9 +26,11 @@ export interface RunRequest {
   phone: string;
   phoneFrom: 'input' | 'inboundPhoneNumberId';
   timeouts: Timeouts;
+  /** The route the codes are expected back by: the input's, else the inbound SMS number's when the phone is it. */
+  codeRoute?: CodeRoute;
 }
 
-export const RUN_INPUT_FIELDS = ['kind', 'target', 'userPoolId', 'clientId', 'authFlow', 'phoneNumber', 'timeouts'] as const;
+export const RUN_INPUT_FIELDS = ['kind', 'target', 'userPoolId', 'clientId', 'authFlow', 'phoneNumber', 'timeouts', 'codeRoute'] as const;
 
 /**
  * Validates a run's input (every problem before any AWS call), then reads its target (SSM) and,
@@ -44,6 +48,7 @@ export async function readRunRequest(rawInput: unknown, expectedKind: CheckKind)
     input.phoneNumber === undefined || input.phoneNumber === null ? undefined : requiredString(input, 'phoneNumber', PHONE_NUMBER);
   const timeouts = readTimeouts(input.timeouts);
   let authFlow = readAuthFlow(input.authFlow);
+  const codeRoute = readCodeRoute(input.codeRoute) ?? (phoneNumber === undefined ? 'inbound-sms' : undefined);
   const inboundId = optionalEnv('INBOUND_PHONE_NUMBER_ID');
   if (phoneNumber === undefined && inboundId === undefined) {
     throw new ValidationError('phoneNumber', 'is required (this stage has no inboundPhoneNumberId to default to)');
@@ -81,5 +86,6 @@ export async function readRunRequest(rawInput: unknown, expectedKind: CheckKind)
     phone,
     phoneFrom: phoneNumber ? 'input' : 'inboundPhoneNumberId',
     timeouts,
+    ...(codeRoute && { codeRoute }),
   };
 }

@@ -37,7 +37,12 @@ export async function runChecks(opts: StartOptions, runs: Runs, reporter: Report
       phones.map(async (phoneNumber) => {
         while (next < opts.runs && !runs.stopReason) {
           const n = ++next;
-          const input = { target, phoneNumber, ...(opts.kind && { kind: opts.kind }) };
+          const input = {
+            target,
+            phoneNumber,
+            codeRoute: opts.interactive ? 'callback' : opts.codeSource,
+            ...(opts.kind && { kind: opts.kind }),
+          };
           outcome.verifications.push(await runs.run('verify', input, `verify#${n}`, phoneNumber));
         }
       }),

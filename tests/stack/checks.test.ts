@@ -203,6 +203,7 @@ describe('checks.yml', () => {
       kind: 'signin',
       target: 'MyUserPool',
       phoneNumber: REAL,
+      codeRoute: 'inbound-sms',
     });
     expect(JSON.parse(resources.CheckScheduleSignup.Properties.Target.Input)).toEqual({ kind: 'signup', target: 'MyUserPool' });
     expect(resources.CheckScheduleSignup.Properties.State).toBe('ENABLED');
