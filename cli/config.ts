@@ -1,5 +1,5 @@
-import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 
 /** The checkout the CLI runs from: the default local endpoints file lives under it. */
 const PROJECT_ROOT = resolve(__dirname, '..');
@@ -24,14 +24,87 @@ export interface Endpoints {
   env?: Record<string, string>;
   /** A local cloud's SMS inbox (GET, `?phone=+E164&last=1`): every SMS its fake phone received. */
   smsInboxUrl?: string;
+  /** The process keeping a local cloud up (`npm start -- --keep-running`): a file whose process is gone is stale. */
+  pid?: number;
 }
 
-/** Written by `npm start -- --keep-running`; COGCHECK_LOCAL_ENDPOINTS points elsewhere (tests, several clouds). */
-export const LOCAL_ENDPOINTS_FILE = process.env.COGCHECK_LOCAL_ENDPOINTS ?? join(PROJECT_ROOT, '.local-cloud', 'endpoints.json');
+/**
+ * The endpoints file `cogcheck --local` reads: `npm start -- --keep-running` writes it. When another
+ * live cloud already keeps it, a second one writes its own beside it and prints
+ * `export COGCHECK_LOCAL_ENDPOINTS=<that file>`: the variable names the file to read instead
+ * (a second cloud's terminal, tests).
+ */
+export const LOCAL_ENDPOINTS_FILE = process.env.COGCHECK_LOCAL_ENDPOINTS || join(PROJECT_ROOT, '.local-cloud', 'endpoints.json');
 
 export function writeLocalEndpoints(endpoints: Endpoints, file = LOCAL_ENDPOINTS_FILE): void {
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(endpoints, null, 2)}\n`, { mode: 0o600 });
+}
+
+/** Signal 0 checks that a process exists without touching it; EPERM: it exists, another user's. */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function ownerOf(file: string): number | undefined {
+  try {
+    const { pid } = JSON.parse(readFileSync(file, 'utf8')) as Endpoints;
+    return typeof pid === 'number' ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Creates `file` whole or not at all: a hard link fails if the name exists, and never shows a half-written file. */
+function createWhole(file: string, endpoints: Endpoints): boolean {
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeLocalEndpoints(endpoints, temporary);
+  try {
+    linkSync(temporary, file);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  } finally {
+    unlinkSync(temporary);
+  }
+}
+
+export interface EndpointsClaim {
+  /** Where this cloud's endpoints were written. */
+  file: string;
+  /** Set when another live cloud keeps `preferred`: its pid (this cloud wrote a file of its own). */
+  otherCloudPid?: number;
+}
+
+/**
+ * Writes a keep-running cloud's endpoints where `cogcheck --local` reads them, unless another live
+ * cloud keeps that file: then beside it, named after this process, for COGCHECK_LOCAL_ENDPOINTS.
+ * A file whose cloud is gone (killed without clean-up, or written with no pid) is replaced.
+ */
+export function claimLocalEndpoints(endpoints: Endpoints, preferred = LOCAL_ENDPOINTS_FILE): EndpointsClaim {
+  const mine: Endpoints = { ...endpoints, pid: process.pid };
+  for (let attempt = 0; attempt < 3; attempt++) {
+    if (createWhole(preferred, mine)) return { file: preferred };
+    const owner = ownerOf(preferred);
+    if (owner !== undefined && owner !== process.pid && processAlive(owner)) {
+      const own = join(dirname(preferred), `${basename(preferred, '.json')}-${process.pid}.json`);
+      writeLocalEndpoints(mine, own);
+      return { file: own, otherCloudPid: owner };
+    }
+    rmSync(preferred, { force: true });
+  }
+  throw new ConfigError(`Could not write ${preferred}: another process keeps replacing it`);
+}
+
+/** Removes the endpoints file if this process wrote it (never another cloud's). */
+export function releaseLocalEndpoints(file: string): void {
+  if (ownerOf(file) === process.pid) rmSync(file, { force: true });
 }
 
 export class ConfigError extends Error {
@@ -43,6 +116,12 @@ export function readLocalEndpoints(file = LOCAL_ENDPOINTS_FILE): Endpoints {
     throw new ConfigError(`No local cloud is running (${file} is missing): start one with npm start -- --keep-running`);
   }
   const endpoints = JSON.parse(readFileSync(file, 'utf8')) as Endpoints;
+  // A cloud killed without its clean-up leaves its file: said, rather than calls to dead ports.
+  if (endpoints.pid !== undefined && !processAlive(endpoints.pid)) {
+    throw new ConfigError(
+      `No local cloud is running: ${file} was written by process ${endpoints.pid}, which has exited; start one with npm start -- --keep-running`,
+    );
+  }
   Object.assign(process.env, endpoints.env ?? {});
   return endpoints;
 }

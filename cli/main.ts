@@ -9,57 +9,16 @@ import { recentRuns, successRate } from './history';
 import { submitCode } from './submit';
 import { verifySandboxPhone } from './sandbox';
 import { showSms } from './sms';
-import { REPORT_OPTIONS, REPORT_USAGE, reportArgs, runReport } from './report';
-import { commandUsage, optionsOf, UsageError } from './usage';
+import { COMMANDS, commandSpec, optionsOf, type CommandSpec, type OptionValues } from './commands';
+import { commandUsage, OptionRefused, overview, targetUsage, UsageError } from './usage';
+import { reportArgs, runReport } from './report';
 import { duration, stepNote, verdict } from './stepLine';
 import { maskPhone, PHONE_NUMBER } from '../lib/phone';
 import { CHECK_KINDS } from '../lib/verify/kind';
 import { checkAuthFlow, checkClientId, runFacts, runTarget, targetArgs, userPoolRegion } from './target';
 
-export const USAGE = `Usage: cogcheck <command> (--stage <stage> [--region <region>] | --local) [--json]
-       (from a checkout: npm run cli -- <command> ...)
-
-Commands:
-  provision   [--input '<json>']           run the provisioning state machine and follow it
-  verify      (--target <name> | --user-pool-id <id> --client-id <id>)
-              [--kind signin|signup] [--auth-flow password|srp|user-auth|sms-otp]
-              [--phone <+E164>] [--interactive] [--timeouts '<json>'] [--retries 0|1|2]
-                                           run a synthetic SMS MFA check and follow it: signup (the
-                                           default) signs a new user up, signin a standing user in;
-                                           the flow: the target's, else the client's default (Amplify
-                                           apps use srp; sms-otp, passwordless SMS sign-in, only when
-                                           named); without --phone, the stage's inbound-SMS
-                                           number (inboundPhoneNumberId); --interactive asks for each
-                                           SMS code as it is awaited; --retries: re-runs that
-                                           confirm a failure (default 0 here, 1 on a schedule)
-  target add  --name <name> --user-pool-id <id> --client-id <id>
-              [--auth-flow password|srp|user-auth|sms-otp]
-                                           record a pool and app client you already have as a check
-                                           target (Region from the pool id); reads them, changes
-                                           nothing, and prints what a check needs that they lack
-  target list                              the stage's targets, provisioned and added
-  target show <name>                       a target's record and its readiness, read now
-  target remove <name>                     delete an added target's record (never anything in
-                                           Cognito); a provisioned one goes with teardown
-  teardown    [--input '<json>']           delete what provisioning created
-  submit-code --phone <+E164> | --run-id <id>, and --code <digits> | --message "<sms text>"
-              [--secret <s>] [--url <callback url>]
-                                           sign and POST a code to the callback
-  sms-sandbox-verify --phone <+E164> [--timeout-seconds N]
-                                           while the account is in the SNS SMS sandbox: add the check
-                                           phone as a destination and verify it with the one-time
-                                           password that comes back through the stack's inbound route
-  status      [--limit N]                  the last N runs (default 10) and the success rate
-  history     [--limit N]                  same as status, with step timings
-${REPORT_USAGE}
-  sms         --local [--phone <+E164>] [--last]
-                                           what the local fake phone received: time, phone, code, run
-  help        [<command>]                  this text, or one command's (also: <command> --help)
-
-Targets: --stage reads the deployed stack's outputs (cognito-sms-mfa-<stage>); --local uses the
-local cloud that 'npm start -- --keep-running' keeps up. --json prints one JSON document instead of
-lines. Exit codes: 0 success/PASS, 1 the run failed, 2 bad usage or configuration, 3 the callback
-refused the code.`;
+/** `cogcheck --help`, made from the command table (cli/commands.ts). */
+export const USAGE = overview();
 
 export interface Io {
   out: (line: string) => void;
@@ -69,37 +28,6 @@ export interface Io {
   isTTY: boolean;
   stdin: NodeJS.ReadableStream;
 }
-
-const OPTIONS = {
-  stage: { type: 'string' },
-  region: { type: 'string' },
-  local: { type: 'boolean', default: false },
-  json: { type: 'boolean', default: false },
-  help: { type: 'boolean', short: 'h', default: false },
-  input: { type: 'string' },
-  target: { type: 'string' },
-  phone: { type: 'string' },
-  timeouts: { type: 'string' },
-  interactive: { type: 'boolean', default: false },
-  code: { type: 'string' },
-  message: { type: 'string' },
-  'run-id': { type: 'string' },
-  secret: { type: 'string' },
-  url: { type: 'string' },
-  limit: { type: 'string', default: '10' },
-  'timeout-seconds': { type: 'string' },
-  last: { type: 'boolean', default: false },
-  name: { type: 'string' },
-  'user-pool-id': { type: 'string' },
-  'client-id': { type: 'string' },
-  'auth-flow': { type: 'string' },
-  kind: { type: 'string' },
-  retries: { type: 'string' },
-  ...REPORT_OPTIONS,
-} as const;
-
-/** Options every command takes: where to send the calls, output format, help. */
-const COMMON_OPTIONS = ['stage', 'region', 'local', 'json', 'help'];
 
 /**
  * Runs one command; returns the exit code. Usage mistakes (unknown command or option, a missing
@@ -153,44 +81,46 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
 }
 
 function usageOf(command: string): string {
-  if (command === 'target') {
-    // The four target commands' lines, as they stand in the usage.
-    const lines = USAGE.split('\n');
-    const start = lines.findIndex((l) => l.startsWith('  target '));
-    const end = lines.findIndex((l, i) => i > start && /^ {2}\S/.test(l) && !l.startsWith('  target '));
-    return [
-      'Usage: cogcheck target add|list|show|remove ...',
-      '',
-      ...lines.slice(start, end),
-      '',
-      USAGE.slice(USAGE.indexOf('\nTargets:') + 1),
-    ].join('\n');
-  }
-  const usage = commandUsage(USAGE, command);
+  const usage = command === 'target' ? targetUsage() : commandUsage(command);
   if (!usage) throw new UsageError(`unknown command "${command}"`, 'cogcheck --help lists the commands');
   return usage;
 }
 
-type Options = ReturnType<typeof parseOptions>;
+type Options = OptionValues;
 
-/** The options, checked against the ones this command's usage names (and the common ones). */
-function parseOptions(command: string, args: string[]) {
+/** Every option some command takes: one the command at hand does not take is told so, not called unknown. */
+const ANY_COMMAND_OPTION = new Set((COMMANDS as readonly CommandSpec[]).flatMap((c) => optionsOf(c).map((o) => o.name)));
+
+/**
+ * The options this command takes (its entry in cli/commands.ts), parsed; exported for the test
+ * that holds the help and the README to what it accepts.
+ */
+export function parseOptions(command: string, args: string[]): Options {
   const hint = `cogcheck ${command} --help shows its usage`;
-  let parsed;
+  const spec = commandSpec(command);
+  if (!spec) throw new UsageError(`unknown command "${command}"`, 'cogcheck --help lists the commands');
+  const options = Object.fromEntries(
+    optionsOf(spec).map((o) => [
+      o.name,
+      o.value
+        ? { type: 'string' as const, ...(o.default !== undefined && { default: o.default }) }
+        : { type: 'boolean' as const, ...(o.name === 'help' && { short: 'h' }) },
+    ]),
+  );
   try {
-    // `target show <name>` and `target remove <name>` take the name as an argument.
-    parsed = parseArgs({ args, options: OPTIONS, strict: true, tokens: true, allowPositionals: /^target (show|remove)$/.test(command) });
+    const parsed = parseArgs({ args, options, strict: true, allowPositionals: spec.positional !== undefined });
+    return { ...(parsed.values as Omit<Options, 'positionals'>), positionals: parsed.positionals };
   } catch (error) {
     const e = error as Error & { code?: string };
     if (!e.code?.startsWith('ERR_PARSE_ARGS')) throw error;
-    const unknown = /^Unknown option '([^']+)'/.exec(e.message);
-    throw new UsageError(unknown ? `unknown option ${unknown[1]}` : e.message.split('. ')[0]!, hint);
+    const given = /^Unknown option '([^']+)'/.exec(e.message)?.[1];
+    if (given === undefined) throw new UsageError(e.message.split('. ')[0]!, hint);
+    const unknown = given.replace(/^-+/, '');
+    // A command for the local cloud only, given a stage: said as what it is for.
+    if (spec.localOnly && (unknown === 'stage' || unknown === 'region')) throw new OptionRefused(unknown, spec.localOnly, hint);
+    if (ANY_COMMAND_OPTION.has(unknown)) throw new OptionRefused(unknown, `${command} takes no --${unknown}`, hint);
+    throw new OptionRefused(unknown, `unknown option ${given}`, hint);
   }
-  const allowed = new Set([...COMMON_OPTIONS, ...optionsOf(USAGE, command)]);
-  for (const token of parsed.tokens ?? []) {
-    if (token.kind === 'option' && !allowed.has(token.name)) throw new UsageError(`${command} takes no --${token.name}`, hint);
-  }
-  return { ...parsed.values, positionals: parsed.positionals };
 }
 
 async function run(command: string, o: Options, io: Io): Promise<number> {
@@ -229,6 +159,8 @@ async function run(command: string, o: Options, io: Io): Promise<number> {
       if (!/^[0-2]$/.test(o.retries)) throw new UsageError('--retries must be 0, 1 or 2', hint);
       machineInput.retries = Number(o.retries);
     }
+    // Codes typed here go back through the signed callback: a timeout then names that route.
+    if (o.interactive) machineInput.codeRoute = 'callback';
   }
   if (command === 'submit-code') {
     if (!o.phone && !o['run-id']) throw new UsageError('submit-code needs --phone <+E164> or --run-id <id>', hint);
@@ -241,12 +173,12 @@ async function run(command: string, o: Options, io: Io): Promise<number> {
   if (timeoutSeconds !== undefined && !(Number.isInteger(timeoutSeconds) && timeoutSeconds > 0 && timeoutSeconds <= 3600)) {
     throw new UsageError('--timeout-seconds must be an integer from 1 to 3600', hint);
   }
-  const limit = Number(o.limit);
+  const limit = Number(o.limit ?? 10);
   if (!(Number.isInteger(limit) && limit >= 1 && limit <= 1000)) throw new UsageError('--limit must be an integer from 1 to 1000', hint);
+  // A deployed stage's SMS reach real phones: sms says so before any stack is read.
+  const localOnly = commandSpec(command)?.localOnly;
+  if (localOnly && !o.local) throw new UsageError(localOnly, hint);
   if (!o.local && !o.stage) throw new UsageError('give --stage <stage> (a deployed stack) or --local (npm start -- --keep-running)', hint);
-  // A deployed stage's SMS reach real phones: say so before reading its stack.
-  if (command === 'sms' && !o.local)
-    throw new UsageError("sms reads the local cloud's fake phone only: use --local with npm start -- --keep-running up", hint);
 
   const endpoints: Endpoints = o.local ? readLocalEndpoints() : await readStageEndpoints(o.stage!, o.region);
   const sfn = new SFNClient({ region: endpoints.region });
@@ -256,7 +188,7 @@ async function run(command: string, o: Options, io: Io): Promise<number> {
   };
   const print = (value: unknown, text: () => string) => io.out(o.json ? JSON.stringify(value, null, 2) : text());
   try {
-    if (target) return await runTarget(target, endpoints, io, o.json);
+    if (target) return await runTarget(target, endpoints, io, Boolean(o.json));
     switch (command) {
       case 'provision':
       case 'teardown':
@@ -311,9 +243,9 @@ async function run(command: string, o: Options, io: Io): Promise<number> {
         return 0;
       }
       case 'report':
-        return await runReport(report!, { endpoints, stage: o.local ? 'local' : o.stage!, json: o.json }, io);
+        return await runReport(report!, { endpoints, stage: o.local ? 'local' : o.stage!, json: Boolean(o.json) }, io);
       case 'sms':
-        return await showSms(endpoints, { phone: o.phone, last: o.last, json: o.json }, io);
+        return await showSms(endpoints, { phone: o.phone, last: Boolean(o.last), json: Boolean(o.json) }, io);
       default:
         // In the usage but not handled here: a bug, not a user's mistake.
         throw new Error(`command ${command} is listed in the usage but not implemented`);

@@ -12,24 +12,7 @@ import { reportLines } from '../lib/report/text';
 import { ConfigError, type Endpoints } from './config';
 import { UsageError } from './usage';
 
-/**
- * `cogcheck report`: the SLO report from the runs table. Its options and usage lines live here, in
- * one place, and cli/main.ts spreads them into its own.
- */
-export const REPORT_OPTIONS = {
-  since: { type: 'string' },
-  html: { type: 'string' },
-} as const;
-
-export const REPORT_USAGE = `  report      [--since 30d] [--target <name>] [--json | --html <file>]
-                                           the SLO report from the runs table: per check kind,
-                                           target and Region, availability (retries counted once),
-                                           time to SMS p50/p95/p99, step durations, failures by
-                                           reason and class, the error budget left against the
-                                           check's slo in checks.yml (default 99.5); --since: the
-                                           window (30d, 12h, 90m; default 30d); --html writes one
-                                           self-contained page with SVG charts`;
-
+/** `cogcheck report`: the SLO report from the runs table (its options: cli/commands.ts). */
 const CHECKS_FILE = resolve(__dirname, '..', 'checks.yml');
 
 export interface ReportArgs {

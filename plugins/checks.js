@@ -148,7 +148,11 @@ function readChecks({ doc, stage, params }) {
       problems.push(`target ${JSON.stringify(target)} must be a target name (letters, digits and _.-)`);
     if (raw.authFlow !== undefined && !AUTH_FLOWS.includes(raw.authFlow))
       problems.push(`authFlow must be one of ${AUTH_FLOWS.join(', ')}, got ${JSON.stringify(raw.authFlow)}`);
-    if (raw.phone !== undefined && (typeof raw.phone !== 'string' || !E164.test(raw.phone))) {
+    if (typeof raw.phone === 'number') {
+      // YAML reads an unquoted +12065550142 as the number 12065550142: the '+' is gone before we see it.
+      const quoted = Number.isSafeInteger(raw.phone) && raw.phone > 0 ? `'+${raw.phone}'` : "'+<country code and number>'";
+      problems.push(`phone is a number, not text (YAML reads an unquoted +<digits> as a number): quote it: phone: ${quoted}`);
+    } else if (raw.phone !== undefined && (typeof raw.phone !== 'string' || !E164.test(raw.phone))) {
       problems.push('phone must be an E.164 number: "+", the country code and the number, 8 to 16 characters');
     }
     const codeRoute = raw.codeRoute ?? 'inbound-sms';
@@ -200,6 +204,9 @@ const checkInput = (check) =>
     ...(check.phone && { phoneNumber: check.phone }),
     // Always sent: a run started without it gets none (a person's one-off run), a schedule its check's.
     retries: check.retries,
+    // The route its codes come back by, named in a failure's cause; without a phone the run takes
+    // the inbound-SMS number and knows the route from that.
+    ...((check.phone || check.codeRoute !== 'inbound-sms') && { codeRoute: check.codeRoute }),
   });
 
 /** One AWS::Scheduler::Schedule per check, started with the role resources/verification.yml defines. */

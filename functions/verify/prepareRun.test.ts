@@ -151,6 +151,12 @@ describe('prepareRun', () => {
     expect(out.username).toBe('synthetic-run_abc-42');
   });
 
+  it('keeps the route its codes are expected back by on the run record (a timed-out wait names it)', async () => {
+    ssm.on(GetParameterCommand).resolves({ Parameter: { Value: JSON.stringify(TARGET) } });
+    await prepareRun(event({ target: 'MyUserPool', phoneNumber: PHONE, codeRoute: 'twilio' }));
+    expect(ddb.commandCalls(PutCommand)[0].args[0].input.Item).toMatchObject({ codeRoute: 'twilio' });
+  });
+
   it('fails with TargetNotFound when the target parameter does not exist, writing nothing', async () => {
     ssm.on(GetParameterCommand).rejects(new ParameterNotFound({ message: 'not found', $metadata: {} }));
     await expect(prepareRun(event({ target: 'Nope', phoneNumber: PHONE }))).rejects.toMatchObject({
@@ -177,6 +183,7 @@ describe('prepareRun', () => {
       { target: 'MyUserPool', phoneNumber: PHONE, timeouts: { mfaCodeSeconds: 300 } },
       'timeouts.mfaCodeSeconds',
     ],
+    ['an unknown code route', { target: 'MyUserPool', phoneNumber: PHONE, codeRoute: 'carrier-pigeon' }, 'codeRoute'],
     ['an input that is not an object', 'hello', 'input'],
   ])('rejects %s with a ValidationError naming the field', async (_what, input, field) => {
     const error = await prepareRun({ input, runId: 'run-1' }).catch((e: Error) => e);

@@ -67,7 +67,14 @@ export async function prepareRun(event: unknown): Promise<RunState> {
     timeouts,
     attempt: attempt.attempt,
   };
-  await putRun({ ...run, ...attemptFields(attempt), phoneNumber: phone, startedAt: new Date().toISOString(), status: 'RUNNING' });
+  await putRun({
+    ...run,
+    ...attemptFields(attempt),
+    phoneNumber: phone,
+    startedAt: new Date().toISOString(),
+    status: 'RUNNING',
+    ...(request.codeRoute && { codeRoute: request.codeRoute }),
+  });
   logger.info('run prepared', {
     runId,
     kind: run.kind,

@@ -58,6 +58,17 @@ describe('recordResult', () => {
     expect(update().ExpressionAttributeValues).toMatchObject({ ':status': 'FAIL', ':reason': 'SmsCodeNotReceived' });
   });
 
+  it("names the route the run's code was expected through, read from its record", async () => {
+    ddb.on(GetCommand).resolves({ Item: { pk: 'RUN#run-1', runId: 'run-1', codeRoute: 'twilio' } });
+    const out = await recordResult({ runId: 'run-1', executionArn: ARN, error: { Error: 'States.Timeout', Cause: 'The task timed out.' } });
+    expect(out.cause).toBe('No SMS code reached the run by the Twilio webhook (POST /sms/twilio) before the wait timed out');
+    expect(ddb).toHaveReceivedCommandWith(GetCommand, { TableName: 'runs-test', Key: { pk: 'RUN#run-1' } });
+    expect(update().ExpressionAttributeValues).toMatchObject({ ':cause': out.cause });
+    // Any other failure keeps its own cause: the route is named only for a code that never came.
+    const busy = await recordResult({ runId: 'run-1', executionArn: ARN, error: { Error: 'PhoneBusy', Cause: 'busy' } });
+    expect(busy.cause).toBe('busy');
+  });
+
   it.each([
     ['PhoneBusy', 'PhoneBusy', 'Another run holds the lease on +*******0100'],
     ['MfaNotEnforced', 'MfaNotEnforced', 'Password login returned tokens'],

@@ -74,6 +74,7 @@ export async function startSignIn(event: unknown): Promise<SignInState> {
     // A re-run's own start: its duration is its own; the check's is the execution's.
     startedAt: (attempt.attempt > 1 ? new Date() : started).toISOString(),
     status: 'RUNNING',
+    ...(request.codeRoute && { codeRoute: request.codeRoute }),
   });
   await takeLease(phone, runId, leaseSeconds('signin', timeouts));
   await registerWait(phone, runId, 'MFA', timeouts.mfaCodeSeconds, { userPoolId, username });

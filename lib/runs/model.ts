@@ -42,6 +42,8 @@ export interface RunItem {
   challengeName?: 'SMS_MFA' | 'SMS_OTP';
   /** The pool's Region; absent on older records: the stack's. */
   region?: string;
+  /** The route its codes are expected back by (lib/verify/codeRoute.ts); absent when the input did not say. */
+  codeRoute?: 'inbound-sms' | 'custom-sender' | 'twilio' | 'callback';
   startedAt: string;
   status: 'RUNNING' | 'PASS' | 'FAIL';
   timeouts: { signUpCodeSeconds: number; mfaCodeSeconds: number };

@@ -95,6 +95,18 @@ describe('verifyTwilioSignature', () => {
     expect(verifyTwilioSignature(TOKEN, good, URL, fewer)).toEqual({ ok: false, reason: 'mismatch' });
   });
 
+  it("compares the base64 string as Twilio sends it: without its '=' padding it is refused, with it accepted", () => {
+    const good = twilioSignature(TOKEN, URL, params);
+    expect(good).toBe('RSOYDt4T1cUTdK1PDd93/VVr8B8=');
+    expect(verifyTwilioSignature(TOKEN, good, URL, params)).toEqual({ ok: true, url: URL });
+    // The same 20 bytes once decoded; not the string Twilio's validators compare.
+    expect(Buffer.from(good.slice(0, -1), 'base64')).toEqual(Buffer.from(good, 'base64'));
+    expect(verifyTwilioSignature(TOKEN, good.slice(0, -1), URL, params)).toEqual({ ok: false, reason: 'malformed' });
+    // Nor the URL-safe alphabet, nor a second '=' (both decode alike under Node's lenient base64).
+    expect(verifyTwilioSignature(TOKEN, good.replace('/', '_'), URL, params)).toEqual({ ok: false, reason: 'malformed' });
+    expect(verifyTwilioSignature(TOKEN, `${good}=`, URL, params)).toEqual({ ok: false, reason: 'malformed' });
+  });
+
   it('tolerates whitespace around the header value', () => {
     expect(verifyTwilioSignature(TOKEN, ' RSOYDt4T1cUTdK1PDd93/VVr8B8= ', URL, params)).toMatchObject({ ok: true });
   });

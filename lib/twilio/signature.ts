@@ -13,9 +13,14 @@ export const TWILIO_SIGNATURE_HEADER = 'x-twilio-signature';
 /** Form parameters as received: URLSearchParams keeps repeated names; a record may hold arrays. */
 export type TwilioParams = URLSearchParams | Readonly<Record<string, string | readonly string[]>>;
 
-/** HMAC-SHA1 is 20 bytes: 28 base64 characters, the last one '='. */
-const SIGNATURE_BYTES = 20;
-const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+/**
+ * HMAC-SHA1 is 20 bytes: 28 base64 characters, the last one '=' (standard alphabet, padded), the
+ * only form Twilio sends. Twilio's docs ("Validating requests", https://www.twilio.com/docs/usage/security#validating-requests)
+ * compare the base64 string they describe with the header, and twilio-node's validateRequest
+ * compares the two strings' bytes (scmp): a header without its '=', which would decode to the
+ * same bytes, is refused as theirs refuse it.
+ */
+const SIGNATURE = /^[A-Za-z0-9+/]{27}=$/;
 
 export function twilioSignature(authToken: string, url: string, params: TwilioParams = {}): string {
   return mac(authToken, url, params).toString('base64');
@@ -38,14 +43,17 @@ export function verifyTwilioSignature(
   params: TwilioParams = {},
 ): TwilioSignatureCheck {
   if (header === undefined || header.trim() === '') return { ok: false, reason: 'missing' };
+  // Surrounding whitespace is not part of an HTTP field value (RFC 9110, 5.5).
   const value = header.trim();
-  if (!BASE64.test(value)) return { ok: false, reason: 'malformed' };
-  const given = Buffer.from(value, 'base64');
-  if (given.length !== SIGNATURE_BYTES) return { ok: false, reason: 'malformed' };
-  // Every variant is computed and compared, so the time taken does not say which came close.
+  // Refused on its shape alone, before any comparison: that says no more than its length.
+  if (!SIGNATURE.test(value)) return { ok: false, reason: 'malformed' };
+  const given = Buffer.from(value, 'latin1');
+  // Every variant is computed and compared as a string of equal length, in constant time, so the
+  // time taken does not say which came close.
   let matched: string | undefined;
   for (const candidate of urlVariants(url)) {
-    if (timingSafeEqual(given, mac(authToken, candidate, params)) && matched === undefined) matched = candidate;
+    const expected = Buffer.from(mac(authToken, candidate, params).toString('base64'), 'latin1');
+    if (timingSafeEqual(given, expected) && matched === undefined) matched = candidate;
   }
   return matched === undefined ? { ok: false, reason: 'mismatch' } : { ok: true, url: matched };
 }

@@ -64,6 +64,7 @@ export async function resolveAttempt(rawInput: unknown, executionName: string, e
       phoneFrom: 'firstAttempt',
       timeouts: first.timeouts,
       retries: first.retries ?? 0,
+      ...(first.codeRoute && { codeRoute: first.codeRoute }),
     },
   };
 }

@@ -51,10 +51,24 @@ describe('classifyFailure', () => {
     (error) => {
       const out = classifyFailure(error, 'The task timed out.');
       expect(out.reason).toBe('SmsCodeNotReceived');
-      expect(out.cause).toBe('No SMS code reached the callback before the wait timed out');
+      expect(out.cause).toBe(
+        'No SMS code reached the run by any route (inbound SMS number, Twilio webhook, Custom SMS Sender or callback) before the wait timed out',
+      );
       expect(out.cause).not.toContain('States.');
     },
   );
+
+  it.each([
+    [
+      'inbound-sms',
+      "No SMS code reached the run by the stage's inbound SMS number (two-way SMS to the inbound topic) before the wait timed out",
+    ],
+    ['twilio', 'No SMS code reached the run by the Twilio webhook (POST /sms/twilio) before the wait timed out'],
+    ['custom-sender', "No SMS code reached the run by the pool's Custom SMS Sender before the wait timed out"],
+    ['callback', 'No SMS code reached the run by the signed callback (POST /codes) before the wait timed out'],
+  ] as const)('a code wait that timed out names the route its code was expected through (%s)', (route, cause) => {
+    expect(classifyFailure('States.Timeout', 'The task timed out.', route)).toEqual({ reason: 'SmsCodeNotReceived', cause });
+  });
 
   it.each<[string, FailureReason]>([
     ['CodeMismatchException', 'CodeMismatch'],

@@ -1,3 +1,6 @@
+import type { CodeRoute } from '../sms/report';
+import { CODE_ROUTE_NAMES } from './codeRoute';
+
 /**
  * Maps whatever stopped a run to the named failure reasons people alert and act on.
  * A Lambda error's Cause is the runtime's JSON ({errorType, errorMessage, trace}); Step Functions'
@@ -77,13 +80,15 @@ export function describeCause(cause: string | undefined): string {
   return cause;
 }
 
-export function classifyFailure(error: string | undefined, cause: string | undefined): Failure {
+/** `codeRoute`: the run's (its record's), so that a code wait's timeout names the route that should have brought the code. */
+export function classifyFailure(error: string | undefined, cause: string | undefined, codeRoute?: CodeRoute): Failure {
   const name = error ?? 'Unexpected';
   const message = describeCause(cause);
   if ((FAILURE_REASONS as readonly string[]).includes(name)) return { reason: name as FailureReason, cause: message || name };
   const mapped = BY_ERROR[name];
   if (mapped === 'SmsCodeNotReceived' && name.startsWith('States.')) {
-    return { reason: mapped, cause: 'No SMS code reached the callback before the wait timed out' };
+    const by = codeRoute ? CODE_ROUTE_NAMES[codeRoute] : 'any route (inbound SMS number, Twilio webhook, Custom SMS Sender or callback)';
+    return { reason: mapped, cause: `No SMS code reached the run by ${by} before the wait timed out` };
   }
   if (mapped) return { reason: mapped, cause: `${name}: ${message}` };
   // Cognito answers an expired or reused auth session with NotAuthorized.

@@ -88,6 +88,7 @@ async function recordFailure(p: {
   const failure = classifyFailure(
     typeof p.error.Error === 'string' ? p.error.Error : undefined,
     typeof p.error.Cause === 'string' ? p.error.Cause : undefined,
+    run?.codeRoute,
   );
   let reason: FailureReason = failure.reason;
   let cause = failure.cause;

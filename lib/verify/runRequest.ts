@@ -9,6 +9,8 @@ import { asObject, noUnknownFields, requiredString } from '../validate';
 import { regionOfUserPool } from '../cognito/region';
 import { readAuthFlow, type AuthFlow } from './authFlow';
 import { readRetries } from './attempts';
+import { readCodeRoute } from './codeRoute';
+import type { CodeRoute } from '../sms/report';
 import { readKind, type CheckKind } from './kind';
 import { readTimeouts, type Timeouts } from './timeouts';
 
@@ -28,9 +30,21 @@ export interface RunRequest {
   timeouts: Timeouts;
   /** Immediate re-runs that confirm a failure (lib/verify/attempts.ts): 0..2, default 0 (a schedule sends its check's). */
   retries: number;
+  /** The route the codes are expected back by: the input's, else the inbound SMS number's when the phone is it. */
+  codeRoute?: CodeRoute;
 }
 
-export const RUN_INPUT_FIELDS = ['kind', 'target', 'userPoolId', 'clientId', 'authFlow', 'phoneNumber', 'timeouts', 'retries'] as const;
+export const RUN_INPUT_FIELDS = [
+  'kind',
+  'target',
+  'userPoolId',
+  'clientId',
+  'authFlow',
+  'phoneNumber',
+  'timeouts',
+  'retries',
+  'codeRoute',
+] as const;
 
 /**
  * Validates a run's input (every problem before any AWS call), then reads its target (SSM) and,
@@ -49,6 +63,7 @@ export async function readRunRequest(rawInput: unknown, expectedKind: CheckKind)
   const timeouts = readTimeouts(input.timeouts);
   const retries = readRetries(input.retries);
   let authFlow = readAuthFlow(input.authFlow);
+  const codeRoute = readCodeRoute(input.codeRoute) ?? (phoneNumber === undefined ? 'inbound-sms' : undefined);
   const inboundId = optionalEnv('INBOUND_PHONE_NUMBER_ID');
   if (phoneNumber === undefined && inboundId === undefined) {
     throw new ValidationError('phoneNumber', 'is required (this stage has no inboundPhoneNumberId to default to)');
@@ -87,5 +102,6 @@ export async function readRunRequest(rawInput: unknown, expectedKind: CheckKind)
     phoneFrom: phoneNumber ? 'input' : 'inboundPhoneNumberId',
     timeouts,
     retries,
+    ...(codeRoute && { codeRoute }),
   };
 }

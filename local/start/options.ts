@@ -2,7 +2,80 @@ import { parseArgs } from 'node:util';
 import { PHONE_NUMBER } from '../../lib/phone';
 import { CODE_SOURCES, type CodeSource } from '../cloud';
 
-/** `npm start`'s options, parsed and checked once; everything after reads this object. */
+/**
+ * `npm start`'s options, declared once: the parser (parseStartOptions), `npm start -- --help` and the
+ * test that holds the README's table to them (tests/cli/options.test.ts) all read this list. To add
+ * one: an entry here (`value`: it takes a string, shown as that placeholder; none: a flag; `help`:
+ * its lines in --help), a field in StartOptions, and a row in the README's table.
+ */
+export const START_OPTIONS = [
+  { name: 'runs', value: 'N', default: '1', help: ['verification runs (default 1)'] },
+  { name: 'concurrency', value: 'C', default: '1', help: ['runs at a time, each on its own phone number (default 1)'] },
+  { name: 'phone', value: 'E164', default: '+15555550100', help: ['first phone number (default +15555550100; the next ones count up)'] },
+  {
+    name: 'code-source',
+    value: 'S',
+    default: 'inbound-sms',
+    help: [
+      'how codes come back to the runs (default inbound-sms):',
+      "  inbound-sms    two-way SMS: the phone's SMS published to the inbound topic",
+      "  custom-sender  the pool's Custom SMS Sender gets the code (KMS), no SMS sent",
+      '  twilio         the phone is a Twilio number: signed inbound-SMS webhook',
+      '  callback       the signed POST /codes a relay script would send',
+    ],
+  },
+  {
+    name: 'kind',
+    value: 'K',
+    help: ["the verification's kind, passed to the verify machine (signin or signup;", "default: the machine's own)"],
+  },
+  {
+    name: 'retries',
+    value: 'N',
+    help: [
+      're-runs that confirm a failed check before its verdict (0..2; default 0:',
+      'a one-off run answers at once; scheduled checks default to 1)',
+    ],
+  },
+  { name: 'sms-delay', value: 'MS', help: ['delay before the fake phone hands over an SMS (default 20)'] },
+  {
+    name: 'first-sign-in-without-mfa',
+    help: [
+      'Cognito as documented for a new user: the first sign-in after the sign-up',
+      'confirmation returns tokens without an MFA challenge; the check then signs',
+      'in again and requires SMS_MFA (default: the first sign-in is challenged)',
+    ],
+  },
+  {
+    name: 'interactive',
+    help: ['the fake phone shows each SMS and you type the code (stdin may be piped;', 'the code goes back through the signed callback)'],
+  },
+  {
+    name: 'keep-running',
+    help: [
+      'after the runs, print the endpoints and AWS_ENDPOINT_URL_* variables, show',
+      'each SMS the fake phone receives, and stay up until Ctrl-C / SIGTERM; a second',
+      'one on this checkout writes its own endpoints file and prints',
+      "export COGCHECK_LOCAL_ENDPOINTS=<file> for its terminal's cogcheck --local",
+    ],
+  },
+  { name: 'teardown', help: ['run the teardown state machine after the verifications'] },
+  { name: 'json', help: ['print only one JSON report on stdout'] },
+  { name: 'lambda-logs', help: ["show the Lambdas' logs and metrics (on stderr)"] },
+  { name: 'help', short: 'h', help: ['this text'] },
+] as const satisfies readonly { name: string; value?: string; default?: string; short?: string; help: readonly string[] }[];
+
+const HELP_COLUMN = 22;
+
+function optionLines(): string[] {
+  return START_OPTIONS.flatMap((o) => {
+    const flag = `  --${o.name}${'value' in o ? ` ${o.value}` : ''}`;
+    const pad = ' '.repeat(HELP_COLUMN);
+    if (flag.length >= HELP_COLUMN - 1) return [flag, ...o.help.map((h) => pad + h)];
+    return o.help.map((h, i) => (i === 0 ? flag.padEnd(HELP_COLUMN) : pad) + h);
+  });
+}
+
 export const HELP = `Usage: npm start -- [options]
 
 Boots the local cloud on loopback (moto, cognito-local with a fake phone, the local Step Functions
@@ -11,31 +84,7 @@ machine, and prints a line per state, a table of step timings and a verdict.
 Exit code: 0 on PASS, 1 on FAIL, 2 on bad options, 130/143 when interrupted.
 
 Options:
-  --runs N            verification runs (default 1)
-  --concurrency C     runs at a time, each on its own phone number (default 1)
-  --phone E164        first phone number (default +15555550100; the next ones count up)
-  --code-source S     how codes come back to the runs (default inbound-sms):
-                        inbound-sms    two-way SMS: the phone's SMS published to the inbound topic
-                        custom-sender  the pool's Custom SMS Sender gets the code (KMS), no SMS sent
-                        twilio         the phone is a Twilio number: signed inbound-SMS webhook
-                        callback       the signed POST /codes a relay script would send
-  --kind K            the verification's kind, passed to the verify machine (signin or signup;
-                      default: the machine's own)
-  --retries N         re-runs that confirm a failed check before its verdict (0..2; default 0:
-                      a one-off run answers at once; scheduled checks default to 1)
-  --sms-delay MS      delay before the fake phone hands over an SMS (default 20)
-  --first-sign-in-without-mfa
-                      Cognito as documented for a new user: the first sign-in after the sign-up
-                      confirmation returns tokens without an MFA challenge; the check then signs
-                      in again and requires SMS_MFA (default: the first sign-in is challenged)
-  --interactive       the fake phone shows each SMS and you type the code (stdin may be piped;
-                      the code goes back through the signed callback)
-  --keep-running      after the runs, print the endpoints and AWS_ENDPOINT_URL_* variables, show
-                      each SMS the fake phone receives, and stay up until Ctrl-C / SIGTERM
-  --teardown          run the teardown state machine after the verifications
-  --json              print only one JSON report on stdout
-  --lambda-logs       show the Lambdas' logs and metrics (on stderr)
-  --help              this text
+${optionLines().join('\n')}
 `;
 
 export const KINDS = ['signin', 'signup'] as const;
@@ -78,26 +127,15 @@ function oneOf<T extends string>(name: string, text: string, allowed: readonly T
 }
 
 export function parseStartOptions(argv: string[]): StartOptions {
-  const { values: v } = parseArgs({
-    args: argv,
-    strict: true,
-    options: {
-      runs: { type: 'string', default: '1' },
-      concurrency: { type: 'string', default: '1' },
-      phone: { type: 'string', default: '+15555550100' },
-      'code-source': { type: 'string', default: 'inbound-sms' },
-      kind: { type: 'string' },
-      retries: { type: 'string' },
-      'sms-delay': { type: 'string' },
-      'first-sign-in-without-mfa': { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-      interactive: { type: 'boolean', default: false },
-      'keep-running': { type: 'boolean', default: false },
-      teardown: { type: 'boolean', default: false },
-      'lambda-logs': { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
+  const options = Object.fromEntries(
+    START_OPTIONS.map((o) => [
+      o.name,
+      'value' in o
+        ? { type: 'string' as const, ...('default' in o && { default: o.default }) }
+        : { type: 'boolean' as const, default: false, ...('short' in o && { short: o.short }) },
+    ]),
+  );
+  const v = parseArgs({ args: argv, strict: true, options }).values as Record<string, string | undefined> & Record<string, boolean>;
   if (!PHONE_NUMBER.pattern.test(v.phone!)) throw new UsageError(`--phone must be ${PHONE_NUMBER.describe}`);
   const runs = integer('runs', v.runs!, 1);
   const codeSource = oneOf('code-source', v['code-source']!, CODE_SOURCES);

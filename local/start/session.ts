@@ -40,6 +40,7 @@ export async function runChecks(opts: StartOptions, runs: Runs, reporter: Report
           const input = {
             target,
             phoneNumber,
+            codeRoute: opts.interactive ? 'callback' : opts.codeSource,
             ...(opts.kind && { kind: opts.kind }),
             ...(opts.retries !== undefined && { retries: opts.retries }),
           };

@@ -94,10 +94,21 @@ describe('verification run', () => {
   it('fails with SmsCodeNotReceived when no code arrives, and cleans up', async () => {
     const phone = nextPhone();
     s.modes.set(phone, 'drop');
-    const result = await s.run('verify', { target: s.targetName, phoneNumber: phone, timeouts: { signUpCodeSeconds: 1 } });
+    const result = await s.run('verify', {
+      target: s.targetName,
+      phoneNumber: phone,
+      timeouts: { signUpCodeSeconds: 1 },
+      codeRoute: 'callback',
+    });
     expect(result).toMatchObject({ status: 'FAILED', error: 'SmsCodeNotReceived' });
     await expectCleanedUp(result.name!, phone);
-    expect(await item(`RUN#${result.name}`)).toMatchObject({ status: 'FAIL', reason: 'SmsCodeNotReceived' });
+    // The cause names the route the code was expected through (the run's input, kept on its record).
+    expect(await item(`RUN#${result.name}`)).toMatchObject({
+      status: 'FAIL',
+      reason: 'SmsCodeNotReceived',
+      codeRoute: 'callback',
+      cause: 'No SMS code reached the run by the signed callback (POST /codes) before the wait timed out',
+    });
   });
 
   it('fails with SmsCodeNotReceived when the MFA code does not arrive in time', async () => {

@@ -233,6 +233,7 @@ describe('checks.yml', () => {
       target: 'MyUserPool',
       phoneNumber: REAL,
       retries: 1,
+      codeRoute: 'inbound-sms',
     });
     expect(JSON.parse(resources.CheckScheduleSignup.Properties.Target.Input)).toEqual({ kind: 'signup', target: 'MyUserPool', retries: 1 });
     expect(resources.CheckScheduleSignup.Properties.State).toBe('ENABLED');
