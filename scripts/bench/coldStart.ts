@@ -67,7 +67,7 @@ const LAMBDA_ENV = (name: string): NodeJS.ProcessEnv => ({
   AWS_DEFAULT_REGION: 'us-east-1',
   AWS_LAMBDA_FUNCTION_NAME: name,
   AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256',
-  AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+  AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
   POWERTOOLS_SERVICE_NAME: 'cognito-sms-mfa',
   POWERTOOLS_LOG_LEVEL: 'INFO',
 });
