@@ -277,6 +277,10 @@ export function loadDefinition(
           throw new Error(`${machine.definitionFile}: Fn::GetAtt ${JSON.stringify(getAtt)} names no function in serverless.yml`);
         return arnOf(fn);
       }
+      // A Task Resource ARN written with its partition (serverless-step-functions' validator takes an
+      // intrinsic function there, not a `${AWS::Partition}` inside a plain ARN).
+      const sub = obj['Fn::Sub'];
+      if (typeof sub === 'string' && Object.keys(obj).length === 1) return substitute(sub);
       return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, substitute(v)]));
     }
     if (typeof node === 'string') return node.replaceAll('${AWS::Partition}', 'aws');

@@ -19,7 +19,8 @@ const VERDICT: Record<string, Pick<RunResult, 'reason' | 'cause'>> = {
   ABORTED: { reason: 'Aborted', cause: 'The execution was ABORTED (StopExecution)' },
   FAILED: {
     reason: 'ExecutionFailed',
-    cause: 'The execution FAILED with an error that no Catch handles (States.Runtime, States.DataLimitExceeded), so its clean-up did not run',
+    cause:
+      'The execution FAILED with an error that no Catch handles (States.Runtime, States.DataLimitExceeded), so its clean-up did not run',
   },
 };
 

@@ -39,19 +39,24 @@ const item = async (pk: string) =>
 
 it('the deployed rule sends FAILED verify executions to the clean-up, as well as ABORTED and TIMED_OUT', () => {
   const fn = readServerlessConfig().functions.find((f) => f.name === 'cleanUpStoppedRun')!;
-  expect(fn.eventPatterns).toEqual([expect.objectContaining({ detail: expect.objectContaining({ status: ['ABORTED', 'TIMED_OUT', 'FAILED'] }) })]);
+  expect(fn.eventPatterns).toEqual([
+    expect.objectContaining({ detail: expect.objectContaining({ status: ['ABORTED', 'TIMED_OUT', 'FAILED'] }) }),
+  ]);
 });
 
 it('a run that FAILED through its Catch is left as its Catch left it: the FAILED event is a no-op', async () => {
   const logs = captureLogs();
   const phone = '+15555550610';
   let runId = '';
-  let afterCatch: { run?: Record<string, unknown>; lease?: Record<string, unknown> } = {};
+  let afterCatch: { run?: Record<string, unknown>; lease?: Record<string, unknown> } | undefined;
   try {
     // Given a run whose SignUp Cognito refuses (not retried): the Catch path cleans up and records it
     cloud.cognito.injectFault({ operation: 'SignUp', error: 'InvalidParameterException', message: 'Injected for this test' });
     const { executionArn } = await sfn.send(
-      new StartExecutionCommand({ stateMachineArn: cloud.stateMachineArn('verify'), input: JSON.stringify({ target: targetName, phoneNumber: phone }) }),
+      new StartExecutionCommand({
+        stateMachineArn: cloud.stateMachineArn('verify'),
+        input: JSON.stringify({ target: targetName, phoneNumber: phone }),
+      }),
     );
     runId = executionArn!.split(':').pop()!;
     const described = await cloud.engine.waitForExecution(executionArn!);
@@ -74,8 +79,8 @@ it('a run that FAILED through its Catch is left as its Catch left it: the FAILED
   } finally {
     logs.restore();
   }
-  expect(afterCatch.run).toMatchObject({ status: 'FAIL' });
-  expect(afterCatch.run?.reason).not.toBe('ExecutionFailed');
-  expect(await item(`RUN#${runId}`)).toEqual(afterCatch.run);
-  expect(await item(`LEASE#${phone}`)).toEqual(afterCatch.lease);
+  expect(afterCatch?.run).toMatchObject({ status: 'FAIL' });
+  expect(afterCatch?.run?.reason).not.toBe('ExecutionFailed');
+  expect(await item(`RUN#${runId}`)).toEqual(afterCatch?.run);
+  expect(await item(`LEASE#${phone}`)).toEqual(afterCatch?.lease);
 }, 60_000);
