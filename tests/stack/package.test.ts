@@ -257,11 +257,15 @@ describe('sls package (offline)', () => {
   });
 
   it('holds the verification machine with three task-token waits (sign-up code, MFA code, sign-in MFA code), each with an explicit timeout, and a machine timeout', () => {
-    const [body] = template.Resources.VerifyStateMachine.Properties.DefinitionString['Fn::Sub'] as [string];
+    const [body, vars] = template.Resources.VerifyStateMachine.Properties.DefinitionString['Fn::Sub'] as [string, Record<string, any>];
     // A run that stalls anywhere ends TIMED_OUT, and the stopped-run clean-up takes it from there.
     expect(JSON.parse(body).TimeoutSeconds).toBe(6000);
     const states = JSON.parse(body).States as Record<string, any>;
-    const waits = Object.entries(states).filter(([, st]) => st.Resource === 'arn:aws:states:::lambda:invoke.waitForTaskToken');
+    // The Resource is a variable of the definition's Fn::Sub that names the partition (issue 20 item 10).
+    const resourceOf = (st: any) => vars[/^\$\{(\w+)\}$/.exec(String(st.Resource))?.[1] ?? '']?.['Fn::Sub'];
+    const waits = Object.entries(states).filter(
+      ([, st]) => resourceOf(st) === 'arn:${AWS::Partition}:states:::lambda:invoke.waitForTaskToken',
+    );
     expect(waits.map(([name]) => name).sort()).toEqual(['AwaitMfaCode', 'AwaitSignInCode', 'AwaitSignUpCode']);
     for (const [, st] of waits) {
       expect(st.TimeoutSeconds ?? st.TimeoutSecondsPath).toBeDefined();
