@@ -81,6 +81,51 @@ export function stateResult(input: string | undefined, output: string | undefine
   return clip(parts.join(' '), max);
 }
 
+/**
+ * Like stateResult, for a line a person reads once (npm start's progress): every value whole (names
+ * and ids are what a person copies), and the line cut only between fields, the rest counted:
+ * `roleName=MyUserPool-SMS-Role-dev roleArn=arn:aws:iam::…:role/… (+2 more)`.
+ */
+export function stateResultWhole(input: string | undefined, output: string | undefined, max = 160): string {
+  const before = parse(input);
+  const after = parse(output);
+  if (after === undefined) return '';
+  if (after === null || typeof after !== 'object') return maskText(typeof after === 'string' ? after : JSON.stringify(after));
+  const a = flatten(before);
+  const b = flatten(after);
+  const parts: string[] = [];
+  for (const [path, v] of b) {
+    if (!a.has(path) || JSON.stringify(a.get(path)) !== JSON.stringify(v)) {
+      parts.push(`${path}=${maskText(typeof v === 'string' ? v : JSON.stringify(v))}`);
+    }
+  }
+  const dropped = [...a.keys()].filter((p) => !b.has(p)).length;
+  if (!parts.length) return dropped ? `(−${dropped} field${dropped === 1 ? '' : 's'})` : '(no change)';
+  return wholeParts(parts, max, dropped);
+}
+
+/** As many whole `path=value` parts as fit in max (at least one), then how many were left out. */
+function wholeParts(parts: string[], max: number, dropped: number): string {
+  const shown: string[] = [];
+  let length = 0;
+  for (const part of parts) {
+    if (shown.length > 0 && length + 1 + part.length > max) break;
+    shown.push(part);
+    length += (shown.length > 1 ? 1 : 0) + part.length;
+  }
+  const more = parts.length - shown.length;
+  if (more) shown.push(`(+${more} more)`);
+  if (dropped) shown.push(`(−${dropped} field${dropped === 1 ? '' : 's'})`);
+  return shown.join(' ');
+}
+
+/** Cut a free text (an error's cause) at a word boundary, never inside a word or a name. */
+export function clipAtWord(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.lastIndexOf(' ', max - 1);
+  return `${text.slice(0, cut > max / 2 ? cut : max - 1)} …`;
+}
+
 /** Kept for callers that only have an output: its scalar top-level fields. */
 export function summarize(output: string | undefined, max = 70): string {
   return stateResult('{}', output, max);

@@ -1,4 +1,4 @@
-import { maskText, redact, stateResult } from '../cli/stateSummary';
+import { clipAtWord, maskText, redact, stateResultWhole } from '../cli/stateSummary';
 
 /**
  * Progress and reports for a person (or a script) watching local runs: one line per state as it
@@ -59,7 +59,7 @@ export function stepTracker(onLine: (line: StepLine) => void) {
         state: name,
         ms: at - (start?.at ?? at),
         status: 'ok',
-        summary: stateResult(start?.input, d?.output),
+        summary: stateResultWhole(start?.input, d?.output),
       });
     } else if (type === 'ExecutionFailed' || type === 'ExecutionAborted' || type === 'ExecutionTimedOut') {
       const d = (event.executionFailedEventDetails ?? event.executionAbortedEventDetails ?? event.executionTimedOutEventDetails) as
@@ -73,7 +73,7 @@ export function stepTracker(onLine: (line: StepLine) => void) {
         state: open ? open[0].slice(executionArn.length + 1) : '(execution)',
         ms: open ? at - open[1].at : 0,
         status: 'failed',
-        summary: maskText(`${d?.error ?? type}: ${d?.cause ?? ''}`).slice(0, 120),
+        summary: clipAtWord(maskText(`${d?.error ?? type}: ${d?.cause ?? ''}`), 160),
       });
     }
   };

@@ -257,7 +257,8 @@ export function lambdaArn(service: string, stage: string, fn: string, region: st
 
 /**
  * The ASL definition with every `Fn::GetAtt: [XLambdaFunction, Arn]` replaced by that function's
- * ARN, exactly what CloudFormation does on deploy.
+ * ARN and `${AWS::Partition}` by `aws` (the local cloud's partition), exactly what CloudFormation
+ * does on deploy: serverless-step-functions packages each definition as an Fn::Sub.
  */
 export function loadDefinition(
   config: ServerlessConfig,
@@ -276,8 +277,13 @@ export function loadDefinition(
           throw new Error(`${machine.definitionFile}: Fn::GetAtt ${JSON.stringify(getAtt)} names no function in serverless.yml`);
         return arnOf(fn);
       }
+      // A Task Resource ARN written with its partition (serverless-step-functions' validator takes an
+      // intrinsic function there, not a `${AWS::Partition}` inside a plain ARN).
+      const sub = obj['Fn::Sub'];
+      if (typeof sub === 'string' && Object.keys(obj).length === 1) return substitute(sub);
       return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, substitute(v)]));
     }
+    if (typeof node === 'string') return node.replaceAll('${AWS::Partition}', 'aws');
     return node;
   };
   return substitute(loadYaml(machine.definitionFile)) as Record<string, unknown>;

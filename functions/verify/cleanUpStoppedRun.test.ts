@@ -101,6 +101,29 @@ describe('cleanUpStoppedRun', () => {
     expect(verdicts()).toEqual([]);
   });
 
+  it('cleans up a run that FAILED past its Catch (States.Runtime, States.DataLimitExceeded): user deleted, phone held, recorded as ExecutionFailed', async () => {
+    ddb.on(GetCommand).resolves({ Item: run });
+    await expect(cleanUpStoppedRun(event('FAILED'))).resolves.toEqual({ cleaned: true });
+    expect(cognito).toHaveReceivedCommandWith(AdminDeleteUserCommand, { UserPoolId: 'us-east-1_abc', Username: 'synthetic-run-1' });
+    const updates = ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input);
+    expect(updates.map((u) => u.Key)).toEqual([{ pk: 'WAIT#+15555550100' }, { pk: 'LEASE#+15555550100' }, { pk: 'RUN#run-1' }]);
+    expect(updates[2].ExpressionAttributeValues).toMatchObject({
+      ':status': 'FAIL',
+      ':reason': 'ExecutionFailed',
+      ':cause': expect.stringContaining('no Catch handles'),
+    });
+    expect(verdicts()).toEqual([expect.objectContaining({ verdict: 'FAIL', reason: 'ExecutionFailed' })]);
+  });
+
+  it('leaves a FAILED run that its Catch already recorded alone: no delete, no lease or wait touched, no second verdict', async () => {
+    ddb.on(GetCommand).resolves({ Item: { ...run, status: 'FAIL', reason: 'UsernameExistsException' } });
+    await expect(cleanUpStoppedRun(event('FAILED'))).resolves.toEqual({ cleaned: false });
+    expect(cognito.calls()).toHaveLength(0);
+    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
+    expect(ddb).not.toHaveReceivedCommand(DeleteCommand);
+    expect(verdicts()).toEqual([]);
+  });
+
   it('does nothing for a run stopped before it had a record', async () => {
     ddb.on(GetCommand).resolves({});
     await expect(cleanUpStoppedRun(event('ABORTED'))).resolves.toEqual({ cleaned: false });

@@ -13,20 +13,27 @@ import { currentAttempt } from '../../lib/verify/currentAttempt';
 import { publishCheckerFailure } from '../../lib/metrics';
 import { isSyntheticSignInName } from '../../lib/verify/username';
 
-const STOPPED = ['ABORTED', 'TIMED_OUT'];
+const STOPPED = ['ABORTED', 'TIMED_OUT', 'FAILED'];
 
 /** The named reason and cause recorded for each way an execution can stop without a Catch. */
 const VERDICT: Record<string, Pick<RunResult, 'reason' | 'cause'>> = {
   TIMED_OUT: { reason: 'TimedOut', cause: "The execution was TIMED_OUT: it ran past the state machine's TimeoutSeconds" },
   ABORTED: { reason: 'Aborted', cause: 'The execution was ABORTED (StopExecution)' },
+  FAILED: {
+    reason: 'ExecutionFailed',
+    cause:
+      'The execution FAILED with an error that no Catch handles (States.Runtime, States.DataLimitExceeded), so its clean-up did not run',
+  },
 };
 
 /**
  * A stopped (StopExecution) or timed-out execution skips every Catch, so its own clean-up never
- * runs. EventBridge's "Step Functions Execution Status Change" event brings it here instead:
- * delete the synthetic user (not a sign-in run's standing user), free the phone, record the run as
- * failed and log the same `run finished` line as a failed run (reason TimedOut/Aborted; the alarms
- * read AWS/States). Safe to receive twice: a run already recorded is neither recorded nor counted again.
+ * runs; so does one that fails with an error `States.ALL` does not catch (States.Runtime,
+ * States.DataLimitExceeded). EventBridge's "Step Functions Execution Status Change" event brings it
+ * here instead: delete the synthetic user (not a sign-in run's standing user), free the phone,
+ * record the run as failed and log the same `run finished` line as a failed run (reason
+ * TimedOut/Aborted/ExecutionFailed; the alarms read AWS/States). Safe to receive twice: a run
+ * already recorded is neither recorded nor counted again.
  */
 export async function cleanUpStoppedRun(event: unknown): Promise<{ cleaned: boolean }> {
   const detail = asObject(asObject(event).detail, 'detail');
@@ -41,6 +48,12 @@ export async function cleanUpStoppedRun(event: unknown): Promise<{ cleaned: bool
   const run = current.run;
   // Stopped before PrepareRun wrote its record: nothing was created.
   if (!run) return { cleaned: false };
+  // Most FAILED runs went through their Catch, whose last step recorded them (RecordFailure): their
+  // user is gone and their phone held already; touching the lease again would only move its hold.
+  if (status === 'FAILED' && run.status !== 'RUNNING') {
+    logger.info('failed run already cleaned up by its Catch', { runId });
+    return { cleaned: false };
+  }
   // A sign-in run's standing user is kept (the next run repairs it if it must); a sign-up run's goes.
   // Only a name that is ours (lib/verify/username.ts) is ever deleted, in the pool's Region.
   if (run.kind !== 'signin' && isSyntheticSignInName(run.username)) await deleteUser(runClient(run).region, run.userPoolId, run.username);

@@ -107,4 +107,17 @@ export function printSummary(reporter: Reporter, opts: StartOptions, o: Outcome,
   reporter.line(
     `\n${verdict}: ${provisioned}, ${verifications.length - failed.length}/${opts.runs} verification runs passed in ${Math.round(totalMs)} ms (first state after ${Math.round(at.firstStateMs ?? 0)} ms).`,
   );
+  // --keep-running goes on to print the endpoints to use, which are its next step.
+  if (!opts.keepRunning) for (const l of NEXT_STEPS) reporter.line(l);
 }
+
+/** What a newcomer does after a first PASS, each with the README section that tells more. */
+export const NEXT_STEPS = [
+  '\nNext:',
+  '  npm start -- --keep-running   walk through it by hand: the cloud stays up for the AWS CLI and `npm run cli -- --local`',
+  '                                (README "Walkthrough by hand with the AWS CLI")',
+  '  npm run cli -- target add --stage <stage> --name <name> --user-pool-id <pool id> --client-id <client id>',
+  '                                check a pool you already have, read-only, from a deployed stage (README "Check a pool you already have")',
+  '  npx sls deploy --stage <stage> --region <region>',
+  '                                deploy to your AWS account, scheduled checks off until you turn them on (README "Deploy")',
+];

@@ -21,11 +21,13 @@ const IMPLIED_ACTIONS: Record<string, string[]> = {
   'iam:CreateRole': ['iam:TagRole'],
   'iam:CreatePolicy': ['iam:TagPolicy'],
   'cognito-idp:CreateUserPool': ['cognito-idp:TagResource', 'iam:PassRole'],
-  // UpdateUserPool sends the pool's SmsConfiguration (its SMS role) and UserPoolTags back, and
-  // setting KMSKeyID makes Cognito create a grant on the key as the caller. That tags sent with an
-  // update are authorized as TagResource (as on create) is an assumption not confirmed from AWS's
-  // documentation here: granted on the safe side, to be confirmed on a real account.
-  'cognito-idp:UpdateUserPool': ['iam:PassRole', 'kms:CreateGrant', 'cognito-idp:TagResource'],
+  // The Service Authorization Reference, "Actions, resources, and condition keys for Amazon Cognito
+  // User Pools" (https://docs.aws.amazon.com/service-authorization/latest/reference/list_cognito-idp.html),
+  // API operations table: the UpdateUserPool operation authorizes cognito-idp:TagResource,
+  // cognito-idp:UntagResource, cognito-idp:UpdateUserPool and iam:PassRole, and no KMS action. The
+  // request sends the pool's UserPoolTags and SmsConfiguration (its SMS role) back; Cognito encrypts
+  // Custom SMS Sender codes under the key policy's own statement for its service principal.
+  'cognito-idp:UpdateUserPool': ['iam:PassRole', 'cognito-idp:TagResource', 'cognito-idp:UntagResource'],
 };
 
 /**
@@ -190,11 +192,11 @@ describe('sls package (offline)', () => {
     }
   });
 
-  it('runs Lambdas on nodejs22.x, each with its own role', () => {
+  it('runs Lambdas on nodejs24.x, each with its own role', () => {
     const roles = new Set<string>();
     for (const fn of config.functions) {
       const resource = template.Resources[fn.logicalId];
-      expect(resource.Properties.Runtime).toBe('nodejs22.x');
+      expect(resource.Properties.Runtime).toBe('nodejs24.x');
       const roleId = resource.Properties.Role['Fn::GetAtt'][0] as string;
       expect(template.Resources[roleId].Type).toBe('AWS::IAM::Role');
       roles.add(roleId);
@@ -255,11 +257,15 @@ describe('sls package (offline)', () => {
   });
 
   it('holds the verification machine with three task-token waits (sign-up code, MFA code, sign-in MFA code), each with an explicit timeout, and a machine timeout', () => {
-    const [body] = template.Resources.VerifyStateMachine.Properties.DefinitionString['Fn::Sub'] as [string];
+    const [body, vars] = template.Resources.VerifyStateMachine.Properties.DefinitionString['Fn::Sub'] as [string, Record<string, any>];
     // A run that stalls anywhere ends TIMED_OUT, and the stopped-run clean-up takes it from there.
     expect(JSON.parse(body).TimeoutSeconds).toBe(6000);
     const states = JSON.parse(body).States as Record<string, any>;
-    const waits = Object.entries(states).filter(([, st]) => st.Resource === 'arn:aws:states:::lambda:invoke.waitForTaskToken');
+    // The Resource is a variable of the definition's Fn::Sub that names the partition (issue 20 item 10).
+    const resourceOf = (st: any) => vars[/^\$\{(\w+)\}$/.exec(String(st.Resource))?.[1] ?? '']?.['Fn::Sub'];
+    const waits = Object.entries(states).filter(
+      ([, st]) => resourceOf(st) === 'arn:${AWS::Partition}:states:::lambda:invoke.waitForTaskToken',
+    );
     expect(waits.map(([name]) => name).sort()).toEqual(['AwaitMfaCode', 'AwaitSignInCode', 'AwaitSignUpCode']);
     for (const [, st] of waits) {
       expect(st.TimeoutSeconds ?? st.TimeoutSecondsPath).toBeDefined();
@@ -383,7 +389,6 @@ describe('sls package (offline)', () => {
       'CustomSmsSenderInvokedByCognito',
       'CustomSmsSenderKey',
       'CustomSmsSenderKeyAlias',
-      'UpdateUserPoolKeyGrantPolicy',
     ]);
     expect(byCondition('TwilioWebhookEnabled')).toEqual(['TwilioAuthTokenSecret', 'TwilioWebhookSecretPolicy']);
     // Packaged with the default params: both conditions are false.
@@ -580,6 +585,89 @@ describe('sls package (offline)', () => {
       maxBuffer: 64 << 20,
     }).toString('utf8');
     expect(sender).not.toContain('BranchKeyStoreNode');
+  });
+
+  // Issue 20, item 10: AWS's documentation read against the packaged template.
+  describe("AWS's guidance (issue 20 item 10)", () => {
+    const machines = () =>
+      Object.entries(template.Resources as Record<string, any>)
+        .filter(([, r]) => r.Type === 'AWS::StepFunctions::StateMachine')
+        .map(([id, r]) => [id, JSON.parse((r.Properties.DefinitionString['Fn::Sub'] as [string])[0])] as const);
+
+    // Step Functions best practices, "Handle Lambda service exceptions"
+    // (https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html): invoking
+    // Lambda can fail with a transient 500 (ClientExecutionTimeoutException, ServiceException,
+    // AWSLambdaException, SdkClientException); its example retrier lists all four as Lambda.<name>.
+    it('lists Lambda.ClientExecutionTimeoutException with the other Lambda service exceptions in every Lambda retrier', () => {
+      const retriers: string[][] = [];
+      for (const [, definition] of machines()) {
+        for (const state of Object.values(definition.States as Record<string, any>)) {
+          for (const retrier of (state.Retry ?? []) as { ErrorEquals: string[] }[]) {
+            if (retrier.ErrorEquals.some((e) => e.startsWith('Lambda.'))) retriers.push(retrier.ErrorEquals);
+          }
+        }
+      }
+      expect(retriers.length).toBeGreaterThan(10);
+      for (const errors of retriers) {
+        expect(errors).toEqual(
+          expect.arrayContaining([
+            'Lambda.ClientExecutionTimeoutException',
+            'Lambda.ServiceException',
+            'Lambda.AWSLambdaException',
+            'Lambda.SdkClientException',
+          ]),
+        );
+      }
+    });
+
+    // States.ALL "cannot catch the States.DataLimitExceeded terminal error or Runtime error types"
+    // (Step Functions developer guide, "Handling errors in Step Functions workflows"): such a run
+    // ends FAILED without its Catch clean-up, so the status-change rule takes FAILED too.
+    it('sends ABORTED, TIMED_OUT and FAILED verify executions to cleanUpStoppedRun', () => {
+      const rules = Object.values(template.Resources as Record<string, any>).filter(
+        (r) => r.Type === 'AWS::Events::Rule' && JSON.stringify(r.Properties.Targets).includes('CleanUpStoppedRunLambdaFunction'),
+      );
+      expect(rules).toHaveLength(1);
+      expect(rules[0].Properties.EventPattern).toMatchObject({
+        source: ['aws.states'],
+        'detail-type': ['Step Functions Execution Status Change'],
+        detail: { status: ['ABORTED', 'TIMED_OUT', 'FAILED'], stateMachineArn: [{ Ref: 'VerifyStateMachine' }] },
+      });
+    });
+
+    // An ARN written with `arn:aws:` deploys only in the aws partition (not aws-cn, aws-us-gov):
+    // every ARN the template builds takes the partition from ${AWS::Partition} inside an Fn::Sub.
+    it('writes no ARN with a hard-coded aws partition: each is built with ${AWS::Partition} in an Fn::Sub', () => {
+      const hardCoded: string[] = [];
+      const partitioned: string[] = [];
+      const walk = (node: unknown, path: string, inSub: boolean) => {
+        if (typeof node === 'string') {
+          for (const m of node.matchAll(/arn:(aws[a-z-]*|\$\{AWS::Partition\})?:[a-z0-9-]*:/g)) {
+            (m[1] === '${AWS::Partition}' && inSub ? partitioned : hardCoded).push(`${path}: ${node.slice(m.index, m.index + 60)}`);
+          }
+        } else if (Array.isArray(node)) node.forEach((n, i) => walk(n, `${path}[${i}]`, inSub));
+        else if (node && typeof node === 'object')
+          for (const [k, v] of Object.entries(node)) walk(v, `${path}.${k}`, inSub || k === 'Fn::Sub');
+      };
+      walk(template.Resources, 'Resources', false);
+      expect(hardCoded).toEqual([]);
+      // The three task-token waits: each Resource is a variable of the definition's Fn::Sub, itself an Fn::Sub with the partition.
+      const [body, vars] = template.Resources.VerifyStateMachine.Properties.DefinitionString['Fn::Sub'] as [string, Record<string, any>];
+      const waits = Object.values(JSON.parse(body).States as Record<string, any>)
+        .filter((st) => st.Parameters?.['FunctionName.$'] ?? st.Parameters?.FunctionName)
+        .map((st) => /^\$\{(\w+)\}$/.exec(st.Resource)?.[1])
+        .filter((ref) => ref && vars[ref]?.['Fn::Sub']);
+      expect(waits).toHaveLength(3);
+      for (const ref of waits) expect(vars[ref!]).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:states:::lambda:invoke.waitForTaskToken' });
+    });
+
+    it('grants updateUserPool what the UpdateUserPool operation authorizes (TagResource, UntagResource, PassRole), and no KMS action', () => {
+      const actions = roleStatements('updateUserPool').flatMap((st) => list(st.Action) as string[]);
+      expect(actions).toEqual(
+        expect.arrayContaining(['cognito-idp:UpdateUserPool', 'cognito-idp:TagResource', 'cognito-idp:UntagResource', 'iam:PassRole']),
+      );
+      expect(actions.filter((a) => a.startsWith('kms:'))).toEqual([]);
+    });
   });
 
   it('passes cfn-lint with no errors', () => {

@@ -22,11 +22,21 @@ describe('npm start (local/start.ts)', () => {
     expect(r.stdout).toMatch(/✓ verify#1\s+SignUp\s+\d+ ms\s+signUp\.userConfirmed=false/);
     expect(r.stdout).toMatch(/✓ verify#1\s+AwaitSignUpCode\s+\d+ ms\s+\(no change\)/);
     expect(r.stdout).toMatch(/InitiateAuth\s+\d+ ms\s+challenge\.challenge=SMS_MFA challenge\.destination=\+\*+0100/);
-    expect(r.stdout).not.toMatch(/\+15555550100|password|session=|idToken|accessToken|refreshToken/i);
+    // (authFlow=password names the sign-in flow, not a password.)
+    expect(r.stdout.replace(/authFlow=password/g, '')).not.toMatch(/\+15555550100|password|session=|idToken|accessToken|refreshToken/i);
     expect(r.stdout).toMatch(/Step timings — verification, 1 run \(15 state transitions, 13 Lambda invocations per run\)/);
     expect(r.stdout).toMatch(/^\s+RespondToAuthChallenge\s+\d+$/m);
     // Lambda logs and EMF metrics stay off stdout.
     expect(r.stdout).not.toContain('CloudWatchMetrics');
+    // Names and ids whole (issue 20 item 9: `roleName=MyUserPool-SMS-Rol…` was cut mid-word); a
+    // long line is cut between fields only, the rest counted as (+N more).
+    expect(r.stdout).toMatch(/✓ provision\s+ValidateInput\s+\d+ ms\s+.*roleName=MyUserPool-SMS-Role policyName=/);
+    expect(r.stdout).not.toMatch(/=\S*…/);
+    // It ends with what to do next, each step naming its README section.
+    const next = r.stdout.slice(r.stdout.indexOf('\nNext:'));
+    expect(next).toMatch(/npm start -- --keep-running .*\n.*README "Walkthrough by hand with the AWS CLI"/);
+    expect(next).toMatch(/npm run cli -- target add --stage <stage> .*\n.*README "Check a pool you already have"/);
+    expect(next).toMatch(/npx sls deploy --stage <stage> .*\n.*README "Deploy"/);
   });
 
   it('--json prints exactly one JSON report with the verdict, timings and counts', async () => {
