@@ -35,7 +35,7 @@ function runsPerMonth(expression) {
 }
 
 /**
- * @param {{ checks: Array<{ name: string, kind: string, schedule: string, enabled: boolean, smsPerRun: number, codeRoute?: string }>,
+ * @param {{ checks: Array<{ name: string, kind: string, schedule: string, enabled: boolean, smsPerRun: number, codeRoute?: string, retries?: number }>,
  *           pricePerSmsUsd: number, monthlyLimitUsd: number }} p
  * @returns {{ ok: boolean, message: string, monthlyCostUsd?: number, sms?: number }}
  */
