@@ -42,6 +42,8 @@ const RUN_FIELDS = new Set([
 
 /** Each known field a state adds, in words; anything else falls back to `path=value`. */
 const RENDER: Record<string, (value: unknown) => string | undefined> = {
+  // A check's first attempt says nothing; a re-run that confirms a failure says which it is.
+  attempt: (v) => (typeof v === 'number' && v > 1 ? `attempt ${v} (a re-run confirming a failure)` : undefined),
   signUp: (v) => {
     const delivery = obj(obj(v).codeDelivery);
     const to = str(delivery.destination);

@@ -164,7 +164,7 @@ describe('cogcheck', () => {
     const t = io();
     expect(await main(['history', '--local', '--limit', '5'], t.io)).toBe(0);
     const text = t.lines.join('\n');
-    expect(text).toMatch(/^\S+Z {2}FAIL +SmsCodeNotReceived +[\d.]+ m?s {2}[0-9a-f-]{36}$/m);
+    expect(text).toMatch(/^\S+Z {2}FAIL +SmsCodeNotReceived \(sms\) +[\d.]+ m?s {2}[0-9a-f-]{36}$/m);
     expect(text).toMatch(/^\S+Z {2}PASS +[\d.]+ m?s {2}[0-9a-f-]{36}\n( +ChooseKind +\d+ ms\n)? +PrepareRun +\d+ ms$/m);
     expect(text.split('\n').at(-1)).toBe('success rate: 50% over 4 finished runs');
     expect(text).not.toContain('{');
