@@ -127,3 +127,43 @@ it('aws --region eu-west-1: a pool with email usernames and MFA OPTIONAL, a user
   expect(challenge.ChallengeParameters.USER_ID_FOR_SRP).toBe(User.Username);
   expect(local.sent.at(-1)).toMatchObject({ kind: 'MFA', userPoolId: UserPool.Id, phoneNumber: '+15555550100' });
 });
+
+it('aws --region eu-west-1 create-user-pool: the pool is found in eu-west-1 (its endpoint or signature), not in us-east-1', async () => {
+  // Cognito is regional: each Region has its endpoint (cognito-idp.<region>.amazonaws.com, AWS
+  // General Reference, "Amazon Cognito endpoints and quotas"); a pool id names its Region.
+  const { UserPool } = JSON.parse((await awsIn('eu-west-1', 'create-user-pool', '--pool-name', 'CliEu')).stdout) as {
+    UserPool: { Id: string };
+  };
+  expect(UserPool.Id).toMatch(/^eu-west-1_/);
+  const describe = (region: string) => awsIn(region, 'describe-user-pool', '--user-pool-id', UserPool.Id);
+  expect(JSON.parse((await describe('eu-west-1')).stdout).UserPool.Name).toBe('CliEu');
+  await expect(describe('us-east-1')).rejects.toMatchObject({ stderr: expect.stringContaining('ResourceNotFoundException') });
+  // The local cloud's eu-west-1 endpoint (<url>/eu-west-1) names the Region whatever the signature says.
+  const viaEndpoint = await run(
+    'aws',
+    [
+      '--endpoint-url',
+      local.regionUrl('eu-west-1'),
+      '--region',
+      'us-east-1',
+      '--output',
+      'json',
+      'cognito-idp',
+      'describe-user-pool',
+      '--user-pool-id',
+      UserPool.Id,
+    ],
+    {
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        AWS_ACCESS_KEY_ID: 'x',
+        AWS_SECRET_ACCESS_KEY: 'x',
+        AWS_CONFIG_FILE: '/dev/null',
+        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+      },
+      timeout: 20_000,
+    },
+  );
+  expect(JSON.parse(viaEndpoint.stdout).UserPool.Id).toBe(UserPool.Id);
+});

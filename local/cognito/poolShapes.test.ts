@@ -352,13 +352,17 @@ describe('pools in any Region (requestRegion)', () => {
     // then ids and ARNs name their Regions, as regionOfUserPool (and aws-jwt-verify) read them
     expect(regionOfUserPool(euPool.userPoolId)).toBe('eu-west-1');
     expect(regionOfUserPool(apPool.userPoolId)).toBe('ap-southeast-2');
-    const described = await l.client.send(new DescribeUserPoolCommand({ UserPoolId: euPool.userPoolId }));
+    const described = await eu.send(new DescribeUserPoolCommand({ UserPoolId: euPool.userPoolId }));
     expect(described.UserPool?.Arn).toBe(`arn:aws:cognito-idp:eu-west-1:123456789012:userpool/${euPool.userPoolId}`);
     // and a sign-in's tokens are issued by that pool (endpoint + pool id, as lib/cognito/issuer.ts expects)
     await signUpAndConfirm(l.local, eu, euPool.clientId);
     const e = { ...euPool, client: eu };
     const done = await answerMfa(e, (await signIn(e, 'user1')).Session, 'user1');
     expect(decodeJwt(done.AuthenticationResult!.IdToken!).payload.iss).toBe(`${l.local.url}/${euPool.userPoolId}`);
+    // and, Cognito being regional, a client signing for another Region does not find the pool (replicas fix)
+    await expect(l.client.send(new DescribeUserPoolCommand({ UserPoolId: euPool.userPoolId }))).rejects.toMatchObject({
+      name: 'ResourceNotFoundException',
+    });
   });
 
   it('gives an unsigned request the cloud’s Region', async () => {
