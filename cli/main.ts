@@ -12,7 +12,7 @@ import { commandUsage, optionsOf, UsageError } from './usage';
 import { duration, stepNote, verdict } from './stepLine';
 import { maskPhone, PHONE_NUMBER } from '../lib/phone';
 import { CHECK_KINDS } from '../lib/verify/kind';
-import { checkAuthFlow, checkClientId, runFacts, runTarget, targetArgs, userPoolRegion } from './target';
+import { checkAuthFlow, checkClientId, refuseSignUpOnReplicaTarget, runFacts, runTarget, targetArgs, userPoolRegion } from './target';
 
 export const USAGE = `Usage: cogcheck <command> (--stage <stage> [--region <region>] | --local) [--json]
        (from a checkout: npm run cli -- <command> ...)
@@ -30,10 +30,11 @@ Commands:
                                            number (inboundPhoneNumberId); --interactive asks for each
                                            SMS code as it is awaited
   target add  --name <name> --user-pool-id <id> --client-id <id>
-              [--auth-flow password|srp|user-auth|sms-otp]
+              [--auth-flow password|srp|user-auth|sms-otp] [--pool-region <region>]
                                            record a pool and app client you already have as a check
                                            target (Region from the pool id); reads them, changes
-                                           nothing, and prints what a check needs that they lack
+                                           nothing, and prints what a check needs that they lack;
+                                           a pool Region names the pool's replica there
   target list                              the stage's targets, provisioned and added
   target show <name>                       a target's record and its readiness, read now
   target remove <name>                     delete an added target's record (never anything in
@@ -89,6 +90,7 @@ const OPTIONS = {
   'user-pool-id': { type: 'string' },
   'client-id': { type: 'string' },
   'auth-flow': { type: 'string' },
+  'pool-region': { type: 'string' },
   kind: { type: 'string' },
 } as const;
 
@@ -249,6 +251,7 @@ async function run(command: string, o: Options, io: Io): Promise<number> {
       case 'provision':
       case 'teardown':
       case 'verify':
+        if (o.target) await refuseSignUpOnReplicaTarget(endpoints, o.target, o.kind);
         return await runMachine(command, machineInput);
       case 'submit-code': {
         const body: Record<string, string> = {};

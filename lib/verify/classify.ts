@@ -32,6 +32,10 @@ export const FAILURE_REASONS = [
   'Throttled',
   'PhoneBusy',
   'TargetNotFound',
+  // A signup check on a secondary replica, which creates no users (lib/verify/runRequest.ts refuseSignUpOnReplica).
+  'SignUpOnReplica',
+  // Cognito refused an operation in the Region: a replica not ACTIVE, or an operation a secondary does not serve.
+  'ReplicaNotActive',
   'ValidationError',
   'Unexpected',
   // Recorded by the stopped-run handler: the execution ran past the machine's TimeoutSeconds
@@ -54,6 +58,8 @@ const BY_ERROR: Record<string, FailureReason> = {
   TooManyFailedAttemptsException: 'Throttled',
   ProvisionedThroughputExceededException: 'Throttled',
   'Lambda.TooManyRequestsException': 'Throttled',
+  // "not available in the current region or for the current user pool configuration … secondary replica regions" (Cognito API reference).
+  OperationNotEnabledException: 'ReplicaNotActive',
 };
 
 export interface Failure {
