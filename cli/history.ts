@@ -22,6 +22,10 @@ export interface RunSummary {
   /** signup or signin (the execution input's kind; absent means signup), and, for a passing sign-in run, what became of its standing user. */
   kind?: string;
   standingUser?: string;
+  /** The Region of the pool the run checked (a replica's for a secondary target), when known. */
+  region?: string;
+  /** The target name the run was started with, if any. */
+  target?: string;
 }
 
 /** Runs that no Catch could end: the same reasons the stopped-run clean-up records and alarms count. */
@@ -44,9 +48,13 @@ export async function recentRuns(sfn: SFNClient, verifyArn: string, limit: numbe
           steps?: RunSummary['steps'];
           firstSignIn?: RunSummary['firstSignIn'];
           standingUser?: string;
+          region?: string;
         })
       : undefined;
-    const kind = (d.input ? (JSON.parse(d.input) as { kind?: unknown }).kind : undefined) ?? 'signup';
+    const input = d.input ? (JSON.parse(d.input) as { kind?: unknown; target?: unknown; userPoolId?: unknown }) : {};
+    const kind = input.kind ?? 'signup';
+    // A passing run's output names its Region; else a pool id's prefix (a target's is resolved by the caller).
+    const region = output?.region ?? (typeof input.userPoolId === 'string' ? /^([a-z0-9-]+)_/.exec(input.userPoolId)?.[1] : undefined);
     return {
       runId: execution.name ?? '',
       status: d.status ?? 'UNKNOWN',
@@ -59,6 +67,8 @@ export async function recentRuns(sfn: SFNClient, verifyArn: string, limit: numbe
       ...(output?.firstSignIn && { firstSignIn: output.firstSignIn }),
       ...(typeof kind === 'string' && { kind }),
       ...(output?.standingUser && { standingUser: output.standingUser }),
+      ...(region && { region }),
+      ...(typeof input.target === 'string' && { target: input.target }),
     };
   });
 }
@@ -66,4 +76,38 @@ export async function recentRuns(sfn: SFNClient, verifyArn: string, limit: numbe
 export function successRate(runs: RunSummary[]): number | undefined {
   const finished = runs.filter((r) => r.verdict !== 'RUNNING');
   return finished.length ? finished.filter((r) => r.verdict === 'PASS').length / finished.length : undefined;
+}
+
+/** Runs grouped by the Region of the pool they checked ("unknown" when nothing says it), each with its success rate. */
+export function byRegion(runs: RunSummary[]): Record<string, { runs: number; successRate?: number }> {
+  const groups = new Map<string, RunSummary[]>();
+  for (const r of runs) {
+    const key = r.region ?? 'unknown';
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  return Object.fromEntries(
+    [...groups.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([region, rs]) => [region, { runs: rs.length, successRate: successRate(rs) }]),
+  );
+}
+
+/** Fills in the Region of runs started by target name, from the targets' records (read once per name). */
+export async function withTargetRegions(
+  runs: RunSummary[],
+  regionOf: (target: string) => Promise<string | undefined>,
+): Promise<RunSummary[]> {
+  const known = new Map<string, Promise<string | undefined>>();
+  return Promise.all(
+    runs.map(async (r) => {
+      if (r.region || !r.target) return r;
+      if (!known.has(r.target))
+        known.set(
+          r.target,
+          regionOf(r.target).catch(() => undefined),
+        );
+      const region = await known.get(r.target)!;
+      return region ? { ...r, region } : r;
+    }),
+  );
 }

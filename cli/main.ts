@@ -4,7 +4,7 @@ import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { callbackSecret, ConfigError, readLocalEndpoints, readStageEndpoints, type Endpoints } from './config';
 import { followExecution } from './follow';
 import { Backoff, type PollOptions } from './poll';
-import { recentRuns, successRate } from './history';
+import { byRegion, recentRuns, successRate, withTargetRegions } from './history';
 import { submitCode } from './submit';
 import { verifySandboxPhone } from './sandbox';
 import { showSms } from './sms';
@@ -12,7 +12,16 @@ import { commandUsage, optionsOf, UsageError } from './usage';
 import { duration, stepNote, verdict } from './stepLine';
 import { maskPhone, PHONE_NUMBER } from '../lib/phone';
 import { CHECK_KINDS } from '../lib/verify/kind';
-import { checkAuthFlow, checkClientId, refuseSignUpOnReplicaTarget, runFacts, runTarget, targetArgs, userPoolRegion } from './target';
+import {
+  checkAuthFlow,
+  checkClientId,
+  refuseSignUpOnReplicaTarget,
+  runFacts,
+  runTarget,
+  targetArgs,
+  targetRegion,
+  userPoolRegion,
+} from './target';
 
 export const USAGE = `Usage: cogcheck <command> (--stage <stage> [--region <region>] | --local) [--json]
        (from a checkout: npm run cli -- <command> ...)
@@ -274,9 +283,12 @@ async function run(command: string, o: Options, io: Io): Promise<number> {
       }
       case 'status':
       case 'history': {
-        const runs = await recentRuns(sfn, endpoints.stateMachines.verify, limit, poll);
+        const runs = await withTargetRegions(await recentRuns(sfn, endpoints.stateMachines.verify, limit, poll), (name) =>
+          targetRegion(endpoints, name),
+        );
         const rate = successRate(runs);
-        print({ runs, successRate: rate }, () =>
+        const regions = byRegion(runs);
+        print({ runs, successRate: rate, byRegion: regions }, () =>
           [
             ...runs.map((r) => {
               const firstSignIn = r.firstSignIn === 'tokens-without-mfa' ? '  (first sign-in without MFA, second challenged)' : '';
@@ -288,6 +300,10 @@ async function run(command: string, o: Options, io: Io): Promise<number> {
               return line + steps;
             }),
             `success rate: ${rate === undefined ? 'n/a' : `${Math.round(rate * 100)}%`} over ${runs.filter((r) => r.verdict !== 'RUNNING').length} finished runs`,
+            ...Object.entries(regions).map(
+              ([region, g]) =>
+                `  ${region.padEnd(16)} ${g.successRate === undefined ? 'n/a' : `${Math.round(g.successRate * 100)}%`} of ${g.runs} run${g.runs === 1 ? '' : 's'}`,
+            ),
           ].join('\n'),
         );
         return 0;

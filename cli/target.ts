@@ -65,8 +65,10 @@ export function checkClientId(clientId: string, flag = '--client-id'): void {
  */
 export function checkPoolRegion(poolRegion: string, userPoolId: string, primary: string): string {
   const hint = 'a replica is named by the primary pool id and --pool-region <its secondary Region>, e.g. eu-west-1';
-  if (!REGION_NAME.test(poolRegion)) throw new UsageError(`--pool-region: ${JSON.stringify(poolRegion)} is not a Region name (e.g. eu-west-1)`, hint);
-  if (!offersCognito(poolRegion)) throw new UsageError(`--pool-region: CognitoNotOffered: Amazon Cognito user pools are not offered in ${poolRegion}`, hint);
+  if (!REGION_NAME.test(poolRegion))
+    throw new UsageError(`--pool-region: ${JSON.stringify(poolRegion)} is not a Region name (e.g. eu-west-1)`, hint);
+  if (!offersCognito(poolRegion))
+    throw new UsageError(`--pool-region: CognitoNotOffered: Amazon Cognito user pools are not offered in ${poolRegion}`, hint);
   if (poolRegion === primary) {
     throw new UsageError(
       `--pool-region: PoolRegionIsPrimary: ${poolRegion} is the Region in user pool ${userPoolId}'s id, its primary; a replica keeps that id and lives in another Region. Leave --pool-region out to check the primary`,
@@ -217,7 +219,8 @@ function findingLines(f: Finding, indent: string): string[] {
 /** The short table: one line per kind, what stands in the way with its fix, the flows, warnings and notes. */
 export function readinessLines(r: Readiness): string[] {
   const lines = [`pool ${r.userPoolId}, client ${r.clientId}, region ${r.region}`];
-  if (r.replica) lines.push(`replica: the secondary in ${r.region} (${r.replica.status ?? 'status unknown'}); primary in ${r.replica.primaryRegion}`);
+  if (r.replica)
+    lines.push(`replica: the secondary in ${r.region} (${r.replica.status ?? 'status unknown'}); primary in ${r.replica.primaryRegion}`);
   lines.push('kind    ready  flow');
   for (const kind of ['signin', 'signup'] as const) {
     const k = r.kinds[kind];
@@ -297,6 +300,18 @@ export async function refuseSignUpOnReplicaTarget(endpoints: Endpoints, targetNa
     } catch (error) {
       throw new ConfigError(`${(error as Error).name}: ${(error as Error).message}`);
     }
+  } finally {
+    ssm.destroy();
+  }
+}
+
+/** The Region a recorded target's checks run in (a replica's for a secondary), or undefined when it is not recorded. */
+export async function targetRegion(endpoints: Endpoints, name: string): Promise<string | undefined> {
+  if (!endpoints.targetParameterPrefix) return undefined;
+  const ssm = new SSMClient({ region: endpoints.region });
+  try {
+    const record = await new TargetStore(ssm, endpoints.targetParameterPrefix).get(name);
+    return record ? record.region || userPoolRegion(record.userPoolId, 'userPoolId') : undefined;
   } finally {
     ssm.destroy();
   }

@@ -43,10 +43,13 @@ const UNREACHABLE = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'ECONNRES
 function refuse(error: unknown, what: string, missing: string, region?: string): never {
   const name = awsErrorName(error);
   if (name === 'ResourceNotFoundException') throw new TargetRefused(missing);
-  if (name && DENIED.includes(name)) throw new TargetRefused(`the credentials cannot read ${what}${region ? ` in ${region}` : ''} (${name})`);
+  if (name && DENIED.includes(name))
+    throw new TargetRefused(`the credentials cannot read ${what}${region ? ` in ${region}` : ''} (${name})`);
   const code = (error as { code?: unknown } | undefined)?.code;
   if ((typeof code === 'string' && UNREACHABLE.has(code)) || (name && UNREACHABLE.has(name))) {
-    throw new TargetRefused(`RegionUnreachable: cognito-idp${region ? ` in ${region}` : ''} cannot be reached from here (${String(code ?? name)}) to read ${what}`);
+    throw new TargetRefused(
+      `RegionUnreachable: cognito-idp${region ? ` in ${region}` : ''} cannot be reached from here (${String(code ?? name)}) to read ${what}`,
+    );
   }
   throw error;
 }
@@ -64,7 +67,9 @@ export async function readPool(
   // Cognito answers ResourceNotFoundException for a client id of another pool as for one that does not exist.
   const { UserPoolClient: client } = await cognito
     .send(new DescribeUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: clientId }))
-    .catch((e: unknown) => refuse(e, `app client ${clientId}`, `app client ${clientId} is not a client of user pool ${userPoolId}`, region));
+    .catch((e: unknown) =>
+      refuse(e, `app client ${clientId}`, `app client ${clientId} is not a client of user pool ${userPoolId}`, region),
+    );
   const mfa = await cognito
     .send(new GetUserPoolMfaConfigCommand({ UserPoolId: userPoolId }))
     .catch((e: unknown) => refuse(e, `the MFA settings of user pool ${userPoolId}`, `no user pool ${userPoolId} in ${region}`, region));

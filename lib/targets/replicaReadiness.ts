@@ -24,7 +24,12 @@ export interface ReplicaFacts {
 export type OriginationFacts = { phoneNumbers: number; senderIds: number } | { notChecked: string };
 
 const glob = (pattern: string, value: string) =>
-  new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`).test(value);
+  new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  ).test(value);
 
 /**
  * A trust policy may pin the pool that assumes the SMS role (`aws:SourceArn`, as the SMS settings

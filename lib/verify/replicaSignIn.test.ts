@@ -76,7 +76,7 @@ describe('standingSignIn on a secondary', () => {
     };
     cognito.on(AdminCreateUserCommand).callsFake(record('AdminCreateUser'));
     cognito.on(AdminSetUserPasswordCommand).callsFake(record('AdminSetUserPassword'));
-    cognito.on(AdminGetUserCommand).callsFake(async (input, getClient) => {
+    cognito.on(AdminGetUserCommand).callsFake(async (_input, getClient) => {
       (regions.AdminGetUser ??= []).push(await regionOfCall(getClient));
       throw new UserNotFoundException({ message: 'User does not exist.', $metadata: {} });
     });

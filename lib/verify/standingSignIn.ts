@@ -201,7 +201,11 @@ export async function standingSignIn(request: StandingSignInRequest): Promise<St
     const before = attempt;
     attempt = await signInOnce();
     // Replication to a secondary is eventually consistent: the new user may not be there yet.
-    for (let wait = 0; secondary && attempt.ok === false && NOT_YET_REPLICATED.has(attempt.why) && wait < REPLICATION_WAITS_MS.length; wait++) {
+    for (
+      let wait = 0;
+      secondary && attempt.ok === false && NOT_YET_REPLICATED.has(attempt.why) && wait < REPLICATION_WAITS_MS.length;
+      wait++
+    ) {
       logger.info('standing user not yet replicated to the secondary; signing in again', { runId, region: secondary });
       await sleep(REPLICATION_WAITS_MS[wait]!);
       attempt = await signInOnce();
