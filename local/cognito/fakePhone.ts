@@ -13,6 +13,10 @@ export interface SentSms {
   userPoolId: string;
   username: string;
   at: number;
+  /** The Region whose SMS configuration sent it (the primary's, or a replica's); set by the replicas fix. */
+  region?: string;
+  /** The SMS configuration's IAM role (SnsCallerArn) it was sent with. */
+  snsCallerArn?: string;
 }
 
 export type SmsListener = (sms: SentSms) => void;

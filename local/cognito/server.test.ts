@@ -2,10 +2,16 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfirmSignUpCommand, InitiateAuthCommand, ListUserPoolsCommand, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  ConfirmSignUpCommand,
+  CreateUserPoolReplicaCommand,
+  InitiateAuthCommand,
+  ListUserPoolsCommand,
+  SignUpCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { startLocalCognito } from './server';
 import type { SentSms } from './fakePhone';
-import { PASSWORD, PHONE, cognitoClient, createPoolAndClient, lastSms, signUpAndConfirm } from './testing';
+import { PASSWORD, PHONE, cognitoClient, createPoolAndClient, lastSms, signUpAndConfirm, smsMfaPoolInput } from './testing';
 
 describe('startLocalCognito', () => {
   it('listens on a free loopback port with its own data folder, and cleans up on close', async () => {
@@ -37,13 +43,15 @@ describe('startLocalCognito', () => {
       // The Region the creating client signs for names the pool (fidelity/requestRegion.ts).
       const client = cognitoClient(first.url, 'eu-west-1');
       const { userPoolId } = await createPoolAndClient(client);
+      await client.send(new CreateUserPoolReplicaCommand({ UserPoolId: userPoolId, RegionName: 'eu-north-1' }));
       client.destroy();
       await first.close();
       expect(existsSync(dataDir)).toBe(true);
       const second = await startLocalCognito({ dataDir });
-      const again = cognitoClient(second.url);
+      // Listed in its own Region (a us-east-1 client would not see it), with its replica kept too.
+      const again = cognitoClient(second.url, 'eu-west-1');
       const pools = await again.send(new ListUserPoolsCommand({ MaxResults: 10 }));
-      expect(pools.UserPools?.map((p) => p.Id)).toEqual([userPoolId]);
+      expect(pools.UserPools?.map((p) => [p.Id, p.ReplicaRegions])).toEqual([[userPoolId, ['eu-north-1']]]);
       expect(userPoolId).toMatch(/^eu-west-1_/);
       again.destroy();
       await second.close();
@@ -97,6 +105,9 @@ describe('the fake phone', () => {
       userPoolId,
       username: 'user1',
       at: expect.any(Number),
+      // Sent with the pool's SMS configuration in its Region (a replica's would name its own).
+      region: 'us-east-1',
+      snsCallerArn: smsMfaPoolInput().SmsConfiguration!.SnsCallerArn,
     });
     expect(heard[0]!.at).toBeGreaterThanOrEqual(before);
     expect(local.sent).toEqual(heard);

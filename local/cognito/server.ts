@@ -1,6 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { InvokeFunction, LocalCustomSmsSender, LocalCustomSmsSenderOptions } from './customSender';
 import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { makeDataDir } from './dataDir';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -22,6 +23,8 @@ import type { FaultRule, InjectedFault } from './faults';
 import type { SentSms } from './fakePhone';
 import { useRegionalIds } from './fidelity/regionalIds';
 import { RequestRegions } from './fidelity/requestRegion';
+import { ReplicaStore, REPLICA_STATUSES } from './fidelity/replicaStore';
+import type { ReplicaStatus } from './fidelity/replicaStore';
 import { FirstSignIns } from './fidelity/firstSignIn';
 import { fidelityRouter } from './fidelity/router';
 import { AuthSessions } from './fidelity/sessions';
@@ -49,6 +52,14 @@ export interface LocalCognito {
    * DescribeUserPoolClient returns the new one, which this returns.
    */
   replaceClientSecret(clientId: string): Promise<string>;
+  /**
+   * Test hook: sets the status of a pool's replica in a Region and holds it there (no timed
+   * CREATING → INACTIVE or DELETING → gone) until UpdateUserPoolReplica or this changes it, so a
+   * test can meet a replica that is still CREATING, INACTIVE, or DELETING.
+   */
+  setReplicaStatus(userPoolId: string, region: string, status: ReplicaStatus): void;
+  /** The url of one Region's endpoint (`<url>/<region>`): unsigned calls through it are that Region's. */
+  regionUrl(region: string): string;
   /** Attaches the Lambda runtime that pools with a Custom SMS Sender hand their codes to (FakePhone.useCustomSmsSender). */
   useCustomSmsSender(invoke: InvokeFunction | LocalCustomSmsSenderOptions | undefined): LocalCustomSmsSender | undefined;
 }
@@ -71,6 +82,11 @@ export interface LocalCognitoOptions {
    * tokens without an MFA challenge (fidelity/firstSignIn.ts). Default false: challenged at once.
    */
   firstSignInWithoutMfa?: boolean;
+  /**
+   * How long a new replica stays CREATING before it is INACTIVE, and a deleted one DELETING before
+   * it is gone (ms). Default 0: the CreateUserPoolReplica answer says CREATING, the next call sees INACTIVE.
+   */
+  replicaTransitionMs?: number;
 }
 
 // pino is cognito-local's dependency, not ours: load the copy it uses.
@@ -152,22 +168,31 @@ export async function startLocalCognito(opts: LocalCognitoOptions = {}): Promise
     // Outermost: an injected fault answers before cognito-local or the fidelity layer runs.
     const firstSignIns = opts.firstSignInWithoutMfa ? new FirstSignIns() : undefined;
     const behaviours = { ...fixes, firstSignInWithoutMfa: Boolean(firstSignIns) };
-    const router = faults.wrap(fidelityRouter(services, { services, sessions, firstSignIns }, behaviours, phone));
+    // Not .json: cognito-local takes every .json file in the folder for a pool.
+    const replicas = new ReplicaStore(join(dataDir, 'replicas.state'), opts.replicaTransitionMs ?? 0);
+    const requestRegion = fixes.requestRegion ? () => regions.where() : () => ({ region, explicit: false });
+    const router = faults.wrap(fidelityRouter(services, { services, sessions, firstSignIns, requestRegion, replicas }, behaviours, phone));
     const app = createServer(router, logger, config.ServerConfig, services).application as http.RequestListener;
 
     let issuerBase = '';
     const server = http.createServer((req, res) => {
-      // cognito-local's discovery document hard-codes http://localhost:9229.
-      const discovery =
-        fixes.discovery && req.method === 'GET' && /^\/([^/?]+)\/\.well-known\/openid-configuration(\?|$)/.exec(req.url ?? '');
-      if (discovery) {
-        const issuer = `${issuerBase}/${discovery[1]}`;
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ issuer, jwks_uri: `${issuer}/.well-known/jwks.json`, id_token_signing_alg_values_supported: ['RS256'] }));
-        return;
-      }
-      if (fixes.requestRegion) regions.run(req, () => app(req, res));
-      else app(req, res);
+      const serve = () => {
+        // cognito-local's discovery document hard-codes http://localhost:9229.
+        const discovery =
+          fixes.discovery && req.method === 'GET' && /^\/([^/?]+)\/\.well-known\/openid-configuration(\?|$)/.exec(req.url ?? '');
+        if (discovery) {
+          const issuer = `${issuerBase}/${discovery[1]}`;
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(
+            JSON.stringify({ issuer, jwks_uri: `${issuer}/.well-known/jwks.json`, id_token_signing_alg_values_supported: ['RS256'] }),
+          );
+          return;
+        }
+        app(req, res);
+      };
+      // Also takes a Region endpoint's path prefix (`/eu-west-1/`) off the URL before anything routes it.
+      if (fixes.requestRegion) regions.run(req, serve);
+      else serve();
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -203,6 +228,13 @@ export async function startLocalCognito(opts: LocalCognitoOptions = {}): Promise
       injectFault: (rule) => faults.inject(rule),
       clearFaults: () => faults.clear(),
       useCustomSmsSender: (invoke) => phone.useCustomSmsSender(invoke),
+      setReplicaStatus: (userPoolId, replicaRegion, status) => {
+        if (!REPLICA_STATUSES.includes(status)) throw new Error(`not a replica status: ${String(status)}`);
+        const replica = replicas.get(userPoolId, replicaRegion);
+        if (!replica) throw new Error(`user pool ${userPoolId} has no replica in ${replicaRegion}`);
+        replicas.setStatus(replica, status, true);
+      },
+      regionUrl: (r) => `${url}/${r}`,
       replaceClientSecret: async (clientId) => {
         const appClient = await cognito.getAppClient(ctx, clientId);
         if (!appClient?.ClientSecret) throw new Error(`app client ${clientId} does not exist or has no secret`);

@@ -4,7 +4,10 @@ import {
   ConfirmSignUpCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
+  CreateUserPoolReplicaCommand,
   SignUpCommand,
+  UpdateUserPoolCommand,
+  UpdateUserPoolReplicaCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { CreateUserPoolCommandInput, ExplicitAuthFlowsType } from '@aws-sdk/client-cognito-identity-provider';
 import type { LocalCognito } from './server';
@@ -91,4 +94,37 @@ export function decodeJwt(jwt: string): { header: Record<string, unknown>; paylo
   const [h, p] = jwt.split('.');
   const parse = (s = '') => JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as Record<string, unknown>;
   return { header: parse(h), payload: parse(p) };
+}
+
+/**
+ * Replicates a pool to `region` (CreateUserPoolReplica in the pool's own Region) and, unless told
+ * not to, activates the replica (new replicas start INACTIVE) and gives it an SMS configuration of
+ * its own (UpdateUserPool in the secondary: Regional settings are not copied from the primary).
+ */
+export async function replicatePool(
+  local: LocalCognito,
+  userPoolId: string,
+  region: string,
+  opts: { activate?: boolean; snsCallerArn?: string | null } = {},
+): Promise<void> {
+  const primary = cognitoClient(local.url, userPoolId.split('_')[0]);
+  const secondary = cognitoClient(local.regionUrl(region), region);
+  try {
+    await primary.send(new CreateUserPoolReplicaCommand({ UserPoolId: userPoolId, RegionName: region }));
+    if (opts.snsCallerArn !== null) {
+      const role = opts.snsCallerArn ?? `arn:aws:iam::123456789012:role/MyUserPool-SMS-Role-${region}`;
+      await secondary.send(
+        new UpdateUserPoolCommand({
+          UserPoolId: userPoolId,
+          SmsConfiguration: { SnsCallerArn: role, ExternalId: 'replica', SnsRegion: region },
+        }),
+      );
+    }
+    if (opts.activate !== false) {
+      await primary.send(new UpdateUserPoolReplicaCommand({ UserPoolId: userPoolId, RegionName: region, Status: 'ACTIVE' }));
+    }
+  } finally {
+    primary.destroy();
+    secondary.destroy();
+  }
 }

@@ -24,6 +24,7 @@ import { featurePlanFix } from './featurePlan';
 import { getTokensFromRefreshToken, refreshTokenRotationFix } from './refreshTokens';
 import { revokedTokensFix } from './revokeToken';
 import { deviceTrackingFix } from './deviceTracking';
+import { replicasFix, replicaTargets } from './replicas';
 import type { AddedTarget, CognitoBehaviour, FidelityEnv, FidelityFix, FidelityRoute, TargetFix } from './types';
 
 // Innermost first: the session check runs before cognito-local, error wording and masking last.
@@ -57,10 +58,12 @@ const TARGET_FIXES: readonly TargetFix[] = [
   explicitAuthFlowsFix,
   phoneFormatFix,
   maskDestinationsFix,
+  // Outermost: decides which Region serves the call (primary, replica, or none) before any other fix.
+  replicasFix,
 ];
 
 // Operations cognito-local lacks; each is refused as unsupported while its fix is off.
-const ADDED_TARGETS: readonly AddedTarget[] = [getTokensFromRefreshToken];
+const ADDED_TARGETS: readonly AddedTarget[] = [getTokensFromRefreshToken, ...replicaTargets];
 
 /**
  * Our replacement for cognito-local's Router: the same target table, each handler wrapped in

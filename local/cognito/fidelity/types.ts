@@ -2,6 +2,7 @@ import type { Route } from 'cognito-local/lib/server/Router';
 import type { Services } from 'cognito-local/lib/services';
 import type { UserPoolService } from 'cognito-local/lib/services/userPoolService';
 import type { OutboxContext } from '../fakePhone';
+import type { ReplicaStore } from './replicaStore';
 
 /** Every correction we make to cognito-local; each can be switched off to show what it fixes. */
 export const FIDELITY_FIXES = [
@@ -31,6 +32,7 @@ export const FIDELITY_FIXES = [
   'aliasAttributes',
   'requestRegion',
   'deviceTracking',
+  'replicas',
 ] as const;
 export type FidelityFix = (typeof FIDELITY_FIXES)[number];
 
@@ -80,6 +82,10 @@ export interface FidelityEnv {
    * that has checked a password by other means (SRP) reuses the sign-in that follows a password.
    */
   routeBelow?: (target: string, fix: FidelityFix | CognitoBehaviour) => FidelityRoute;
+  /** The Region the request is for, and whether the caller named it (endpoint or signature); requestRegion.ts. */
+  requestRegion?: () => { region: string; explicit: boolean };
+  /** Secondary replicas of pools (replicas.ts). */
+  replicas?: ReplicaStore;
 }
 
 // Requests arrive as parsed JSON; cognito-local types them per target, we only read a few fields.
