@@ -177,7 +177,8 @@ export async function readOrigination(sms: PinpointSMSVoiceV2Client): Promise<Or
 /** Everything readiness needs, read now; with `replica`, the pool as its secondary in that Region has it. */
 export async function readPoolFacts(userPoolId: string, clientId: string, region: string, replica?: ReplicaFacts): Promise<PoolFacts> {
   const pool = await readPool(userPoolId, clientId, region);
-  const sms = pool.mfa.SmsMfaConfiguration?.SmsConfiguration ?? pool.userPool.SmsConfiguration;
+  // A replica's SMS configuration is Regional: the one DescribeUserPool returns in its Region (lib/targets/readiness.ts).
+  const sms = replica ? pool.userPool.SmsConfiguration : (pool.mfa.SmsMfaConfiguration?.SmsConfiguration ?? pool.userPool.SmsConfiguration);
   const facts: PoolFacts = { ...pool, ...(replica && { replica }) };
   if (replica) {
     const smsVoice = new PinpointSMSVoiceV2Client({ region: sms?.SnsRegion ?? region });

@@ -139,7 +139,11 @@ export function readiness(facts: PoolFacts, target?: string): Readiness {
     'update-user-pool resets every setting you leave out to its default: pass the current ones from aws cognito-idp describe-user-pool too';
 
   // SMS MFA: the check answers SMS_MFA, so a pool that never asks for it can never pass.
-  const sms: SmsConfigurationType | undefined = mfa.SmsMfaConfiguration?.SmsConfiguration ?? pool.SmsConfiguration;
+  // A replica sends SMS with its Regional SMS configuration, which DescribeUserPool in its Region returns;
+  // the MFA settings (and any SMS configuration they carry) are the primary's, synced.
+  const sms: SmsConfigurationType | undefined = replica
+    ? pool.SmsConfiguration
+    : (mfa.SmsMfaConfiguration?.SmsConfiguration ?? pool.SmsConfiguration);
   const smsConfigArg = sms?.SnsCallerArn
     ? `SmsConfiguration={SnsCallerArn=${sms.SnsCallerArn}${sms.ExternalId ? `,ExternalId=${sms.ExternalId}` : ''}}`
     : 'SmsConfiguration={SnsCallerArn=<SMS role ARN>,ExternalId=<external id>}';

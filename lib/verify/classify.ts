@@ -36,6 +36,8 @@ export const FAILURE_REASONS = [
   'SignUpOnReplica',
   // Cognito refused an operation in the Region: a replica not ACTIVE, or an operation a secondary does not serve.
   'ReplicaNotActive',
+  // Cognito could not send the SMS with the pool's (or the replica's Regional) SMS configuration: no role, or a role it cannot assume or publish with.
+  'SmsConfigurationRefused',
   'ValidationError',
   'Unexpected',
   // Recorded by the stopped-run handler: the execution ran past the machine's TimeoutSeconds
@@ -60,6 +62,8 @@ const BY_ERROR: Record<string, FailureReason> = {
   'Lambda.TooManyRequestsException': 'Throttled',
   // "not available in the current region or for the current user pool configuration … secondary replica regions" (Cognito API reference).
   OperationNotEnabledException: 'ReplicaNotActive',
+  InvalidSmsRoleAccessPolicyException: 'SmsConfigurationRefused',
+  InvalidSmsRoleTrustRelationshipException: 'SmsConfigurationRefused',
 };
 
 export interface Failure {
