@@ -299,11 +299,12 @@ async function run(command: string, o: Options, io: Io): Promise<number> {
                   : '';
               return line + steps;
             }),
-            `success rate: ${rate === undefined ? 'n/a' : `${Math.round(rate * 100)}%`} over ${runs.filter((r) => r.verdict !== 'RUNNING').length} finished runs`,
-            ...Object.entries(regions).map(
+            // One line per Region when the runs checked pools in more than one.
+            ...(Object.keys(regions).length < 2 ? [] : Object.entries(regions)).map(
               ([region, g]) =>
                 `  ${region.padEnd(16)} ${g.successRate === undefined ? 'n/a' : `${Math.round(g.successRate * 100)}%`} of ${g.runs} run${g.runs === 1 ? '' : 's'}`,
             ),
+            `success rate: ${rate === undefined ? 'n/a' : `${Math.round(rate * 100)}%`} over ${runs.filter((r) => r.verdict !== 'RUNNING').length} finished runs`,
           ].join('\n'),
         );
         return 0;
