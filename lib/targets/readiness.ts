@@ -225,7 +225,8 @@ export function readiness(facts: PoolFacts, target?: string): Readiness {
 
   if (replica) {
     // The SMS sending findings so far are about the replica's Regional configuration: say what they break.
-    const regional = (f: Finding) => /^(SmsConfiguration|role |SNS SMS sandbox)/.test(f.setting);
+    // What was not read says nothing of a failover: only findings about what was read are rephrased.
+    const regional = (f: Finding) => /^(SmsConfiguration|role |SNS SMS sandbox)/.test(f.setting) && !/not checked/.test(f.problem);
     both.splice(0, both.length, ...both.map((f) => (regional(f) ? asFailoverFinding(f, replica) : f)));
     warnings.splice(0, warnings.length, ...warnings.map((f) => (regional(f) ? asFailoverFinding(f, replica) : f)));
     const r = replicaFindings(replica, pool, facts.origination, sms?.SnsRegion ?? region);

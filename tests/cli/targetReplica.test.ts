@@ -329,3 +329,30 @@ describe('verify --kind signup on a replica target', () => {
     expect(sfn).not.toHaveReceivedCommand(StartExecutionCommand);
   });
 });
+
+describe('readiness wording on a replica', () => {
+  it('says "after a failover" only of what was read: a sandbox status that could not be read stays "not checked"', async () => {
+    cognitoAnswers({ secondary: {} });
+    sns.on(GetSMSSandboxAccountStatusCommand).rejects(awsError('AuthorizationErrorException'));
+    const { warnings } = JSON.parse((await cogcheck(...ADD, '--json')).out);
+    const sandbox = warnings.find((w: { setting: string }) => /SNS SMS sandbox/.test(w.setting));
+    expect(sandbox.problem).toMatch(/^not checked: /);
+    expect(sandbox.problem).not.toContain('after a failover');
+  });
+
+  it('an account in the SNS SMS sandbox in the replica Region: a warning that says what it breaks after a failover', async () => {
+    cognitoAnswers({ secondary: {} });
+    sns.on(GetSMSSandboxAccountStatusCommand).resolves({ IsInSandbox: true });
+    const { warnings } = JSON.parse((await cogcheck(...ADD, '--json')).out);
+    expect(warnings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          setting: 'eu-west-1 SNS SMS sandbox',
+          problem: expect.stringContaining(
+            'in the SNS SMS sandbox in eu-west-1: SMS reach only verified destination numbers — after a failover to eu-west-1',
+          ),
+        }),
+      ]),
+    );
+  });
+});
