@@ -95,6 +95,11 @@ export const COMMANDS = [
       { name: 'user-pool-id', value: '<id>', help: "the pool (its Region is its id's prefix)" },
       { name: 'client-id', value: '<id>', help: "the pool's app client the checks sign in with" },
       { ...AUTH_FLOW, help: "the flow its checks use (default: the client's)" },
+      {
+        name: 'pool-region',
+        value: '<region>',
+        help: 'a secondary replica\'s Region: the pool\'s replica there (README "Across Regions")',
+      },
     ],
     description:
       'record a pool and app client you already have as a check target (Region from the pool id); reads them, changes ' +

@@ -31,6 +31,10 @@ export interface RunSummary {
   attempt?: number;
   /** Every attempt of the check, linked, when the runs table can be read (issue 18). */
   attempts?: AttemptSummary[];
+  /** The Region of the pool the run checked (a replica's for a secondary target), when known. */
+  region?: string;
+  /** The target name the run was started with, if any. */
+  target?: string;
 }
 
 /** One attempt of a check, from its run record. */
@@ -95,11 +99,15 @@ export async function recentRuns(
           firstSignIn?: RunSummary['firstSignIn'];
           standingUser?: string;
           attempt?: number;
+          region?: string;
         })
       : undefined;
     const reason = d.status === 'SUCCEEDED' || d.status === 'RUNNING' ? undefined : (STOPPED_REASON[d.status ?? ''] ?? d.error ?? d.status);
     const attempts = readRun && execution.name ? await attemptsOf(readRun, execution.name) : undefined;
-    const kind = (d.input ? (JSON.parse(d.input) as { kind?: unknown }).kind : undefined) ?? 'signup';
+    const input = d.input ? (JSON.parse(d.input) as { kind?: unknown; target?: unknown; userPoolId?: unknown }) : {};
+    const kind = input.kind ?? 'signup';
+    // A passing run's output names its Region; else a pool id's prefix (a target's is resolved by the caller).
+    const region = output?.region ?? (typeof input.userPoolId === 'string' ? /^([a-z0-9-]+)_/.exec(input.userPoolId)?.[1] : undefined);
     return {
       runId: execution.name ?? '',
       status: d.status ?? 'UNKNOWN',
@@ -115,6 +123,8 @@ export async function recentRuns(
       ...(output?.standingUser && { standingUser: output.standingUser }),
       ...((output?.attempt ?? attempts?.at(-1)?.attempt) !== undefined && { attempt: output?.attempt ?? attempts?.at(-1)?.attempt }),
       ...(attempts && { attempts }),
+      ...(region && { region }),
+      ...(typeof input.target === 'string' && { target: input.target }),
     };
   });
 }
@@ -122,4 +132,38 @@ export async function recentRuns(
 export function successRate(runs: RunSummary[]): number | undefined {
   const finished = runs.filter((r) => r.verdict !== 'RUNNING');
   return finished.length ? finished.filter((r) => r.verdict === 'PASS').length / finished.length : undefined;
+}
+
+/** Runs grouped by the Region of the pool they checked ("unknown" when nothing says it), each with its success rate. */
+export function byRegion(runs: RunSummary[]): Record<string, { runs: number; successRate?: number }> {
+  const groups = new Map<string, RunSummary[]>();
+  for (const r of runs) {
+    const key = r.region ?? 'unknown';
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  return Object.fromEntries(
+    [...groups.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([region, rs]) => [region, { runs: rs.length, successRate: successRate(rs) }]),
+  );
+}
+
+/** Fills in the Region of runs started by target name, from the targets' records (read once per name). */
+export async function withTargetRegions(
+  runs: RunSummary[],
+  regionOf: (target: string) => Promise<string | undefined>,
+): Promise<RunSummary[]> {
+  const known = new Map<string, Promise<string | undefined>>();
+  return Promise.all(
+    runs.map(async (r) => {
+      if (r.region || !r.target) return r;
+      if (!known.has(r.target))
+        known.set(
+          r.target,
+          regionOf(r.target).catch(() => undefined),
+        );
+      const region = await known.get(r.target)!;
+      return region ? { ...r, region } : r;
+    }),
+  );
 }

@@ -5,7 +5,7 @@ import { callbackSecret, ConfigError, readLocalEndpoints, readStageEndpoints, ty
 import { followExecution } from './follow';
 import { Backoff, type PollOptions } from './poll';
 import { getRun } from '../lib/runs/getRun';
-import { recentRuns, successRate } from './history';
+import { byRegion, recentRuns, successRate, withTargetRegions } from './history';
 import { submitCode } from './submit';
 import { verifySandboxPhone } from './sandbox';
 import { showSms } from './sms';
@@ -15,7 +15,16 @@ import { reportArgs, runReport } from './report';
 import { duration, stepNote, verdict } from './stepLine';
 import { maskPhone, PHONE_NUMBER } from '../lib/phone';
 import { CHECK_KINDS } from '../lib/verify/kind';
-import { checkAuthFlow, checkClientId, runFacts, runTarget, targetArgs, userPoolRegion } from './target';
+import {
+  checkAuthFlow,
+  checkClientId,
+  refuseSignUpOnReplicaTarget,
+  runFacts,
+  runTarget,
+  targetArgs,
+  targetRegion,
+  userPoolRegion,
+} from './target';
 
 /** `cogcheck --help`, made from the command table (cli/commands.ts). */
 export const USAGE = overview();
@@ -193,6 +202,7 @@ async function run(command: string, o: Options, io: Io): Promise<number> {
       case 'provision':
       case 'teardown':
       case 'verify':
+        if (o.target) await refuseSignUpOnReplicaTarget(endpoints, o.target, o.kind);
         return await runMachine(command, machineInput);
       case 'submit-code': {
         const body: Record<string, string> = {};
@@ -218,9 +228,12 @@ async function run(command: string, o: Options, io: Io): Promise<number> {
         // Issue 18: each check's attempts, linked, from the runs table when the endpoints name it.
         if (endpoints.runsTable) process.env.RUNS_TABLE = endpoints.runsTable;
         const readRun = endpoints.runsTable ? (id: string) => getRun(id).catch(() => undefined) : undefined;
-        const runs = await recentRuns(sfn, endpoints.stateMachines.verify, limit, poll, readRun);
+        const runs = await withTargetRegions(await recentRuns(sfn, endpoints.stateMachines.verify, limit, poll, readRun), (name) =>
+          targetRegion(endpoints, name),
+        );
         const rate = successRate(runs);
-        print({ runs, successRate: rate }, () =>
+        const regions = byRegion(runs);
+        print({ runs, successRate: rate, byRegion: regions }, () =>
           [
             ...runs.map((r) => {
               const firstSignIn = r.firstSignIn === 'tokens-without-mfa' ? '  (first sign-in without MFA, second challenged)' : '';
@@ -237,6 +250,11 @@ async function run(command: string, o: Options, io: Io): Promise<number> {
                   : '';
               return line + attempts + steps;
             }),
+            // One line per Region when the runs checked pools in more than one.
+            ...(Object.keys(regions).length < 2 ? [] : Object.entries(regions)).map(
+              ([region, g]) =>
+                `  ${region.padEnd(16)} ${g.successRate === undefined ? 'n/a' : `${Math.round(g.successRate * 100)}%`} of ${g.runs} run${g.runs === 1 ? '' : 's'}`,
+            ),
             `success rate: ${rate === undefined ? 'n/a' : `${Math.round(rate * 100)}%`} over ${runs.filter((r) => r.verdict !== 'RUNNING').length} finished runs`,
           ].join('\n'),
         );

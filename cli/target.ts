@@ -3,12 +3,15 @@ import { appClient } from '../lib/cognito/appClient';
 import { CLIENT_ID } from '../lib/cognito/ids';
 import { regionOfUserPool } from '../lib/cognito/region';
 import { ValidationError } from '../lib/errors';
+import { offersCognito, REGION_NAME } from '../lib/cognito/cognitoRegions';
+import { refuseSignUpOnReplica } from '../lib/verify/runRequest';
+import { secondaryRegionOf } from '../lib/cognito/replica';
 import { TARGET_NAME } from '../lib/names';
 import type { Target } from '../lib/target';
 import { readiness, type Finding, type Readiness } from '../lib/targets/readiness';
 import { AUTH_FLOWS, defaultAuthFlow, isAuthFlow, type AuthFlow } from '../lib/verify/authFlow';
 import { ConfigError, type Endpoints } from './config';
-import { readPoolFacts, TargetRefused } from './targetReads';
+import { readPoolFacts, readReplica, TargetRefused } from './targetReads';
 import { isProvisioned, TargetStore } from './targetStore';
 import { UsageError } from './usage';
 
@@ -28,6 +31,8 @@ export interface TargetArgs {
   clientId?: string;
   region?: string;
   authFlow?: AuthFlow;
+  /** `--pool-region`: the target is the pool's secondary replica in `region`. */
+  replica?: boolean;
 }
 
 interface TargetOptions {
@@ -35,6 +40,7 @@ interface TargetOptions {
   'user-pool-id'?: string;
   'client-id'?: string;
   'auth-flow'?: string;
+  'pool-region'?: string;
 }
 
 /** A pool id of the wrong shape, named, as a usage mistake (exit 2) before any call. */
@@ -50,6 +56,26 @@ export function userPoolRegion(userPoolId: string, flag = '--user-pool-id'): str
 export function checkClientId(clientId: string, flag = '--client-id'): void {
   if (!CLIENT_ID.pattern.test(clientId) || clientId.length > CLIENT_ID.max)
     throw new UsageError(`${flag}: ${JSON.stringify(clientId)} is not an app client id (letters and digits)`);
+}
+
+/**
+ * `--pool-region`: the Region of a secondary replica of the pool. A replica keeps the primary's pool id
+ * ("a shared user pool ID"), so the id's prefix is the primary's Region and `--pool-region` must name
+ * another one; a Region where Cognito is not offered has no replica. Both refused before any call.
+ */
+export function checkPoolRegion(poolRegion: string, userPoolId: string, primary: string): string {
+  const hint = 'a replica is named by the primary pool id and --pool-region <its secondary Region>, e.g. eu-west-1';
+  if (!REGION_NAME.test(poolRegion))
+    throw new UsageError(`--pool-region: ${JSON.stringify(poolRegion)} is not a Region name (e.g. eu-west-1)`, hint);
+  if (!offersCognito(poolRegion))
+    throw new UsageError(`--pool-region: CognitoNotOffered: Amazon Cognito user pools are not offered in ${poolRegion}`, hint);
+  if (poolRegion === primary) {
+    throw new UsageError(
+      `--pool-region: PoolRegionIsPrimary: ${poolRegion} is the Region in user pool ${userPoolId}'s id, its primary; a replica keeps that id and lives in another Region. Leave --pool-region out to check the primary`,
+      hint,
+    );
+  }
+  return poolRegion;
 }
 
 export function checkAuthFlow(flow: string | undefined): AuthFlow | undefined {
@@ -74,9 +100,18 @@ export function targetArgs(command: string, o: TargetOptions, positionals: strin
     throw new UsageError(`target name ${JSON.stringify(name)}: ${TARGET_NAME.describe}`, hint);
   if (c !== 'add') return { command: c, name };
   if (!o['user-pool-id'] || !o['client-id']) throw new UsageError('target add needs --user-pool-id <id> and --client-id <id>', hint);
-  const region = userPoolRegion(o['user-pool-id']);
+  const primary = userPoolRegion(o['user-pool-id']);
   checkClientId(o['client-id']);
-  return { command: c, name, userPoolId: o['user-pool-id'], clientId: o['client-id'], region, authFlow: checkAuthFlow(o['auth-flow']) };
+  const poolRegion = o['pool-region'] === undefined ? undefined : checkPoolRegion(o['pool-region'], o['user-pool-id'], primary);
+  return {
+    command: c,
+    name,
+    userPoolId: o['user-pool-id'],
+    clientId: o['client-id'],
+    region: poolRegion ?? primary,
+    authFlow: checkAuthFlow(o['auth-flow']),
+    ...(poolRegion && { replica: true }),
+  };
 }
 
 interface Io {
@@ -90,15 +125,17 @@ export async function runTarget(args: TargetArgs, endpoints: Endpoints, io: Io, 
   try {
     switch (args.command) {
       case 'add': {
-        const { name, userPoolId, clientId, region, authFlow } = args as Required<TargetArgs>;
+        const { name, userPoolId, clientId, region, authFlow, replica: isReplica } = args as Required<TargetArgs>;
         if (await store.get(name)) {
           throw new ConfigError(`a target named "${name}" is already recorded (${store.parameterName(name)}): choose another --name`);
         }
         // Read first: a pool that cannot be a target is refused before anything is written.
-        const facts = await readPoolFacts(userPoolId, clientId, region).catch((error: unknown) => {
-          if (error instanceof TargetRefused) throw new TargetRefused(`${error.message}: nothing recorded`);
-          throw error;
-        });
+        const facts = await (isReplica ? readReplica(userPoolId, region) : Promise.resolve(undefined))
+          .then((replica) => readPoolFacts(userPoolId, clientId, region, replica))
+          .catch((error: unknown) => {
+            if (error instanceof TargetRefused) throw new TargetRefused(`${error.message}: nothing recorded`);
+            throw error;
+          });
         const record: Target = {
           name,
           region,
@@ -135,7 +172,8 @@ export async function runTarget(args: TargetArgs, endpoints: Endpoints, io: Io, 
       case 'show': {
         const record = await found(store, args.name!);
         const region = record.region || userPoolRegion(record.userPoolId, 'userPoolId');
-        const facts = await readPoolFacts(record.userPoolId, record.clientId, region);
+        const replica = secondaryRegionOf(record) ? await readReplica(record.userPoolId, region, undefined, false) : undefined;
+        const facts = await readPoolFacts(record.userPoolId, record.clientId, region, replica);
         const ready = readiness({ ...facts, authFlow: record.authFlow }, record.name);
         print({ ...ready, record }, () =>
           [
@@ -180,7 +218,10 @@ function findingLines(f: Finding, indent: string): string[] {
 
 /** The short table: one line per kind, what stands in the way with its fix, the flows, warnings and notes. */
 export function readinessLines(r: Readiness): string[] {
-  const lines = [`pool ${r.userPoolId}, client ${r.clientId}, region ${r.region}`, 'kind    ready  flow'];
+  const lines = [`pool ${r.userPoolId}, client ${r.clientId}, region ${r.region}`];
+  if (r.replica)
+    lines.push(`replica: the secondary in ${r.region} (${r.replica.status ?? 'status unknown'}); primary in ${r.replica.primaryRegion}`);
+  lines.push('kind    ready  flow');
   for (const kind of ['signin', 'signup'] as const) {
     const k = r.kinds[kind];
     lines.push(`${kind.padEnd(7)} ${(k.ready ? 'yes' : 'NO').padEnd(6)} ${k.authFlow ?? '-'}`);
@@ -242,4 +283,36 @@ export async function runFacts(
     // Best effort: the verdict stands without them.
   }
   return { kind, ...(authFlow && { authFlow }), ...(region && { region }) };
+}
+
+/**
+ * `verify --target N --kind signup` on a target that names a secondary replica: refused before any
+ * run is started (exit 2), naming the replica; the state machine refuses it too (PrepareRun).
+ */
+export async function refuseSignUpOnReplicaTarget(endpoints: Endpoints, targetName: string, kind: string | undefined): Promise<void> {
+  if ((kind ?? 'signup') !== 'signup' || !endpoints.targetParameterPrefix) return;
+  const ssm = new SSMClient({ region: endpoints.region });
+  try {
+    const record = await new TargetStore(ssm, endpoints.targetParameterPrefix).get(targetName);
+    if (!record) return;
+    try {
+      refuseSignUpOnReplica('signup', { userPoolId: record.userPoolId, region: record.region, targetName });
+    } catch (error) {
+      throw new ConfigError(`${(error as Error).name}: ${(error as Error).message}`);
+    }
+  } finally {
+    ssm.destroy();
+  }
+}
+
+/** The Region a recorded target's checks run in (a replica's for a secondary), or undefined when it is not recorded. */
+export async function targetRegion(endpoints: Endpoints, name: string): Promise<string | undefined> {
+  if (!endpoints.targetParameterPrefix) return undefined;
+  const ssm = new SSMClient({ region: endpoints.region });
+  try {
+    const record = await new TargetStore(ssm, endpoints.targetParameterPrefix).get(name);
+    return record ? record.region || userPoolRegion(record.userPoolId, 'userPoolId') : undefined;
+  } finally {
+    ssm.destroy();
+  }
 }

@@ -23,8 +23,17 @@ const cognitoByRegion = new Map<string, CognitoIdentityProviderClient>();
  */
 export function cognitoIn(region: string): CognitoIdentityProviderClient {
   let client = cognitoByRegion.get(region);
-  if (!client) cognitoByRegion.set(region, (client = new CognitoIdentityProviderClient({ region })));
+  if (!client) cognitoByRegion.set(region, (client = new CognitoIdentityProviderClient({ region, ...localRegionEndpoint(region) })));
   return client;
+}
+/**
+ * The local cloud serves every Region at one address, each also under `/<region>`: unsigned calls
+ * (InitiateAuth, RespondToAuthChallenge) carry no SigV4 Region, so a secondary replica's endpoint is
+ * told by path there, as a real one is by host name (`cognito-idp.<region>.amazonaws.com`).
+ */
+function localRegionEndpoint(region: string): { endpoint?: string } {
+  const local = process.env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER;
+  return local && process.env.LOCAL_COGNITO_REGION_PATHS === 'true' ? { endpoint: `${local.replace(/\/+$/, '')}/${region}` } : {};
 }
 export const ssm = /* @__PURE__ */ lazy(() => new SSMClient({}));
 

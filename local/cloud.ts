@@ -178,6 +178,8 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
       AWS_ENDPOINT_URL_SECRETS_MANAGER: moto.url,
       AWS_ENDPOINT_URL_KMS: moto.url,
       AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.url,
+      // Cognito at <url>/<region> (local/cognito requestRegion): how lib/clients.ts cognitoIn reaches a replica's Region unsigned.
+      LOCAL_COGNITO_REGION_PATHS: 'true',
       AWS_ENDPOINT_URL_SFN: sfnServer.url,
       AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2: smsVoice.url,
     };

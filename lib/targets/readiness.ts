@@ -11,6 +11,7 @@ import { AUTH_FLOWS, AUTH_FLOW_API, DEFAULT_FLOWS, clientAuthFlows, defaultAuthF
 import { smsOtpUnavailable } from '../verify/smsOtp';
 import type { CheckKind } from '../verify/kind';
 import { usernameShape } from '../verify/username';
+import { asFailoverFinding, replicaFindings, sourceArnRefusal, type OriginationFacts, type ReplicaFacts } from './replicaReadiness';
 
 /**
  * Whether checks can pass on a pool and app client the tool did not make, read from what the
@@ -40,6 +41,10 @@ export interface PoolFacts {
   smsSandbox?: boolean | { notChecked: string };
   /** The flow named at `target add --auth-flow`. */
   authFlow?: AuthFlow;
+  /** A secondary replica (`target add --pool-region`): the pool, client and MFA facts above are read in its Region. */
+  replica?: ReplicaFacts;
+  /** End User Messaging SMS origination identities in the SMS Region (read for replicas). */
+  origination?: OriginationFacts;
 }
 
 export interface Finding {
@@ -70,6 +75,8 @@ export interface Readiness {
   region: string;
   userPoolId: string;
   clientId: string;
+  /** Set when the target is a secondary replica: its Region, the primary's, and its status. */
+  replica?: { region: string; primaryRegion: string; status?: string };
   kinds: Record<CheckKind, KindReadiness>;
   /** What may keep a check from passing, or make it mean less, but does not always. */
   warnings: Finding[];
@@ -120,7 +127,8 @@ export function readiness(facts: PoolFacts, target?: string): Readiness {
   const { userPool: pool, client, mfa } = facts;
   const userPoolId = pool.Id ?? client.UserPoolId ?? '';
   const clientId = client.ClientId ?? '';
-  const region = regionOfUserPool(userPoolId);
+  const replica = facts.replica;
+  const region = replica?.region ?? regionOfUserPool(userPoolId);
   const both: Finding[] = [];
   // SMS MFA settings: what the password flows need; the passwordless sms-otp flow's code is its only factor.
   const mfaFindings: Finding[] = [];
@@ -131,7 +139,11 @@ export function readiness(facts: PoolFacts, target?: string): Readiness {
     'update-user-pool resets every setting you leave out to its default: pass the current ones from aws cognito-idp describe-user-pool too';
 
   // SMS MFA: the check answers SMS_MFA, so a pool that never asks for it can never pass.
-  const sms: SmsConfigurationType | undefined = mfa.SmsMfaConfiguration?.SmsConfiguration ?? pool.SmsConfiguration;
+  // A replica sends SMS with its Regional SMS configuration, which DescribeUserPool in its Region returns;
+  // the MFA settings (and any SMS configuration they carry) are the primary's, synced.
+  const sms: SmsConfigurationType | undefined = replica
+    ? pool.SmsConfiguration
+    : (mfa.SmsMfaConfiguration?.SmsConfiguration ?? pool.SmsConfiguration);
   const smsConfigArg = sms?.SnsCallerArn
     ? `SmsConfiguration={SnsCallerArn=${sms.SnsCallerArn}${sms.ExternalId ? `,ExternalId=${sms.ExternalId}` : ''}}`
     : 'SmsConfiguration={SnsCallerArn=<SMS role ARN>,ExternalId=<external id>}';
@@ -177,6 +189,8 @@ export function readiness(facts: PoolFacts, target?: string): Readiness {
       const trust = trustProblems(role.trustPolicy, sms.ExternalId);
       const trustFix = `aws iam update-assume-role-policy --role-name ${role.roleName} --policy-document ${q(JSON.stringify(cognitoSmsTrustPolicy(sms.ExternalId ?? '<external id>')))}`;
       if (trust.refuse) both.push({ setting: `role ${role.roleName} trust policy`, problem: trust.refuse, fix: trustFix });
+      const pinnedElsewhere = replica && sourceArnRefusal(role.trustPolicy, replica.userPoolArn);
+      if (pinnedElsewhere) both.push({ setting: `role ${role.roleName} trust policy`, problem: pinnedElsewhere, fix: trustFix });
       if (trust.warn) warnings.push({ setting: `role ${role.roleName} trust policy`, problem: trust.warn, fix: trustFix });
       const publish = allowsSnsPublish(role.policies);
       if (!publish.allowed) {
@@ -207,6 +221,18 @@ export function readiness(facts: PoolFacts, target?: string): Readiness {
     });
   } else if (facts.smsSandbox && typeof facts.smsSandbox === 'object') {
     warnings.push({ setting: 'SNS SMS sandbox', problem: `not checked: ${facts.smsSandbox.notChecked}` });
+  }
+
+  if (replica) {
+    // The SMS sending findings so far are about the replica's Regional configuration: say what they break.
+    // What was not read says nothing of a failover: only findings about what was read are rephrased.
+    const regional = (f: Finding) => /^(SmsConfiguration|role |SNS SMS sandbox)/.test(f.setting) && !/not checked/.test(f.problem);
+    both.splice(0, both.length, ...both.map((f) => (regional(f) ? asFailoverFinding(f, replica) : f)));
+    warnings.splice(0, warnings.length, ...warnings.map((f) => (regional(f) ? asFailoverFinding(f, replica) : f)));
+    const r = replicaFindings(replica, pool, facts.origination, sms?.SnsRegion ?? region);
+    signupOnly.push(...r.signupOnly);
+    warnings.push(...r.warnings);
+    notes.push(...r.notes);
   }
 
   // Sign-up: the app must let users sign up, and the code must come by SMS to the check phone.
@@ -356,7 +382,16 @@ export function readiness(facts: PoolFacts, target?: string): Readiness {
     ) as Record<AuthFlow, FlowReadiness>;
     kinds[kind] = { ready: problems.length === 0, authFlow, problems, flows: byFlow };
   }
-  return { ...(target && { target }), region, userPoolId, clientId, kinds, warnings, notes };
+  return {
+    ...(target && { target }),
+    region,
+    userPoolId,
+    clientId,
+    ...(replica && { replica: { region: replica.region, primaryRegion: replica.primaryRegion, status: replica.status } }),
+    kinds,
+    warnings,
+    notes,
+  };
 }
 
 /**

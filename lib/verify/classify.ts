@@ -40,6 +40,12 @@ export const FAILURE_REASONS = [
   'NotAuthorized',
   'PhoneBusy',
   'TargetNotFound',
+  // A signup check on a secondary replica, which creates no users (lib/verify/runRequest.ts refuseSignUpOnReplica).
+  'SignUpOnReplica',
+  // Cognito refused an operation in the Region: a replica not ACTIVE, or an operation a secondary does not serve.
+  'ReplicaNotActive',
+  // Cognito could not send the SMS with the pool's (or the replica's Regional) SMS configuration: no role, or a role it cannot assume or publish with.
+  'SmsConfigurationRefused',
   'ValidationError',
   'Unexpected',
   // Recorded by the stopped-run handler: the execution ran past the machine's TimeoutSeconds
@@ -62,6 +68,10 @@ const BY_ERROR: Record<string, FailureReason> = {
   TooManyFailedAttemptsException: 'Throttled',
   ProvisionedThroughputExceededException: 'Throttled',
   'Lambda.TooManyRequestsException': 'Throttled',
+  // "not available in the current region or for the current user pool configuration … secondary replica regions" (Cognito API reference).
+  OperationNotEnabledException: 'ReplicaNotActive',
+  InvalidSmsRoleAccessPolicyException: 'SmsConfigurationRefused',
+  InvalidSmsRoleTrustRelationshipException: 'SmsConfigurationRefused',
 };
 
 export interface Failure {
@@ -127,12 +137,16 @@ export const FAILURE_CLASS: Record<FailureReason, FailureClass> = {
   RefreshFailed: 'pool',
   Throttled: 'pool',
   NotAuthorized: 'pool',
+  // A secondary replica not ACTIVE, or Cognito unable to send with the pool's (Regional) SMS role.
+  ReplicaNotActive: 'pool',
+  SmsConfigurationRefused: 'pool',
   // Our DynamoDB write after the SMS went out.
   SignInSaveFailed: 'checker',
   // Our lease: another run held the phone past the machine's backoff.
   PhoneBusy: 'checker',
   // The check's own configuration: its target record or its input.
   TargetNotFound: 'checker',
+  SignUpOnReplica: 'checker',
   ValidationError: 'checker',
   // A Lambda or AWS error no reason names: ours until shown otherwise.
   Unexpected: 'checker',

@@ -52,13 +52,15 @@ export async function recordVerdict(p: {
   // Retried in place: the sign-in run's last task has used its code by now, so a Retry of the task
   // could only fail, and a verdict lost to one throttled write would turn a pass into a failure.
   const record = await retryTransient(() => finishRun(p.runId, result));
-  const { kind, standingUser, standingUserReason, firstSignIn } = record;
+  const { kind, standingUser, standingUserReason, firstSignIn, region } = record;
   const attempt = record.attempt ?? 1;
   // A re-run's duration is its own; the check's is the execution's (AWS/States ExecutionTime).
   if (attempt > 1 && record.startedAt) result.durationMs = now - Date.parse(record.startedAt);
   logger.info('run finished', {
     runId: p.runId,
     kind,
+    // The pool's Region (a replica's for a secondary): the failover alarm's metric filter may select on it.
+    region,
     verdict: result.verdict,
     reason: result.reason,
     durationMs: result.durationMs,

@@ -1,5 +1,5 @@
 import { CLIENT_ID, USER_POOL_ID } from '../cognito/ids';
-import { ValidationError } from '../errors';
+import { NamedError, ValidationError } from '../errors';
 import { optionalEnv } from '../env';
 import { TARGET_NAME } from '../names';
 import { PHONE_NUMBER } from '../phone';
@@ -7,6 +7,7 @@ import { inboundPhoneNumber } from '../sms/inboundPhoneNumber';
 import { getTarget } from '../targets/getTarget';
 import { asObject, noUnknownFields, requiredString } from '../validate';
 import { regionOfUserPool } from '../cognito/region';
+import { primaryRegionOf, secondaryRegionOf } from '../cognito/replica';
 import { readAuthFlow, type AuthFlow } from './authFlow';
 import { readRetries } from './attempts';
 import { readCodeRoute } from './codeRoute';
@@ -90,6 +91,7 @@ export async function readRunRequest(rawInput: unknown, expectedKind: CheckKind)
     clientId = requiredString(input, 'clientId', CLIENT_ID);
     region = regionOfUserPool(userPoolId);
   }
+  refuseSignUpOnReplica(kind, { userPoolId, region, targetName });
   const phone = phoneNumber ?? (await inboundPhoneNumber(inboundId!));
   return {
     kind,
@@ -104,4 +106,20 @@ export async function readRunRequest(rawInput: unknown, expectedKind: CheckKind)
     retries,
     ...(codeRoute && { codeRoute }),
   };
+}
+
+/**
+ * A secondary replica "can't create users", by sign-up or by an administrator (developer guide,
+ * "Multi-Region replication for user pools", limitations): a sign-up check there could never pass,
+ * so it is refused before any Cognito call, naming the replica.
+ */
+export function refuseSignUpOnReplica(kind: CheckKind, target: { userPoolId: string; region: string; targetName?: string }): void {
+  const secondary = secondaryRegionOf(target);
+  if (kind !== 'signup' || !secondary) return;
+  throw new NamedError(
+    'SignUpOnReplica',
+    `${target.targetName ? `Target ${target.targetName} is` : 'This is'} the secondary replica of user pool ${target.userPoolId} in ${secondary}: ` +
+      `a secondary creates no users (no sign-up, no AdminCreateUser), so a signup check cannot run there. ` +
+      `Run signup checks on the primary (${primaryRegionOf(target.userPoolId)}) and signin checks on the replica`,
+  );
 }

@@ -13,6 +13,16 @@ import { standingUserPassword } from './password';
 import { signIn, type SignInOutcome } from './signIn';
 import type { StandingUserOutcome } from './standingUser';
 import { isSyntheticSignInName, type UsernameShape } from './username';
+import { adminRegionOf, secondaryRegionOf } from '../cognito/replica';
+
+/**
+ * How long a sign-in at a secondary waits, between tries, for a user just made in the primary: the
+ * guide says replication "may introduce short delays" and gives no bound, so about 15 s in all.
+ */
+export const REPLICATION_WAITS_MS = [1000, 2000, 4000, 8000];
+/** What a sign-in at a secondary says of a user (or password) not replicated yet. */
+const NOT_YET_REPLICATED = new Set(['missing', 'password refused']);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface StandingSignInRequest {
   runId: string;
@@ -98,7 +108,11 @@ const USER_CHALLENGES = new Set(['NEW_PASSWORD_REQUIRED']);
  */
 export async function standingSignIn(request: StandingSignInRequest): Promise<StandingSignIn> {
   const { runId, client, flow, username, phone } = request;
-  const { region, userPoolId } = client;
+  const { userPoolId } = client;
+  // Sign-in goes to the client's Region (a secondary replica's, when the target names one); the
+  // user itself is created, repaired and deleted in the primary, whence it replicates.
+  const region = adminRegionOf(client);
+  const secondary = secondaryRegionOf(client);
   // The sms-otp flow sends no password, but AdminCreateUser needs one set for the user to be CONFIRMED.
   const password = await standingUserPassword(username);
   const expected = smsChallengeOf(flow);
@@ -186,6 +200,16 @@ export async function standingSignIn(request: StandingSignInRequest): Promise<St
     logger.info(`standing user ${standingUser}`, { runId, standingUser, reason: standingUserReason });
     const before = attempt;
     attempt = await signInOnce();
+    // Replication to a secondary is eventually consistent: the new user may not be there yet.
+    for (
+      let wait = 0;
+      secondary && attempt.ok === false && NOT_YET_REPLICATED.has(attempt.why) && wait < REPLICATION_WAITS_MS.length;
+      wait++
+    ) {
+      logger.info('standing user not yet replicated to the secondary; signing in again', { runId, region: secondary });
+      await sleep(REPLICATION_WAITS_MS[wait]!);
+      attempt = await signInOnce();
+    }
     if (attempt.ok === false) {
       if (attempt.why.startsWith('challenge ')) {
         throw new NamedError(
@@ -264,7 +288,8 @@ export async function standingSignIn(request: StandingSignInRequest): Promise<St
  * must never have its password reset.
  */
 async function createUser(request: StandingSignInRequest, password: string, create: boolean): Promise<void> {
-  const { region, userPoolId } = request.client;
+  const { userPoolId } = request.client;
+  const region = adminRegionOf(request.client);
   const { username, phone } = request;
   if (create) {
     try {

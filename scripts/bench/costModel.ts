@@ -134,6 +134,75 @@ export interface MonthlyCost {
     twilioRouteUsd: number;
   };
   canary: { runsPerMonth: number; usd: number };
+  /** Issue 19: what each further Region or replica adds at the default signin cadence, and the failover signal. */
+  acrossRegions?: AcrossRegions;
+}
+
+/** A further signin check at the default cadence, on a pool in another Region or on a pool's secondary replica. */
+export interface FurtherCheck {
+  checksPerMonth: number;
+  /** Step Functions, Lambda, DynamoDB, logs… of those checks, in the stage's Region (same per check as any signin). */
+  checksUsd: number;
+  /** A few KB a check to the other Region's Cognito endpoint, at the inter-Region transfer price. */
+  crossRegionTransferUsd: number;
+  /** One more standing user (a new pool's); 0 for a replica, whose standing user is the primary's, replicated. */
+  monthlyActiveUsers: number;
+  cognitoUsd: number;
+  /** Ex SMS: checks, transfer and MAU. */
+  totalExSmsUsd: number;
+  /** SMS are priced per destination country, whichever Region sends them: 1 per signin check. */
+  smsPerMonth: number;
+  smsUsd: number;
+}
+
+export interface AcrossRegions {
+  furtherRegion: FurtherCheck;
+  replica: FurtherCheck;
+  /** failoverHealthCheck=true: the Route 53 health check, its alarm's metric and the metric filter's series. */
+  failoverHealthCheckUsd: number;
+  failoverHealthCheckLines: Line[];
+}
+
+/** Bytes a signin check exchanges with Cognito (requests and answers, tokens included): an upper bound, not measured. */
+export const CROSS_REGION_BYTES_PER_CHECK = 32 * 1024;
+
+/** What one further signin check (another Region's pool, or a replica) costs a month at the default cadence. */
+export function furtherSigninCheck(signin: CheckCounts, replica: boolean, schedule: Schedule = DEFAULT_SCHEDULES[0]!): FurtherCheck {
+  const checksUsd = sum(perCheckLines(signin)) * schedule.perMonth;
+  const crossRegionTransferUsd = ((CROSS_REGION_BYTES_PER_CHECK * schedule.perMonth) / 1e9) * P.INTER_REGION_PER_GB;
+  const monthlyActiveUsers = replica ? 0 : STANDING_USERS_PER_SIGNIN_SCHEDULE;
+  const cognitoUsd = monthlyActiveUsers * P.COGNITO_LITE_PER_MAU;
+  const smsPerMonth = signin.smsSent * schedule.perMonth;
+  return {
+    checksPerMonth: schedule.perMonth,
+    checksUsd: round(checksUsd),
+    crossRegionTransferUsd: round(crossRegionTransferUsd),
+    monthlyActiveUsers,
+    cognitoUsd: round(cognitoUsd),
+    totalExSmsUsd: round(checksUsd + crossRegionTransferUsd + cognitoUsd),
+    smsPerMonth,
+    smsUsd: round(smsPerMonth * P.SMS_OUTBOUND_PER_MESSAGE),
+  };
+}
+
+/** The failover signal's monthly lines (resources/monitoring.yml, only with failoverHealthCheck=true). */
+export function failoverHealthCheckLines(): Line[] {
+  return [
+    { item: 'Route 53: 1 health check on a CloudWatch alarm (CLOUDWATCH_METRIC)', usd: P.ROUTE53_HEALTH_CHECK_PER_MONTH },
+    { item: 'CloudWatch: 1 alarm metric (the sign-in check alarm)', usd: P.ALARM_METRIC_PER_MONTH },
+    { item: 'CloudWatch: 1 custom metric series (SignInCheckFailures, from a log metric filter)', usd: P.METRIC_PER_MONTH },
+  ];
+}
+
+export function acrossRegions(signin: CheckCounts | undefined): AcrossRegions | undefined {
+  if (!signin) return undefined;
+  const lines = failoverHealthCheckLines();
+  return {
+    furtherRegion: furtherSigninCheck(signin, false),
+    replica: furtherSigninCheck(signin, true),
+    failoverHealthCheckUsd: round(sum(lines)),
+    failoverHealthCheckLines: lines,
+  };
 }
 
 /** The default checks for a month: per-check costs × schedules, fixed costs, Cognito MAU at the Lite price. */
@@ -192,6 +261,7 @@ export function monthlyCost(
       twilioRouteUsd: P.SECRET_PER_MONTH,
     },
     canary: { runsPerMonth: runs, usd: round(runs * P.CANARY_PER_RUN) },
+    acrossRegions: acrossRegions(byKind.get('signin')),
   };
 }
 

@@ -142,6 +142,20 @@ export function printCostReport(r: CostReport): string[] {
           ],
           ['outside: the Twilio route, when twilioWebhook=true (auth-token secret)', usd(m.outside.twilioRouteUsd)],
           [`beside: a CloudWatch Synthetics canary at the same cadence (${m.canary.runsPerMonth} runs)`, usd(m.canary.usd)],
+          ...(m.acrossRegions
+            ? [
+                [
+                  'across Regions: each further Region (a pool there, signin every 5 min; SMS excluded)',
+                  usd(m.acrossRegions.furtherRegion.totalExSmsUsd),
+                ],
+                [
+                  'across Regions: each replica (its secondary, signin every 5 min; SMS excluded)',
+                  usd(m.acrossRegions.replica.totalExSmsUsd),
+                ],
+                [`across Regions: SMS of either (${m.acrossRegions.replica.smsPerMonth} a month)`, usd(m.acrossRegions.replica.smsUsd)],
+                ['across Regions: the failover health check, when failoverHealthCheck=true', usd(m.acrossRegions.failoverHealthCheckUsd)],
+              ]
+            : []),
         ],
       ),
     );

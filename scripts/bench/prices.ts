@@ -60,3 +60,16 @@ export const SMS_OUTBOUND_PER_MESSAGE = 0.00645;
  * confirmed; inbound SMS on it are priced per message on the same page, also not confirmed).
  */
 export const PHONE_NUMBER_PER_MONTH = 2;
+
+/**
+ * https://aws.amazon.com/route53/pricing/ — a health check of an AWS endpoint: USD 0.50 a month; a health check on a
+ * CloudWatch alarm (Type CLOUDWATCH_METRIC) is assumed to be billed as one (not confirmed: the pricing page
+ * could not be re-read here; a third-party copy says USD 0.50 for an AWS endpoint, 0.75 for another).
+ */
+export const ROUTE53_HEALTH_CHECK_PER_MONTH = 0.5;
+/**
+ * Inter-Region data transfer, per GB (https://aws.amazon.com/ec2/pricing/on-demand/, "Data Transfer"; not confirmed):
+ * a check's calls to a pool in another Region carry a few KB, so this is the only cross-Region charge;
+ * Cognito user pools bill by monthly active user, not per API call.
+ */
+export const INTER_REGION_PER_GB = 0.02;

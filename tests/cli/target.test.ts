@@ -220,13 +220,13 @@ describe('target add', () => {
       'a pool the credentials cannot read',
       DescribeUserPoolCommand,
       'AccessDeniedException',
-      `cogcheck: the credentials cannot read user pool ${POOL} (AccessDeniedException): nothing recorded`,
+      `cogcheck: the credentials cannot read user pool ${POOL} in eu-west-1 (AccessDeniedException): nothing recorded`,
     ],
     [
       'a client the credentials cannot read',
       DescribeUserPoolClientCommand,
       'NotAuthorizedException',
-      `cogcheck: the credentials cannot read app client ${CLIENT} (NotAuthorizedException): nothing recorded`,
+      `cogcheck: the credentials cannot read app client ${CLIENT} in eu-west-1 (NotAuthorizedException): nothing recorded`,
     ],
   ] as const)('%s: exit 2, the message names the id, nothing recorded', async (_what, command, error, message) => {
     cognito.on(command as never).rejects(awsError(error));

@@ -132,10 +132,10 @@ describe('usage mistakes: one line saying what is wrong, one hint, exit 2, nothi
       expect(viaFlag.out).toMatch(new RegExp(`^Usage: cogcheck target ${sub}( |$)`));
     }
     expect((await cogcheck('target', 'add', '--help')).out.split('\n')[0]).toBe(
-      'Usage: cogcheck target add --name <name> --user-pool-id <id> --client-id <id> [--auth-flow password|srp|user-auth|sms-otp] (--stage <stage> [--region <region>] | --local) [--json]',
+      'Usage: cogcheck target add --name <name> --user-pool-id <id> --client-id <id> [--auth-flow password|srp|user-auth|sms-otp] [--pool-region <region>] (--stage <stage> [--region <region>] | --local) [--json]',
     );
     expect(optionsOf(commandSpec('target add')!).map((o) => o.name)).toEqual(
-      expect.arrayContaining(['auth-flow', 'client-id', 'name', 'user-pool-id']),
+      expect.arrayContaining(['auth-flow', 'client-id', 'name', 'pool-region', 'user-pool-id']),
     );
     const all = await cogcheck('target', '--help');
     expect(all.code).toBe(0);

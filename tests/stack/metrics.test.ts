@@ -46,6 +46,19 @@ describe('custom metrics', () => {
     const config = readServerlessConfig();
     const refs = { VerifyStateMachine: 'VERIFY' };
     const emitted = new Set(series.map(key));
+    // Series that a log metric filter of the stack makes (the failover signal's, only with failoverHealthCheck=true).
+    for (const [, r] of Object.entries(config.resources).filter(([, r]) => r.Type === 'AWS::Logs::MetricFilter')) {
+      for (const t of (r.Properties as { MetricTransformations: { MetricNamespace: unknown; MetricName: string }[] })
+        .MetricTransformations) {
+        emitted.add(
+          key({
+            namespace: resolveValue(config, t.MetricNamespace, { stage: 'ci', refs: {} }) as string,
+            name: t.MetricName,
+            dimensions: {},
+          }),
+        );
+      }
+    }
     const alarms = Object.entries(config.resources).filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm');
     expect(alarms.length).toBeGreaterThan(0);
     // The slow-check alarm reads the free ExecutionTime (ms) at p90, no custom series.
@@ -55,10 +68,10 @@ describe('custom metrics', () => {
       ExtendedStatistic: 'p90',
     });
     const resolve = (value: unknown) => resolveValue(config, value, { stage: 'ci', refs });
-    const seriesOf = (m: { Namespace: unknown; MetricName: string; Dimensions: { Name: string; Value: unknown }[] }): Series => ({
+    const seriesOf = (m: { Namespace: unknown; MetricName: string; Dimensions?: { Name: string; Value: unknown }[] }): Series => ({
       namespace: resolve(m.Namespace) as string,
       name: m.MetricName,
-      dimensions: Object.fromEntries(m.Dimensions.map((d) => [d.Name, resolve(d.Value)])),
+      dimensions: Object.fromEntries((m.Dimensions ?? []).map((d) => [d.Name, resolve(d.Value)])),
     });
     for (const [id, alarm] of alarms) {
       const p = alarm.Properties!;

@@ -488,12 +488,14 @@ describe('sls package (offline)', () => {
     for (const query of queries) for (const fn of verdictFunctions) expect(query).toContain(`SOURCE '/aws/lambda/\${Svc}-\${Stage}-${fn}'`);
   });
 
-  it('has four alarms on their topic, and the dashboard only when asked for (tests/stack/metrics.test.ts checks what they read)', () => {
+  it('has four alarms on their topic (a fifth only with failoverHealthCheck=true), and the dashboard only when asked for (tests/stack/metrics.test.ts checks what they read)', () => {
     const alarms = Object.entries(template.Resources)
       .filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm')
       .map(([id]) => id)
       .sort();
-    expect(alarms).toEqual(['CheckFailingAlarm', 'CheckerFailingAlarm', 'NoSuccessfulCheckAlarm', 'SlowCheckAlarm']);
+    // The sign-in check alarm behind the failover health check exists only with failoverHealthCheck=true.
+    expect(alarms).toEqual(['CheckFailingAlarm', 'CheckerFailingAlarm', 'NoSuccessfulCheckAlarm', 'SignInCheckAlarm', 'SlowCheckAlarm']);
+    expect(template.Resources.SignInCheckAlarm).toMatchObject({ Condition: 'HasFailoverHealthCheck' });
     for (const id of alarms) expect(template.Resources[id].Properties.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
     expect(template.Resources.NoSuccessfulCheckAlarm.Properties.TreatMissingData).toBe('breaching');
     // plugins/checks.js: no check of checks.yml is enabled with the default params, so the silence alarm stays quiet.

@@ -204,7 +204,7 @@ describe('cogcheck target on the local cloud', () => {
       const r = await cogcheck('target', 'add', ...args);
       expect(denied.fired).toBe(1);
       expect(r).toMatchObject({ code: 2, out: '' });
-      expect(r.err).toContain(`the credentials cannot read user pool ${lockedId} (AccessDeniedException)`);
+      expect(r.err).toContain(`the credentials cannot read user pool ${lockedId} in us-east-1 (AccessDeniedException)`);
       const list = JSON.parse((await cogcheck('target', 'list', '--local', '--json')).out);
       expect(list.targets.map((t: { name: string }) => t.name)).not.toContain('Locked');
       const ssm = new SSMClient({});
