@@ -11,6 +11,7 @@ import { AUTH_FLOWS, AUTH_FLOW_API, DEFAULT_FLOWS, clientAuthFlows, defaultAuthF
 import { smsOtpUnavailable } from '../verify/smsOtp';
 import type { CheckKind } from '../verify/kind';
 import { usernameShape } from '../verify/username';
+import type { Finding } from './finding';
 import { asFailoverFinding, replicaFindings, sourceArnRefusal, type OriginationFacts, type ReplicaFacts } from './replicaReadiness';
 
 /**
@@ -47,15 +48,7 @@ export interface PoolFacts {
   origination?: OriginationFacts;
 }
 
-export interface Finding {
-  /** The setting, as the API names it (e.g. `MfaConfiguration`, `ExplicitAuthFlows`). */
-  setting: string;
-  problem: string;
-  /** The AWS CLI command that changes it, when one does: copy-pasteable, nothing else in it. */
-  fix?: string;
-  /** What to know before running the fix. */
-  note?: string;
-}
+export type { Finding } from './finding';
 
 export interface FlowReadiness {
   ready: boolean;

@@ -1,7 +1,7 @@
 import type { UserPoolType } from '@aws-sdk/client-cognito-identity-provider';
 import { list, policyStatements } from '../iam/policyDocument';
 import { cognitoTrustStatements } from '../iam/smsTrustPolicy';
-import type { Finding } from './readiness';
+import type { Finding } from './finding';
 
 /**
  * Failover readiness of a secondary replica (`cogcheck target add --pool-region`): what a check, and

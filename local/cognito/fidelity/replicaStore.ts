@@ -1,5 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import type { Json } from './types';
+/** A stored JSON value (as fidelity/types.ts's Json, not imported: types.ts imports this module). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- stored JSON, read a field at a time
+type Json = any;
 
 export type ReplicaStatus = 'CREATING' | 'ACTIVE' | 'INACTIVE' | 'DELETING';
 export const REPLICA_STATUSES: readonly ReplicaStatus[] = ['CREATING', 'ACTIVE', 'INACTIVE', 'DELETING'];
