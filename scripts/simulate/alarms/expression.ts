@@ -22,6 +22,10 @@ type Token = { kind: 'number'; value: number } | { kind: 'ident'; name: string }
 
 /** Functions of CloudWatch metric math the evaluator knows of but does not evaluate (named in the refusal). */
 const SUPPORTED_FUNCTIONS = ['FILL'];
+/** Operators of metric math (arithmetic, comparison, logical) that the evaluator refuses by name. */
+const OTHER_OPERATORS = '*/^<>=!&|';
+const unsupportedOperator = (char: string, field: string, text: string): ValidationError =>
+  new ValidationError(field, `operator "${char}" in "${text}" is not supported (only +, -, numbers, ids and FILL)`);
 
 function tokenize(text: string, field: string): Token[] {
   const tokens: Token[] = [];
@@ -39,11 +43,11 @@ function tokenize(text: string, field: string): Token[] {
       const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(i))!;
       tokens.push({ kind: 'ident', name: m[0] });
       i += m[0].length;
-    } else if ('+-(),'.includes(c)) {
+    } else if ('+-(),'.includes(c) || OTHER_OPERATORS.includes(c)) {
       tokens.push({ kind: 'punct', char: c });
       i++;
     } else {
-      throw new ValidationError(field, `operator "${c}" at ${i} in "${text}" is not supported (only +, -, numbers, ids and FILL)`);
+      throw new ValidationError(field, `character "${c}" at ${i} in "${text}" is not metric math`);
     }
   }
   return tokens;
@@ -63,9 +67,11 @@ export function parseExpression(text: string, field = 'Expression'): Expr {
   // sum := term (('+' | '-') term)*
   const sum = (): Expr => {
     let left = term();
-    for (let t = peek(); isPunct(t, '+') || isPunct(t, '-'); t = peek()) {
+    for (let t = peek(); t?.kind === 'punct'; t = peek()) {
+      if (OTHER_OPERATORS.includes(t.char)) throw unsupportedOperator(t.char, field, text);
+      if (t.char !== '+' && t.char !== '-') break;
       pos++;
-      left = { kind: 'binary', op: (t as { char: '+' | '-' }).char, left, right: term() };
+      left = { kind: 'binary', op: t.char, left, right: term() };
     }
     return left;
   };
@@ -107,6 +113,7 @@ export function parseExpression(text: string, field = 'Expression'): Expr {
       expectPunct(')');
       return { kind: 'fill', series, value: sign * value.value };
     }
+    if (OTHER_OPERATORS.includes(t.char)) throw unsupportedOperator(t.char, field, text);
     throw new ValidationError(field, `unexpected "${t.char}" in "${text}"`);
   };
 
