@@ -135,6 +135,9 @@ describe('CheckFailingAlarm (2 of 3 five-minute periods, failures + timeouts + a
     expect(firstAlarmAfter(evaluateAlarm(byName('CheckFailingAlarm'), samples, span), span.from)).toBeNull();
     const warning = evaluateAlarm(byName('CheckerFailingAlarm'), samples, span);
     expect(firstAlarmAfter(warning, span.from)).toBe(T0 + 1 * MIN);
+    // It notifies the same topic, so it is a page unless the caller names it a warning, as its description does.
+    expect(byName('CheckerFailingAlarm').description).toMatch(/^WARNING \(not a page\)/);
+    expect(pagesOf(alarms, [warning], { exclude: ['CheckerFailingAlarm'] })).toEqual([]);
   });
 
   it('a checker failure counted just before a period boundary and its execution ending just after never makes two breaching periods', () => {

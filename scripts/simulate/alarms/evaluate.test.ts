@@ -200,6 +200,7 @@ describe('evaluateAlarm over time', () => {
       { alarm: 'Paging', at: T0 + 3 * MIN },
       { alarm: 'Paging', at: T0 + 43 * MIN },
     ]);
+    expect(pagesOf([paging, silent, noAction], timelines, { exclude: ['Paging'] })).toEqual([]);
   });
 
   it('a transition records the evaluation range it was decided on', () => {

@@ -200,12 +200,18 @@ export interface Page {
   at: number;
 }
 
+export interface PagesOptions {
+  /** Alarms whose notifications are not pages (e.g. CheckerFailingAlarm, a warning on the same topic). */
+  exclude?: readonly string[];
+}
+
 /**
  * The pages: transitions into ALARM of alarms whose actions are enabled and that have an alarm
  * action (the SNS topic), in time order. A disabled alarm still changes state, silently.
  */
-export function pagesOf(alarms: readonly AlarmDefinition[], timelines: readonly AlarmTimeline[]): Page[] {
-  const paging = new Set(alarms.filter((a) => a.actionsEnabled && a.alarmActions > 0).map((a) => a.name));
+export function pagesOf(alarms: readonly AlarmDefinition[], timelines: readonly AlarmTimeline[], options: PagesOptions = {}): Page[] {
+  const excluded = new Set(options.exclude ?? []);
+  const paging = new Set(alarms.filter((a) => a.actionsEnabled && a.alarmActions > 0 && !excluded.has(a.name)).map((a) => a.name));
   return timelines
     .filter((tl) => paging.has(tl.alarm))
     .flatMap((tl) => tl.transitions.filter((tr) => tr.to === 'ALARM').map((tr) => ({ alarm: tl.alarm, at: tr.at })))

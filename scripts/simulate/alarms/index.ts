@@ -12,7 +12,7 @@ export type {
 export { decideState } from './decide';
 export type { AlarmState, Breach, DecideSettings } from './decide';
 export { evaluateAlarm, evaluateAlarms, firstAlarmAfter, pagesOf, SampleIndex, stateAt, windowValue } from './evaluate';
-export type { AlarmTimeline, EvaluateOptions, Page, Sample, Transition } from './evaluate';
+export type { AlarmTimeline, EvaluateOptions, Page, PagesOptions, Sample, Transition } from './evaluate';
 export { evaluateExpression, parseExpression, referencedIds } from './expression';
 export type { Expr } from './expression';
 export { checkStatistic, statistic } from './statistics';

@@ -34,6 +34,8 @@ export interface MetricQuery {
 export interface AlarmDefinition {
   /** The template's logical id (what the simulation reports as `alarm`). */
   name: string;
+  /** AlarmDescription, if any (e.g. CheckerFailingAlarm's says it is a warning, not a page). */
+  description?: string;
   kind: 'metric' | 'math';
   /** The metrics it reads; a single-metric alarm has one, with id `m`. */
   queries: MetricQuery[];
@@ -68,6 +70,7 @@ interface CfnMetricEntry {
   MetricStat?: { Metric?: CfnMetric; Period?: unknown; Stat?: unknown };
 }
 interface CfnAlarm extends CfnMetric {
+  AlarmDescription?: unknown;
   Metrics?: CfnMetricEntry[];
   Statistic?: unknown;
   ExtendedStatistic?: unknown;
@@ -201,6 +204,7 @@ function readOne(name: string, p: CfnAlarm, refs: Record<string, string>): Alarm
 
   return {
     name,
+    ...(typeof p.AlarmDescription === 'string' ? { description: p.AlarmDescription } : {}),
     kind,
     queries,
     expression,
