@@ -28,7 +28,11 @@ const sns = (...messages: unknown[]): SNSEvent =>
   }) as unknown as SNSEvent;
 
 /** The table as the handler finds it: an open wait, a message link, and the run's status. */
-function table(opts: { wait?: { runId: string; registeredAt: number }; linkedRun?: string; runStatus?: 'RUNNING' | 'FAIL' | 'PASS' | 'none' }) {
+function table(opts: {
+  wait?: { runId: string; registeredAt: number };
+  linkedRun?: string;
+  runStatus?: 'RUNNING' | 'FAIL' | 'PASS' | 'none';
+}) {
   ddb.on(GetCommand).callsFake((input: { Key: { pk: string } }) => {
     if (input.Key.pk.startsWith('SEEN#eums-run#')) return { Item: opts.linkedRun ? { runId: opts.linkedRun } : undefined };
     if (input.Key.pk === `WAIT#${PHONE}`) return { Item: opts.wait };
@@ -61,7 +65,9 @@ describe('recordDeliveryEvent', () => {
   it('records a carrier failure on the run waiting on the phone, links the message to it, and logs one line', async () => {
     table({ wait: { runId: 'run-7', registeredAt: SENT_AT - 1_000 } });
     const out = await recordDeliveryEvent(sns(event({ eventType: 'TEXT_CARRIER_UNREACHABLE', isFinal: true })));
-    expect(out).toEqual([{ outcome: 'Recorded', runId: 'run-7', messageId: AWS_EXAMPLE_EVENT.messageId, eventType: 'TEXT_CARRIER_UNREACHABLE' }]);
+    expect(out).toEqual([
+      { outcome: 'Recorded', runId: 'run-7', messageId: AWS_EXAMPLE_EVENT.messageId, eventType: 'TEXT_CARRIER_UNREACHABLE' },
+    ]);
     const update = runUpdates()[0].args[0].input;
     expect(update.Key).toEqual({ pk: 'RUN#run-7' });
     expect(update.ExpressionAttributeValues).toMatchObject({
@@ -70,7 +76,9 @@ describe('recordDeliveryEvent', () => {
     });
     // Evidence only: the verdict's fields are never in the update.
     expect(update.UpdateExpression).not.toMatch(/status|reason|cause/);
-    expect(ddb).toHaveReceivedCommandWith(PutCommand, { Item: expect.objectContaining({ pk: `SEEN#eums-run#${AWS_EXAMPLE_EVENT.messageId}`, runId: 'run-7' }) });
+    expect(ddb).toHaveReceivedCommandWith(PutCommand, {
+      Item: expect.objectContaining({ pk: `SEEN#eums-run#${AWS_EXAMPLE_EVENT.messageId}`, runId: 'run-7' }),
+    });
     expect(outcomeLines().map((l) => [l.message, l.phone])).toEqual([['delivery event Recorded', '+*******0156']]);
   });
 

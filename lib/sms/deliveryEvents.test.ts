@@ -1,7 +1,6 @@
 import { AWS_EXAMPLE_EVENT } from '../../tests/support/deliveryEvents';
 import { eventDelayMs, evidenceOf, isFailureEvidence, parseDeliveryEvent, SMS_EVENT_TYPES } from './deliveryEvents';
 
-
 describe('parseDeliveryEvent', () => {
   it("reads AWS's documented example event, keeping no text, price or origination number", () => {
     expect(parseDeliveryEvent(JSON.stringify(AWS_EXAMPLE_EVENT))).toEqual({

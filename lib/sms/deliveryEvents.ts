@@ -65,7 +65,16 @@ const EVIDENCE: Record<SmsEventType, DeliveryEvidence> = {
 };
 
 /** The events that say the SMS did not reach the phone. */
-const FAILURES: ReadonlySet<DeliveryEvidence> = new Set(['CarrierUnreachable', 'Unreachable', 'Blocked', 'TtlExpired', 'InvalidNumber', 'InvalidMessage', 'Spam', 'Unknown']);
+const FAILURES: ReadonlySet<DeliveryEvidence> = new Set([
+  'CarrierUnreachable',
+  'Unreachable',
+  'Blocked',
+  'TtlExpired',
+  'InvalidNumber',
+  'InvalidMessage',
+  'Spam',
+  'Unknown',
+]);
 
 export const evidenceOf = (type: SmsEventType): DeliveryEvidence => EVIDENCE[type];
 export const isFailureEvidence = (evidence: DeliveryEvidence): boolean => FAILURES.has(evidence);
@@ -98,7 +107,8 @@ function epochMs(obj: Record<string, unknown>, field: string, required: boolean)
     if (required) throw new ValidationError(field, 'is required');
     return undefined;
   }
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) throw new ValidationError(field, 'must be epoch milliseconds');
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0)
+    throw new ValidationError(field, 'must be epoch milliseconds');
   return value;
 }
 
@@ -122,7 +132,8 @@ export function parseDeliveryEvent(message: unknown): DeliveryEvent {
   }
   const obj = asObject(parsed, 'Sns.Message');
   const eventType = requiredString(obj, 'eventType', { pattern: /^[A-Z_]+$/, min: 1, max: 64, describe: 'capital letters and _' });
-  if (!(SMS_EVENT_TYPES as readonly string[]).includes(eventType)) throw new ValidationError('eventType', 'is not an SMS event type this stack knows');
+  if (!(SMS_EVENT_TYPES as readonly string[]).includes(eventType))
+    throw new ValidationError('eventType', 'is not an SMS event type this stack knows');
   if (typeof obj.isFinal !== 'boolean') throw new ValidationError('isFinal', 'must be true or false');
   const event: DeliveryEvent = {
     eventType: eventType as SmsEventType,

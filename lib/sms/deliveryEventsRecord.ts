@@ -54,7 +54,12 @@ async function runFor(event: DeliveryEvent): Promise<string | undefined> {
   return wait.runId;
 }
 
-const OUTCOME: Record<AttachOutcome, DeliveryOutcome> = { beforeVerdict: 'Recorded', afterVerdict: 'AfterVerdict', full: 'RunFull', noRun: 'NoRun' };
+const OUTCOME: Record<AttachOutcome, DeliveryOutcome> = {
+  beforeVerdict: 'Recorded',
+  afterVerdict: 'AfterVerdict',
+  full: 'RunFull',
+  noRun: 'NoRun',
+};
 
 /**
  * Records one event against its run, at most once per message and event type. Never waits for
