@@ -13,6 +13,11 @@ export interface SentSms {
   userPoolId: string;
   username: string;
   at: number;
+  /**
+   * Set when the pool sends through AWS End User Messaging SMS (SmsConfiguration.EumsSms, issue 18):
+   * the local cloud then also sends it through the local End User Messaging with this configuration set.
+   */
+  eums?: { configurationSetName?: string; originationIdentity?: string };
 }
 
 export type SmsListener = (sms: SentSms) => void;
@@ -151,6 +156,9 @@ export class FakePhone {
           kind === 'MFA'
             ? (pool.options.SmsAuthenticationMessage ?? DEFAULT_MFA_SMS)
             : (pool.options.VerificationMessageTemplate?.SmsMessage ?? pool.options.SmsVerificationMessage ?? DEFAULT_SIGN_UP_SMS);
+        const eums = (
+          pool.options.SmsConfiguration as { EumsSms?: { ConfigurationSetName?: string; OriginationIdentity?: string } } | undefined
+        )?.EumsSms;
         this.deliverLater(ctx, {
           kind,
           phoneNumber: details.Destination,
@@ -159,6 +167,12 @@ export class FakePhone {
           userPoolId,
           username: user.Username,
           at: Date.now(),
+          ...(eums && {
+            eums: {
+              ...(eums.ConfigurationSetName && { configurationSetName: eums.ConfigurationSetName }),
+              ...(eums.OriginationIdentity && { originationIdentity: eums.OriginationIdentity }),
+            },
+          }),
         });
       },
     };
