@@ -410,10 +410,16 @@ async function createStatefulResources(
       } else if (resource.Type === 'AWS::SMSVOICE::ConfigurationSet') {
         // On the local End User Messaging (moto has none), with its SNS event destinations.
         const name = resolveValue(config, props.ConfigurationSetName ?? `${config.service}-${stage}-${logicalId}`, { stage, refs, params });
-        const destinations = ((props.EventDestinations ?? []) as Record<string, any>[]).map((d) => ({
+        type Destination = {
+          EventDestinationName: string;
+          Enabled?: boolean;
+          MatchingEventTypes?: string[];
+          SnsDestination?: { TopicArn: unknown };
+        };
+        const destinations = ((props.EventDestinations ?? []) as Destination[]).map((d) => ({
           EventDestinationName: String(d.EventDestinationName),
           Enabled: d.Enabled !== false,
-          MatchingEventTypes: (d.MatchingEventTypes ?? []) as string[],
+          MatchingEventTypes: d.MatchingEventTypes ?? [],
           ...(d.SnsDestination && {
             SnsDestination: { TopicArn: resolveValue(config, d.SnsDestination.TopicArn, { stage, refs, params }) },
           }),

@@ -1,4 +1,9 @@
-import type { LambdaConfigType, SmsConfigurationType, UpdateUserPoolCommandInput, UserPoolType } from '@aws-sdk/client-cognito-identity-provider';
+import type {
+  LambdaConfigType,
+  SmsConfigurationType,
+  UpdateUserPoolCommandInput,
+  UserPoolType,
+} from '@aws-sdk/client-cognito-identity-provider';
 
 /**
  * What DescribeUserPool returns that UpdateUserPool does not take: identity, timestamps, counts

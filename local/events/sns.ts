@@ -36,7 +36,7 @@ export interface SnsLinkOptions {
    * Protocol `lambda` and Endpoint `Fn::GetAtt: [<function>, Arn]` is linked like an `sns` event, for
    * subscriptions that must be conditional (a function's own `sns` event cannot be).
    */
-  resources?: Record<string, { Type: string; Properties?: Record<string, any> }>;
+  resources?: Record<string, { Type: string; Properties?: Record<string, unknown> }>;
 }
 
 /** The `lambda` subscriptions among a stack's resources: which function, on which topic (unresolved). */
