@@ -1,4 +1,6 @@
 import { AWS_EXAMPLE_EVENT } from '../../tests/support/deliveryEvents';
+import { DELIVERY_EVENT_ROUTE, seenRetentionSeconds } from '../runs/model';
+import { MESSAGE_RUN_RETENTION_SECONDS } from './deliveryEventsLink';
 import { eventDelayMs, evidenceOf, isFailureEvidence, parseDeliveryEvent, SMS_EVENT_TYPES } from './deliveryEvents';
 
 describe('parseDeliveryEvent', () => {
@@ -66,5 +68,20 @@ describe('evidence', () => {
 
   it('measures how late an event came from the time the SMS was asked for', () => {
     expect(eventDelayMs(parseDeliveryEvent(JSON.stringify(AWS_EXAMPLE_EVENT)))).toBe(300);
+  });
+});
+
+describe('how long delivery events are remembered', () => {
+  it('keeps seen events and message links 4 days: carrier receipts come up to 72 h after the SMS (then UNKNOWN)', () => {
+    const DAY = 24 * 3600;
+    expect({
+      seen: seenRetentionSeconds(DELIVERY_EVENT_ROUTE),
+      link: MESSAGE_RUN_RETENTION_SECONDS,
+      other: seenRetentionSeconds('inbound-sms'),
+    }).toEqual({
+      seen: 4 * DAY,
+      link: 4 * DAY,
+      other: DAY,
+    });
   });
 });
