@@ -19,6 +19,7 @@ describe('validateInput', () => {
       policyName: 'Cognito-SNS-Policy',
       targetName: 'MyUserPool',
       smsSender: 'cognito',
+      smsPath: 'sns',
     });
   });
 
@@ -58,6 +59,36 @@ describe('validateInput', () => {
         message: expect.stringContaining('--param="customSmsSender=true"'),
       });
       await expect(validateInput({})).resolves.toMatchObject({ smsSender: 'cognito' });
+    });
+  });
+
+  describe('smsPath (issue 18: SMS through End User Messaging, with delivery events)', () => {
+    afterEach(() => delete process.env.EUMS_CONFIGURATION_SET);
+
+    it('takes eums on a stage deployed with smsPath=eums (its configuration set is named)', async () => {
+      process.env.EUMS_CONFIGURATION_SET = 'cognito-sms-mfa-test';
+      await expect(validateInput({ smsPath: 'eums' })).resolves.toMatchObject({ smsPath: 'eums', smsSender: 'cognito' });
+    });
+
+    it('refuses eums by name, naming the param, on a stage without the configuration set', async () => {
+      await expect(validateInput({ smsPath: 'eums' })).rejects.toMatchObject({
+        name: 'EumsSmsPathNotDeployed',
+        message: expect.stringContaining('--param="smsPath=eums"'),
+      });
+    });
+
+    it.each([['pinpoint'], [3], ['EUMS']])('refuses smsPath %j, naming the field', async (smsPath) => {
+      await expect(validateInput({ smsPath })).rejects.toMatchObject({ name: 'ValidationError', field: 'smsPath' });
+    });
+
+    it('refuses eums with the Custom SMS Sender (that pool sends no SMS, so has no delivery events)', async () => {
+      process.env.EUMS_CONFIGURATION_SET = 'cognito-sms-mfa-test';
+      process.env.CUSTOM_SMS_SENDER_KEY_ARN = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+      try {
+        await expect(validateInput({ smsPath: 'eums', smsSender: 'custom-sender' })).rejects.toMatchObject({ field: 'smsPath' });
+      } finally {
+        delete process.env.CUSTOM_SMS_SENDER_KEY_ARN;
+      }
     });
   });
 

@@ -3,6 +3,7 @@ import { asObject, noUnknownFields, optionalString } from '../lib/validate';
 import { CLIENT_NAME, DEFAULT_NAMES, IAM_POLICY_NAME, IAM_ROLE_NAME, TARGET_NAME, USER_POOL_NAME } from '../lib/names';
 import { ValidationError } from '../lib/errors';
 import { requestedSmsSender, type SmsSender } from '../lib/cognito/smsSender';
+import { requestedSmsPath, requireEumsConfigurationSet, type SmsPath } from '../lib/cognito/smsPath';
 import { requireCustomSmsSenderKeyArn } from '../lib/sms/routeSettings';
 import { findTarget, targetNameTaken } from '../lib/targets/targetNameTaken';
 
@@ -15,9 +16,11 @@ export interface TargetNames {
   targetName: string;
   /** Who sends the pool's codes (lib/cognito/smsSender.ts). */
   smsSender: SmsSender;
+  /** How the pool sends its SMS: SNS or End User Messaging SMS (lib/cognito/smsPath.ts). */
+  smsPath: SmsPath;
 }
 
-const FIELDS = ['userPoolName', 'clientName', 'roleName', 'policyName', 'targetName', 'smsSender'] as const;
+const FIELDS = ['userPoolName', 'clientName', 'roleName', 'policyName', 'targetName', 'smsSender', 'smsPath'] as const;
 
 /**
  * First state of provisioning and teardown: fills the walkthrough's defaults and checks every name
@@ -38,10 +41,18 @@ export async function validateInput(event: unknown): Promise<TargetNames> {
     policyName: optionalString(input, 'policyName', IAM_POLICY_NAME, DEFAULT_NAMES.policyName),
     targetName: optionalString(input, 'targetName', TARGET_NAME, userPoolName),
     smsSender: requestedSmsSender(input.smsSender),
+    smsPath: requestedSmsPath(input.smsPath),
   };
   // The Custom SMS Sender's key exists only on stages deployed with customSmsSender=true: refused
   // here, by name, before a pool or role is created that could never be switched.
   if (names.smsSender === 'custom-sender') requireCustomSmsSenderKeyArn();
+  // The configuration set exists only on stages deployed with smsPath=eums; a pool with a Custom
+  // SMS Sender sends no SMS, so it has no delivery events either.
+  if (names.smsPath === 'eums') {
+    if (names.smsSender === 'custom-sender')
+      throw new ValidationError('smsPath', 'eums sends SMS; smsSender custom-sender sends none: choose one');
+    requireEumsConfigurationSet();
+  }
   // A name `target add` recorded: refused here, before a pool, client, role or policy is created
   // that recordTarget (the last state) would then refuse to record.
   const recorded = await findTarget(names.targetName);

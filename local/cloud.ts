@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import { CreateTopicCommand, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { CreatePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
 import { startLocalCognito, type FaultRule, type LocalCognito, type SentSms } from './cognito';
 import { startMoto, type MotoServer } from './moto';
 import { LocalStepFunctions, startStepFunctionsServer } from './stepfunctions';
@@ -158,9 +159,17 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     const sfnServer = await startStepFunctionsServer(engine);
     closers.push(() => sfnServer.close());
     const inboundPhoneNumber = opts.inboundPhoneNumber ?? '+15555550100';
+    // End User Messaging publishes a configuration set's events to its SNS destinations (moto).
+    const eventsSns = new SNSClient({
+      endpoint: moto.url,
+      region: LOCAL_REGION,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    closers.push(async () => eventsSns.destroy());
     const smsVoice = await startSmsVoiceServer({
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT,
+      publish: async (TopicArn, Message) => void (await eventsSns.send(new PublishCommand({ TopicArn, Message }))),
       phoneNumbers: [{ phoneNumber: inboundPhoneNumber }, { phoneNumber: LOCAL_SENDER_NUMBER, numberType: 'TOLL_FREE' }],
     });
     closers.push(() => smsVoice.close());
@@ -189,7 +198,7 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     const codeSource = opts.codeSource ?? 'inbound-sms';
     // The stage's params as deployed for this code source; they decide which conditional resources exist.
     const stackParams: Record<string, string> = { ...CODE_SOURCE_PARAMS[codeSource], ...opts.params };
-    const { refs, secrets } = await createStatefulResources(config, stage, stackParams);
+    const { refs, secrets } = await createStatefulResources(config, stage, stackParams, smsVoice);
     for (const fn of config.functions) refs[`${fn.logicalId}.Arn`] = lambda.arnOf(fn);
     const callbackSecret = secrets.CallbackSigningSecret;
     for (const [name, value] of Object.entries(config.environment)) {
@@ -254,6 +263,7 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     // SNS topics deliver to the functions subscribed in serverless.yml (moto → loopback → Lambda).
     const snsLink = await linkSnsToLambda({
       config,
+      resources: presentResources(config, { stage, params: stackParams }),
       topicArnOf: (value) => resolveValue(config, value, { stage, refs }),
       arnOf: lambda.arnOf,
       invoke: (arn, event) => lambda.invoke(arn, event, { source: 'sns' }),
@@ -262,6 +272,25 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     closers.push(() => snsLink.close());
 
     const delayMs = opts.smsDelayMs ?? 20;
+    // A pool on the End User Messaging path (SmsConfiguration.EumsSms) sends through the local End
+    // User Messaging too: the text is recorded there and its configuration set's events published.
+    cognito.onSms((sms) => {
+      if (!sms.eums) return;
+      try {
+        smsVoice.sendTextMessage(
+          {
+            DestinationPhoneNumber: sms.phoneNumber,
+            MessageBody: sms.message,
+            MessageType: 'TRANSACTIONAL',
+            ...(sms.eums.configurationSetName && { ConfigurationSetName: sms.eums.configurationSetName }),
+            ...(sms.eums.originationIdentity && { OriginationIdentity: sms.eums.originationIdentity }),
+          },
+          { quiet: true },
+        );
+      } catch (error) {
+        process.stderr.write(`local End User Messaging refused the pool's SMS: ${(error as Error).name}: ${(error as Error).message}\n`);
+      }
+    });
     if (codeSource === 'callback') {
       const deliver = webhookDelivery({ apiUrl: api.url, secret: callbackSecret, delayMs });
       cognito.onSms((sms) => deliver({ phoneNumber: sms.phoneNumber, message: sms.message }));
@@ -337,6 +366,7 @@ async function createStatefulResources(
   config: ServerlessConfig,
   stage: string,
   params: Record<string, string>,
+  smsVoice: SmsVoiceServer,
 ): Promise<{ refs: Record<string, string>; secrets: Record<string, string> }> {
   const refs: Record<string, string> = {};
   const secretValues: Record<string, string> = {};
@@ -344,6 +374,7 @@ async function createStatefulResources(
   const secrets = new SecretsManagerClient({});
   const sns = new SNSClient({});
   const kms = new KMSClient({});
+  const iam = new IAMClient({});
   try {
     // Resources whose Condition is false with these params are not created, as on deploy.
     for (const [logicalId, resource] of Object.entries(presentResources(config, { stage, params }))) {
@@ -378,6 +409,39 @@ async function createStatefulResources(
         const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: name }));
         refs[logicalId] = TopicArn!;
         refs[`${logicalId}.TopicArn`] = TopicArn!;
+      } else if (resource.Type === 'AWS::SMSVOICE::ConfigurationSet') {
+        // On the local End User Messaging (moto has none), with its SNS event destinations.
+        const name = resolveValue(config, props.ConfigurationSetName ?? `${config.service}-${stage}-${logicalId}`, { stage, refs, params });
+        type Destination = {
+          EventDestinationName: string;
+          Enabled?: boolean;
+          MatchingEventTypes?: string[];
+          SnsDestination?: { TopicArn: unknown };
+        };
+        const destinations = ((props.EventDestinations ?? []) as Destination[]).map((d) => ({
+          EventDestinationName: String(d.EventDestinationName),
+          Enabled: d.Enabled !== false,
+          MatchingEventTypes: d.MatchingEventTypes ?? [],
+          ...(d.SnsDestination && {
+            SnsDestination: { TopicArn: resolveValue(config, d.SnsDestination.TopicArn, { stage, refs, params }) },
+          }),
+        }));
+        const set = smsVoice.createConfigurationSet(name, destinations);
+        refs[logicalId] = name;
+        refs[`${logicalId}.Arn`] = set.ConfigurationSetArn;
+      } else if (resource.Type === 'AWS::IAM::ManagedPolicy') {
+        // Provisioning attaches it to the SMS role (moto IAM); moto does not evaluate its document.
+        const { Policy } = await iam.send(
+          new CreatePolicyCommand({
+            PolicyName: resolveValue(config, props.ManagedPolicyName ?? `${config.service}-${stage}-${logicalId}`, { stage, refs, params }),
+            Path: resolveValue(config, props.Path ?? '/', { stage, refs, params }),
+            PolicyDocument: JSON.stringify({
+              Version: '2012-10-17',
+              Statement: [{ Effect: 'Allow', Action: 'sms-voice:SendTextMessage', Resource: '*' }],
+            }),
+          }),
+        );
+        refs[logicalId] = Policy!.Arn!;
       } else if (resource.Type === 'AWS::KMS::Key') {
         const { KeyMetadata } = await kms.send(new CreateKeyCommand({ Description: props.Description }));
         refs[logicalId] = KeyMetadata!.KeyId!;
@@ -385,7 +449,7 @@ async function createStatefulResources(
       }
     }
   } finally {
-    for (const client of [dynamodb, secrets, sns, kms]) client.destroy();
+    for (const client of [dynamodb, secrets, sns, kms, iam]) client.destroy();
   }
   return { refs, secrets: secretValues };
 }

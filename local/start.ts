@@ -15,6 +15,7 @@ import { Reporter } from './start/reporter';
 import { Runs } from './start/runs';
 import { runChecks } from './start/session';
 import { jsonReport, passed, printSummary } from './start/summary';
+import { countDeliveryEvidence } from './start/deliveryEvents';
 
 // The handlers' SDK clients run in this process, on Node 20: no upgrade nag on stderr.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -42,6 +43,8 @@ async function main(argv: string[]): Promise<number> {
     codeSource: opts.interactive ? 'none' : opts.codeSource,
     smsDelayMs: opts.smsDelay,
     firstSignInWithoutMfa: opts.firstSignInWithoutMfa,
+    // The stage as deployed with --param smsPath=eums: its configuration set, topic and recorder exist.
+    ...(opts.smsPath === 'eums' && { params: { smsPath: 'eums' } }),
     logLevel: opts.lambdaLogs ? 'INFO' : undefined,
     // What the handlers write is their CloudWatch Logs: on stderr with --lambda-logs, else nowhere, so stdout stays ours.
     lambdaLogs: opts.lambdaLogs ? 'stderr' : 'discard',
@@ -58,6 +61,8 @@ async function main(argv: string[]): Promise<number> {
       life.onShutdown(() => phone.close());
     }
     const outcome = await runChecks(opts, runs, reporter);
+    if (opts.smsPath === 'eums' && outcome.provision?.status === 'SUCCEEDED')
+      outcome.delivery = await countDeliveryEvidence(cloud, outcome.verifications);
     const at = { bootMs, firstStateMs: progress.firstStateMs() };
     if (opts.json) reporter.report(jsonReport(opts, outcome, cloud, runs, at));
     else printSummary(reporter, opts, outcome, cloud, at);

@@ -78,4 +78,25 @@ describe('ensureSnsPolicy', () => {
   it('rejects a policy name IAM would refuse', async () => {
     await expect(ensureSnsPolicy({ policyName: 'x'.repeat(129) })).rejects.toMatchObject({ name: 'ValidationError', field: 'policyName' });
   });
+
+  describe('smsPath eums (issue 18)', () => {
+    afterEach(() => delete process.env.EUMS_SEND_POLICY_ARN);
+
+    it("hands back the stack's sms-voice:SendTextMessage policy, not ours to create, tag or delete", async () => {
+      process.env.EUMS_SEND_POLICY_ARN = 'arn:aws:iam::123456789012:policy/cognito-sms-mfa/cognito-sms-mfa-test-eums-send';
+      await expect(ensureSnsPolicy({ policyName: 'Cognito-SNS-Policy', smsPath: 'eums' })).resolves.toEqual({
+        policyName: 'cognito-sms-mfa-test-eums-send',
+        policyArn: 'arn:aws:iam::123456789012:policy/cognito-sms-mfa/cognito-sms-mfa-test-eums-send',
+        created: false,
+        managed: false,
+      });
+      expect(iam.calls()).toHaveLength(0);
+    });
+
+    it('is refused by name on a stage deployed without smsPath=eums', async () => {
+      await expect(ensureSnsPolicy({ policyName: 'Cognito-SNS-Policy', smsPath: 'eums' })).rejects.toMatchObject({
+        name: 'EumsSmsPathNotDeployed',
+      });
+    });
+  });
 });

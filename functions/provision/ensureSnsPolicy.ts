@@ -1,6 +1,6 @@
 import { CreatePolicyCommand, GetPolicyCommand } from '@aws-sdk/client-iam';
 import { iam } from '../../lib/clients';
-import { envOnce } from '../../lib/env';
+import { envOnce, optionalEnv } from '../../lib/env';
 import { isAwsError, NamedError } from '../../lib/errors';
 import { taskHandler } from '../../lib/handler';
 import { findPolicyByName } from '../../lib/iam/findPolicyByName';
@@ -8,8 +8,10 @@ import { logger } from '../../lib/logger';
 import { iamNotOursBecause, ownIamTags } from '../../lib/managedBy';
 import { IAM_POLICY_NAME } from '../../lib/names';
 import { asObject, requiredString } from '../../lib/validate';
+import { EUMS_HOW_TO, EUMS_NOT_DEPLOYED, requestedSmsPath } from '../../lib/cognito/smsPath';
 
 const iamPath = envOnce('IAM_PATH');
+const eumsSendPolicyArn = () => optionalEnv('EUMS_SEND_POLICY_ARN');
 
 export interface EnsureSnsPolicyOutput {
   policyName: string;
@@ -27,7 +29,16 @@ export const SNS_PUBLISH_POLICY = {
 
 /** The managed policy letting the SMS role publish, found by name over all pages before creating. */
 export async function ensureSnsPolicy(event: unknown): Promise<EnsureSnsPolicyOutput> {
-  const policyName = requiredString(asObject(event), 'policyName', IAM_POLICY_NAME);
+  const input = asObject(event);
+  const policyName = requiredString(input, 'policyName', IAM_POLICY_NAME);
+  // End User Messaging path: the SMS role gets the stack's own sms-voice:SendTextMessage policy
+  // (resources/delivery.yml), which CloudFormation owns: never created, tagged or deleted here.
+  if (requestedSmsPath(input.smsPath) === 'eums') {
+    const policyArn = eumsSendPolicyArn();
+    if (!policyArn) throw new NamedError(EUMS_NOT_DEPLOYED, EUMS_HOW_TO);
+    logger.info("using the stack's End User Messaging send policy", { policyArn });
+    return { policyName: policyArn.split('/').pop()!, policyArn, created: false, managed: false };
+  }
   const existing = await findPolicyByName(policyName, iamPath());
   if (existing?.Arn) {
     const { Policy: found } = await iam().send(new GetPolicyCommand({ PolicyArn: existing.Arn }));

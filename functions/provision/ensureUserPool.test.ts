@@ -139,4 +139,38 @@ describe('ensureUserPool', () => {
       field: 'roleArn',
     });
   });
+
+  describe('smsPath eums (issue 18)', () => {
+    beforeEach(() => (process.env.EUMS_CONFIGURATION_SET = 'cognito-sms-mfa-test'));
+    afterEach(() => delete process.env.EUMS_CONFIGURATION_SET);
+
+    it('creates the pool sending through End User Messaging with the stack configuration set, and no SnsCallerArn', async () => {
+      cognito.on(ListUserPoolsCommand).resolves({ UserPools: [] });
+      cognito.on(CreateUserPoolCommand).resolves({ UserPool: { Id: 'us-east-1_abc', Arn: POOL_ARN } });
+      await ensureUserPool({ ...input, smsPath: 'eums' });
+      const sent = cognito.commandCalls(CreateUserPoolCommand)[0].args[0].input.SmsConfiguration;
+      expect(sent).toEqual({ EumsSms: { CallerArn: ROLE, ExternalId: EXT, ConfigurationSetName: 'cognito-sms-mfa-test' } });
+    });
+
+    it('reports a found pool on the other path as drift, and does not switch it', async () => {
+      cognito.on(ListUserPoolsCommand).resolves({ UserPools: [{ Id: 'us-east-1_abc', Name: 'MyUserPool' }] });
+      cognito.on(DescribeUserPoolCommand).resolves({
+        UserPool: {
+          Id: 'us-east-1_abc',
+          Arn: POOL_ARN,
+          MfaConfiguration: 'ON',
+          AutoVerifiedAttributes: ['phone_number'],
+          UsernameConfiguration: { CaseSensitive: false },
+          SmsConfiguration: { SnsCallerArn: ROLE, ExternalId: EXT },
+        },
+      });
+      const out = await ensureUserPool({ ...input, smsPath: 'eums' });
+      expect(out.drift).toEqual(['the pool sends SMS through sns, not eums (smsPath; not switched here)']);
+      expect(cognito).not.toHaveReceivedCommand(CreateUserPoolCommand);
+    });
+
+    it('refuses an unknown path by field', async () => {
+      await expect(ensureUserPool({ ...input, smsPath: 'pinpoint' })).rejects.toMatchObject({ name: 'ValidationError', field: 'smsPath' });
+    });
+  });
 });

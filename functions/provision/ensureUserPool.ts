@@ -9,6 +9,7 @@ import { logger } from '../../lib/logger';
 import { notOursBecause, ownTags } from '../../lib/managedBy';
 import { USER_POOL_NAME } from '../../lib/names';
 import { asObject, requiredString, type StringRule } from '../../lib/validate';
+import { requestedSmsPath, smsConfigurationFor, smsPathOfPool, type SmsPath } from '../../lib/cognito/smsPath';
 
 const EXTERNAL_ID: StringRule = { pattern: /^[\w+=,.@:/-]+$/, min: 2, max: 1224, describe: 'letters, digits and _+=,.@:/-' };
 
@@ -39,12 +40,13 @@ export async function ensureUserPool(event: unknown): Promise<EnsureUserPoolOutp
   const roleArn = requiredString(input, 'roleArn', ROLE_ARN);
   const externalId = requiredString(input, 'externalId', EXTERNAL_ID);
   const wanted = requestedSmsSender(input.smsSender);
+  const smsPath = requestedSmsPath(input.smsPath);
 
   const existingId = await findUserPoolByName(userPoolName);
   if (existingId) {
     const { UserPool: pool } = await cognito().send(new DescribeUserPoolCommand({ UserPoolId: existingId }));
     const smsSender = smsSenderOfPool(pool);
-    const drift = describeDrift(pool, roleArn, externalId);
+    const drift = describeDrift(pool, roleArn, externalId, smsPath);
     // Switching to the Custom SMS Sender is asked for by name (the next state does it); switching
     // back is not, because it would start sending real SMS from a pool that never did.
     if (smsSender === 'custom-sender' && wanted === 'cognito') {
@@ -61,7 +63,7 @@ export async function ensureUserPool(event: unknown): Promise<EnsureUserPoolOutp
     new CreateUserPoolCommand({
       PoolName: userPoolName,
       AutoVerifiedAttributes: ['phone_number'],
-      SmsConfiguration: { SnsCallerArn: roleArn, ExternalId: externalId },
+      SmsConfiguration: smsConfigurationFor(smsPath, roleArn, externalId),
       MfaConfiguration: 'ON',
       UsernameConfiguration: { CaseSensitive: false },
       Schema: [{ Name: 'phone_number', AttributeDataType: 'String', Required: true, Mutable: true }],
@@ -78,12 +80,20 @@ function arnOf(pool: UserPoolType | undefined, name: string): string {
   return pool.Arn;
 }
 
-export function describeDrift(pool: UserPoolType | undefined, roleArn: string, externalId: string): string[] {
+export function describeDrift(pool: UserPoolType | undefined, roleArn: string, externalId: string, smsPath: SmsPath = 'sns'): string[] {
   const drift: string[] = [];
   if (pool?.MfaConfiguration !== 'ON') drift.push(`MfaConfiguration is ${pool?.MfaConfiguration ?? 'unset'}, expected ON`);
   if (!pool?.AutoVerifiedAttributes?.includes('phone_number')) drift.push('phone_number is not auto-verified');
-  if (pool?.SmsConfiguration?.SnsCallerArn !== roleArn) drift.push(`SmsConfiguration.SnsCallerArn is not ${roleArn}`);
-  if (pool?.SmsConfiguration?.ExternalId !== externalId) drift.push('SmsConfiguration.ExternalId differs from the role trust policy');
+  const current = smsPathOfPool(pool);
+  if (current !== smsPath) drift.push(`the pool sends SMS through ${current}, not ${smsPath} (smsPath; not switched here)`);
+  else if (smsPath === 'eums') {
+    const eums = pool?.SmsConfiguration?.EumsSms;
+    if (eums?.CallerArn !== roleArn) drift.push(`SmsConfiguration.EumsSms.CallerArn is not ${roleArn}`);
+    if (eums?.ExternalId !== externalId) drift.push('SmsConfiguration.EumsSms.ExternalId differs from the role trust policy');
+  } else {
+    if (pool?.SmsConfiguration?.SnsCallerArn !== roleArn) drift.push(`SmsConfiguration.SnsCallerArn is not ${roleArn}`);
+    if (pool?.SmsConfiguration?.ExternalId !== externalId) drift.push('SmsConfiguration.ExternalId differs from the role trust policy');
+  }
   if (pool?.UsernameConfiguration?.CaseSensitive !== false) drift.push('usernames are case-sensitive');
   return drift;
 }

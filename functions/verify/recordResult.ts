@@ -15,7 +15,9 @@ const EXECUTION_ARN = {
  * Last state of every path: PASS, or the named failure reason with a cause a person can act on,
  * with per-step timings, in the run record (for history and alarms) and as the state's output.
  */
-export async function recordResult(event: unknown): Promise<RunResult & Pick<Verdict, 'kind' | 'attempt' | 'retryOf' | 'retry'>> {
+export async function recordResult(
+  event: unknown,
+): Promise<RunResult & Pick<Verdict, 'kind' | 'attempt' | 'retryOf' | 'retry' | 'deliveryEvidence'>> {
   const input = asObject(event);
   const runId = requiredString(input, 'runId', RUN_ID);
   const executionArn = requiredString(input, 'executionArn', EXECUTION_ARN);
@@ -40,6 +42,7 @@ export async function recordResult(event: unknown): Promise<RunResult & Pick<Ver
     attempt,
     ...(retryOf !== undefined && { retryOf }),
     ...(retry !== undefined && { retry }),
+    ...(rest.deliveryEvidence !== undefined && { deliveryEvidence: rest.deliveryEvidence }),
   };
 }
 

@@ -156,4 +156,11 @@ describe('userPoolUpdateInput', () => {
   it('refuses a pool without its id', () => {
     expect(() => userPoolUpdateInput({ Name: 'x' })).toThrow(/Id/);
   });
+
+  it('replaces SmsConfiguration whole, so setting one SMS path clears the other (Cognito: "either ... but not both")', () => {
+    const eums = { EumsSms: { CallerArn: 'arn:aws:iam::123456789012:role/r', ExternalId: 'x-1', ConfigurationSetName: 'set' } };
+    const input = userPoolUpdateInput(described(), { SmsConfiguration: eums });
+    expect(input.SmsConfiguration).toEqual(eums);
+    expect(input.SmsConfiguration).not.toHaveProperty('SnsCallerArn');
+  });
 });

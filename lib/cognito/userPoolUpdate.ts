@@ -1,4 +1,9 @@
-import type { LambdaConfigType, UpdateUserPoolCommandInput, UserPoolType } from '@aws-sdk/client-cognito-identity-provider';
+import type {
+  LambdaConfigType,
+  SmsConfigurationType,
+  UpdateUserPoolCommandInput,
+  UserPoolType,
+} from '@aws-sdk/client-cognito-identity-provider';
 
 /**
  * What DescribeUserPool returns that UpdateUserPool does not take: identity, timestamps, counts
@@ -69,6 +74,11 @@ void everyFieldClassified;
 export interface UserPoolUpdateOverrides {
   /** Merged over the pool's LambdaConfig: the triggers it names are set, all others kept. */
   LambdaConfig?: LambdaConfigType;
+  /**
+   * Replaces the pool's SmsConfiguration whole (lib/cognito/smsPath.ts smsConfigurationFor): one
+   * path's fields only, so the other path is cleared, as Cognito allows "either ... but not both".
+   */
+  SmsConfiguration?: SmsConfigurationType;
 }
 
 /**
@@ -113,6 +123,7 @@ export function userPoolUpdateInput(pool: UserPoolType, overrides: UserPoolUpdat
     }
   }
 
+  if (overrides.SmsConfiguration) input.SmsConfiguration = structuredClone(overrides.SmsConfiguration);
   if (overrides.LambdaConfig) input.LambdaConfig = { ...input.LambdaConfig, ...structuredClone(overrides.LambdaConfig) };
   return input;
 }

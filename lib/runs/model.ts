@@ -84,6 +84,13 @@ export interface RunItem {
   smsLateStep?: WaitStep;
   smsLateAt?: string;
   smsLateAfterVerdict?: boolean;
+  /**
+   * End User Messaging SMS events of the run's SMS (smsPath eums, lib/sms/deliveryEventsAttach.ts),
+   * attached as they come, also after the verdict; `deliveryEvidence` is what a failed verdict cites
+   * (CarrierUnreachable, Blocked, TtlExpired, ... or Delivered). Absent on the sns path.
+   */
+  deliveryEvents?: import('../sms/deliveryEventsAttach').RecordedDeliveryEvent[];
+  deliveryEvidence?: import('../sms/deliveryEvents').DeliveryEvidence;
   ttl: number;
 }
 
@@ -148,4 +155,15 @@ const REPLAYABLE_ROUTES: ReadonlySet<string> = new Set(['twilio']);
 
 /** How long a route's SEEN# items are kept. */
 export const seenRetentionSeconds = (route: string): number =>
-  REPLAYABLE_ROUTES.has(route) ? REPLAYABLE_SEEN_RETENTION_SECONDS : SEEN_RETENTION_SECONDS;
+  REPLAYABLE_ROUTES.has(route)
+    ? REPLAYABLE_SEEN_RETENTION_SECONDS
+    : route === DELIVERY_EVENT_ROUTE
+      ? DELIVERY_EVENT_SEEN_RETENTION_SECONDS
+      : SEEN_RETENTION_SECONDS;
+
+/**
+ * End User Messaging delivery events (lib/sms/deliveryEvents.ts), seen by `<messageId>#<eventType>`:
+ * carrier receipts come up to 72 h after the SMS, and SNS may repeat one as late: kept 4 days.
+ */
+export const DELIVERY_EVENT_ROUTE = 'eums';
+export const DELIVERY_EVENT_SEEN_RETENTION_SECONDS = 4 * 24 * 3600;

@@ -23,6 +23,8 @@ export interface Verdict extends RunResult {
   retryOf?: string;
   /** On a FAIL that is run again: the next attempt's number (the machine's NextAttempt state reads it). */
   retry?: { attempt: number };
+  /** smsPath eums: the End User Messaging evidence the run's record held at the verdict (lib/sms/deliveryEvents.ts). */
+  deliveryEvidence?: RunItem['deliveryEvidence'];
 }
 
 /**
@@ -98,6 +100,10 @@ async function recordFailure(p: {
     reason = 'SmsLate';
     cause = lateCause(run.smsLateByMs);
   }
+  // smsPath eums: what the carrier said, if it said it before this verdict (never waited for); the
+  // reason stays, so the runbook's queries by reason still hold. Later events are attached to the record.
+  const deliveryEvidence = run?.deliveryEvidence;
+  if (reason === 'SmsCodeNotReceived' && deliveryEvidence) cause = `${cause} End User Messaging says: ${deliveryEvidence}.`;
   // What a re-run would run: the first attempt's record (a bare one, written by an earlier failure, has no phone).
   const source = current.first ?? run;
   const executionStarted = Date.parse(p.startedAt ?? '');
@@ -138,6 +144,7 @@ async function recordFailure(p: {
     retryOf: current.retryOf,
     ...(decision.retry ? { retryAttempt: decision.attempt } : { notRetriedBecause: decision.why }),
     smsLateByMs: run?.smsLateByMs,
+    deliveryEvidence,
     standingUser,
     standingUserReason,
   });
@@ -153,6 +160,7 @@ async function recordFailure(p: {
     attempt: current.attempt,
     retryOf: current.retryOf,
     ...(decision.retry && { retry: { attempt: decision.attempt } }),
+    ...(deliveryEvidence && { deliveryEvidence }),
   };
 }
 

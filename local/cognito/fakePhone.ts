@@ -17,6 +17,11 @@ export interface SentSms {
   region?: string;
   /** The SMS configuration's IAM role (SnsCallerArn) it was sent with. */
   snsCallerArn?: string;
+  /**
+   * Set when the pool sends through AWS End User Messaging SMS (SmsConfiguration.EumsSms, issue 18):
+   * the local cloud then also sends it through the local End User Messaging with this configuration set.
+   */
+  eums?: { configurationSetName?: string; originationIdentity?: string };
 }
 
 export type SmsListener = (sms: SentSms) => void;
@@ -155,6 +160,9 @@ export class FakePhone {
           kind === 'MFA'
             ? (pool.options.SmsAuthenticationMessage ?? DEFAULT_MFA_SMS)
             : (pool.options.VerificationMessageTemplate?.SmsMessage ?? pool.options.SmsVerificationMessage ?? DEFAULT_SIGN_UP_SMS);
+        const eums = (
+          pool.options.SmsConfiguration as { EumsSms?: { ConfigurationSetName?: string; OriginationIdentity?: string } } | undefined
+        )?.EumsSms;
         this.deliverLater(ctx, {
           kind,
           phoneNumber: details.Destination,
@@ -163,6 +171,12 @@ export class FakePhone {
           userPoolId,
           username: user.Username,
           at: Date.now(),
+          ...(eums && {
+            eums: {
+              ...(eums.ConfigurationSetName && { configurationSetName: eums.ConfigurationSetName }),
+              ...(eums.OriginationIdentity && { originationIdentity: eums.OriginationIdentity }),
+            },
+          }),
         });
       },
     };

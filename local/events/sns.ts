@@ -31,6 +31,30 @@ export interface SnsLinkOptions {
   sns?: SNSClient;
   /** Default 127.0.0.1. moto must be able to reach it. */
   host?: string;
+  /**
+   * The stack's resources that exist (their Conditions hold): an `AWS::SNS::Subscription` with
+   * Protocol `lambda` and Endpoint `Fn::GetAtt: [<function>, Arn]` is linked like an `sns` event, for
+   * subscriptions that must be conditional (a function's own `sns` event cannot be).
+   */
+  resources?: Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+}
+
+/** The `lambda` subscriptions among a stack's resources: which function, on which topic (unresolved). */
+export function lambdaSubscriptions(
+  resources: NonNullable<SnsLinkOptions['resources']>,
+  functions: FunctionConfig[],
+): { fn: FunctionConfig; topic: unknown; logicalId: string }[] {
+  return Object.entries(resources)
+    .filter(([, r]) => r.Type === 'AWS::SNS::Subscription' && r.Properties?.Protocol === 'lambda')
+    .map(([logicalId, r]) => {
+      const target = (r.Properties?.Endpoint as { 'Fn::GetAtt'?: unknown[] } | undefined)?.['Fn::GetAtt']?.[0];
+      const fn = functions.find((f) => f.logicalId === target);
+      if (!fn)
+        throw new Error(
+          `Resources.${logicalId}: the local cloud links only lambda subscriptions to a function of serverless.yml (Fn::GetAtt [<Function>LambdaFunction, Arn])`,
+        );
+      return { fn, topic: r.Properties?.TopicArn, logicalId };
+    });
 }
 
 export interface SnsSubscription {
@@ -191,20 +215,22 @@ export async function linkSnsToLambda(opts: SnsLinkOptions): Promise<SnsLink> {
   };
 
   try {
-    for (const fn of opts.config.functions) {
-      for (const [index, event] of (fn.snsEvents ?? []).entries()) {
-        const topicArn = opts.topicArnOf(event.arn);
-        if (!topicArn.startsWith('arn:'))
-          throw new Error(`functions.${fn.name}: the sns event's topic resolved to "${topicArn}", not an ARN`);
-        const path = `/sns/${encodeURIComponent(fn.name)}/${index}`;
-        const endpoint = `${url}${path}`;
-        const { SubscriptionArn } = await sns.send(
-          new SubscribeCommand({ TopicArn: topicArn, Protocol: 'http', Endpoint: endpoint, ReturnSubscriptionArn: true }),
-        );
-        const sub = { functionName: fn.name, functionArn: opts.arnOf(fn), topicArn, subscriptionArn: SubscriptionArn!, endpoint };
-        byPath.set(path, sub);
-        subscriptions.push(sub);
-      }
+    const links = [
+      ...opts.config.functions.flatMap((fn) => (fn.snsEvents ?? []).map((event, index) => ({ fn, topic: event.arn, key: String(index) }))),
+      ...lambdaSubscriptions(opts.resources ?? {}, opts.config.functions).map((l) => ({ fn: l.fn, topic: l.topic, key: l.logicalId })),
+    ];
+    for (const { fn, topic, key } of links) {
+      const topicArn = opts.topicArnOf(topic);
+      if (!topicArn.startsWith('arn:'))
+        throw new Error(`functions.${fn.name}: the sns event's topic resolved to "${topicArn}", not an ARN`);
+      const path = `/sns/${encodeURIComponent(fn.name)}/${encodeURIComponent(key)}`;
+      const endpoint = `${url}${path}`;
+      const { SubscriptionArn } = await sns.send(
+        new SubscribeCommand({ TopicArn: topicArn, Protocol: 'http', Endpoint: endpoint, ReturnSubscriptionArn: true }),
+      );
+      const sub = { functionName: fn.name, functionArn: opts.arnOf(fn), topicArn, subscriptionArn: SubscriptionArn!, endpoint };
+      byPath.set(path, sub);
+      subscriptions.push(sub);
     }
   } catch (error) {
     await close();

@@ -71,7 +71,40 @@ export interface SmsVoiceServerOptions extends ListenOptions {
   phoneNumbers?: SeedPhoneNumber[];
   region?: string;
   accountId?: string;
+  /**
+   * Publishes an event to an SNS event destination (the local cloud: moto's SNS Publish). Without
+   * it, events are only kept in `events`.
+   */
+  publish?: (topicArn: string, message: string) => Promise<void>;
+  /** How long after a send its events are published (ms); default 5. */
+  eventDelayMs?: number;
 }
+
+/**
+ * A configuration set and its event destinations (CreateConfigurationSet, CreateEventDestination;
+ * CloudFormation's AWS::SMSVOICE::ConfigurationSet makes both). Only SNS destinations are served.
+ */
+export interface ConfigurationSetRecord {
+  ConfigurationSetArn: string;
+  ConfigurationSetName: string;
+  EventDestinations: {
+    EventDestinationName: string;
+    Enabled: boolean;
+    MatchingEventTypes: string[];
+    SnsDestination?: { TopicArn: string };
+  }[];
+  CreatedTimestamp: number;
+}
+
+/** One SMS event as End User Messaging publishes it (its documented JSON), and where it went. */
+export interface PublishedSmsEvent {
+  topicArn?: string;
+  event: Record<string, unknown>;
+}
+
+/** What the carrier does with texts to a phone: deliver (default), or fail with a TEXT_* failure event. */
+export type CarrierOutcome =
+  'TEXT_DELIVERED' | 'TEXT_CARRIER_UNREACHABLE' | 'TEXT_BLOCKED' | 'TEXT_TTL_EXPIRED' | 'TEXT_UNREACHABLE' | 'TEXT_SPAM' | 'TEXT_UNKNOWN';
 
 export interface SmsVoiceServer {
   url: string;
@@ -89,6 +122,22 @@ export interface SmsVoiceServer {
    */
   twoWayChannelOf(phoneNumber: string): string | undefined;
   addPhoneNumber(seed: SeedPhoneNumber): PhoneNumberRecord;
+  /** The account's configuration sets, by name, live. */
+  configurationSets: Map<string, ConfigurationSetRecord>;
+  /** What CloudFormation's AWS::SMSVOICE::ConfigurationSet does: the set and its destinations. */
+  createConfigurationSet(name: string, destinations?: ConfigurationSetRecord['EventDestinations']): ConfigurationSetRecord;
+  /**
+   * SendTextMessage in process (as Cognito calls it with its SMS role); errors as the API throws
+   * them. `quiet`: the text is recorded and its events made, but `onText` listeners are not told
+   * (the fake phone got this SMS from Cognito's stand-in already).
+   */
+  sendTextMessage(body: Record<string, unknown>, opts?: { quiet?: boolean }): { MessageId: string };
+  /** Every SMS event made for a text sent through a configuration set (published or not). */
+  events: PublishedSmsEvent[];
+  /** Makes the carrier fail (or deliver, with undefined) the texts to a phone from now on. */
+  setCarrierOutcome(phoneNumber: string, outcome: CarrierOutcome | undefined): void;
+  /** Resolves when every event scheduled so far was published. */
+  eventsIdle(): Promise<void>;
 }
 
 export class SmsVoiceError extends Error {
@@ -169,6 +218,90 @@ export function startSmsVoiceServer(opts: SmsVoiceServerOptions = {}): Promise<S
   const numbers: PhoneNumberRecord[] = [];
   const texts: SentText[] = [];
   const listeners = new Set<(text: SentText) => void>();
+  const configurationSets = new Map<string, ConfigurationSetRecord>();
+  const events: PublishedSmsEvent[] = [];
+  const carrier = new Map<string, CarrierOutcome>();
+  const pending = new Set<Promise<void>>();
+  const eventDelayMs = opts.eventDelayMs ?? 5;
+  /** Set only while sendTextMessage({ quiet }) runs (SendTextMessage is synchronous). */
+  let quiet = false;
+
+  const CONFIG_SET_NAME = /^[A-Za-z0-9_-]+$/;
+  function createConfigurationSet(name: string, destinations: ConfigurationSetRecord['EventDestinations'] = []): ConfigurationSetRecord {
+    if (!CONFIG_SET_NAME.test(name) || name.length > 64) throw invalid('ConfigurationSetName', `Invalid configuration set name ${name}`);
+    if (configurationSets.has(name))
+      throw new SmsVoiceError('ConflictException', `The configuration set ${name} already exists.`, {
+        Reason: 'RESOURCE_ALREADY_EXISTS',
+        ResourceType: 'configuration-set',
+        ResourceId: name,
+      });
+    const record: ConfigurationSetRecord = {
+      ConfigurationSetArn: `arn:aws:sms-voice:${region}:${accountId}:configuration-set/${name}`,
+      ConfigurationSetName: name,
+      EventDestinations: destinations.map((d) => ({ ...d })),
+      CreatedTimestamp: Math.floor(Date.now() / 1000),
+    };
+    configurationSets.set(name, record);
+    return record;
+  }
+  const findSet = (nameOrArn: string) =>
+    configurationSets.get(nameOrArn) ?? [...configurationSets.values()].find((c) => c.ConfigurationSetArn === nameOrArn);
+  const setNotFound = (name: string) =>
+    new SmsVoiceError('ResourceNotFoundException', `The configuration set ${name} does not exist.`, {
+      ResourceType: 'configuration-set',
+      ResourceId: name,
+    });
+
+  /**
+   * The events End User Messaging would publish for a text (User Guide, "Event types for SMS, MMS,
+   * and voice" and "Example SMS event data"): accepted by the carrier (TEXT_SUCCESSFUL, not final)
+   * then TEXT_DELIVERED (final); or one final failure event when the carrier fails the phone.
+   */
+  function emitEvents(set: ConfigurationSetRecord, text: SentText, requestedAt: number): void {
+    const outcome = carrier.get(text.destinationPhoneNumber) ?? 'TEXT_DELIVERED';
+    const sequence: [string, boolean, string][] =
+      outcome === 'TEXT_DELIVERED'
+        ? [
+            ['TEXT_SUCCESSFUL', false, 'SUCCESSFUL'],
+            ['TEXT_DELIVERED', true, 'DELIVERED'],
+          ]
+        : [[outcome, true, outcome.replace(/^TEXT_/, '')]];
+    for (const [index, [eventType, isFinal, status]] of sequence.entries()) {
+      const event = {
+        eventType,
+        eventVersion: '1.0',
+        eventTimestamp: requestedAt + eventDelayMs * (index + 1),
+        isFinal,
+        originationPhoneNumber: text.originationNumber,
+        destinationPhoneNumber: text.destinationPhoneNumber,
+        isInternationalSend: false,
+        mcc: '310',
+        mnc: '260',
+        messageId: text.messageId,
+        messageRequestTimestamp: requestedAt,
+        messageEncoding: 'GSM',
+        messageType: text.messageType ?? 'TRANSACTIONAL',
+        messageStatus: status,
+        messageStatusDescription: `local carrier: ${status}`,
+        totalMessageParts: 1,
+      };
+      for (const d of set.EventDestinations) {
+        const matches = d.MatchingEventTypes.some((t) => t === 'ALL' || t === 'TEXT_ALL' || t === eventType);
+        if (!d.Enabled || !matches) continue;
+        const topicArn = d.SnsDestination?.TopicArn;
+        events.push({ ...(topicArn && { topicArn }), event });
+        if (!topicArn || !opts.publish) continue;
+        const publish = opts.publish;
+        const work = new Promise<void>((resolve) => setTimeout(resolve, eventDelayMs * (index + 1)))
+          .then(() => publish(topicArn, JSON.stringify(event)))
+          .catch((error: unknown) => {
+            process.stderr.write(`local End User Messaging: an event to ${topicArn} was not published: ${String(error)}\n`);
+          })
+          .finally(() => pending.delete(work));
+        pending.add(work);
+      }
+    }
+  }
 
   function addPhoneNumber(seed: SeedPhoneNumber): PhoneNumberRecord {
     if (!PHONE_NUMBER.test(seed.phoneNumber) || !seed.phoneNumber.startsWith('+'))
@@ -297,6 +430,9 @@ export function startSmsVoiceServer(opts: SmsVoiceServerOptions = {}): Promise<S
       if (messageBody === undefined || messageBody.trim() === '')
         throw invalid('MessageBody', 'MessageBody is required', 'MISSING_PARAMETER');
       const messageType = checkString(body, 'MessageType', { min: 1, max: 20, pattern: /^(TRANSACTIONAL|PROMOTIONAL)$/ });
+      const setName = checkString(body, 'ConfigurationSetName', { min: 1, max: 256, pattern: /^[A-Za-z0-9_:/-]+$/ });
+      const set = setName === undefined ? undefined : findSet(setName);
+      if (setName !== undefined && !set) throw setNotFound(setName);
       let from: PhoneNumberRecord | undefined;
       if (identity !== undefined) {
         from = find(identity, true);
@@ -334,14 +470,65 @@ export function startSmsVoiceServer(opts: SmsVoiceServerOptions = {}): Promise<S
         sentAt: new Date().toISOString(),
       };
       texts.push(text);
-      for (const listener of listeners) {
+      for (const listener of quiet ? [] : listeners) {
         try {
           listener(text);
         } catch {
           // A listener's bug must not fail the caller's send.
         }
       }
+      if (set) emitEvents(set, text, Date.now());
       return { MessageId: messageId };
+    },
+
+    CreateConfigurationSet(body) {
+      const name = checkString(body, 'ConfigurationSetName', { required: true, min: 1, max: 64, pattern: CONFIG_SET_NAME })!;
+      const { EventDestinations: _d, ...created } = createConfigurationSet(name);
+      return { ...created, Tags: [] };
+    },
+
+    CreateEventDestination(body) {
+      const name = checkString(body, 'ConfigurationSetName', { required: true, min: 1, max: 256, pattern: /^[A-Za-z0-9_:/-]+$/ })!;
+      const destinationName = checkString(body, 'EventDestinationName', { required: true, min: 1, max: 64, pattern: CONFIG_SET_NAME })!;
+      const types = body.MatchingEventTypes;
+      if (!Array.isArray(types) || types.length === 0 || types.some((t) => typeof t !== 'string'))
+        throw invalid('MatchingEventTypes', 'MatchingEventTypes must be a list of 1-25 event types');
+      const topicArn = (body.SnsDestination as { TopicArn?: unknown } | undefined)?.TopicArn;
+      if (body.SnsDestination !== undefined && (typeof topicArn !== 'string' || !/^arn:\S+$/.test(topicArn)))
+        throw invalid('SnsDestination.TopicArn', 'SnsDestination.TopicArn must be an ARN');
+      const set = findSet(name);
+      if (!set) throw setNotFound(name);
+      if (set.EventDestinations.some((d) => d.EventDestinationName === destinationName))
+        throw new SmsVoiceError('ConflictException', `The event destination ${destinationName} already exists.`, {
+          Reason: 'RESOURCE_ALREADY_EXISTS',
+          ResourceType: 'event-destination',
+          ResourceId: destinationName,
+        });
+      const destination = {
+        EventDestinationName: destinationName,
+        Enabled: true,
+        MatchingEventTypes: types as string[],
+        ...(typeof topicArn === 'string' && { SnsDestination: { TopicArn: topicArn } }),
+      };
+      set.EventDestinations.push(destination);
+      return {
+        ConfigurationSetArn: set.ConfigurationSetArn,
+        ConfigurationSetName: set.ConfigurationSetName,
+        EventDestination: destination,
+      };
+    },
+
+    DescribeConfigurationSets(body) {
+      const names = body.ConfigurationSetNames;
+      if (names !== undefined && !Array.isArray(names)) throw invalid('ConfigurationSetNames', 'ConfigurationSetNames must be a list');
+      const found = names?.length
+        ? names.map((n) => {
+            const set = findSet(String(n));
+            if (!set) throw setNotFound(String(n));
+            return set;
+          })
+        : [...configurationSets.values()];
+      return { ConfigurationSets: found };
     },
   };
 
@@ -390,6 +577,24 @@ export function startSmsVoiceServer(opts: SmsVoiceServerOptions = {}): Promise<S
         return number?.TwoWayEnabled && number.Status === 'ACTIVE' ? number.TwoWayChannelArn : undefined;
       },
       addPhoneNumber,
+      configurationSets,
+      createConfigurationSet,
+      sendTextMessage: (body, send = {}) => {
+        quiet = send.quiet === true;
+        try {
+          return operations.SendTextMessage(body) as { MessageId: string };
+        } finally {
+          quiet = false;
+        }
+      },
+      events,
+      setCarrierOutcome: (phoneNumber, outcome) => {
+        if (outcome === undefined) carrier.delete(phoneNumber);
+        else carrier.set(phoneNumber, outcome);
+      },
+      eventsIdle: async () => {
+        while (pending.size > 0) await Promise.all([...pending]);
+      },
     }),
   );
 }

@@ -37,6 +37,16 @@ export const START_OPTIONS = [
       'a one-off run answers at once; scheduled checks default to 1)',
     ],
   },
+  {
+    name: 'sms-path',
+    value: 'P',
+    default: 'sns',
+    help: [
+      'how the pool sends SMS (default sns): sns (SnsCallerArn) or eums (End User',
+      'Messaging SMS with a configuration set; its TEXT_* events are recorded on',
+      'the runs as delivery evidence, counted as deliveryEvents)',
+    ],
+  },
   { name: 'sms-delay', value: 'MS', help: ['delay before the fake phone hands over an SMS (default 20)'] },
   {
     name: 'first-sign-in-without-mfa',
@@ -88,6 +98,8 @@ ${optionLines().join('\n')}
 `;
 
 export const KINDS = ['signin', 'signup'] as const;
+export const SMS_PATHS = ['sns', 'eums'] as const;
+export type SmsPath = (typeof SMS_PATHS)[number];
 export type Kind = (typeof KINDS)[number];
 
 export interface StartOptions {
@@ -101,6 +113,8 @@ export interface StartOptions {
   /** Only when given: the verify machine's input carries it (issue 18). */
   retries?: number;
   smsDelay?: number;
+  /** How the provisioned pool sends SMS (issue 18): the stack param smsPath and the provisioning input. */
+  smsPath: SmsPath;
   firstSignInWithoutMfa: boolean;
   json: boolean;
   interactive: boolean;
@@ -141,6 +155,9 @@ export function parseStartOptions(argv: string[]): StartOptions {
   const codeSource = oneOf('code-source', v['code-source']!, CODE_SOURCES);
   if (v.interactive && codeSource === 'custom-sender')
     throw new UsageError('--interactive needs an SMS to show: the custom-sender pool sends none');
+  const smsPath = oneOf('sms-path', v['sms-path']!, SMS_PATHS);
+  if (smsPath === 'eums' && codeSource === 'custom-sender')
+    throw new UsageError('--sms-path eums sends SMS through End User Messaging; the custom-sender pool sends none');
   return {
     runs,
     concurrency: Math.min(integer('concurrency', v.concurrency!, 1), runs),
@@ -151,6 +168,7 @@ export function parseStartOptions(argv: string[]): StartOptions {
     // An hour at most: longer than any code wait (so late-code runs can be tried), and far below
     // what Node can time.
     smsDelay: v['sms-delay'] === undefined ? undefined : integer('sms-delay', v['sms-delay'], 0, 3_600_000),
+    smsPath,
     firstSignInWithoutMfa: v['first-sign-in-without-mfa']!,
     json: v.json!,
     interactive: v.interactive!,

@@ -1,6 +1,7 @@
 import type { Reporter } from './reporter';
 import type { StartOptions } from './options';
 import type { RunReport, Runs } from './runs';
+import type { DeliveryEvidenceCount } from './deliveryEvents';
 
 /** What the runs came to, for the verdict and the report. */
 export interface Outcome {
@@ -11,6 +12,8 @@ export interface Outcome {
   verifyWallMs: number;
   /** What broke the session itself (not a failed run). */
   fatal?: Error;
+  /** --sms-path eums: the End User Messaging events recorded on the verification runs' records. */
+  delivery?: DeliveryEvidenceCount;
 }
 
 /** +15555550100 with offset 2 → +15555550102: each concurrent run gets its own phone. */
@@ -26,7 +29,11 @@ export async function runChecks(opts: StartOptions, runs: Runs, reporter: Report
   try {
     reporter.line('\n▶ provision');
     // The carrier-free route is a property of the pool: provisioning sets its Custom SMS Sender.
-    outcome.provision = await runs.run('provision', opts.codeSource === 'custom-sender' ? { smsSender: 'custom-sender' } : {}, 'provision');
+    const provisionInput = {
+      ...(opts.codeSource === 'custom-sender' && { smsSender: 'custom-sender' }),
+      ...(opts.smsPath === 'eums' && { smsPath: 'eums' }),
+    };
+    outcome.provision = await runs.run('provision', provisionInput, 'provision');
     if (outcome.provision.status !== 'SUCCEEDED') return outcome;
     const target = (outcome.provision.output as { targetName: string }).targetName;
     reporter.line(`\n▶ verify ×${opts.runs} (concurrency ${opts.concurrency})`);

@@ -27,6 +27,13 @@ export function jsonReport(opts: StartOptions, o: Outcome, cloud: LocalCloud, ru
   return {
     verdict: passed(opts, o) ? 'PASS' : 'FAIL',
     codeSource: codeSourceLabel(opts),
+    smsPath: opts.smsPath,
+    // --sms-path eums: End User Messaging events recorded on the runs' records (issue 18).
+    ...(o.delivery && {
+      deliveryEvents: o.delivery.recorded,
+      deliveryEventsPublished: o.delivery.published,
+      deliveryEvidence: o.delivery.evidence,
+    }),
     ...(o.fatal && { error: `${o.fatal.name}: ${o.fatal.message}` }),
     totalMs: performance.now(),
     bootMs: at.bootMs,
@@ -94,6 +101,10 @@ export function printSummary(reporter: Reporter, opts: StartOptions, o: Outcome,
     reporter.line(`✗ ${f.name} (${f.phone ?? f.machine}) ${f.status}: ${f.error ?? ''}: ${f.cause ?? ''}`);
   }
   reporter.line(`\nCodes came back by: ${opts.interactive ? 'interactive (typed, signed callback)' : opts.codeSource}.`);
+  if (o.delivery)
+    reporter.line(
+      `SMS sent through End User Messaging: ${o.delivery.recorded} delivery events recorded on the runs (${o.delivery.published} published).`,
+    );
   const skippedMfa = verifications.filter(
     (v) => (v.output as { firstSignIn?: string } | undefined)?.firstSignIn === 'tokens-without-mfa',
   ).length;

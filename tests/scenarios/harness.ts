@@ -29,13 +29,13 @@ export class ScenarioCloud {
   }
 
   /** `params`: serverless.yml params of the stage, e.g. `CODE_SOURCE_PARAMS.twilio` for a scenario of that route. */
-  static async start(opts: { logLevel?: string; params?: Record<string, string> } = {}): Promise<ScenarioCloud> {
+  static async start(opts: { logLevel?: string; params?: Record<string, string>; provisionInput?: object } = {}): Promise<ScenarioCloud> {
     // Scenarios give each run its own phone; the hold a failed run keeps on its phone has a
     // scenario of its own (verify.test.ts), which sets it.
     const params = { phoneHoldAfterFailureSeconds: '0', ...opts.params };
     const cloud = await startLocalCloud({ codeSource: 'none', retryIntervalScale: 0.05, logLevel: opts.logLevel, params });
     const scenario = new ScenarioCloud(cloud);
-    const provision = await scenario.run('provision', {});
+    const provision = await scenario.run('provision', opts.provisionInput ?? {});
     if (provision.status !== 'SUCCEEDED') throw new Error(`provisioning failed: ${provision.error}: ${provision.cause}`);
     scenario.targetName = JSON.parse(provision.output!).targetName;
     return scenario;

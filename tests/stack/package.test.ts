@@ -296,8 +296,12 @@ describe('sls package (offline)', () => {
         Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
       }),
     ]);
+    // The delivery-events subscription (smsPath eums) has its own test below.
     const subscriptions = Object.values(template.Resources).filter(
-      (r) => r.Type === 'AWS::SNS::Subscription' && r.Properties.Protocol === 'lambda',
+      (r) =>
+        r.Type === 'AWS::SNS::Subscription' &&
+        r.Properties.Protocol === 'lambda' &&
+        (r as { Condition?: string }).Condition !== 'EumsSmsPath',
     );
     expect(subscriptions).toEqual([
       expect.objectContaining({
@@ -311,7 +315,50 @@ describe('sls package (offline)', () => {
     const invokedBySns = Object.values(template.Resources).filter(
       (r) => r.Type === 'AWS::Lambda::Permission' && r.Properties.Principal === 'sns.amazonaws.com',
     );
-    expect(invokedBySns.map((p) => p.Properties.SourceArn)).toEqual([{ Ref: 'InboundSmsTopic' }]);
+    expect(invokedBySns.map((p) => p.Properties.SourceArn)).toEqual([{ Ref: 'InboundSmsTopic' }, { Ref: 'DeliveryEventsTopic' }]);
+  });
+
+  it('with smsPath=eums: a configuration set whose SNS event destination feeds recordDeliveryEvent, and an SMS-role policy for sms-voice:SendTextMessage only (issue 18)', () => {
+    const eums = Object.entries(template.Resources).filter(([, r]) => (r as { Condition?: string }).Condition === 'EumsSmsPath');
+    expect(Object.fromEntries(eums.map(([id, r]) => [id, r.Type]))).toEqual({
+      DeliveryEventsTopic: 'AWS::SNS::Topic',
+      DeliveryEventsTopicPolicy: 'AWS::SNS::TopicPolicy',
+      SmsConfigurationSet: 'AWS::SMSVOICE::ConfigurationSet',
+      DeliveryEventsSubscription: 'AWS::SNS::Subscription',
+      DeliveryEventsInvokePermission: 'AWS::Lambda::Permission',
+      EumsSendPolicy: 'AWS::IAM::ManagedPolicy',
+    });
+    // CloudFormation reference, AWS::SMSVOICE::ConfigurationSet EventDestination / SnsDestination.
+    expect(template.Resources.SmsConfigurationSet.Properties.EventDestinations).toEqual([
+      {
+        EventDestinationName: 'run-evidence',
+        Enabled: true,
+        MatchingEventTypes: ['TEXT_ALL'],
+        SnsDestination: { TopicArn: { Ref: 'DeliveryEventsTopic' } },
+      },
+    ]);
+    const fnId = config.functions.find((f) => f.name === 'recordDeliveryEvent')!.logicalId;
+    expect(template.Resources.DeliveryEventsSubscription.Properties).toEqual({
+      TopicArn: { Ref: 'DeliveryEventsTopic' },
+      Protocol: 'lambda',
+      Endpoint: { 'Fn::GetAtt': [fnId, 'Arn'] },
+    });
+    expect(template.Resources.DeliveryEventsTopicPolicy.Properties.PolicyDocument.Statement).toEqual([
+      expect.objectContaining({ Principal: { Service: 'sms-voice.amazonaws.com' }, Action: 'sns:Publish' }),
+    ]);
+    const policy = template.Resources.EumsSendPolicy.Properties;
+    // Under the managed IAM path: provisioning's AttachRolePolicy may attach only policies there.
+    expect(policy.Path).toBe('/cognito-sms-mfa/');
+    expect(policy.PolicyDocument.Statement).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['sms-voice:SendTextMessage'],
+        Resource: [
+          { 'Fn::GetAtt': ['SmsConfigurationSet', 'Arn'] },
+          { 'Fn::Sub': expect.stringMatching(/:sms-voice:.*:phone-number\/\*$/) },
+        ],
+      },
+    ]);
   });
 
   it('lets Cognito invoke the Custom SMS Sender and encrypt with its key, and only that Lambda decrypt', () => {

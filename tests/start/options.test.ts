@@ -12,6 +12,7 @@ describe('parseStartOptions', () => {
       phone: '+15555550100',
       codeSource: 'inbound-sms',
       smsDelay: undefined,
+      smsPath: 'sns',
       firstSignInWithoutMfa: false,
       json: false,
       interactive: false,
@@ -35,6 +36,8 @@ describe('parseStartOptions', () => {
     [['--phone', '5555550100'], '--phone must be an E.164 number such as +15555550100'],
     [['--runs', '0'], '--runs must be an integer from 1'],
     [['--interactive', '--code-source', 'custom-sender'], '--interactive needs an SMS to show'],
+    [['--sms-path', 'pinpoint'], '--sms-path must be one of sns, eums, got "pinpoint"'],
+    [['--sms-path', 'eums', '--code-source', 'custom-sender'], 'the custom-sender pool sends none'],
   ])('refuses %j with a UsageError saying why', (argv, message) => {
     expect(() => parseStartOptions(argv)).toThrow(UsageError);
     expect(() => parseStartOptions(argv)).toThrow(message);

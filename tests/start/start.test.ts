@@ -107,6 +107,16 @@ describe('npm start (local/start.ts)', () => {
     },
   );
 
+  it('--sms-path eums --json: PASS on a pool sending through End User Messaging, with delivery events recorded on the run (issue 18)', async () => {
+    const r = await finished(['--sms-path', 'eums', '--json']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report).toMatchObject({ verdict: 'PASS', smsPath: 'eums', passed: 1 });
+    expect(report.deliveryEvents).toBeGreaterThanOrEqual(1);
+    expect(report.deliveryEvents).toBe(report.deliveryEventsPublished);
+    expect(report.provision.output.smsPath).toBe('eums');
+  });
+
   it('--first-sign-in-without-mfa --json: PASS, the first sign-in returned tokens, the second was challenged with SMS_MFA', async () => {
     const r = await finished(['--first-sign-in-without-mfa', '--json']);
     expect(r.code).toBe(0);
