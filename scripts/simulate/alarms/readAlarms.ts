@@ -54,7 +54,8 @@ export interface AlarmDefinition {
 }
 
 export interface TemplateLike {
-  Resources: Record<string, { Type: string; Properties?: unknown }>;
+  Resources: Record<string, { Type: string; Properties?: unknown; Condition?: string }>;
+  Conditions?: Record<string, unknown>;
 }
 
 /** The AWS::CloudWatch::Alarm properties read here, as loosely typed as a parsed template is. */
@@ -230,5 +231,40 @@ export function readAlarms(template: TemplateLike | string, options: ReadOptions
   if (!t || typeof t.Resources !== 'object') throw new ValidationError('template', 'has no Resources');
   return Object.entries(t.Resources)
     .filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm')
+    .filter(([name, r]) => r.Condition === undefined || conditionHolds(t.Conditions ?? {}, r.Condition, `${name}.Condition`))
     .map(([name, r]) => readOne(name, (r.Properties ?? {}) as CfnAlarm, options.refs ?? {}));
+}
+
+/**
+ * Whether a resource's Condition holds, as CloudFormation decides whether to create it. Packaging
+ * resolves the stack's params, so the stack's conditions compare literals: Fn::Equals, Fn::Not,
+ * Fn::And, Fn::Or and Condition references are evaluated; anything else is refused by name.
+ */
+function conditionHolds(conditions: Record<string, unknown>, name: string, field: string): boolean {
+  if (!(name in conditions)) throw new ValidationError(field, `names a condition the template does not define: ${name}`);
+  const evaluate = (c: unknown): boolean => {
+    if (typeof c === 'boolean') return c;
+    const entries = c && typeof c === 'object' ? Object.entries(c as Record<string, unknown>) : [];
+    if (entries.length !== 1) throw new ValidationError(field, `is not a condition function: ${JSON.stringify(c)}`);
+    const [fn, args] = entries[0]!;
+    const list = Array.isArray(args) ? args : [args];
+    switch (fn) {
+      case 'Fn::Equals': {
+        if (list.some((a) => typeof a === 'object' && a !== null))
+          throw new ValidationError(field, `compares an unresolved value: ${JSON.stringify(c)}`);
+        return String(list[0]) === String(list[1]);
+      }
+      case 'Fn::Not':
+        return !evaluate(list[0]);
+      case 'Fn::And':
+        return list.every(evaluate);
+      case 'Fn::Or':
+        return list.some(evaluate);
+      case 'Condition':
+        return evaluate(conditions[String(args)]);
+      default:
+        throw new ValidationError(field, `uses ${fn}, which this reader does not evaluate`);
+    }
+  };
+  return evaluate(conditions[name]);
 }
