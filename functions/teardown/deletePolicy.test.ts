@@ -54,17 +54,17 @@ describe("deletePolicy keeps the stack's End User Messaging send policy (NotMana
     const record = { ...eumsTarget, managed: { ...eumsTarget.managed, policyArn: STACK_POLICY } };
     ssm.on(GetParameterCommand).resolves({ Parameter: { Value: JSON.stringify(record) } });
     iam.on(ListPoliciesCommand).resolves({ Policies: [{ PolicyName: 'cognito-sms-mfa-test-eums-send', Arn: STACK_POLICY }] });
-    await expect(
-      deletePolicy({ policyName: 'cognito-sms-mfa-test-eums-send', roleName: ROLE, targetName: 'MyUserPool' }),
-    ).resolves.toEqual(kept);
+    await expect(deletePolicy({ policyName: 'cognito-sms-mfa-test-eums-send', roleName: ROLE, targetName: 'MyUserPool' })).resolves.toEqual(
+      kept,
+    );
     untouched();
   });
 
   it('when the input names it, found by name under the IAM path', async () => {
     iam.on(ListPoliciesCommand).resolves({ Policies: [{ PolicyName: 'cognito-sms-mfa-test-eums-send', Arn: STACK_POLICY }] });
-    await expect(
-      deletePolicy({ policyName: 'cognito-sms-mfa-test-eums-send', roleName: ROLE, targetName: 'MyUserPool' }),
-    ).resolves.toEqual(kept);
+    await expect(deletePolicy({ policyName: 'cognito-sms-mfa-test-eums-send', roleName: ROLE, targetName: 'MyUserPool' })).resolves.toEqual(
+      kept,
+    );
     untouched();
   });
 });
