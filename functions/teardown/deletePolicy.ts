@@ -10,6 +10,7 @@ import { IAM_POLICY_NAME, IAM_ROLE_NAME, TARGET_NAME } from '../../lib/names';
 import { deletedOutput, goneOutput, notManaged, stillInUse, type DeleteOutput } from '../../lib/teardown/outcome';
 import { ownership } from '../../lib/teardown/ownership';
 import { inUseReason, poolsUsingRole } from '../../lib/teardown/poolsUsingRole';
+import { stackPolicyOnRole, stackSendPolicyArn } from '../../lib/teardown/stackPolicy';
 import { asObject, requiredString } from '../../lib/validate';
 
 const iamPath = envOnce('IAM_PATH');
@@ -24,9 +25,13 @@ export async function deletePolicy(event: unknown): Promise<DeleteOutput> {
   const policyName = requiredString(input, 'policyName', IAM_POLICY_NAME);
   const roleName = requiredString(input, 'roleName', IAM_ROLE_NAME);
   const targetName = requiredString(input, 'targetName', TARGET_NAME);
-  const policy = await findPolicyByName(policyName, iamPath());
-  if (!policy?.Arn) return goneOutput();
   const { managed, why } = await ownership(targetName);
+  // smsPath eums: the role has the stack's send policy, whichever name the input gives.
+  const stackPolicy = stackPolicyOnRole(managed, roleName);
+  if (stackPolicy && managed.policyArn === stackPolicy) return keptStackPolicy(stackPolicy);
+  const policy = await findPolicyByName(policyName, iamPath());
+  if (!policy?.Arn) return stackPolicy ? keptStackPolicy(stackPolicy) : goneOutput();
+  if (policy.Arn === stackSendPolicyArn()) return keptStackPolicy(policy.Arn);
   if (managed.policyArn !== policy.Arn) return notManaged(policy.Arn, `policy ${policyName}: ${why}`);
   // The record alone may predate stage tags: the policy's own tags must say this stage made it.
   const tags = await policyTags(policy.Arn);
@@ -52,5 +57,9 @@ export async function deletePolicy(event: unknown): Promise<DeleteOutput> {
   }
   return deletedOutput(policy.Arn);
 }
+
+/** CloudFormation made it and deletes it with the stack; deleting it here would break the stack's other pools on smsPath eums. */
+const keptStackPolicy = (policyArn: string): DeleteOutput =>
+  notManaged(policyArn, "the stack's End User Messaging send policy: CloudFormation owns it and deletes it with the stack");
 
 export const handler = taskHandler(deletePolicy);

@@ -10,8 +10,9 @@ export async function poolsUsingRole(roleName: string): Promise<string[]> {
   const using: string[] = [];
   for (const id of await listUserPoolIds()) {
     const pool = await describeUserPool(id);
-    const arn = pool?.SmsConfiguration?.SnsCallerArn;
-    if (arn && arn.split('/').pop() === roleName) using.push(id);
+    // SNS pools name the role as SnsCallerArn, End User Messaging pools (smsPath eums) as EumsSms.CallerArn.
+    const arns = [pool?.SmsConfiguration?.SnsCallerArn, pool?.SmsConfiguration?.EumsSms?.CallerArn];
+    if (arns.some((arn) => arn?.split('/').pop() === roleName)) using.push(id);
   }
   return using;
 }

@@ -2,6 +2,8 @@ import { CognitoIdentityProviderClient, DescribeUserPoolCommand } from '@aws-sdk
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { GetPolicyCommand, GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { nextPhone, ScenarioCloud } from './harness';
 
 /**
@@ -145,5 +147,42 @@ describe('SMS delivery evidence through End User Messaging (smsPath eums)', () =
     expect(calls.length).toBeGreaterThanOrEqual(4);
     expect(calls.every((c) => c.ok)).toBe(true);
     expect(await item('SEEN#eums-run#m-none')).toBeUndefined();
+  });
+});
+
+// Last: it tears the scenario's pool down.
+describe('teardown of a pool provisioned with smsPath eums', () => {
+  it("detaches the stack's send policy so the role and record are deleted, and leaves the policy to CloudFormation", async () => {
+    const iam = new IAMClient({});
+    const ssm = new SSMClient({});
+    const gone = (promise: Promise<unknown>) =>
+      promise.then(
+        () => 'exists',
+        (e: Error) => e.name,
+      );
+    try {
+      // The record names the role it made, and no policy: the stack's EumsSendPolicy on it is not provisioning's
+      const target = JSON.parse((await s.run('provision', { smsPath: 'eums' })).output!);
+      expect(target.managed).toEqual({ userPoolId: target.userPoolId, clientId: target.clientId, roleName: expect.any(String) });
+      const roleName = target.roleArn.split('/').pop();
+
+      const down = await s.run('teardown', {});
+      expect(down.status).toBe('SUCCEEDED');
+      expect(JSON.parse(down.output!)).toMatchObject({
+        userPool: { deleted: true, id: target.userPoolId },
+        attachment: { deleted: true, id: target.policyArn },
+        policy: { deleted: false, kept: 'NotManaged', id: target.policyArn, reason: expect.stringContaining('CloudFormation') },
+        role: { deleted: true, id: roleName },
+        target: { deleted: true, id: target.targetParameter },
+      });
+      expect(await gone(iam.send(new GetRoleCommand({ RoleName: roleName })))).toBe('NoSuchEntityException');
+      expect(await gone(ssm.send(new GetParameterCommand({ Name: target.targetParameter })))).toBe('ParameterNotFound');
+      // The stack's policy stays: GetPolicy "Retrieves information about the specified managed policy"
+      // and fails with NoSuchEntity once it is deleted (IAM API reference, GetPolicy); moto answers the same.
+      expect(await gone(iam.send(new GetPolicyCommand({ PolicyArn: target.policyArn })))).toBe('exists');
+    } finally {
+      iam.destroy();
+      ssm.destroy();
+    }
   });
 });
