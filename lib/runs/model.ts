@@ -85,11 +85,11 @@ export interface RunItem {
   smsLateAt?: string;
   smsLateAfterVerdict?: boolean;
   /**
-   * End User Messaging SMS events of the run's SMS (smsPath eums, lib/sms/deliveryEventsAttach.ts),
+   * End User Messaging SMS events of the run's SMS (smsPath eums, lib/sms/deliveryEventsAttach.ts; the type in lib/sms/deliveryEvents.ts),
    * attached as they come, also after the verdict; `deliveryEvidence` is what a failed verdict cites
    * (CarrierUnreachable, Blocked, TtlExpired, ... or Delivered). Absent on the sns path.
    */
-  deliveryEvents?: import('../sms/deliveryEventsAttach').RecordedDeliveryEvent[];
+  deliveryEvents?: import('../sms/deliveryEvents').RecordedDeliveryEvent[];
   deliveryEvidence?: import('../sms/deliveryEvents').DeliveryEvidence;
   ttl: number;
 }

@@ -161,3 +161,14 @@ export const LATE_EVENT_MS = 24 * 3600 * 1000;
 /** How far after the SMS was asked for the event came (0 when the request time is missing). */
 export const eventDelayMs = (event: DeliveryEvent): number =>
   event.messageRequestTimestamp === undefined ? 0 : Math.max(0, event.eventTimestamp - event.messageRequestTimestamp);
+
+/** One event as the run's record keeps it (no phone, no text, no price). */
+export interface RecordedDeliveryEvent {
+  eventType: DeliveryEvent['eventType'];
+  evidence: DeliveryEvent['evidence'];
+  messageId: string;
+  isFinal: boolean;
+  at: string;
+  mcc?: string;
+  mnc?: string;
+}

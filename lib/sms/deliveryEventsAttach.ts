@@ -2,21 +2,12 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../clients';
 import { isAwsError } from '../errors';
 import { runKey, runsTable, type RunItem } from '../runs/model';
-import { isFailureEvidence, type DeliveryEvent } from './deliveryEvents';
+import { isFailureEvidence, type DeliveryEvent, type RecordedDeliveryEvent } from './deliveryEvents';
 
 /** A message has a handful of events (pending, accepted, delivered, or a failure); more is noise. */
 export const MAX_EVENTS_PER_RUN = 20;
 
-/** One event as the run's record keeps it (no phone, no text, no price). */
-export interface RecordedDeliveryEvent {
-  eventType: DeliveryEvent['eventType'];
-  evidence: DeliveryEvent['evidence'];
-  messageId: string;
-  isFinal: boolean;
-  at: string;
-  mcc?: string;
-  mnc?: string;
-}
+export type { RecordedDeliveryEvent } from './deliveryEvents';
 
 /**
  * - `beforeVerdict`: the run is still running; its verdict will cite the evidence;
