@@ -1,0 +1,170 @@
+/**
+ * The simulation end to end: package the template (in parallel with the local cloud's start), run
+ * the simulation, evaluate the alarms, and build the report (`--json`'s document).
+ */
+import * as P from '../bench/prices';
+import { memoryByFunction } from '../bench/checkCounts';
+import { startLocalCloud } from '../../local/cloud';
+import { evaluateAlarms, pagingAlarms } from './alarmEvaluator';
+import { defaultTimetable, type FaultKind } from './faults';
+import { expectedFalsePagesPerMonth, matchPages, outages, recoveryMs, type Outage } from './report';
+import { simulate } from './run';
+import type { SmsModelOptions } from './smsModel';
+import { packagedTemplate } from './template';
+
+export interface SimulateInput {
+  root: string;
+  stage: string;
+  days: number;
+  seed: number;
+  sms: SmsModelOptions;
+  kinds: FaultKind[];
+}
+
+export interface SimulationReport {
+  days: number;
+  seed: number;
+  smsModel: SmsModelOptions;
+  checksRun: number;
+  checksByKind: Record<string, number>;
+  checksByStatus: Record<string, number>;
+  unfinishedChecks: number;
+  pages: { alarm: string; at: string; outage: string | null }[];
+  falsePages: number;
+  recoveryWindowMinutes: number;
+  outages: Outage[];
+  sms: { sent: number; lost: number; delivered: number };
+  expectedFalsePagesPerMonth: { perMonth: number; attemptFails: number; checkFails: number; alarm: string; assumptions: string };
+  cost: { simulatedUsd: number; perMonthUsd: number; lines: { item: string; usd: number }[] };
+  wallSeconds: number;
+  phases: Record<string, number>;
+  clock: { idleWaitSeconds: number; jumps: number };
+  loadAverage: number[];
+}
+
+export async function runSimulation(input: SimulateInput, log: (line: string) => void): Promise<SimulationReport> {
+  const t0 = performance.now();
+  const phases: Record<string, number> = {};
+  const mark = (name: string, since: number) => (phases[name] = Math.round(performance.now() - since) / 1000);
+  const templating = packagedTemplate(input.root, input.stage);
+  templating.catch(() => undefined);
+
+  // The EMF lines of the handlers: CheckerFailures is a custom metric, written only there.
+  process.env.POWERTOOLS_METRICS_DISABLED = 'false';
+  const checkerFailures: number[] = [];
+  const cloud = await startLocalCloud({
+    stage: input.stage,
+    codeSource: 'none',
+    lambdaLogs: (chunk) => {
+      for (const line of chunk.text.split('\n')) {
+        if (!line.includes('"CheckerFailures"')) continue;
+        try {
+          const emf = JSON.parse(line) as { _aws?: { Timestamp?: number }; CheckerFailures?: number };
+          if (emf._aws && typeof emf.CheckerFailures === 'number') checkerFailures.push(emf._aws.Timestamp ?? Date.now());
+        } catch {
+          // not an EMF line
+        }
+      }
+    },
+  });
+  mark('cloudStartSeconds', t0);
+  try {
+    const tSim = performance.now();
+    const result = await simulate(
+      cloud,
+      {
+        root: input.root,
+        stage: input.stage,
+        days: input.days,
+        seed: input.seed,
+        sms: input.sms,
+        faults: (start, durationMs) => defaultTimetable(start, durationMs, input.kinds),
+        log,
+      },
+      { checkerFailures },
+    );
+    mark('simulateSeconds', tSim);
+    const tPkg = performance.now();
+    const { template, cached } = await templating;
+    mark(cached ? 'templateFromCacheSeconds' : 'templateWaitSeconds', tPkg);
+
+    const alarms = pagingAlarms(template.Resources);
+    const resolve = (v: unknown) =>
+      v && typeof v === 'object' && 'Ref' in v && (v as { Ref: string }).Ref === 'VerifyStateMachine' ? result.stateMachineArn : String(v);
+    // CheckerFailures' namespace and service as the template names them.
+    const pages = evaluateAlarms(template.Resources, result.datapoints, { start: result.start, end: result.end }, resolve);
+    const recovery = recoveryMs(alarms);
+    const matched = matchPages(pages, result.faults, recovery);
+    const count = (key: (e: (typeof result.executions)[number]) => string) =>
+      result.executions.reduce<Record<string, number>>((a, e) => ((a[key(e)] = (a[key(e)] ?? 0) + 1), a), {});
+
+    const paging = alarms.find((a) => a.name === 'CheckFailingAlarm') ?? alarms[0];
+    const signin = result.checks.reduce((a, c) => (c.everyMinutes < a.everyMinutes ? c : a));
+    const expected = expectedFalsePagesPerMonth(input.sms, {
+      codeWaitMs: 150_000,
+      retries: signin.retries,
+      periodSeconds: paging.periodSeconds,
+      evaluationPeriods: paging.evaluationPeriods,
+      datapointsToAlarm: paging.datapointsToAlarm,
+      everyMinutes: signin.everyMinutes,
+    });
+
+    // What the simulated checks used, at the bench's list prices (scripts/bench/prices.ts).
+    const memory = memoryByFunction(input.root);
+    const gbSeconds = result.lambda.reduce((a, i) => a + (Math.max(1, Math.ceil(i.ms)) / 1000) * (memory(i.functionName) / 1024), 0);
+    const lines = [
+      { item: `Lambda: ${result.lambda.length} requests`, usd: result.lambda.length * P.LAMBDA_PER_REQUEST },
+      { item: `Lambda: ${gbSeconds.toFixed(1)} GB-s (local durations)`, usd: gbSeconds * P.LAMBDA_ARM_PER_GB_SECOND },
+      { item: `SMS: ${result.sms.sent} sent`, usd: result.sms.sent * P.SMS_OUTBOUND_PER_MESSAGE },
+      { item: `EventBridge Scheduler: ${result.executions.length} invocations`, usd: result.executions.length * P.SCHEDULER_PER_INVOCATION },
+    ];
+    const simulatedUsd = lines.reduce((a, l) => a + l.usd, 0);
+
+    return {
+      days: input.days,
+      seed: input.seed,
+      smsModel: input.sms,
+      checksRun: result.executions.length,
+      checksByKind: count((e) => e.kind),
+      checksByStatus: count((e) => (e.error ? `${e.status} ${e.error}` : e.status)),
+      unfinishedChecks: result.unfinished,
+      pages: matched,
+      falsePages: matched.filter((p) => p.outage === null).length,
+      recoveryWindowMinutes: recovery / 60_000,
+      outages: outages(result, pages, recovery),
+      sms: result.sms,
+      expectedFalsePagesPerMonth: {
+        perMonth: expected.perMonth,
+        attemptFails: expected.attemptFails,
+        checkFails: expected.checkFails,
+        alarm: paging.name,
+        assumptions: `an attempt fails when its SMS is lost or later than the 150 s code wait; a check when all ${1 + signin.retries} attempts do; ${paging.name} fires when ${paging.datapointsToAlarm} of ${paging.evaluationPeriods} ${paging.periodSeconds / 60}-min periods hold a failed check; SlowCheckAlarm and NoSuccessfulCheckAlarm not modelled`,
+      },
+      cost: { simulatedUsd, perMonthUsd: (simulatedUsd * 30) / input.days, lines },
+      wallSeconds: Math.round(performance.now() - t0) / 1000,
+      phases,
+      clock: { idleWaitSeconds: Math.round(result.clock.idleWaitMs) / 1000, jumps: result.clock.jumps },
+      loadAverage: (await import('node:os')).loadavg().map((l) => Math.round(l * 100) / 100),
+    };
+  } finally {
+    await cloud.close();
+  }
+}
+
+export function simulationReport(r: SimulationReport): string[] {
+  return [
+    `Simulated ${r.days} day(s), seed ${r.seed}, SMS p50/p95/p99 ${r.smsModel.p50Ms / 1000}/${r.smsModel.p95Ms / 1000}/${r.smsModel.p99Ms / 1000} s, loss ${r.smsModel.loss}`,
+    `checks run: ${r.checksRun} (${Object.entries(r.checksByStatus).map(([k, v]) => `${k} ${v}`).join(', ')})`,
+    `SMS: ${r.sms.sent} sent, ${r.sms.lost} lost`,
+    'outages:',
+    ...r.outages.map(
+      (o) =>
+        `  ${o.kind.padEnd(26)} ${o.start} → ${o.end}  detected after ${o.detectedAfterMinutes ?? 'never'} min${o.neverRecovered ? `  NEVER RECOVERED: ${o.neverRecovered}` : ''}`,
+    ),
+    `pages: ${r.pages.length} (${r.falsePages} false)`,
+    ...r.pages.map((p) => `  ${p.at} ${p.alarm} ${p.outage ?? 'FALSE PAGE'}`),
+    `expected false pages a month (${r.expectedFalsePagesPerMonth.alarm}): ${r.expectedFalsePagesPerMonth.perMonth.toExponential(2)}`,
+    `cost: USD ${r.cost.simulatedUsd.toFixed(4)} simulated, USD ${r.cost.perMonthUsd.toFixed(2)} a month at this rate`,
+    `wall: ${r.wallSeconds} s (${Object.entries(r.phases).map(([k, v]) => `${k} ${v}`).join(', ')}); load ${r.loadAverage.join(' ')}`,
+  ];
+}
