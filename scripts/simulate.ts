@@ -52,7 +52,12 @@ function parse(argv: string[]): SimulateInput & { json: boolean } {
   const seed = num('seed', values.seed, 1, Number.isInteger, 'an integer');
   const loss = num('sms-loss', values['sms-loss'], DEFAULT_SMS_MODEL.loss, (n) => n >= 0 && n <= 1, 'a probability from 0 to 1');
   const sec = (f: 'sms-p50' | 'sms-p95' | 'sms-p99', d: number) => num(f, values[f], d / 1000, (n) => n > 0, 'seconds above 0') * 1000;
-  const sms = { p50Ms: sec('sms-p50', DEFAULT_SMS_MODEL.p50Ms), p95Ms: sec('sms-p95', DEFAULT_SMS_MODEL.p95Ms), p99Ms: sec('sms-p99', DEFAULT_SMS_MODEL.p99Ms), loss };
+  const sms = {
+    p50Ms: sec('sms-p50', DEFAULT_SMS_MODEL.p50Ms),
+    p95Ms: sec('sms-p95', DEFAULT_SMS_MODEL.p95Ms),
+    p99Ms: sec('sms-p99', DEFAULT_SMS_MODEL.p99Ms),
+    loss,
+  };
   if (!(sms.p50Ms < sms.p95Ms && sms.p95Ms < sms.p99Ms)) throw new Error('--sms-p50 < --sms-p95 < --sms-p99 is required');
   let kinds: FaultKind[] = [...FAULT_KINDS];
   if (values.faults !== undefined) {

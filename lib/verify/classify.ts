@@ -19,6 +19,8 @@ export const FAILURE_REASONS = [
   'AppClientSecretChanged',
   // The run's sign-in flow is not among the app client's ExplicitAuthFlows (lib/verify/resolveAuthFlow.ts).
   'AuthFlowNotAllowed',
+  // Cognito could not send the SMS through the pool's SMS role (its policy or trust; issue 18's sms-role-policy-detached).
+  'SmsRoleRefused',
   // The sms-otp flow on a pool that does not offer SMS_OTP as a first factor (lib/verify/smsOtp.ts).
   'SmsOtpNotOffered',
   // The pool remembers devices and asked DEVICE_SRP_AUTH / DEVICE_PASSWORD_VERIFIER (lib/verify/signIn.ts).
@@ -62,6 +64,9 @@ const BY_ERROR: Record<string, FailureReason> = {
   TooManyFailedAttemptsException: 'Throttled',
   ProvisionedThroughputExceededException: 'Throttled',
   'Lambda.TooManyRequestsException': 'Throttled',
+  // Amazon Cognito API Reference, InitiateAuth / SignUp Errors: the SMS role may not publish, or Cognito may not assume it.
+  InvalidSmsRoleAccessPolicyException: 'SmsRoleRefused',
+  InvalidSmsRoleTrustRelationshipException: 'SmsRoleRefused',
 };
 
 export interface Failure {
@@ -94,6 +99,9 @@ export function classifyFailure(error: string | undefined, cause: string | undef
   // Cognito answers an expired or reused auth session with NotAuthorized.
   if (name === 'NotAuthorizedException' && /session/i.test(message)) return { reason: 'ExpiredCode', cause: `${name}: ${message}` };
   if (name === 'NotAuthorizedException') return { reason: 'NotAuthorized', cause: `${name}: ${message}` };
+  // Cognito's answer when the app client lost the flow after the run chose it: "USER_PASSWORD_AUTH flow not enabled for this client".
+  if (name === 'InvalidParameterException' && /flow not enabled/i.test(message))
+    return { reason: 'AuthFlowNotAllowed', cause: `${name}: ${message}` };
   return { reason: 'Unexpected', cause: `${name}: ${message}`.slice(0, 1000) };
 }
 
@@ -117,6 +125,7 @@ export const FAILURE_CLASS: Record<FailureReason, FailureClass> = {
   UnexpectedChallenge: 'pool',
   AppClientSecretChanged: 'pool',
   AuthFlowNotAllowed: 'pool',
+  SmsRoleRefused: 'pool',
   SmsOtpNotOffered: 'pool',
   DeviceChallenge: 'pool',
   UserLambdaValidationException: 'pool',

@@ -58,7 +58,14 @@ export function defaultTimetable(start: number, durationMs: number, kinds: reado
 }
 
 /** Operations whose call makes Cognito send an SMS (sign-in with MFA, sign-up, its code again). */
-const SMS_SENDING = ['InitiateAuth', 'AdminInitiateAuth', 'RespondToAuthChallenge', 'AdminRespondToAuthChallenge', 'SignUp', 'ResendConfirmationCode'];
+const SMS_SENDING = [
+  'InitiateAuth',
+  'AdminInitiateAuth',
+  'RespondToAuthChallenge',
+  'AdminRespondToAuthChallenge',
+  'SignUp',
+  'ResendConfirmationCode',
+];
 /** Every Cognito operation a check calls. */
 const CHECK_CALLS = [
   ...SMS_SENDING,

@@ -5,12 +5,20 @@
 import * as P from '../bench/prices';
 import { memoryByFunction } from '../bench/checkCounts';
 import { startLocalCloud } from '../../local/cloud';
-import { evaluateAlarms, pagingAlarms } from './alarmEvaluator';
+import { evaluateAlarms, pagesOf, readAlarms, SampleIndex } from './alarms';
 import { defaultTimetable, type FaultKind } from './faults';
 import { expectedFalsePagesPerMonth, matchPages, outages, recoveryMs, type Outage } from './report';
 import { simulate } from './run';
 import type { SmsModelOptions } from './smsModel';
 import { packagedTemplate } from './template';
+
+/** Alarms on the paging topic whose notifications are warnings (class `checker`, README "When it pages"). */
+export const WARNING_ALARMS = ['CheckerFailingAlarm'];
+
+/** The longest evaluation range of the stack's alarms (EvaluationPeriods + 2 periods, as CloudWatch reads). */
+export function warmUpMs(alarms: { periodSeconds: number; evaluationPeriods: number }[]): number {
+  return Math.max(0, ...alarms.map((a) => a.periodSeconds * (a.evaluationPeriods + 2) * 1000));
+}
 
 export interface SimulateInput {
   root: string;
@@ -29,8 +37,11 @@ export interface SimulationReport {
   checksByKind: Record<string, number>;
   checksByStatus: Record<string, number>;
   unfinishedChecks: number;
+  failedChecks: { check: string; at: string; status: string; error?: string; cause?: string }[];
   pages: { alarm: string; at: string; outage: string | null }[];
   falsePages: number;
+  /** CheckerFailingAlarm's notifications: warnings about the checker's own parts, not pages. */
+  warnings: { alarm: string; at: string }[];
   recoveryWindowMinutes: number;
   outages: Outage[];
   sms: { sent: number; lost: number; delivered: number };
@@ -88,24 +99,35 @@ export async function runSimulation(input: SimulateInput, log: (line: string) =>
     const { template, cached } = await templating;
     mark(cached ? 'templateFromCacheSeconds' : 'templateWaitSeconds', tPkg);
 
-    const alarms = pagingAlarms(template.Resources);
-    const resolve = (v: unknown) =>
-      v && typeof v === 'object' && 'Ref' in v && (v as { Ref: string }).Ref === 'VerifyStateMachine' ? result.stateMachineArn : String(v);
-    // CheckerFailures' namespace and service as the template names them.
-    const pages = evaluateAlarms(template.Resources, result.datapoints, { start: result.start, end: result.end }, resolve);
-    const recovery = recoveryMs(alarms);
+    const alarms = readAlarms(template, { refs: { VerifyStateMachine: result.stateMachineArn } });
+    // Evaluations start once every alarm's evaluation range lies inside the simulation: before it, a
+    // deployed stack would have had checks, which the simulation does not have (a missing-is-breaching
+    // alarm would page at the start). Faults start later (faults.ts defaultTimetable).
+    const timelines = evaluateAlarms(alarms, new SampleIndex(result.datapoints), {
+      from: result.start + warmUpMs(alarms),
+      to: result.end,
+      initialState: 'OK',
+    });
+    // CheckerFailingAlarm notifies the same topic but is a warning (class `checker`), not a page.
+    const pages = pagesOf(alarms, timelines, { exclude: WARNING_ALARMS });
+    const warnings = pagesOf(
+      alarms.filter((a) => WARNING_ALARMS.includes(a.name)),
+      timelines,
+    ).map((w) => ({ alarm: w.alarm, at: new Date(w.at).toISOString() }));
+    const paging = alarms.filter((a) => a.actionsEnabled && a.alarmActions > 0 && !WARNING_ALARMS.includes(a.name));
+    const recovery = recoveryMs(paging);
     const matched = matchPages(pages, result.faults, recovery);
     const count = (key: (e: (typeof result.executions)[number]) => string) =>
       result.executions.reduce<Record<string, number>>((a, e) => ((a[key(e)] = (a[key(e)] ?? 0) + 1), a), {});
 
-    const paging = alarms.find((a) => a.name === 'CheckFailingAlarm') ?? alarms[0];
+    const checkFailing = paging.find((a) => a.name === 'CheckFailingAlarm') ?? paging[0];
     const signin = result.checks.reduce((a, c) => (c.everyMinutes < a.everyMinutes ? c : a));
     const expected = expectedFalsePagesPerMonth(input.sms, {
       codeWaitMs: 150_000,
       retries: signin.retries,
-      periodSeconds: paging.periodSeconds,
-      evaluationPeriods: paging.evaluationPeriods,
-      datapointsToAlarm: paging.datapointsToAlarm,
+      periodSeconds: checkFailing.periodSeconds,
+      evaluationPeriods: checkFailing.evaluationPeriods,
+      datapointsToAlarm: checkFailing.datapointsToAlarm,
       everyMinutes: signin.everyMinutes,
     });
 
@@ -116,7 +138,10 @@ export async function runSimulation(input: SimulateInput, log: (line: string) =>
       { item: `Lambda: ${result.lambda.length} requests`, usd: result.lambda.length * P.LAMBDA_PER_REQUEST },
       { item: `Lambda: ${gbSeconds.toFixed(1)} GB-s (local durations)`, usd: gbSeconds * P.LAMBDA_ARM_PER_GB_SECOND },
       { item: `SMS: ${result.sms.sent} sent`, usd: result.sms.sent * P.SMS_OUTBOUND_PER_MESSAGE },
-      { item: `EventBridge Scheduler: ${result.executions.length} invocations`, usd: result.executions.length * P.SCHEDULER_PER_INVOCATION },
+      {
+        item: `EventBridge Scheduler: ${result.executions.length} invocations`,
+        usd: result.executions.length * P.SCHEDULER_PER_INVOCATION,
+      },
     ];
     const simulatedUsd = lines.reduce((a, l) => a + l.usd, 0);
 
@@ -128,8 +153,12 @@ export async function runSimulation(input: SimulateInput, log: (line: string) =>
       checksByKind: count((e) => e.kind),
       checksByStatus: count((e) => (e.error ? `${e.status} ${e.error}` : e.status)),
       unfinishedChecks: result.unfinished,
+      failedChecks: result.executions
+        .filter((e) => e.status !== 'SUCCEEDED')
+        .map((e) => ({ check: e.check, at: new Date(e.end).toISOString(), status: e.status, error: e.error, cause: e.cause })),
       pages: matched,
       falsePages: matched.filter((p) => p.outage === null).length,
+      warnings,
       recoveryWindowMinutes: recovery / 60_000,
       outages: outages(result, pages, recovery),
       sms: result.sms,
@@ -137,8 +166,8 @@ export async function runSimulation(input: SimulateInput, log: (line: string) =>
         perMonth: expected.perMonth,
         attemptFails: expected.attemptFails,
         checkFails: expected.checkFails,
-        alarm: paging.name,
-        assumptions: `an attempt fails when its SMS is lost or later than the 150 s code wait; a check when all ${1 + signin.retries} attempts do; ${paging.name} fires when ${paging.datapointsToAlarm} of ${paging.evaluationPeriods} ${paging.periodSeconds / 60}-min periods hold a failed check; SlowCheckAlarm and NoSuccessfulCheckAlarm not modelled`,
+        alarm: checkFailing.name,
+        assumptions: `an attempt fails when its SMS is lost or later than the 150 s code wait; a check when all ${1 + signin.retries} attempts do; ${checkFailing.name} fires when ${checkFailing.datapointsToAlarm} of ${checkFailing.evaluationPeriods} ${checkFailing.periodSeconds / 60}-min periods hold a failed check; SlowCheckAlarm and NoSuccessfulCheckAlarm not modelled`,
       },
       cost: { simulatedUsd, perMonthUsd: (simulatedUsd * 30) / input.days, lines },
       wallSeconds: Math.round(performance.now() - t0) / 1000,
@@ -154,7 +183,9 @@ export async function runSimulation(input: SimulateInput, log: (line: string) =>
 export function simulationReport(r: SimulationReport): string[] {
   return [
     `Simulated ${r.days} day(s), seed ${r.seed}, SMS p50/p95/p99 ${r.smsModel.p50Ms / 1000}/${r.smsModel.p95Ms / 1000}/${r.smsModel.p99Ms / 1000} s, loss ${r.smsModel.loss}`,
-    `checks run: ${r.checksRun} (${Object.entries(r.checksByStatus).map(([k, v]) => `${k} ${v}`).join(', ')})`,
+    `checks run: ${r.checksRun} (${Object.entries(r.checksByStatus)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')})`,
     `SMS: ${r.sms.sent} sent, ${r.sms.lost} lost`,
     'outages:',
     ...r.outages.map(
@@ -165,6 +196,8 @@ export function simulationReport(r: SimulationReport): string[] {
     ...r.pages.map((p) => `  ${p.at} ${p.alarm} ${p.outage ?? 'FALSE PAGE'}`),
     `expected false pages a month (${r.expectedFalsePagesPerMonth.alarm}): ${r.expectedFalsePagesPerMonth.perMonth.toExponential(2)}`,
     `cost: USD ${r.cost.simulatedUsd.toFixed(4)} simulated, USD ${r.cost.perMonthUsd.toFixed(2)} a month at this rate`,
-    `wall: ${r.wallSeconds} s (${Object.entries(r.phases).map(([k, v]) => `${k} ${v}`).join(', ')}); load ${r.loadAverage.join(' ')}`,
+    `wall: ${r.wallSeconds} s (${Object.entries(r.phases)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}); load ${r.loadAverage.join(' ')}`,
   ];
 }

@@ -2,7 +2,7 @@
  * The simulation's report: pages matched to outages, false pages, detection times, and the expected
  * false pages a month from the retry and alarm settings at the SMS model's loss.
  */
-import type { Page, PagingAlarm } from './alarmEvaluator';
+import type { AlarmDefinition, Page } from './alarms';
 import type { FaultWindow, SimulationResult } from './run';
 import { probabilityLaterThan, type SmsModelOptions } from './smsModel';
 
@@ -26,7 +26,7 @@ const minutes = (ms: number) => Math.round((ms / 60_000) * 10) / 10;
  * (Period × EvaluationPeriods): a check started in the outage ends up to ~3 min after it, and its
  * datapoint stays in the alarm's window that long.
  */
-export function recoveryMs(alarms: PagingAlarm[]): number {
+export function recoveryMs(alarms: AlarmDefinition[]): number {
   return 2 * Math.max(0, ...alarms.map((a) => a.periodSeconds * a.evaluationPeriods * 1000));
 }
 
@@ -67,7 +67,14 @@ export function outages(result: SimulationResult, pages: Page[], recovery: numbe
  */
 export function expectedFalsePagesPerMonth(
   sms: SmsModelOptions,
-  opts: { codeWaitMs: number; retries: number; periodSeconds: number; evaluationPeriods: number; datapointsToAlarm: number; everyMinutes: number },
+  opts: {
+    codeWaitMs: number;
+    retries: number;
+    periodSeconds: number;
+    evaluationPeriods: number;
+    datapointsToAlarm: number;
+    everyMinutes: number;
+  },
 ) {
   const attemptFails = sms.loss + (1 - sms.loss) * probabilityLaterThan(sms, opts.codeWaitMs);
   const checkFails = attemptFails ** (1 + opts.retries);

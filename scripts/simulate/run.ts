@@ -11,7 +11,8 @@ import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { parse } from 'yaml';
 import type { LocalCloud } from '../../local/cloud';
 import { publishInboundSms } from '../../local/fakePhone/inboundSms';
-import type { Datapoint } from './alarmEvaluator';
+import { redact } from '../../local/report';
+import type { Sample as Datapoint } from './alarms';
 import { applyFault, type FaultKind, type ScheduledFault } from './faults';
 import { seededRandom, smsModel, type SmsModelOptions } from './smsModel';
 import { installVirtualClock, type VirtualClock } from './virtualClock';
@@ -41,6 +42,8 @@ export interface FinishedExecution {
   name: string;
   status: string;
   error?: string;
+  /** The failure's cause, masked (local/report.ts redact) and cut to 300 characters. */
+  cause?: string;
   start: number;
   end: number;
 }
@@ -109,8 +112,8 @@ export async function simulate(cloud: LocalCloud, opts: SimulationOptions, emf: 
   const running = new Set<Promise<void>>();
   const lambdaFrom = cloud.lambda.invocations.length;
   const originalInvoke = cloud.lambda.invoke;
-  // Every Lambda invocation is real work: the clock waits for it (its own 30 s timeout is virtual).
-  cloud.lambda.invoke = (...args) => vc.track(originalInvoke(...args));
+  // Every Lambda invocation is real work: the clock pauses for it (its own 30 s timeout is virtual).
+  cloud.lambda.invoke = (...args) => vc.running(originalInvoke(...args));
   const stopSms = cloud.onSms((message) => {
     sms.sent++;
     const delay = carrierOutage ? undefined : delayOf();
@@ -120,7 +123,9 @@ export async function simulate(cloud: LocalCloud, opts: SimulationOptions, emf: 
     }
     setTimeout(() => {
       sms.delivered++;
-      void vc.track(publishInboundSms({ topicArn, originationNumber: '+18005550199' }, { phoneNumber: message.phoneNumber, message: message.message }));
+      void vc.track(
+        publishInboundSms({ topicArn, originationNumber: '+18005550199' }, { phoneNumber: message.phoneNumber, message: message.message }),
+      );
     }, delay);
   });
 
@@ -145,6 +150,7 @@ export async function simulate(cloud: LocalCloud, opts: SimulationOptions, emf: 
           name,
           status: String(d.status),
           error: d.error,
+          ...(d.cause && { cause: String(redact(d.cause)).slice(0, 300) }),
           start: startedAt,
           end: vc.now(),
         });
@@ -213,7 +219,13 @@ export async function simulate(cloud: LocalCloud, opts: SimulationOptions, emf: 
     datapoints.push({ namespace: 'AWS/States', metricName: 'ExecutionTime', dimensions: dims, at: e.end, value: e.end - e.start });
   }
   for (const at of emf.checkerFailures)
-    datapoints.push({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? '', metricName: 'CheckerFailures', dimensions: { service: cloud.config.service }, at, value: 1 });
+    datapoints.push({
+      namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? '',
+      metricName: 'CheckerFailures',
+      dimensions: { service: cloud.config.service },
+      at,
+      value: 1,
+    });
 
   return {
     start,

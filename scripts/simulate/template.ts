@@ -1,19 +1,18 @@
 /**
  * The stack's packaged CloudFormation template (`sls package`, once per simulation, with the
  * schedules ENABLED as the simulation runs them, which also enables NoSuccessfulCheckAlarm's
- * actions, plugins/checks.js silenceAlarm). Cached in the system temp folder under a hash of what
- * the template is made from, so a second simulation of an unchanged project does not package again.
+ * actions, plugins/checks.js silenceAlarm). Cached in node_modules/.cache (as jest's cache; the
+ * system temp folder keeps nothing) under a hash of what the template is made from, so a second simulation of an unchanged project does not package again.
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { AlarmResource } from './alarmEvaluator';
 
 export interface PackagedTemplate {
-  Resources: Record<string, AlarmResource>;
+  Resources: Record<string, { Type: string; Properties?: unknown }>;
 }
 
 const INPUTS = ['serverless.yml', 'checks.yml', 'resources', 'plugins', 'statemachines'];
@@ -30,15 +29,28 @@ function inputsHash(root: string, stage: string): string {
 }
 
 export async function packagedTemplate(root: string, stage: string): Promise<{ template: PackagedTemplate; cached: boolean }> {
-  const cache = join(tmpdir(), `cogcheck-simulate-${inputsHash(root, stage)}.json`);
+  const cacheDir = join(root, 'node_modules/.cache/cogcheck-simulate');
+  mkdirSync(cacheDir, { recursive: true });
+  const cache = join(cacheDir, `template-${inputsHash(root, stage)}.json`);
   if (existsSync(cache)) return { template: JSON.parse(readFileSync(cache, 'utf8')) as PackagedTemplate, cached: true };
   const dir = mkdtempSync(join(tmpdir(), 'cogcheck-simulate-package-'));
   try {
     await promisify(execFile)(
       join(root, 'node_modules/.bin/sls'),
-      ['package', '--stage', stage, '--package', dir, '--param', 'checkScheduleState=ENABLED', '--param', 'inboundPhoneNumberId=phone-0123456789abcdef0123456789abcdef',
+      [
+        'package',
+        '--stage',
+        stage,
+        '--package',
+        dir,
+        '--param',
+        'checkScheduleState=ENABLED',
+        '--param',
+        'inboundPhoneNumberId=phone-0123456789abcdef0123456789abcdef',
         // The default checks need about USD 62 of SMS a month: the guardrail (plugins/smsBudget.js) must let them be packaged.
-        '--param', 'monthlySmsSpendLimitUsd=1000'],
+        '--param',
+        'monthlySmsSpendLimitUsd=1000',
+      ],
       {
         cwd: root,
         // No AWS credentials or network settings: packaging needs none, as on a fresh CI machine.

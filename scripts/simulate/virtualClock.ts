@@ -23,8 +23,14 @@ export interface VirtualClock {
   readonly clock: InstalledClock;
   /** Virtual epoch ms. */
   now(): number;
-  /** Counts a piece of real work (e.g. a Lambda invocation) as in flight until it settles. */
+  /** Counts a piece of real I/O as in flight until it settles: the clock does not move meanwhile. */
   track<T>(work: Promise<T>): Promise<T>;
+  /**
+   * Marks a Lambda invocation as running until it settles. Not "in flight": a handler may wait on a
+   * timer (the SDK's backoff after TooManyRequestsException), which only a moving clock ends; but
+   * the clock moves past a running one only after a real pause with no I/O at all.
+   */
+  running<T>(work: Promise<T>): Promise<T>;
   /** Runs the virtual clock until `until` (epoch ms) or `stop()`; timers at `until` fire. */
   runUntil(until: number, stop?: () => boolean): Promise<void>;
   /** Real wall time the clock spent waiting for the system to go idle, and jumps made. */
@@ -91,8 +97,15 @@ export function installVirtualClock(start: number): VirtualClock {
     shouldClearNativeTimers: true,
   });
   let idleWaitMs = 0;
+  let runningCount = 0;
   if (process.env.SIMULATE_DEBUG) {
-    nativeSetInterval(() => process.stderr.write(`watchdog: in flight ${inFlight}, activity ${activity}, now ${new Date(clock.now).toISOString()}, timers ${clock.countTimers()}\n`), 3000).unref();
+    nativeSetInterval(
+      () =>
+        process.stderr.write(
+          `watchdog: in flight ${inFlight}, activity ${activity}, now ${new Date(clock.now).toISOString()}, timers ${clock.countTimers()}\n`,
+        ),
+      3000,
+    ).unref();
   }
   let jumps = 0;
 
@@ -103,14 +116,19 @@ export function installVirtualClock(start: number): VirtualClock {
     while (quiet < 3) {
       const seen = activity;
       await realImmediate();
+      // A running Lambda between two requests (reading a handler module, a crypto call): give it real time.
+      if (quiet === 2 && runningCount > 0) await realSleep(2);
       if (inFlight > 0) {
         quiet = 0;
         if (process.env.SIMULATE_DEBUG && performance.now() - t > 5000) {
-          process.stderr.write(`settle: ${inFlight} in flight for ${Math.round(performance.now() - t)} ms at ${new Date(clock.now).toISOString()}\n`);
+          process.stderr.write(
+            `settle: ${inFlight} in flight for ${Math.round(performance.now() - t)} ms at ${new Date(clock.now).toISOString()}\n`,
+          );
         }
         await realSleep(1);
       } else if (activity !== seen) quiet = 0;
-      if (process.env.SIMULATE_DEBUG && performance.now() - t > 5000 && quiet === 0) process.stderr.write(`settle: in flight ${inFlight}, activity ${activity}\n`);
+      if (process.env.SIMULATE_DEBUG && performance.now() - t > 5000 && quiet === 0)
+        process.stderr.write(`settle: in flight ${inFlight}, activity ${activity}\n`);
       else quiet++;
     }
     idleWaitMs += performance.now() - t;
@@ -122,6 +140,14 @@ export function installVirtualClock(start: number): VirtualClock {
     track: <T>(work: Promise<T>) => {
       begin();
       return work.finally(end);
+    },
+    running: <T>(work: Promise<T>) => {
+      runningCount++;
+      activity++;
+      return work.finally(() => {
+        runningCount--;
+        activity++;
+      });
     },
     async runUntil(until, stop) {
       for (;;) {
@@ -137,7 +163,8 @@ export function installVirtualClock(start: number): VirtualClock {
         // Fires every timer due at `at` (and their microtasks), nothing later.
         await clock.tickAsync(Math.max(0, at - clock.now));
         jumps++;
-        if (process.env.SIMULATE_DEBUG) process.stderr.write(`jump ${jumps} to ${new Date(clock.now).toISOString()} (${Math.round(performance.now())} ms real)\n`);
+        if (process.env.SIMULATE_DEBUG)
+          process.stderr.write(`jump ${jumps} to ${new Date(clock.now).toISOString()} (${Math.round(performance.now())} ms real)\n`);
       }
     },
     stats: () => ({ idleWaitMs, jumps }),
