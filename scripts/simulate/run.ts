@@ -17,7 +17,7 @@ import { applyFault, type FaultKind, type ScheduledFault } from './faults';
 import { seededRandom, smsModel, type SmsModelOptions } from './smsModel';
 import { installVirtualClock, type VirtualClock } from './virtualClock';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- plugins/checks.js is CommonJS, loaded by the Serverless Framework as it is
 const { readChecks, rateMinutes } = require('../../plugins/checks.js') as {
   readChecks(a: { doc: unknown; stage: string; params: Record<string, string> }): {
     checks: { name: string; kind: string; schedule: string; retries: number; state?: string }[];
