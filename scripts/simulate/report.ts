@@ -65,6 +65,18 @@ export function outages(result: SimulationResult, pages: Page[], recovery: numbe
  * last N periods hold a failed check, each period holding `checksPerPeriod` checks. Fires counted
  * as fresh transitions: P(alarm at t and not at t - 1) ≈ P(alarm at t) for rare events.
  */
+/** Expected fresh ALARM transitions a month when each period breaches independently with probability p. */
+export function alarmsPerMonth(p: number, a: { periodSeconds: number; evaluationPeriods: number; datapointsToAlarm: number }): number {
+  const { evaluationPeriods: n, datapointsToAlarm: m } = a;
+  const choose = (x: number, y: number) => {
+    let c = 1;
+    for (let i = 0; i < y; i++) c = (c * (x - i)) / (i + 1);
+    return c;
+  };
+  // The newest period breaches and exactly M - 1 of the N - 1 before it do: the count just reached M.
+  return p * choose(n - 1, m - 1) * p ** (m - 1) * (1 - p) ** (n - m) * ((30 * 86_400) / a.periodSeconds);
+}
+
 export function expectedFalsePagesPerMonth(
   sms: SmsModelOptions,
   opts: {
@@ -80,14 +92,5 @@ export function expectedFalsePagesPerMonth(
   const checkFails = attemptFails ** (1 + opts.retries);
   const checksPerPeriod = Math.max(1, opts.periodSeconds / 60 / opts.everyMinutes);
   const periodBreaches = 1 - (1 - checkFails) ** checksPerPeriod;
-  const { evaluationPeriods: n, datapointsToAlarm: m } = opts;
-  // A new ALARM: the newest period breaches and, with it, exactly M of the last N do (the first time the count reaches M).
-  const choose = (a: number, b: number) => {
-    let c = 1;
-    for (let i = 0; i < b; i++) c = (c * (a - i)) / (i + 1);
-    return c;
-  };
-  const fresh = periodBreaches * choose(n - 1, m - 1) * periodBreaches ** (m - 1) * (1 - periodBreaches) ** (n - m);
-  const periodsPerMonth = (30 * 86_400) / opts.periodSeconds;
-  return { attemptFails, checkFails, periodBreaches, perMonth: fresh * periodsPerMonth };
+  return { attemptFails, checkFails, periodBreaches, perMonth: alarmsPerMonth(periodBreaches, opts) };
 }
