@@ -45,8 +45,8 @@ export interface ScheduledFault {
 }
 
 /**
- * The default timetable: the five kinds spread evenly over the run, the first after a quiet first
- * tenth (so a healthy baseline comes first), each window as FAULT_MINUTES says.
+ * The default timetable: the kinds spread evenly over [start, start + durationMs), the first after
+ * a quiet share (so a healthy baseline comes first), each window as FAULT_MINUTES says.
  */
 export function defaultTimetable(start: number, durationMs: number, kinds: readonly FaultKind[] = FAULT_KINDS): ScheduledFault[] {
   const gap = durationMs / (kinds.length + 1);

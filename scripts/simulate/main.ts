@@ -99,7 +99,11 @@ export async function runSimulation(input: SimulateInput, log: (line: string) =>
         days: input.days,
         seed: input.seed,
         sms: input.sms,
-        faults: (start, durationMs) => defaultTimetable(start, durationMs, input.kinds),
+        // After the alarms' warm-up (below): a fault before the first evaluation would be detected late by construction.
+        faults: async (start, durationMs) => {
+          const warmUp = warmUpMs(readAlarms((await templating).template));
+          return defaultTimetable(start + warmUp, durationMs - warmUp, input.kinds);
+        },
         log,
       },
       { checkerFailures },

@@ -1,4 +1,5 @@
-import { alarmsPerMonth, expectedFalsePagesPerMonth, matchPages, recoveryMs } from './report';
+import { alarmsPerMonth, expectedFalsePagesPerMonth, matchPages, outages, recoveryMs } from './report';
+import type { SimulationResult } from './run';
 import { DEFAULT_SMS_MODEL } from './smsModel';
 
 const CHECK_FAILING = { periodSeconds: 300, evaluationPeriods: 3, datapointsToAlarm: 2 };
@@ -32,5 +33,21 @@ describe('simulation report', () => {
     expect(low.checkFails).toBeCloseTo(low.attemptFails ** 2, 12);
     expect(high.perMonth).toBeGreaterThan(low.perMonth * 50);
     expect(expectedFalsePagesPerMonth(DEFAULT_SMS_MODEL, { ...opts, retries: 0 }).perMonth).toBeGreaterThan(low.perMonth * 100);
+  });
+
+  it('reports a fault the stack never recovered from, and one it could not undo, instead of hiding it', () => {
+    const fault = { kind: 'auth-flow-removed' as const, start: 0, end: 1_800_000 };
+    const run = (status: string, start: number) => ({ check: 'signin', kind: 'signin', name: 'n', status, start, end: start + 6_000 });
+    const result = (executions: ReturnType<typeof run>[], restoreError?: string) =>
+      ({ faults: [{ ...fault, ...(restoreError && { restoreError }) }], executions }) as unknown as SimulationResult;
+    const pages = [{ alarm: 'CheckFailingAlarm', at: 600_000 }];
+    const [never] = outages(result([run('FAILED', 1_900_000)]), pages, 3_600_000);
+    expect(never.detectedAfterMinutes).toBe(10);
+    expect(never.neverRecovered).toBe('no check passed after the fault ended');
+    const [undone] = outages(result([run('SUCCEEDED', 1_900_000)], 'ResourceNotFoundException: gone'), pages, 3_600_000);
+    expect(undone.neverRecovered).toMatch(/could not be undone: ResourceNotFoundException/);
+    const [ok] = outages(result([run('SUCCEEDED', 1_900_000)]), [], 3_600_000);
+    expect(ok).toMatchObject({ detectedAfterMinutes: null, recoveredAfterMinutes: 1.8 });
+    expect(ok.neverRecovered).toBeUndefined();
   });
 });

@@ -32,7 +32,8 @@ export interface SimulationOptions {
   days: number;
   seed: number;
   sms: SmsModelOptions;
-  faults: ScheduledFault[] | ((start: number, durationMs: number) => ScheduledFault[]);
+  /** The timetable, or how to make it from the simulation's start and length (awaited before the clock starts). */
+  faults: ScheduledFault[] | ((start: number, durationMs: number) => ScheduledFault[] | Promise<ScheduledFault[]>);
   log: (line: string) => void;
 }
 
@@ -104,10 +105,10 @@ export async function simulate(cloud: LocalCloud, opts: SimulationOptions, emf: 
   const known = (phone: string) => cloud.smsVoice.numbers.some((n) => n.PhoneNumber === phone);
   const topicArn = (phone: string) => (known(phone) ? cloud.smsVoice.twoWayChannelOf(phone) : cloud.refs.InboundSmsTopic);
 
-  const vc: VirtualClock = installVirtualClock(Date.now());
-  const start = vc.now();
+  const start = Date.now();
   const end = start + opts.days * 86_400_000;
-  const faults: FaultWindow[] = typeof opts.faults === 'function' ? opts.faults(start, end - start) : opts.faults;
+  const faults: FaultWindow[] = typeof opts.faults === 'function' ? await opts.faults(start, end - start) : opts.faults;
+  const vc: VirtualClock = installVirtualClock(start);
   const executions: FinishedExecution[] = [];
   const running = new Set<Promise<void>>();
   const lambdaFrom = cloud.lambda.invocations.length;
