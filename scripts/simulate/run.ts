@@ -118,6 +118,8 @@ export async function simulate(cloud: LocalCloud, opts: SimulationOptions, emf: 
   const stopSms = cloud.onSms((message) => {
     sms.sent++;
     const delay = carrierOutage ? undefined : delayOf();
+    if (process.env.SIMULATE_DEBUG)
+      opts.log(`${new Date(vc.now()).toISOString()} sms ${message.kind} ${delay === undefined ? 'LOST' : `in ${Math.round(delay)} ms`}`);
     if (delay === undefined) {
       sms.lost++;
       return;
@@ -145,6 +147,13 @@ export async function simulate(cloud: LocalCloud, opts: SimulationOptions, emf: 
           return;
         }
         const d = await cloud.engine.waitForExecution(executionArn);
+        if (process.env.SIMULATE_DEBUG && d.status !== 'SUCCEEDED') {
+          const states = cloud.engine
+            .getExecutionHistory({ executionArn, maxResults: 1000 })
+            .events.filter((ev) => ev.type.endsWith('StateEntered'))
+            .map((ev) => (ev as { stateEnteredEventDetails?: { name?: string } }).stateEnteredEventDetails?.name);
+          opts.log(`${name} ${d.status} ${d.error}: ${states.join(' → ')}`);
+        }
         executions.push({
           check: check.name,
           kind: check.kind,
