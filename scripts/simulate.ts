@@ -7,6 +7,7 @@
  * Options: --days (default 2), --seed (default 1), --sms-loss, --sms-p50 / --sms-p95 / --sms-p99
  * (seconds), --faults (comma-separated kinds, or `none`), --stage (default: the stage whose checks
  * are read, `dev`), --json (one JSON document on stdout; every log line on stderr).
+ * SIMULATE_DEBUG=1 logs every clock jump, a watchdog of what is in flight, each SMS and each failed check's states on stderr.
  * Exit 0 when the simulation ran (its findings are in the report), 1 when it could not, 2 on bad input.
  */
 import { join } from 'node:path';
