@@ -155,6 +155,9 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT,
       retryIntervalScale: opts.retryIntervalScale ?? 1,
+      // Read at each call: a clock installed later (the simulation's fake timers) is the engine's too,
+      // so $$.Execution.StartTime and the history agree with the handlers' Date.now().
+      now: () => Date.now(),
     });
     const sfnServer = await startStepFunctionsServer(engine);
     closers.push(() => sfnServer.close());

@@ -109,6 +109,28 @@ describe('classifyFailure', () => {
     });
   });
 
+  // Amazon Cognito API Reference, InitiateAuth Errors: InvalidSmsRoleAccessPolicyException ("the role provided for SMS
+  // configuration does not have permission to publish using Amazon SNS") and InvalidSmsRoleTrustRelationshipException.
+  it.each([['InvalidSmsRoleAccessPolicyException'], ['InvalidSmsRoleTrustRelationshipException']])(
+    'names %s SmsConfigurationRefused (class pool: the pool cannot send SMS), not Unexpected',
+    (error) => {
+      expect(classifyFailure(error, lambdaCause(error, 'no permission'))).toEqual({
+        reason: 'SmsConfigurationRefused',
+        cause: `${error}: no permission`,
+      });
+      expect(classOf('SmsConfigurationRefused')).toBe('pool');
+    },
+  );
+
+  it("names Cognito's refusal of a flow the app client lost AuthFlowNotAllowed, and any other InvalidParameterException Unexpected", () => {
+    const lost = 'USER_PASSWORD_AUTH flow not enabled for this client';
+    expect(classifyFailure('InvalidParameterException', lambdaCause('InvalidParameterException', lost))).toEqual({
+      reason: 'AuthFlowNotAllowed',
+      cause: `InvalidParameterException: ${lost}`,
+    });
+    expect(classifyFailure('InvalidParameterException', lambdaCause('InvalidParameterException', 'bad')).reason).toBe('Unexpected');
+  });
+
   it.each([['RunNotFound'], ['WaitNotRegistered'], ['UsernameExistsException'], ['States.TaskFailed'], ['Lambda.Unknown']])(
     'maps an unknown error %s to Unexpected with its name and message',
     (error) => {

@@ -104,6 +104,9 @@ export function classifyFailure(error: string | undefined, cause: string | undef
   // Cognito answers an expired or reused auth session with NotAuthorized.
   if (name === 'NotAuthorizedException' && /session/i.test(message)) return { reason: 'ExpiredCode', cause: `${name}: ${message}` };
   if (name === 'NotAuthorizedException') return { reason: 'NotAuthorized', cause: `${name}: ${message}` };
+  // Cognito's answer when the app client lost the flow after the run chose it: "USER_PASSWORD_AUTH flow not enabled for this client".
+  if (name === 'InvalidParameterException' && /flow not enabled/i.test(message))
+    return { reason: 'AuthFlowNotAllowed', cause: `${name}: ${message}` };
   return { reason: 'Unexpected', cause: `${name}: ${message}`.slice(0, 1000) };
 }
 
