@@ -1,12 +1,11 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { promisify } from 'node:util';
 import { startLocalCloud, type LocalCloud } from '../../../local/cloud';
 import { writeLocalEndpoints } from '../../../cli/config';
 import { localCloudEndpoints } from '../../../local/cliEndpoints';
+import { awsCliJson } from '../../support/awsCli';
 
 /**
  * Issue 17's "Must show", as a new user does it: pools made by hand with the AWS CLI (as Terraform,
@@ -15,7 +14,6 @@ import { localCloudEndpoints } from '../../../local/cliEndpoints';
  * by themselves (two-way SMS to the stage's inbound number). Then teardown, pointed at a hand-made
  * pool, keeps it and the stack's SMS role that the tool's own pool still uses.
  */
-const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'cogcheck-existing-'));
 process.env.COGCHECK_LOCAL_ENDPOINTS = join(dir, 'endpoints.json');
 // Imported after the variable is set: the endpoints file location is read at load.
@@ -25,20 +23,8 @@ let cloud: LocalCloud;
 let roleArn: string;
 const EXTERNAL_ID = 'a0f6c1de-1111-4c3b-9d4e-5f6a7b8c9d0e';
 
-/** The AWS CLI v1 against the local cloud, through the standard AWS_ENDPOINT_URL_<SERVICE> variables only. */
-async function aws<T>(...args: string[]): Promise<T> {
-  const { stdout } = await run('aws', ['--output', 'json', ...args], {
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      AWS_CONFIG_FILE: '/dev/null',
-      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-      ...cloud.env,
-    },
-    timeout: 30_000,
-  });
-  return (stdout.trim() ? JSON.parse(stdout) : {}) as T;
-}
+/** The AWS CLI v1 against the local cloud (tests/support/awsCli.ts). */
+const aws = <T>(...args: string[]) => awsCliJson<T>(cloud.env, ...args);
 
 function io() {
   const lines: string[] = [];

@@ -1,12 +1,11 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { promisify } from 'node:util';
 import { startLocalCloud, type LocalCloud } from '../../../local/cloud';
 import { writeLocalEndpoints } from '../../../cli/config';
 import { localCloudEndpoints } from '../../../local/cliEndpoints';
+import { awsCliJson } from '../../support/awsCli';
 
 /**
  * Issue 19, item 2's "Must show": a pool in another Region than the stage's. Made with
@@ -15,7 +14,6 @@ import { localCloudEndpoints } from '../../../local/cliEndpoints';
  * Cognito API reference); after `cogcheck target add` a sign-in check on it passes, its Cognito
  * calls made in eu-west-1 while the runs table and the inbound number stay in the stage's Region.
  */
-const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'cogcheck-regions-'));
 process.env.COGCHECK_LOCAL_ENDPOINTS = join(dir, 'endpoints.json');
 const { main } = require('../../../cli/main') as typeof import('../../../cli/main');
@@ -23,19 +21,7 @@ const { main } = require('../../../cli/main') as typeof import('../../../cli/mai
 let cloud: LocalCloud;
 const EXTERNAL_ID = 'b1f6c1de-2222-4c3b-9d4e-5f6a7b8c9d0e';
 
-async function aws<T>(region: string, ...args: string[]): Promise<T> {
-  const { stdout } = await run('aws', ['--region', region, '--output', 'json', ...args], {
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      AWS_CONFIG_FILE: '/dev/null',
-      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-      ...cloud.env,
-    },
-    timeout: 30_000,
-  });
-  return (stdout.trim() ? JSON.parse(stdout) : {}) as T;
-}
+const aws = <T>(region: string, ...args: string[]) => awsCliJson<T>(cloud.env, '--region', region, ...args);
 
 async function cli(...argv: string[]) {
   const out: string[] = [];
