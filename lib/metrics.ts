@@ -1,13 +1,17 @@
 /**
- * The stack's only custom CloudWatch metric, in Embedded Metric Format: one JSON log line, no
+ * The stack's only custom CloudWatch metrics, in Embedded Metric Format: one JSON log line, no
  * PutMetricData call or permission. Each metric name + dimension set is a series billed every month
- * (USD 0.30 in us-east-1), so this file emits two and nothing else in lib/ or functions/ may
+ * (USD 0.30 in us-east-1), so this file emits three and nothing else in lib/ or functions/ may
  * (tests/stack/metrics.test.ts counts them):
  *   CodeNotDelivered {service}, written only when a route loses a code;
- *   CheckerFailures {service}, written only when a check's confirmed verdict is a `checker` FAIL
- *   (issue 18): CheckerFailingAlarm warns on it and CheckFailingAlarm subtracts it, so only
- *   `pool` and `sms` failures page.
- * Pass/fail/silence come free from the verify machine's AWS/States execution metrics, slow checks
+ *   FailedChecks {service}, written once when a check's confirmed verdict is a `pool` or `sms` FAIL
+ *   (issue 18): CheckFailingAlarm pages on it;
+ *   CheckerFailures {service}, written once when a check's confirmed verdict is a `checker` FAIL:
+ *   CheckerFailingAlarm warns on it.
+ * Why a series of its own for the paging count rather than AWS/States ExecutionsFailed less
+ * CheckerFailures: a checker failure's count and its execution's end are seconds apart, and an
+ * alarm window that holds the end but not the count reads +1, which pages at one datapoint to alarm.
+ * Pass and silence come free from the verify machine's AWS/States execution metrics, slow checks
  * from its ExecutionTime (p90), failures by reason from the `run finished` log line and time to SMS
  * from the `timeToSmsMs` field of the code-delivery line (Logs Insights), never from a series.
  *
@@ -50,9 +54,16 @@ export function publishCodeNotDelivered(fields: { route: string; outcome: string
 }
 
 /**
+ * A check whose confirmed verdict failed for the pool or the SMS (class `pool` or `sms`): the count
+ * that pages. Written once per execution, by the state that decides it is final (no re-run left).
+ */
+export function publishFailedCheck(fields: { reason: string; class: 'pool' | 'sms'; runId: string }): void {
+  emit('FailedChecks', 'Count', 1, {}, fields);
+}
+
+/**
  * A check whose confirmed verdict failed for our own parts (class `checker`): one series for every
- * reason (the reason is a field). Written once per execution, by the state that ends it, so that
- * it matches one count of AWS/States ExecutionsFailed, TimedOut or Aborted.
+ * reason (the reason is a field). Written once per execution, by the state that ends it.
  */
 export function publishCheckerFailure(fields: { reason: string; runId: string }): void {
   emit('CheckerFailures', 'Count', 1, {}, fields);

@@ -52,9 +52,9 @@ const FIELDS = [
   'slo',
   'retries',
 ];
-/** lib/verify/attempts.ts RETRY_LIMITS and SCHEDULED_DEFAULT_RETRIES: a failed scheduled check is confirmed once before it counts. */
+/** lib/verify/attempts.ts RETRY_LIMITS and SCHEDULED_DEFAULT_RETRIES: a failed scheduled check is confirmed twice before it counts (README "When it pages": the tuning). */
 const MAX_RETRIES = 2;
-const DEFAULT_RETRIES = 1;
+const DEFAULT_RETRIES = 2;
 /** lib/cognito/region.ts: a pool id is its Region, `_`, and letters and digits. */
 const USER_POOL_ID = /^[a-z]{2}(?:-[a-z]+)+-\d+_[0-9a-zA-Z]+$/;
 /** lib/cognito/region.ts regionOfUserPool: the Region a pool id names, or undefined for any other shape. */

@@ -10,8 +10,13 @@ import type { Timeouts } from './timeouts';
  * count confirmed verdicts only; each attempt has its own run record, linked by `retryOf`.
  */
 export const RETRY_LIMITS = { min: 0, max: 2 } as const;
-/** What a scheduled check gets when checks.yml says nothing (plugins/checks.js DEFAULT_RETRIES). */
-export const SCHEDULED_DEFAULT_RETRIES = 1;
+/**
+ * What a scheduled check gets when checks.yml says nothing (plugins/checks.js DEFAULT_RETRIES).
+ * Two: CheckFailingAlarm pages on one confirmed failure (no second check awaited), so the re-runs
+ * are the noise filter: a check fails falsely only when all three attempts lose or miss their SMS
+ * (README "When it pages", the trade-off table; scripts/simulate/report.ts).
+ */
+export const SCHEDULED_DEFAULT_RETRIES = 2;
 /**
  * What a run started without `retries` gets (`cogcheck verify`, `npm start`, a hand-made
  * StartExecution): none. A person running one check wants to see what happened at once, and a

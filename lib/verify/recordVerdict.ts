@@ -1,7 +1,7 @@
 import { awsErrorName } from '../errors';
 import { logger } from '../logger';
 import { retryTransient } from '../retryTransient';
-import { publishCheckerFailure } from '../metrics';
+import { publishCheckerFailure, publishFailedCheck } from '../metrics';
 import { finishRun, type RunResult } from '../runs/finishRun';
 import { lateCause } from '../runs/markLateCode';
 import type { RunItem } from '../runs/model';
@@ -132,11 +132,15 @@ async function recordFailure(p: {
     finishRun(current.runId, result, { attempt: current.attempt, retryOf: current.retryOf, final }),
   );
   if (decision.retry) await retryTransient(() => setAttempts(p.runId, decision.attempt));
-  const { kind, standingUser, standingUserReason, firstSignIn } = record;
+  const { kind, standingUser, standingUserReason, firstSignIn, region } = record;
   logger.info('run finished', {
     runId: current.runId,
     kind,
+    // As on a pass: the failover alarm's metric filter selects on the Region, and on `final` (a
+    // failed attempt that a re-run follows is not the check's verdict).
+    region,
     verdict: result.verdict,
+    final,
     reason: result.reason,
     class: result.class,
     durationMs: result.durationMs,
@@ -148,9 +152,13 @@ async function recordFailure(p: {
     standingUser,
     standingUserReason,
   });
-  // The execution ends with this verdict: a checker failure is counted for its own alarm, and
-  // subtracted from the paging one (resources/monitoring.yml).
-  if (final && result.class === 'checker') publishCheckerFailure({ reason, runId: current.runId });
+  // The execution ends with this verdict: counted once, for the paging alarm (pool, sms) or the
+  // checker's own warning (resources/monitoring.yml).
+  const failureClass = classOf(reason);
+  if (final) {
+    if (failureClass === 'checker') publishCheckerFailure({ reason, runId: current.runId });
+    else publishFailedCheck({ reason, class: failureClass, runId: current.runId });
+  }
   return {
     ...result,
     kind: kind ?? source?.kind,

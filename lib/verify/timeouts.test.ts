@@ -1,13 +1,13 @@
 import { readTimeouts, RESPOND_MARGIN_SECONDS, TIMEOUT_LIMITS } from './timeouts';
 
 describe('readTimeouts', () => {
-  it('defaults to 300 s for the sign-up code and 150 s for the MFA code', () => {
-    expect(readTimeouts(undefined)).toEqual({ signUpCodeSeconds: 300, mfaCodeSeconds: 150 });
-    expect(readTimeouts({})).toEqual({ signUpCodeSeconds: 300, mfaCodeSeconds: 150 });
+  it('defaults to 300 s for the sign-up code and 120 s for the MFA code', () => {
+    expect(readTimeouts(undefined)).toEqual({ signUpCodeSeconds: 300, mfaCodeSeconds: 120 });
+    expect(readTimeouts({})).toEqual({ signUpCodeSeconds: 300, mfaCodeSeconds: 120 });
   });
 
   it('takes given values and defaults the other', () => {
-    expect(readTimeouts({ signUpCodeSeconds: 60 })).toEqual({ signUpCodeSeconds: 60, mfaCodeSeconds: 150 });
+    expect(readTimeouts({ signUpCodeSeconds: 60 })).toEqual({ signUpCodeSeconds: 60, mfaCodeSeconds: 120 });
     expect(readTimeouts({ mfaCodeSeconds: 160, signUpCodeSeconds: 3600 })).toEqual({ signUpCodeSeconds: 3600, mfaCodeSeconds: 160 });
     expect(readTimeouts({ mfaCodeSeconds: 1, signUpCodeSeconds: 1 })).toEqual({ signUpCodeSeconds: 1, mfaCodeSeconds: 1 });
   });

@@ -44,8 +44,8 @@ export const retryRunsPerMonth = (s: Schedule, failureRate = ASSUMED_RETRY_FAILU
 
 /** The default checks (issue 12): signin every 5 minutes, signup every 6 hours, 30-day month. */
 export const DEFAULT_SCHEDULES: Schedule[] = [
-  { kind: 'signin', cadence: 'every 5 min', perMonth: (30 * 24 * 60) / 5, retries: 1 },
-  { kind: 'signup', cadence: 'every 6 h', perMonth: (30 * 24) / 6, retries: 1 },
+  { kind: 'signin', cadence: 'every 5 min', perMonth: (30 * 24 * 60) / 5, retries: 2 },
+  { kind: 'signup', cadence: 'every 6 h', perMonth: (30 * 24) / 6, retries: 2 },
 ];
 
 /** A signin check signs in one standing user per target and phone; the default list has one. */

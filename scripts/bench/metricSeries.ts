@@ -4,7 +4,7 @@
  * metric name with one set of dimension names and values; CloudWatch bills each one monthly.
  */
 import { logger } from '../../lib/logger';
-import { publishCheckerFailure } from '../../lib/metrics';
+import { publishCheckerFailure, publishFailedCheck } from '../../lib/metrics';
 import { reportOutcome, type CodeRoute, type RouteOutcome } from '../../lib/sms/report';
 
 export interface Series {
@@ -76,6 +76,12 @@ export function emittableSeries(): Series[] {
     for (const route of ROUTES) for (const outcome of OUTCOMES) reportOutcome(route, outcome, { phone: '+15555550100' });
     // A confirmed checker failure (issue 18): the reason is a field, never a dimension.
     for (const reason of ['Unexpected', 'PhoneBusy', 'TimedOut', 'Aborted']) publishCheckerFailure({ reason, runId: 'r' });
+    // A confirmed pool or sms failure, the paging count: class and reason are fields, never dimensions.
+    for (const [reason, cls] of [
+      ['MfaNotEnforced', 'pool'],
+      ['SmsCodeNotReceived', 'sms'],
+    ] as const)
+      publishFailedCheck({ reason, class: cls, runId: 'r' });
     // A delivered code with its time to SMS: a log field, which must never become a series.
     for (const route of ROUTES) {
       for (const step of ['SIGN_UP', 'MFA'] as const)

@@ -7,16 +7,28 @@ import { memoryByFunction } from '../bench/checkCounts';
 import { startLocalCloud } from '../../local/cloud';
 import { evaluateAlarms, pagesOf, readAlarms, SampleIndex } from './alarms';
 import { defaultTimetable, type FaultKind } from './faults';
-import { alarmsPerMonth, expectedFalsePagesPerMonth, matchPages, outages, recoveryMs, type Outage } from './report';
+import {
+  expectedFalsePagesPerMonth,
+  expectedNoSuccessPagesPerMonth,
+  expectedSlowWarningsPerMonth,
+  matchPages,
+  outages,
+  recoveryMs,
+  type Outage,
+} from './report';
 import { simulate } from './run';
-import { probabilityLaterThan, type SmsModelOptions } from './smsModel';
+import type { SmsModelOptions } from './smsModel';
+import { TIMEOUT_LIMITS } from '../../lib/verify/timeouts';
 import { packagedTemplate } from './template';
 
 /** A passing sign-in check's time outside its SMS wait, about (the simulation's passing checks: ~5 s of SMS in ~6 s). */
 const SIGNIN_OVERHEAD_MS = 2_000;
 
-/** Alarms on the paging topic whose notifications are warnings (class `checker`, README "When it pages"). */
-export const WARNING_ALARMS = ['CheckerFailingAlarm'];
+/** Alarms on the paging topic whose notifications are warnings, not pages (README "When it pages"). */
+export const WARNING_ALARMS = ['CheckerFailingAlarm', 'SlowCheckAlarm'];
+
+/** The custom metrics the handlers write as EMF lines (lib/metrics.ts) that the alarms read. */
+const EMF_METRICS = ['CheckerFailures', 'FailedChecks'] as const;
 
 /** The longest evaluation range of the stack's alarms (EvaluationPeriods + 2 periods, as CloudWatch reads). */
 export function warmUpMs(alarms: { periodSeconds: number; evaluationPeriods: number }[]): number {
@@ -56,6 +68,8 @@ export interface SimulationReport {
     alarm: string;
     assumptions: string;
   };
+  /** Warnings (not pages) a month from a healthy pool, analytic: SlowCheckAlarm. */
+  expectedWarningsPerMonth: Record<string, number>;
   cost: { simulatedUsd: number; perMonthUsd: number; lines: { item: string; usd: number }[] };
   wallSeconds: number;
   phases: Record<string, number>;
@@ -70,18 +84,19 @@ export async function runSimulation(input: SimulateInput, log: (line: string) =>
   const templating = packagedTemplate(input.root, input.stage);
   templating.catch(() => undefined);
 
-  // The EMF lines of the handlers: CheckerFailures is a custom metric, written only there.
+  // The EMF lines of the handlers: FailedChecks and CheckerFailures are custom metrics, written only there.
   process.env.POWERTOOLS_METRICS_DISABLED = 'false';
-  const checkerFailures: number[] = [];
+  const emf: Record<(typeof EMF_METRICS)[number], number[]> = { CheckerFailures: [], FailedChecks: [] };
   const cloud = await startLocalCloud({
     stage: input.stage,
     codeSource: 'none',
     lambdaLogs: (chunk) => {
       for (const line of chunk.text.split('\n')) {
-        if (!line.includes('"CheckerFailures"')) continue;
+        const metric = EMF_METRICS.find((m) => line.includes(`"${m}"`));
+        if (!metric) continue;
         try {
-          const emf = JSON.parse(line) as { _aws?: { Timestamp?: number }; CheckerFailures?: number };
-          if (emf._aws && typeof emf.CheckerFailures === 'number') checkerFailures.push(emf._aws.Timestamp ?? Date.now());
+          const doc = JSON.parse(line) as { _aws?: { Timestamp?: number } } & Record<string, unknown>;
+          if (doc._aws && typeof doc[metric] === 'number') emf[metric].push(doc._aws.Timestamp ?? Date.now());
         } catch {
           // not an EMF line
         }
@@ -106,7 +121,7 @@ export async function runSimulation(input: SimulateInput, log: (line: string) =>
         },
         log,
       },
-      { checkerFailures },
+      emf,
     );
     mark('simulateSeconds', tSim);
     const tPkg = performance.now();
@@ -135,22 +150,23 @@ export async function runSimulation(input: SimulateInput, log: (line: string) =>
       result.executions.reduce<Record<string, number>>((a, e) => ((a[key(e)] = (a[key(e)] ?? 0) + 1), a), {});
 
     const checkFailing = paging.find((a) => a.name === 'CheckFailingAlarm') ?? paging[0];
-    const signin = result.checks.reduce((a, c) => (c.everyMinutes < a.everyMinutes ? c : a));
+    const codeWaitMs = TIMEOUT_LIMITS.mfaCodeSeconds.default * 1000;
+    const modelled = result.checks.map((c) => ({ everyMinutes: c.everyMinutes, retries: c.retries, smsPerAttempt: c.kind === 'signup' ? 2 : 1 }));
     const expected = expectedFalsePagesPerMonth(input.sms, {
-      codeWaitMs: 150_000,
-      retries: signin.retries,
+      codeWaitMs,
+      checks: modelled,
       periodSeconds: checkFailing.periodSeconds,
       evaluationPeriods: checkFailing.evaluationPeriods,
       datapointsToAlarm: checkFailing.datapointsToAlarm,
-      everyMinutes: signin.everyMinutes,
     });
-
-    // SlowCheckAlarm (p90 of ExecutionTime over the threshold): with one check a period, one slow
-    // check breaches it, and a check whose first attempt lost its SMS waits the whole code wait.
-    const slow = alarms.find((a) => a.name === 'SlowCheckAlarm' && paging.includes(a));
-    const slowPerMonth = slow
-      ? alarmsPerMonth(input.sms.loss + (1 - input.sms.loss) * probabilityLaterThan(input.sms, slow.threshold - SIGNIN_OVERHEAD_MS), slow)
+    const signin = result.checks.reduce((a, c) => (c.everyMinutes < a.everyMinutes ? c : a));
+    const noSuccess = paging.find((a) => a.name === 'NoSuccessfulCheckAlarm');
+    const noSuccessPerMonth = noSuccess
+      ? expectedNoSuccessPagesPerMonth(expected.checkFails, noSuccess.periodSeconds / 60 / signin.everyMinutes, noSuccess.periodSeconds)
       : 0;
+    // SlowCheckAlarm is a warning: with one check a period, a check that ran a re-run is a slow period.
+    const slow = alarms.find((a) => a.name === 'SlowCheckAlarm');
+    const slowPerMonth = slow ? expectedSlowWarningsPerMonth(input.sms, slow, SIGNIN_OVERHEAD_MS) : 0;
 
     // What the simulated checks used, at the bench's list prices (scripts/bench/prices.ts).
     const memory = memoryByFunction(input.root);
@@ -184,13 +200,14 @@ export async function runSimulation(input: SimulateInput, log: (line: string) =>
       outages: outages(result, pages, recovery),
       sms: result.sms,
       expectedFalsePagesPerMonth: {
-        perMonth: expected.perMonth + slowPerMonth,
-        byAlarm: { [checkFailing.name]: expected.perMonth, ...(slow && { [slow.name]: slowPerMonth }) },
+        perMonth: expected.perMonth + noSuccessPerMonth,
+        byAlarm: { [checkFailing.name]: expected.perMonth, ...(noSuccess && { [noSuccess.name]: noSuccessPerMonth }) },
         attemptFails: expected.attemptFails,
         checkFails: expected.checkFails,
         alarm: checkFailing.name,
-        assumptions: `an attempt fails when its SMS is lost or later than the 150 s code wait; a check when all ${1 + signin.retries} attempts do; ${checkFailing.name} fires when ${checkFailing.datapointsToAlarm} of ${checkFailing.evaluationPeriods} ${checkFailing.periodSeconds / 60}-min periods hold a failed check; SlowCheckAlarm: a period breaches when its check's first SMS is lost or later than the threshold less ${SIGNIN_OVERHEAD_MS / 1000} s of other states; NoSuccessfulCheckAlarm not modelled (it needs 30 min without one passing check)`,
+        assumptions: `an attempt fails when its SMS (sign-up: either of its 2) is lost or later than the ${codeWaitMs / 1000} s code wait; a check when all ${1 + signin.retries} attempts do; ${checkFailing.name} fires when ${checkFailing.datapointsToAlarm} of ${checkFailing.evaluationPeriods} ${checkFailing.periodSeconds / 60}-min periods hold a failed check${noSuccess ? `; ${noSuccess.name}: every check of a ${noSuccess.periodSeconds / 60}-min period fails (an upper bound)` : ''}`,
       },
+      expectedWarningsPerMonth: { ...(slow && { [slow.name]: slowPerMonth }) },
       cost: { simulatedUsd, perMonthUsd: (simulatedUsd * 30) / input.days, lines },
       wallSeconds: Math.round(performance.now() - t0) / 1000,
       phases,

@@ -1,4 +1,12 @@
-import { alarmsPerMonth, expectedFalsePagesPerMonth, matchPages, outages, recoveryMs } from './report';
+import {
+  alarmsPerMonth,
+  expectedFalsePagesPerMonth,
+  expectedNoSuccessPagesPerMonth,
+  expectedSlowWarningsPerMonth,
+  matchPages,
+  outages,
+  recoveryMs,
+} from './report';
 import type { SimulationResult } from './run';
 import { DEFAULT_SMS_MODEL } from './smsModel';
 
@@ -27,12 +35,35 @@ describe('simulation report', () => {
     expect(alarmsPerMonth(1, CHECK_FAILING)).toBe(0);
     // p small: about C(N-1, M-1) p^M per period.
     expect(alarmsPerMonth(0.01, CHECK_FAILING) / (2 * 0.01 ** 2 * 0.99 * 8640)).toBeCloseTo(1, 6);
-    const opts = { codeWaitMs: 150_000, retries: 1, everyMinutes: 5, ...CHECK_FAILING };
+    const signin = (retries: number) => ({ everyMinutes: 5, retries, smsPerAttempt: 1 });
+    const opts = { codeWaitMs: 150_000, checks: [signin(1)], ...CHECK_FAILING };
     const low = expectedFalsePagesPerMonth(DEFAULT_SMS_MODEL, opts);
     const high = expectedFalsePagesPerMonth({ ...DEFAULT_SMS_MODEL, loss: 0.02 }, opts);
     expect(low.checkFails).toBeCloseTo(low.attemptFails ** 2, 12);
     expect(high.perMonth).toBeGreaterThan(low.perMonth * 50);
-    expect(expectedFalsePagesPerMonth(DEFAULT_SMS_MODEL, { ...opts, retries: 0 }).perMonth).toBeGreaterThan(low.perMonth * 100);
+    expect(expectedFalsePagesPerMonth(DEFAULT_SMS_MODEL, { ...opts, checks: [signin(0)] }).perMonth).toBeGreaterThan(low.perMonth * 100);
+  });
+
+  it('pages once per failed check at 1 of N, and counts a sign-up check (2 SMS an attempt) in its share of the periods', () => {
+    const oneOfTwo = { periodSeconds: 300, evaluationPeriods: 2, datapointsToAlarm: 1 };
+    const signin = { everyMinutes: 5, retries: 2, smsPerAttempt: 1 };
+    const only = expectedFalsePagesPerMonth({ ...DEFAULT_SMS_MODEL, loss: 0.02 }, { codeWaitMs: 120_000, checks: [signin], ...oneOfTwo });
+    expect(only.checkFails).toBeCloseTo(only.attemptFails ** 3, 14);
+    // Rare failures: each failed check is one fresh page.
+    expect(only.perMonth / only.failedChecksPerMonth).toBeCloseTo(1, 2);
+    const signup = { everyMinutes: 360, retries: 2, smsPerAttempt: 2 };
+    const both = expectedFalsePagesPerMonth({ ...DEFAULT_SMS_MODEL, loss: 0.02 }, { codeWaitMs: 120_000, checks: [signin, signup], ...oneOfTwo });
+    const signupFails = (1 - (1 - only.attemptFails) ** 2) ** 3;
+    expect(both.failedChecksPerMonth - only.failedChecksPerMonth).toBeCloseTo(signupFails * 120, 8);
+    expect(both.perMonth).toBeGreaterThan(only.perMonth);
+  });
+
+  it('models the slow-check warning (N periods in a row) and the no-success page (a whole period failing)', () => {
+    const slow = { periodSeconds: 300, evaluationPeriods: 3, datapointsToAlarm: 3, threshold: 120_000 };
+    const at = (loss: number) => expectedSlowWarningsPerMonth({ ...DEFAULT_SMS_MODEL, loss }, slow, 2_000);
+    expect(at(0.02) / at(0.005)).toBeGreaterThan(15);
+    expect(at(0.02)).toBeLessThan(0.2);
+    expect(expectedNoSuccessPagesPerMonth(0.5, 6, 1800)).toBeCloseTo(0.5 ** 6 * 1440, 8);
   });
 
   it('reports a fault the stack never recovered from, and one it could not undo, instead of hiding it', () => {

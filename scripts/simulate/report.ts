@@ -58,13 +58,6 @@ export function outages(result: SimulationResult, pages: Page[], recovery: numbe
   });
 }
 
-/**
- * Expected false pages a month of CheckFailingAlarm (the paging sum) from a healthy pool:
- * one attempt fails when its SMS is lost or later than the wait (q = loss + (1 - loss) × P(late));
- * a check fails when all 1 + retries attempts do (q^(1+r)); the alarm fires when at least M of the
- * last N periods hold a failed check, each period holding `checksPerPeriod` checks. Fires counted
- * as fresh transitions: P(alarm at t and not at t - 1) ≈ P(alarm at t) for rare events.
- */
 /** Expected fresh ALARM transitions a month when each period breaches independently with probability p. */
 export function alarmsPerMonth(p: number, a: { periodSeconds: number; evaluationPeriods: number; datapointsToAlarm: number }): number {
   const { evaluationPeriods: n, datapointsToAlarm: m } = a;
@@ -77,20 +70,67 @@ export function alarmsPerMonth(p: number, a: { periodSeconds: number; evaluation
   return p * choose(n - 1, m - 1) * p ** (m - 1) * (1 - p) ** (n - m) * ((30 * 86_400) / a.periodSeconds);
 }
 
+/** A schedule of checks as the analytic model sees it: its cadence, retries and SMS per attempt. */
+export interface ModelledCheck {
+  everyMinutes: number;
+  retries: number;
+  /** 1 for a sign-in check, 2 for a sign-up check (its confirmation code and its MFA code). */
+  smsPerAttempt: number;
+}
+
+/**
+ * Expected false pages a month of CheckFailingAlarm (FailedChecks, confirmed pool or sms failures)
+ * from a healthy pool: an attempt fails when one of its SMS is lost or later than the code wait
+ * (per SMS q = loss + (1 - loss) × P(late)); a check fails when all 1 + retries attempts do; a period
+ * breaches when any check in it fails; the alarm fires when at least M of the last N periods breach.
+ * Fires counted as fresh transitions: P(alarm at t and not at t - 1) ≈ P(alarm at t) for rare events.
+ */
 export function expectedFalsePagesPerMonth(
   sms: SmsModelOptions,
   opts: {
     codeWaitMs: number;
-    retries: number;
+    checks: ModelledCheck[];
     periodSeconds: number;
     evaluationPeriods: number;
     datapointsToAlarm: number;
-    everyMinutes: number;
   },
 ) {
-  const attemptFails = sms.loss + (1 - sms.loss) * probabilityLaterThan(sms, opts.codeWaitMs);
-  const checkFails = attemptFails ** (1 + opts.retries);
-  const checksPerPeriod = Math.max(1, opts.periodSeconds / 60 / opts.everyMinutes);
-  const periodBreaches = 1 - (1 - checkFails) ** checksPerPeriod;
-  return { attemptFails, checkFails, periodBreaches, perMonth: alarmsPerMonth(periodBreaches, opts) };
+  const smsFails = sms.loss + (1 - sms.loss) * probabilityLaterThan(sms, opts.codeWaitMs);
+  const perCheck = opts.checks.map((c) => {
+    const attemptFails = 1 - (1 - smsFails) ** c.smsPerAttempt;
+    return { ...c, attemptFails, checkFails: attemptFails ** (1 + c.retries), perPeriod: opts.periodSeconds / 60 / c.everyMinutes };
+  });
+  // P(no check of the period fails), each schedule contributing its (possibly fractional) share of checks.
+  const periodPasses = perCheck.reduce((a, c) => a * (1 - c.checkFails) ** c.perPeriod, 1);
+  const periodBreaches = 1 - periodPasses;
+  const first = perCheck[0];
+  return {
+    attemptFails: first?.attemptFails ?? 0,
+    checkFails: first?.checkFails ?? 0,
+    failedChecksPerMonth: perCheck.reduce((a, c) => a + c.checkFails * ((30 * 24 * 60) / c.everyMinutes), 0),
+    periodBreaches,
+    perMonth: alarmsPerMonth(periodBreaches, opts),
+  };
+}
+
+/**
+ * Expected SlowCheckAlarm warnings a month: with one sign-in check a period, a period is slow when its
+ * check ran a re-run (its first attempt's SMS lost or later than the threshold less the other states),
+ * and the warning fires when every one of N periods in a row is.
+ */
+export function expectedSlowWarningsPerMonth(
+  sms: SmsModelOptions,
+  alarm: { periodSeconds: number; evaluationPeriods: number; datapointsToAlarm: number; threshold: number },
+  otherStatesMs: number,
+): number {
+  const slow = sms.loss + (1 - sms.loss) * probabilityLaterThan(sms, alarm.threshold - otherStatesMs);
+  return alarmsPerMonth(slow, alarm);
+}
+
+/**
+ * NoSuccessfulCheckAlarm from a healthy pool: a whole period (30 min) of checks that all fail. Its
+ * evaluation range holds more than one period, so this is an upper bound.
+ */
+export function expectedNoSuccessPagesPerMonth(checkFails: number, checksPerPeriod: number, periodSeconds: number): number {
+  return checkFails ** checksPerPeriod * ((30 * 86_400) / periodSeconds);
 }

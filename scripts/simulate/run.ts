@@ -82,7 +82,11 @@ export function stageChecks(root: string, stage: string) {
   });
 }
 
-export async function simulate(cloud: LocalCloud, opts: SimulationOptions, emf: { checkerFailures: number[] }): Promise<SimulationResult> {
+export async function simulate(
+  cloud: LocalCloud,
+  opts: SimulationOptions,
+  emf: { CheckerFailures: number[]; FailedChecks: number[] },
+): Promise<SimulationResult> {
   const checks = stageChecks(opts.root, opts.stage);
   const sfn = new SFNClient({});
   const stateMachineArn = cloud.stateMachineArn('verify');
@@ -228,14 +232,15 @@ export async function simulate(cloud: LocalCloud, opts: SimulationOptions, emf: 
     if (METRIC[e.status]) datapoints.push({ namespace: 'AWS/States', metricName: METRIC[e.status], dimensions: dims, at: e.end, value: 1 });
     datapoints.push({ namespace: 'AWS/States', metricName: 'ExecutionTime', dimensions: dims, at: e.end, value: e.end - e.start });
   }
-  for (const at of emf.checkerFailures)
-    datapoints.push({
-      namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? '',
-      metricName: 'CheckerFailures',
-      dimensions: { service: cloud.config.service },
-      at,
-      value: 1,
-    });
+  for (const [metricName, times] of Object.entries(emf))
+    for (const at of times)
+      datapoints.push({
+        namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? '',
+        metricName,
+        dimensions: { service: cloud.config.service },
+        at,
+        value: 1,
+      });
 
   return {
     start,
