@@ -55,7 +55,7 @@ describe('prepareRun', () => {
       authFlow: 'password',
       username: 'synthetic-run-1',
       targetName: 'MyUserPool',
-      timeouts: { signUpCodeSeconds: 300, mfaCodeSeconds: 150 },
+      timeouts: { signUpCodeSeconds: 300, mfaCodeSeconds: 120 },
       attempt: 1,
       phone: MASKED,
     });
@@ -72,7 +72,7 @@ describe('prepareRun', () => {
       authFlow: 'password',
       username: 'synthetic-run-1',
       targetName: 'MyUserPool',
-      timeouts: { signUpCodeSeconds: 300, mfaCodeSeconds: 150 },
+      timeouts: { signUpCodeSeconds: 300, mfaCodeSeconds: 120 },
       phoneNumber: PHONE,
       startedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       status: 'RUNNING',

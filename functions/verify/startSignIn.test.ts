@@ -87,7 +87,7 @@ describe('startSignIn', () => {
       phone: MASKED,
       targetName: 'MyUserPool',
       standingUser: 'reused',
-      timeouts: { mfaCodeSeconds: 150 },
+      timeouts: { mfaCodeSeconds: 120 },
       challenge: { challenge: 'SMS_MFA', destination: MASKED },
     });
     const run = ddb.commandCalls(PutCommand)[0].args[0].input.Item!;
@@ -101,8 +101,8 @@ describe('startSignIn', () => {
     });
     // A sign-in run holds its phone for the MFA wait and the margin, not the sign-up wait too.
     const lease = ddb.commandCalls(PutCommand)[1].args[0].input.Item!;
-    expect(lease.expiresAt - Date.now()).toBeLessThanOrEqual((150 + 120) * 1000);
-    expect(lease.expiresAt - Date.now()).toBeGreaterThan((150 + 110) * 1000);
+    expect(lease.expiresAt - Date.now()).toBeLessThanOrEqual((120 + 120) * 1000);
+    expect(lease.expiresAt - Date.now()).toBeGreaterThan((120 + 110) * 1000);
     // The wait names the standing user: the Custom SMS Sender gives it only that user's codes.
     const wait = ddb.commandCalls(PutCommand)[2].args[0].input.Item!;
     expect(wait).toMatchObject({ pk: `WAIT#${PHONE}`, runId: 'run-1', step: 'MFA', userPoolId: POOL, username: USER });

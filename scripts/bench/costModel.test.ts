@@ -53,12 +53,12 @@ describe('cost model', () => {
     const signin = counts('signin');
     const signup = counts('signup', { transitions: 14, newUsers: 1, smsSent: 2 });
     const m = monthlyCost([signin, signup], fixed);
-    // Issue 18: the default 1 retry per check at the assumed 5% failing: 432 sign-in and 6 sign-up re-runs.
-    expect(DEFAULT_SCHEDULES.map((s) => retryRunsPerMonth(s))).toEqual([432, 6]);
-    const mau = 120 + 6 + 1;
+    // Issue 18: the default 2 retries per check at the assumed 5% failing: 864 sign-in and 12 sign-up re-runs.
+    expect(DEFAULT_SCHEDULES.map((s) => retryRunsPerMonth(s))).toEqual([864, 12]);
+    const mau = 120 + 12 + 1;
     const expected =
-      (8640 + 432) * sum(perCheckLines(signin)) +
-      (120 + 6) * sum(perCheckLines(signup)) +
+      (8640 + 864) * sum(perCheckLines(signin)) +
+      (120 + 12) * sum(perCheckLines(signup)) +
       0.4 +
       1 +
       0.3 +
@@ -70,7 +70,7 @@ describe('cost model', () => {
       liteUsd: expect.closeTo(mau * 0.0055, 4),
       essentialsUsd: expect.closeTo(mau * 0.015, 4),
     });
-    expect(m.outside.smsPerMonth).toBe(8640 + 432 + 2 * (120 + 6));
+    expect(m.outside.smsPerMonth).toBe(8640 + 864 + 2 * (120 + 12));
     expect(monthlyCost([signin, signup], fixed, DEFAULT_SCHEDULES, 0).outside.smsPerMonth).toBe(8640 + 240);
     expect(m.outside).toMatchObject({ customSmsSenderUsd: P.KMS_KEY_PER_MONTH, twilioRouteUsd: P.SECRET_PER_MONTH });
     expect(m.canary).toEqual({ runsPerMonth: 8760, usd: expect.closeTo(8760 * 0.0012, 4) });
@@ -105,8 +105,8 @@ describe('fixed resources of the packaged template', () => {
         },
       };
       writeFileSync(join(dir, 'cloudformation-template-update-stack.json'), JSON.stringify(template));
-      // Two series the code can emit: CodeNotDelivered and (issue 18) CheckerFailures.
-      expect(fixedResources(dir)).toEqual({ secrets: 1, kmsKeys: 0, alarmMetrics: 1, customMetricSeries: 2, dashboards: 1 });
+      // Three series the code can emit: CodeNotDelivered and (issue 18) FailedChecks and CheckerFailures.
+      expect(fixedResources(dir)).toEqual({ secrets: 1, kmsKeys: 0, alarmMetrics: 1, customMetricSeries: 3, dashboards: 1 });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -108,8 +108,8 @@ it('a run stalled past the machine timeout ends TIMED_OUT, its user deleted, its
   expect(await item(`LEASE#${phone}`)).toBeUndefined();
 
   // The same verdict line as a failed run (Logs Insights counts failures by reason from it), and one
-  // CheckerFailures count (issue 18: TimedOut is class checker): CheckFailingAlarm adds the machine's
-  // AWS/States ExecutionsTimedOut and subtracts it, so this run warns (CheckerFailingAlarm), not pages.
+  // CheckerFailures count (issue 18: TimedOut is class checker): this run warns (CheckerFailingAlarm);
+  // FailedChecks, the series that pages (CheckFailingAlarm), is not written.
   const parsed = () =>
     logs.lines
       .flatMap((chunk) => chunk.split('\n'))

@@ -29,7 +29,11 @@ beforeAll(() => {
   alarms = readAlarms(packageOffline(), { refs: { VerifyStateMachine: VERIFY } });
 }, 240_000);
 
-/** What one verify execution ending at `at` publishes: its AWS/States count and time, and the EMF checker count. */
+/**
+ * What one verify execution ending at `at` publishes: its AWS/States count and time, and the EMF
+ * count of its confirmed failure: CheckerFailures for a checker failure, else FailedChecks (a pool or
+ * sms failure, written by the state that ends the execution, a moment before its end).
+ */
 function execution(
   at: number,
   outcome: 'Succeeded' | 'Failed' | 'TimedOut',
@@ -40,6 +44,8 @@ function execution(
     { namespace: 'AWS/States', metricName: `Executions${outcome}`, dimensions: dims, at, value: 1 },
     { namespace: 'AWS/States', metricName: 'ExecutionTime', dimensions: dims, at, value: opts.durationMs ?? 40_000 },
   ];
+  if (outcome === 'Failed' && !opts.checker)
+    out.push({ namespace: 'CognitoSmsMfaCheck', metricName: 'FailedChecks', dimensions: SERVICE, at: at - 50, value: 1 });
   if (opts.checker)
     out.push({
       namespace: 'CognitoSmsMfaCheck',
@@ -71,28 +77,26 @@ describe('the packaged alarms', () => {
       'SlowCheckAlarm',
     ]);
     expect(byName('CheckFailingAlarm')).toMatchObject({
-      kind: 'math',
+      kind: 'metric',
       periodSeconds: 300,
-      evaluationPeriods: 3,
-      datapointsToAlarm: 2,
+      evaluationPeriods: 2,
+      datapointsToAlarm: 1,
       threshold: 1,
       comparisonOperator: 'GreaterThanOrEqualToThreshold',
       treatMissingData: 'notBreaching',
       actionsEnabled: true,
     });
-    expect(byName('CheckFailingAlarm').queries.map((q) => `${q.id}=${q.metric.metricName}/${q.stat}`)).toEqual([
-      'failed=ExecutionsFailed/Sum',
-      'timedOut=ExecutionsTimedOut/Sum',
-      'aborted=ExecutionsAborted/Sum',
-      'checker=CheckerFailures/Sum',
-    ]);
-    expect(byName('CheckFailingAlarm').queries[0].metric.dimensions).toEqual({ StateMachineArn: VERIFY });
+    expect(byName('CheckFailingAlarm').queries.map((q) => `${q.metric.metricName}/${q.stat}`)).toEqual(['FailedChecks/Sum']);
+    expect(byName('CheckFailingAlarm').queries[0].metric.dimensions).toEqual(SERVICE);
     expect(byName('SlowCheckAlarm')).toMatchObject({
       kind: 'metric',
       queries: [{ stat: 'p90' }],
       threshold: 120_000,
       comparisonOperator: 'GreaterThanThreshold',
+      evaluationPeriods: 3,
+      datapointsToAlarm: 3,
     });
+    expect(byName('SlowCheckAlarm').description).toMatch(/^WARNING \(not a page\)/);
     // The ci stage enables no check (checks.yml), so plugins/checks.js leaves the no-success alarm silent.
     expect(byName('NoSuccessfulCheckAlarm')).toMatchObject({
       periodSeconds: 1800,
@@ -104,47 +108,42 @@ describe('the packaged alarms', () => {
   });
 });
 
-describe('CheckFailingAlarm (2 of 3 five-minute periods, failures + timeouts + aborts - checker failures)', () => {
-  it('one failed check does not alarm', () => {
+describe('CheckFailingAlarm (1 of 2 five-minute periods, confirmed pool and sms failures: FailedChecks)', () => {
+  it('one confirmed failed check pages a minute after it ends (its re-runs confirmed it), and clears once checks pass again', () => {
     const samples = schedule((s) => (s === T0 ? execution(s + 40 * SEC, 'Failed') : null));
     const tl = evaluateAlarm(byName('CheckFailingAlarm'), samples, span);
-    expect(firstAlarmAfter(tl, span.from)).toBeNull();
+    // The failure ends 12:00:40; the first evaluation whose newest window holds it is 12:01.
+    expect(firstAlarmAfter(tl, span.from)).toBe(T0 + 1 * MIN);
+    expect(pagesOf(alarms, [tl])).toEqual([{ alarm: 'CheckFailingAlarm', at: T0 + 1 * MIN }]);
+    expect(stateAt(tl, T0 + 10 * MIN)).toBe('ALARM');
     expect(tl.state).toBe('OK');
   });
 
-  it('two consecutive failed checks alarm a minute after the second ends, and it pages', () => {
-    const samples = schedule((s) => (s === T0 || s === T0 + 5 * MIN ? execution(s + 40 * SEC, 'Failed') : null));
+  it('an outage whose checks run longer than the cadence (a lost SMS waited out three times) pages once, not at every gap', () => {
+    // Each failing check takes ~8.5 min (3 × 120 s waits, 2 × 60 s holds) and the next waits for the phone:
+    // their ends are 8.5 min apart, wider than one period.
+    const ends = [0, 1, 2, 3].map((i) => T0 + (8.5 * i + 8.5) * MIN);
+    const samples = schedule((s) => (s >= T0 && s < T0 + 35 * MIN ? [] : null));
+    for (const at of ends) for (const sample of execution(at, 'Failed', { durationMs: 510_000 })) samples.add(sample);
     const tl = evaluateAlarm(byName('CheckFailingAlarm'), samples, span);
-    // Second failure ends 12:05:40; the first evaluation whose two most recent windows hold both is 12:06.
-    expect(firstAlarmAfter(tl, span.from)).toBe(T0 + 6 * MIN);
-    // Back to OK once the first failure leaves the 3 windows (12:00:40 + 15 min).
-    expect(stateAt(tl, T0 + 15 * MIN)).toBe('ALARM');
-    expect(stateAt(tl, T0 + 16 * MIN)).toBe('OK');
-    expect(pagesOf(alarms, [tl])).toEqual([{ alarm: 'CheckFailingAlarm', at: T0 + 6 * MIN }]);
+    expect(pagesOf(alarms, [tl])).toEqual([{ alarm: 'CheckFailingAlarm', at: T0 + 9 * MIN }]);
   });
 
-  it('a failure and a timeout in consecutive periods add up (FILL makes a period with only one of them count)', () => {
+  it('checker failures never page, even when the count and the execution end fall in two windows: the warning alarm fires instead', () => {
+    // Formerly ExecutionsFailed less CheckerFailures: a window holding the end but not the count read +1.
     const samples = schedule((s) =>
-      s === T0 ? execution(s + 40 * SEC, 'Failed') : s === T0 + 5 * MIN ? execution(s + 40 * SEC, 'TimedOut') : null,
+      s === T0 || s === T0 + 5 * MIN ? execution(s + 5 * MIN + 100, 'Failed', { checker: true, checkerAt: s + 5 * MIN - 100 }) : null,
     );
-    expect(firstAlarmAfter(evaluateAlarm(byName('CheckFailingAlarm'), samples, span), span.from)).toBe(T0 + 6 * MIN);
-  });
-
-  it('failed checks that are checker failures are subtracted: no page, the warning alarm fires instead', () => {
-    const samples = schedule((s) => (s === T0 || s === T0 + 5 * MIN ? execution(s + 40 * SEC, 'Failed', { checker: true }) : null));
     expect(firstAlarmAfter(evaluateAlarm(byName('CheckFailingAlarm'), samples, span), span.from)).toBeNull();
     const warning = evaluateAlarm(byName('CheckerFailingAlarm'), samples, span);
-    expect(firstAlarmAfter(warning, span.from)).toBe(T0 + 1 * MIN);
+    expect(firstAlarmAfter(warning, span.from)).toBe(T0 + 5 * MIN);
     // It notifies the same topic, so it is a page unless the caller names it a warning, as its description does.
     expect(byName('CheckerFailingAlarm').description).toMatch(/^WARNING \(not a page\)/);
     expect(pagesOf(alarms, [warning], { exclude: ['CheckerFailingAlarm'] })).toEqual([]);
   });
 
-  it('a checker failure counted just before a period boundary and its execution ending just after never makes two breaching periods', () => {
-    // The -1 and +1 land in two windows at some evaluations: one breaching datapoint at most, below DatapointsToAlarm 2.
-    const samples = schedule((s) =>
-      s === T0 || s === T0 + 5 * MIN ? execution(s + 5 * MIN + 100, 'Failed', { checker: true, checkerAt: s + 5 * MIN - 100 }) : null,
-    );
+  it('a check that timed out is the checker\'s (class checker): no page', () => {
+    const samples = schedule((s) => (s === T0 ? execution(s + 40 * SEC, 'TimedOut', { checker: true }) : null));
     expect(firstAlarmAfter(evaluateAlarm(byName('CheckFailingAlarm'), samples, span), span.from)).toBeNull();
   });
 });
@@ -172,11 +171,16 @@ describe('NoSuccessfulCheckAlarm (30-minute period, missing data breaching)', ()
   });
 });
 
-describe('SlowCheckAlarm (p90 ExecutionTime > 120 s in 2 of 3 periods)', () => {
-  it('one slow check does not alarm; two consecutive ones do', () => {
-    const one = schedule((s) => (s === T0 ? execution(s + 130 * SEC, 'Succeeded', { durationMs: 130_000 }) : null));
-    expect(firstAlarmAfter(evaluateAlarm(byName('SlowCheckAlarm'), one, span), span.from)).toBeNull();
-    const two = schedule((s) => (s === T0 || s === T0 + 5 * MIN ? execution(s + 130 * SEC, 'Succeeded', { durationMs: 130_000 }) : null));
-    expect(firstAlarmAfter(evaluateAlarm(byName('SlowCheckAlarm'), two, span), span.from)).toBe(T0 + 8 * MIN);
+describe('SlowCheckAlarm (a warning: p90 ExecutionTime > 120 s in 3 periods in a row)', () => {
+  const slowAt = (starts: number[]) =>
+    schedule((s) => (starts.includes(s) ? execution(s + 130 * SEC, 'Succeeded', { durationMs: 130_000 }) : null));
+
+  it('one or two slow checks (a lost SMS re-run) do not warn; three in a row do', () => {
+    expect(firstAlarmAfter(evaluateAlarm(byName('SlowCheckAlarm'), slowAt([T0]), span), span.from)).toBeNull();
+    expect(firstAlarmAfter(evaluateAlarm(byName('SlowCheckAlarm'), slowAt([T0, T0 + 5 * MIN]), span), span.from)).toBeNull();
+    const three = evaluateAlarm(byName('SlowCheckAlarm'), slowAt([T0, T0 + 5 * MIN, T0 + 10 * MIN]), span);
+    // Their ends 12:02:10, 12:07:10, 12:12:10: the first evaluation with one in each of 3 windows is 12:13.
+    expect(firstAlarmAfter(three, span.from)).toBe(T0 + 13 * MIN);
+    expect(pagesOf(alarms, [three], { exclude: ['CheckerFailingAlarm', 'SlowCheckAlarm'] })).toEqual([]);
   });
 });

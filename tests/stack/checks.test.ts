@@ -78,7 +78,7 @@ describe('checks.yml', () => {
         state: 'DISABLED',
         enabled: false,
         smsPerRun: 1,
-        retries: 1,
+        retries: 2,
       },
       {
         name: 'signup',
@@ -91,7 +91,7 @@ describe('checks.yml', () => {
         state: 'DISABLED',
         enabled: false,
         smsPerRun: 2,
-        retries: 1,
+        retries: 2,
       },
     ]);
   });
@@ -101,7 +101,7 @@ describe('checks.yml', () => {
       default: [{ name: 'signin', kind: 'signin', schedule: 'rate(5 minutes)', ...extra }],
     });
 
-    it('takes 0..2 per check, default 1, and puts it in the schedule input', () => {
+    it('takes 0..2 per check, default 2, and puts it in the schedule input', () => {
       for (const retries of [0, 1, 2]) {
         const { checks, errors } = readChecks({ doc: one({ retries }), stage: 'dev', params: PARAMS });
         expect(errors).toEqual([]);
@@ -111,7 +111,7 @@ describe('checks.yml', () => {
       const { checks } = readChecks({ doc: one({}), stage: 'dev', params: PARAMS });
       expect(JSON.parse(Object.values(scheduleResources(checks) as Record<string, any>)[0].Properties.Target.Input)).toMatchObject({
         kind: 'signin',
-        retries: 1,
+        retries: 2,
       });
     });
 
@@ -232,10 +232,10 @@ describe('checks.yml', () => {
       kind: 'signin',
       target: 'MyUserPool',
       phoneNumber: REAL,
-      retries: 1,
+      retries: 2,
       codeRoute: 'inbound-sms',
     });
-    expect(JSON.parse(resources.CheckScheduleSignup.Properties.Target.Input)).toEqual({ kind: 'signup', target: 'MyUserPool', retries: 1 });
+    expect(JSON.parse(resources.CheckScheduleSignup.Properties.Target.Input)).toEqual({ kind: 'signup', target: 'MyUserPool', retries: 2 });
     expect(resources.CheckScheduleSignup.Properties.State).toBe('ENABLED');
   });
 });
@@ -259,13 +259,13 @@ describe('checks.yml: a check on a pool named by id (cogcheck target add / verif
       userPoolId: POOL,
       clientId: 'abc123',
       authFlow: 'srp',
-      retries: 1,
+      retries: 2,
     });
     expect(JSON.parse(resources.CheckScheduleNamed.Properties.Target.Input)).toEqual({
       kind: 'signup',
       target: 'Shop',
       authFlow: 'user-auth',
-      retries: 1,
+      retries: 2,
     });
   });
 
@@ -336,20 +336,20 @@ describe('the checks plugins in sls package', () => {
     expect(error.message).not.toContain('+15555550123');
   });
 
-  it('sums SMS over the enabled default checks with their retry runs: (8928 + 447) sign-in runs × 1 + (124 + 7) sign-up runs × 2, over a $1 limit', async () => {
+  it('sums SMS over the enabled default checks with their retry runs: (8928 + 893) sign-in runs × 1 + (124 + 13) sign-up runs × 2, over a $1 limit', async () => {
     const s = service(readFileSync(join(PROJECT_ROOT, 'checks.yml'), 'utf8'), ['checkScheduleState=ENABLED', `checkPhoneNumber=${REAL}`]);
     const error = (await runHook(s.plugin(SmsBudgetPlugin), 'before:package:initialize').catch((e: Error) => e)) as Error;
     expect(error.message).toContain(
-      'SMS budget exceeded: signin: rate(5 minutes) = (8928 runs + 447 retry runs: 5% assumed failing × 1 retries) × 1 SMS per signin run = 9375 SMS; ' +
-        'signup: rate(6 hours) = (124 runs + 7 retry runs: 5% assumed failing × 1 retries) × 2 SMS per signup run = 262 SMS; in all 9637 SMS',
+      'SMS budget exceeded: signin: rate(5 minutes) = (8928 runs + 893 retry runs: 5% assumed failing × 2 retries) × 1 SMS per signin run = 9821 SMS; ' +
+        'signup: rate(6 hours) = (124 runs + 13 retry runs: 5% assumed failing × 2 retries) × 2 SMS per signup run = 274 SMS; in all 10095 SMS',
     );
     const ok = service(readFileSync(join(PROJECT_ROOT, 'checks.yml'), 'utf8'), [
       'checkScheduleState=ENABLED',
       `checkPhoneNumber=${REAL}`,
-      'monthlySmsSpendLimitUsd=63',
+      'monthlySmsSpendLimitUsd=66',
     ]);
     await runHook(ok.plugin(SmsBudgetPlugin), 'before:package:initialize');
-    expect(ok.log.notices).toEqual([expect.stringContaining('$62.16 per month, within the $63.00 limit')]);
+    expect(ok.log.notices).toEqual([expect.stringContaining('$65.11 per month, within the $66.00 limit')]);
   });
 
   it("turns the silence alarm's actions on only where a check runs, and refuses a period shorter than two runs of the most frequent one", async () => {

@@ -56,8 +56,12 @@ describe('failoverHealthCheck=true', () => {
     const passed = template.Resources.SignInCheckPassedMetricFilter!.Properties;
     expect(failed.MetricTransformations[0]).toMatchObject({ MetricName: 'SignInCheckFailures', MetricValue: '1' });
     expect(passed.MetricTransformations[0]).toMatchObject({ MetricName: 'SignInCheckFailures', MetricValue: '0' });
+    // A failed attempt that a re-run follows is not the check's verdict: only `final` lines count, or
+    // one lost SMS (retried and passed) would count as a failed sign-in and could fail the pool over.
+    // `$.final IS TRUE`: the boolean form of "Using filter patterns to match terms in JSON log events"
+    // (CloudWatch Logs User Guide).
     expect(failed.FilterPattern['Fn::If'][2]).toBe(
-      '{ $.message = "run finished" && $.kind = "signin" && $.verdict = "FAIL" && $.region = "us-east-1" }',
+      '{ $.message = "run finished" && $.kind = "signin" && $.verdict = "FAIL" && $.final IS TRUE && $.region = "us-east-1" }',
     );
     expect(template.Conditions?.FailoverHealthCheckAnyRegion).toEqual({ 'Fn::Equals': ['us-east-1', ''] });
     // The log groups whose lines the filters read: those of the functions that log a sign-in run's verdict.
