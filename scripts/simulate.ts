@@ -7,6 +7,8 @@
  * Options: --days (default 2), --seed (default 1), --sms-loss, --sms-p50 / --sms-p95 / --sms-p99
  * (seconds), --faults (comma-separated kinds, or `none`), --stage (default: the stage whose checks
  * are read, `dev`), --json (one JSON document on stdout; every log line on stderr).
+ * --tradeoffs prints README "When it pages"'s trade-off table (cadence × retries → detection, false
+ * pages a month, cost; analytic, ./simulate/tradeoffs.ts) and runs no simulation.
  * SIMULATE_DEBUG=1 logs every clock jump, a watchdog of what is in flight, each SMS and each failed check's states on stderr.
  * Exit 0 when the simulation ran (its findings are in the report), 1 when it could not, 2 on bad input.
  */
@@ -16,11 +18,13 @@ import { reserveStdout } from './bench/jsonStdout';
 import { simulationReport, runSimulation, type SimulateInput } from './simulate/main';
 import { DEFAULT_SMS_MODEL } from './simulate/smsModel';
 import { FAULT_KINDS, type FaultKind } from './simulate/faults';
+import { tradeoffRows, tradeoffTable } from './simulate/tradeoffs';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const HELP = `Usage: npm run simulate -- --days N [--seed S] [--sms-loss P] [--sms-p50 S] [--sms-p95 S] [--sms-p99 S]
                              [--faults kind,kind|none] [--stage NAME] [--json]
+       npm run simulate -- --tradeoffs [--json]      (the trade-off table, analytic; no simulation)
 Fault kinds: ${FAULT_KINDS.join(', ')}`;
 
 function parse(argv: string[]): SimulateInput & { json: boolean } {
@@ -36,11 +40,16 @@ function parse(argv: string[]): SimulateInput & { json: boolean } {
       faults: { type: 'string' },
       stage: { type: 'string', default: 'dev' },
       json: { type: 'boolean', default: false },
+      tradeoffs: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) {
     process.stdout.write(`${HELP}\n`);
+    process.exit(0);
+  }
+  if (values.tradeoffs) {
+    process.stdout.write(`${values.json ? JSON.stringify(tradeoffRows()) : tradeoffTable()}\n`);
     process.exit(0);
   }
   const num = (field: string, text: string | undefined, fallback: number, ok: (n: number) => boolean, reason: string) => {
