@@ -13,7 +13,7 @@
  * custom-sender; default inbound-sms: what brings the codes back, for the SMS guardrails),
  * `state` (ENABLED | DISABLED; default: param checkScheduleState), `slo` (the percent of checks
  * that should pass, 0 < slo < 100, default 99.5: `cogcheck report` spends the error budget against it)
- * and `retries` (0..2, default 1: immediate re-runs that confirm a failure before it counts,
+ * and `retries` (0..2, default 2: immediate re-runs that confirm a failure before it counts,
  * lib/verify/attempts.ts).
  *
  * The list is validated before anything is packaged (`before:package:initialize`), every problem

@@ -34,7 +34,7 @@ export const START_OPTIONS = [
     value: 'N',
     help: [
       're-runs that confirm a failed check before its verdict (0..2; default 0:',
-      'a one-off run answers at once; scheduled checks default to 1)',
+      'a one-off run answers at once; scheduled checks default to 2)',
     ],
   },
   {

@@ -151,7 +151,11 @@ export async function runSimulation(input: SimulateInput, log: (line: string) =>
 
     const checkFailing = paging.find((a) => a.name === 'CheckFailingAlarm') ?? paging[0];
     const codeWaitMs = TIMEOUT_LIMITS.mfaCodeSeconds.default * 1000;
-    const modelled = result.checks.map((c) => ({ everyMinutes: c.everyMinutes, retries: c.retries, smsPerAttempt: c.kind === 'signup' ? 2 : 1 }));
+    const modelled = result.checks.map((c) => ({
+      everyMinutes: c.everyMinutes,
+      retries: c.retries,
+      smsPerAttempt: c.kind === 'signup' ? 2 : 1,
+    }));
     const expected = expectedFalsePagesPerMonth(input.sms, {
       codeWaitMs,
       checks: modelled,

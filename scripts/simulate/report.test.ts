@@ -52,7 +52,10 @@ describe('simulation report', () => {
     // Rare failures: each failed check is one fresh page.
     expect(only.perMonth / only.failedChecksPerMonth).toBeCloseTo(1, 2);
     const signup = { everyMinutes: 360, retries: 2, smsPerAttempt: 2 };
-    const both = expectedFalsePagesPerMonth({ ...DEFAULT_SMS_MODEL, loss: 0.02 }, { codeWaitMs: 120_000, checks: [signin, signup], ...oneOfTwo });
+    const both = expectedFalsePagesPerMonth(
+      { ...DEFAULT_SMS_MODEL, loss: 0.02 },
+      { codeWaitMs: 120_000, checks: [signin, signup], ...oneOfTwo },
+    );
     const signupFails = (1 - (1 - only.attemptFails) ** 2) ** 3;
     expect(both.failedChecksPerMonth - only.failedChecksPerMonth).toBeCloseTo(signupFails * 120, 8);
     expect(both.perMonth).toBeGreaterThan(only.perMonth);

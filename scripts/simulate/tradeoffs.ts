@@ -66,7 +66,10 @@ export function tradeoff(input: TradeoffInput): TradeoffRow {
       { ...DEFAULT_SMS_MODEL, loss },
       {
         codeWaitMs: wait * 1000,
-        checks: [{ everyMinutes: input.cadenceMinutes, retries, smsPerAttempt: 1 }, { ...SIGNUP, retries }],
+        checks: [
+          { everyMinutes: input.cadenceMinutes, retries, smsPerAttempt: 1 },
+          { ...SIGNUP, retries },
+        ],
         ...rule,
       },
     ).perMonth;
@@ -117,7 +120,8 @@ export function tradeoffTable(rows: TradeoffRow[] = tradeoffRows()): string {
     '| sign-in every | retries | pages on | code wait | pool fault pages within (worst) | carrier outage pages within (worst) | false pages / month at 0.5% SMS loss | at 2% | sign-in checks, USD / month |',
     '|---|---|---|---|---|---|---|---|---|',
   ];
-  const isDefault = (r: TradeoffRow) => r.cadenceMinutes === 5 && r.retries === 2 && r.rule === '1 of 2 × 5 min' && r.codeWaitSeconds === 120;
+  const isDefault = (r: TradeoffRow) =>
+    r.cadenceMinutes === 5 && r.retries === 2 && r.rule === '1 of 2 × 5 min' && r.codeWaitSeconds === 120;
   return [
     ...head,
     ...rows.map((r) => {

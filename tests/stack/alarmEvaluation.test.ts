@@ -142,7 +142,7 @@ describe('CheckFailingAlarm (1 of 2 five-minute periods, confirmed pool and sms 
     expect(pagesOf(alarms, [warning], { exclude: ['CheckerFailingAlarm'] })).toEqual([]);
   });
 
-  it('a check that timed out is the checker\'s (class checker): no page', () => {
+  it("a check that timed out is the checker's (class checker): no page", () => {
     const samples = schedule((s) => (s === T0 ? execution(s + 40 * SEC, 'TimedOut', { checker: true }) : null));
     expect(firstAlarmAfter(evaluateAlarm(byName('CheckFailingAlarm'), samples, span), span.from)).toBeNull();
   });
