@@ -63,7 +63,7 @@ describe('cogcheck', () => {
     const runId = /^▶ verify run (\S+)$/m.exec(text)![1]!;
     expect(text.split(runId)).toHaveLength(2);
     const pool =
-      /✓ PrepareRun +\d+ ms {2}pool (us-east-1_\w+) \(target MyUserPool\), signs in with password, phone \+\*+0142, code timeouts 300 \/ 150 s$/m.exec(
+      /✓ PrepareRun +\d+ ms {2}pool (us-east-1_\w+) \(target MyUserPool\), signs in with password, phone \+\*+0142, code timeouts 300 \/ 120 s$/m.exec(
         text,
       )![1]!;
     expect(text.split(pool)).toHaveLength(2);
