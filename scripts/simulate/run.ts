@@ -14,6 +14,7 @@ import { publishInboundSms } from '../../local/fakePhone/inboundSms';
 import { redact } from '../../local/report';
 import type { Sample as Datapoint } from './alarms';
 import { applyFault, type FaultKind, type ScheduledFault } from './faults';
+import { setLongTimeout } from './longTimeout';
 import { seededRandom, smsModel, type SmsModelOptions } from './smsModel';
 import { installVirtualClock, type VirtualClock } from './virtualClock';
 
@@ -186,7 +187,7 @@ export async function simulate(
         clientId: target.clientId,
         setCarrierOutage: (on: boolean) => (carrierOutage = on),
       };
-      setTimeout(() => {
+      setLongTimeout(() => {
         opts.log(`${new Date(vc.now()).toISOString()} fault ${f.kind} starts`);
         void vc.track(
           applyFault(f.kind as FaultKind, faultTarget).then(
@@ -195,7 +196,7 @@ export async function simulate(
           ),
         );
       }, f.start - start);
-      setTimeout(() => {
+      setLongTimeout(() => {
         opts.log(`${new Date(vc.now()).toISOString()} fault ${f.kind} ends`);
         if (undo) void vc.track(undo().catch((e: Error) => (f.restoreError = `${e.name}: ${e.message}`)));
       }, f.end - start);
