@@ -7,22 +7,17 @@ import { memoryByFunction } from '../bench/checkCounts';
 import { startLocalCloud } from '../../local/cloud';
 import { evaluateAlarms, pagesOf, readAlarms, SampleIndex } from './alarms';
 import { defaultTimetable, type FaultKind } from './faults';
-import {
-  expectedFalsePagesPerMonth,
-  expectedNoSuccessPagesPerMonth,
-  expectedSlowWarningsPerMonth,
-  matchPages,
-  outages,
-  recoveryMs,
-  type Outage,
-} from './report';
+import { expectedFalsePagesPerMonth, expectedNoSuccessPagesPerMonth, matchPages, outages, recoveryMs, type Outage } from './report';
+import { monteCarloAlarmsPerMonth } from './monteCarlo';
 import { simulate } from './run';
 import type { SmsModelOptions } from './smsModel';
-import { TIMEOUT_LIMITS } from '../../lib/verify/timeouts';
+import { DEFAULT_PHONE_HOLD_AFTER_FAILURE_SECONDS, TIMEOUT_LIMITS } from '../../lib/verify/timeouts';
 import { packagedTemplate } from './template';
 
-/** A passing sign-in check's time outside its SMS wait, about (the simulation's passing checks: ~5 s of SMS in ~6 s). */
-const SIGNIN_OVERHEAD_MS = 2_000;
+/** A sign-in attempt's states but its code wait (the simulation's passing checks: about 6 s, 5 of them SMS). */
+const SIGNIN_OTHER_STATES_MS = 2_000;
+/** Months the Monte Carlo draws (about 5 s a year of checks here): enough to see a rate of 0.1 a month. */
+const MONTE_CARLO_MONTHS = 24;
 
 /** Alarms on the paging topic whose notifications are warnings, not pages (README "When it pages"). */
 export const WARNING_ALARMS = ['CheckerFailingAlarm', 'SlowCheckAlarm'];
@@ -67,8 +62,10 @@ export interface SimulationReport {
     checkFails: number;
     alarm: string;
     assumptions: string;
+    /** The same alarms over drawn months of sign-in checks, evaluated as the simulation's (monteCarlo.ts). */
+    monteCarlo: { months: number; byAlarm: Record<string, number> };
   };
-  /** Warnings (not pages) a month from a healthy pool, analytic: SlowCheckAlarm. */
+  /** Warnings (not pages) a month from a healthy pool, by Monte Carlo: SlowCheckAlarm. */
   expectedWarningsPerMonth: Record<string, number>;
   cost: { simulatedUsd: number; perMonthUsd: number; lines: { item: string; usd: number }[] };
   wallSeconds: number;
@@ -168,9 +165,21 @@ export async function runSimulation(input: SimulateInput, log: (line: string) =>
     const noSuccessPerMonth = noSuccess
       ? expectedNoSuccessPagesPerMonth(expected.checkFails, noSuccess.periodSeconds / 60 / signin.everyMinutes, noSuccess.periodSeconds)
       : 0;
-    // SlowCheckAlarm is a warning: with one check a period, a check that ran a re-run is a slow period.
-    const slow = alarms.find((a) => a.name === 'SlowCheckAlarm');
-    const slowPerMonth = slow ? expectedSlowWarningsPerMonth(input.sms, slow, SIGNIN_OVERHEAD_MS) : 0;
+    // The same alarms over many drawn months of sign-in checks (./monteCarlo.ts): SlowCheckAlarm's
+    // sliding windows have no closed form; CheckFailingAlarm's cross-checks the one above.
+    const monteCarlo = monteCarloAlarmsPerMonth(
+      alarms.filter((a) => a.name === 'SlowCheckAlarm' || a.name === checkFailing.name),
+      {
+        sms: input.sms,
+        months: MONTE_CARLO_MONTHS,
+        seed: input.seed,
+        cadenceMinutes: signin.everyMinutes,
+        retries: signin.retries,
+        codeWaitMs,
+        holdMs: DEFAULT_PHONE_HOLD_AFTER_FAILURE_SECONDS * 1000,
+        otherStatesMs: SIGNIN_OTHER_STATES_MS,
+      },
+    );
 
     // What the simulated checks used, at the bench's list prices (scripts/bench/prices.ts).
     const memory = memoryByFunction(input.root);
@@ -210,8 +219,9 @@ export async function runSimulation(input: SimulateInput, log: (line: string) =>
         checkFails: expected.checkFails,
         alarm: checkFailing.name,
         assumptions: `an attempt fails when its SMS (sign-up: either of its 2) is lost or later than the ${codeWaitMs / 1000} s code wait; a check when all ${1 + signin.retries} attempts do; ${checkFailing.name} fires when ${checkFailing.datapointsToAlarm} of ${checkFailing.evaluationPeriods} ${checkFailing.periodSeconds / 60}-min periods hold a failed check${noSuccess ? `; ${noSuccess.name}: every check of a ${noSuccess.periodSeconds / 60}-min period fails (an upper bound)` : ''}`,
+        monteCarlo: { months: MONTE_CARLO_MONTHS, byAlarm: { [checkFailing.name]: monteCarlo[checkFailing.name] ?? 0 } },
       },
-      expectedWarningsPerMonth: { ...(slow && { [slow.name]: slowPerMonth }) },
+      expectedWarningsPerMonth: { ...('SlowCheckAlarm' in monteCarlo && { SlowCheckAlarm: monteCarlo.SlowCheckAlarm }) },
       cost: { simulatedUsd, perMonthUsd: (simulatedUsd * 30) / input.days, lines },
       wallSeconds: Math.round(performance.now() - t0) / 1000,
       phases,

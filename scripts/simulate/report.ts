@@ -114,20 +114,6 @@ export function expectedFalsePagesPerMonth(
 }
 
 /**
- * Expected SlowCheckAlarm warnings a month: with one sign-in check a period, a period is slow when its
- * check ran a re-run (its first attempt's SMS lost or later than the threshold less the other states),
- * and the warning fires when every one of N periods in a row is.
- */
-export function expectedSlowWarningsPerMonth(
-  sms: SmsModelOptions,
-  alarm: { periodSeconds: number; evaluationPeriods: number; datapointsToAlarm: number; threshold: number },
-  otherStatesMs: number,
-): number {
-  const slow = sms.loss + (1 - sms.loss) * probabilityLaterThan(sms, alarm.threshold - otherStatesMs);
-  return alarmsPerMonth(slow, alarm);
-}
-
-/**
  * NoSuccessfulCheckAlarm from a healthy pool: a whole period (30 min) of checks that all fail. Its
  * evaluation range holds more than one period, so this is an upper bound.
  */
