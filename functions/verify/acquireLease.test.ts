@@ -29,8 +29,15 @@ describe('acquireLease', () => {
     expect(put).toEqual({
       TableName: 'runs-test',
       Item: { pk: `LEASE#${PHONE}`, runId: 'run-1', expiresAt: NOW + seconds * 1000, ttl: Math.floor(NOW / 1000) + seconds + 3600 },
-      ConditionExpression: 'attribute_not_exists(#pk) OR #expiresAt < :now OR #runId = :run',
-      ExpressionAttributeNames: { '#pk': 'pk', '#expiresAt': 'expiresAt', '#runId': 'runId' },
+      // Free, expired, already this run's, or reserved for this run (a re-run) once the failed attempt's hold ended.
+      ConditionExpression: 'attribute_not_exists(#pk) OR #expiresAt < :now OR #runId = :run OR (#nextHolder = :run AND #holdUntil < :now)',
+      ExpressionAttributeNames: {
+        '#pk': 'pk',
+        '#expiresAt': 'expiresAt',
+        '#runId': 'runId',
+        '#nextHolder': 'nextHolder',
+        '#holdUntil': 'holdUntil',
+      },
       ExpressionAttributeValues: { ':now': NOW, ':run': 'run-1' },
     });
     expect(ddb).toHaveReceivedCommandWith(GetCommand, { TableName: 'runs-test', Key: { pk: 'RUN#run-1' }, ConsistentRead: true });

@@ -24,6 +24,13 @@ export const SCHEDULED_DEFAULT_RETRIES = 2;
  */
 export const INPUT_DEFAULT_RETRIES = 0;
 
+/**
+ * How long after the failed attempt's phone hold only its re-run may take the phone (reserveLease):
+ * longer than the longest pause between two PhoneBusy retries of the re-run's lease task
+ * (MaxDelaySeconds 60, statemachines/verify.asl.yml), so the re-run tries at least once in it.
+ */
+export const RERUN_PRIORITY_SECONDS = 90;
+
 /** The verify machine's TimeoutSeconds (statemachines/verify.asl.yml; a test reads it there). */
 export const MACHINE_TIMEOUT_SECONDS = 6000;
 

@@ -5,8 +5,9 @@ import { publishCheckerFailure, publishFailedCheck } from '../metrics';
 import { finishRun, type RunResult } from '../runs/finishRun';
 import { lateCause } from '../runs/markLateCode';
 import type { RunItem } from '../runs/model';
+import { reserveLease } from '../runs/reserveLease';
 import { setAttempts } from '../runs/setAttempts';
-import { attemptSeconds, decideRetry, type RetryDecision } from './attempts';
+import { attemptRunId, attemptSeconds, decideRetry, RERUN_PRIORITY_SECONDS, type RetryDecision } from './attempts';
 import { classifyFailure, classOf, type FailureReason } from './classify';
 import { currentAttempt } from './currentAttempt';
 import { phoneHoldAfterFailureSeconds } from './timeouts';
@@ -131,7 +132,12 @@ async function recordFailure(p: {
   const record = await retryTransient(() =>
     finishRun(current.runId, result, { attempt: current.attempt, retryOf: current.retryOf, final }),
   );
-  if (decision.retry) await retryTransient(() => setAttempts(p.runId, decision.attempt));
+  if (decision.retry) {
+    await retryTransient(() => setAttempts(p.runId, decision.attempt));
+    // The re-run goes before the checks waiting for the phone (lib/runs/reserveLease.ts).
+    const nextRunId = attemptRunId(p.runId, decision.attempt);
+    await retryTransient(() => reserveLease(source!.phoneNumber as string, current.runId, nextRunId, RERUN_PRIORITY_SECONDS));
+  }
   const { kind, standingUser, standingUserReason, firstSignIn, region } = record;
   logger.info('run finished', {
     runId: current.runId,

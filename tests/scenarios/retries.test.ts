@@ -1,5 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { releasePhone } from '../../lib/runs/releasePhone';
+import { reserveLease } from '../../lib/runs/reserveLease';
+import { takeLease } from '../../lib/runs/takeLease';
 import { nextPhone, ScenarioCloud } from './harness';
 
 /**
@@ -162,5 +165,36 @@ describe('SmsLate vs SmsLost', () => {
     const first = await record(result.name!);
     expect(first).toMatchObject({ reason: 'SmsCodeNotReceived', class: 'sms', smsLateStep: 'SIGN_UP', smsLateAfterVerdict: true });
     expect(first!.smsLateByMs).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe('the phone between a failed attempt and its re-run', () => {
+  // The simulation (2 days, 2% loss, seed 7) once let a carrier outage go unpaged: the next scheduled
+  // check took the phone in each failed attempt's hold, so the attempts of three checks interleaved and
+  // each check's last one came after the outage. The re-run now goes first (lib/runs/reserveLease.ts).
+  it('is kept for the re-run: nobody takes it during the hold, only the re-run just after, anyone once the priority ends', async () => {
+    const phone = nextPhone();
+    await takeLease(phone, 'check-a', 240);
+    expect(await releasePhone(phone, 'check-a', { holdSeconds: 60 })).toBe(true);
+    expect(await reserveLease(phone, 'check-a', 'check-a-r2', 90)).toBe(true);
+    const lease = await db.send(new GetCommand({ TableName: process.env.RUNS_TABLE, Key: { pk: `LEASE#${phone}` }, ConsistentRead: true }));
+    const { holdUntil, expiresAt } = lease.Item as { holdUntil: number; expiresAt: number };
+    expect(expiresAt - holdUntil).toBe(90_000);
+    const busy = { name: 'PhoneBusy' };
+    // During the hold: neither the next check nor the re-run (a late SMS of the failed attempt must meet its closed wait).
+    await expect(takeLease(phone, 'check-b', 240, holdUntil - 1)).rejects.toMatchObject(busy);
+    await expect(takeLease(phone, 'check-a-r2', 240, holdUntil - 1)).rejects.toMatchObject(busy);
+    // After the hold, within the priority: the next check still waits, the re-run takes it.
+    await expect(takeLease(phone, 'check-b', 240, holdUntil + 1)).rejects.toMatchObject(busy);
+    await takeLease(phone, 'check-a-r2', 240, holdUntil + 1);
+    // The re-run's own lease replaced the reservation: the next check waits for it as for any run.
+    await expect(takeLease(phone, 'check-b', 240, expiresAt + 1)).rejects.toMatchObject(busy);
+  });
+
+  it('is not reserved by an attempt that no longer holds it, and a re-run nobody reserved for waits like anyone', async () => {
+    const phone = nextPhone();
+    await takeLease(phone, 'check-c', 240);
+    expect(await reserveLease(phone, 'someone-else', 'someone-else-r2', 90)).toBe(false);
+    await expect(takeLease(phone, 'someone-else-r2', 240)).rejects.toMatchObject({ name: 'PhoneBusy' });
   });
 });
