@@ -18,6 +18,8 @@ export async function reserveLease(phone: string, failedRunId: string, nextRunId
       new UpdateCommand({
         TableName: runsTable(),
         Key: leaseKey(phone),
+        // Every action reads the item as it was before the update ("Using update expressions in
+        // DynamoDB"): holdUntil gets the hold's end, expiresAt that plus the re-run's priority.
         UpdateExpression: 'SET #nextHolder = :next, #holdUntil = #expiresAt, #expiresAt = #expiresAt + :priority',
         ConditionExpression: '#runId = :failed',
         ExpressionAttributeNames: { '#nextHolder': 'nextHolder', '#holdUntil': 'holdUntil', '#expiresAt': 'expiresAt', '#runId': 'runId' },
