@@ -172,6 +172,8 @@ describe('the phone between a failed attempt and its re-run', () => {
   // The simulation (2 days, 2% loss, seed 7) once let a carrier outage go unpaged: the next scheduled
   // check took the phone in each failed attempt's hold, so the attempts of three checks interleaved and
   // each check's last one came after the outage. The re-run now goes first (lib/runs/reserveLease.ts).
+  // moto evaluates its one update expression as DynamoDB does: every action on the item as it was before
+  // the update ("Using update expressions in DynamoDB", Amazon DynamoDB Developer Guide).
   it('is kept for the re-run: nobody takes it during the hold, only the re-run just after, anyone once the priority ends', async () => {
     const phone = nextPhone();
     await takeLease(phone, 'check-a', 240);
